@@ -1,0 +1,306 @@
+// Package config is a hall file: the services, windows, staff and settings of
+// one hall, as plain data, with validation that names every wrong key. The
+// demo hall is embedded and used when no file is given.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"hallfloor/queue"
+)
+
+//go:embed demo.yaml
+var demoYAML []byte
+
+// Hall is a hall file.
+type Hall struct {
+	Hall     HallInfo  `yaml:"hall"`
+	Queue    Queue     `yaml:"queue"`
+	Services []Service `yaml:"services"`
+	Windows  []Window  `yaml:"windows"`
+	Staff    []Staff   `yaml:"staff"`
+	Server   Server    `yaml:"server"`
+}
+
+// HallInfo names the hall.
+type HallInfo struct {
+	ID       string `yaml:"id"`
+	Name     string `yaml:"name"`
+	NameEN   string `yaml:"name_en"`
+	Timezone string `yaml:"timezone"`
+	// Demo marks the embedded demo hall: plain passwords are allowed only here.
+	Demo bool `yaml:"demo"`
+}
+
+// Queue holds the calling policy's settings.
+type Queue struct {
+	PriorityRun int `yaml:"priority_run"`
+}
+
+// Service is a class of service.
+type Service struct {
+	Code           string     `yaml:"code"`
+	Name           string     `yaml:"name"`
+	NameEN         string     `yaml:"name_en"`
+	Kind           queue.Kind `yaml:"kind"`
+	ServiceMinutes float64    `yaml:"service_minutes"`
+	DailyCap       int        `yaml:"daily_cap"`
+}
+
+// Window is a counter.
+type Window struct {
+	ID       string             `yaml:"id"`
+	Name     string             `yaml:"name"`
+	NameEN   string             `yaml:"name_en"`
+	Services []string           `yaml:"services"`
+	Weights  map[string]float64 `yaml:"weights"`
+}
+
+// Role is what a member of staff may do.
+type Role string
+
+const (
+	Clerk   Role = "clerk"
+	Manager Role = "manager"
+)
+
+// Staff is a person who signs in.
+type Staff struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	Role Role   `yaml:"role"`
+	// PasswordHash is a bcrypt hash. Password, in clear, is accepted only in
+	// the demo hall.
+	PasswordHash string `yaml:"password_hash"`
+	Password     string `yaml:"password"`
+}
+
+// Server holds settings of the network edge.
+type Server struct {
+	// AllowedOrigins are the web origins (besides the server's own) whose
+	// pages may open the WebSocket.
+	AllowedOrigins []string `yaml:"allowed_origins"`
+}
+
+// Problem is one thing wrong with a hall file.
+type Problem struct {
+	Key     string // e.g. services[2].code
+	Message string
+}
+
+func (p Problem) String() string { return p.Key + ": " + p.Message }
+
+// Problems is every problem found in a hall file.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Demo returns the embedded demo hall.
+func Demo() *Hall {
+	h, err := Parse(demoYAML)
+	if err != nil {
+		panic("config: embedded demo hall is invalid: " + err.Error())
+	}
+	return h
+}
+
+// Load reads and validates a hall file.
+func Load(path string) (*Hall, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b)
+}
+
+// Parse decodes and validates a hall file. Unknown keys are errors, so a
+// misspelt setting is never silently ignored.
+func Parse(b []byte) (*Hall, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var h Hall
+	if err := dec.Decode(&h); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			ps := make(Problems, len(te.Errors))
+			for i, m := range te.Errors {
+				ps[i] = Problem{Key: "yaml", Message: m}
+			}
+			return nil, ps
+		}
+		return nil, Problems{{Key: "yaml", Message: err.Error()}}
+	}
+	if ps := h.Validate(); len(ps) > 0 {
+		return nil, ps
+	}
+	return &h, nil
+}
+
+var (
+	codeRE = regexp.MustCompile(`^[A-Z]$`)
+	idRE   = regexp.MustCompile(`^[0-9A-Za-z_-]{1,16}$`)
+)
+
+// Validate returns every problem in the hall, each naming its key.
+func (h *Hall) Validate() Problems {
+	var ps Problems
+	add := func(key, format string, args ...any) {
+		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	if h.Hall.Name == "" {
+		add("hall.name", "missing; the hall's name shows on every screen")
+	}
+	if h.Hall.ID != "" && !idRE.MatchString(h.Hall.ID) {
+		add("hall.id", "%q must be 1-16 letters, digits, - or _", h.Hall.ID)
+	}
+	if _, err := h.Location(); err != nil {
+		add("hall.timezone", "unknown time zone %q", h.Hall.Timezone)
+	}
+	if h.Queue.PriorityRun < 0 {
+		add("queue.priority_run", "must be 0 (default 3) or more")
+	}
+	services := map[string]bool{}
+	if len(h.Services) == 0 {
+		add("services", "a hall needs at least one service")
+	}
+	for i, s := range h.Services {
+		key := fmt.Sprintf("services[%d]", i)
+		switch {
+		case !codeRE.MatchString(s.Code):
+			add(key+".code", "%q must be one capital letter (it prefixes the numbers)", s.Code)
+		case services[s.Code]:
+			add(key+".code", "%q is used by an earlier service", s.Code)
+		}
+		services[s.Code] = true
+		if s.Name == "" {
+			add(key+".name", "missing")
+		}
+		if !s.Kind.Valid() {
+			add(key+".kind", "%q must be intake, pickup or consult", s.Kind)
+		}
+		if s.ServiceMinutes < 0 || s.ServiceMinutes > 480 {
+			add(key+".service_minutes", "%v must be between 0 (default 5) and 480", s.ServiceMinutes)
+		}
+		if s.DailyCap < 0 {
+			add(key+".daily_cap", "must be 0 (no cap) or more")
+		}
+	}
+	windows := map[string]bool{}
+	if len(h.Windows) == 0 {
+		add("windows", "a hall needs at least one window")
+	}
+	for i, w := range h.Windows {
+		key := fmt.Sprintf("windows[%d]", i)
+		switch {
+		case !idRE.MatchString(w.ID):
+			add(key+".id", "%q must be 1-16 letters, digits, - or _", w.ID)
+		case windows[w.ID]:
+			add(key+".id", "%q is used by an earlier window", w.ID)
+		}
+		windows[w.ID] = true
+		if len(w.Services) == 0 {
+			add(key+".services", "a window must serve at least one service")
+		}
+		for j, s := range w.Services {
+			if !services[s] {
+				add(fmt.Sprintf("%s.services[%d]", key, j), "no service %q", s)
+			}
+		}
+		for s, v := range w.Weights {
+			if !services[s] {
+				add(key+".weights."+s, "no service %q", s)
+			} else if v <= 0 || v > 100 {
+				add(key+".weights."+s, "%v must be more than 0 and at most 100", v)
+			}
+		}
+	}
+	staff := map[string]bool{}
+	for i, s := range h.Staff {
+		key := fmt.Sprintf("staff[%d]", i)
+		switch {
+		case !idRE.MatchString(s.ID):
+			add(key+".id", "%q must be 1-16 letters, digits, - or _", s.ID)
+		case staff[s.ID]:
+			add(key+".id", "%q is used by an earlier member of staff", s.ID)
+		}
+		staff[s.ID] = true
+		if s.Name == "" {
+			add(key+".name", "missing")
+		}
+		if s.Role != Clerk && s.Role != Manager {
+			add(key+".role", "%q must be clerk or manager", s.Role)
+		}
+		switch {
+		case s.Password != "" && !h.Hall.Demo:
+			add(key+".password", "clear-text passwords are only for the demo hall; use password_hash (hallfloor hash-password)")
+		case s.Password == "" && s.PasswordHash == "":
+			add(key+".password_hash", "missing; this person could never sign in")
+		case s.PasswordHash != "" && !strings.HasPrefix(s.PasswordHash, "$2"):
+			add(key+".password_hash", "is not a bcrypt hash")
+		}
+	}
+	return ps
+}
+
+// Location is the hall's time zone; Asia/Shanghai when not set.
+func (h *Hall) Location() (*time.Location, error) {
+	tz := h.Hall.Timezone
+	if tz == "" {
+		tz = "Asia/Shanghai"
+	}
+	return time.LoadLocation(tz)
+}
+
+// QueueSetup is the hall as the queue's rules need it.
+func (h *Hall) QueueSetup() *queue.Setup {
+	loc, err := h.Location()
+	if err != nil {
+		loc = time.UTC // unreachable after Validate
+	}
+	s := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun}
+	for _, sv := range h.Services {
+		s.Services = append(s.Services, queue.Service{
+			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,
+			ServiceTime: time.Duration(sv.ServiceMinutes * float64(time.Minute)), DailyCap: sv.DailyCap,
+		})
+	}
+	for _, w := range h.Windows {
+		s.Windows = append(s.Windows, queue.WindowSetup{ID: w.ID, Name: w.Name, Services: w.Services, Weights: w.Weights})
+	}
+	return queue.NewSetup(s)
+}
+
+// FindStaff returns the member of staff with the id, or nil.
+func (h *Hall) FindStaff(id string) *Staff {
+	for i := range h.Staff {
+		if h.Staff[i].ID == id {
+			return &h.Staff[i]
+		}
+	}
+	return nil
+}
+
+// FindWindow returns the window with the id, or nil.
+func (h *Hall) FindWindow(id string) *Window {
+	for i := range h.Windows {
+		if h.Windows[i].ID == id {
+			return &h.Windows[i]
+		}
+	}
+	return nil
+}

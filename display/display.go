@@ -1,0 +1,316 @@
+// Package display turns the hall's state into what screens, phones and
+// speakers show. It is the one place that words a call ("请 A012 号到 3 号窗口
+// 办理"), masks a name, or shapes the public view of the hall, so every face
+// of hallfloor says the same thing.
+package display
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"hallfloor/queue"
+)
+
+// Hall is what display needs to know beyond the state: names.
+type Hall struct {
+	ID     string
+	Name   string
+	NameEN string
+	Setup  *queue.Setup
+	// StaffNames maps a staff id to the person's full name, never shown
+	// unmasked.
+	StaffNames map[string]string
+}
+
+// MaskName hides a person's name on a public screen as DESIGN.md asks:
+// 张三 → 张*, 张三丰 → 张*丰, 欧阳娜娜 → 欧**娜. Latin names keep their first letter.
+func MaskName(name string) string {
+	name = strings.TrimSpace(name)
+	r := []rune(name)
+	switch {
+	case len(r) == 0:
+		return ""
+	case len(r) == 1:
+		return string(r)
+	case len(r) == 2:
+		return string(r[0]) + "*"
+	case r[0] < utf8.RuneSelf:
+		return string(r[0]) + strings.Repeat("*", len(r)-1)
+	default:
+		return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+	}
+}
+
+// CallText is the sentence screens show and the voice says for a call.
+func CallText(number, window string) string {
+	return "请 " + number + " 号到 " + window + " 号窗口办理"
+}
+
+// CallTextEN is the English form of CallText.
+func CallTextEN(number, window string) string {
+	return "Number " + number + ", please go to window " + window
+}
+
+// Speech is CallText as a speaker should say it: the letter and digits
+// apart, so "A012" is read 'A 零一二' and not 'A twelve'.
+func Speech(number, window string) string {
+	var b strings.Builder
+	b.WriteString("请")
+	for _, r := range number {
+		b.WriteRune(r)
+		b.WriteByte(' ')
+	}
+	b.WriteString("号，到")
+	b.WriteString(window)
+	b.WriteString("号窗口办理")
+	return b.String()
+}
+
+// LEDLines splits a text into lines of at most width display cells, where a
+// Chinese character takes two cells and an ASCII character one, as on the
+// common 64×16 and 128×32 LED bars over a window.
+func LEDLines(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	used := 0
+	for _, r := range text {
+		w := 1
+		if r >= 0x1100 {
+			w = 2
+		}
+		if used+w > width && used > 0 {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			used = 0
+		}
+		if used == 0 && r == ' ' {
+			continue
+		}
+		cur.WriteRune(r)
+		used += w
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
+
+// TicketRef is a ticket as a screen names it.
+type TicketRef struct {
+	ID      string `json:"id"`
+	Number  string `json:"number"`
+	Service string `json:"service"`
+}
+
+// ServiceView is a service and its line.
+type ServiceView struct {
+	Code           string     `json:"code"`
+	Name           string     `json:"name"`
+	NameEN         string     `json:"name_en"`
+	Kind           queue.Kind `json:"kind"`
+	Waiting        int        `json:"waiting"`
+	EstimatedWaitS int        `json:"estimated_wait_s"` // for a ticket taken now
+	LongestWaitS   int        `json:"longest_wait_s"`
+	Issued         int        `json:"issued"`
+	Served         int        `json:"served"`
+	AvgServiceS    int        `json:"avg_service_s"`
+}
+
+// Clerk is a member of staff as the public sees them.
+type Clerk struct {
+	Staff string `json:"staff"` // 工号
+	Name  string `json:"name"`  // masked
+}
+
+// WindowView is a window as screens show it.
+type WindowView struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Services    []string          `json:"services"`
+	State       queue.WindowState `json:"state"`
+	Since       time.Time         `json:"since,omitzero"`
+	Current     *TicketRef        `json:"current"`
+	Clerk       *Clerk            `json:"clerk"`
+	PauseReason string            `json:"pause_reason,omitempty"`
+	Served      int               `json:"served"`
+	AvgServiceS int               `json:"avg_service_s"`
+	Waiting     int               `json:"waiting"` // tickets this window could call now
+}
+
+// Call is a recent call, for the hall screen's list.
+type Call struct {
+	Ticket TicketRef `json:"ticket"`
+	Window string    `json:"window"`
+	At     time.Time `json:"at"`
+	Text   string    `json:"text"`
+}
+
+// HallView is the public snapshot of the hall: GET /api/v1/hall and the
+// first WebSocket message.
+type HallView struct {
+	Seq      uint64        `json:"seq"`
+	Hall     HallInfo      `json:"hall"`
+	Services []ServiceView `json:"services"`
+	Windows  []WindowView  `json:"windows"`
+	Recent   []Call        `json:"recent"`
+}
+
+// HallInfo names the hall.
+type HallInfo struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+	Day    string `json:"day"`
+}
+
+// recentCalls is how many past calls the snapshot carries.
+const recentCalls = 10
+
+// View builds the public snapshot.
+func (h *Hall) View(s *queue.State, now time.Time) HallView {
+	v := HallView{
+		Seq:  s.Seq,
+		Hall: HallInfo{ID: h.ID, Name: h.Name, NameEN: h.NameEN, Day: s.Day},
+	}
+	longest := map[string]time.Time{}
+	for _, t := range s.Tickets {
+		if t.Status == queue.Waiting {
+			if old, ok := longest[t.Service]; !ok || t.IssuedAt.Before(old) {
+				longest[t.Service] = t.IssuedAt
+			}
+		}
+		if t.Window != "" && !t.CalledAt.IsZero() {
+			v.Recent = append(v.Recent, Call{Ticket: ref(t), Window: t.Window, At: t.CalledAt, Text: CallText(t.Number, t.Window)})
+		}
+	}
+	slices.SortFunc(v.Recent, func(a, b Call) int { return b.At.Compare(a.At) })
+	v.Recent = v.Recent[:min(len(v.Recent), recentCalls)]
+	if v.Recent == nil {
+		v.Recent = []Call{}
+	}
+	for _, sv := range h.Setup.Services {
+		st := s.Services[sv.Code]
+		view := ServiceView{
+			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,
+			Waiting:        s.Waiting(sv.Code),
+			EstimatedWaitS: int(s.ServiceWait(h.Setup, sv.Code).Seconds()),
+			Issued:         st.Issued, Served: st.Served, AvgServiceS: int(st.AvgServiceS),
+		}
+		if t, ok := longest[sv.Code]; ok {
+			view.LongestWaitS = int(now.Sub(t).Seconds())
+		}
+		v.Services = append(v.Services, view)
+	}
+	for _, ws := range h.Setup.Windows {
+		v.Windows = append(v.Windows, h.window(s, ws))
+	}
+	return v
+}
+
+func (h *Hall) window(s *queue.State, ws queue.WindowSetup) WindowView {
+	w := s.Windows[ws.ID]
+	v := WindowView{
+		ID: ws.ID, Name: ws.Name, Services: ws.Services, State: w.State, Since: w.Since,
+		PauseReason: w.PauseReason, Served: w.Served, Waiting: len(w.Line),
+	}
+	if w.Served > 0 {
+		v.AvgServiceS = int(w.ServiceS / float64(w.Served))
+	}
+	for _, code := range ws.Services {
+		st := s.Services[code]
+		v.Waiting += len(st.Line) + len(st.Priority)
+	}
+	if w.Current != "" {
+		r := ref(s.Tickets[w.Current])
+		v.Current = &r
+	}
+	if w.Staff != "" {
+		v.Clerk = &Clerk{Staff: w.Staff, Name: MaskName(h.StaffNames[w.Staff])}
+	}
+	return v
+}
+
+// Window is one window's view.
+func (h *Hall) Window(s *queue.State, id string) (WindowView, bool) {
+	ws := h.Setup.Window(id)
+	if ws == nil {
+		return WindowView{}, false
+	}
+	return h.window(s, *ws), true
+}
+
+func ref(t *queue.Ticket) TicketRef {
+	return TicketRef{ID: t.ID, Number: t.Number, Service: t.Service}
+}
+
+// TicketView is a ticket as its holder sees it.
+type TicketView struct {
+	ID             string       `json:"id"`
+	Number         string       `json:"number"`
+	Service        string       `json:"service"`
+	ServiceName    string       `json:"service_name"`
+	Status         queue.Status `json:"status"`
+	Priority       bool         `json:"priority"`
+	Ahead          int          `json:"ahead"`
+	EstimatedWaitS int          `json:"estimated_wait_s"`
+	Window         string       `json:"window,omitempty"`
+	IssuedAt       time.Time    `json:"issued_at"`
+	CalledAt       time.Time    `json:"called_at,omitzero"`
+	Recalls        int          `json:"recalls"`
+	Text           string       `json:"text,omitempty"` // the call sentence, once called
+}
+
+// Ticket builds a ticket's view.
+func (h *Hall) Ticket(s *queue.State, t *queue.Ticket) TicketView {
+	v := TicketView{
+		ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Priority: t.Priority,
+		Ahead: s.Ahead(t), EstimatedWaitS: int(s.EstimatedWait(h.Setup, t).Seconds()),
+		Window: t.Window, IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls,
+	}
+	if sv := h.Setup.Service(t.Service); sv != nil {
+		v.ServiceName = sv.Name
+	}
+	if t.Status == queue.Called {
+		v.Text = CallText(t.Number, t.Window)
+	}
+	return v
+}
+
+// WaitingList is the line a window would call from, best first, for the
+// counter terminal.
+func (h *Hall) WaitingList(s *queue.State, window string, limit int) []TicketView {
+	ws := h.Setup.Window(window)
+	if ws == nil {
+		return nil
+	}
+	var ts []*queue.Ticket
+	for _, id := range s.Windows[window].Line {
+		ts = append(ts, s.Tickets[id])
+	}
+	for _, code := range ws.Services {
+		st := s.Services[code]
+		for _, id := range st.Priority {
+			ts = append(ts, s.Tickets[id])
+		}
+		for _, id := range st.Line {
+			ts = append(ts, s.Tickets[id])
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b *queue.Ticket) int {
+		if a.Priority != b.Priority {
+			if a.Priority {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(a.QueuedAt.Compare(b.QueuedAt), cmp.Compare(a.Order, b.Order))
+	})
+	out := make([]TicketView, 0, min(len(ts), limit))
+	for _, t := range ts[:min(len(ts), limit)] {
+		out = append(out, h.Ticket(s, t))
+	}
+	return out
+}

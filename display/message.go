@@ -1,0 +1,70 @@
+package display
+
+import (
+	"time"
+
+	"hallfloor/queue"
+)
+
+// Message is an event as the WebSocket sends it: the public event, plus
+// what a screen needs to redraw without asking again.
+type Message struct {
+	Type string        `json:"type"`
+	Seq  uint64        `json:"seq"`
+	At   time.Time     `json:"at"`
+	Data queue.Payload `json:"data"`
+	// Waiting is the new length of the line of the service the event touched.
+	Waiting map[string]int `json:"waiting,omitempty"`
+	// Window is the new view of the window the event touched.
+	Window *WindowView `json:"window,omitempty"`
+	// Text and Speech word a call for the screen and the voice.
+	Text   string `json:"text,omitempty"`
+	TextEN string `json:"text_en,omitempty"`
+	Speech string `json:"speech,omitempty"`
+}
+
+// Message builds the wire form of ev from the state right after it. Within
+// a batch the counts are those after the whole batch, which is what a
+// screen should end up showing.
+func (h *Hall) Message(s *queue.State, ev queue.Event) Message {
+	m := Message{Type: ev.Data.Type(), Seq: ev.Seq, At: ev.At, Data: queue.Public(ev.Data)}
+	var service, window, number string
+	switch p := ev.Data.(type) {
+	case queue.TicketIssued:
+		service = p.Ticket.Service
+	case queue.TicketCalled:
+		service, window, number = p.Ticket.Service, p.Window, p.Ticket.Number
+	case queue.TicketRecalled:
+		service, window, number = p.Ticket.Service, p.Window, p.Ticket.Number
+	case queue.TicketSkipped:
+		service, window = p.Ticket.Service, p.Window
+	case queue.TicketFinished:
+		service, window = p.Ticket.Service, p.Window
+	case queue.TicketTransferred:
+		service, window = p.ToService, p.FromWindow
+	case queue.TicketRequeued:
+		service = p.Ticket.Service
+	case queue.TicketCancelled:
+		service = p.Ticket.Service
+	case queue.WindowOpened:
+		window = p.Window
+	case queue.WindowClosed:
+		window = p.Window
+	case queue.WindowPaused:
+		window = p.Window
+	case queue.WindowResumed:
+		window = p.Window
+	}
+	if service != "" {
+		m.Waiting = map[string]int{service: s.Waiting(service)}
+	}
+	if window != "" {
+		if v, ok := h.Window(s, window); ok {
+			m.Window = &v
+		}
+	}
+	if number != "" {
+		m.Text, m.TextEN, m.Speech = CallText(number, window), CallTextEN(number, window), Speech(number, window)
+	}
+	return m
+}

@@ -1,0 +1,427 @@
+// Package engine is the single writer of a hall. Every command passes through
+// one goroutine that decides it against the queue's rules, makes its events
+// durable in the journal, applies them and only then answers and publishes
+// them. Commands that arrive while a commit is under way are committed
+// together in the next one, so fsyncs stay few under load.
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"hallfloor/errs"
+	"hallfloor/journal"
+	"hallfloor/queue"
+)
+
+// maxBatch bounds how many commands share one commit, so the first of them
+// does not wait on an unbounded batch.
+const maxBatch = 512
+
+// replyTTL is how long an idempotent answer is kept for repeats.
+const replyTTL = 24 * time.Hour
+
+// snapshotEvery is how many events pass between snapshots.
+const snapshotEvery = 5000
+
+// ReplyFunc builds the answer to a command from the state after it applied.
+// It runs inside the writer: it must be quick and must not keep s.
+type ReplyFunc func(s *queue.State, setup *queue.Setup, out queue.Outcome) any
+
+// Options configure an engine.
+type Options struct {
+	Setup   *queue.Setup
+	Journal journal.Journal
+	Clock   func() time.Time // time.Now if nil
+	NewID   func() string    // random ticket ids if nil
+	Logger  *slog.Logger
+	// CommitObserver, if set, is told how long each commit took and how many
+	// commands it held (for metrics).
+	CommitObserver func(d time.Duration, commands int)
+}
+
+// Engine serialises all changes to one hall.
+type Engine struct {
+	setup   *queue.Setup
+	journal journal.Journal
+	clock   func() time.Time
+	newID   func() string
+	log     *slog.Logger
+	observe func(time.Duration, int)
+
+	cmds  chan *request
+	reads chan func()
+	done  chan struct{}
+
+	// Owned by the writer goroutine.
+	state       *queue.State
+	replies     map[string]journal.Reply
+	sinceSnap   int
+	subscribers []Subscriber
+
+	mu      sync.Mutex // guards registration and reads before Run
+	running bool
+	stopped chan struct{}
+}
+
+type request struct {
+	ctx   context.Context
+	cmd   queue.Command
+	key   string
+	reply ReplyFunc
+	done  chan Result
+}
+
+// Result is the answer to a command.
+type Result struct {
+	Body   []byte        // the reply, as JSON
+	Events []queue.Event // what the command changed (nil on a repeat)
+	Repeat bool          // an earlier request with the same key answered
+	Err    error
+}
+
+// Open restores the hall from the journal: the latest snapshot, then every
+// event after it.
+func Open(ctx context.Context, o Options) (*Engine, error) {
+	e := &Engine{
+		setup:   o.Setup,
+		journal: o.Journal,
+		clock:   o.Clock,
+		newID:   o.NewID,
+		log:     o.Logger,
+		observe: o.CommitObserver,
+		cmds:    make(chan *request, 4096),
+		reads:   make(chan func(), 1024),
+		done:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	if e.clock == nil {
+		e.clock = time.Now
+	}
+	if e.newID == nil {
+		e.newID = RandomID
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	if err := e.restore(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// RandomID is an unguessable ticket id: 80 random bits, lower-case base32.
+func RandomID() string {
+	var b [10]byte
+	rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.EncodeToString(b[:]))
+}
+
+func (e *Engine) restore(ctx context.Context) error {
+	st, err := Load(ctx, e.journal, e.setup)
+	if err != nil {
+		return err
+	}
+	e.state = st
+	reps, err := e.journal.Replies(ctx, e.clock().Add(-replyTTL))
+	if err != nil {
+		return err
+	}
+	e.replies = make(map[string]journal.Reply, len(reps))
+	for _, r := range reps {
+		e.replies[r.Key] = r
+	}
+	return nil
+}
+
+// Load rebuilds a hall's state from a journal.
+func Load(ctx context.Context, j journal.Journal, setup *queue.Setup) (*queue.State, error) {
+	seq, snap, err := j.LoadSnapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := queue.NewState(setup)
+	if snap != nil {
+		st = &queue.State{}
+		if err := json.Unmarshal(snap, st); err != nil {
+			return nil, fmt.Errorf("engine: snapshot %d unreadable: %w", seq, err)
+		}
+		st.Adopt(setup)
+	}
+	err = j.Replay(ctx, seq, func(r journal.Record) error {
+		ev, err := DecodeRecord(r)
+		if err != nil {
+			return err
+		}
+		st.Apply(ev)
+		return nil
+	})
+	return st, err
+}
+
+// DecodeRecord turns a journal record into an event.
+func DecodeRecord(r journal.Record) (queue.Event, error) {
+	p, err := queue.Decode(r.Type, r.Data)
+	if err != nil {
+		return queue.Event{}, fmt.Errorf("engine: event %d: %w", r.Seq, err)
+	}
+	return queue.Event{Seq: r.Seq, At: r.At, Data: p}, nil
+}
+
+// Setup is the hall's fixed shape.
+func (e *Engine) Setup() *queue.Setup { return e.setup }
+
+// Subscriber receives every committed batch of events, in order, with the
+// state they led to. It runs inside the writer: it must not block or keep s.
+type Subscriber func(s *queue.State, events []queue.Event)
+
+// Subscribe registers fn. Call before Run.
+func (e *Engine) Subscribe(fn Subscriber) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.subscribers = append(e.subscribers, fn)
+}
+
+// ObserveCommits registers fn to be told each commit's latency and size.
+// Call before Run.
+func (e *Engine) ObserveCommits(fn func(d time.Duration, commands int)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.observe = fn
+}
+
+// Run is the writer loop; it returns when ctx ends, after a final snapshot.
+func (e *Engine) Run(ctx context.Context) {
+	defer close(e.stopped)
+	e.mu.Lock()
+	e.running = true
+	e.mu.Unlock()
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	e.rollover()
+	for {
+		select {
+		case <-ctx.Done():
+			close(e.done)
+			e.snapshot()
+			return
+		case r := <-e.cmds:
+			batch := []*request{r}
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case r := <-e.cmds:
+					batch = append(batch, r)
+				default:
+					break drain
+				}
+			}
+			e.process(batch)
+		case fn := <-e.reads:
+			fn()
+		case <-tick.C:
+			e.rollover()
+		}
+	}
+}
+
+// Wait blocks until Run has returned.
+func (e *Engine) Wait() { <-e.stopped }
+
+// Do runs a command. key, if not empty, makes it idempotent: a repeat within
+// a day returns the first answer and changes nothing.
+func (e *Engine) Do(ctx context.Context, cmd queue.Command, key string, reply ReplyFunc) Result {
+	r := &request{ctx: ctx, cmd: cmd, key: key, reply: reply, done: make(chan Result, 1)}
+	select {
+	case e.cmds <- r:
+	case <-ctx.Done():
+		return Result{Err: errs.E(errs.Internal, "request abandoned: %v", ctx.Err())}
+	case <-e.done:
+		return Result{Err: errs.E(errs.Internal, "the hall is shutting down")}
+	}
+	// Once queued, the command will be decided; wait for its fate even if
+	// the caller gives up, so an acknowledged command is never in doubt.
+	select {
+	case res := <-r.done:
+		return res
+	case <-e.stopped:
+		select {
+		case res := <-r.done:
+			return res
+		default:
+			return Result{Err: errs.E(errs.Internal, "the hall is shutting down")}
+		}
+	}
+}
+
+// Read runs fn on the committed state, inside the writer, and waits for it.
+// fn must be quick and must not keep the state.
+func (e *Engine) Read(ctx context.Context, fn func(s *queue.State, setup *queue.Setup)) error {
+	e.mu.Lock()
+	if !e.running {
+		// Before Run nobody else touches the state: read it here.
+		defer e.mu.Unlock()
+		fn(e.state, e.setup)
+		return nil
+	}
+	e.mu.Unlock()
+	done := make(chan struct{})
+	f := func() { fn(e.state, e.setup); close(done) }
+	select {
+	case e.reads <- f:
+	case <-ctx.Done():
+		return errs.E(errs.Internal, "read abandoned: %v", ctx.Err())
+	case <-e.done:
+		return errs.E(errs.Internal, "the hall is shutting down")
+	}
+	select {
+	case <-done:
+		return nil
+	case <-e.stopped:
+		return errs.E(errs.Internal, "the hall is shutting down")
+	}
+}
+
+type pending struct {
+	req    *request
+	events []queue.Event
+	body   []byte
+	err    error
+	repeat bool
+}
+
+// process decides and applies a batch of commands, commits their events in
+// one transaction, then answers and publishes.
+func (e *Engine) process(batch []*request) {
+	var b journal.Batch
+	results := make([]pending, len(batch))
+	var all []queue.Event
+	for i, r := range batch {
+		p := &results[i]
+		p.req = r
+		if r.key != "" {
+			if rep, ok := e.replies[r.key]; ok {
+				p.body, p.repeat = rep.Body, true
+				continue
+			}
+		}
+		now := e.clock()
+		if ev := queue.Rollover(e.state, e.setup, now); ev != nil {
+			p.events = append(p.events, e.apply(ev, now))
+		}
+		cmd := r.cmd
+		if c, ok := cmd.(queue.IssueTicket); ok && c.ID == "" {
+			c.ID = e.newID()
+			cmd = c
+		}
+		out, err := queue.Decide(e.state, e.setup, cmd, now)
+		if err != nil {
+			p.err = err
+		} else {
+			for _, pl := range out.Events {
+				p.events = append(p.events, e.apply(pl, now))
+			}
+			if r.reply != nil {
+				body, jerr := json.Marshal(r.reply(e.state, e.setup, out))
+				if jerr != nil {
+					p.err = errs.Wrap(jerr, "encode reply")
+				}
+				p.body = body
+			}
+		}
+		for _, ev := range p.events {
+			rec, err := encode(ev)
+			if err != nil {
+				// Events are our own types; this cannot fail short of a bug.
+				panic(err)
+			}
+			b.Records = append(b.Records, rec)
+		}
+		all = append(all, p.events...)
+		if r.key != "" && p.err == nil {
+			rep := journal.Reply{Key: r.key, Seq: e.state.Seq, At: now, Body: p.body}
+			e.replies[r.key] = rep
+			b.Replies = append(b.Replies, rep)
+		}
+	}
+	if len(b.Records) > 0 || len(b.Replies) > 0 {
+		start := time.Now()
+		err := e.journal.Append(context.Background(), b)
+		if e.observe != nil {
+			e.observe(time.Since(start), len(batch))
+		}
+		if err != nil {
+			e.failBatch(results, err)
+			return
+		}
+	}
+	for i := range results {
+		p := &results[i]
+		p.req.done <- Result{Body: p.body, Events: p.events, Repeat: p.repeat, Err: p.err}
+	}
+	if len(all) > 0 {
+		for _, fn := range e.subscribers {
+			fn(e.state, all)
+		}
+		e.sinceSnap += len(all)
+		if e.sinceSnap >= snapshotEvery {
+			e.snapshot()
+		}
+	}
+}
+
+// failBatch answers every command of a batch that could not be made durable
+// and puts the state back to what the journal holds, so nothing unjournaled
+// is ever shown or built upon.
+func (e *Engine) failBatch(results []pending, err error) {
+	e.log.Error("journal append failed; batch refused", "err", err, "commands", len(results))
+	for i := range results {
+		results[i].req.done <- Result{Err: errs.Wrap(err, "the hall could not record this; try again")}
+	}
+	if rerr := e.restore(context.Background()); rerr != nil {
+		// Without a trustworthy state the hall must not go on deciding.
+		panic(fmt.Sprintf("engine: journal failed (%v) and cannot be reloaded: %v", err, rerr))
+	}
+}
+
+func (e *Engine) apply(p queue.Payload, now time.Time) queue.Event {
+	ev := queue.Event{Seq: e.state.Seq + 1, At: now, Data: p}
+	e.state.Apply(ev)
+	return ev
+}
+
+func encode(ev queue.Event) (journal.Record, error) {
+	data, err := json.Marshal(ev.Data)
+	if err != nil {
+		return journal.Record{}, err
+	}
+	return journal.Record{Seq: ev.Seq, At: ev.At, Type: ev.Data.Type(), Data: data}, nil
+}
+
+// rollover starts a new day when the clock has passed midnight, even if no
+// command arrives, so screens and estimates never show yesterday.
+func (e *Engine) rollover() {
+	if queue.Rollover(e.state, e.setup, e.clock()) == nil {
+		return
+	}
+	e.process([]*request{{ctx: context.Background(), cmd: queue.Tick{}, done: make(chan Result, 1)}})
+}
+
+func (e *Engine) snapshot() {
+	data, err := json.Marshal(e.state)
+	if err == nil {
+		err = e.journal.SaveSnapshot(context.Background(), e.state.Seq, data)
+	}
+	if err != nil {
+		e.log.Error("snapshot failed; replay will be longer", "err", err)
+		return
+	}
+	e.sinceSnap = 0
+}

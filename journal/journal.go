@@ -1,0 +1,55 @@
+// Package journal is the hall's durable memory: an append-only log of
+// sequence-numbered events, the answers given to idempotent requests, and
+// snapshots that shorten replay. Backends live in subpackages.
+package journal
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Record is one journaled event.
+type Record struct {
+	Seq  uint64
+	At   time.Time
+	Type string
+	Data []byte // JSON payload
+}
+
+// Reply is the answer given to a request with an idempotency key, kept so a
+// repeat gets the same answer.
+type Reply struct {
+	Key  string
+	Seq  uint64 // the hall's sequence number when it was answered
+	At   time.Time
+	Body []byte
+}
+
+// Batch is what one commit makes durable: the events of a group of commands
+// and their idempotent replies.
+type Batch struct {
+	Records []Record
+	Replies []Reply
+}
+
+// ErrGap is returned by Append when a batch does not continue the journal
+// exactly: another writer got there first, or a retry repeated a commit.
+var ErrGap = errors.New("journal: batch does not follow the last sequence number")
+
+// Journal stores a hall's history. Append is durable when it returns nil.
+type Journal interface {
+	// Append commits a batch whose records continue the log without a gap.
+	Append(ctx context.Context, b Batch) error
+	// Replay calls fn for each record after seq, in order.
+	Replay(ctx context.Context, after uint64, fn func(Record) error) error
+	// Tail returns up to n of the latest records, oldest first.
+	Tail(ctx context.Context, n int) ([]Record, error)
+	// Replies returns the replies given since t.
+	Replies(ctx context.Context, since time.Time) ([]Reply, error)
+	// SaveSnapshot stores the state as of seq; LoadSnapshot returns the
+	// latest, or seq 0 and nil when there is none.
+	SaveSnapshot(ctx context.Context, seq uint64, state []byte) error
+	LoadSnapshot(ctx context.Context) (uint64, []byte, error)
+	Close() error
+}

@@ -1,0 +1,204 @@
+// Package sqlite keeps a hall's journal in one SQLite file, the default,
+// zero-setup store: WAL with synchronous=FULL, so a committed batch survives
+// a killed process or a power cut.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"hallfloor/journal"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver; pure Go, no cgo
+)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS events (
+	seq  INTEGER PRIMARY KEY,
+	at   INTEGER NOT NULL, -- unix nanoseconds
+	type TEXT NOT NULL,
+	data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS replies (
+	key  TEXT PRIMARY KEY,
+	seq  INTEGER NOT NULL,
+	at   INTEGER NOT NULL,
+	body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replies_at ON replies(at);
+CREATE TABLE IF NOT EXISTS snapshots (
+	seq  INTEGER PRIMARY KEY,
+	data BLOB NOT NULL
+);`
+
+// Journal is a journal.Journal in a SQLite file.
+type Journal struct {
+	db *sql.DB
+}
+
+var _ journal.Journal = (*Journal)(nil)
+
+// Open opens or creates the journal at path.
+func Open(path string) (*Journal, error) {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	// One connection: the engine is the only writer, and SQLite serialises
+	// writers anyway; a second connection would only contend for the lock.
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal: create schema in %s: %w", path, err)
+	}
+	return &Journal{db: db}, nil
+}
+
+// Close closes the file.
+func (j *Journal) Close() error { return j.db.Close() }
+
+// Append commits the batch in one transaction, after checking that its first
+// record follows the last one stored.
+func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("journal: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if len(b.Records) > 0 {
+		var last uint64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&last); err != nil {
+			return fmt.Errorf("journal: last seq: %w", err)
+		}
+		if b.Records[0].Seq != last+1 {
+			return fmt.Errorf("%w: have %d, batch starts at %d", journal.ErrGap, last, b.Records[0].Seq)
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO events(seq, at, type, data) VALUES (?, ?, ?, ?)`)
+		if err != nil {
+			return fmt.Errorf("journal: prepare: %w", err)
+		}
+		defer ins.Close()
+		for _, r := range b.Records {
+			if _, err := ins.ExecContext(ctx, int64(r.Seq), r.At.UnixNano(), r.Type, r.Data); err != nil {
+				return fmt.Errorf("journal: append event %d: %w", r.Seq, err)
+			}
+		}
+	}
+	for _, r := range b.Replies {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO replies(key, seq, at, body) VALUES (?, ?, ?, ?)`,
+			r.Key, int64(r.Seq), r.At.UnixNano(), r.Body); err != nil {
+			return fmt.Errorf("journal: store reply: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("journal: commit: %w", err)
+	}
+	return nil
+}
+
+// Replay streams the records after seq.
+func (j *Journal) Replay(ctx context.Context, after uint64, fn func(journal.Record) error) error {
+	rows, err := j.db.QueryContext(ctx, `SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq`, int64(after))
+	if err != nil {
+		return fmt.Errorf("journal: replay: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Tail returns the latest n records, oldest first.
+func (j *Journal) Tail(ctx context.Context, n int) ([]journal.Record, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT seq, at, type, data FROM (SELECT * FROM events ORDER BY seq DESC LIMIT ?) ORDER BY seq`, n)
+	if err != nil {
+		return nil, fmt.Errorf("journal: tail: %w", err)
+	}
+	defer rows.Close()
+	var out []journal.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func scanRecord(rows *sql.Rows) (journal.Record, error) {
+	var r journal.Record
+	var seq, at int64
+	if err := rows.Scan(&seq, &at, &r.Type, &r.Data); err != nil {
+		return r, fmt.Errorf("journal: read event: %w", err)
+	}
+	r.Seq, r.At = uint64(seq), time.Unix(0, at)
+	return r, nil
+}
+
+// Replies returns the replies given since t.
+func (j *Journal) Replies(ctx context.Context, since time.Time) ([]journal.Reply, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT key, seq, at, body FROM replies WHERE at >= ?`, since.UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("journal: replies: %w", err)
+	}
+	defer rows.Close()
+	var out []journal.Reply
+	for rows.Next() {
+		var r journal.Reply
+		var seq, at int64
+		if err := rows.Scan(&r.Key, &seq, &at, &r.Body); err != nil {
+			return nil, fmt.Errorf("journal: read reply: %w", err)
+		}
+		r.Seq, r.At = uint64(seq), time.Unix(0, at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SaveSnapshot stores a snapshot and forgets replies too old to be repeated.
+func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("journal: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO snapshots(seq, data) VALUES (?, ?)`, int64(seq), state); err != nil {
+		return fmt.Errorf("journal: save snapshot: %w", err)
+	}
+	// Keep the last two snapshots, in case the newest is from a build that
+	// cannot read it.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 2)`); err != nil {
+		return fmt.Errorf("journal: prune snapshots: %w", err)
+	}
+	return tx.Commit()
+}
+
+// LoadSnapshot returns the latest snapshot.
+func (j *Journal) LoadSnapshot(ctx context.Context) (uint64, []byte, error) {
+	var seq int64
+	var data []byte
+	err := j.db.QueryRowContext(ctx, `SELECT seq, data FROM snapshots ORDER BY seq DESC LIMIT 1`).Scan(&seq, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("journal: load snapshot: %w", err)
+	}
+	return uint64(seq), data, nil
+}

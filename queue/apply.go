@@ -1,0 +1,184 @@
+package queue
+
+import (
+	"slices"
+	"time"
+)
+
+// avgWeight is how much one finished service moves the live mean service
+// length: enough to follow a busy afternoon, not so much that one long case
+// doubles everyone's estimate.
+const avgWeight = 0.2
+
+// Apply changes the state by one event. It trusts the event: Decide already
+// checked it, and the journal only holds decided events.
+func (s *State) Apply(e Event) {
+	s.Seq = e.Seq
+	at := e.At
+	switch p := e.Data.(type) {
+	case DayStarted:
+		s.startDay(p)
+	case TicketIssued:
+		t := &Ticket{
+			ID: p.Ticket.ID, Number: p.Ticket.Number, Service: p.Ticket.Service,
+			Status: Waiting, Priority: p.Priority, IDHash: p.IDHash, Phone: p.Phone,
+			IssuedAt: at, QueuedAt: at, Order: e.Seq,
+		}
+		s.Tickets[t.ID] = t
+		s.Services[t.Service].Issued = p.Seqno
+		s.enqueue(t)
+	case TicketCalled:
+		t := s.Tickets[p.Ticket.ID]
+		s.dequeue(t)
+		t.Status, t.Window, t.Staff, t.CalledAt, t.Target = Called, p.Window, p.Staff, at, ""
+		w := s.Windows[p.Window]
+		w.Current = t.ID
+		w.setState(Serving, at)
+		if t.Priority {
+			w.PriorityRun++
+		} else {
+			w.PriorityRun = 0
+		}
+	case TicketRecalled:
+		s.Tickets[p.Ticket.ID].Recalls = p.Count
+	case TicketSkipped:
+		t := s.Tickets[p.Ticket.ID]
+		t.Status, t.FinishedAt = NoShow, at
+		s.Services[t.Service].NoShows++
+		s.Windows[p.Window].release(at)
+	case TicketFinished:
+		t := s.Tickets[p.Ticket.ID]
+		t.Status, t.FinishedAt = Done, at
+		sv := s.Services[t.Service]
+		sv.Served++
+		sv.AvgServiceS += avgWeight * (p.ServiceS - sv.AvgServiceS)
+		w := s.Windows[p.Window]
+		w.Served++
+		w.ServiceS += p.ServiceS
+		w.release(at)
+	case TicketTransferred:
+		t := s.Tickets[p.Ticket.ID]
+		s.Windows[p.FromWindow].release(at)
+		t.Status, t.Service, t.Target, t.Window, t.Staff = Waiting, p.ToService, p.ToWindow, "", ""
+		t.CalledAt = time.Time{}
+		// QueuedAt stays: the ticket goes ahead of everyone who came later.
+		s.enqueue(t)
+	case TicketRequeued:
+		t := s.Tickets[p.Ticket.ID]
+		s.Services[t.Service].NoShows--
+		t.Status, t.Window, t.Staff, t.FinishedAt = Waiting, "", "", time.Time{}
+		t.CalledAt = time.Time{}
+		t.QueuedAt, t.Order = at, e.Seq
+		s.enqueue(t)
+	case TicketCancelled:
+		t := s.Tickets[p.Ticket.ID]
+		s.dequeue(t)
+		t.Status, t.FinishedAt = Cancelled, at
+	case WindowOpened:
+		w := s.Windows[p.Window]
+		w.Staff = p.Staff
+		w.setState(Idle, at)
+	case WindowClosed:
+		w := s.Windows[p.Window]
+		w.Staff, w.PauseReason, w.PriorityRun = "", "", 0
+		w.setState(Closed, at)
+	case WindowPaused:
+		w := s.Windows[p.Window]
+		w.PauseReason = p.Reason
+		w.setState(Paused, at)
+	case WindowResumed:
+		w := s.Windows[p.Window]
+		w.PauseReason = ""
+		w.setState(Idle, at)
+	}
+}
+
+func (w *Window) setState(st WindowState, at time.Time) {
+	if w.State != st {
+		w.State, w.Since = st, at
+	}
+}
+
+// release frees a window after its service ends.
+func (w *Window) release(at time.Time) {
+	w.Current = ""
+	w.setState(Idle, at)
+}
+
+// enqueue puts a waiting ticket in its line, in order of QueuedAt then Order.
+func (s *State) enqueue(t *Ticket) {
+	line := s.lineOf(t)
+	i, _ := slices.BinarySearchFunc(*line, t, func(id string, t *Ticket) int {
+		o := s.Tickets[id]
+		if c := o.QueuedAt.Compare(t.QueuedAt); c != 0 {
+			return c
+		}
+		switch {
+		case o.Order < t.Order:
+			return -1
+		case o.Order > t.Order:
+			return 1
+		}
+		return 0
+	})
+	*line = slices.Insert(*line, i, t.ID)
+	if t.IDHash != "" {
+		s.holders[holderKey(t.IDHash, t.Service)] = t.ID
+	}
+}
+
+// dequeue takes a ticket out of its line; most often it is the head.
+func (s *State) dequeue(t *Ticket) {
+	line := s.lineOf(t)
+	if i := slices.Index(*line, t.ID); i == 0 {
+		*line = (*line)[1:]
+	} else if i > 0 {
+		*line = slices.Delete(*line, i, i+1)
+	}
+	if t.IDHash != "" {
+		delete(s.holders, holderKey(t.IDHash, t.Service))
+	}
+}
+
+func (s *State) lineOf(t *Ticket) *[]string {
+	switch {
+	case t.Target != "":
+		return &s.Windows[t.Target].Line
+	case t.Priority:
+		return &s.Services[t.Service].Priority
+	default:
+		return &s.Services[t.Service].Line
+	}
+}
+
+// startDay resets the numbering and the day's figures. Tickets still waiting
+// are cancelled (the event lists them); finished tickets leave memory (the
+// journal keeps them), but a ticket still at a window stays until finished.
+func (s *State) startDay(p DayStarted) {
+	s.Day = p.Day
+	for _, id := range p.Cancelled {
+		if t := s.Tickets[id]; t != nil {
+			s.dequeue(t)
+			t.Status = Cancelled
+		}
+	}
+	keep := map[string]bool{}
+	for _, w := range s.Windows {
+		w.Served, w.ServiceS, w.PriorityRun = 0, 0, 0
+		if w.Current != "" {
+			keep[w.Current] = true
+		}
+	}
+	for id := range s.Tickets {
+		if !keep[id] {
+			delete(s.Tickets, id)
+		}
+	}
+	for _, sv := range s.Services {
+		sv.Issued, sv.Served, sv.NoShows = 0, 0, 0
+		sv.Line, sv.Priority = nil, nil
+	}
+	for _, w := range s.Windows {
+		w.Line = nil
+	}
+}

@@ -1,0 +1,171 @@
+package queue
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Payload is what happened, one of the event types below.
+type Payload interface {
+	// Type names the event on the wire and in the journal, e.g. "ticket.called".
+	Type() string
+}
+
+// Event is a payload with its place in the hall's history.
+type Event struct {
+	Seq  uint64
+	At   time.Time
+	Data Payload
+}
+
+// TicketRef names a ticket the way a screen shows it.
+type TicketRef struct {
+	ID      string `json:"id"`
+	Number  string `json:"number"`
+	Service string `json:"service"`
+}
+
+type DayStarted struct {
+	Day string `json:"day"`
+	// Cancelled are the tickets still waiting when the day ended.
+	Cancelled []string `json:"cancelled,omitempty"`
+}
+
+type TicketIssued struct {
+	Ticket   TicketRef `json:"ticket"`
+	Priority bool      `json:"priority,omitempty"`
+	// IDHash is the protected form of the holder's ID number; never public.
+	IDHash string `json:"id_hash,omitempty"`
+	Phone  string `json:"phone,omitempty"`
+	Seqno  int    `json:"seqno"` // the day's counter for the service after issuing
+}
+
+type TicketCalled struct {
+	Ticket   TicketRef `json:"ticket"`
+	Window   string    `json:"window"`
+	Staff    string    `json:"staff"`
+	Priority bool      `json:"priority,omitempty"`
+}
+
+type TicketRecalled struct {
+	Ticket TicketRef `json:"ticket"`
+	Window string    `json:"window"`
+	Count  int       `json:"count"`
+}
+
+type TicketSkipped struct {
+	Ticket TicketRef `json:"ticket"`
+	Window string    `json:"window"`
+}
+
+type TicketFinished struct {
+	Ticket   TicketRef `json:"ticket"`
+	Window   string    `json:"window"`
+	Staff    string    `json:"staff"`
+	ServiceS float64   `json:"service_s"`
+}
+
+type TicketTransferred struct {
+	Ticket     TicketRef `json:"ticket"`
+	FromWindow string    `json:"from_window"`
+	ToService  string    `json:"to_service"`
+	ToWindow   string    `json:"to_window,omitempty"`
+}
+
+type TicketRequeued struct {
+	Ticket TicketRef `json:"ticket"`
+	Staff  string    `json:"staff"`
+}
+
+type TicketCancelled struct {
+	Ticket TicketRef `json:"ticket"`
+	Reason string    `json:"reason"`
+}
+
+type WindowOpened struct {
+	Window string `json:"window"`
+	Staff  string `json:"staff"`
+}
+
+type WindowClosed struct {
+	Window string `json:"window"`
+	Staff  string `json:"staff"`
+}
+
+type WindowPaused struct {
+	Window string `json:"window"`
+	Reason string `json:"reason"`
+}
+
+type WindowResumed struct {
+	Window string `json:"window"`
+}
+
+func (DayStarted) Type() string        { return "day.started" }
+func (TicketIssued) Type() string      { return "ticket.issued" }
+func (TicketCalled) Type() string      { return "ticket.called" }
+func (TicketRecalled) Type() string    { return "ticket.recalled" }
+func (TicketSkipped) Type() string     { return "ticket.skipped" }
+func (TicketFinished) Type() string    { return "ticket.finished" }
+func (TicketTransferred) Type() string { return "ticket.transferred" }
+func (TicketRequeued) Type() string    { return "ticket.requeued" }
+func (TicketCancelled) Type() string   { return "ticket.cancelled" }
+func (WindowOpened) Type() string      { return "window.opened" }
+func (WindowClosed) Type() string      { return "window.closed" }
+func (WindowPaused) Type() string      { return "window.paused" }
+func (WindowResumed) Type() string     { return "window.resumed" }
+
+// Public returns the event as it may be shown to anyone in the hall: an issued
+// ticket's id (which opens its page) and its holder's data stay private.
+func (e TicketIssued) Public() Payload {
+	e.Ticket.ID, e.IDHash, e.Phone = "", "", ""
+	return e
+}
+
+// Publicer is implemented by payloads that hold something private.
+type Publicer interface{ Public() Payload }
+
+// Public strips what a payload must not show on a screen.
+func Public(p Payload) Payload {
+	if v, ok := p.(Publicer); ok {
+		return v.Public()
+	}
+	return p
+}
+
+var decoders = map[string]func([]byte) (Payload, error){}
+
+func register[T Payload]() {
+	var zero T
+	decoders[zero.Type()] = func(b []byte) (Payload, error) {
+		var v T
+		err := json.Unmarshal(b, &v)
+		return v, err
+	}
+}
+
+func init() {
+	register[DayStarted]()
+	register[TicketIssued]()
+	register[TicketCalled]()
+	register[TicketRecalled]()
+	register[TicketSkipped]()
+	register[TicketFinished]()
+	register[TicketTransferred]()
+	register[TicketRequeued]()
+	register[TicketCancelled]()
+	register[WindowOpened]()
+	register[WindowClosed]()
+	register[WindowPaused]()
+	register[WindowResumed]()
+}
+
+// Decode turns a journaled payload back into its type.
+func Decode(typ string, data []byte) (Payload, error) {
+	d, ok := decoders[typ]
+	if !ok {
+		return nil, fmt.Errorf("queue: unknown event type %q", typ)
+	}
+	return d(data)
+}

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"hallfloor/config"
+	"hallfloor/errs"
+)
+
+// Keys are the hall's secrets, derived from one random file in the data
+// directory so that tokens and protected ID numbers survive a restart.
+type Keys struct {
+	Token []byte // signs bearer tokens
+	ID    []byte // protects ID numbers
+}
+
+// LoadKeys reads dir/secret.key, creating it on first start.
+func LoadKeys(dir string) (Keys, error) {
+	path := filepath.Join(dir, "secret.key")
+	secret, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		secret = make([]byte, 32)
+		rand.Read(secret)
+		err = os.WriteFile(path, secret, 0o600)
+	}
+	if err != nil {
+		return Keys{}, fmt.Errorf("secret key %s: %w", path, err)
+	}
+	if len(secret) < 32 {
+		return Keys{}, fmt.Errorf("secret key %s is shorter than 32 bytes", path)
+	}
+	return Keys{Token: derive(secret, "token"), ID: derive(secret, "id-number")}, nil
+}
+
+func derive(secret []byte, label string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(label))
+	return m.Sum(nil)
+}
+
+// Principal is who a request comes from.
+type Principal struct {
+	Staff string
+	Role  config.Role
+}
+
+// tokenTTL is one working day and then some: a clerk signs in once a day.
+const tokenTTL = 16 * time.Hour
+
+// auth signs people in and checks their tokens.
+type auth struct {
+	key  []byte
+	hall *config.Hall
+	now  func() time.Time
+}
+
+// login checks a password and returns a signed token. The message never
+// says whether the staff number or the password was wrong.
+func (a *auth) login(staff, password string) (string, error) {
+	bad := errs.E(errs.Unauthorized, "wrong staff number or password")
+	s := a.hall.FindStaff(staff)
+	if s == nil {
+		// Spend the same time as a real check, so timing does not tell
+		// which staff numbers exist.
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return "", bad
+	}
+	switch {
+	case s.PasswordHash != "":
+		if bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(password)) != nil {
+			return "", bad
+		}
+	case a.hall.Hall.Demo && s.Password != "":
+		if subtle.ConstantTimeCompare([]byte(s.Password), []byte(password)) != 1 {
+			return "", bad
+		}
+	default:
+		return "", bad
+	}
+	exp := a.now().Add(tokenTTL).Unix()
+	body := s.ID + "|" + string(s.Role) + "|" + strconv.FormatInt(exp, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(body)) + "." + a.sign(body), nil
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+
+func (a *auth) sign(body string) string {
+	m := hmac.New(sha256.New, a.key)
+	m.Write([]byte(body))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// principal reads the bearer token of a request.
+func (a *auth) principal(r *http.Request) (Principal, error) {
+	h := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || tok == "" {
+		return Principal{}, errs.E(errs.Unauthorized, "sign in first (Authorization: Bearer <token>)")
+	}
+	bad := errs.E(errs.Unauthorized, "the sign-in has expired or is not valid; sign in again")
+	enc, sig, ok := strings.Cut(tok, ".")
+	if !ok {
+		return Principal{}, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil || !hmac.Equal([]byte(sig), []byte(a.sign(string(raw)))) {
+		return Principal{}, bad
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 3 {
+		return Principal{}, bad
+	}
+	exp, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || a.now().Unix() > exp {
+		return Principal{}, bad
+	}
+	s := a.hall.FindStaff(parts[0])
+	if s == nil || string(s.Role) != parts[1] {
+		return Principal{}, bad // removed from the hall file since
+	}
+	return Principal{Staff: s.ID, Role: s.Role}, nil
+}

@@ -1,0 +1,410 @@
+// Package server is hallfloor's HTTP edge: the JSON API, the WebSocket, the
+// metrics and the web pages. It translates requests into the engine's
+// commands and the state into answers; the hall's rules live in queue.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"hallfloor/config"
+	"hallfloor/display"
+	"hallfloor/engine"
+	"hallfloor/errs"
+	"hallfloor/idcard"
+	"hallfloor/journal"
+	"hallfloor/queue"
+	"hallfloor/server/ws"
+)
+
+// Options wire a server.
+type Options struct {
+	Engine *engine.Engine
+	Hall   *config.Hall
+	Keys   Keys
+	Logger *slog.Logger
+	Clock  func() time.Time
+	// Pages serves the web faces; mounted under / when set.
+	Pages http.Handler
+	// Backlog seeds the WebSocket resume buffer (the journal's tail).
+	Backlog []journal.Record
+}
+
+// Server is the HTTP edge of one hall.
+type Server struct {
+	engine  *engine.Engine
+	hall    *config.Hall
+	view    *display.Hall
+	auth    *auth
+	idKey   []byte
+	hub     *ws.Hub
+	metrics *metrics
+	log     *slog.Logger
+	clock   func() time.Time
+	router  chi.Router
+}
+
+// New builds a server and subscribes it to the engine's events. Call before
+// the engine runs.
+func New(o Options) (*Server, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	names := map[string]string{}
+	for _, st := range o.Hall.Staff {
+		names[st.ID] = st.Name
+	}
+	s := &Server{
+		engine: o.Engine,
+		hall:   o.Hall,
+		view: &display.Hall{ID: o.Hall.Hall.ID, Name: o.Hall.Hall.Name, NameEN: o.Hall.Hall.NameEN,
+			Setup: o.Engine.Setup(), StaffNames: names},
+		auth:    &auth{key: o.Keys.Token, hall: o.Hall, now: o.Clock},
+		idKey:   o.Keys.ID,
+		metrics: newMetrics(),
+		log:     o.Logger,
+		clock:   o.Clock,
+	}
+	backlog, err := s.frames(o.Backlog)
+	if err != nil {
+		return nil, err
+	}
+	s.hub = ws.NewHub(ws.Options{
+		Snapshot: s.snapshot, Origins: o.Hall.Server.AllowedOrigins,
+		Logger: o.Logger, Stats: s.metrics, Backlog: backlog,
+	})
+	o.Engine.Subscribe(s.publish)
+	o.Engine.ObserveCommits(s.metrics.commitObserver)
+	s.router = s.routes(o.Pages)
+	return s, nil
+}
+
+// View is the display of this hall, for the web pages.
+func (s *Server) View() *display.Hall { return s.view }
+
+// Hub is the WebSocket hub.
+func (s *Server) Hub() *ws.Hub { return s.hub }
+
+// Close disconnects the WebSocket clients.
+func (s *Server) Close() { s.hub.Close() }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes(pages http.Handler) chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer)
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	r.Handle("/ws", s.hub)
+	r.Get("/api/openapi.json", serveOpenAPI)
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Get("/hall", s.getHall)
+		r.Post("/login", s.postLogin)
+		r.Post("/tickets", s.postTicket)
+		r.Get("/tickets/{id}", s.getTicket)
+		r.Post("/tickets/{id}/cancel", s.postCancel)
+		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
+		r.Get("/windows/{id}", s.getWindow)
+		for action, build := range windowActions {
+			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
+		}
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			s.fail(w, r, errs.E(errs.NotFound, "no API at %s %s", r.Method, r.URL.Path))
+		})
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+			s.fail(w, r, errs.E(errs.Invalid, "%s is not allowed on %s", r.Method, r.URL.Path))
+		})
+	})
+	if pages != nil {
+		r.Mount("/", pages)
+	}
+	return r
+}
+
+// publish sends a committed batch to the WebSocket clients and the metrics.
+// It runs in the engine's writer, so it sees the state the batch led to.
+func (s *Server) publish(st *queue.State, evs []queue.Event) {
+	s.metrics.observe(st, evs)
+	frames := make([]ws.Frame, 0, len(evs))
+	for _, ev := range evs {
+		b, err := json.Marshal(s.view.Message(st, ev))
+		if err != nil {
+			s.log.Error("encode event", "seq", ev.Seq, "err", err)
+			continue
+		}
+		frames = append(frames, ws.Frame{Seq: ev.Seq, Data: b})
+	}
+	s.hub.Publish(frames)
+}
+
+// frames encodes journal records for the resume buffer. Counts and window
+// views in them are those of now, which is what a resuming screen needs.
+func (s *Server) frames(recs []journal.Record) ([]ws.Frame, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	var out []ws.Frame
+	err := s.engine.Read(context.Background(), func(st *queue.State, _ *queue.Setup) {
+		for _, r := range recs {
+			ev, err := engine.DecodeRecord(r)
+			if err != nil {
+				continue
+			}
+			b, err := json.Marshal(s.view.Message(st, ev))
+			if err == nil {
+				out = append(out, ws.Frame{Seq: ev.Seq, Data: b})
+			}
+		}
+	})
+	return out, err
+}
+
+// snapshot builds the first WebSocket message.
+func (s *Server) snapshot() (uint64, []byte, error) {
+	var seq uint64
+	var b []byte
+	var err error
+	rerr := s.engine.Read(context.Background(), func(st *queue.State, _ *queue.Setup) {
+		v := s.view.View(st, s.clock())
+		seq = v.Seq
+		b, err = ws.EncodeSnapshot(v.Seq, v)
+	})
+	if rerr != nil {
+		return 0, nil, rerr
+	}
+	return seq, b, err
+}
+
+func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
+	var v display.HallView
+	if err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) { v = s.view.View(st, s.clock()) }); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Staff    string `json:"staff"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.Staff == "" {
+		s.fail(w, r, errs.Field("staff", "give your staff number"))
+		return
+	}
+	tok, err := s.auth.login(body.Staff, body.Password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st := s.hall.FindStaff(body.Staff)
+	writeJSON(w, http.StatusOK, map[string]string{
+		"token": tok, "staff": st.ID, "name": st.Name, "role": string(st.Role),
+	})
+}
+
+var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Service  string `json:"service"`
+		IDNumber string `json:"id_number"`
+		Phone    string `json:"phone"`
+		Priority bool   `json:"priority"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := queue.IssueTicket{Service: strings.ToUpper(strings.TrimSpace(body.Service)), Priority: body.Priority}
+	if cmd.Service == "" {
+		s.fail(w, r, errs.Field("service", "choose a service"))
+		return
+	}
+	if body.IDNumber != "" {
+		if err := idcard.Validate(body.IDNumber); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		cmd.IDHash = idcard.Protect(s.idKey, body.IDNumber)
+	}
+	if body.Phone != "" {
+		cmd.Phone = strings.TrimSpace(body.Phone)
+		if !phoneRE.MatchString(cmd.Phone) {
+			s.fail(w, r, errs.Field("phone", "a mobile number has 11 digits and starts with 1"))
+			return
+		}
+	}
+	s.do(w, r, http.StatusCreated, cmd, s.ticketReply)
+}
+
+// ticketReply answers with the ticket a command concerned.
+func (s *Server) ticketReply(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
+	return s.view.Ticket(st, st.Tickets[out.Ticket])
+}
+
+func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	var v display.TicketView
+	found := false
+	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+		if t := st.Tickets[id]; t != nil {
+			v, found = s.view.Ticket(st, t), true
+		}
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+	case !found:
+		s.fail(w, r, errs.E(errs.NotFound, "no ticket %q today", id))
+	default:
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+func (s *Server) postCancel(w http.ResponseWriter, r *http.Request) {
+	s.do(w, r, http.StatusOK, queue.CancelTicket{Ticket: chi.URLParam(r, "id")}, s.ticketReply)
+}
+
+func (s *Server) postRequeue(w http.ResponseWriter, r *http.Request, p Principal) {
+	s.do(w, r, http.StatusOK, queue.Requeue{Ticket: chi.URLParam(r, "id"), Actor: actor(p)}, s.ticketReply)
+}
+
+// windowReply is the answer to a window action: the ticket it concerned (or
+// null) and the window as it now is.
+func (s *Server) windowReply(window string) engine.ReplyFunc {
+	return func(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
+		var reply struct {
+			Ticket *display.TicketView `json:"ticket"`
+			Window display.WindowView  `json:"window"`
+		}
+		if t := st.Tickets[out.Ticket]; t != nil {
+			v := s.view.Ticket(st, t)
+			reply.Ticket = &v
+		}
+		reply.Window, _ = s.view.Window(st, window)
+		return reply
+	}
+}
+
+func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	var reply struct {
+		display.WindowView
+		Queue []display.TicketView `json:"queue"`
+	}
+	found := false
+	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+		reply.WindowView, found = s.view.Window(st, id)
+		if found {
+			reply.Queue = s.view.WaitingList(st, id, 50)
+		}
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+	case !found:
+		s.fail(w, r, errs.E(errs.NotFound, "no window %q in this hall", id))
+	default:
+		writeJSON(w, http.StatusOK, reply)
+	}
+}
+
+// windowActions build the command for POST /api/v1/windows/{id}/{action}.
+var windowActions = map[string]func(window string, a queue.Actor, r *http.Request) (queue.Command, error){
+	"open":   func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.OpenWindow{Window: w, Actor: a}, nil },
+	"close":  func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.CloseWindow{Window: w, Actor: a}, nil },
+	"call":   func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.CallNext{Window: w, Actor: a}, nil },
+	"recall": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Recall{Window: w, Actor: a}, nil },
+	"skip":   func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Skip{Window: w, Actor: a}, nil },
+	"finish": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Finish{Window: w, Actor: a}, nil },
+	"resume": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Resume{Window: w, Actor: a}, nil },
+	"pause": func(w string, a queue.Actor, r *http.Request) (queue.Command, error) {
+		var body struct {
+			Reason string `json:"reason"`
+		}
+		err := decode(r, &body)
+		return queue.Pause{Window: w, Actor: a, Reason: body.Reason}, err
+	},
+	"transfer": func(w string, a queue.Actor, r *http.Request) (queue.Command, error) {
+		var body struct {
+			Service string `json:"service"`
+			Window  string `json:"window"`
+		}
+		err := decode(r, &body)
+		return queue.Transfer{Window: w, Actor: a, ToService: strings.ToUpper(body.Service), ToWindow: body.Window}, err
+	},
+}
+
+func (s *Server) windowAction(build func(string, queue.Actor, *http.Request) (queue.Command, error)) staffHandler {
+	return func(w http.ResponseWriter, r *http.Request, p Principal) {
+		id := chi.URLParam(r, "id")
+		cmd, err := build(id, actor(p), r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.do(w, r, http.StatusOK, cmd, s.windowReply(id))
+	}
+}
+
+func actor(p Principal) queue.Actor {
+	return queue.Actor{Staff: p.Staff, Manager: p.Role == config.Manager}
+}
+
+type staffHandler func(http.ResponseWriter, *http.Request, Principal)
+
+// withStaff admits only signed-in staff.
+func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.auth.principal(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r, p)
+	}
+}
+
+// do runs a command through the engine and writes its answer. With an
+// Idempotency-Key the key is scoped to the method, path and caller, so two
+// kiosks choosing the same key do not share an answer.
+func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd queue.Command, reply engine.ReplyFunc) {
+	key := r.Header.Get("Idempotency-Key")
+	if key != "" {
+		if len(key) > 200 {
+			s.fail(w, r, errs.Field("Idempotency-Key", "the key is longer than 200 characters"))
+			return
+		}
+		key = r.Method + " " + r.URL.Path + " " + r.Header.Get("Authorization") + " " + key
+	}
+	res := s.engine.Do(r.Context(), cmd, key, reply)
+	if res.Err != nil {
+		s.metrics.httpErrors.WithLabelValues(string(errs.KindOf(res.Err))).Inc()
+		s.fail(w, r, res.Err)
+		return
+	}
+	if res.Repeat {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeRaw(w, code, res.Body)
+}

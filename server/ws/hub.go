@@ -1,0 +1,353 @@
+// Package ws pushes the hall's events to screens, terminals and phones over
+// WebSocket. Each event is encoded once and the same prepared frame goes to
+// every client; each client has a bounded queue, and a client too slow to
+// keep up is cut off (it reconnects and resumes) rather than slowing the hall.
+package ws
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+const (
+	writeWait  = 10 * time.Second
+	pongWait   = 60 * time.Second
+	pingPeriod = pongWait * 9 / 10
+	// sendQueue is how many frames a client may fall behind before it is
+	// cut off: a burst of calls fits, a dead network does not.
+	sendQueue = 1024
+	// ringSize is how many recent events a reconnecting client can resume
+	// from; past that it gets a fresh snapshot.
+	ringSize = 8192
+)
+
+// Frame is one encoded event.
+type Frame struct {
+	Seq  uint64
+	Data []byte // JSON text
+}
+
+// Snapshotter builds the first message for a client: a snapshot of the
+// hall as of seq, encoded as JSON.
+type Snapshotter func() (seq uint64, msg []byte, err error)
+
+// Stats observes the hub, for metrics.
+type Stats interface {
+	ClientsChanged(n int)
+	Dropped()
+}
+
+// Hub fans events out to clients.
+type Hub struct {
+	snapshot Snapshotter
+	origins  []string
+	log      *slog.Logger
+	stats    Stats
+	upgrader websocket.Upgrader
+
+	in chan []Frame
+
+	mu      sync.Mutex
+	clients map[*client]struct{}
+	ring    []*prepared // the latest events, oldest first
+	last    uint64      // seq of the newest event the hub has seen
+	closed  bool
+}
+
+type prepared struct {
+	seq uint64
+	msg *websocket.PreparedMessage
+}
+
+type client struct {
+	conn  *websocket.Conn
+	send  chan *websocket.PreparedMessage
+	after uint64 // events up to here are already covered
+	once  sync.Once
+	quit  chan struct{}
+}
+
+// Options configure a hub.
+type Options struct {
+	Snapshot Snapshotter
+	// Origins are extra allowed web origins; the server's own host is always
+	// allowed, and so are clients that send no Origin (screens, scripts).
+	Origins []string
+	Logger  *slog.Logger
+	Stats   Stats
+	// Backlog seeds the resume buffer, e.g. with the journal's tail after a
+	// restart, so screens resume across it.
+	Backlog []Frame
+}
+
+// NewHub starts a hub.
+func NewHub(o Options) *Hub {
+	h := &Hub{
+		snapshot: o.Snapshot,
+		origins:  o.Origins,
+		log:      o.Logger,
+		stats:    o.Stats,
+		in:       make(chan []Frame, 4096),
+		clients:  map[*client]struct{}{},
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	h.upgrader = websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		CheckOrigin:     h.checkOrigin,
+	}
+	h.fanout(o.Backlog)
+	go h.run()
+	return h
+}
+
+// Publish hands frames to the hub, in sequence order. It does not wait for
+// any client.
+func (h *Hub) Publish(frames []Frame) { h.in <- frames }
+
+func (h *Hub) run() {
+	for fs := range h.in {
+		h.fanout(fs)
+	}
+}
+
+func (h *Hub) fanout(fs []Frame) {
+	if len(fs) == 0 {
+		return
+	}
+	ps := make([]*prepared, 0, len(fs))
+	for _, f := range fs {
+		pm, err := websocket.NewPreparedMessage(websocket.TextMessage, f.Data)
+		if err != nil {
+			h.log.Error("ws: prepare frame", "seq", f.Seq, "err", err)
+			continue
+		}
+		ps = append(ps, &prepared{seq: f.Seq, msg: pm})
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ring = append(h.ring, ps...)
+	if over := len(h.ring) - ringSize; over > 0 {
+		h.ring = append(h.ring[:0:0], h.ring[over:]...)
+	}
+	h.last = ps[len(ps)-1].seq
+	for c := range h.clients {
+		for _, p := range ps {
+			if p.seq > c.after && !h.offer(c, p.msg) {
+				break
+			}
+		}
+	}
+}
+
+// offer queues a frame for a client or, when its queue is full, cuts it off.
+// Called with h.mu held.
+func (h *Hub) offer(c *client, m *websocket.PreparedMessage) bool {
+	select {
+	case c.send <- m:
+		return true
+	default:
+		delete(h.clients, c)
+		c.stop()
+		if h.stats != nil {
+			h.stats.Dropped()
+			h.stats.ClientsChanged(len(h.clients))
+		}
+		return false
+	}
+}
+
+// Clients is the number of connected clients.
+func (h *Hub) Clients() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.clients)
+}
+
+// Close disconnects every client.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for c := range h.clients {
+		c.stop()
+		delete(h.clients, c)
+	}
+}
+
+func (h *Hub) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range h.origins {
+		if strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP upgrades a request to a WebSocket. ?since=N resumes after event
+// N when the hub still holds what followed; otherwise the client starts
+// from a snapshot.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var since uint64
+	resume := false
+	if s := r.URL.Query().Get("since"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			http.Error(w, `{"error":{"code":"invalid","message":"since must be a sequence number","field":"since"}}`, http.StatusBadRequest)
+			return
+		}
+		since, resume = n, true
+	}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	c := &client{conn: conn, send: make(chan *websocket.PreparedMessage, sendQueue), quit: make(chan struct{})}
+	if !h.join(c, since, resume) {
+		conn.Close()
+		return
+	}
+	go c.writeLoop(h)
+	c.readLoop(h)
+}
+
+// join registers a client and queues what it must see first: the events
+// after since, or a snapshot and the events after it.
+func (h *Hub) join(c *client, since uint64, resume bool) bool {
+	if resume && h.register(c, since, nil) {
+		return true
+	}
+	seq, msg, err := h.snapshot()
+	if err != nil {
+		h.log.Warn("ws: snapshot for new client", "err", err)
+		return false
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, msg)
+	if err != nil {
+		return false
+	}
+	return h.register(c, seq, pm)
+}
+
+// register adds the client if the ring covers everything after `after`
+// that the hub has seen; first, if given, goes before the backlog.
+func (h *Hub) register(c *client, after uint64, first *websocket.PreparedMessage) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	if first == nil {
+		// Resuming: the client must not be ahead of us (a different hall or
+		// a wiped journal) and what it missed must still be in the ring.
+		if after > h.last || (after < h.last && (len(h.ring) == 0 || h.ring[0].seq > after+1)) {
+			return false
+		}
+	}
+	var backlog []*websocket.PreparedMessage
+	for _, p := range h.ring {
+		if p.seq > after {
+			backlog = append(backlog, p.msg)
+		}
+	}
+	if len(backlog)+1 > cap(c.send) {
+		return false // too far behind to replay; a snapshot is quicker
+	}
+	if first != nil {
+		c.send <- first
+	}
+	for _, m := range backlog {
+		c.send <- m
+	}
+	c.after = after
+	h.clients[c] = struct{}{}
+	if h.stats != nil {
+		h.stats.ClientsChanged(len(h.clients))
+	}
+	return true
+}
+
+func (c *client) stop() { c.once.Do(func() { close(c.quit) }) }
+
+func (h *Hub) leave(c *client) {
+	h.mu.Lock()
+	if _, ok := h.clients[c]; ok {
+		delete(h.clients, c)
+		if h.stats != nil {
+			h.stats.ClientsChanged(len(h.clients))
+		}
+	}
+	h.mu.Unlock()
+	c.stop()
+}
+
+// readLoop reads only to see pongs and the close; clients send nothing else.
+func (c *client) readLoop(h *Hub) {
+	defer h.leave(c)
+	c.conn.SetReadLimit(4096)
+	c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		if _, _, err := c.conn.NextReader(); err != nil {
+			return
+		}
+	}
+}
+
+func (c *client) writeLoop(h *Hub) {
+	ping := time.NewTicker(pingPeriod)
+	defer func() {
+		ping.Stop()
+		c.conn.Close()
+		h.leave(c)
+	}()
+	for {
+		select {
+		case m := <-c.send:
+			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.conn.WritePreparedMessage(m); err != nil {
+				return
+			}
+		case <-ping.C:
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				return
+			}
+		case <-c.quit:
+			// Cut off: say why, so the client knows to resume.
+			c.conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too slow; resume with ?since"),
+				time.Now().Add(time.Second))
+			return
+		}
+	}
+}
+
+// EncodeSnapshot is the first message's shape: {"type":"snapshot","seq":N,"hall":{…}}.
+func EncodeSnapshot(seq uint64, hall any) ([]byte, error) {
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		Seq  uint64 `json:"seq"`
+		Hall any    `json:"hall"`
+	}{"snapshot", seq, hall})
+}
