@@ -29,6 +29,7 @@ type Hall struct {
 	Windows  []Window  `yaml:"windows"`
 	Staff    []Staff   `yaml:"staff"`
 	Server   Server    `yaml:"server"`
+	Calendar Calendar  `yaml:"calendar"`
 }
 
 // HallInfo names the hall.
@@ -168,8 +169,11 @@ func (h *Hall) Validate() Problems {
 	if h.Hall.ID != "" && !idRE.MatchString(h.Hall.ID) {
 		add("hall.id", "%q must be 1-16 letters, digits, - or _", h.Hall.ID)
 	}
-	if _, err := h.Location(); err != nil {
+	loc, err := h.Location()
+	if err != nil {
 		add("hall.timezone", "unknown time zone %q", h.Hall.Timezone)
+	} else {
+		h.Calendar.build(loc, add)
 	}
 	if h.Queue.PriorityRun < 0 {
 		add("queue.priority_run", "must be 0 (default 3) or more")
