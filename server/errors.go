@@ -67,11 +67,22 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil || errors.Is(err, io.EOF) {
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err == nil {
+		// A second value after the first would be silently ignored, and
+		// the request done on half of what was sent.
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			return errs.E(errs.Invalid, "the body must hold one JSON object and nothing after it")
+		}
 		return nil
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		if te.Field == "" {
+			return errs.E(errs.Invalid, "the body must be a JSON object")
+		}
 		return errs.Field(te.Field, "%s must be a %s", te.Field, te.Type.String())
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {

@@ -113,6 +113,8 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/hall", s.getHall)
+		r.Get("/hall/names", s.getNames)
+		r.Get("/stats/hourly", s.getHourly)
 		r.Post("/login", s.postLogin)
 		r.Post("/tickets", s.postTicket)
 		r.Get("/tickets/{id}", s.getTicket)
@@ -331,13 +333,27 @@ func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 
 // windowActions build the command for POST /api/v1/windows/{id}/{action}.
 var windowActions = map[string]func(window string, a queue.Actor, r *http.Request) (queue.Command, error){
-	"open":   func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.OpenWindow{Window: w, Actor: a}, nil },
-	"close":  func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.CloseWindow{Window: w, Actor: a}, nil },
-	"call":   func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.CallNext{Window: w, Actor: a}, nil },
-	"recall": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Recall{Window: w, Actor: a}, nil },
-	"skip":   func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Skip{Window: w, Actor: a}, nil },
-	"finish": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Finish{Window: w, Actor: a}, nil },
-	"resume": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) { return queue.Resume{Window: w, Actor: a}, nil },
+	"open": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.OpenWindow{Window: w, Actor: a}, nil
+	},
+	"close": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.CloseWindow{Window: w, Actor: a}, nil
+	},
+	"call": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.CallNext{Window: w, Actor: a}, nil
+	},
+	"recall": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.Recall{Window: w, Actor: a}, nil
+	},
+	"skip": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.Skip{Window: w, Actor: a}, nil
+	},
+	"finish": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.Finish{Window: w, Actor: a}, nil
+	},
+	"resume": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+		return queue.Resume{Window: w, Actor: a}, nil
+	},
 	"pause": func(w string, a queue.Actor, r *http.Request) (queue.Command, error) {
 		var body struct {
 			Reason string `json:"reason"`

@@ -53,7 +53,8 @@ type Hub struct {
 	stats    Stats
 	upgrader websocket.Upgrader
 
-	in chan []Frame
+	in    chan []Frame
+	queue int // per-client send queue length
 
 	mu      sync.Mutex
 	clients map[*client]struct{}
@@ -86,6 +87,9 @@ type Options struct {
 	// Backlog seeds the resume buffer, e.g. with the journal's tail after a
 	// restart, so screens resume across it.
 	Backlog []Frame
+	// SendQueue is how many frames a client may fall behind before it is
+	// cut off; 0 means the default. Tests make it small.
+	SendQueue int
 }
 
 // NewHub starts a hub.
@@ -97,6 +101,10 @@ func NewHub(o Options) *Hub {
 		stats:    o.Stats,
 		in:       make(chan []Frame, 4096),
 		clients:  map[*client]struct{}{},
+		queue:    o.SendQueue,
+	}
+	if h.queue <= 0 {
+		h.queue = sendQueue
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -223,7 +231,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
-	c := &client{conn: conn, send: make(chan *websocket.PreparedMessage, sendQueue), quit: make(chan struct{})}
+	c := &client{conn: conn, send: make(chan *websocket.PreparedMessage, h.queue), quit: make(chan struct{})}
 	if !h.join(c, since, resume) {
 		conn.Close()
 		return

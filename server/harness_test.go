@@ -1,0 +1,261 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"hallfloor/config"
+	"hallfloor/engine"
+	"hallfloor/journal/sqlite"
+	"hallfloor/server"
+)
+
+// hall is a running demo hall wired the way cmd/hallfloor wires it: the
+// embedded demo hall, a SQLite journal in a data directory, the engine's
+// writer running, and the API served on a random local port.
+type hall struct {
+	t    *testing.T
+	dir  string
+	ts   *httptest.Server
+	srv  *server.Server
+	eng  *engine.Engine
+	j    *sqlite.Journal
+	stop func()
+}
+
+// startHall starts a hall on dir (a fresh temporary directory when empty).
+// It stops by itself when the test ends.
+func startHall(t *testing.T, dir string) *hall {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	cfg := config.Demo()
+	keys, err := server.LoadKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := sqlite.Open(filepath.Join(dir, "hall-"+cfg.Hall.ID+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail, err := j.Tail(context.Background(), 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Backlog: tail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go eng.Run(ctx)
+	h := &hall{t: t, dir: dir, ts: httptest.NewServer(srv), srv: srv, eng: eng, j: j}
+	var once sync.Once
+	h.stop = func() {
+		once.Do(func() {
+			srv.Close()
+			h.ts.Close()
+			cancel()
+			eng.Wait()
+			j.Close()
+		})
+	}
+	t.Cleanup(h.stop)
+	return h
+}
+
+// restart stops the hall and starts it again on the same data directory.
+func (h *hall) restart() *hall {
+	h.stop()
+	return startHall(h.t, h.dir)
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a generic value.
+func (r reply) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, r.body)
+	}
+	return m
+}
+
+func (r reply) into(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %T: %v\n%s", v, err, r.body)
+	}
+}
+
+// req sends a request. body is sent as is when it is a string, and as JSON
+// otherwise; headers come in name, value pairs.
+func (h *hall) req(method, path, token string, body any, headers ...string) reply {
+	h.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	r, err := http.NewRequest(method, h.ts.URL+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := h.ts.Client().Do(r)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: data}
+}
+
+// must sends a request and fails the test unless it answers want.
+func (h *hall) must(want int, method, path, token string, body any, headers ...string) reply {
+	h.t.Helper()
+	r := h.req(method, path, token, body, headers...)
+	if r.status != want {
+		h.t.Fatalf("%s %s: status %d, want %d\n%s", method, path, r.status, want, r.body)
+	}
+	return r
+}
+
+func (h *hall) login(staff string) string {
+	h.t.Helper()
+	var out struct{ Token string }
+	h.must(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"}).into(h.t, &out)
+	if out.Token == "" {
+		h.t.Fatal("login gave no token")
+	}
+	return out.Token
+}
+
+type ticket struct {
+	ID      string `json:"id"`
+	Number  string `json:"number"`
+	Service string `json:"service"`
+	Status  string `json:"status"`
+	Window  string `json:"window"`
+	Recalls int    `json:"recalls"`
+	Text    string `json:"text"`
+	Ahead   int    `json:"ahead"`
+}
+
+type window struct {
+	ID          string   `json:"id"`
+	State       string   `json:"state"`
+	Current     *ticket  `json:"current"`
+	PauseReason string   `json:"pause_reason"`
+	Services    []string `json:"services"`
+	Clerk       *struct {
+		Staff string `json:"staff"`
+		Name  string `json:"name"`
+	} `json:"clerk"`
+}
+
+type windowReply struct {
+	Ticket *ticket `json:"ticket"`
+	Window window  `json:"window"`
+}
+
+func (h *hall) issue(service string) ticket {
+	h.t.Helper()
+	var tk ticket
+	h.must(201, "POST", "/api/v1/tickets", "", map[string]any{"service": service}).into(h.t, &tk)
+	return tk
+}
+
+func (h *hall) act(token, win, action string, body any) windowReply {
+	h.t.Helper()
+	var out windowReply
+	h.must(200, "POST", "/api/v1/windows/"+win+"/"+action, token, body).into(h.t, &out)
+	return out
+}
+
+type hallView struct {
+	Seq      uint64 `json:"seq"`
+	Services []struct {
+		Code    string `json:"code"`
+		Issued  int    `json:"issued"`
+		Waiting int    `json:"waiting"`
+		Served  int    `json:"served"`
+	} `json:"services"`
+	Windows []window `json:"windows"`
+}
+
+func (h *hall) view() hallView {
+	h.t.Helper()
+	var v hallView
+	h.must(200, "GET", "/api/v1/hall", "", nil).into(h.t, &v)
+	return v
+}
+
+// idNumber makes a resident ID number with a correct check character.
+func idNumber(first17 string) string {
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, c := range first17 {
+		sum += int(c-'0') * weights[i]
+	}
+	return first17 + string("10X98765432"[sum%11])
+}
+
+// apiError is the error shape of every failed request.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field"`
+	} `json:"error"`
+}
+
+func (r reply) apiError(t *testing.T) apiError {
+	t.Helper()
+	var e apiError
+	r.into(t, &e)
+	if e.Error.Code == "" || e.Error.Message == "" {
+		t.Fatalf("error answer without code or message: %s", r.body)
+	}
+	return e
+}
+
+func (r reply) String() string { return fmt.Sprintf("%d %s", r.status, r.body) }
