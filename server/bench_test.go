@@ -1,0 +1,174 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"hallfloor/config"
+	"hallfloor/display"
+	"hallfloor/engine"
+	"hallfloor/journal/sqlite"
+	"hallfloor/queue"
+	"hallfloor/server"
+)
+
+// startBenchServer runs the demo hall as cmd/hallfloor wires it, on a real
+// SQLite journal in a temporary directory, behind a real HTTP listener.
+func startBenchServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	dir := b.TempDir()
+	hall := config.Demo()
+	keys, err := server.LoadKeys(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: hall.QueueSetup(), Journal: j, Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go eng.Run(ctx)
+	hs := httptest.NewServer(srv)
+	b.Cleanup(func() {
+		hs.Close()
+		srv.Close()
+		cancel()
+		eng.Wait()
+		j.Close()
+	})
+	return hs
+}
+
+// BenchmarkPostTicket is kiosks taking numbers over HTTP: JSON in, the
+// durable commit, the ticket's JSON out, with `kiosks` requests in flight.
+func BenchmarkPostTicket(b *testing.B) {
+	for _, kiosks := range []int{1, 64} {
+		b.Run(fmt.Sprintf("kiosks=%d", kiosks), func(b *testing.B) {
+			hs := startBenchServer(b)
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: kiosks, MaxConnsPerHost: kiosks}}
+			defer client.CloseIdleConnections()
+			url := hs.URL + "/api/v1/tickets"
+			services := []string{"A", "B", "C", "Q", "Z"}
+			var n, failed atomic.Int64
+			b.SetParallelism(max(1, kiosks/runtime.GOMAXPROCS(0)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := n.Add(1)
+					body := `{"service":"` + services[i%int64(len(services))] + `"}`
+					req, _ := http.NewRequest(http.MethodPost, url, bytes.NewBufferString(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Idempotency-Key", "bench-"+strconv.FormatInt(i, 10))
+					resp, err := client.Do(req)
+					if err != nil {
+						failed.Add(1)
+						continue
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusCreated {
+						failed.Add(1)
+					}
+				}
+			})
+			b.StopTimer()
+			if f := failed.Load(); f > 0 {
+				b.Fatalf("%d of %d requests failed", f, b.N)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tickets/s")
+		})
+	}
+}
+
+// benchCallState is the demo hall with window 1 serving and 500 A numbers
+// waiting, and the ticket.called event that led there.
+func benchCallState(b *testing.B) (*display.Hall, *queue.State, queue.Event) {
+	b.Helper()
+	hall := config.Demo()
+	setup := hall.QueueSetup()
+	st := queue.NewState(setup)
+	now := time.Date(2025, 3, 10, 9, 0, 0, 0, setup.Location)
+	var last queue.Event
+	do := func(cmd queue.Command) {
+		out, err := queue.Decide(st, setup, cmd, now)
+		if err != nil {
+			b.Fatalf("%T: %v", cmd, err)
+		}
+		for _, p := range out.Events {
+			last = queue.Event{Seq: st.Seq + 1, At: now, Data: p}
+			st.Apply(last)
+		}
+	}
+	st.Apply(queue.Event{Seq: 1, At: now, Data: queue.Rollover(st, setup, now)})
+	do(queue.OpenWindow{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	for i := range 501 {
+		do(queue.IssueTicket{ID: "t" + strconv.Itoa(i), Service: "A"})
+	}
+	do(queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	names := map[string]string{}
+	for _, s := range hall.Staff {
+		names[s.ID] = s.Name
+	}
+	view := &display.Hall{ID: hall.Hall.ID, Name: hall.Hall.Name, NameEN: hall.Hall.NameEN, Setup: setup, StaffNames: names}
+	return view, st, last
+}
+
+// BenchmarkEventMessage is the per-event work the server does in the
+// engine's writer before the hub fans out: the wire message of a call
+// (window view, counts, call texts) encoded as JSON, once per event.
+func BenchmarkEventMessage(b *testing.B) {
+	view, st, ev := benchCallState(b)
+	if _, ok := ev.Data.(queue.TicketCalled); !ok {
+		b.Fatalf("last event is %s, want ticket.called", ev.Data.Type())
+	}
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		msg, err := json.Marshal(view.Message(st, ev))
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(msg)
+	}
+	b.ReportMetric(float64(size), "bytes/msg")
+}
+
+// BenchmarkEventFrame adds the hub's share: framing the encoded event once
+// as a WebSocket message that every client is then sent unchanged.
+func BenchmarkEventFrame(b *testing.B) {
+	view, st, ev := benchCallState(b)
+	msg, err := json.Marshal(view.Message(st, ev))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := websocket.NewPreparedMessage(websocket.TextMessage, msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
