@@ -1,0 +1,382 @@
+package locker
+
+import (
+	"crypto/subtle"
+	"slices"
+	"strings"
+	"time"
+
+	"hallfloor/errs"
+	"hallfloor/outbox"
+)
+
+// Command is a request to the lockers.
+type Command interface{ lockerCommand() }
+
+// Deposit asks for a free compartment of at least Size in Bank (any bank
+// when empty) to receive Item. The code is already chosen by the edge, which
+// keeps only its hash in Item.CodeHash and seals the SMS in Notice.
+type Deposit struct {
+	Bank   string
+	Size   Size
+	Item   Item
+	Notice *outbox.Queued
+}
+
+// DoorChanged is the sensor's report; the truth about the door.
+type DoorChanged struct {
+	Comp string
+	Open bool
+}
+
+// Pickup is an applicant at a bank's panel. Who is the hash of what they
+// typed as their ID (the whole number, or its last six when the hall says
+// so); ByTail says which.
+type Pickup struct {
+	Bank     string
+	Who      string
+	ByTail   bool
+	CodeHash string
+}
+
+// Retrieve opens a compartment for a clerk to take an item back.
+type Retrieve struct {
+	Comp  string
+	Clerk string
+}
+
+// IssueDropoff gives an applicant a code to leave missing papers.
+type IssueDropoff struct {
+	CodeHash string
+	Case     string
+	Clerk    string
+	Size     Size
+	What     string
+}
+
+// OpenDropoff is an applicant entering a drop-off code at a panel.
+type OpenDropoff struct {
+	Bank     string
+	CodeHash string
+}
+
+// Collect opens a compartment for a clerk to take dropped-off papers.
+type Collect struct {
+	Comp  string
+	Clerk string
+}
+
+// SetService takes a compartment out of allocation, or back.
+type SetService struct {
+	Comp   string
+	Out    bool
+	Reason string
+	Clerk  string
+}
+
+// ReplaceCode gives an item a new code; the old one dies.
+type ReplaceCode struct {
+	Comp     string
+	CodeHash string
+	Clerk    string
+	Notice   *outbox.Queued
+}
+
+// Check is time passing: overdue items, doors left open, releases the door
+// never answered.
+type Check struct{}
+
+func (Deposit) lockerCommand()      {}
+func (DoorChanged) lockerCommand()  {}
+func (Pickup) lockerCommand()       {}
+func (Retrieve) lockerCommand()     {}
+func (IssueDropoff) lockerCommand() {}
+func (OpenDropoff) lockerCommand()  {}
+func (Collect) lockerCommand()      {}
+func (SetService) lockerCommand()   {}
+func (ReplaceCode) lockerCommand()  {}
+func (Check) lockerCommand()        {}
+
+// Decide checks a command against the lockers' state and rules. Events and
+// an error may come together: a wrong code is refused, and the wrong try is
+// still recorded, because it counts towards the lockout.
+func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, error) {
+	switch c := cmd.(type) {
+	case Deposit:
+		return decideDeposit(s, setup, c)
+	case DoorChanged:
+		return decideDoor(s, setup, c, now)
+	case Pickup:
+		return decidePickup(s, setup, c, now)
+	case Retrieve:
+		comp, err := s.find(c.Comp)
+		if err != nil {
+			return nil, err
+		}
+		if err := ready(comp); err != nil {
+			return nil, err
+		}
+		if comp.Status != Occupied || comp.Item.Kind != Result {
+			return nil, errs.E(errs.Conflict, "compartment %s holds no result to retrieve", c.Comp)
+		}
+		return []Payload{Released{Comp: c.Comp, Purpose: ForRetrieve, By: c.Clerk}}, nil
+	case IssueDropoff:
+		if c.Case == "" {
+			return nil, errs.Field("case", "name the case the papers belong to")
+		}
+		if !c.Size.Valid() {
+			return nil, errs.Field("size", "size must be S, M or L")
+		}
+		if _, dup := s.Dropoffs[c.CodeHash]; dup {
+			return nil, errs.E(errs.Conflict, "that drop-off code is already in use")
+		}
+		return []Payload{DropoffIssued(c)}, nil
+	case OpenDropoff:
+		return decideOpenDropoff(s, setup, c, now)
+	case Collect:
+		comp, err := s.find(c.Comp)
+		if err != nil {
+			return nil, err
+		}
+		if err := ready(comp); err != nil {
+			return nil, err
+		}
+		if comp.Status != Occupied || comp.Item.Kind != Dropoff {
+			return nil, errs.E(errs.Conflict, "compartment %s holds no dropped-off papers", c.Comp)
+		}
+		return []Payload{Released{Comp: c.Comp, Purpose: ForCollect, By: c.Clerk}}, nil
+	case SetService:
+		comp, err := s.find(c.Comp)
+		if err != nil {
+			return nil, err
+		}
+		if c.Out == (comp.Status == OutOfService) {
+			return nil, errs.E(errs.Conflict, "compartment %s is already %s", c.Comp, comp.Status)
+		}
+		if c.Out && comp.Status == Occupied {
+			return nil, errs.E(errs.Conflict, "compartment %s holds case %s; retrieve it first", c.Comp, comp.Item.Case)
+		}
+		if c.Out && strings.TrimSpace(c.Reason) == "" {
+			return nil, errs.Field("reason", "say what is wrong with the compartment")
+		}
+		return []Payload{ServiceChanged{Comp: c.Comp, Out: c.Out, Reason: strings.TrimSpace(c.Reason), By: c.Clerk}}, nil
+	case ReplaceCode:
+		comp, err := s.find(c.Comp)
+		if err != nil {
+			return nil, err
+		}
+		if comp.Status != Occupied || comp.Item.Kind != Result {
+			return nil, errs.E(errs.Conflict, "compartment %s holds no result waiting for pickup", c.Comp)
+		}
+		evs := []Payload{CodeReplaced{Comp: c.Comp, CodeHash: c.CodeHash, By: c.Clerk}}
+		if c.Notice != nil {
+			evs = append(evs, *c.Notice)
+		}
+		return evs, nil
+	case Check:
+		return check(s, setup, now), nil
+	}
+	return nil, errs.E(errs.Internal, "unknown locker command %T", cmd)
+}
+
+func (s *State) find(key string) (*Compartment, error) {
+	c := s.Compartments[key]
+	if c == nil {
+		return nil, errs.E(errs.NotFound, "no compartment %q", key)
+	}
+	return c, nil
+}
+
+// ready refuses a release while the door is busy with another.
+func ready(c *Compartment) error {
+	if c.Release != nil || c.DoorOpen {
+		return errs.E(errs.Conflict, "compartment %s/%s is open or being opened; wait until it is closed", c.Bank, c.ID)
+	}
+	return nil
+}
+
+// allocate picks the smallest free compartment that fits, in bank order.
+func (s *State) allocate(setup *Setup, bank string, size Size) *Compartment {
+	var best *Compartment
+	for _, b := range setup.Banks {
+		if bank != "" && b.ID != bank {
+			continue
+		}
+		for _, cs := range b.Compartments {
+			c := s.Compartments[Key(b.ID, cs.ID)]
+			if c.Status != Free || c.Release != nil || c.DoorOpen || c.Size.rank() < size.rank() {
+				continue
+			}
+			if best == nil || c.Size.rank() < best.Size.rank() {
+				best = c
+			}
+		}
+	}
+	return best
+}
+
+func decideDeposit(s *State, setup *Setup, c Deposit) ([]Payload, error) {
+	switch {
+	case !c.Size.Valid():
+		return nil, errs.Field("size", "size must be S, M or L")
+	case strings.TrimSpace(c.Item.Case) == "":
+		return nil, errs.Field("case", "give the case number")
+	case strings.TrimSpace(c.Item.What) == "":
+		return nil, errs.Field("what", "say what the result is")
+	case c.Item.IDHash == "":
+		return nil, errs.Field("id_number", "the applicant's ID number is needed to open the locker")
+	case c.Item.CodeHash == "":
+		return nil, errs.E(errs.Internal, "deposit without a code")
+	}
+	if c.Bank != "" && !slices.ContainsFunc(setup.Banks, func(b BankSetup) bool { return b.ID == c.Bank }) {
+		return nil, errs.Field("bank", "no locker bank %q", c.Bank)
+	}
+	comp := s.allocate(setup, c.Bank, c.Size)
+	if comp == nil {
+		return nil, errs.E(errs.Conflict, "no free compartment of size %s or larger; use the output window", c.Size)
+	}
+	item := c.Item
+	item.Kind = Result
+	return []Payload{Released{Comp: Key(comp.Bank, comp.ID), Purpose: ForDeposit, By: item.Clerk, Incoming: &item, Notice: c.Notice}}, nil
+}
+
+func decideDoor(s *State, setup *Setup, c DoorChanged, now time.Time) ([]Payload, error) {
+	comp, err := s.find(c.Comp)
+	if err != nil {
+		return nil, err
+	}
+	if c.Open == comp.DoorOpen {
+		return nil, nil // a repeated report: nothing happened
+	}
+	if c.Open {
+		if comp.Release == nil {
+			return []Payload{Alarm{Comp: c.Comp, Reason: "opened without a command"}}, nil
+		}
+		return []Payload{DoorOpened{Comp: c.Comp, Purpose: comp.Release.Purpose}}, nil
+	}
+	switch comp.Opened {
+	case ForDeposit:
+		item := *comp.Incoming
+		item.Stored, item.Deadline = now, now.Add(setup.Retention)
+		evs := []Payload{Stored{Comp: c.Comp, Item: item}}
+		if comp.Notice != nil {
+			evs = append(evs, *comp.Notice)
+		}
+		return evs, nil
+	case ForPickup:
+		it := comp.Item
+		return []Payload{PickedUp{Comp: c.Comp, Case: it.Case, What: it.What, Name: it.Name, Clerk: it.Clerk}}, nil
+	case ForRetrieve:
+		return []Payload{Retrieved{Comp: c.Comp, Case: comp.Item.Case, Clerk: comp.OpenedBy}}, nil
+	case ForDropoff:
+		return []Payload{DropoffReceived{Comp: c.Comp, Case: comp.Incoming.Case, Clerk: comp.Incoming.Clerk}}, nil
+	case ForCollect:
+		return []Payload{Collected{Comp: c.Comp, Case: comp.Item.Case, Clerk: comp.OpenedBy}}, nil
+	}
+	return []Payload{DoorClosed{Comp: c.Comp}}, nil
+}
+
+// wrongEntry is the one answer to any failed panel entry: it never says
+// whether the ID or the code was wrong.
+func wrongEntry() error {
+	return errs.E(errs.Unauthorized, "the ID number or the code is not right")
+}
+
+func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, error) {
+	if c.Who == "" || c.CodeHash == "" {
+		return nil, errs.E(errs.Invalid, "enter the ID number and the pickup code")
+	}
+	lkey := c.Bank + "|" + c.Who
+	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
+		return nil, errs.E(errs.Forbidden, "too many wrong entries; try again after %s", l.Until.Format("15:04"))
+	}
+	var match *Compartment
+	for _, b := range setup.Banks {
+		if b.ID != c.Bank {
+			continue
+		}
+		for _, cs := range b.Compartments {
+			comp := s.Compartments[Key(b.ID, cs.ID)]
+			if comp.Status != Occupied || comp.Item.Kind != Result {
+				continue
+			}
+			who := comp.Item.IDHash
+			if c.ByTail {
+				who = comp.Item.TailHash
+			}
+			// Compare both in constant time, and do not stop early on
+			// the ID, so timing says nothing about which was wrong.
+			idOK := subtle.ConstantTimeCompare([]byte(who), []byte(c.Who))
+			codeOK := subtle.ConstantTimeCompare([]byte(comp.Item.CodeHash), []byte(c.CodeHash))
+			if idOK&codeOK == 1 && match == nil {
+				match = comp
+			}
+		}
+	}
+	if match == nil {
+		tries := s.tries(lkey, setup, now)
+		f := PickupFailed{Bank: c.Bank, Who: c.Who, Tries: tries}
+		if tries >= setup.MaxTries {
+			f.Until = now.Add(setup.Lockout)
+		}
+		return []Payload{f}, wrongEntry()
+	}
+	if err := ready(match); err != nil {
+		return nil, err
+	}
+	return []Payload{Released{Comp: Key(match.Bank, match.ID), Purpose: ForPickup, By: "applicant"}}, nil
+}
+
+func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]Payload, error) {
+	lkey := c.Bank + "|dropoff"
+	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
+		return nil, errs.E(errs.Forbidden, "too many wrong entries; try again after %s", l.Until.Format("15:04"))
+	}
+	d := s.Dropoffs[c.CodeHash]
+	if d == nil {
+		tries := s.tries(lkey, setup, now)
+		f := PickupFailed{Bank: c.Bank, Who: "dropoff", Tries: tries}
+		if tries >= setup.MaxTries {
+			f.Until = now.Add(setup.Lockout)
+		}
+		return []Payload{f}, errs.E(errs.Unauthorized, "the drop-off code is not right")
+	}
+	comp := s.allocate(setup, c.Bank, d.Size)
+	if comp == nil {
+		return nil, errs.E(errs.Conflict, "no free compartment for the papers; please hand them in at a window")
+	}
+	item := &Item{Kind: Dropoff, Case: d.Case, What: d.What, Clerk: d.Clerk, CodeHash: c.CodeHash}
+	return []Payload{Released{Comp: Key(comp.Bank, comp.ID), Purpose: ForDropoff, By: "applicant", Incoming: item}}, nil
+}
+
+// tries counts this wrong entry with the earlier ones, if they were recent:
+// old mistakes do not add up to a lockout days later.
+func (s *State) tries(key string, setup *Setup, now time.Time) int {
+	if l := s.Lockouts[key]; l != nil && now.Sub(l.Last) < setup.Lockout {
+		return l.Tries + 1
+	}
+	return 1
+}
+
+// check finds what time alone has made true.
+func check(s *State, setup *Setup, now time.Time) []Payload {
+	var evs []Payload
+	keys := make([]string, 0, len(s.Compartments))
+	for k := range s.Compartments {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // a deterministic order, for replay
+	for _, k := range keys {
+		c := s.Compartments[k]
+		if c.Status == Occupied && c.Item.Kind == Result && !c.Item.Overdue && now.After(c.Item.Deadline) {
+			evs = append(evs, Overdue{Comp: k, Case: c.Item.Case, Clerk: c.Item.Clerk})
+		}
+		if c.DoorOpen && !c.Alerted && now.Sub(c.DoorSince) > setup.DoorLimit {
+			evs = append(evs, LeftOpen{Comp: k, Since: c.DoorSince})
+		}
+		if c.Release != nil && now.Sub(c.Release.At) > setup.OpenWindow {
+			evs = append(evs, Unconfirmed{Comp: k, Purpose: c.Release.Purpose})
+		}
+	}
+	return evs
+}

@@ -1,0 +1,113 @@
+// Package outbox holds messages to citizens (SMS) until a sender confirms
+// them, as pure state: a message is queued by the event that needs it, in
+// the same commit, so a crash can delay a message but never lose it. The
+// text is sealed by the edge that built it (it may hold a pickup code) and
+// is opaque here.
+package outbox
+
+import (
+	"slices"
+	"time"
+)
+
+// Queued is a new message.
+type Queued struct {
+	ID      string `json:"id"`
+	Purpose string `json:"purpose"` // e.g. locker.code
+	Sealed  []byte `json:"sealed"`  // recipient and text, encrypted with the hall's key
+}
+
+// Sent is a message the sender delivered.
+type Sent struct {
+	ID string `json:"id"`
+}
+
+// Failed is a failed attempt; the sender tries again at Next, or gives up.
+type Failed struct {
+	ID       string    `json:"id"`
+	Attempts int       `json:"attempts"`
+	Error    string    `json:"error"`
+	Next     time.Time `json:"next,omitzero"`
+	GaveUp   bool      `json:"gave_up,omitempty"`
+}
+
+func (Queued) Type() string { return "outbox.queued" }
+func (Sent) Type() string   { return "outbox.sent" }
+func (Failed) Type() string { return "outbox.failed" }
+
+// Public hides the sealed text from screens.
+func (q Queued) Public() any { q.Sealed = nil; return q }
+
+// Message is one message waiting to go out.
+type Message struct {
+	ID       string    `json:"id"`
+	Purpose  string    `json:"purpose"`
+	Sealed   []byte    `json:"sealed"`
+	Queued   time.Time `json:"queued"`
+	Attempts int       `json:"attempts"`
+	Next     time.Time `json:"next"` // not before
+	Error    string    `json:"error,omitempty"`
+	GaveUp   bool      `json:"gave_up,omitempty"`
+}
+
+// State is the outbox.
+type State struct {
+	Pending map[string]*Message `json:"pending"`
+}
+
+// New is an empty outbox.
+func New() *State { return &State{Pending: map[string]*Message{}} }
+
+// MaxAttempts is how often a message is tried before it is given up and
+// left for the manager to see.
+const MaxAttempts = 8
+
+// Backoff is the wait before attempt n+1: 30 s, 1 min, 2 min … capped at 30 min.
+func Backoff(attempts int) time.Duration {
+	d := 30 * time.Second << min(attempts-1, 6)
+	return min(d, 30*time.Minute)
+}
+
+// Apply changes the outbox by one of its events; at is the event's time.
+func (s *State) Apply(at time.Time, p any) {
+	if s.Pending == nil {
+		s.Pending = map[string]*Message{}
+	}
+	switch e := p.(type) {
+	case Queued:
+		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Queued: at, Next: at}
+	case Sent:
+		delete(s.Pending, e.ID)
+	case Failed:
+		if m := s.Pending[e.ID]; m != nil {
+			m.Attempts, m.Error, m.Next, m.GaveUp = e.Attempts, e.Error, e.Next, e.GaveUp
+		}
+	}
+}
+
+// Due lists the messages to send at now, oldest first.
+func (s *State) Due(now time.Time) []Message {
+	var out []Message
+	for _, m := range s.Pending {
+		if !m.GaveUp && !m.Next.After(now) {
+			out = append(out, *m)
+		}
+	}
+	slices.SortFunc(out, func(a, b Message) int { return a.Queued.Compare(b.Queued) })
+	return out
+}
+
+// Fail decides the event for a failed attempt at now.
+func (s *State) Fail(id, reason string, now time.Time) (Failed, bool) {
+	m := s.Pending[id]
+	if m == nil {
+		return Failed{}, false
+	}
+	f := Failed{ID: id, Attempts: m.Attempts + 1, Error: reason}
+	if f.Attempts >= MaxAttempts {
+		f.GaveUp = true
+	} else {
+		f.Next = now.Add(Backoff(f.Attempts))
+	}
+	return f, true
+}
