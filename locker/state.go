@@ -80,7 +80,7 @@ type Compartment struct {
 	Alerted   bool      `json:"alerted,omitempty"` // left open, already reported
 	// Notice is the SMS to queue once the incoming deposit is stored.
 	Notice *outbox.Queued `json:"notice,omitempty"`
-	Reason    string    `json:"reason,omitempty"`  // why out of service
+	Reason string         `json:"reason,omitempty"` // why out of service
 }
 
 // Lockout counts wrong entries at a bank's panel for one person.
