@@ -1,0 +1,99 @@
+package sms
+
+import (
+	"context"
+	"crypto/hmac"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSealRoundTripAndBinding(t *testing.T) {
+	s, err := NewSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Message{ID: "m1", To: "13800138000", Text: "取件码 123456"}
+	sealed, err := s.Seal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(sealed), "123456") {
+		t.Fatal("the code is visible in the sealed message")
+	}
+	got, err := s.Open("m1", sealed)
+	if err != nil || got != m {
+		t.Fatalf("Open = %+v, %v", got, err)
+	}
+	if _, err := s.Open("m2", sealed); err == nil {
+		t.Error("a sealed message opened under another id")
+	}
+	other, _ := NewSealer([]byte(strings.Repeat("k", 32)))
+	if _, err := other.Open("m1", sealed); err == nil {
+		t.Error("a sealed message opened with another key")
+	}
+}
+
+func TestWebhookSender(t *testing.T) {
+	secret := []byte("gateway secret")
+	now := time.Unix(1_790_000_000, 0)
+	var got Message
+	var sig, key string
+	status := http.StatusOK
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, key = r.Header.Get("X-Hallfloor-Signature"), r.Header.Get("Idempotency-Key")
+		json.Unmarshal(body, &got)
+		if !hmac.Equal([]byte(sig), []byte(Sign(secret, now.Unix(), body))) {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	defer gw.Close()
+
+	ws := WebhookSender{URL: gw.URL, Secret: secret, Now: func() time.Time { return now }}
+	m := Message{ID: "m1", To: "13800138000", Text: "您好"}
+	if err := ws.Send(context.Background(), m); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if got != m || key != "m1" || !strings.HasPrefix(sig, "t=1790000000,v1=") {
+		t.Errorf("gateway got %+v key %q sig %q", got, key, sig)
+	}
+
+	wrong := WebhookSender{URL: gw.URL, Secret: []byte("other"), Now: ws.Now}
+	if err := wrong.Send(context.Background(), m); err == nil {
+		t.Error("a badly signed message must be reported as not sent")
+	}
+	status = http.StatusServiceUnavailable
+	if err := ws.Send(context.Background(), m); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("a 503 must be a failure naming it, got %v", err)
+	}
+}
+
+func TestWebhookTimeout(t *testing.T) {
+	release := make(chan struct{})
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer gw.Close()
+	defer close(release)
+	ws := WebhookSender{URL: gw.URL, Secret: []byte("s"), Client: &http.Client{Timeout: 50 * time.Millisecond}}
+	if err := ws.Send(context.Background(), Message{ID: "m"}); err == nil {
+		t.Error("a gateway that never answers must fail the send")
+	}
+}
+
+func TestRender(t *testing.T) {
+	text, err := Render(DefaultTemplates.LockerCode, map[string]string{
+		"Hall": "演示中心", "Case": "2026-001", "Bank": "一号柜", "Comp": "03", "Code": "482913", "Deadline": "11月27日",
+	})
+	if err != nil || !strings.Contains(text, "482913") || !strings.Contains(text, "一号柜03号格口") {
+		t.Fatalf("Render = %q, %v", text, err)
+	}
+	if _, err := Render(DefaultTemplates.LockerCode, map[string]string{"Hall": "x"}); err == nil {
+		t.Error("a missing field must be an error, not '<no value>' in an SMS")
+	}
+}
