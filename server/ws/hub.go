@@ -193,6 +193,20 @@ func (h *Hub) Close() {
 	}
 }
 
+// DisconnectAll drops every client but keeps the hub open: clients
+// reconnect and resume with ?since, as after a network outage.
+func (h *Hub) DisconnectAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.clients {
+		c.stop()
+		delete(h.clients, c)
+	}
+	if h.stats != nil {
+		h.stats.ClientsChanged(0)
+	}
+}
+
 func (h *Hub) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
