@@ -18,9 +18,18 @@ vet:
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 
+# bench: the Go benchmarks, then the load command against the demo hall in
+# process (1,000 screens × 200 calls, then 10 s of durable ticket issue).
+# About two minutes; docs/PERFORMANCE.md has the figures and what they mean.
+BENCHTIME ?= 1s
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./queue/... ./engine/... ./server/...
-	$(GO) run ./cmd/hallload -clients 1000 -calls 200
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./queue/ ./engine/ ./server/
+	$(GO) run ./cmd/hallload -clients 1000 -calls 200 -every 50ms
+	$(GO) run ./cmd/hallload -mode issue -duration 10s -workers 64
+
+# load: only the load command; e.g. make load ARGS='-url http://127.0.0.1:8081 -clients 500'
+load:
+	$(GO) run ./cmd/hallload $(ARGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCallRunDeliversEveryCall runs the load command small against the demo
+// hall in process: every screen must get every call, in sequence. It checks
+// delivery, never speed.
+func TestCallRunDeliversEveryCall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := options{Mode: "call", Clients: 20, Calls: 10, Every: time.Millisecond,
+		Window: "1", Service: "A", Staff: "1001", Password: "demo", Settle: 30 * time.Second, Dialers: 8}
+	var out bytes.Buffer
+	if err := run(ctx, o, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "(200 deliveries)") || !strings.Contains(out.String(), "missed 0, sequence gaps 0, out of order 0, connections ended 0") {
+		t.Fatalf("summary does not show 20×10 deliveries without loss:\n%s", out.String())
+	}
+}
+
+// TestCallReportCountsLoss makes sure the check that the run above relies on
+// can fail: a report with any loss is an error.
+func TestCallReportCountsLoss(t *testing.T) {
+	for _, r := range []callReport{{Missed: 1}, {Gaps: 1}, {OutOfOrder: 1}, {Dropped: 1}} {
+		if r.check() == nil {
+			t.Errorf("report %+v passed the check", r)
+		}
+	}
+	if err := (&callReport{}).check(); err != nil {
+		t.Errorf("a clean report failed: %v", err)
+	}
+}
+
+func TestIssueRunIssuesDurably(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := options{Mode: "issue", Workers: 4, Duration: 200 * time.Millisecond, Service: "A"}
+	var out bytes.Buffer
+	if err := run(ctx, o, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), " 0 failed") {
+		t.Fatalf("summary shows failures:\n%s", out.String())
+	}
+}
+
+func TestPeek(t *testing.T) {
+	tests := []struct {
+		name string
+		msg  string
+		want header
+	}{
+		{"snapshot", `{"type":"snapshot","seq":41,"hall":{"seq":41}}`, header{Type: "snapshot", Seq: 41}},
+		{"call", `{"type":"ticket.called","seq":42,"at":"2025-03-10T09:00:00+08:00","data":{"ticket":{"id":"abc","number":"A001","service":"A"},"window":"1"}}`,
+			header{Type: "ticket.called", Seq: 42, Ticket: "abc"}},
+		{"other event", `{"type":"ticket.finished","seq":43,"data":{"ticket":{"id":"abc"}}}`, header{Type: "ticket.finished", Seq: 43}},
+		// Not in the server's field order: the full decode takes over.
+		{"reordered", `{"seq":44,"type":"ticket.called","data":{"ticket":{"id":"xyz"}}}`, header{Type: "ticket.called", Seq: 44, Ticket: "xyz"}},
+		{"spaced", `{ "type": "ticket.called", "seq": 45, "data": {"ticket": {"id": "q"}}}`, header{Type: "ticket.called", Seq: 45, Ticket: "q"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := peek([]byte(tt.msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("peek = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+	if _, err := peek([]byte(`{"type":`)); err == nil {
+		t.Error("a cut-off message was read without error")
+	}
+}
