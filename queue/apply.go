@@ -91,6 +91,7 @@ func (s *State) Apply(e Event) {
 		w.PauseReason = ""
 		w.setState(Idle, at)
 	}
+	s.applyDay(e)
 }
 
 func (w *Window) setState(st WindowState, at time.Time) {

@@ -137,11 +137,21 @@ func Rollover(s *State, setup *Setup, now time.Time) Payload {
 // Decide checks a command against the state and the hall's rules and returns
 // what happens. It changes nothing; an error means nothing happens.
 func Decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error) {
+	out, err := decide(s, setup, cmd, now)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return afterDecide(s, setup, out, now), nil
+}
+
+func decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error) {
 	switch c := cmd.(type) {
 	case Tick:
-		return Outcome{}, nil
+		return decideTick(s, setup, now), nil
+	case dayCommand:
+		return c.decideDay(s, setup, now)
 	case IssueTicket:
-		return decideIssue(s, setup, c)
+		return decideIssueInHours(s, setup, c, now)
 	case OpenWindow:
 		return decideOpen(s, setup, c)
 	case CloseWindow:

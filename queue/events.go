@@ -159,6 +159,16 @@ func init() {
 	register[WindowClosed]()
 	register[WindowPaused]()
 	register[WindowResumed]()
+	register[RatingGiven]()
+	register[RatingExpired]()
+	register[FollowUpOpened]()
+	register[FollowUpOverdue]()
+	register[FollowUpClosed]()
+	register[OvertimeStarted]()
+	register[OvertimeEnded]()
+	register[OvertimeServed]()
+	register[OvertimeConfirmed]()
+	register[HandoverReminded]()
 }
 
 // Decode turns a journaled payload back into its type.

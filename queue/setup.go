@@ -6,6 +6,8 @@ package queue
 
 import (
 	"time"
+
+	"hallfloor/calendar"
 )
 
 // Kind is what a service's tickets are for (台州 细则 三(二)).
@@ -49,6 +51,9 @@ type Setup struct {
 	PriorityRun int
 	Services    []Service
 	Windows     []WindowSetup
+	// Calendar says when the hall works; nil is always open.
+	Calendar *calendar.Calendar
+	Ratings  RatingSetup
 
 	services map[string]*Service
 	windows  map[string]*WindowSetup
@@ -62,6 +67,7 @@ func NewSetup(s Setup) *Setup {
 	if s.PriorityRun <= 0 {
 		s.PriorityRun = 3
 	}
+	s.daySetup()
 	s.services = make(map[string]*Service, len(s.Services))
 	for i := range s.Services {
 		if s.Services[i].ServiceTime <= 0 {

@@ -48,6 +48,7 @@ type Ticket struct {
 	CalledAt   time.Time `json:"called_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Recalls    int       `json:"recalls,omitempty"`
+	Rating     int       `json:"rating,omitempty"` // 1-5 once rated
 }
 
 // Ref names the ticket for events.
@@ -76,6 +77,14 @@ type Window struct {
 	PriorityRun int      `json:"priority_run"` // priority calls in a row
 	Served      int      `json:"served"`       // today
 	ServiceS    float64  `json:"service_s"`    // total service seconds today
+	// Overtime is 延时服务: the session ended with people still waiting.
+	Overtime      bool      `json:"overtime,omitempty"`
+	OvertimeSince time.Time `json:"overtime_since,omitzero"`
+	// OvertimeConfirm is the overtime record the evaluator asks the
+	// applicant to confirm.
+	OvertimeConfirm string `json:"overtime_confirm,omitempty"`
+	// Rating is the evaluator's open question after a service.
+	Rating *RatingPrompt `json:"rating,omitempty"`
 }
 
 // State is the whole queue of one hall.
@@ -85,6 +94,15 @@ type State struct {
 	Services map[string]*ServiceState `json:"services"`
 	Windows  map[string]*Window       `json:"windows"`
 	Tickets  map[string]*Ticket       `json:"tickets"`
+	// FollowUps are the 差评 follow-ups still open, and those closed today.
+	FollowUps   map[string]*FollowUp `json:"followups,omitempty"`
+	FollowUpSeq uint64               `json:"followup_seq,omitempty"`
+	// OvertimeLog is today's 延时服务登记表.
+	OvertimeLog map[string]*OvertimeRecord `json:"overtime_log,omitempty"`
+	OvertimeSeq uint64                     `json:"overtime_seq,omitempty"`
+	// Handover is the end of the session the handover reminder was last
+	// sent for.
+	Handover time.Time `json:"handover,omitzero"`
 
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.
