@@ -30,6 +30,7 @@ type Hall struct {
 	Staff    []Staff   `yaml:"staff"`
 	Server   Server    `yaml:"server"`
 	Calendar Calendar  `yaml:"calendar"`
+	Ratings  Ratings   `yaml:"ratings"`
 }
 
 // HallInfo names the hall.
@@ -258,6 +259,7 @@ func (h *Hall) Validate() Problems {
 			add(key+".password_hash", "is not a bcrypt hash")
 		}
 	}
+	h.Ratings.validate(add)
 	return ps
 }
 
@@ -276,7 +278,7 @@ func (h *Hall) QueueSetup() *queue.Setup {
 	if err != nil {
 		loc = time.UTC // unreachable after Validate
 	}
-	s := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun}
+	s := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: h.CalendarSetup(), Ratings: h.RatingSetup()}
 	for _, sv := range h.Services {
 		s.Services = append(s.Services, queue.Service{
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,

@@ -408,7 +408,10 @@ func encode(ev queue.Event) (journal.Record, error) {
 // rollover starts a new day when the clock has passed midnight, even if no
 // command arrives, so screens and estimates never show yesterday.
 func (e *Engine) rollover() {
-	if queue.Rollover(e.state, e.setup, e.clock()) == nil {
+	// Time alone also makes things due: overtime at a session's end, expired
+	// rating prompts, overdue follow-ups, the handover reminder.
+	now := e.clock()
+	if queue.Rollover(e.state, e.setup, now) == nil && !queue.Due(e.state, e.setup, now) {
 		return
 	}
 	e.process([]*request{{ctx: context.Background(), cmd: queue.Tick{}, done: make(chan Result, 1)}})
