@@ -138,6 +138,12 @@ type WindowView struct {
 	Served      int               `json:"served"`
 	AvgServiceS int               `json:"avg_service_s"`
 	Waiting     int               `json:"waiting"` // tickets this window could call now
+	// Overtime is 延时服务; Notice is then what the screens say.
+	Overtime        bool             `json:"overtime"`
+	OvertimeSince   time.Time        `json:"overtime_since,omitzero"`
+	Notice          string           `json:"notice,omitempty"`
+	Rating          *RatingPrompt    `json:"rating"`
+	OvertimeConfirm *OvertimeConfirm `json:"overtime_confirm"`
 }
 
 // Call is a recent call, for the hall screen's list.
@@ -230,6 +236,7 @@ func (h *Hall) window(s *queue.State, ws queue.WindowSetup) WindowView {
 	if w.Staff != "" {
 		v.Clerk = &Clerk{Staff: w.Staff, Name: MaskName(h.StaffNames[w.Staff])}
 	}
+	h.dayWindow(s, w, &v)
 	return v
 }
 

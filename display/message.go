@@ -55,6 +55,9 @@ func (h *Hall) Message(s *queue.State, ev queue.Event) Message {
 	case queue.WindowResumed:
 		window = p.Window
 	}
+	if w, text, en := dayMessage(ev.Data); w != "" {
+		window, m.Text, m.TextEN = w, text, en
+	}
 	if service != "" {
 		m.Waiting = map[string]int{service: s.Waiting(service)}
 	}
