@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"hallfloor/config"
 	"hallfloor/display"
 	"hallfloor/engine"
@@ -155,20 +153,4 @@ func BenchmarkEventMessage(b *testing.B) {
 		size = len(msg)
 	}
 	b.ReportMetric(float64(size), "bytes/msg")
-}
-
-// BenchmarkEventFrame adds the hub's share: framing the encoded event once
-// as a WebSocket message that every client is then sent unchanged.
-func BenchmarkEventFrame(b *testing.B) {
-	view, st, ev := benchCallState(b)
-	msg, err := json.Marshal(view.Message(st, ev))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := websocket.NewPreparedMessage(websocket.TextMessage, msg); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
