@@ -29,6 +29,7 @@ type Hall struct {
 	Windows  []Window  `yaml:"windows"`
 	Staff    []Staff   `yaml:"staff"`
 	Server   Server    `yaml:"server"`
+	Devices  Devices   `yaml:"devices"`
 	Calendar Calendar  `yaml:"calendar"`
 	Ratings  Ratings   `yaml:"ratings"`
 }
@@ -259,6 +260,7 @@ func (h *Hall) Validate() Problems {
 			add(key+".password_hash", "is not a bcrypt hash")
 		}
 	}
+	h.validateDevices(add)
 	h.Ratings.validate(add)
 	return ps
 }

@@ -90,6 +90,8 @@ func (s *State) Apply(e Event) {
 		w := s.Windows[p.Window]
 		w.PauseReason = ""
 		w.setState(Idle, at)
+	case DeviceReported:
+		s.applyDeviceReported(p, at)
 	}
 	s.applyDay(e)
 }

@@ -198,6 +198,8 @@ func decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error)
 		return decideTransfer(s, setup, c)
 	case Requeue:
 		return decideRequeue(s, c)
+	case ReportDevice:
+		return decideReportDevice(s, c)
 	case CancelTicket:
 		t := s.Tickets[c.Ticket]
 		if t == nil {

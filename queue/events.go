@@ -169,6 +169,7 @@ func init() {
 	register[OvertimeServed]()
 	register[OvertimeConfirmed]()
 	register[HandoverReminded]()
+	register[DeviceReported]()
 }
 
 // Decode turns a journaled payload back into its type.

@@ -102,7 +102,8 @@ type State struct {
 	OvertimeSeq uint64                     `json:"overtime_seq,omitempty"`
 	// Handover is the end of the session the handover reminder was last
 	// sent for.
-	Handover time.Time `json:"handover,omitzero"`
+	Handover time.Time                `json:"handover,omitzero"`
+	Devices  map[string]*DeviceHealth `json:"devices,omitempty"`
 
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hallfloor/config"
+	"hallfloor/devices"
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
@@ -37,6 +38,8 @@ type Options struct {
 	Pages http.Handler
 	// Backlog seeds the WebSocket resume buffer (the journal's tail).
 	Backlog []journal.Record
+	// Devices are the hall's buttons, lamps and lockers; nil for none.
+	Devices *devices.Manager
 }
 
 // Server is the HTTP edge of one hall.
@@ -51,6 +54,7 @@ type Server struct {
 	log     *slog.Logger
 	clock   func() time.Time
 	router  chi.Router
+	devices *devices.Manager
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -76,6 +80,7 @@ func New(o Options) (*Server, error) {
 		metrics: newMetrics(),
 		log:     o.Logger,
 		clock:   o.Clock,
+		devices: o.Devices,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -111,6 +116,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
+	r.Get("/devices", s.getDevicesPage)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/hall", s.getHall)
 		r.Get("/hall/names", s.getNames)
@@ -121,6 +127,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Post("/tickets/{id}/cancel", s.postCancel)
 		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
 		r.Get("/windows/{id}", s.getWindow)
+		s.deviceRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}

@@ -27,6 +27,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"hallfloor/config"
+	"hallfloor/devices"
 	"hallfloor/engine"
 	"hallfloor/journal/sqlite"
 	"hallfloor/server"
@@ -61,8 +62,9 @@ func main() {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml]
-      run the hall; without -config, the embedded demo hall
+  hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml] [-sim]
+      run the hall; without -config, the embedded demo hall; -sim runs the
+      devices on simulated pins (as on a machine without GPIO)
   hallfloor check -config hall.yaml
       validate a hall file; exits 1 and names each wrong key
   hallfloor hash-password
@@ -123,6 +125,7 @@ func serve(args []string) error {
 	addr := fs.String("addr", ":8080", "address to listen on")
 	data := fs.String("data", "./data", "directory for the journal and keys")
 	cfgPath := fs.String("config", "", "hall file (YAML); the embedded demo hall when empty")
+	simPins := fs.Bool("sim", false, "run the devices on simulated pins even where the machine has GPIO")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -150,16 +153,23 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	devs, err := devices.New(devices.Options{Devices: hall.Devices, Hall: eng, Logger: log, Sim: *simPins})
+	if err != nil {
+		return err
+	}
+	eng.Subscribe(devs.Observe)
 	tail, err := j.Tail(ctx, 4096)
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail})
+	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail, Devices: devs})
 	if err != nil {
 		return err
 	}
 	runCtx, cancelRun := context.WithCancel(context.Background())
 	go eng.Run(runCtx)
+	devsDone := make(chan struct{})
+	go func() { devs.Run(runCtx); close(devsDone) }()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -185,6 +195,7 @@ func serve(args []string) error {
 	hs.Shutdown(shut)
 	cancelRun()
 	eng.Wait()
+	<-devsDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

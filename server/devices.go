@@ -1,0 +1,153 @@
+package server
+
+import (
+	_ "embed"
+	"net/http"
+	"net/url"
+
+	"github.com/go-chi/chi/v5"
+
+	"hallfloor/config"
+	"hallfloor/devices"
+	"hallfloor/errs"
+	"hallfloor/queue"
+)
+
+// The devices' face: their health for managers and screens, and, when the
+// pins are simulated, the simulator's pins for the /devices page and tests.
+
+//go:embed devices.html
+var devicesPage []byte
+
+func (s *Server) deviceRoutes(r chi.Router) {
+	r.Get("/devices", s.getDevices)
+	r.Post("/devices/lockers/{bank}/{compartment}/unlock", s.withStaff(s.postUnlock))
+	r.Get("/sim/pins", s.getSimPins)
+	r.Post("/sim/pins/{name}", s.postSimPin)
+	r.Post("/sim/lockers/{bank}/{compartment}/unlock", s.postSimUnlock)
+}
+
+func (s *Server) getDevicesPage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(devicesPage)
+}
+
+// deviceView is a device's live health and its last journaled report.
+type deviceView struct {
+	devices.Health
+	Reported *queue.DeviceHealth `json:"reported,omitempty"`
+}
+
+// getDevices answers GET /api/v1/devices. Device alarms are pushed to every
+// screen anyway, so their health is as public as the hall board.
+func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
+	reply := struct {
+		Simulated bool         `json:"simulated"`
+		Devices   []deviceView `json:"devices"`
+	}{Devices: []deviceView{}}
+	if s.devices == nil {
+		writeJSON(w, http.StatusOK, reply)
+		return
+	}
+	reply.Simulated = s.devices.Simulated()
+	for _, h := range s.devices.Health() {
+		reply.Devices = append(reply.Devices, deviceView{Health: h})
+	}
+	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+		for i := range reply.Devices {
+			if h := st.Devices[reply.Devices[i].Device]; h != nil {
+				c := *h
+				reply.Devices[i].Reported = &c
+			}
+		}
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// postUnlock lets a manager release a compartment's lock (maintenance, a
+// stuck item): POST /api/v1/devices/lockers/{bank}/{compartment}/unlock.
+func (s *Server) postUnlock(w http.ResponseWriter, r *http.Request, p Principal) {
+	if p.Role != config.Manager {
+		s.fail(w, r, errs.E(errs.Forbidden, "only a manager may unlock a compartment by hand"))
+		return
+	}
+	s.unlock(w, r)
+}
+
+func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
+	if s.devices == nil {
+		s.fail(w, r, errs.E(errs.NotFound, "this hall has no devices"))
+		return
+	}
+	bank, box := chi.URLParam(r, "bank"), chi.URLParam(r, "compartment")
+	if err := s.devices.Unlock(bank, box); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"bank": bank, "compartment": box, "status": "pulsed"})
+}
+
+// sim returns the simulator, or fails the request when the pins are real:
+// the simulator's endpoints exist only where nothing real can be driven.
+func (s *Server) sim(w http.ResponseWriter, r *http.Request) *devices.Sim {
+	if s.devices == nil || s.devices.Sim() == nil {
+		s.fail(w, r, errs.E(errs.NotFound, "the devices are not simulated; start with -sim or on a machine without GPIO"))
+		return nil
+	}
+	return s.devices.Sim()
+}
+
+// getSimPins answers GET /api/v1/sim/pins: every simulated pin, its role and level.
+func (s *Server) getSimPins(w http.ResponseWriter, r *http.Request) {
+	sim := s.sim(w, r)
+	if sim == nil {
+		return
+	}
+	writeJSON(w, http.StatusOK, sim.Pins())
+}
+
+// postSimPin answers POST /api/v1/sim/pins/{name} {"level":"low"|"high"}:
+// the level arrives at the pin as an edge, and the pin's watcher debounces it
+// like any other, so the answer says what was sent, not what it caused.
+func (s *Server) postSimPin(w http.ResponseWriter, r *http.Request) {
+	sim := s.sim(w, r)
+	if sim == nil {
+		return
+	}
+	name, err := url.PathUnescape(chi.URLParam(r, "name"))
+	if err != nil {
+		s.fail(w, r, errs.Field("name", "the pin name is not valid in a path"))
+		return
+	}
+	var body struct {
+		Level string `json:"level"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	level, ok := devices.ParseLevel(body.Level)
+	if !ok {
+		s.fail(w, r, errs.Field("level", "level must be \"low\" or \"high\""))
+		return
+	}
+	if err := sim.Drive(name, level); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, _ := sim.Pin(name)
+	writeJSON(w, http.StatusAccepted, map[string]any{"name": name, "level": body.Level, "role": p.Role})
+}
+
+// postSimUnlock lets the device page pulse a simulated lock without signing in.
+func (s *Server) postSimUnlock(w http.ResponseWriter, r *http.Request) {
+	if s.sim(w, r) == nil {
+		return
+	}
+	s.unlock(w, r)
+}

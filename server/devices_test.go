@@ -1,0 +1,364 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"hallfloor/config"
+	"hallfloor/devices"
+	"hallfloor/engine"
+	"hallfloor/journal/sqlite"
+	"hallfloor/queue"
+	"hallfloor/server"
+)
+
+// devHall is the demo hall with its devices on simulated pins, wired as
+// cmd/hallfloor wires it, served on a random local port.
+type devHall struct {
+	tb   testing.TB
+	ts   *httptest.Server
+	eng  *engine.Engine
+	devs *devices.Manager
+	acts chan devices.Activity
+}
+
+func startDevHall(tb testing.TB, withDevices bool, debounceMS int) *devHall {
+	tb.Helper()
+	dir := tb.TempDir()
+	cfg := config.Demo()
+	if debounceMS > 0 {
+		cfg.Devices.DebounceMS = debounceMS
+	}
+	keys, err := server.LoadKeys(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := &devHall{tb: tb, eng: eng, acts: make(chan devices.Activity, 4096)}
+	opts := server.Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log}
+	if withDevices {
+		h.devs, err = devices.New(devices.Options{Devices: cfg.Devices, Hall: eng, Logger: log, Sim: true,
+			Observe: func(a devices.Activity) {
+				select {
+				case h.acts <- a:
+				default:
+				}
+			}})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		eng.Subscribe(h.devs.Observe)
+		opts.Devices = h.devs
+	}
+	srv, err := server.New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go eng.Run(ctx)
+	devsDone := make(chan struct{})
+	if h.devs != nil {
+		go func() { h.devs.Run(ctx); close(devsDone) }()
+	} else {
+		close(devsDone)
+	}
+	h.ts = httptest.NewServer(srv)
+	tb.Cleanup(func() {
+		srv.Close()
+		h.ts.Close()
+		cancel()
+		eng.Wait()
+		<-devsDone
+		j.Close()
+	})
+	return h
+}
+
+func (h *devHall) call(method, path, token string, body any) (int, []byte) {
+	h.tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, h.ts.URL+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func (h *devHall) token(staff string) string {
+	h.tb.Helper()
+	code, b := h.call("POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"})
+	var r struct{ Token string }
+	if code != 200 || json.Unmarshal(b, &r) != nil {
+		h.tb.Fatalf("login %s: %d %s", staff, code, b)
+	}
+	return r.Token
+}
+
+// openWindow1 signs clerk 1001 on at window 1 and issues n tickets for A.
+func (h *devHall) openWindow1(n int) {
+	h.tb.Helper()
+	if code, b := h.call("POST", "/api/v1/windows/1/open", h.token("1001"), nil); code != 200 {
+		h.tb.Fatalf("open: %d %s", code, b)
+	}
+	for range n {
+		if code, b := h.call("POST", "/api/v1/tickets", "", map[string]string{"service": "A"}); code != 201 {
+			h.tb.Fatalf("issue: %d %s", code, b)
+		}
+	}
+}
+
+type devMsg struct {
+	Type string          `json:"type"`
+	Seq  uint64          `json:"seq"`
+	Data json.RawMessage `json:"data"`
+}
+
+func (h *devHall) dialWS() *websocket.Conn {
+	h.tb.Helper()
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.ts.URL, "http")+"/ws", nil)
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	h.tb.Cleanup(func() { c.Close() })
+	var first devMsg
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := c.ReadJSON(&first); err != nil {
+		h.tb.Fatal(err)
+	}
+	return c
+}
+
+// nextOfType reads the WebSocket until a message of the type arrives.
+func nextOfType(tb testing.TB, c *websocket.Conn, typ string) devMsg {
+	tb.Helper()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		var m devMsg
+		if err := c.ReadJSON(&m); err != nil {
+			tb.Fatalf("waiting for %s: %v", typ, err)
+		}
+		if m.Type == typ {
+			return m
+		}
+	}
+}
+
+func (h *devHall) drive(pin, level string) {
+	h.tb.Helper()
+	if code, b := h.call("POST", "/api/v1/sim/pins/"+pin, "", map[string]string{"level": level}); code != http.StatusAccepted {
+		h.tb.Fatalf("drive %s %s: %d %s", pin, level, code, b)
+	}
+}
+
+func (h *devHall) expectActivity(device, what string) {
+	h.tb.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case a := <-h.acts:
+			if a.Device == device && a.What == what {
+				return
+			}
+		case <-deadline:
+			h.tb.Fatalf("no %s from %s", what, device)
+		}
+	}
+}
+
+// A press of window 1's "next" button on its simulated pin calls the next
+// ticket, and a screen on the WebSocket sees the call for window 1.
+func TestButtonPressCallsAndScreenSeesIt(t *testing.T) {
+	h := startDevHall(t, true, 0)
+	h.openWindow1(2)
+	ws := h.dialWS()
+	h.drive("GPIO17", "low")
+	m := nextOfType(t, ws, "ticket.called")
+	var called queue.TicketCalled
+	if err := json.Unmarshal(m.Data, &called); err != nil {
+		t.Fatal(err)
+	}
+	if called.Window != "1" || called.Ticket.Number != "A001" || called.Staff != "1001" {
+		t.Fatalf("called %+v", called)
+	}
+	h.drive("GPIO17", "high")
+	h.expectActivity("window:1:caller", "released")
+}
+
+func TestSimPinsAPI(t *testing.T) {
+	h := startDevHall(t, true, 0)
+	code, b := h.call("GET", "/api/v1/sim/pins", "", nil)
+	var pins []devices.PinInfo
+	if code != 200 || json.Unmarshal(b, &pins) != nil {
+		t.Fatalf("%d %s", code, b)
+	}
+	i := slices.IndexFunc(pins, func(p devices.PinInfo) bool { return p.Name == "GPIO17" })
+	if i < 0 || pins[i].Role != "button" || pins[i].Window != "1" || pins[i].Action != "next" || pins[i].Level != "high" {
+		t.Fatalf("GPIO17 listed as %+v", pins)
+	}
+	roles := map[string]int{}
+	for _, p := range pins {
+		roles[p.Role]++
+	}
+	if roles["button"] != 32 || roles["lamp"] != 8 || roles["evaluator"] != 30 || roles["relay"] < 12 || roles["door"] < 12 {
+		t.Fatalf("demo pins by role %v", roles)
+	}
+	tests := []struct {
+		name, path, body string
+		code             int
+		errCode          string
+	}{
+		{"bad level", "/api/v1/sim/pins/GPIO17", `{"level":"up"}`, 400, "invalid"},
+		{"unknown field", "/api/v1/sim/pins/GPIO17", `{"lvl":"low"}`, 400, "invalid"},
+		{"not JSON", "/api/v1/sim/pins/GPIO17", `low`, 400, "invalid"},
+		{"unknown pin", "/api/v1/sim/pins/GPIO99", `{"level":"low"}`, 404, "not_found"},
+		{"output pin", "/api/v1/sim/pins/GPIO24", `{"level":"high"}`, 409, "conflict"},
+		{"unknown compartment", "/api/v1/sim/lockers/L1/99/unlock", ``, 404, "not_found"},
+	}
+	for _, tc := range tests {
+		req, _ := http.NewRequest("POST", h.ts.URL+tc.path, strings.NewReader(tc.body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Error struct{ Code string } }
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != tc.code || e.Error.Code != tc.errCode {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, resp.StatusCode, e.Error.Code, tc.code, tc.errCode)
+		}
+	}
+	// An expander pin's name travels escaped in the path.
+	h.drive("io1%3AA0", "low")
+	h.expectActivity("window:2:caller", "pressed")
+}
+
+func TestLockerAlarmOverHTTPAndWebSocket(t *testing.T) {
+	h := startDevHall(t, true, 0)
+	ws := h.dialWS()
+	h.drive("io6%3AB4", "high") // compartment 05's door, opened with no unlock
+	m := nextOfType(t, ws, "device.reported")
+	var rep queue.DeviceReported
+	json.Unmarshal(m.Data, &rep)
+	if rep.Device != "locker:L1:05" || rep.Kind != "alarm" {
+		t.Fatalf("reported %+v", rep)
+	}
+	code, b := h.call("GET", "/api/v1/devices", "", nil)
+	var d struct {
+		Simulated bool
+		Devices   []struct {
+			Device   string
+			Status   string
+			Reported *queue.DeviceHealth
+			State    map[string]bool
+		}
+	}
+	if code != 200 || json.Unmarshal(b, &d) != nil || !d.Simulated {
+		t.Fatalf("%d %s", code, b)
+	}
+	i := slices.IndexFunc(d.Devices, func(x struct {
+		Device   string
+		Status   string
+		Reported *queue.DeviceHealth
+		State    map[string]bool
+	}) bool {
+		return x.Device == "locker:L1:05"
+	})
+	if i < 0 || d.Devices[i].Status != "alarm" || d.Devices[i].Reported == nil || d.Devices[i].Reported.Status != "alarm" || !d.Devices[i].State["door_open"] {
+		t.Fatalf("devices say %s", b)
+	}
+	// A clerk may not unlock by hand; a manager may.
+	if code, _ := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", h.token("1002"), nil); code != http.StatusForbidden {
+		t.Fatalf("clerk unlock: %d", code)
+	}
+	if code, _ := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", "", nil); code != http.StatusUnauthorized {
+		t.Fatalf("anonymous unlock: %d", code)
+	}
+	if code, b := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", h.token("admin"), nil); code != http.StatusAccepted {
+		t.Fatalf("manager unlock: %d %s", code, b)
+	}
+	h.expectActivity("locker:L1:06", "pulse")
+}
+
+func TestDevicesWithoutDevices(t *testing.T) {
+	h := startDevHall(t, false, 0)
+	code, b := h.call("GET", "/api/v1/devices", "", nil)
+	if code != 200 || !strings.Contains(string(b), `"devices":[]`) {
+		t.Fatalf("%d %s", code, b)
+	}
+	for _, p := range []struct{ method, path string }{{"GET", "/api/v1/sim/pins"}, {"POST", "/api/v1/sim/pins/GPIO17"}} {
+		if code, _ := h.call(p.method, p.path, "", map[string]string{"level": "low"}); code != 404 {
+			t.Errorf("%s %s without a simulator: %d", p.method, p.path, code)
+		}
+	}
+}
+
+func TestDevicesPage(t *testing.T) {
+	h := startDevHall(t, true, 0)
+	resp, err := http.Get(h.ts.URL + "/devices")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "/api/v1/sim/pins") {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// BenchmarkButtonToWebSocket measures a call button from the edge on its pin
+// to the ticket.called message on a screen's WebSocket: debounce, the
+// command through the engine (SQLite commit included) and the push.
+func BenchmarkButtonToWebSocket(b *testing.B) {
+	for _, debounce := range []int{30, 1} {
+		b.Run(fmt.Sprintf("debounce=%dms", debounce), func(b *testing.B) {
+			h := startDevHall(b, true, debounce)
+			h.openWindow1(b.N + 1)
+			ws := h.dialWS()
+			var lat []time.Duration
+			b.ResetTimer()
+			for range b.N {
+				start := time.Now()
+				h.drive("GPIO17", "low")
+				nextOfType(b, ws, "ticket.called")
+				lat = append(lat, time.Since(start))
+				h.drive("GPIO17", "high")
+				h.expectActivity("window:1:caller", "released")
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
