@@ -29,6 +29,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/engine"
+	"hallfloor/frontend"
 	"hallfloor/journal/sqlite"
 	"hallfloor/server"
 )
@@ -162,7 +163,7 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail, Devices: devs})
+	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail, Devices: devs, Pages: frontend.Handler()})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,213 @@
+package frontend_test
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"hallfloor/frontend"
+)
+
+func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+	return w
+}
+
+func TestPagesServed(t *testing.T) {
+	h := frontend.Handler()
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{"/", `href="/kiosk"`},
+		{"/kiosk", `src="/static/kiosk.js"`},
+		{"/screen/hall", `src="/static/hall.js"`},
+		{"/screen/window/3", `src="/static/window.js"`},
+		{"/counter/3", `src="/static/counter.js"`},
+		{"/t/abcdefghijklmnop", `src="/static/ticket.js"`},
+		{"/dashboard", `src="/static/dashboard.js"`},
+	} {
+		w := get(t, h, tc.path)
+		if w.Code != 200 {
+			t.Errorf("GET %s: %d", tc.path, w.Code)
+			continue
+		}
+		if ct := w.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type %q", tc.path, ct)
+		}
+		if !strings.Contains(w.Body.String(), tc.want) || !strings.Contains(w.Body.String(), `lang="zh-CN"`) {
+			t.Errorf("GET %s: page lacks %s or lang=zh-CN", tc.path, tc.want)
+		}
+		if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+			t.Errorf("GET %s: CSP %q", tc.path, csp)
+		}
+	}
+}
+
+func TestStaticAndNotFound(t *testing.T) {
+	h := frontend.Handler()
+	for _, tc := range []struct {
+		path  string
+		code  int
+		ctype string
+	}{
+		{"/static/hf.js", 200, "text/javascript; charset=utf-8"},
+		{"/static/hf.css", 200, "text/css; charset=utf-8"},
+		{"/static/", 404, ""},
+		{"/static/kiosk.html", 404, ""},
+		{"/static/nope.js", 404, ""},
+		{"/nowhere", 404, "application/json; charset=utf-8"},
+		{"/screen/window/", 404, "application/json; charset=utf-8"},
+	} {
+		w := get(t, h, tc.path)
+		if w.Code != tc.code {
+			t.Errorf("GET %s: %d, want %d", tc.path, w.Code, tc.code)
+		}
+		if tc.ctype != "" && w.Header().Get("Content-Type") != tc.ctype {
+			t.Errorf("GET %s: Content-Type %q, want %q", tc.path, w.Header().Get("Content-Type"), tc.ctype)
+		}
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/kiosk", nil))
+	if w.Code == 200 {
+		t.Errorf("POST /kiosk answered 200")
+	}
+}
+
+func TestQR(t *testing.T) {
+	h := frontend.Handler()
+	long := strings.Repeat("x", 257)
+	for _, tc := range []struct {
+		name, query string
+		code        int
+	}{
+		{"ticket page", "data=http%3A%2F%2Fhall.example%3A8080%2Ft%2Fabcdefghijklmnop", 200},
+		{"chinese", "data=%E6%BC%94%E7%A4%BA", 200},
+		{"empty", "data=", 400},
+		{"missing", "", 400},
+		{"too long", "data=" + long, 400},
+		{"not utf-8", "data=%ff%fe", 400},
+	} {
+		w := get(t, h, "/qr?"+tc.query)
+		if w.Code != tc.code {
+			t.Errorf("%s: %d, want %d (%s)", tc.name, w.Code, tc.code, w.Body)
+			continue
+		}
+		if tc.code != 200 {
+			if !strings.Contains(w.Body.String(), `"code":"invalid"`) || !strings.Contains(w.Body.String(), `"field":"data"`) {
+				t.Errorf("%s: error body %s", tc.name, w.Body)
+			}
+			continue
+		}
+		body := w.Body.String()
+		if w.Header().Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg ") || !strings.Contains(body, `<path fill="#000" d="M`) {
+			t.Errorf("%s: not an SVG QR code: %.120s", tc.name, body)
+		}
+		// A QR version v has 4v+17 modules a side, plus a quiet zone of 4
+		// each side; a ticket address fits well within version 6.
+		var n int
+		if _, err := fmt.Sscanf(body[strings.Index(body, "viewBox="):], `viewBox="0 0 %d`, &n); err != nil {
+			t.Errorf("%s: no viewBox: %v", tc.name, err)
+		} else if v := (n - 8 - 17) / 4; (n-8-17)%4 != 0 || v < 1 || v > 6 {
+			t.Errorf("%s: %d modules a side is not a QR code of version 1-6", tc.name, n)
+		}
+	}
+}
+
+// TestNoExternalLoads keeps the pages self-contained: a hall screen must
+// work on a network that reaches only the server.
+func TestNoExternalLoads(t *testing.T) {
+	url := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
+	err := filepath.WalkDir("static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range url.FindAllString(string(b), -1) {
+			if m == "http://www.w3.org" || m == "//www.w3.org" {
+				continue // the SVG namespace name, never fetched
+			}
+			t.Errorf("%s refers to %s", path, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTranslations checks that every text key has both a Chinese and an
+// English form, and that every key a page names exists.
+func TestTranslations(t *testing.T) {
+	js, err := os.ReadFile("static/hf.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(js)
+	zhAt, enAt := strings.Index(src, "    zh: {"), strings.Index(src, "    en: {")
+	end := strings.Index(src[enAt:], "\n    },") + enAt
+	if zhAt < 0 || enAt < zhAt || end < enAt {
+		t.Fatal("cannot find the zh and en dictionaries in hf.js")
+	}
+	keyRE := regexp.MustCompile(`'([a-z_]+(?:\.[a-z_]+)+)':`)
+	keys := func(s string) []string {
+		var out []string
+		for _, m := range keyRE.FindAllStringSubmatch(s, -1) {
+			out = append(out, m[1])
+		}
+		slices.Sort(out)
+		return out
+	}
+	zh, en := keys(src[zhAt:enAt]), keys(src[enAt:end])
+	for _, k := range zh {
+		if _, ok := slices.BinarySearch(en, k); !ok {
+			t.Errorf("%s has no English text", k)
+		}
+	}
+	for _, k := range en {
+		if _, ok := slices.BinarySearch(zh, k); !ok {
+			t.Errorf("%s has no Chinese text", k)
+		}
+	}
+	used := regexp.MustCompile(`data-i18n(?:-ph|-aria)?="([^"]+)"|HF\.t\('([^']+)'`)
+	files, _ := filepath.Glob("static/*")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			k := m[1] + m[2]
+			if strings.HasSuffix(k, ".") {
+				continue // a prefix completed at run time, e.g. 'state.' + state
+			}
+			if _, ok := slices.BinarySearch(zh, k); !ok {
+				t.Errorf("%s uses unknown text key %q", f, k)
+			}
+		}
+	}
+}
+
+func TestPagesAreSmall(t *testing.T) {
+	// A cheap screen box on a busy network should load a page in one go.
+	var total int64
+	files, _ := filepath.Glob("static/*")
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += fi.Size()
+	}
+	if total > 150<<10 {
+		t.Errorf("static files total %d bytes; keep them under 150 KiB", total)
+	}
+}

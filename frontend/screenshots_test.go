@@ -1,0 +1,212 @@
+package frontend_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"image/png"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"hallfloor/config"
+	"hallfloor/engine"
+	"hallfloor/frontend"
+	"hallfloor/journal/sqlite"
+	"hallfloor/server"
+)
+
+var updateShots = flag.Bool("screenshots", false, "write the pages' screenshots to docs/screenshots")
+
+// TestScreenshots runs a morning in the demo hall (a fake clock that ends
+// at the real now), then photographs every face at the size it is made
+// for. With -screenshots the pictures go to docs/screenshots for the
+// README; without, they are checked and thrown away.
+func TestScreenshots(t *testing.T) {
+	h := startBusyHall(t)
+	dir := t.TempDir()
+	if *updateShots {
+		dir = filepath.Join("..", "docs", "screenshots")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A ticket being served at window 2, and one still waiting, for the
+	// phone pages.
+	var w2 struct {
+		Current *struct{ ID string }  `json:"current"`
+		Queue   []struct{ ID string } `json:"queue"`
+	}
+	h.call(200, "GET", "/api/v1/windows/2", "", nil, &w2)
+	if w2.Current == nil || len(w2.Queue) < 3 {
+		t.Fatalf("the busy hall has no call at window 2 or too short a line: %+v", w2)
+	}
+
+	settled := `document.body.classList.contains('online') && document.getAnimations().length === 0`
+	shots := []struct {
+		name          string
+		path          string
+		width, height int64
+		ready         string
+		act           func(tb *tab)
+	}{
+		{"home", "/", 1440, 900, `document.querySelectorAll('#counters a').length === 8`, nil},
+		{"kiosk", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, nil},
+		{"kiosk-ticket", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, func(tb *tab) {
+			tb.do(chromedp.Click(chromedp.CSS(`button.svc[data-service="C"]`)))
+			tb.waitJS(`!document.getElementById('overlay').hidden && document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
+		}},
+		{"hall", "/screen/hall", 1920, 1080, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil},
+		{"hall-portrait", "/screen/hall", 1080, 1920, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil},
+		{"window", "/screen/window/2", 1280, 720, settled + ` && document.getElementById('cur-number').textContent !== ''`, nil},
+		{"window-paused", "/screen/window/6", 1280, 720, settled + ` && document.getElementById('cur-reason').textContent !== ''`, nil},
+		{"counter", "/counter/2", 1600, 900, `!document.getElementById('signin').hidden`, func(tb *tab) {
+			tb.do(
+				chromedp.SendKeys(chromedp.CSS("#staff"), "1002"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+				chromedp.Click(chromedp.CSS("#signon")),
+			)
+			tb.waitJS(`!document.getElementById('desk').hidden && document.querySelectorAll('#queue tr').length >= 3 && document.body.classList.contains('online')`)
+		}},
+		{"ticket-waiting", "/t/" + w2.Queue[2].ID, 412, 915, settled + ` && !document.getElementById('card').hidden`, nil},
+		{"ticket-called", "/t/" + w2.Current.ID, 412, 915, settled + ` && !document.getElementById('callbox').hidden`, nil},
+		{"dashboard", "/dashboard", 1920, 1080, settled + ` && document.querySelectorAll('#chart rect').length > 0 && document.querySelectorAll('#windows tr').length === 8`, nil},
+	}
+	for _, s := range shots {
+		tb := openTab(t, h.url(s.path), s.width, s.height)
+		tb.waitJS(s.ready)
+		if s.act != nil {
+			s.act(tb)
+		}
+		tb.waitJS(`document.getAnimations().length === 0`)
+		b := tb.screenshot()
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := img.Bounds().Size(); int64(got.X) != s.width || int64(got.Y) != s.height {
+			t.Errorf("%s: screenshot is %v, want %dx%d", s.name, got, s.width, s.height)
+		}
+		// Nothing scrolls off a screen meant to be seen whole.
+		if s.name == "hall" || s.name == "window" {
+			var overflow bool
+			tb.eval(`document.documentElement.scrollHeight > window.innerHeight + 1`, &overflow)
+			if overflow {
+				t.Errorf("%s: the page is taller than the screen", s.name)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, s.name+".png"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// startBusyHall is the demo hall after a morning's work: seven windows
+// open, one paused, one closed, people waiting in every line, calls spread
+// over the hours. The clock runs behind the real one by a shrinking
+// offset, so the morning ends now and the pages' ages make sense.
+func startBusyHall(t *testing.T) *testHall {
+	t.Helper()
+	var behind atomic.Int64
+	clock := func() time.Time { return time.Now().Add(-time.Duration(behind.Load())) }
+	cfg := config.Demo()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Now().In(loc)
+	start := time.Date(now.Year(), now.Month(), now.Day(), 8, 30, 0, 0, loc)
+	if now.Sub(start) > 5*time.Hour || now.Before(start) {
+		start = now.Add(-4 * time.Hour)
+		if start.Day() != now.Day() {
+			start = time.Date(now.Year(), now.Month(), now.Day(), 0, 1, 0, 0, loc)
+		}
+	}
+	behind.Store(int64(now.Sub(start)))
+
+	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := server.Keys{Token: bytes.Repeat([]byte{7}, 32), ID: bytes.Repeat([]byte{9}, 32)}
+	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler(), Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go eng.Run(ctx)
+	h := &testHall{t: t, srv: srv}
+	h.ts = httptest.NewServer(srv)
+	t.Cleanup(func() {
+		srv.Close()
+		h.ts.CloseClientConnections()
+		h.ts.Close()
+		cancel()
+		eng.Wait()
+		j.Close()
+	})
+
+	clerks := map[string]string{"1": "1001", "2": "1002", "3": "1003", "4": "1004", "5": "1005", "6": "1006", "7": "1007"}
+	tokens := map[string]string{}
+	for w, staff := range clerks {
+		tokens[w] = h.login(staff)
+		h.act(tokens[w], w, "open", nil)
+	}
+	rng := rand.New(rand.NewPCG(20261121, 7))
+	services := []string{"A", "A", "A", "A", "B", "B", "C", "C", "C", "Q", "Q", "Z"}
+	busyUntil := map[string]time.Time{}
+	// Each service's rough length at the window, in minutes.
+	length := map[string]float64{"1": 7, "2": 6, "3": 12, "4": 10, "5": 9, "6": 8, "7": 2}
+	for t0 := start; ; t0 = t0.Add(3 * time.Minute) {
+		left := now.Sub(t0)
+		if left < 3*time.Minute {
+			break
+		}
+		behind.Store(int64(left))
+		// Busier towards the end of the morning, so a line has formed.
+		arrivals := 1 + rng.IntN(2)
+		if left < 50*time.Minute {
+			arrivals += 2
+		}
+		for range arrivals {
+			var tk ticket
+			body := map[string]any{"service": services[rng.IntN(len(services))]}
+			if rng.IntN(12) == 0 {
+				body["priority"] = true
+			}
+			h.call(201, "POST", "/api/v1/tickets", "", body, &tk)
+		}
+		for _, w := range []string{"1", "2", "3", "4", "5", "6", "7"} {
+			if t0.Before(busyUntil[w]) {
+				continue
+			}
+			var reply struct{ Ticket *ticket }
+			h.call(200, "POST", "/api/v1/windows/"+w+"/call", tokens[w], map[string]any{}, &reply)
+			if reply.Ticket != nil {
+				busyUntil[w] = t0.Add(time.Duration(length[w]*(0.6+rng.Float64()*0.8)) * time.Minute)
+			}
+		}
+	}
+	behind.Store(int64(90 * time.Second))
+	// Window 6 finishes and pauses; window 8 stays closed.
+	var w6 struct{ Current *ticket }
+	h.call(200, "GET", "/api/v1/windows/6", "", nil, &w6)
+	if w6.Current != nil {
+		h.act(tokens["6"], "6", "finish", nil)
+	}
+	h.act(tokens["6"], "6", "pause", map[string]string{"reason": "临时离开"})
+	behind.Store(0)
+	// The latest calls are fresh.
+	for _, w := range []string{"2", "1", "3"} {
+		h.act(tokens[w], w, "call", nil)
+	}
+	return h
+}

@@ -1,0 +1,217 @@
+'use strict';
+// The counter terminal (虚拟呼叫器): a clerk signs on at this window and
+// calls, recalls, skips, transfers, pauses and finishes, by button or key.
+// The sign-in token lives in sessionStorage: it ends with the browser tab.
+HF.start(async function () {
+  var id = decodeURIComponent(location.pathname.split('/').pop());
+  var KEY = 'hf.counter.' + id;
+  var session = null;
+  var w = null;
+  var queue = [];
+  var live = null;
+  window.__hf.counter = function () { return { window: w, queue: queue }; };
+  try { session = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (e) { session = null; }
+
+  var $ = function (x) { return document.getElementById(x); };
+  $('win-id').textContent = id;
+
+  function save(s) {
+    session = s;
+    try { if (s) sessionStorage.setItem(KEY, JSON.stringify(s)); else sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ }
+  }
+
+  function showDesk(on) {
+    $('signin').hidden = on;
+    $('desk').hidden = !on;
+    $('signoff').hidden = !on;
+    $('who').textContent = on && session ? HF.t('counter.signedas', session.name, session.staff) : '';
+    if (!on) $('staff').focus();
+  }
+
+  function render() {
+    $('win-name').textContent = HF.windowName(id);
+    document.title = HF.t('window.n', id) + ' · ' + HF.t('counter.title');
+    if (session) $('who').textContent = HF.t('counter.signedas', session.name, session.staff);
+    if (!w) return;
+    var cur = w.current;
+    $('cur-number').textContent = cur ? cur.number : '—';
+    $('cur-number').setAttribute('data-ticket', cur ? cur.id : '');
+    $('cur-state').className = 'pill ' + w.state;
+    $('cur-state').textContent = HF.t('state.' + w.state);
+    $('cur-service').textContent = cur ? HF.serviceName(cur.service) : HF.t('counter.none');
+    $('pausedmsg').hidden = w.state !== 'paused';
+    $('pausedmsg').textContent = HF.t('counter.paused', w.pause_reason || '');
+    $('served').textContent = w.served;
+    $('avg').textContent = w.served ? HF.fmtDur(w.avg_service_s) : '—';
+    $('waiting').textContent = w.waiting;
+    var open = w.state !== 'closed';
+    $('act-call').disabled = !open || w.state === 'paused';
+    ['recall', 'skip', 'finish', 'transfer'].forEach(function (a) { $('act-' + a).disabled = !cur; });
+    $('act-pause').hidden = w.state === 'paused';
+    $('act-pause').disabled = !open || !!cur;
+    $('act-resume').hidden = w.state !== 'paused';
+    tickElapsed();
+    var tb = HF.clear($('queue'));
+    queue.forEach(function (t) {
+      tb.appendChild(HF.el('tr', { 'data-ticket': t.id }, [
+        HF.el('td', { class: 'num' }, [t.number, t.priority ? HF.el('span', { class: 'pill prio', text: HF.t('kiosk.prio.tag') }) : null]),
+        HF.el('td', { text: HF.serviceName(t.service) }),
+        HF.el('td', { class: 'n', text: HF.fmtDur(HF.since(t.issued_at)) }),
+      ]));
+    });
+    $('queue-empty').hidden = queue.length > 0;
+  }
+  HF.onLang(function () { render(); fillDialogs(); });
+
+  function tickElapsed() {
+    $('elapsed').textContent = w && w.current && w.since ? HF.fmtDur(HF.since(w.since)) : '—';
+  }
+  setInterval(tickElapsed, 1000);
+
+  async function load() {
+    try {
+      var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id));
+      queue = r.queue || [];
+      w = r;
+      render();
+    } catch (e) { /* the next event or action tries again */ }
+  }
+  var refresh = HF.debounce(load, 200);
+
+  function signedOut() {
+    save(null);
+    showDesk(false);
+  }
+
+  async function act(action, body) {
+    if (!session) return;
+    $('error').textContent = '';
+    try {
+      var r = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/' + action, body || {}, { token: session.token, key: HF.key() });
+      w = r.window;
+      render();
+      load();
+    } catch (e) {
+      if (e.status === 401) { signedOut(); $('signin-error').textContent = e.message; return; }
+      $('error').textContent = HF.t('err.generic', e.message);
+    }
+  }
+
+  $('signin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var err = $('signin-error');
+    err.textContent = '';
+    var who;
+    try {
+      who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
+    } catch (e) {
+      err.textContent = e.status === 401 ? HF.t('err.login') : HF.t('err.generic', e.message);
+      return;
+    }
+    try {
+      await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/open', {}, { token: who.token });
+    } catch (e) {
+      // Signing on again after a reload is fine; anything else is not.
+      var cur = null;
+      try { cur = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id)); } catch (e2) { /* report the first error */ }
+      if (!(cur && cur.state !== 'closed' && cur.clerk && cur.clerk.staff === who.staff)) {
+        err.textContent = HF.t('err.generic', e.message);
+        return;
+      }
+    }
+    $('password').value = '';
+    save({ token: who.token, staff: who.staff, name: who.name });
+    showDesk(true);
+    await load();
+    startLive();
+  });
+
+  $('signoff').addEventListener('click', async function () {
+    if (!session) return;
+    try {
+      await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/close', {}, { token: session.token });
+    } catch (e) {
+      if (e.status !== 401) { $('error').textContent = HF.t('err.generic', e.message); return; }
+    }
+    signedOut();
+    load();
+  });
+
+  // ---- dialogs ----
+  var REASONS = ['lunch', 'away', 'fault', 'meeting'];
+  function fillDialogs() {
+    var box = HF.clear($('reasons'));
+    REASONS.forEach(function (r) {
+      box.appendChild(HF.el('button', { type: 'button', class: 'btn', text: HF.t('counter.reason.' + r), onclick: function () { closeDialogs(); act('pause', { reason: HF.t('counter.reason.' + r) }); } }));
+    });
+    var svc = HF.clear($('to-service'));
+    svc.appendChild(HF.el('option', { value: '', text: HF.t('counter.any') }));
+    Object.keys(HF.names.services).forEach(function (c) { svc.appendChild(HF.el('option', { value: c, text: c + ' ' + HF.serviceName(c) })); });
+    var win = HF.clear($('to-window'));
+    win.appendChild(HF.el('option', { value: '', text: HF.t('counter.any') }));
+    HF.names.windowList.forEach(function (x) {
+      if (x.id !== id) win.appendChild(HF.el('option', { value: x.id, text: HF.t('window.n', x.id) + ' ' + HF.name(x) }));
+    });
+  }
+  function openDialog(dlg, focus) { dlg.hidden = false; (focus || dlg.querySelector('button,input,select')).focus(); }
+  function closeDialogs() { $('pause-dlg').hidden = true; $('transfer-dlg').hidden = true; }
+  document.querySelectorAll('[data-close]').forEach(function (b) { b.addEventListener('click', closeDialogs); });
+  $('pause-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var r = $('reason').value.trim();
+    if (!r) { $('reason').focus(); return; }
+    closeDialogs();
+    $('reason').value = '';
+    act('pause', { reason: r });
+  });
+  $('transfer-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var body = {};
+    if ($('to-window').value) body.window = $('to-window').value;
+    else if ($('to-service').value) body.service = $('to-service').value;
+    else { $('to-service').focus(); return; }
+    closeDialogs();
+    act('transfer', body);
+  });
+
+  var actions = {
+    call: function () { act('call'); },
+    recall: function () { act('recall'); },
+    skip: function () { act('skip'); },
+    finish: function () { act('finish'); },
+    transfer: function () { openDialog($('transfer-dlg'), $('to-service')); },
+    pause: function () { openDialog($('pause-dlg')); },
+    resume: function () { act('resume'); },
+  };
+  Object.keys(actions).forEach(function (a) { $('act-' + a).addEventListener('click', actions[a]); });
+
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { closeDialogs(); return; }
+    if (!session || e.ctrlKey || e.metaKey || e.altKey) return;
+    var tag = (e.target.tagName || '').toLowerCase();
+    if (tag === 'input' || tag === 'select' || tag === 'textarea') return;
+    if (!$('pause-dlg').hidden || !$('transfer-dlg').hidden) return;
+    var k = e.key.toLowerCase();
+    var btn = null;
+    document.querySelectorAll('#desk .actions [data-key="' + k + '"]').forEach(function (b) { if (!b.hidden && !b.disabled) btn = b; });
+    if (btn) { e.preventDefault(); btn.click(); }
+  });
+
+  function startLive() {
+    if (live) return;
+    live = HF.live({
+      snapshot: function () { load(); },
+      event: function (m) {
+        // Any change to the lines this window serves, or to the window.
+        if (m.waiting || (m.window && m.window.id === id)) refresh();
+      },
+    });
+  }
+
+  try { await HF.loadNames(); } catch (e) { /* names are a nicety */ }
+  fillDialogs();
+  render();
+  showDesk(!!session);
+  await load();
+  startLive();
+});

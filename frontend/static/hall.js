@@ -1,0 +1,118 @@
+'use strict';
+// The hall screen: the latest call large, recent calls, waiting per service
+// and every window's state, all from the live stream. Calls are said by
+// voice one at a time; a call the screen only learns of late (after a
+// reconnect) is shown but not said, so the hall never hears stale numbers.
+HF.start(function () {
+  var st = { services: [], windows: {}, order: [], recent: [] };
+  window.__hf.hall = st;
+  var RECENT = 9;
+  var FRESH_S = 60;
+
+  var voiceBtn = document.getElementById('voice');
+  try { HF.voice.enabled = localStorage.getItem('hf.voice') !== 'off'; } catch (e) { /* private mode */ }
+  function voiceLabel() {
+    voiceBtn.setAttribute('data-i18n', HF.voice.enabled ? 'hall.voice.on' : 'hall.voice.off');
+    voiceBtn.setAttribute('aria-pressed', String(HF.voice.enabled));
+    voiceBtn.textContent = HF.t(HF.voice.enabled ? 'hall.voice.on' : 'hall.voice.off');
+  }
+  voiceBtn.addEventListener('click', function () {
+    HF.voice.enabled = !HF.voice.enabled;
+    try { localStorage.setItem('hf.voice', HF.voice.enabled ? 'on' : 'off'); } catch (e) { /* private mode */ }
+    voiceLabel();
+  });
+  voiceLabel();
+  HF.startClock(document.getElementById('clock'));
+
+  function fromCall(c) {
+    return { id: c.ticket.id, number: c.ticket.number, service: c.ticket.service, window: c.window, at: c.at, text: c.text, text_en: '' };
+  }
+
+  function renderNow() {
+    var c = st.recent[0];
+    document.getElementById('now').hidden = !c;
+    document.getElementById('now-none').hidden = !!c;
+    document.getElementById('now-number').textContent = c ? c.number : '';
+    document.getElementById('now-window').textContent = c ? c.window : '';
+    // The sentence is the server's; in English only when it sent one.
+    document.getElementById('now-text').textContent = !c ? '' : (HF.lang === 'en' ? c.text_en : c.text) || '';
+    var now = document.getElementById('now');
+    now.setAttribute('data-ticket', c ? c.id : '');
+  }
+
+  function renderRecent() {
+    var ol = HF.clear(document.getElementById('recent'));
+    st.recent.slice(1, RECENT).forEach(function (c) {
+      ol.appendChild(HF.el('li', { 'data-ticket': c.id }, [
+        HF.el('span', { class: 'n', text: c.number }),
+        HF.el('span', { class: 'w' }, [HF.el('small', { text: HF.t('unit.windowpre') }), c.window, HF.el('small', { text: HF.t('unit.window') })]),
+      ]));
+    });
+  }
+
+  function renderWaits() {
+    var ul = HF.clear(document.getElementById('waits'));
+    st.services.forEach(function (s) {
+      ul.appendChild(HF.el('li', { 'data-service': s.code }, [
+        HF.el('span', { class: 'c', text: s.code }),
+        HF.el('span', { class: 'nm', text: HF.name(s) }),
+        HF.el('span', { class: 'k' }, [HF.el('span', { class: 'count', text: String(s.waiting) }), HF.el('small', { text: HF.t('unit.people') })]),
+      ]));
+    });
+  }
+
+  function renderWins() {
+    var ul = HF.clear(document.getElementById('wins'));
+    ul.classList.toggle('many', st.order.length > 8);
+    st.order.forEach(function (id) {
+      var w = st.windows[id];
+      var label = w.state === 'paused' && w.pause_reason ? HF.t('state.paused') + '：' + w.pause_reason : HF.t('state.' + w.state);
+      ul.appendChild(HF.el('li', { class: w.state, 'data-window': id }, [
+        HF.el('span', { class: 'id', text: id }),
+        HF.el('span', { class: 'st', text: label }),
+        HF.el('span', { class: 'cur', text: w.current ? w.current.number : '' }),
+      ]));
+    });
+  }
+
+  function render() { renderNow(); renderRecent(); renderWaits(); renderWins(); }
+  HF.onLang(render);
+
+  function flash() {
+    var el = document.getElementById('calling');
+    el.classList.remove('flash');
+    void el.offsetWidth; // restart the animation
+    el.classList.add('flash');
+  }
+
+  HF.live({
+    snapshot: function (h) {
+      document.getElementById('hallname').textContent = HF.lang === 'en' && h.hall.name_en ? h.hall.name_en : h.hall.name;
+      st.hallInfo = h.hall;
+      st.services = h.services || [];
+      st.windows = {};
+      st.order = [];
+      (h.windows || []).forEach(function (w) { st.windows[w.id] = w; st.order.push(w.id); });
+      st.recent = (h.recent || []).map(fromCall);
+      render();
+    },
+    event: function (m) {
+      if (m.waiting) st.services.forEach(function (s) { if (m.waiting[s.code] !== undefined) s.waiting = m.waiting[s.code]; });
+      if (m.window && st.windows[m.window.id]) st.windows[m.window.id] = m.window;
+      if (m.type === 'ticket.called' || m.type === 'ticket.recalled') {
+        var t = m.data.ticket;
+        st.recent = st.recent.filter(function (c) { return c.id !== t.id; });
+        st.recent.unshift({ id: t.id, number: t.number, service: t.service, window: m.data.window, at: m.at, text: m.text, text_en: m.text_en });
+        st.recent.length = Math.min(st.recent.length, 12);
+        if (HF.since(m.at) < FRESH_S) {
+          flash();
+          HF.voice.say(m.speech, 2);
+        }
+      }
+      render();
+    },
+  });
+  HF.onLang(function () {
+    if (st.hallInfo) document.getElementById('hallname').textContent = HF.lang === 'en' && st.hallInfo.name_en ? st.hallInfo.name_en : st.hallInfo.name;
+  });
+});

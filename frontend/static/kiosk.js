@@ -1,0 +1,122 @@
+'use strict';
+// The kiosk: one large button per service with its line and estimated
+// wait; optional ID number and phone; priority for guides (?mode=guide).
+// The issued ticket shows with a QR code to its page and prints on an
+// 80 mm slip.
+HF.start(function () {
+  var guide = new URLSearchParams(location.search).get('mode') === 'guide';
+  document.getElementById('prio-row').hidden = !guide;
+  if (guide) document.getElementById('opts').open = true;
+  HF.startClock(document.getElementById('clock'));
+  var hall = null;
+  var busy = false;
+  var ticket = null;
+  var closeTimer = null;
+  window.__hf.kiosk = { last: function () { return ticket; } };
+
+  function render() {
+    if (!hall) return;
+    document.getElementById('hallname').textContent = HF.lang === 'en' && hall.hall.name_en ? hall.hall.name_en : hall.hall.name;
+    var box = HF.clear(document.getElementById('services'));
+    hall.services.forEach(function (s) {
+      box.appendChild(HF.el('button', {
+        type: 'button', class: 'svc kind-' + s.kind, role: 'listitem', 'data-service': s.code,
+        onclick: function () { take(s.code); },
+      }, [
+        HF.el('span', { class: 'code', text: s.code, 'aria-hidden': 'true' }),
+        HF.el('span', { class: 'nm', text: HF.name(s) }),
+        HF.el('span', { class: 'meta' }, [
+          HF.el('b', { class: 'waiting', text: HF.t('waiting.n', s.waiting) }), ' · ', HF.fmtWait(s.estimated_wait_s),
+        ]),
+      ]));
+    });
+    if (ticket) showTicket(ticket);
+  }
+  HF.onLang(render);
+
+  var refresh = HF.debounce(async function () {
+    try { hall = await HF.api('GET', '/api/v1/hall'); render(); } catch (e) { /* the next event retries */ }
+  }, 400);
+
+  function errorText(e) {
+    if (e.field === 'id_number') return e.code === 'conflict' ? HF.t('err.id_dup') : HF.t('err.id_number');
+    if (e.field === 'phone') return HF.t('err.phone');
+    if (e.code === 'network') return e.message;
+    return HF.t('err.generic', e.message);
+  }
+
+  async function take(code) {
+    if (busy) return;
+    busy = true;
+    var err = document.getElementById('error');
+    err.textContent = HF.t('kiosk.issuing');
+    var body = { service: code };
+    var id = document.getElementById('idnumber').value.trim();
+    var phone = document.getElementById('phone').value.trim();
+    if (id) body.id_number = id.toUpperCase();
+    if (phone) body.phone = phone;
+    if (guide && document.getElementById('priority').checked) body.priority = true;
+    try {
+      // One key per tap: a retry after a lost answer cannot issue twice.
+      ticket = await HF.api('POST', '/api/v1/tickets', body, { key: HF.key() });
+      err.textContent = '';
+      showTicket(ticket);
+      refresh();
+    } catch (e) {
+      err.textContent = errorText(e);
+    } finally {
+      busy = false;
+    }
+  }
+
+  function showTicket(t) {
+    document.getElementById('slip-hall').textContent = hall ? (HF.lang === 'en' && hall.hall.name_en ? hall.hall.name_en : hall.hall.name) : '';
+    document.getElementById('slip-number').textContent = t.number;
+    document.getElementById('slip-number').setAttribute('data-ticket', t.id);
+    var svc = hall && hall.services.filter(function (s) { return s.code === t.service; })[0];
+    document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '');
+    document.getElementById('slip-ahead').textContent = t.ahead + ' ' + HF.t('unit.people');
+    document.getElementById('slip-wait').textContent = HF.fmtWait(t.estimated_wait_s);
+    var url = location.origin + '/t/' + encodeURIComponent(t.id);
+    var img = document.getElementById('slip-qr');
+    img.src = '/qr?data=' + encodeURIComponent(url);
+    img.alt = url;
+    var d = new Date(t.issued_at);
+    document.getElementById('slip-time').textContent = HF.t('ticket.issued') + ' ' + d.toLocaleString(HF.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    var ov = document.getElementById('overlay');
+    if (ov.hidden) {
+      ov.hidden = false;
+      startAutoClose();
+      document.getElementById('done').focus();
+    }
+  }
+
+  function startAutoClose() {
+    var left = 30;
+    clearInterval(closeTimer);
+    var tick = function () {
+      document.getElementById('autoclose').textContent = HF.t('kiosk.autoclose', left);
+      if (left-- <= 0) close();
+    };
+    tick();
+    closeTimer = setInterval(tick, 1000);
+  }
+
+  // close hides the ticket and forgets what the last person typed.
+  function close() {
+    clearInterval(closeTimer);
+    document.getElementById('overlay').hidden = true;
+    ticket = null;
+    document.getElementById('idnumber').value = '';
+    document.getElementById('phone').value = '';
+    document.getElementById('priority').checked = false;
+  }
+  document.getElementById('done').addEventListener('click', close);
+  document.getElementById('print').addEventListener('click', function () { window.print(); });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape' && ticket) close(); });
+
+  HF.live({
+    snapshot: function (h) { hall = h; render(); },
+    event: function (m) { if (m.waiting || m.window) refresh(); },
+  });
+});
