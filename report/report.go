@@ -1,0 +1,502 @@
+// Package report turns the hall's journal into the figures managers file:
+// the daily and monthly reports (tickets, waits, service times, no-shows,
+// overtime, ratings), 好差评 statistics and the 延时服务登记表. It is pure:
+// a Builder is fed decoded events in journal order and answers from them,
+// so history beyond today, which the live state no longer holds, is read
+// the same way the state was built.
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"hallfloor/queue"
+)
+
+// Period is a span of the hall's local days, [From, To).
+type Period struct {
+	Label    string    `json:"label"`
+	From, To time.Time `json:"-"`
+}
+
+// Day is one local date, 2006-01-02.
+func Day(date string, loc *time.Location) (Period, error) {
+	d, err := time.ParseInLocation(time.DateOnly, date, loc)
+	if err != nil {
+		return Period{}, fmt.Errorf("%q is not a date like 2026-11-20", date)
+	}
+	return Period{Label: date, From: d, To: d.AddDate(0, 0, 1)}, nil
+}
+
+// Month is one calendar month, 2006-01.
+func Month(month string, loc *time.Location) (Period, error) {
+	d, err := time.ParseInLocation("2006-01", month, loc)
+	if err != nil {
+		return Period{}, fmt.Errorf("%q is not a month like 2026-11", month)
+	}
+	return Period{Label: month, From: d, To: d.AddDate(0, 1, 0)}, nil
+}
+
+// Range is from one date to another, both included.
+func Range(from, to string, loc *time.Location) (Period, error) {
+	a, err := Day(from, loc)
+	if err != nil {
+		return Period{}, err
+	}
+	b, err := Day(to, loc)
+	if err != nil {
+		return Period{}, err
+	}
+	if b.From.Before(a.From) {
+		return Period{}, fmt.Errorf("the range ends (%s) before it starts (%s)", to, from)
+	}
+	return Period{Label: from + "~" + to, From: a.From, To: b.To}, nil
+}
+
+func (p Period) has(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+
+// Stats summarises durations in seconds.
+type Stats struct {
+	Count int     `json:"count"`
+	AvgS  float64 `json:"avg_s"`
+	P90S  float64 `json:"p90_s"`
+	MaxS  float64 `json:"max_s"`
+}
+
+func summarise(vals []float64) Stats {
+	if len(vals) == 0 {
+		return Stats{}
+	}
+	s := slices.Clone(vals)
+	slices.Sort(s)
+	sum := 0.0
+	for _, v := range s {
+		sum += v
+	}
+	// Nearest rank: the smallest value with at least 90% at or below it.
+	rank := int(math.Ceil(0.9*float64(len(s)))) - 1
+	return Stats{Count: len(s), AvgS: round1(sum / float64(len(s))), P90S: round1(s[rank]), MaxS: round1(s[len(s)-1])}
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// Ratings counts 好差评 results. Satisfaction is the share of ratings at
+// 基本满意 (3) or better; 0 when nothing was rated.
+type Ratings struct {
+	Levels       map[int]int `json:"levels"` // level → count
+	Rated        int         `json:"rated"`
+	NotRated     int         `json:"not_rated"` // services finished without a rating
+	Satisfaction float64     `json:"satisfaction"`
+	Bad          int         `json:"bad"` // 差评: 2 and 1
+	FollowUps    FollowUps   `json:"followups"`
+}
+
+// FollowUps counts the follow-ups of the 差评 in a span.
+type FollowUps struct {
+	Opened  int `json:"opened"`
+	Closed  int `json:"closed"`
+	Open    int `json:"open"`
+	Overdue int `json:"overdue"` // open past the deadline, or closed after it
+}
+
+// ServiceRow is one service's figures.
+type ServiceRow struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	Issued    int    `json:"issued"`
+	Served    int    `json:"served"`
+	NoShows   int    `json:"no_shows"`
+	Cancelled int    `json:"cancelled"`
+	Wait      Stats  `json:"wait"`
+	Service   Stats  `json:"service"`
+}
+
+// WindowRow is one window's figures.
+type WindowRow struct {
+	Window           string  `json:"window"`
+	Name             string  `json:"name"`
+	Served           int     `json:"served"`
+	Service          Stats   `json:"service"`
+	OvertimeMinutes  float64 `json:"overtime_minutes"`
+	OvertimeServices int     `json:"overtime_services"`
+}
+
+// DayRow is one day of a longer report, for the dashboard's charts.
+type DayRow struct {
+	Day          string  `json:"day"`
+	Issued       int     `json:"issued"`
+	Served       int     `json:"served"`
+	NoShows      int     `json:"no_shows"`
+	AvgWaitS     float64 `json:"avg_wait_s"`
+	Rated        int     `json:"rated"`
+	Satisfaction float64 `json:"satisfaction"`
+}
+
+// Report is a daily or monthly report.
+type Report struct {
+	Hall     string       `json:"hall"`
+	Period   string       `json:"period"`
+	From     string       `json:"from"`
+	To       string       `json:"to"` // last day included
+	Totals   ServiceRow   `json:"totals"`
+	Services []ServiceRow `json:"services"`
+	Windows  []WindowRow  `json:"windows"`
+	Ratings  Ratings      `json:"ratings"`
+	Days     []DayRow     `json:"days"`
+}
+
+// Rating is one rating with the follow-up it opened, if any.
+type Rating struct {
+	At       time.Time       `json:"at"`
+	Day      string          `json:"day"`
+	Window   string          `json:"window"`
+	Staff    string          `json:"staff"`
+	Service  string          `json:"service"`
+	Number   string          `json:"number"`
+	Level    int             `json:"level"`
+	Reason   string          `json:"reason,omitempty"`
+	Channel  queue.Channel   `json:"channel"`
+	FollowUp *queue.FollowUp `json:"followup,omitempty"`
+}
+
+// Builder reads events in journal order.
+type Builder struct {
+	setup *queue.Setup
+	p     Period
+	now   time.Time
+
+	issued   map[string]time.Time // ticket → issued, for tickets issued in the period
+	called   map[string]bool      // ticket → first call seen
+	svc      map[string]*svcAcc
+	win      map[string]*winAcc
+	days     map[string]*dayAcc
+	otSince  map[string]time.Time
+	ratings  []*Rating
+	byTicket map[string]*Rating
+	fus      map[string]*queue.FollowUp
+	overtime []*queue.OvertimeRecord
+	otByID   map[string]*queue.OvertimeRecord
+	finished int
+}
+
+type svcAcc struct {
+	issued, served, noShows, cancelled int
+	waits, services                    []float64
+}
+
+type winAcc struct {
+	services    []float64
+	overtime    time.Duration
+	otServices  int
+	servedCount int
+}
+
+type dayAcc struct {
+	issued, served, noShows int
+	waits                   []float64
+	levels                  [6]int
+}
+
+// NewBuilder reads the events of the period; now closes an overtime still
+// running when the report is asked for.
+func NewBuilder(setup *queue.Setup, p Period, now time.Time) *Builder {
+	return &Builder{
+		setup: setup, p: p, now: now,
+		issued: map[string]time.Time{}, called: map[string]bool{},
+		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
+		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*queue.FollowUp{},
+		otByID: map[string]*queue.OvertimeRecord{},
+	}
+}
+
+func (b *Builder) service(code string) *svcAcc {
+	if b.svc[code] == nil {
+		b.svc[code] = &svcAcc{}
+	}
+	return b.svc[code]
+}
+
+func (b *Builder) window(id string) *winAcc {
+	if b.win[id] == nil {
+		b.win[id] = &winAcc{}
+	}
+	return b.win[id]
+}
+
+func (b *Builder) day(t time.Time) *dayAcc {
+	k := b.setup.Day(t)
+	if b.days[k] == nil {
+		b.days[k] = &dayAcc{}
+	}
+	return b.days[k]
+}
+
+// Add reads one event. Events outside the period are read for what they
+// finish (a confirmation, a follow-up's outcome) and otherwise skipped.
+func (b *Builder) Add(e queue.Event) {
+	in := b.p.has(e.At)
+	switch p := e.Data.(type) {
+	case queue.FollowUpClosed:
+		if f := b.fus[p.ID]; f != nil {
+			f.Action, f.Outcome, f.ClosedBy, f.ClosedAt = p.Action, p.Outcome, p.By, e.At
+		}
+		return
+	case queue.FollowUpOverdue:
+		if f := b.fus[p.ID]; f != nil {
+			f.Overdue = true
+		}
+		return
+	case queue.OvertimeConfirmed:
+		if r := b.otByID[p.ID]; r != nil {
+			if p.By == queue.ByApplicant {
+				r.ApplicantConfirmed = e.At
+			} else {
+				r.ClerkConfirmed = e.At
+			}
+		}
+		return
+	case queue.OvertimeStarted:
+		b.otSince[p.Window] = e.At
+		return
+	case queue.OvertimeEnded:
+		b.closeOvertime(p.Window, e.At)
+		return
+	}
+	if !in {
+		return
+	}
+	switch p := e.Data.(type) {
+	case queue.TicketIssued:
+		b.issued[p.Ticket.ID] = e.At
+		b.service(p.Ticket.Service).issued++
+		b.day(e.At).issued++
+	case queue.TicketCalled:
+		if at, ok := b.issued[p.Ticket.ID]; ok && !b.called[p.Ticket.ID] {
+			b.called[p.Ticket.ID] = true
+			w := e.At.Sub(at).Seconds()
+			b.service(p.Ticket.Service).waits = append(b.service(p.Ticket.Service).waits, w)
+			b.day(e.At).waits = append(b.day(e.At).waits, w)
+		}
+	case queue.TicketFinished:
+		sv := b.service(p.Ticket.Service)
+		sv.served++
+		sv.services = append(sv.services, p.ServiceS)
+		w := b.window(p.Window)
+		w.servedCount++
+		w.services = append(w.services, p.ServiceS)
+		b.day(e.At).served++
+		b.finished++
+	case queue.TicketSkipped:
+		b.service(p.Ticket.Service).noShows++
+		b.day(e.At).noShows++
+	case queue.TicketRequeued:
+		// The no-show came after all.
+		b.service(p.Ticket.Service).noShows--
+		b.day(e.At).noShows--
+	case queue.TicketCancelled:
+		b.service(p.Ticket.Service).cancelled++
+	case queue.RatingGiven:
+		r := &Rating{At: e.At, Day: b.setup.Day(e.At), Window: p.Window, Staff: p.Staff, Service: p.Ticket.Service,
+			Number: p.Ticket.Number, Level: p.Level, Reason: p.Reason, Channel: p.Channel}
+		b.ratings = append(b.ratings, r)
+		b.byTicket[p.Ticket.ID] = r
+		if p.Level >= 1 && p.Level <= 5 {
+			b.day(e.At).levels[p.Level]++
+		}
+	case queue.FollowUpOpened:
+		f := p.FollowUp
+		b.fus[f.ID] = &f
+		if r := b.byTicket[f.Ticket.ID]; r != nil {
+			r.FollowUp = &f
+		}
+	case queue.OvertimeServed:
+		r := p.Record
+		b.overtime = append(b.overtime, &r)
+		b.otByID[r.ID] = &r
+		b.window(r.Window).otServices++
+	}
+}
+
+// closeOvertime adds the part of an overtime span that falls in the period.
+func (b *Builder) closeOvertime(window string, end time.Time) {
+	start, ok := b.otSince[window]
+	if !ok {
+		return
+	}
+	delete(b.otSince, window)
+	start = maxTime(start, b.p.From)
+	end = minTime(end, b.p.To)
+	if end.After(start) {
+		b.window(window).overtime += end.Sub(start)
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func ratingsOf(rs []*Rating, now time.Time) Ratings {
+	out := Ratings{Levels: map[int]int{1: 0, 2: 0, 3: 0, 4: 0, 5: 0}}
+	good := 0
+	for _, r := range rs {
+		out.Levels[r.Level]++
+		out.Rated++
+		if r.Level > queue.BadRating {
+			good++
+		} else {
+			out.Bad++
+		}
+		if f := r.FollowUp; f != nil {
+			out.FollowUps.Opened++
+			if f.Open() {
+				out.FollowUps.Open++
+			} else {
+				out.FollowUps.Closed++
+			}
+			if f.Late(now) || f.ClosedAt.After(f.Deadline) {
+				out.FollowUps.Overdue++
+			}
+		}
+	}
+	if out.Rated > 0 {
+		out.Satisfaction = math.Round(float64(good)/float64(out.Rated)*1000) / 1000
+	}
+	return out
+}
+
+// Report is the daily or monthly report of what was read.
+func (b *Builder) Report(hall string) Report {
+	// Overtime still running counts up to now.
+	for _, w := range sortedKeys(b.otSince) {
+		b.closeOvertime(w, b.now)
+	}
+	rep := Report{
+		Hall: hall, Period: b.p.Label,
+		From: b.p.From.Format(time.DateOnly), To: b.p.To.AddDate(0, 0, -1).Format(time.DateOnly),
+		Services: []ServiceRow{}, Windows: []WindowRow{}, Days: []DayRow{},
+	}
+	var allWaits, allServices []float64
+	for _, sv := range b.setup.Services {
+		a := b.service(sv.Code)
+		row := ServiceRow{Code: sv.Code, Name: sv.Name, Issued: a.issued, Served: a.served, NoShows: a.noShows,
+			Cancelled: a.cancelled, Wait: summarise(a.waits), Service: summarise(a.services)}
+		rep.Services = append(rep.Services, row)
+		rep.Totals.Issued += a.issued
+		rep.Totals.Served += a.served
+		rep.Totals.NoShows += a.noShows
+		rep.Totals.Cancelled += a.cancelled
+		allWaits = append(allWaits, a.waits...)
+		allServices = append(allServices, a.services...)
+	}
+	rep.Totals.Code, rep.Totals.Name = "*", "合计"
+	rep.Totals.Wait, rep.Totals.Service = summarise(allWaits), summarise(allServices)
+	for _, ws := range b.setup.Windows {
+		a := b.window(ws.ID)
+		rep.Windows = append(rep.Windows, WindowRow{Window: ws.ID, Name: ws.Name, Served: a.servedCount,
+			Service: summarise(a.services), OvertimeMinutes: round1(a.overtime.Minutes()), OvertimeServices: a.otServices})
+	}
+	rep.Ratings = ratingsOf(b.ratings, b.now)
+	rep.Ratings.NotRated = max(0, b.finished-rep.Ratings.Rated)
+	for d := b.p.From; d.Before(b.p.To); d = d.AddDate(0, 0, 1) {
+		k := d.Format(time.DateOnly)
+		a := b.days[k]
+		row := DayRow{Day: k}
+		if a != nil {
+			row.Issued, row.Served, row.NoShows = a.issued, a.served, a.noShows
+			row.AvgWaitS = summarise(a.waits).AvgS
+			good := 0
+			for lvl := 1; lvl <= 5; lvl++ {
+				row.Rated += a.levels[lvl]
+				if lvl > queue.BadRating {
+					good += a.levels[lvl]
+				}
+			}
+			if row.Rated > 0 {
+				row.Satisfaction = math.Round(float64(good)/float64(row.Rated)*1000) / 1000
+			}
+		}
+		rep.Days = append(rep.Days, row)
+	}
+	return rep
+}
+
+// By is how rating statistics are grouped.
+type By string
+
+const (
+	ByClerk   By = "clerk"
+	ByWindow  By = "window"
+	ByService By = "service"
+	ByDay     By = "day"
+)
+
+// Valid reports whether b is a known grouping.
+func (b By) Valid() bool { return b == ByClerk || b == ByWindow || b == ByService || b == ByDay }
+
+// RatingRow is the statistics of one group.
+type RatingRow struct {
+	Key string `json:"key"`
+	Ratings
+	// BadRatings lists each 差评 with its follow-up.
+	BadRatings []*Rating `json:"bad_ratings"`
+}
+
+// RatingStats groups the ratings read.
+func (b *Builder) RatingStats(by By) []RatingRow {
+	groups := map[string][]*Rating{}
+	for _, r := range b.ratings {
+		var k string
+		switch by {
+		case ByClerk:
+			k = r.Staff
+		case ByWindow:
+			k = r.Window
+		case ByService:
+			k = r.Service
+		default:
+			k = r.Day
+		}
+		groups[k] = append(groups[k], r)
+	}
+	out := []RatingRow{}
+	for _, k := range sortedKeys(groups) {
+		row := RatingRow{Key: k, Ratings: ratingsOf(groups[k], b.now), BadRatings: []*Rating{}}
+		for _, r := range groups[k] {
+			if r.Level <= queue.BadRating {
+				row.BadRatings = append(row.BadRatings, r)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// Overtime is the 延时服务登记表 of the period, in the order served.
+func (b *Builder) Overtime() []*queue.OvertimeRecord {
+	out := slices.Clone(b.overtime)
+	if out == nil {
+		out = []*queue.OvertimeRecord{}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
