@@ -40,6 +40,8 @@ type Options struct {
 	Backlog []journal.Record
 	// Devices are the hall's buttons, lamps and lockers; nil for none.
 	Devices *devices.Manager
+	// History is a reading handle on the journal, for reports.
+	History journal.Journal
 }
 
 // Server is the HTTP edge of one hall.
@@ -55,6 +57,8 @@ type Server struct {
 	clock   func() time.Time
 	router  chi.Router
 	devices *devices.Manager
+
+	historyJournal journal.Journal
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -81,6 +85,8 @@ func New(o Options) (*Server, error) {
 		log:     o.Logger,
 		clock:   o.Clock,
 		devices: o.Devices,
+
+		historyJournal: o.History,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -128,6 +134,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
 		r.Get("/windows/{id}", s.getWindow)
 		s.deviceRoutes(r)
+		s.dayRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}
