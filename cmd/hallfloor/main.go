@@ -31,6 +31,8 @@ import (
 	"hallfloor/engine"
 	"hallfloor/frontend"
 	"hallfloor/journal/sqlite"
+	"hallfloor/queue"
+	"hallfloor/schedule"
 	"hallfloor/server"
 )
 
@@ -147,6 +149,12 @@ func serve(args []string) error {
 		return err
 	}
 	defer j.Close()
+	// Reports read history through a handle of their own, beside the writer's.
+	hist, err := sqlite.Open(filepath.Join(*data, "hall-"+hallID(hall)+".db"))
+	if err != nil {
+		return err
+	}
+	defer hist.Close()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -163,12 +171,18 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail, Devices: devs, Pages: frontend.Handler()})
+	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail, Devices: devs, Pages: frontend.Handler(), History: hist})
+	if err != nil {
+		return err
+	}
+	sched, err := schedule.New(schedule.Options{Calendar: hall.CalendarSetup(), Logger: log,
+		Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
 	if err != nil {
 		return err
 	}
 	runCtx, cancelRun := context.WithCancel(context.Background())
 	go eng.Run(runCtx)
+	sched.Start()
 	devsDone := make(chan struct{})
 	go func() { devs.Run(runCtx); close(devsDone) }()
 
@@ -194,6 +208,7 @@ func serve(args []string) error {
 	defer cancel()
 	srv.Close()
 	hs.Shutdown(shut)
+	sched.Stop()
 	cancelRun()
 	eng.Wait()
 	<-devsDone
