@@ -162,7 +162,19 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	devs, err := devices.New(devices.Options{Devices: hall.Devices, Hall: eng, Logger: log, Sim: *simPins})
+	devs, err := devices.New(devices.Options{Devices: hall.Devices, Hall: eng, Logger: log, Sim: *simPins,
+		Lamp: func(s *queue.State, w string) bool { return s.Windows[w] != nil && s.Windows[w].Overtime },
+		Rating: func(ctx context.Context, w string, score int) {
+			// Five keys cannot say why; a 差评 still opens its follow-up,
+			// whose call-back asks.
+			cmd := queue.Rate{Channel: queue.ChannelEvaluator, Window: w, Level: score}
+			if score <= queue.BadRating {
+				cmd.Reason = "评价器按键，未说明原因"
+			}
+			if res := eng.Do(ctx, cmd, "", nil); res.Err != nil {
+				log.Info("evaluator key not taken", "window", w, "score", score, "err", res.Err)
+			}
+		}})
 	if err != nil {
 		return err
 	}
