@@ -12,8 +12,12 @@ import (
 	"time"
 
 	"hallfloor/config"
+	"hallfloor/devices"
 	"hallfloor/engine"
+	"hallfloor/frontend"
 	"hallfloor/journal/sqlite"
+	"hallfloor/queue"
+	"hallfloor/schedule"
 	"hallfloor/server"
 )
 
@@ -59,22 +63,43 @@ func startHallIn(data string, log *slog.Logger, cleanup *[]func()) (*hall, error
 		return nil, err
 	}
 	*cleanup = append(*cleanup, func() { j.Close() })
+	hist, err := sqlite.Open(filepath.Join(data, "hall-"+id+".db"))
+	if err != nil {
+		return nil, err
+	}
+	*cleanup = append(*cleanup, func() { hist.Close() })
 	ctx := context.Background()
 	eng, err := engine.Open(ctx, engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log})
 	if err != nil {
 		return nil, err
 	}
+	// The demo hall's devices on simulated pins, as on a machine without
+	// GPIO: their lamps follow every event, so they are part of the load.
+	devs, err := devices.New(devices.Options{Devices: cfg.Devices, Hall: eng, Logger: log, Sim: true})
+	if err != nil {
+		return nil, err
+	}
+	eng.Subscribe(devs.Observe)
 	tail, err := j.Tail(ctx, 4096)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Backlog: tail})
+	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Backlog: tail,
+		Devices: devs, Pages: frontend.Handler(), History: hist})
+	if err != nil {
+		return nil, err
+	}
+	sched, err := schedule.New(schedule.Options{Calendar: cfg.CalendarSetup(), Logger: log,
+		Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
 	if err != nil {
 		return nil, err
 	}
 	runCtx, cancelRun := context.WithCancel(context.Background())
 	go eng.Run(runCtx)
-	*cleanup = append(*cleanup, func() { cancelRun(); eng.Wait() })
+	sched.Start()
+	devsDone := make(chan struct{})
+	go func() { devs.Run(runCtx); close(devsDone) }()
+	*cleanup = append(*cleanup, func() { sched.Stop(); cancelRun(); eng.Wait(); <-devsDone })
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
