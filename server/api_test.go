@@ -210,7 +210,8 @@ func TestWindowActions(t *testing.T) {
 	if r = h.act(tok, "1", "call", nil); r.Ticket.ID != a3.ID {
 		t.Fatalf("call: %+v, want %s", r.Ticket, a3.Number)
 	}
-	// Transfer A003 to window 2 in particular.
+	// Transfer A003 to window 2 in particular, which is open.
+	h.act(h.login("1002"), "2", "open", nil)
 	r = h.act(tok, "1", "transfer", map[string]string{"window": "2"})
 	if r.Ticket.ID != a3.ID || r.Ticket.Status != "waiting" {
 		t.Fatalf("transfer to window: %+v", r)
@@ -253,7 +254,7 @@ func TestWindowActions(t *testing.T) {
 		t.Fatalf("cancel: %+v", c)
 	}
 	h.must(409, "POST", "/api/v1/tickets/"+a2.ID+"/cancel", "", nil)
-	// A003 still waits for window 2, which nobody opened.
+	// A003 still waits for window 2, whose clerk has not called.
 	v := h.view()
 	if v.Services[0].Waiting != 1 || v.Services[1].Waiting != 0 || v.Services[0].Served != 1 {
 		t.Errorf("services after the day: %+v", v.Services)
@@ -323,6 +324,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"recall when idle", "POST", "/api/v1/windows/3/recall", t2, nil, nil, 409, "conflict", ""},
 		{"skip when idle", "POST", "/api/v1/windows/3/skip", t2, nil, nil, 409, "conflict", ""},
 		{"transfer to unknown window", "POST", "/api/v1/windows/1/transfer", t1, `{"window":"99"}`, nil, 400, "invalid", "window"},
+		{"transfer to a closed window", "POST", "/api/v1/windows/1/transfer", t1, `{"window":"5"}`, nil, 409, "conflict", ""},
 		{"transfer to own window", "POST", "/api/v1/windows/1/transfer", t1, `{"window":"1"}`, nil, 400, "invalid", "window"},
 		{"transfer to unknown service", "POST", "/api/v1/windows/1/transfer", t1, `{"service":"X"}`, nil, 400, "invalid", "service"},
 		{"transfer to both", "POST", "/api/v1/windows/1/transfer", t1, `{"service":"B","window":"3"}`, nil, 400, "invalid", "service"},
