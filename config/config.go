@@ -32,6 +32,8 @@ type Hall struct {
 	Devices  Devices   `yaml:"devices"`
 	Calendar Calendar  `yaml:"calendar"`
 	Ratings  Ratings   `yaml:"ratings"`
+	Lockers  Lockers   `yaml:"lockers"`
+	SMS      SMS       `yaml:"sms"`
 }
 
 // HallInfo names the hall.
@@ -262,6 +264,7 @@ func (h *Hall) Validate() Problems {
 	}
 	h.validateDevices(add)
 	h.Ratings.validate(add)
+	h.validateLockers(add)
 	return ps
 }
 
@@ -280,7 +283,8 @@ func (h *Hall) QueueSetup() *queue.Setup {
 	if err != nil {
 		loc = time.UTC // unreachable after Validate
 	}
-	s := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: h.CalendarSetup(), Ratings: h.RatingSetup()}
+	s := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: h.CalendarSetup(), Ratings: h.RatingSetup(),
+		Lockers: h.LockerSetup()}
 	for _, sv := range h.Services {
 		s.Services = append(s.Services, queue.Service{
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,

@@ -328,7 +328,11 @@ func (e *Engine) process(batch []*request) {
 			for _, pl := range out.Events {
 				p.events = append(p.events, e.apply(pl, now))
 			}
-			if r.reply != nil {
+			if out.Refusal != nil {
+				// Refused, but what it recorded stands (a wrong pickup code
+				// counts towards the lockout); a repeat is decided afresh.
+				p.err = out.Refusal
+			} else if r.reply != nil {
 				body, jerr := json.Marshal(r.reply(e.state, e.setup, out))
 				if jerr != nil {
 					p.err = errs.Wrap(jerr, "encode reply")

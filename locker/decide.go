@@ -82,6 +82,13 @@ type ReplaceCode struct {
 	Notice   *outbox.Queued
 }
 
+// Open releases a compartment for maintenance or a look inside, by a
+// manager; its closing completes nothing and changes no item.
+type Open struct {
+	Comp string
+	By   string
+}
+
 // Check is time passing: overdue items, doors left open, releases the door
 // never answered.
 type Check struct{}
@@ -95,6 +102,7 @@ func (OpenDropoff) lockerCommand()  {}
 func (Collect) lockerCommand()      {}
 func (SetService) lockerCommand()   {}
 func (ReplaceCode) lockerCommand()  {}
+func (Open) lockerCommand()         {}
 func (Check) lockerCommand()        {}
 
 // Decide checks a command against the lockers' state and rules. Events and
@@ -173,6 +181,15 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 			evs = append(evs, *c.Notice)
 		}
 		return evs, nil
+	case Open:
+		comp, err := s.find(c.Comp)
+		if err != nil {
+			return nil, err
+		}
+		if err := ready(comp); err != nil {
+			return nil, err
+		}
+		return []Payload{Released{Comp: c.Comp, Purpose: ForService, By: c.By}}, nil
 	case Check:
 		return check(s, setup, now), nil
 	}
@@ -357,6 +374,10 @@ func (s *State) tries(key string, setup *Setup, now time.Time) int {
 	}
 	return 1
 }
+
+// Due reports whether a Check at now would raise anything, so a ticker
+// commits only when there is something to say.
+func Due(s *State, setup *Setup, now time.Time) bool { return len(check(s, setup, now)) > 0 }
 
 // check finds what time alone has made true.
 func check(s *State, setup *Setup, now time.Time) []Payload {

@@ -35,8 +35,9 @@ func (Queued) Type() string { return "outbox.queued" }
 func (Sent) Type() string   { return "outbox.sent" }
 func (Failed) Type() string { return "outbox.failed" }
 
-// Public hides the sealed text from screens.
-func (q Queued) Public() any { q.Sealed = nil; return q }
+// Public hides the sealed text from screens. It returns the event itself,
+// so a caller can put it back where it found it.
+func (q Queued) Public() Queued { q.Sealed = nil; return q }
 
 // Message is one message waiting to go out.
 type Message struct {
@@ -48,12 +49,19 @@ type Message struct {
 	Next     time.Time `json:"next"` // not before
 	Error    string    `json:"error,omitempty"`
 	GaveUp   bool      `json:"gave_up,omitempty"`
+	SentAt   time.Time `json:"sent_at,omitzero"`
 }
 
 // State is the outbox.
 type State struct {
 	Pending map[string]*Message `json:"pending"`
+	// Recent are the last messages sent, newest last, so the manager can see
+	// that they went out. Their text stays sealed, as in the journal.
+	Recent []Message `json:"recent,omitempty"`
 }
+
+// KeepRecent bounds Recent.
+const KeepRecent = 50
 
 // New is an empty outbox.
 func New() *State { return &State{Pending: map[string]*Message{}} }
@@ -77,6 +85,13 @@ func (s *State) Apply(at time.Time, p any) {
 	case Queued:
 		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Queued: at, Next: at}
 	case Sent:
+		if m := s.Pending[e.ID]; m != nil {
+			m.SentAt, m.Error = at, ""
+			s.Recent = append(s.Recent, *m)
+			if n := len(s.Recent) - KeepRecent; n > 0 {
+				s.Recent = slices.Delete(s.Recent, 0, n)
+			}
+		}
 		delete(s.Pending, e.ID)
 	case Failed:
 		if m := s.Pending[e.ID]; m != nil {
@@ -110,4 +125,13 @@ func (s *State) Fail(id, reason string, now time.Time) (Failed, bool) {
 		f.Next = now.Add(Backoff(f.Attempts))
 	}
 	return f, true
+}
+
+// Confirm decides the event for a delivered message; false when the message is
+// no longer pending (a repeated confirmation).
+func (s *State) Confirm(id string) (Sent, bool) {
+	if s.Pending[id] == nil {
+		return Sent{}, false
+	}
+	return Sent{ID: id}, true
 }

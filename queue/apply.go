@@ -94,6 +94,7 @@ func (s *State) Apply(e Event) {
 		s.applyDeviceReported(p, at)
 	}
 	s.applyDay(e)
+	s.applyLockers(e)
 }
 
 func (w *Window) setState(st WindowState, at time.Time) {

@@ -115,6 +115,9 @@ func (CancelTicket) command() {}
 type Outcome struct {
 	Events []Payload
 	Ticket string
+	// Refusal refuses the command although Events are recorded: a wrong
+	// pickup code is refused, and the wrong try is kept for the lockout.
+	Refusal error
 }
 
 // Rollover returns the event that starts a new day if now is past the

@@ -131,7 +131,7 @@ func Public(p Payload) Payload {
 	if v, ok := p.(Publicer); ok {
 		return v.Public()
 	}
-	return p
+	return publicOther(p)
 }
 
 var decoders = map[string]func([]byte) (Payload, error){}

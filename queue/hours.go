@@ -58,6 +58,7 @@ func decideTick(s *State, setup *Setup, now time.Time) Outcome {
 	evs = append(evs, expiredPrompts(s, setup, now)...)
 	evs = append(evs, overdueFollowUps(s, now)...)
 	evs = append(evs, handoverDue(s, setup, now)...)
+	evs = append(evs, lockerChecks(s, setup, now)...)
 	return Outcome{Events: evs}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hallfloor/calendar"
+	"hallfloor/locker"
 )
 
 // Kind is what a service's tickets are for (台州 细则 三(二)).
@@ -54,6 +55,8 @@ type Setup struct {
 	// Calendar says when the hall works; nil is always open.
 	Calendar *calendar.Calendar
 	Ratings  RatingSetup
+	// Lockers are the pickup lockers' banks and settings; none when nil.
+	Lockers *locker.Setup
 
 	services map[string]*Service
 	windows  map[string]*WindowSetup
@@ -68,6 +71,7 @@ func NewSetup(s Setup) *Setup {
 		s.PriorityRun = 3
 	}
 	s.daySetup()
+	s.lockerSetup()
 	s.services = make(map[string]*Service, len(s.Services))
 	for i := range s.Services {
 		if s.Services[i].ServiceTime <= 0 {

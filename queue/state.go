@@ -4,6 +4,9 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"hallfloor/locker"
+	"hallfloor/outbox"
 )
 
 // Status is where a ticket is in its life.
@@ -104,6 +107,9 @@ type State struct {
 	// sent for.
 	Handover time.Time                `json:"handover,omitzero"`
 	Devices  map[string]*DeviceHealth `json:"devices,omitempty"`
+	// Lockers are the pickup lockers; Outbox the SMS waiting to be sent.
+	Lockers *locker.State `json:"lockers"`
+	Outbox  *outbox.State `json:"outbox"`
 
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.
@@ -143,6 +149,7 @@ func (s *State) Adopt(setup *Setup) {
 			s.Windows[w.ID] = &Window{State: Closed}
 		}
 	}
+	s.adoptLockers(setup)
 	s.reindex()
 }
 

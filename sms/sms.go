@@ -184,3 +184,36 @@ func Render(text string, data any) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// Vars are the fields a template may use. Deadline is already worded in the
+// hall's zone (e.g. 11月27日 17:30).
+type Vars struct {
+	Hall, Case, What, Bank, Comp, Code, Deadline string
+}
+
+// Check renders every template with sample fields, so a hall file with a
+// misspelt field is refused at start instead of sending "<no value>".
+func (t Templates) Check() map[string]error {
+	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "01", Code: "123456", Deadline: "1月1日"}
+	bad := map[string]error{}
+	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode} {
+		if _, err := Render(text, sample); err != nil {
+			bad[name] = err
+		}
+	}
+	return bad
+}
+
+// WithDefaults fills the templates the hall file left empty.
+func (t Templates) WithDefaults() Templates {
+	if t.LockerCode == "" {
+		t.LockerCode = DefaultTemplates.LockerCode
+	}
+	if t.LockerOverdue == "" {
+		t.LockerOverdue = DefaultTemplates.LockerOverdue
+	}
+	if t.DropoffCode == "" {
+		t.DropoffCode = DefaultTemplates.DropoffCode
+	}
+	return t
+}

@@ -1,0 +1,129 @@
+package config
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"time"
+
+	"hallfloor/locker"
+	"hallfloor/sms"
+)
+
+// Lockers is the pickup lockers' section (取件密码箱); the banks and their
+// doors are in the device map (devices.lockers).
+type Lockers struct {
+	// RetentionDays is how long a result waits before it is overdue (7).
+	RetentionDays int `yaml:"retention_days"`
+	// MaxTries wrong entries at a panel lock it for that ID number for
+	// LockoutMinutes (5 and 15).
+	MaxTries       int `yaml:"max_tries"`
+	LockoutMinutes int `yaml:"lockout_minutes"`
+	// DoorLimitS is how long a door may stand open before the hall is
+	// alerted (120).
+	DoorLimitS int `yaml:"door_limit_s"`
+	// PickupByLastSix lets the applicant type only the last six characters
+	// of the ID number at the panel.
+	PickupByLastSix bool `yaml:"pickup_by_last_six"`
+	// SMS words the messages; each empty one keeps the built-in wording.
+	SMS sms.Templates `yaml:"sms"`
+}
+
+// SMS is how messages to citizens leave the hall.
+type SMS struct {
+	// Sender is log (the default: messages go to the server's log) or
+	// webhook (posted, signed, to an SMS gateway).
+	Sender string `yaml:"sender"`
+	URL    string `yaml:"url"`
+	// SecretEnv names the environment variable holding the webhook's
+	// signing secret; the secret itself never sits in the hall file.
+	SecretEnv string `yaml:"secret_env"`
+	// TimeoutS bounds one attempt to reach the gateway (10).
+	TimeoutS int `yaml:"timeout_s"`
+}
+
+var envRE = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+
+func (h *Hall) validateLockers(add func(key, format string, args ...any)) {
+	l := h.Lockers
+	if l.RetentionDays < 0 || l.RetentionDays > 90 {
+		add("lockers.retention_days", "%d must be between 0 (default 7) and 90", l.RetentionDays)
+	}
+	if l.MaxTries < 0 || l.MaxTries > 20 {
+		add("lockers.max_tries", "%d must be between 0 (default 5) and 20", l.MaxTries)
+	}
+	if l.LockoutMinutes < 0 || l.LockoutMinutes > 24*60 {
+		add("lockers.lockout_minutes", "%d must be between 0 (default 15) and 1440", l.LockoutMinutes)
+	}
+	if l.DoorLimitS < 0 || l.DoorLimitS > 3600 {
+		add("lockers.door_limit_s", "%d must be between 0 (default 120) and 3600", l.DoorLimitS)
+	}
+	bad := l.SMS.WithDefaults().Check()
+	names := make([]string, 0, len(bad))
+	for n := range bad {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		add("lockers.sms."+n, "%v", bad[n])
+	}
+	s := h.SMS
+	switch s.Sender {
+	case "", "log":
+	case "webhook":
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			add("sms.url", "%q must be the gateway's http(s) address", s.URL)
+		}
+		if !envRE.MatchString(s.SecretEnv) {
+			add("sms.secret_env", "%q must name an environment variable (e.g. HALLFLOOR_SMS_SECRET)", s.SecretEnv)
+		}
+	default:
+		add("sms.sender", "%q must be log or webhook", s.Sender)
+	}
+	if s.TimeoutS < 0 || s.TimeoutS > 120 {
+		add("sms.timeout_s", "%d must be between 0 (default 10) and 120", s.TimeoutS)
+	}
+}
+
+// LockerSetup is the lockers as their rules need them: the banks of the
+// device map and the lockers' settings.
+func (h *Hall) LockerSetup() *locker.Setup {
+	l := h.Lockers
+	s := locker.Setup{
+		Retention: time.Duration(l.RetentionDays) * 24 * time.Hour,
+		MaxTries:  l.MaxTries,
+		Lockout:   time.Duration(l.LockoutMinutes) * time.Minute,
+		DoorLimit: time.Duration(l.DoorLimitS) * time.Second,
+	}
+	for _, b := range h.Devices.Lockers {
+		bs := locker.BankSetup{ID: b.ID, Name: b.Name}
+		for _, c := range b.Compartments {
+			bs.Compartments = append(bs.Compartments, locker.CompartmentSetup{ID: c.ID, Size: locker.Size(c.Size)})
+		}
+		s.Banks = append(s.Banks, bs)
+	}
+	s = s.WithDefaults()
+	return &s
+}
+
+// SMSSender builds the configured sender. The webhook's secret is read from
+// the environment now, so a missing one stops the start instead of every
+// message failing later.
+func (h *Hall) SMSSender() (sms.Sender, error) {
+	s := h.SMS
+	if s.Sender != "webhook" {
+		return sms.LogSender{}, nil
+	}
+	secret := os.Getenv(s.SecretEnv)
+	if secret == "" {
+		return nil, fmt.Errorf("sms: the environment variable %s (sms.secret_env) is empty", s.SecretEnv)
+	}
+	timeout := time.Duration(s.TimeoutS) * time.Second
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	return sms.WebhookSender{URL: s.URL, Secret: []byte(secret), Client: &http.Client{Timeout: timeout}}, nil
+}
