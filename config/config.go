@@ -4,11 +4,11 @@
 package config
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -136,21 +136,28 @@ func Load(path string) (*Hall, error) {
 // Parse decodes and validates a hall file. Unknown keys are errors, so a
 // misspelt setting is never silently ignored.
 func Parse(b []byte) (*Hall, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	var h Hall
-	if err := dec.Decode(&h); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			ps := make(Problems, len(te.Errors))
-			for i, m := range te.Errors {
-				ps[i] = Problem{Key: "yaml", Message: m}
-			}
-			return nil, ps
-		}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, Problems{{Key: "yaml", Message: err.Error()}}
 	}
-	if ps := h.Validate(); len(ps) > 0 {
+	// Every problem at once: unknown keys, values of the wrong type, and
+	// values that break a rule, so one run of check names them all.
+	var ps Problems
+	unknownKeys(&root, reflect.TypeFor[Hall](), "", &ps)
+	var h Hall
+	if len(root.Content) > 0 {
+		if err := root.Decode(&h); err != nil {
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				return nil, append(ps, Problem{Key: "yaml", Message: err.Error()})
+			}
+			for _, m := range te.Errors {
+				ps = append(ps, Problem{Key: "yaml", Message: m})
+			}
+		}
+	}
+	ps = append(ps, h.Validate()...)
+	if len(ps) > 0 {
 		return nil, ps
 	}
 	return &h, nil
