@@ -249,11 +249,12 @@ func TestWindowActions(t *testing.T) {
 	}
 	// Cancel: only a waiting ticket, only once.
 	var c ticket
-	h.must(200, "POST", "/api/v1/tickets/"+a2.ID+"/cancel", "", nil).into(t, &c)
+	h.must(403, "POST", "/api/v1/tickets/"+a2.ID+"/cancel", "", nil)
+	h.must(200, "POST", "/api/v1/tickets/"+a2.ID+"/cancel?k="+a2.Key, "", nil).into(t, &c)
 	if c.Status != "cancelled" {
 		t.Fatalf("cancel: %+v", c)
 	}
-	h.must(409, "POST", "/api/v1/tickets/"+a2.ID+"/cancel", "", nil)
+	h.must(409, "POST", "/api/v1/tickets/"+a2.ID+"/cancel?k="+a2.Key, "", nil)
 	// A003 still waits for window 2, whose clerk has not called.
 	v := h.view()
 	if v.Services[0].Waiting != 1 || v.Services[1].Waiting != 0 || v.Services[0].Served != 1 {
@@ -334,9 +335,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"requeue without token", "POST", "/api/v1/tickets/" + served.ID + "/requeue", "", nil, nil, 401, "unauthorized", ""},
 		{"requeue a called ticket", "POST", "/api/v1/tickets/" + served.ID + "/requeue", t1, nil, nil, 409, "conflict", ""},
 		{"requeue unknown ticket", "POST", "/api/v1/tickets/nosuch/requeue", t1, nil, nil, 404, "not_found", ""},
-		{"cancel a called ticket", "POST", "/api/v1/tickets/" + served.ID + "/cancel", "", nil, nil, 409, "conflict", ""},
-		{"cancel a done ticket", "POST", "/api/v1/tickets/" + done.ID + "/cancel", "", nil, nil, 409, "conflict", ""},
-		{"cancel unknown ticket", "POST", "/api/v1/tickets/nosuch/cancel", "", nil, nil, 404, "not_found", ""},
+		{"cancel a called ticket", "POST", "/api/v1/tickets/" + served.ID + "/cancel?k=" + served.Key, "", nil, nil, 409, "conflict", ""},
+		{"cancel a done ticket", "POST", "/api/v1/tickets/" + done.ID + "/cancel?k=" + done.Key, "", nil, nil, 409, "conflict", ""},
+		{"cancel without the holder key", "POST", "/api/v1/tickets/" + served.ID + "/cancel", "", nil, nil, 403, "forbidden", "k"},
+		{"cancel with another ticket's key", "POST", "/api/v1/tickets/" + served.ID + "/cancel?k=" + done.Key, "", nil, nil, 403, "forbidden", "k"},
+		{"cancel unknown ticket", "POST", "/api/v1/tickets/nosuch/cancel", "", nil, nil, 403, "forbidden", "k"},
 		{"unknown ticket", "GET", "/api/v1/tickets/nosuch", "", nil, nil, 404, "not_found", ""},
 		{"unknown window view", "GET", "/api/v1/windows/99", "", nil, nil, 404, "not_found", ""},
 		{"unknown window action", "POST", "/api/v1/windows/1/explode", t1, nil, nil, 404, "not_found", ""},

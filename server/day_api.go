@@ -28,7 +28,7 @@ func (s *Server) dayRoutes(r chi.Router) {
 	r.Post("/windows/{id}/rating", s.postWindowRating)
 	r.Post("/windows/{id}/rating/dismiss", s.postDismissRating)
 	r.Get("/tickets/{id}/rating", s.getTicketRating)
-	r.Post("/tickets/{id}/rating", s.postTicketRating)
+	r.Post("/tickets/{id}/rating", s.asHolder(s.postTicketRating))
 	r.Post("/windows/{id}/overtime/confirm", s.withStaff(s.postClerkConfirm))
 	r.Post("/windows/{id}/overtime/applicant-confirm", s.postApplicantConfirm)
 	r.Get("/followups", s.withManager(s.getFollowUps))

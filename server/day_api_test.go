@@ -31,8 +31,9 @@ type dayHall struct {
 	ts  *httptest.Server
 	eng *engine.Engine
 
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	keys map[string]string // holder keys by ticket id
 }
 
 var dayLoc = func() *time.Location {
@@ -60,7 +61,7 @@ func startDayHall(t *testing.T, start time.Time) *dayHall {
 	if ps := cfg.Validate(); len(ps) > 0 {
 		t.Fatal(ps)
 	}
-	h := &dayHall{t: t, now: start}
+	h := &dayHall{t: t, now: start, keys: map[string]string{}}
 	keys, err := server.LoadKeys(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -164,9 +165,15 @@ func (h *dayHall) token(staff string) string {
 
 func (h *dayHall) issue(service string) (id, number string) {
 	h.t.Helper()
-	var v struct{ ID, Number string }
+	var v struct{ ID, Number, Key string }
 	h.must(201, "POST", "/api/v1/tickets", "", map[string]string{"service": service}).into(h.t, &v)
+	h.keys[v.ID] = v.Key
 	return v.ID, v.Number
+}
+
+// asHolder is a ticket's path with its holder key, as the slip's QR link has it.
+func (h *dayHall) asHolder(id, path string) string {
+	return "/api/v1/tickets/" + id + path + "?k=" + h.keys[id]
 }
 
 func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
@@ -198,7 +205,7 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 		t.Fatalf("before finish: %+v", prompt)
 	}
 	h.must(409, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": 5})
-	h.must(409, "POST", "/api/v1/tickets/"+a1+"/rating", "", map[string]any{"level": 5})
+	h.must(409, "POST", h.asHolder(a1, "/rating"), "", map[string]any{"level": 5})
 
 	h.set("2025-03-14 11:50:00")
 	h.must(200, "POST", "/api/v1/windows/1/finish", clerk, nil)
@@ -223,7 +230,7 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 		t.Fatalf("given %+v", given)
 	}
 	h.must(409, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": 5})
-	h.must(409, "POST", "/api/v1/tickets/"+a1+"/rating", "", map[string]any{"level": 5})
+	h.must(409, "POST", h.asHolder(a1, "/rating"), "", map[string]any{"level": 5})
 
 	// Follow-ups are the manager's.
 	h.must(403, "GET", "/api/v1/followups", clerk, nil)
@@ -292,7 +299,10 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 	if !tr.CanRate || tr.Level != 0 {
 		t.Fatalf("ticket rating %+v", tr)
 	}
-	h.must(201, "POST", "/api/v1/tickets/"+a2+"/rating", "", map[string]any{"level": 5})
+	// Without the holder key, a ticket id seen on a screen cannot rate.
+	h.must(403, "POST", "/api/v1/tickets/"+a2+"/rating", "", map[string]any{"level": 5})
+	h.must(403, "POST", "/api/v1/tickets/"+a2+"/rating?k="+h.keys[a1], "", map[string]any{"level": 5})
+	h.must(201, "POST", h.asHolder(a2, "/rating"), "", map[string]any{"level": 5})
 	h.must(404, "GET", "/api/v1/tickets/nope/rating", "", nil)
 
 	h.must(200, "POST", "/api/v1/followups/FU1", admin, map[string]string{"action": "回访", "outcome": "已电话回访，申请人表示理解"})

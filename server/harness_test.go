@@ -178,6 +178,7 @@ type ticket struct {
 	Recalls int    `json:"recalls"`
 	Text    string `json:"text"`
 	Ahead   int    `json:"ahead"`
+	Key     string `json:"key"` // the holder key, in the answer to taking a number
 }
 
 type window struct {

@@ -130,7 +130,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Post("/login", s.postLogin)
 		r.Post("/tickets", s.postTicket)
 		r.Get("/tickets/{id}", s.getTicket)
-		r.Post("/tickets/{id}/cancel", s.postCancel)
+		r.Post("/tickets/{id}/cancel", s.asHolder(s.postCancel))
 		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
 		r.Get("/windows/{id}", s.getWindow)
 		s.deviceRoutes(r)
@@ -270,7 +270,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.do(w, r, http.StatusCreated, cmd, s.ticketReply)
+	s.do(w, r, http.StatusCreated, cmd, s.issueReply)
 }
 
 // ticketReply answers with the ticket a command concerned.

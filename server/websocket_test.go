@@ -133,7 +133,7 @@ func TestWSSnapshotThenEvents(t *testing.T) {
 	h.act(tok, "1", "skip", nil)
 	h.act(tok, "1", "call", nil)
 	h.act(tok, "1", "transfer", map[string]string{"service": "B"})
-	h.must(200, "POST", "/api/v1/tickets/"+a2.ID+"/cancel", "", nil)
+	h.must(200, "POST", "/api/v1/tickets/"+a2.ID+"/cancel?k="+a2.Key, "", nil)
 	h.act(tok, "1", "pause", map[string]string{"reason": "系统故障"})
 	h.act(tok, "1", "resume", nil)
 	h.act(tok, "1", "close", nil)

@@ -77,7 +77,7 @@ HF.start(function () {
     document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '');
     document.getElementById('slip-ahead').textContent = t.ahead + ' ' + HF.t('unit.people');
     document.getElementById('slip-wait').textContent = HF.fmtWait(t.estimated_wait_s);
-    var url = location.origin + '/t/' + encodeURIComponent(t.id);
+    var url = location.origin + '/t/' + encodeURIComponent(t.id) + '?k=' + encodeURIComponent(t.key || '');
     var img = document.getElementById('slip-qr');
     img.src = '/qr?data=' + encodeURIComponent(url);
     img.alt = url;

@@ -4,6 +4,8 @@
 // with the window, and the phone vibrates.
 HF.start(async function () {
   var id = decodeURIComponent(location.pathname.split('/').pop());
+  // The holder key from the slip's QR link; without it the page only reads.
+  var holder = new URLSearchParams(location.search).get('k') || '';
   var t = null;
   var textEN = '';
   var wasCalled = false;
@@ -20,7 +22,7 @@ HF.start(async function () {
     var called = t.status === 'called';
     document.getElementById('callbox').hidden = !called;
     document.getElementById('facts').hidden = t.status !== 'waiting';
-    document.getElementById('cancel').hidden = t.status !== 'waiting';
+    document.getElementById('cancel').hidden = t.status !== 'waiting' || !holder;
     if (called) {
       document.getElementById('where').textContent = HF.t('window.n', t.window);
       document.getElementById('calltext').textContent = HF.lang === 'en' ? textEN : t.text || '';
@@ -51,7 +53,7 @@ HF.start(async function () {
 
   document.getElementById('cancel').addEventListener('click', async function () {
     if (!t || !window.confirm(HF.t('ticket.cancel.confirm'))) return;
-    try { t = await HF.api('POST', '/api/v1/tickets/' + encodeURIComponent(id) + '/cancel'); render(); } catch (e) {
+    try { t = await HF.api('POST', '/api/v1/tickets/' + encodeURIComponent(id) + '/cancel?k=' + encodeURIComponent(holder)); render(); } catch (e) {
       document.getElementById('error').textContent = HF.t('err.generic', e.message);
     }
   });
