@@ -21,6 +21,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/locker"
 	"hallfloor/queue"
 )
 
@@ -48,8 +49,9 @@ type LampFunc func(s *queue.State, window string) bool
 // here; until it does, presses are only recorded as device activity.
 type RatingHook func(ctx context.Context, window string, score int)
 
-// DoorHook receives every settled change of a locker door, for the lockers'
-// own rules (a deposit confirmed, an item taken).
+// DoorHook receives every settled change of a locker door. The hall's
+// lockers hear of it anyway (as locker.DoorChanged); the hook is for
+// whoever else wants to watch.
 type DoorHook func(ctx context.Context, bank, compartment string, open bool)
 
 // Options configure the devices of a hall.
@@ -153,14 +155,12 @@ type output struct {
 }
 
 type compartment struct {
-	bank, id, device      string
-	relay                 *output
-	pulse, confirm, limit time.Duration
-	relayOff              time.Time // when the running pulse ends
-	expect                time.Time // until when an opening is commanded
-	open                  bool
-	openedAt              time.Time
-	alerted               bool
+	bank, id, device string
+	relay            *output
+	pulse, confirm   time.Duration
+	relayOff         time.Time // when the running pulse ends
+	expect           time.Time // until when an opening is commanded
+	open             bool
 }
 
 // New prepares the devices of the hall file: it finds every pin, sets inputs
@@ -247,7 +247,7 @@ func (m *Manager) declare(d config.Devices) {
 			id := boxID(b.ID, c.ID)
 			add(&Health{Device: id, Kind: "compartment", Bank: b.ID, Compartment: c.ID, Size: c.Size,
 				Pins: []string{c.Relay.Name, c.Door.Name}, State: map[string]bool{"door_open": false, "relay_on": false}})
-			box := &compartment{bank: b.ID, id: c.ID, device: id, pulse: b.Pulse(), confirm: b.Confirm(), limit: b.OpenLimit()}
+			box := &compartment{bank: b.ID, id: c.ID, device: id, pulse: b.Pulse(), confirm: b.Confirm()}
 			m.boxes[b.ID+"/"+c.ID] = box
 			m.boxList = append(m.boxList, box)
 		}
@@ -295,7 +295,6 @@ func (m *Manager) attach(ref config.PinRef, now time.Time) {
 		if ref.Role == config.RoleDoor {
 			box := m.boxes[ref.Bank+"/"+ref.Box]
 			box.open = in.deb.stable
-			box.openedAt = now
 			m.devices[dev].State["door_open"] = box.open
 		}
 		return
@@ -383,17 +382,69 @@ func (m *Manager) restore(ctx context.Context) {
 			}
 		}
 		m.setLamps(s)
+		now := m.clock.Now()
+		for key, c := range m.boxes {
+			if lc := s.Lockers.Compartments[key]; lc != nil && lc.DoorOpen && lc.Opened == "" && c.open {
+				m.mark(c.device, queue.DeviceAlarm, alarmDetail, now)
+			}
+		}
 	})
 	if err != nil {
 		m.log.Error("devices: reading the hall", "err", err)
 	}
+	// The journal says what the doors were when the hall stopped; the sensors
+	// say what they are. Tell the lockers, so a door shut while the hall was
+	// down completes what it was opened for, and one forced open is an alarm.
+	m.mu.Lock()
+	for _, in := range m.inputs {
+		if in.ref.Role == config.RoleDoor {
+			m.pushDoor(in.ref.Bank, in.ref.Box, in.deb.stable)
+		}
+	}
+	m.mu.Unlock()
 }
 
-// Observe is an engine subscriber: lamps follow the hall's state.
-func (m *Manager) Observe(s *queue.State, _ []queue.Event) {
+// Observe is an engine subscriber: lamps follow the hall's state, lock
+// relays pulse for each journaled release, and the lockers' alarms and
+// alerts show on the compartment's health.
+func (m *Manager) Observe(s *queue.State, evs []queue.Event) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.setLamps(s)
+	now := m.clock.Now()
+	for _, ev := range evs {
+		switch e := ev.Data.(type) {
+		case locker.Released:
+			if c := m.boxes[e.Comp]; c != nil {
+				if err := m.pulse(c, now); err != nil {
+					m.report(c.device, queue.DeviceFault, "开锁失败 (the lock was not released): "+err.Error(), now)
+				}
+			}
+		case locker.Alarm:
+			if c := m.boxes[e.Comp]; c != nil {
+				m.mark(c.device, queue.DeviceAlarm, alarmDetail, now)
+			}
+		case locker.LeftOpen:
+			if c := m.boxes[e.Comp]; c != nil && m.devices[c.device].Status != queue.DeviceAlarm {
+				m.mark(c.device, queue.DeviceAlert, "柜门打开时间过长 (door left open)", now)
+			}
+		}
+	}
+}
+
+const alarmDetail = "柜门在无开锁指令时被打开 (door opened without a command)"
+
+// mark shows on a device's health what the hall's rules decided about it;
+// the journal already has it as the lockers' event, so it is not reported
+// again. The caller holds m.mu.
+func (m *Manager) mark(device, kind, detail string, now time.Time) {
+	d := m.devices[device]
+	if d == nil || d.Status == kind {
+		return
+	}
+	d.Status, d.Detail = kind, detail
+	d.Problems++
+	m.activity(Activity{At: now, Device: device, What: kind, Detail: detail})
 }
 
 func (m *Manager) setLamps(s *queue.State) {
@@ -525,6 +576,7 @@ func (m *Manager) sample(in *input, active bool, now time.Time) {
 		}
 	case config.RoleDoor:
 		m.door(m.boxes[ref.Bank+"/"+ref.Box], level, now)
+		m.pushDoor(ref.Bank, ref.Box, level)
 		if hook := m.opts.Door; hook != nil {
 			m.jobs.push(func(ctx context.Context) { hook(ctx, ref.Bank, ref.Box, level) })
 		}
@@ -585,8 +637,23 @@ func (m *Manager) press(ctx context.Context, window, action string) {
 	}
 }
 
+// pushDoor tells the lockers what a door sensor says; the lockers decide
+// what it means. The caller holds m.mu.
+func (m *Manager) pushDoor(bank, box string, open bool) {
+	if m.hall == nil {
+		return
+	}
+	cmd := queue.LockerCommand{Cmd: locker.DoorChanged{Comp: locker.Key(bank, box), Open: open}}
+	m.jobs.push(func(ctx context.Context) {
+		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
+			m.log.Error("devices: the lockers did not take a door report", "bank", bank, "compartment", box, "err", res.Err)
+		}
+	})
+}
+
 // Unlock pulses a compartment's lock relay; its door sensor must then report
-// the door open within the bank's confirm time.
+// the door open within the bank's confirm time. The hall pulses through its
+// journal (a locker.released event, see Observe); this is the pulse itself.
 func (m *Manager) Unlock(bank, box string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -594,6 +661,12 @@ func (m *Manager) Unlock(bank, box string) error {
 	if c == nil {
 		return errs.E(errs.NotFound, "no compartment %s in locker bank %s", box, bank)
 	}
+	return m.pulse(c, m.clock.Now())
+}
+
+// pulse energises a relay for the bank's pulse time; the caller holds m.mu.
+func (m *Manager) pulse(c *compartment, now time.Time) error {
+	bank, box := c.bank, c.id
 	if c.relay == nil {
 		return errs.E(errs.Conflict, "compartment %s/%s has no working lock relay", bank, box)
 	}
@@ -603,7 +676,6 @@ func (m *Manager) Unlock(bank, box string) error {
 	if !c.relayOff.IsZero() {
 		return errs.E(errs.Conflict, "compartment %s/%s is being unlocked", bank, box)
 	}
-	now := m.clock.Now()
 	m.drive(c.relay, true, now)
 	if !c.relay.on {
 		return errs.E(errs.Internal, "the lock relay of %s/%s did not switch", bank, box)
@@ -618,23 +690,21 @@ func (m *Manager) door(c *compartment, open bool, now time.Time) {
 	c.open = open
 	m.devices[c.device].State["door_open"] = open
 	if !open {
-		c.alerted = false
 		m.activity(Activity{At: now, Device: c.device, What: "closed"})
 		if st := m.devices[c.device].Status; st == queue.DeviceAlarm || st == queue.DeviceAlert {
 			m.report(c.device, queue.DeviceOK, "柜门已关闭 (door closed)", now)
 		}
 		return
 	}
-	c.openedAt = now
 	m.activity(Activity{At: now, Device: c.device, What: "opened"})
+	// Whether an opening was commanded is the lockers' rule (locker.Alarm,
+	// mirrored by Observe); here only the lock's own fault clears.
 	if !c.expect.IsZero() {
 		c.expect = time.Time{}
 		if m.devices[c.device].Status == queue.DeviceFault {
 			m.report(c.device, queue.DeviceOK, "开锁后柜门已打开 (door opened on command)", now)
 		}
-		return
 	}
-	m.report(c.device, queue.DeviceAlarm, "柜门在无开锁指令时被打开 (door opened without a command)", now)
 }
 
 func (m *Manager) ticker(ctx context.Context) {
@@ -662,12 +732,6 @@ func (m *Manager) check(now time.Time) {
 		if !c.expect.IsZero() && !now.Before(c.expect) {
 			c.expect = time.Time{}
 			m.report(c.device, queue.DeviceFault, fmt.Sprintf("开锁脉冲后 %v 内柜门未打开 (the door did not open after the lock pulse)", c.confirm), now)
-		}
-		if c.open && !c.alerted && now.Sub(c.openedAt) >= c.limit {
-			c.alerted = true
-			if m.devices[c.device].Status != queue.DeviceAlarm {
-				m.report(c.device, queue.DeviceAlert, fmt.Sprintf("柜门打开超过 %v (door left open)", c.limit), now)
-			}
 		}
 	}
 }

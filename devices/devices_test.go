@@ -14,6 +14,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/journal/sqlite"
+	"hallfloor/locker"
 	"hallfloor/queue"
 )
 
@@ -382,30 +383,33 @@ func (r *rig) level(pin string) gpio.Level {
 	return l
 }
 
+// The lockers' rules decide that an opening nobody commanded is an alarm;
+// the devices report the door and show the verdict on the compartment.
 func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 	r := newRig(t, nil)
-	r.drive("GPIO21", gpio.High) // door 01 opens; no unlock was given
+	r.drive("GPIO21", gpio.High) // door 01 opens; nothing released it
 	r.clock.Advance(window)
 	a := r.expect("locker:L1:01", queue.DeviceAlarm)
-	ev := r.expectEvent("device.reported")
-	if p := ev.Data.(queue.DeviceReported); p.Device != "locker:L1:01" || p.Kind != queue.DeviceAlarm || p.Detail != a.Detail {
+	ev := r.expectEvent("locker.alarm")
+	if p := ev.Data.(locker.Alarm); p.Comp != "L1/01" {
 		t.Fatalf("journaled %+v", p)
 	}
-	var st *queue.DeviceHealth
-	r.eng.Read(context.Background(), func(s *queue.State, _ *queue.Setup) {
-		if h := s.Devices["locker:L1:01"]; h != nil {
-			c := *h
-			st = &c
-		}
-	})
-	if st == nil || st.Status != queue.DeviceAlarm || st.Reports != 1 {
-		t.Fatalf("state says %+v", st)
+	if h := r.health("locker:L1:01"); h.Status != queue.DeviceAlarm || h.Detail != a.Detail || h.Problems != 1 {
+		t.Fatalf("health %+v", h)
+	}
+	var open bool
+	r.eng.Read(context.Background(), func(s *queue.State, _ *queue.Setup) { open = s.Lockers.Compartments["L1/01"].DoorOpen })
+	if !open {
+		t.Fatal("the lockers do not know the door is open")
 	}
 	r.drive("GPIO21", gpio.Low)
 	r.clock.Advance(window)
 	r.expect("locker:L1:01", queue.DeviceOK)
-	if p := r.expectEvent("device.reported").Data.(queue.DeviceReported); p.Kind != queue.DeviceOK {
-		t.Fatalf("closing reported %+v", p)
+	r.expectEvent("locker.door_closed")
+	for _, a := range r.seen() {
+		if a.What == queue.DeviceAlarm && a.Device != "locker:L1:01" {
+			t.Fatalf("alarm on %s", a.Device)
+		}
 	}
 }
 
@@ -442,29 +446,55 @@ func TestPulseWithoutDoorIsFault(t *testing.T) {
 	r.expect("locker:L1:02", queue.DeviceOK)
 }
 
-func TestCommandedOpeningThenLeftOpen(t *testing.T) {
+// A release journaled by the lockers pulses the relay; the door then opens
+// on command (no alarm), and its closing completes the release.
+func TestRelayFollowsJournaledRelease(t *testing.T) {
 	r := newRig(t, nil)
-	if err := r.m.Unlock("L1", "01"); err != nil {
-		t.Fatal(err)
+	res := r.eng.Do(context.Background(), queue.LockerCommand{Cmd: locker.Open{Comp: "L1/01", By: "9001"}}, "", nil)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	r.expect("locker:L1:01", "pulse")
+	if l := r.level("GPIO20"); l != gpio.High {
+		t.Fatalf("relay pin is %s after the release", l)
 	}
 	r.drive("GPIO21", gpio.High)
 	r.clock.Advance(window)
 	r.expect("locker:L1:01", "opened")
+	if p := r.expectEvent("locker.door_opened").Data.(locker.DoorOpened); p.Purpose != locker.ForService {
+		t.Fatalf("opened for %q", p.Purpose)
+	}
 	r.clock.Advance(10 * time.Second) // past the pulse and the confirm time
-	r.settle("GPIO21")
-	r.clock.Advance(60 * time.Second)
-	r.expect("locker:L1:01", queue.DeviceAlert)
+	r.expect("locker:L1:01", "off")
+	r.drive("GPIO21", gpio.Low)
+	r.clock.Advance(window)
+	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
 		if a.Device == "locker:L1:01" && (a.What == queue.DeviceAlarm || a.What == queue.DeviceFault) {
 			t.Fatalf("a commanded opening raised %s", a.What)
 		}
 	}
-	if p := r.expectEvent("device.reported").Data.(queue.DeviceReported); p.Kind != queue.DeviceAlert {
-		t.Fatalf("journaled %+v", p)
+}
+
+// A door the lockers find left open shows as an alert on its health.
+func TestLeftOpenShowsOnHealth(t *testing.T) {
+	hall, err := config.Parse([]byte(testHall))
+	if err != nil {
+		t.Fatal(err)
 	}
-	r.drive("GPIO21", gpio.Low)
-	r.clock.Advance(window)
-	r.expect("locker:L1:01", queue.DeviceOK)
+	m, err := New(Options{Devices: hall.Devices, Sim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.src.close()
+	m.Observe(&queue.State{}, []queue.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
+	h := m.Health()
+	for _, d := range h {
+		if d.Device == "locker:L1:02" && d.Status == queue.DeviceAlert {
+			return
+		}
+	}
+	t.Fatalf("health %+v", h)
 }
 
 func TestUnlockRefusals(t *testing.T) {

@@ -45,13 +45,15 @@ type Retrieve struct {
 	Clerk string
 }
 
-// IssueDropoff gives an applicant a code to leave missing papers.
+// IssueDropoff gives an applicant a code to leave missing papers; Notice,
+// if set, sends the code to the applicant's phone.
 type IssueDropoff struct {
 	CodeHash string
 	Case     string
 	Clerk    string
 	Size     Size
 	What     string
+	Notice   *outbox.Queued
 }
 
 // OpenDropoff is an applicant entering a drop-off code at a panel.
@@ -138,7 +140,11 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		if _, dup := s.Dropoffs[c.CodeHash]; dup {
 			return nil, errs.E(errs.Conflict, "that drop-off code is already in use")
 		}
-		return []Payload{DropoffIssued(c)}, nil
+		evs := []Payload{DropoffIssued{CodeHash: c.CodeHash, Case: c.Case, Clerk: c.Clerk, Size: c.Size, What: c.What}}
+		if c.Notice != nil {
+			evs = append(evs, *c.Notice)
+		}
+		return evs, nil
 	case OpenDropoff:
 		return decideOpenDropoff(s, setup, c, now)
 	case Collect:

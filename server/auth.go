@@ -25,6 +25,11 @@ import (
 type Keys struct {
 	Token []byte // signs bearer tokens
 	ID    []byte // protects ID numbers
+	// Code protects locker pickup and drop-off codes, Tail the last six
+	// characters of an ID number typed at a locker panel, and Seal (32
+	// bytes) encrypts the SMS waiting in the outbox. Derived from ID when
+	// empty.
+	Code, Tail, Seal []byte
 }
 
 // LoadKeys reads dir/secret.key, creating it on first start.
@@ -42,7 +47,8 @@ func LoadKeys(dir string) (Keys, error) {
 	if len(secret) < 32 {
 		return Keys{}, fmt.Errorf("secret key %s is shorter than 32 bytes", path)
 	}
-	return Keys{Token: derive(secret, "token"), ID: derive(secret, "id-number")}, nil
+	return Keys{Token: derive(secret, "token"), ID: derive(secret, "id-number"),
+		Code: derive(secret, "locker-code"), Tail: derive(secret, "id-tail"), Seal: derive(secret, "sms-seal")}, nil
 }
 
 func derive(secret []byte, label string) []byte {

@@ -10,6 +10,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/errs"
+	"hallfloor/locker"
 	"hallfloor/queue"
 )
 
@@ -76,17 +77,21 @@ func (s *Server) postUnlock(w http.ResponseWriter, r *http.Request, p Principal)
 		s.fail(w, r, errs.E(errs.Forbidden, "only a manager may unlock a compartment by hand"))
 		return
 	}
-	s.unlock(w, r)
+	s.unlock(w, r, p.Staff)
 }
 
-func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
+// unlock opens a compartment through the lockers, so the opening is
+// journaled and its door is not taken for forced; the relay follows the
+// journaled release.
+func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by string) {
 	if s.devices == nil {
 		s.fail(w, r, errs.E(errs.NotFound, "this hall has no devices"))
 		return
 	}
 	bank, box := chi.URLParam(r, "bank"), chi.URLParam(r, "compartment")
-	if err := s.devices.Unlock(bank, box); err != nil {
-		s.fail(w, r, err)
+	res := s.engine.Do(r.Context(), queue.LockerCommand{Cmd: locker.Open{Comp: locker.Key(bank, box), By: by}}, "", nil)
+	if res.Err != nil {
+		s.fail(w, r, res.Err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"bank": bank, "compartment": box, "status": "pulsed"})
@@ -149,5 +154,5 @@ func (s *Server) postSimUnlock(w http.ResponseWriter, r *http.Request) {
 	if s.sim(w, r) == nil {
 		return
 	}
-	s.unlock(w, r)
+	s.unlock(w, r, "sim")
 }

@@ -57,6 +57,7 @@ type Server struct {
 	clock   func() time.Time
 	router  chi.Router
 	devices *devices.Manager
+	lockers *lockerAPI
 
 	historyJournal journal.Journal
 }
@@ -90,6 +91,9 @@ func New(o Options) (*Server, error) {
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
+		return nil, err
+	}
+	if s.lockers, err = newLockerAPI(o.Keys, o.Hall); err != nil {
 		return nil, err
 	}
 	s.hub = ws.NewHub(ws.Options{
@@ -135,6 +139,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/windows/{id}", s.getWindow)
 		s.deviceRoutes(r)
 		s.dayRoutes(r)
+		s.lockerRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}

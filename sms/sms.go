@@ -166,7 +166,7 @@ type Templates struct {
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
 var DefaultTemplates = Templates{
-	LockerCode:    "【{{.Hall}}】您的办件结果（{{.Case}}）已存入{{.Bank}}{{.Comp}}号格口，取件码 {{.Code}}，请于{{.Deadline}}前凭身份证号和取件码自助取件。",
+	LockerCode:    "【{{.Hall}}】您的办件结果（{{.Case}} {{.What}}）已存入{{.Bank}}，取件码 {{.Code}}，请于{{.Deadline}}前凭身份证号和取件码自助取件。",
 	LockerOverdue: "【{{.Hall}}】您在{{.Bank}}的办件结果（{{.Case}}）已超过保管期限，请尽快到出件窗口领取。",
 	DropoffCode:   "【{{.Hall}}】请凭投递码 {{.Code}} 到{{.Bank}}投递案件 {{.Case}} 的补充材料。",
 }
@@ -186,15 +186,16 @@ func Render(text string, data any) (string, error) {
 }
 
 // Vars are the fields a template may use. Deadline is already worded in the
-// hall's zone (e.g. 11月27日 17:30).
+// hall's zone (e.g. 11月27日 17:30). There is no compartment: the code is
+// sent before the door closes, and the panel finds the compartment itself.
 type Vars struct {
-	Hall, Case, What, Bank, Comp, Code, Deadline string
+	Hall, Case, What, Bank, Code, Deadline string
 }
 
 // Check renders every template with sample fields, so a hall file with a
 // misspelt field is refused at start instead of sending "<no value>".
 func (t Templates) Check() map[string]error {
-	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "01", Code: "123456", Deadline: "1月1日"}
+	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Code: "123456", Deadline: "1月1日"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode} {
 		if _, err := Render(text, sample); err != nil {

@@ -87,13 +87,26 @@ func TestWebhookTimeout(t *testing.T) {
 }
 
 func TestRender(t *testing.T) {
-	text, err := Render(DefaultTemplates.LockerCode, map[string]string{
-		"Hall": "演示中心", "Case": "2026-001", "Bank": "一号柜", "Comp": "03", "Code": "482913", "Deadline": "11月27日",
+	text, err := Render(DefaultTemplates.LockerCode, Vars{
+		Hall: "演示中心", Case: "2026-001", What: "营业执照", Bank: "一号柜", Code: "482913", Deadline: "11月27日",
 	})
-	if err != nil || !strings.Contains(text, "482913") || !strings.Contains(text, "一号柜03号格口") {
+	if err != nil || !strings.Contains(text, "482913") || !strings.Contains(text, "一号柜") || !strings.Contains(text, "11月27日") {
 		t.Fatalf("Render = %q, %v", text, err)
 	}
 	if _, err := Render(DefaultTemplates.LockerCode, map[string]string{"Hall": "x"}); err == nil {
 		t.Error("a missing field must be an error, not '<no value>' in an SMS")
+	}
+}
+
+func TestTemplatesCheck(t *testing.T) {
+	if bad := DefaultTemplates.Check(); len(bad) != 0 {
+		t.Fatalf("the built-in templates are refused: %v", bad)
+	}
+	tt := Templates{LockerCode: "取件码 {{.Code}}，格口 {{.Comp}}"}.WithDefaults()
+	if bad := tt.Check(); bad["locker_code"] == nil || len(bad) != 1 {
+		t.Fatalf("a template naming an unknown field must be refused alone: %v", bad)
+	}
+	if tt.DropoffCode != DefaultTemplates.DropoffCode {
+		t.Error("an empty template keeps the built-in wording")
 	}
 }

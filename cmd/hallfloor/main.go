@@ -31,6 +31,7 @@ import (
 	"hallfloor/engine"
 	"hallfloor/frontend"
 	"hallfloor/journal/sqlite"
+	"hallfloor/notify"
 	"hallfloor/queue"
 	"hallfloor/schedule"
 	"hallfloor/server"
@@ -187,6 +188,14 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	// SMS leave through the outbox: queued in the journal, sent by the
+	// configured sender, confirmed back into the journal.
+	sender, err := hall.SMSSender()
+	if err != nil {
+		return err
+	}
+	outbox := notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Sender: sender, Logger: log})
+	eng.Subscribe(outbox.Observe)
 	sched, err := schedule.New(schedule.Options{Calendar: hall.CalendarSetup(), Logger: log,
 		Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
 	if err != nil {
@@ -197,6 +206,8 @@ func serve(args []string) error {
 	sched.Start()
 	devsDone := make(chan struct{})
 	go func() { devs.Run(runCtx); close(devsDone) }()
+	outboxDone := make(chan struct{})
+	go func() { outbox.Run(runCtx); close(outboxDone) }()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -224,6 +235,7 @@ func serve(args []string) error {
 	cancelRun()
 	eng.Wait()
 	<-devsDone
+	<-outboxDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -1,0 +1,132 @@
+// Package notify delivers the hall's outbox: it wakes when a message is
+// queued (and every few seconds, for retries), opens each due message with
+// the hall's sealer, hands it to the configured sms.Sender and records the
+// outcome through the engine, so a sent message is journaled as sent and a
+// failed one is tried again on the outbox's back-off. A crash between the
+// send and its record sends the message again after the restart, under the
+// same id, which a gateway uses to drop the repeat.
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"hallfloor/engine"
+	"hallfloor/outbox"
+	"hallfloor/queue"
+	"hallfloor/sms"
+)
+
+// Hall is what the dispatcher needs of the engine.
+type Hall interface {
+	Do(ctx context.Context, cmd queue.Command, key string, reply engine.ReplyFunc) engine.Result
+	Read(ctx context.Context, fn func(s *queue.State, setup *queue.Setup)) error
+}
+
+// Options configure a dispatcher.
+type Options struct {
+	Hall   Hall
+	Sealer *sms.Sealer
+	Sender sms.Sender // the log sender when nil
+	Clock  func() time.Time
+	Logger *slog.Logger
+	// Every is how often the outbox is looked at without a wake-up; 5 s.
+	Every time.Duration
+	// Timeout bounds one send; 15 s.
+	Timeout time.Duration
+}
+
+// Dispatcher sends the outbox's messages, one at a time.
+type Dispatcher struct {
+	o    Options
+	wake chan struct{}
+}
+
+// New makes a dispatcher; subscribe its Observe to the engine and Run it.
+func New(o Options) *Dispatcher {
+	if o.Sender == nil {
+		o.Sender = sms.LogSender{Log: o.Logger}
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Every <= 0 {
+		o.Every = 5 * time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	return &Dispatcher{o: o, wake: make(chan struct{}, 1)}
+}
+
+// Observe is an engine subscriber: a queued message wakes the dispatcher.
+// It never blocks the engine's writer.
+func (d *Dispatcher) Observe(_ *queue.State, evs []queue.Event) {
+	for _, ev := range evs {
+		if ev.Data.Type() == (outbox.Queued{}).Type() {
+			select {
+			case d.wake <- struct{}{}:
+			default:
+			}
+			return
+		}
+	}
+}
+
+// Run sends what is due, now (catching up after a restart) and whenever
+// woken or the period passes, until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context) {
+	t := time.NewTicker(d.o.Every)
+	defer t.Stop()
+	for {
+		d.Flush(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// Flush sends every message due now and returns how many were sent.
+func (d *Dispatcher) Flush(ctx context.Context) int {
+	var due []outbox.Message
+	if err := d.o.Hall.Read(ctx, func(s *queue.State, _ *queue.Setup) { due = s.Outbox.Due(d.o.Clock()) }); err != nil {
+		return 0
+	}
+	sent := 0
+	for _, m := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := d.send(ctx, m); err != nil {
+			d.o.Logger.Warn("sms not sent; will try again", "id", m.ID, "purpose", m.Purpose, "attempt", m.Attempts+1, "err", err)
+			d.record(ctx, queue.MessageFailed{ID: m.ID, Reason: err.Error()})
+			continue
+		}
+		d.record(ctx, queue.MessageSent{ID: m.ID})
+		sent++
+	}
+	return sent
+}
+
+func (d *Dispatcher) send(ctx context.Context, m outbox.Message) error {
+	msg, err := d.o.Sealer.Open(m.ID, m.Sealed)
+	if err != nil {
+		return err // the hall's key changed; counted, then given up
+	}
+	sctx, cancel := context.WithTimeout(ctx, d.o.Timeout)
+	defer cancel()
+	return d.o.Sender.Send(sctx, msg)
+}
+
+func (d *Dispatcher) record(ctx context.Context, cmd queue.Command) {
+	if res := d.o.Hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
+		d.o.Logger.Error("the outbox did not take a send result", "cmd", cmd, "err", res.Err)
+	}
+}

@@ -1,0 +1,729 @@
+package server
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/big"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"hallfloor/config"
+	"hallfloor/display"
+	"hallfloor/engine"
+	"hallfloor/errs"
+	"hallfloor/idcard"
+	"hallfloor/journal"
+	"hallfloor/locker"
+	"hallfloor/outbox"
+	"hallfloor/queue"
+	"hallfloor/sms"
+)
+
+// The pickup lockers' API. The edge's part of the lockers is what the rules
+// must not do: draw the one-time codes, keep only their keyed hashes, word
+// and seal the SMS that carries a code. Everything else — which compartment,
+// whether a code matches, the lockout, what a closing door completes — is
+// decided by package locker inside the engine.
+
+// lockerAPI holds the lockers' keys and wording.
+type lockerAPI struct {
+	codeKey, tailKey []byte
+	sealer           *sms.Sealer
+	texts            sms.Templates
+	byTail           bool
+	demo             bool
+}
+
+func newLockerAPI(k Keys, h *config.Hall) (*lockerAPI, error) {
+	orDerive := func(key []byte, label string) []byte {
+		if len(key) > 0 {
+			return key
+		}
+		return derive(k.ID, label)
+	}
+	sealer, err := sms.NewSealer(orDerive(k.Seal, "sms-seal"))
+	if err != nil {
+		return nil, err
+	}
+	return &lockerAPI{
+		codeKey: orDerive(k.Code, "locker-code"), tailKey: orDerive(k.Tail, "id-tail"),
+		sealer: sealer, texts: h.Lockers.SMS.WithDefaults(), byTail: h.Lockers.PickupByLastSix, demo: h.Hall.Demo,
+	}, nil
+}
+
+// Sealer seals and opens the outbox's messages; the dispatcher needs it.
+func (s *Server) Sealer() *sms.Sealer { return s.lockers.sealer }
+
+func (s *Server) lockerRoutes(r chi.Router) {
+	r.Get("/lockers", s.getLockers)
+	r.Post("/lockers/deposits", s.withStaff(s.postDeposit))
+	r.Post("/lockers/dropoffs", s.withStaff(s.postDropoffCode))
+	r.Get("/lockers/receipts", s.withStaff(s.getReceipts))
+	r.Post("/lockers/{bank}/pickup", s.postPickup)
+	r.Post("/lockers/{bank}/dropoff", s.postPanelDropoff)
+	r.Post("/lockers/{bank}/{comp}/retrieve", s.withStaff(s.postRetrieve))
+	r.Post("/lockers/{bank}/{comp}/collect", s.withStaff(s.postCollect))
+	r.Post("/lockers/{bank}/{comp}/service", s.withStaff(s.postService))
+	r.Post("/lockers/{bank}/{comp}/replace-code", s.withStaff(s.postReplaceCode))
+	r.Post("/lockers/{bank}/{comp}/open", s.withStaff(s.postMaintenanceOpen))
+	r.Get("/outbox", s.withStaff(s.getOutbox))
+}
+
+// newCode draws a one-time code of six digits.
+func newCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic("server: no randomness for a locker code: " + err.Error())
+	}
+	return strings.Repeat("0", 6-len(n.String())) + n.String()
+}
+
+func keyed(key []byte, v string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(v))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+func (l *lockerAPI) codeHash(code string) string { return keyed(l.codeKey, strings.TrimSpace(code)) }
+
+// tailHash protects the last six characters of an ID number.
+func (l *lockerAPI) tailHash(id string) string {
+	id = idcard.Normalize(id)
+	if n := len(id); n > 6 {
+		id = id[n-6:]
+	}
+	return keyed(l.tailKey, id)
+}
+
+// notice words and seals one SMS for the outbox.
+func (s *Server) notice(purpose, to, text string) (*outbox.Queued, error) {
+	id := "sms-" + engine.RandomID()
+	sealed, err := s.lockers.sealer.Seal(sms.Message{ID: id, To: to, Text: text})
+	if err != nil {
+		return nil, errs.Wrap(err, "seal the message")
+	}
+	return &outbox.Queued{ID: id, Purpose: purpose, Sealed: sealed}, nil
+}
+
+func (s *Server) render(tmpl string, v sms.Vars) (string, error) {
+	v.Hall = s.hall.Hall.Name
+	text, err := sms.Render(tmpl, v)
+	if err != nil {
+		return "", errs.Wrap(err, "word the message")
+	}
+	return text, nil
+}
+
+// deadline words when an item stored now must be collected by.
+func (s *Server) deadline(from time.Time) string {
+	return from.Add(s.engine.Setup().Lockers.Retention).In(s.location()).Format("1月2日 15:04")
+}
+
+func (s *Server) bankName(id string) string {
+	for _, b := range s.engine.Setup().Lockers.Banks {
+		if b.ID == id {
+			if b.Name != "" {
+				return b.Name
+			}
+			return b.ID
+		}
+	}
+	return id
+}
+
+// chooseBank picks the bank a deposit goes to when the clerk named none:
+// the first with a free compartment the item fits. The SMS names the bank,
+// so it must be known before the command.
+func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, error) {
+	var bank string
+	err := s.engine.Read(ctx, func(st *queue.State, setup *queue.Setup) {
+		for _, b := range setup.Lockers.Banks {
+			for _, c := range b.Compartments {
+				comp := st.Lockers.Compartments[locker.Key(b.ID, c.ID)]
+				if comp.Status == locker.Free && comp.Release == nil && !comp.DoorOpen && fits(comp.Size, size) {
+					bank = b.ID
+					return
+				}
+			}
+		}
+	})
+	if err != nil {
+		return "", err
+	}
+	if bank == "" {
+		return "", errs.E(errs.Conflict, "no free compartment of size %s or larger; use the output window", size)
+	}
+	return bank, nil
+}
+
+func fits(have, want locker.Size) bool {
+	order := []locker.Size{locker.Small, locker.Medium, locker.Large}
+	return slices.Index(order, have) >= slices.Index(order, want)
+}
+
+func lockerSize(v string) (locker.Size, error) {
+	sz := locker.Size(strings.ToUpper(strings.TrimSpace(v)))
+	if !sz.Valid() {
+		return "", errs.Field("size", "size must be S, M or L")
+	}
+	return sz, nil
+}
+
+func textField(field, v string, max int, required bool) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" && required {
+		return "", errs.Field(field, "%s is required", field)
+	}
+	if utf8.RuneCountInString(v) > max {
+		return "", errs.Field(field, "%s is longer than %d characters", field, max)
+	}
+	return v, nil
+}
+
+// releasedReply answers with the compartment a command released.
+func releasedReply(_ *queue.State, _ *queue.Setup, out queue.Outcome) any {
+	for _, ev := range out.Events {
+		if r, ok := ev.(locker.Released); ok {
+			bank, comp, _ := strings.Cut(r.Comp, "/")
+			return map[string]string{"bank": bank, "comp": comp, "status": "opening"}
+		}
+	}
+	return map[string]string{"status": "unchanged"}
+}
+
+// postDeposit answers POST /api/v1/lockers/deposits: a free compartment is
+// released for the clerk; the deposit counts, and the code's SMS is queued,
+// only when the door sensor reports the door shut again.
+func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal) {
+	var body struct {
+		Case     string `json:"case"`
+		What     string `json:"what"`
+		Name     string `json:"name"`
+		IDNumber string `json:"id_number"`
+		Phone    string `json:"phone"`
+		Size     string `json:"size"`
+		Bank     string `json:"bank"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	item := locker.Item{Clerk: p.Staff}
+	var err error
+	if item.Case, err = textField("case", body.Case, 40, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if item.What, err = textField("what", body.What, 60, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if item.Name, err = textField("name", body.Name, 30, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := idcard.Validate(body.IDNumber); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	item.Phone = strings.TrimSpace(body.Phone)
+	if !phoneRE.MatchString(item.Phone) {
+		s.fail(w, r, errs.Field("phone", "the code is sent by SMS: a mobile number has 11 digits and starts with 1"))
+		return
+	}
+	size, err := lockerSize(body.Size)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bank := strings.TrimSpace(body.Bank)
+	if bank == "" {
+		if bank, err = s.chooseBank(r.Context(), size); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	code := newCode()
+	item.IDHash = idcard.Protect(s.idKey, body.IDNumber)
+	item.TailHash = s.lockers.tailHash(body.IDNumber)
+	item.CodeHash = s.lockers.codeHash(code)
+	text, err := s.render(s.lockers.texts.LockerCode, sms.Vars{Case: item.Case, What: item.What, Bank: s.bankName(bank), Code: code, Deadline: s.deadline(s.clock())})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.notice("locker.code", item.Phone, text)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Deposit{Bank: bank, Size: size, Item: item, Notice: n}}, releasedReply)
+}
+
+// postDropoffCode answers POST /api/v1/lockers/dropoffs: a code for an
+// applicant to leave missing papers. It is shown this once; with a phone it
+// is also sent by SMS.
+func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Principal) {
+	var body struct {
+		Case  string `json:"case"`
+		Size  string `json:"size"`
+		What  string `json:"what"`
+		Phone string `json:"phone"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := textField("case", body.Case, 40, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	what, err := textField("what", body.What, 60, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if what == "" {
+		what = "补充材料"
+	}
+	size, err := lockerSize(body.Size)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	phone := strings.TrimSpace(body.Phone)
+	if phone != "" && !phoneRE.MatchString(phone) {
+		s.fail(w, r, errs.Field("phone", "a mobile number has 11 digits and starts with 1"))
+		return
+	}
+	// A drop-off code opens at any bank: two live codes must differ.
+	for range 3 {
+		code := newCode()
+		cmd := locker.IssueDropoff{CodeHash: s.lockers.codeHash(code), Case: c, Clerk: p.Staff, Size: size, What: what}
+		if phone != "" {
+			bank := "自助取件柜"
+			if banks := s.engine.Setup().Lockers.Banks; len(banks) == 1 {
+				bank = s.bankName(banks[0].ID)
+			}
+			text, err := s.render(s.lockers.texts.DropoffCode, sms.Vars{Case: c, What: what, Bank: bank, Code: code})
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if cmd.Notice, err = s.notice("locker.dropoff", phone, text); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		res := s.engine.Do(r.Context(), queue.LockerCommand{Cmd: cmd}, "", nil)
+		if errs.Is(errs.Conflict, res.Err) {
+			continue
+		}
+		if res.Err != nil {
+			s.fail(w, r, res.Err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusCreated, map[string]any{"code": code, "case": c, "size": size, "sms": phone != ""})
+		return
+	}
+	s.fail(w, r, errs.E(errs.Conflict, "no free drop-off code could be drawn; try again"))
+}
+
+// panelNoMatch is the panel's one answer to any entry that opens nothing.
+const panelNoMatch = "身份证号或取件码不正确 (the ID number or the code is not right)"
+
+// postPickup answers POST /api/v1/lockers/{bank}/pickup, from the panel.
+// Any mismatch gets the same 401; a locked panel 403 with Retry-After.
+func (s *Server) postPickup(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		IDNumber string `json:"id_number"`
+		Code     string `json:"code"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, code := idcard.Normalize(body.IDNumber), strings.TrimSpace(body.Code)
+	if id == "" || code == "" || len(id) > 40 || len(code) > 40 {
+		s.fail(w, r, errs.E(errs.Invalid, "enter the ID number and the pickup code (请输入身份证号和取件码)"))
+		return
+	}
+	bank := chi.URLParam(r, "bank")
+	cmd := locker.Pickup{Bank: bank, CodeHash: s.lockers.codeHash(code)}
+	if s.lockers.byTail {
+		cmd.Who, cmd.ByTail = s.lockers.tailHash(id), true
+	} else {
+		cmd.Who = idcard.Protect(s.idKey, id)
+	}
+	s.panel(w, r, bank, cmd.Who, cmd)
+}
+
+// postPanelDropoff answers POST /api/v1/lockers/{bank}/dropoff {code}.
+func (s *Server) postPanelDropoff(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Code string `json:"code"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code := strings.TrimSpace(body.Code)
+	if code == "" || len(code) > 40 {
+		s.fail(w, r, errs.Field("code", "enter the drop-off code (请输入投递码)"))
+		return
+	}
+	bank := chi.URLParam(r, "bank")
+	s.panel(w, r, bank, "dropoff", locker.OpenDropoff{Bank: bank, CodeHash: s.lockers.codeHash(code)})
+}
+
+func (s *Server) panel(w http.ResponseWriter, r *http.Request, bank, who string, cmd locker.Command) {
+	if !s.hasBank(bank) {
+		s.fail(w, r, errs.E(errs.NotFound, "no locker bank %q", bank))
+		return
+	}
+	res := s.engine.Do(r.Context(), queue.LockerCommand{Cmd: cmd}, "", releasedReply)
+	switch {
+	case errs.Is(errs.Unauthorized, res.Err):
+		msg := panelNoMatch
+		if _, ok := cmd.(locker.OpenDropoff); ok {
+			msg = "投递码不正确 (the drop-off code is not right)"
+		}
+		s.fail(w, r, errs.E(errs.Unauthorized, "%s", msg))
+	case errs.Is(errs.Forbidden, res.Err):
+		var until time.Time
+		s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+			if l := st.Lockers.Lockouts[bank+"|"+who]; l != nil {
+				until = l.Until
+			}
+		})
+		secs := max(int(until.Sub(s.clock()).Seconds())+1, 1)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.fail(w, r, errs.E(errs.Forbidden, "输错次数过多，请 %d 分钟后再试 (too many wrong entries; try again in %d min)", (secs+59)/60, (secs+59)/60))
+	case res.Err != nil:
+		s.fail(w, r, res.Err)
+	default:
+		writeRaw(w, http.StatusOK, res.Body)
+	}
+}
+
+func (s *Server) hasBank(id string) bool {
+	return slices.ContainsFunc(s.engine.Setup().Lockers.Banks, func(b locker.BankSetup) bool { return b.ID == id })
+}
+
+func compKey(r *http.Request) string {
+	return locker.Key(chi.URLParam(r, "bank"), chi.URLParam(r, "comp"))
+}
+
+func (s *Server) postRetrieve(w http.ResponseWriter, r *http.Request, p Principal) {
+	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Retrieve{Comp: compKey(r), Clerk: p.Staff}}, releasedReply)
+}
+
+func (s *Server) postCollect(w http.ResponseWriter, r *http.Request, p Principal) {
+	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Collect{Comp: compKey(r), Clerk: p.Staff}}, releasedReply)
+}
+
+// postMaintenanceOpen lets a manager open a compartment for a look inside
+// or a repair; the opening is journaled like any other.
+func (s *Server) postMaintenanceOpen(w http.ResponseWriter, r *http.Request, p Principal) {
+	if p.Role != config.Manager {
+		s.fail(w, r, errs.E(errs.Forbidden, "only a manager may open a compartment for maintenance"))
+		return
+	}
+	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Open{Comp: compKey(r), By: p.Staff}}, releasedReply)
+}
+
+func (s *Server) postService(w http.ResponseWriter, r *http.Request, p Principal) {
+	var body struct {
+		Out    bool   `json:"out"`
+		Reason string `json:"reason"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if utf8.RuneCountInString(body.Reason) > 100 {
+		s.fail(w, r, errs.Field("reason", "the reason is longer than 100 characters"))
+		return
+	}
+	key := compKey(r)
+	s.do(w, r, http.StatusOK, queue.LockerCommand{Cmd: locker.SetService{Comp: key, Out: body.Out, Reason: body.Reason, Clerk: p.Staff}},
+		func(st *queue.State, _ *queue.Setup, _ queue.Outcome) any {
+			return s.compView(st.Lockers.Compartments[key], true)
+		})
+}
+
+// postReplaceCode gives a waiting item a new code, sent by SMS to the
+// phone given at the deposit; the old code dies. The new code is never
+// shown to the clerk.
+func (s *Server) postReplaceCode(w http.ResponseWriter, r *http.Request, p Principal) {
+	key := compKey(r)
+	var it locker.Item
+	found := false
+	s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+		if c := st.Lockers.Compartments[key]; c != nil && c.Item != nil && c.Item.Kind == locker.Result {
+			it, found = *c.Item, true
+		}
+	})
+	if !found {
+		s.fail(w, r, errs.E(errs.Conflict, "compartment %s holds no result waiting for pickup", key))
+		return
+	}
+	code := newCode()
+	text, err := s.render(s.lockers.texts.LockerCode, sms.Vars{Case: it.Case, What: it.What, Bank: s.bankName(chi.URLParam(r, "bank")),
+		Code: code, Deadline: it.Deadline.In(s.location()).Format("1月2日 15:04")})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.notice("locker.code", it.Phone, text)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.do(w, r, http.StatusOK, queue.LockerCommand{Cmd: locker.ReplaceCode{Comp: key, CodeHash: s.lockers.codeHash(code), Clerk: p.Staff, Notice: n}},
+		func(*queue.State, *queue.Setup, queue.Outcome) any { return map[string]string{"status": "sent"} })
+}
+
+// compView is a compartment as the API shows it: to anyone its state, to
+// staff also what it holds, with the applicant's name masked.
+type compView struct {
+	Bank      string    `json:"bank"`
+	ID        string    `json:"id"`
+	Size      string    `json:"size"`
+	Status    string    `json:"status"`
+	DoorOpen  bool      `json:"door_open"`
+	Opening   bool      `json:"opening,omitempty"`
+	Opened    string    `json:"opened_for,omitempty"`
+	LeftOpen  bool      `json:"left_open,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	Kind      string    `json:"kind,omitempty"`
+	Case      string    `json:"case,omitempty"`
+	What      string    `json:"what,omitempty"`
+	Name      string    `json:"name,omitempty"`
+	Clerk     string    `json:"clerk,omitempty"`
+	Stored    time.Time `json:"stored,omitzero"`
+	Deadline  time.Time `json:"deadline,omitzero"`
+	Overdue   bool      `json:"overdue,omitempty"`
+	Incoming  string    `json:"incoming_case,omitempty"`
+	DoorSince time.Time `json:"door_since,omitzero"`
+}
+
+func (s *Server) compView(c *locker.Compartment, staff bool) compView {
+	v := compView{Bank: c.Bank, ID: c.ID, Size: string(c.Size), Status: string(c.Status), DoorOpen: c.DoorOpen,
+		Opening: c.Release != nil, Opened: string(c.Opened), LeftOpen: c.Alerted}
+	if c.DoorOpen {
+		v.DoorSince = c.DoorSince
+	}
+	if !staff {
+		return v
+	}
+	v.Reason = c.Reason
+	if it := c.Item; it != nil {
+		v.Kind, v.Case, v.What, v.Name, v.Clerk = string(it.Kind), it.Case, it.What, display.MaskName(it.Name), it.Clerk
+		v.Stored, v.Deadline, v.Overdue = it.Stored, it.Deadline, it.Overdue
+	}
+	if c.Incoming != nil {
+		v.Incoming = c.Incoming.Case
+	}
+	return v
+}
+
+// getLockers answers GET /api/v1/lockers: every compartment's state; signed-in
+// staff also see what each holds and the drop-off codes still open.
+func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
+	staff := false
+	if r.Header.Get("Authorization") != "" {
+		if _, err := s.auth.principal(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		staff = true
+	}
+	type bankView struct {
+		ID           string     `json:"id"`
+		Name         string     `json:"name"`
+		Compartments []compView `json:"compartments"`
+	}
+	type dropoffView struct {
+		Case  string `json:"case"`
+		What  string `json:"what"`
+		Size  string `json:"size"`
+		Clerk string `json:"clerk"`
+	}
+	reply := struct {
+		Banks    []bankView    `json:"banks"`
+		Dropoffs []dropoffView `json:"dropoffs,omitempty"`
+		// Settings the panel needs to ask the right question.
+		PickupByLastSix bool `json:"pickup_by_last_six"`
+		RetentionDays   int  `json:"retention_days"`
+	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail}
+	err := s.engine.Read(r.Context(), func(st *queue.State, setup *queue.Setup) {
+		reply.RetentionDays = int(setup.Lockers.Retention / (24 * time.Hour))
+		for _, b := range setup.Lockers.Banks {
+			bv := bankView{ID: b.ID, Name: b.Name, Compartments: []compView{}}
+			for _, c := range b.Compartments {
+				bv.Compartments = append(bv.Compartments, s.compView(st.Lockers.Compartments[locker.Key(b.ID, c.ID)], staff))
+			}
+			reply.Banks = append(reply.Banks, bv)
+		}
+		if staff {
+			for _, d := range st.Lockers.Dropoffs {
+				reply.Dropoffs = append(reply.Dropoffs, dropoffView{Case: d.Case, What: d.What, Size: string(d.Size), Clerk: d.Clerk})
+			}
+			slices.SortFunc(reply.Dropoffs, func(a, b dropoffView) int { return strings.Compare(a.Case, b.Case) })
+		}
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// receipt is a 送达凭证: which item reached whom, when, from which
+// compartment, and who deposited it.
+type receipt struct {
+	Seq   uint64    `json:"seq"`
+	At    time.Time `json:"at"`
+	Kind  string    `json:"kind"` // picked_up, retrieved, dropoff_received, collected
+	Comp  string    `json:"comp"`
+	Case  string    `json:"case"`
+	What  string    `json:"what,omitempty"`
+	Name  string    `json:"name,omitempty"`
+	Clerk string    `json:"clerk"`
+}
+
+// getReceipts answers GET /api/v1/lockers/receipts?from=&to= (manager): the
+// deliveries of the period, read from the journal.
+func (s *Server) getReceipts(w http.ResponseWriter, r *http.Request, p Principal) {
+	if p.Role != config.Manager {
+		s.fail(w, r, errs.E(errs.Forbidden, "delivery receipts are for the hall's manager"))
+		return
+	}
+	if s.historyJournal == nil {
+		s.fail(w, r, errs.E(errs.Internal, "this server has no history journal to read receipts from"))
+		return
+	}
+	from, to, err := s.dayRange(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := []receipt{}
+	err = s.historyJournal.Replay(r.Context(), 0, func(rec journal.Record) error {
+		if !strings.HasPrefix(rec.Type, "locker.") || rec.At.Before(from) || !rec.At.Before(to) {
+			return nil
+		}
+		ev, err := engine.DecodeRecord(rec)
+		if err != nil {
+			return err
+		}
+		rc := receipt{Seq: rec.Seq, At: rec.At.In(s.location())}
+		switch e := ev.Data.(type) {
+		case locker.PickedUp:
+			rc.Kind, rc.Comp, rc.Case, rc.What, rc.Name, rc.Clerk = "picked_up", e.Comp, e.Case, e.What, e.Name, e.Clerk
+		case locker.Retrieved:
+			rc.Kind, rc.Comp, rc.Case, rc.Clerk = "retrieved", e.Comp, e.Case, e.Clerk
+		case locker.DropoffReceived:
+			rc.Kind, rc.Comp, rc.Case, rc.Clerk = "dropoff_received", e.Comp, e.Case, e.Clerk
+		case locker.Collected:
+			rc.Kind, rc.Comp, rc.Case, rc.Clerk = "collected", e.Comp, e.Case, e.Clerk
+		default:
+			return nil
+		}
+		out = append(out, rc)
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, errs.Wrap(err, "read the journal"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"receipts": out})
+}
+
+// dayRange reads ?from=&to= as local dates, both included; today when absent.
+func (s *Server) dayRange(r *http.Request) (time.Time, time.Time, error) {
+	loc := s.location()
+	today := s.clock().In(loc).Format(time.DateOnly)
+	q := r.URL.Query()
+	parse := func(field, v string) (time.Time, error) {
+		if v == "" {
+			v = today
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			return time.Time{}, errs.Field(field, "%s must be a date like 2026-11-20", field)
+		}
+		return t, nil
+	}
+	from, err := parse("from", q.Get("from"))
+	if err != nil {
+		return from, from, err
+	}
+	to, err := parse("to", q.Get("to"))
+	if err != nil {
+		return from, to, err
+	}
+	if to.Before(from) {
+		return from, to, errs.Field("to", "to is before from")
+	}
+	return from, to.AddDate(0, 0, 1), nil
+}
+
+// outboxView is a message as the manager sees it. Only in the demo hall is
+// the text opened, so the pickup code can be read where no SMS goes out.
+type outboxView struct {
+	outbox.Message
+	Sealed []byte `json:"sealed,omitempty"`
+	Status string `json:"status"` // pending, sent, gave_up
+	To     string `json:"to,omitempty"`
+	Text   string `json:"text,omitempty"`
+}
+
+// getOutbox answers GET /api/v1/outbox (manager).
+func (s *Server) getOutbox(w http.ResponseWriter, r *http.Request, p Principal) {
+	if p.Role != config.Manager {
+		s.fail(w, r, errs.E(errs.Forbidden, "the outbox is for the hall's manager"))
+		return
+	}
+	var msgs []outbox.Message
+	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+		msgs = slices.Clone(st.Outbox.Recent)
+		for _, m := range st.Outbox.Pending {
+			msgs = append(msgs, *m)
+		}
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	slices.SortFunc(msgs, func(a, b outbox.Message) int { return b.Queued.Compare(a.Queued) })
+	out := make([]outboxView, 0, len(msgs))
+	for _, m := range msgs {
+		v := outboxView{Message: m, Status: "pending"}
+		switch {
+		case !m.SentAt.IsZero():
+			v.Status = "sent"
+		case m.GaveUp:
+			v.Status = "gave_up"
+		}
+		if s.lockers.demo {
+			if opened, err := s.lockers.sealer.Open(m.ID, m.Sealed); err == nil {
+				v.To, v.Text = opened.To, opened.Text
+			}
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"demo": s.lockers.demo, "messages": out})
+}
