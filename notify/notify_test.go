@@ -1,0 +1,168 @@
+package notify_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"hallfloor/config"
+	"hallfloor/engine"
+	"hallfloor/journal/sqlite"
+	"hallfloor/locker"
+	"hallfloor/notify"
+	"hallfloor/outbox"
+	"hallfloor/queue"
+	"hallfloor/sms"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// A message queued by a stored deposit goes to the signed webhook; a
+// gateway failure is journaled and retried after the back-off, under the
+// same id, until the gateway takes it.
+func TestDispatcherRetriesThroughTheJournal(t *testing.T) {
+	secret := []byte("gateway secret")
+	signedAt := time.Unix(1_790_000_000, 0)
+	var mu sync.Mutex
+	fail := true
+	var got []sms.Message
+	var keys []string
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig := r.Header.Get("X-Hallfloor-Signature")
+		mu.Lock()
+		defer mu.Unlock()
+		if !hmac.Equal([]byte(sig), []byte(sms.Sign(secret, signedAt.Unix(), body))) {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		if fail {
+			fail = false
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		var m sms.Message
+		json.Unmarshal(body, &m)
+		got = append(got, m)
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+	}))
+	defer gw.Close()
+
+	ck := &clock{now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
+	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: config.Demo().QueueSetup(), Journal: j, Clock: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, _ := sms.NewSealer(make([]byte, 32))
+	d := notify.New(notify.Options{Hall: eng, Sealer: sealer, Clock: ck.Now,
+		Sender: sms.WebhookSender{URL: gw.URL, Secret: secret, Client: &http.Client{Timeout: 5 * time.Second},
+			Now: func() time.Time { return signedAt }}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); eng.Wait() }()
+	go eng.Run(ctx)
+
+	sealed, _ := sealer.Seal(sms.Message{ID: "m1", To: "13800138000", Text: "取件码 123456"})
+	for _, cmd := range []locker.Command{
+		locker.Deposit{Size: locker.Small, Item: locker.Item{Case: "C1", What: "证照", IDHash: "h", CodeHash: "k", Clerk: "1001"},
+			Notice: &outbox.Queued{ID: "m1", Purpose: "locker.code", Sealed: sealed}},
+		locker.DoorChanged{Comp: "L1/01", Open: true},
+		locker.DoorChanged{Comp: "L1/01", Open: false},
+	} {
+		if res := eng.Do(ctx, queue.LockerCommand{Cmd: cmd}, "", nil); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+	}
+	pending := func() (m outbox.Message, ok bool) {
+		eng.Read(ctx, func(s *queue.State, _ *queue.Setup) {
+			if p := s.Outbox.Pending["m1"]; p != nil {
+				m, ok = *p, true
+			}
+		})
+		return
+	}
+
+	if n := d.Flush(ctx); n != 0 {
+		t.Fatalf("sent %d through a failing gateway", n)
+	}
+	m, ok := pending()
+	if !ok || m.Attempts != 1 || m.Error == "" || !m.Next.Equal(ck.Now().Add(outbox.Backoff(1))) {
+		t.Fatalf("after a failure the message waits for its retry: %+v", m)
+	}
+	if n := d.Flush(ctx); n != 0 {
+		t.Fatal("retried before the back-off")
+	}
+	ck.add(outbox.Backoff(1))
+	if n := d.Flush(ctx); n != 1 {
+		t.Fatalf("the retry sent %d", n)
+	}
+	if _, ok := pending(); ok {
+		t.Fatal("a sent message is still pending")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0].Text != "取件码 123456" || got[0].To != "13800138000" || keys[0] != "m1" {
+		t.Fatalf("gateway got %+v keys %v", got, keys)
+	}
+}
+
+// A message that cannot be opened (the hall's key changed) is given up after
+// the outbox's attempts, never sent in any other form.
+func TestDispatcherGivesUpOnUnreadableMessage(t *testing.T) {
+	ck := &clock{now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
+	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: config.Demo().QueueSetup(), Journal: j, Clock: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, _ := sms.NewSealer(make([]byte, 32))
+	sent := 0
+	d := notify.New(notify.Options{Hall: eng, Sealer: sealer, Clock: ck.Now,
+		Sender: senderFunc(func(sms.Message) { sent++ })})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); eng.Wait() }()
+	go eng.Run(ctx)
+	res := eng.Do(ctx, queue.LockerCommand{Cmd: locker.IssueDropoff{CodeHash: "d", Case: "C", Clerk: "1", Size: locker.Small,
+		Notice: &outbox.Queued{ID: "m2", Sealed: []byte("not sealed with this key")}}}, "", nil)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for range outbox.MaxAttempts {
+		d.Flush(ctx)
+		ck.add(time.Hour)
+	}
+	var m *outbox.Message
+	eng.Read(ctx, func(s *queue.State, _ *queue.Setup) { m = s.Outbox.Pending["m2"] })
+	if m == nil || !m.GaveUp || m.Attempts != outbox.MaxAttempts || sent != 0 {
+		t.Fatalf("message %+v, sent %d", m, sent)
+	}
+}
+
+type senderFunc func(sms.Message)
+
+func (f senderFunc) Send(_ context.Context, m sms.Message) error { f(m); return nil }
