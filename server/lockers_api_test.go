@@ -131,7 +131,9 @@ type apiAnswer struct {
 }
 
 func (a apiAnswer) errCode() string {
-	var e struct{ Error struct{ Code, Message, Field string } }
+	var e struct {
+		Error struct{ Code, Message, Field string }
+	}
 	json.Unmarshal(a.body, &e)
 	return e.Error.Code
 }
