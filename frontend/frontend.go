@@ -1,10 +1,10 @@
 // Package frontend is the hall's faces in the browser: the kiosk, the hall
-// and window screens, the counter terminal, the ticket page and the
-// manager's dashboard. The pages are plain HTML, CSS and JavaScript embedded
-// in the binary, so a hall runs one program and a cheap screen box loads
-// nothing from outside the hall's network. Every word a screen shows or says
-// about a call comes from the server (package display) over the WebSocket;
-// the pages only lay it out.
+// and window screens, the counter terminal, the evaluator pad, the ticket
+// page and the manager's dashboard. The pages are plain HTML, CSS and
+// JavaScript embedded in the binary, so a hall runs one program and a cheap
+// screen box loads nothing from outside the hall's network. Every word a
+// screen shows or says about a call comes from the server (package display)
+// over the WebSocket; the pages only lay it out.
 package frontend
 
 import (
@@ -31,6 +31,7 @@ var pages = map[string]string{
 	"GET /counter/{id}":       "counter.html",
 	"GET /t/{ticket}":         "ticket.html",
 	"GET /dashboard":          "dashboard.html",
+	"GET /evaluate/{window}":  "evaluate.html",
 }
 
 // Handler serves the pages, their assets under /static/, and /qr, the QR

@@ -44,6 +44,7 @@ HF.start(async function () {
     $('served').textContent = w.served;
     $('avg').textContent = w.served ? HF.fmtDur(w.avg_service_s) : '—';
     $('waiting').textContent = w.waiting;
+    renderOvertime();
     var open = w.state !== 'closed';
     $('act-call').disabled = !open || w.state === 'paused';
     ['recall', 'skip', 'finish', 'transfer'].forEach(function (a) { $('act-' + a).disabled = !cur; });
@@ -197,11 +198,45 @@ HF.start(async function () {
     if (btn) { e.preventDefault(); btn.click(); }
   });
 
+  // ---- 延时服务: the window's overtime state and the clerk's confirmation
+  // of each service given in it. The page learns of records from the live
+  // stream; the evaluator's open confirmation covers a reload.
+  var otPending = {}, otConfirmed = {}, otMsg = '';
+  function otWaiting() {
+    var c = w && w.overtime_confirm;
+    return Object.keys(otPending).length > 0 || !!(c && !otConfirmed[c.record]);
+  }
+  function renderOvertime() {
+    $('otbox').hidden = !(w && (w.overtime || otWaiting() || otMsg));
+    $('act-otconfirm').hidden = !otWaiting();
+    $('ot-msg').textContent = otMsg;
+  }
+  function overtimeEvent(m) {
+    if (m.type === 'overtime.served' && m.data.record.window === id) otPending[m.data.record.id] = true;
+    if (m.type === 'overtime.confirmed' && m.data.by === 'clerk') { delete otPending[m.data.id]; otConfirmed[m.data.id] = true; }
+  }
+  $('act-otconfirm').addEventListener('click', async function () {
+    if (!session) return;
+    $('error').textContent = '';
+    try {
+      var rec = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/overtime/confirm', {}, { token: session.token, key: HF.key() });
+      delete otPending[rec.id];
+      otConfirmed[rec.id] = true;
+      otMsg = HF.t('counter.ot.done', rec.id + ' · ' + rec.ticket.number);
+    } catch (e) {
+      if (e.status === 401) { signedOut(); return; }
+      if (e.status === 409) { otPending = {}; if (w && w.overtime_confirm) otConfirmed[w.overtime_confirm.record] = true; }
+      $('error').textContent = HF.t('err.generic', e.message);
+    }
+    renderOvertime();
+  });
+
   function startLive() {
     if (live) return;
     live = HF.live({
       snapshot: function () { load(); },
       event: function (m) {
+        if (m.type.indexOf('overtime.') === 0) overtimeEvent(m);
         // Any change to the lines this window serves, or to the window.
         if (m.waiting || (m.window && m.window.id === id)) refresh();
       },

@@ -3,12 +3,12 @@
 // and current service time, paused windows with reasons, calls per hour,
 // and alerts when a wait passes the target or a window idles while people
 // wait for its services.
-HF.start(function () {
+HF.start(async function () {
   var $ = function (x) { return document.getElementById(x); };
   var IDLE_ALERT_S = 120;
   var hall = null;
   var hourly = null;
-  window.__hf.dashboard = function () { return { hall: hall, hourly: hourly, alerts: alerts() }; };
+  window.__hf.dashboard = function () { return { hall: hall, hourly: hourly, alerts: alerts(), day: day }; };
   HF.startClock($('clock'));
 
   var target = 30;
@@ -31,7 +31,7 @@ HF.start(function () {
       if (w.state === 'idle' && w.waiting > 0 && HF.since(w.since) > IDLE_ALERT_S) out.push({ level: 'bad', text: HF.t('dash.alert.idle', w.id, HF.fmtDur(HF.since(w.since)), w.waiting) });
       if (w.state === 'paused') out.push({ level: 'warn', text: HF.t('dash.alert.paused', w.id, w.pause_reason || '') });
     });
-    return out;
+    return out.concat(dayAlerts());
   }
 
   function render() {
@@ -62,6 +62,7 @@ HF.start(function () {
     renderWindows();
     renderAlerts();
     renderChart();
+    renderOvertime();
   }
 
   function renderWindows() {
@@ -146,10 +147,344 @@ HF.start(function () {
   setInterval(refreshHourly, 60000);
   setInterval(function () { if (hall) { renderWindows(); } }, 1000);
 
+  // ---- the hall's day: 好差评, follow-ups, overtime, reports, devices, SMS.
+  // All but the devices need a manager's sign-in; the token lives in
+  // sessionStorage, so it ends with the tab.
+  var day = { ratings: null, followups: null, overtime: null, report: null, devices: null, outbox: null };
+  var mgr = null;
+  try { mgr = JSON.parse(sessionStorage.getItem('hf.manager') || 'null'); } catch (e) { mgr = null; }
+
+  function setManager(m) {
+    mgr = m;
+    try { if (m) sessionStorage.setItem('hf.manager', JSON.stringify(m)); else sessionStorage.removeItem('hf.manager'); } catch (e) { /* private mode */ }
+    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = null; }
+    renderManager();
+    if (m) refreshDay();
+  }
+
+  function renderManager() {
+    $('signin-panel').hidden = !!mgr;
+    $('signout').hidden = !mgr;
+    $('who').textContent = mgr ? HF.t('dash.signedas', mgr.name || mgr.staff) : '';
+    document.querySelectorAll('[data-mgr]').forEach(function (el) { el.hidden = !mgr; });
+    if (mgr && !day.outbox) $('p-outbox').hidden = true; // only where the hall has an outbox
+  }
+
+  // mapi calls a manager's endpoint; a lapsed sign-in asks again.
+  async function mapi(method, path, body) {
+    try {
+      return await HF.api(method, path, body, { token: mgr && mgr.token, key: method === 'POST' ? HF.key() : undefined });
+    } catch (e) {
+      if (e.status === 401) { setManager(null); $('signin-error').textContent = e.message; }
+      throw e;
+    }
+  }
+
+  $('signin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    $('signin-error').textContent = '';
+    var who;
+    try {
+      who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
+    } catch (e) {
+      $('signin-error').textContent = e.status === 401 ? HF.t('err.login') : HF.t('err.generic', e.message);
+      return;
+    }
+    if (who.role !== 'manager') { $('signin-error').textContent = HF.t('err.manager'); return; }
+    $('password').value = '';
+    setManager({ token: who.token, staff: who.staff, name: who.name });
+  });
+  $('signout').addEventListener('click', function () { setManager(null); });
+
+  // ---- charts: grouped bars on a round scale, hand-drawn SVG.
+  var LEVEL_COLORS = { 5: '#11703c', 4: '#2e8f55', 3: '#0b57a4', 2: '#b86200', 1: '#b3261e' };
+  function niceMax(top) {
+    top = Math.max(top, 4);
+    var raw = top / 4, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    var tick = [1, 2, 5, 10].map(function (f) { return f * mag; }).filter(function (v) { return v >= raw; })[0];
+    return tick * 4;
+  }
+  function round1(v) { return Math.round(v * 10) / 10; }
+
+  // bars draws groups (label, values per series) as grouped columns. A
+  // series may colour each group itself (color: function (i)).
+  function bars(title, groups, series, fmt) {
+    fmt = fmt || function (v) { return String(round1(v)); };
+    var box = HF.el('div', { class: 'chartbox' }, [HF.el('h3', { text: title })]);
+    if (series.length > 1) {
+      box.appendChild(HF.el('div', { class: 'legend2' }, series.map(function (sr) {
+        var i = HF.el('i'); i.style.background = sr.color;
+        return HF.el('span', {}, [i, sr.name]);
+      })));
+    }
+    var top = 0;
+    groups.forEach(function (g) { g.values.forEach(function (v) { top = Math.max(top, v || 0); }); });
+    var max = niceMax(top);
+    var W = 520, H = 190, L = 40, B = 34, T = 8;
+    var s = svg('svg', { class: 'bars', viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': title });
+    for (var i = 0; i <= 4; i++) {
+      var y = T + (H - T - B) * (1 - i / 4);
+      s.appendChild(svg('line', { x1: L, x2: W, y1: y, y2: y, stroke: '#e3e7ed' }));
+      s.appendChild(svg('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, fmt(max * i / 4)));
+    }
+    var cw = (W - L - 6) / Math.max(1, groups.length);
+    var bw = Math.max(3, Math.min(34, cw * 0.8 / series.length));
+    groups.forEach(function (g, j) {
+      var x0 = L + j * cw + (cw - bw * series.length) / 2;
+      series.forEach(function (sr, k) {
+        var v = g.values[k] || 0;
+        var bh = (H - T - B) * v / max;
+        var color = typeof sr.color === 'function' ? sr.color(j) : sr.color;
+        var bar = svg('rect', { x: x0 + k * bw, y: H - B - bh, width: bw - 1, height: bh, fill: color, rx: 2, 'data-value': v });
+        bar.appendChild(svg('title', {}, g.label + ' ' + sr.name + ' ' + fmt(v)));
+        s.appendChild(bar);
+      });
+      s.appendChild(svg('text', { x: L + j * cw + cw / 2, y: H - 18, 'text-anchor': 'middle' }, g.label));
+      if (g.sub) s.appendChild(svg('text', { x: L + j * cw + cw / 2, y: H - 5, 'text-anchor': 'middle' }, g.sub));
+    });
+    box.appendChild(s);
+    return box;
+  }
+  var mins = function (v) { return String(round1(v / 60)); };
+
+  function levelName(l) {
+    var n = { 5: ['非常满意', 'Very satisfied'], 4: ['满意', 'Satisfied'], 3: ['基本满意', 'Fairly satisfied'], 2: ['不满意', 'Dissatisfied'], 1: ['非常不满意', 'Very dissatisfied'] }[l];
+    return n ? n[HF.lang === 'en' ? 1 : 0] : String(l);
+  }
+  function levelChart(title, levels) {
+    return bars(title, [5, 4, 3, 2, 1].map(function (l) { return { label: l + ' ' + levelName(l), values: [(levels || {})[l] || 0] }; }),
+      [{ name: HF.t('dash.rated'), color: function (j) { return LEVEL_COLORS[5 - j]; } }]);
+  }
+  function pct(v) { return Math.round(v * 1000) / 10 + '%'; }
+  function fmtDay(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return '';
+    var p = function (n) { return (n < 10 ? '0' : '') + n; };
+    return p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + HF.fmtTime(iso);
+  }
+  function has(iso) { return !!iso && iso.slice(0, 4) !== '0001'; }
+
+  // ---- panels
+  function renderRatings() {
+    var r = day.ratings && day.ratings.totals;
+    if (!r) return;
+    $('r-rated').textContent = r.rated;
+    $('r-notrated').textContent = r.not_rated;
+    $('r-sat').textContent = r.rated ? pct(r.satisfaction) : '—';
+    $('r-bad').textContent = r.bad;
+    HF.clear($('r-chart')).appendChild(levelChart(HF.t('dash.rep.ratings'), r.levels));
+  }
+
+  function renderFollowups() {
+    var tb = HF.clear($('followups'));
+    var list = (day.followups && day.followups.followups) || [];
+    if (!list.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 6, class: 'muted', text: HF.t('dash.nofollowups') })]));
+    list.forEach(function (f) {
+      var open = !has(f.closed_at);
+      tb.appendChild(HF.el('tr', { 'data-followup': f.id, class: f.late ? 'late' : '' }, [
+        HF.el('td', { text: f.id }),
+        HF.el('td', { class: 'num', text: f.ticket.number }),
+        HF.el('td', { text: HF.t('window.n', f.window) + ' · ' + f.staff }),
+        HF.el('td', {}, [HF.el('span', { class: 'pill', text: f.level + ' ' + levelName(f.level) })]),
+        HF.el('td', { text: f.reason || '' }),
+        HF.el('td', { class: f.late ? 'over' : '', text: fmtDay(f.deadline) + (f.late ? ' · ' + HF.t('dash.fu.late') : '') }),
+      ]));
+      var cell = HF.el('td', { colspan: 6 });
+      if (open) {
+        var sel = HF.el('select', { 'aria-label': HF.t('dash.fu.action') }, ['callback', 'rectify', 'explain'].map(function (a) { return HF.el('option', { value: a, text: HF.t('fu.' + a) }); }));
+        var txt = HF.el('input', { type: 'text', maxlength: 1000, placeholder: HF.t('dash.fu.outcome'), 'aria-label': HF.t('dash.fu.outcome') });
+        var btn = HF.el('button', { type: 'button', class: 'btn dl', text: HF.t('dash.fu.record') });
+        btn.addEventListener('click', async function () {
+          $('fu-error').textContent = '';
+          if (!txt.value.trim()) { txt.focus(); return; }
+          try {
+            await mapi('POST', '/api/v1/followups/' + encodeURIComponent(f.id), { action: sel.value, outcome: txt.value.trim() });
+          } catch (e) { $('fu-error').textContent = HF.t('err.generic', e.message); return; }
+          refreshFollowups();
+          refreshRatings();
+        });
+        cell.appendChild(HF.el('div', { class: 'fuform' }, [sel, txt, btn]));
+      } else {
+        cell.className = 'muted';
+        cell.textContent = (f.action || '') + '：' + (f.outcome || '') + ' · ' + (f.closed_by || '') + ' ' + fmtDay(f.closed_at);
+      }
+      tb.appendChild(HF.el('tr', { 'data-followup-form': f.id }, [cell]));
+    });
+  }
+
+  function renderOvertime() {
+    var now = [];
+    if (hall) hall.windows.forEach(function (w) { if (w.overtime) now.push(HF.t('window.n', w.id)); });
+    $('ot-now').textContent = now.length ? HF.t('dash.ot.now', now.join('、')) : HF.t('dash.ot.none');
+    $('ot-now').className = now.length ? 'over' : 'muted';
+    var tb = HF.clear($('ot-register'));
+    var recs = (day.overtime && day.overtime.records) || [];
+    if (!recs.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 8, class: 'muted', text: HF.t('dash.ot.empty') })]));
+    recs.forEach(function (r) {
+      tb.appendChild(HF.el('tr', { 'data-record': r.id }, [
+        HF.el('td', { text: r.id }), HF.el('td', { text: r.window }), HF.el('td', { text: r.staff }),
+        HF.el('td', { class: 'num', text: r.ticket.number }),
+        HF.el('td', { text: HF.fmtTime(r.start) }), HF.el('td', { text: HF.fmtTime(r.end) }),
+        HF.el('td', { text: has(r.clerk_confirmed) ? '✓ ' + HF.fmtTime(r.clerk_confirmed) : '—' }),
+        HF.el('td', { text: has(r.applicant_confirmed) ? '✓ ' + HF.fmtTime(r.applicant_confirmed) : '—' }),
+      ]));
+    });
+  }
+
+  function renderReport() {
+    var box = HF.clear($('rep-charts'));
+    var rep = day.report;
+    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0;
+    if (!rep || !$('rep-none').hidden) return;
+    var svcs = rep.services.map(function (s) { return { code: s.code, row: s }; });
+    var label = function (s) { return s.code; };
+    var sub = function (s) { return HF.serviceName(s.code); };
+    box.appendChild(bars(HF.t('dash.rep.tickets'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.issued, s.row.served, s.row.no_shows] }; }),
+      [{ name: HF.t('s.issued'), color: '#9bbce0' }, { name: HF.t('s.served'), color: '#0b57a4' }, { name: HF.t('s.no_shows'), color: '#b3261e' }]));
+    box.appendChild(bars(HF.t('dash.rep.waits'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.wait.avg_s, s.row.wait.p90_s, s.row.wait.max_s] }; }),
+      [{ name: HF.t('s.avg'), color: '#0b57a4' }, { name: HF.t('s.ninety'), color: '#c77700' }, { name: HF.t('s.max'), color: '#b3261e' }], mins));
+    box.appendChild(bars(HF.t('dash.rep.service'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.service.avg_s] }; }),
+      [{ name: HF.t('s.avg'), color: '#2e8f55' }], mins));
+    box.appendChild(bars(HF.t('dash.rep.ot'), rep.windows.map(function (w) { return { label: w.window, values: [w.overtime_minutes] }; }),
+      [{ name: HF.t('s.minutes'), color: '#c77700' }]));
+    box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
+    if (rep.days && rep.days.length > 1) {
+      box.appendChild(bars(HF.t('dash.rep.days'), rep.days.map(function (d) { return { label: d.day.slice(8), values: [d.issued, d.served] }; }),
+        [{ name: HF.t('s.issued'), color: '#9bbce0' }, { name: HF.t('s.served'), color: '#0b57a4' }]));
+    }
+  }
+
+  function devName(d) {
+    if (d.kind === 'compartment') return d.bank + '-' + d.compartment;
+    return (d.window ? HF.t('window.n', d.window) + ' ' : '') + d.kind;
+  }
+  function renderDevices() {
+    var list = (day.devices && day.devices.devices) || [];
+    var bad = list.filter(function (d) { return d.status !== 'ok'; });
+    $('dev-summary').textContent = !list.length ? HF.t('dash.dev.none') : bad.length ? '' : HF.t('dash.dev.ok', list.length);
+    // Problems first, then the latest activity.
+    var rows = bad.concat(list.filter(function (d) { return d.status === 'ok' && d.last_activity; })
+      .sort(function (a, b) { return Date.parse(b.last_activity.at) - Date.parse(a.last_activity.at); }).slice(0, 8));
+    var tb = HF.clear($('devices'));
+    rows.forEach(function (d) {
+      var last = d.last_activity ? HF.fmtTime(d.last_activity.at) + ' ' + d.last_activity.what + (d.last_activity.detail ? ' · ' + d.last_activity.detail : '') : '—';
+      tb.appendChild(HF.el('tr', { 'data-device': d.device }, [
+        HF.el('td', {}, [HF.el('span', { class: 'pill ' + d.status, text: HF.t('dev.' + d.status) })]),
+        HF.el('td', { title: d.device, text: devName(d) + (d.detail ? ' · ' + d.detail : '') }),
+        HF.el('td', { text: last }),
+      ]));
+    });
+  }
+
+  function renderOutbox() {
+    var ob = day.outbox;
+    $('p-outbox').hidden = !mgr || !ob;
+    if (!ob) return;
+    $('ob-demo').hidden = !ob.demo;
+    var tb = HF.clear($('outbox'));
+    if (!ob.messages.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 4, class: 'muted', text: HF.t('dash.outbox.none') })]));
+    ob.messages.slice(0, 50).forEach(function (m) {
+      tb.appendChild(HF.el('tr', { 'data-message': m.id }, [
+        HF.el('td', { text: fmtDay(m.queued) }),
+        HF.el('td', {}, [HF.el('span', { class: 'pill ' + m.status, text: HF.t('outbox.' + m.status) })]),
+        HF.el('td', { class: 'num', text: m.to || '' }),
+        HF.el('td', { text: m.text || m.purpose || '' }),
+      ]));
+    });
+  }
+
+  function dayAlerts() {
+    var out = [];
+    ((day.followups && day.followups.followups) || []).forEach(function (f) {
+      if (f.late) out.push({ level: 'bad', text: HF.t('dash.alert.fu', f.id, f.window, f.ticket.number, fmtDay(f.deadline)) });
+    });
+    ((day.devices && day.devices.devices) || []).forEach(function (d) {
+      if (d.status !== 'ok') out.push({ level: d.status === 'alert' ? 'warn' : 'bad', text: HF.t('dash.alert.dev', devName(d), HF.t('dev.' + d.status), d.detail || '') });
+    });
+    return out;
+  }
+
+  function renderDay() { renderManager(); renderRatings(); renderFollowups(); renderOvertime(); renderReport(); renderDevices(); renderOutbox(); }
+  HF.onLang(renderDay);
+
+  // ---- loading
+  function loader(name, path, draw, manager) {
+    return HF.debounce(async function () {
+      if (manager && !mgr) return;
+      try {
+        day[name] = manager ? await mapi('GET', typeof path === 'function' ? path() : path) : await HF.api('GET', path);
+      } catch (e) {
+        if (name === 'outbox') day.outbox = null; // no outbox in this hall, or not for us
+      }
+      draw();
+      renderAlerts();
+    }, 400);
+  }
+  var refreshRatings = loader('ratings', '/api/v1/stats/ratings', renderRatings, true);
+  var refreshFollowups = loader('followups', '/api/v1/followups?status=all', renderFollowups, true);
+  var refreshOvertimeReg = loader('overtime', '/api/v1/overtime', renderOvertime, true);
+  var refreshDevices = loader('devices', '/api/v1/devices', renderDevices, false);
+  var refreshOutbox = loader('outbox', '/api/v1/outbox', renderOutbox, true);
+  var refreshReport = loader('report', reportPath, renderReport, true);
+  function refreshDay() { refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshDevices(); refreshOutbox(); refreshReport(); }
+  window.__hf.refreshDay = refreshDay;
+
+  function dayEvent(m) {
+    var t = m.type || '';
+    if (t.indexOf('rating.') === 0 || t.indexOf('followup.') === 0) { refreshRatings(); refreshFollowups(); }
+    if (t.indexOf('overtime.') === 0) { refreshOvertimeReg(); renderOvertime(); }
+    if (t.indexOf('device.') === 0 || t.indexOf('locker') === 0) refreshDevices();
+    if (t.indexOf('message.') === 0 || t.indexOf('locker') === 0) refreshOutbox();
+    if (t === 'ticket.finished' || t.indexOf('rating.') === 0) refreshReport();
+  }
+  setInterval(refreshDevices, 15000);
+  setInterval(function () { refreshFollowups(); refreshOutbox(); }, 60000);
+
+  // ---- reports: a day or a month, with downloads
+  var today = function () { return (hall && hall.hall.day) || new Date(HF.serverNow()).toISOString().slice(0, 10); };
+  function reportPath(format) {
+    var kind = $('rep-kind').value;
+    var q = kind === 'daily' ? 'date=' + ($('rep-date').value || today()) : 'month=' + ($('rep-month').value || today().slice(0, 7));
+    return '/api/v1/reports/' + kind + '?' + q + (typeof format === 'string' ? '&format=' + format : '');
+  }
+  $('rep-kind').addEventListener('change', function () {
+    $('rep-date').hidden = $('rep-kind').value !== 'daily';
+    $('rep-month').hidden = $('rep-kind').value === 'daily';
+    refreshReport();
+  });
+  $('rep-date').addEventListener('change', refreshReport);
+  $('rep-month').addEventListener('change', refreshReport);
+
+  // download fetches a spreadsheet with the manager's token (a plain link
+  // cannot carry it) and hands it to the browser as a file.
+  async function download(path) {
+    var res = await fetch(path, { headers: { Authorization: 'Bearer ' + (mgr && mgr.token) }, cache: 'no-store' });
+    if (res.status === 401) { setManager(null); throw new Error(HF.t('err.login')); }
+    if (!res.ok) throw new Error(res.statusText);
+    var blob = await res.blob();
+    var m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+    var name = m ? m[1] : path.split('/').pop();
+    var a = HF.el('a', { href: URL.createObjectURL(blob), download: name });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    return { name: name, type: blob.type, size: blob.size };
+  }
+  window.__hf.download = download;
+  document.querySelectorAll('[data-dl]').forEach(function (b) {
+    b.addEventListener('click', function () { download(b.getAttribute('data-dl')).catch(function (e) { window.alert(HF.t('err.generic', e.message)); }); });
+  });
+  $('rep-xlsx').addEventListener('click', function () { download(reportPath('xlsx')).catch(function (e) { window.alert(HF.t('err.generic', e.message)); }); });
+  $('rep-csv').addEventListener('click', function () { download(reportPath('csv')).catch(function (e) { window.alert(HF.t('err.generic', e.message)); }); });
+
+  try { await HF.loadNames(); } catch (e) { /* service codes stand in for names */ }
+  renderManager();
+  refreshDay();
   refreshHourly();
   HF.live({
-    snapshot: function (h) { hall = h; render(); refreshHourly(); },
+    snapshot: function (h) { hall = h; render(); refreshHourly(); refreshDay(); },
     event: function (m) {
+      dayEvent(m);
       if (m.window && hall) hall.windows = hall.windows.map(function (w) { return w.id === m.window.id ? m.window : w; });
       if (m.waiting && hall) hall.services.forEach(function (s) { if (m.waiting[s.code] !== undefined) s.waiting = m.waiting[s.code]; });
       render();

@@ -61,13 +61,17 @@ HF.start(function () {
     });
   }
 
+  // overtimeText is the server's notice (延时服务中), in English our own.
+  function overtimeText(w) { return HF.lang === 'en' || !w.notice ? HF.t('state.overtime') : w.notice; }
+
   function renderWins() {
     var ul = HF.clear(document.getElementById('wins'));
     ul.classList.toggle('many', st.order.length > 8);
     st.order.forEach(function (id) {
       var w = st.windows[id];
       var label = w.state === 'paused' && w.pause_reason ? HF.t('state.paused') + '：' + w.pause_reason : HF.t('state.' + w.state);
-      ul.appendChild(HF.el('li', { class: w.state, 'data-window': id }, [
+      if (w.overtime) label = overtimeText(w);
+      ul.appendChild(HF.el('li', { class: w.state + (w.overtime ? ' overtime' : ''), 'data-window': id }, [
         HF.el('span', { class: 'id', text: id }),
         HF.el('span', { class: 'st', text: label }),
         HF.el('span', { class: 'cur', text: w.current ? w.current.number : '' }),

@@ -63,6 +63,36 @@ var HF = (function () {
       'err.generic': '操作没有成功：{0}', 'err.network': '网络不通，请稍后再试',
       'err.id_number': '身份证号不正确，请核对', 'err.id_dup': '该身份证号已有等候中的号码', 'err.phone': '手机号应为以 1 开头的 11 位数字',
       'err.login': '工号或密码不正确',
+      'state.overtime': '延时服务中',
+      'eval.title': '服务评价', 'eval.welcome': '欢迎评价', 'eval.welcome.sub': '办理结束后，请在这里对本次服务进行评价',
+      'eval.ask': '请对本次服务进行评价', 'eval.number': '{0} 号', 'eval.countdown': '{0} 秒后自动关闭',
+      'eval.decline': '不评价', 'eval.reason': '请告诉我们不满意的原因', 'eval.reason.other': '其他原因（可直接输入）',
+      'eval.submit': '提交评价', 'eval.back': '返回', 'eval.need.reason': '请选择或填写一个原因',
+      'eval.thanks': '感谢您的评价！', 'eval.thanks.bad': '您的意见已记录，我们会尽快回访并改进。',
+      'eval.ot.title': '延时服务确认', 'eval.ot.text': '{0} 号于 {1}–{2} 延时办理，请确认', 'eval.ot.confirm': '确认',
+      'eval.ot.done': '已确认延时服务，谢谢！',
+      'counter.ot.confirm': '延时服务确认', 'counter.ot.done': '已确认延时服务 {0}',
+      'ticket.rate': '请对本次服务进行评价', 'ticket.rated': '您的评价：{0}',
+      'dash.signin': '管理员登录', 'dash.signin.note': '好差评、回访、延时服务和报表需要管理员登录',
+      'dash.signout': '退出登录', 'dash.signedas': '管理员 {0}', 'err.manager': '该账号不是大厅管理员',
+      'dash.ratings': '今日好差评', 'dash.rated': '已评价', 'dash.notrated': '未评价', 'dash.satisfaction': '满意率', 'dash.bad': '差评',
+      'dash.followups': '差评回访整改', 'dash.nofollowups': '没有待处理的差评', 'dash.fu.deadline': '期限', 'dash.fu.late': '已超期',
+      'dash.fu.record': '登记处理', 'dash.fu.action': '处理方式', 'dash.fu.outcome': '处理结果', 'dash.fu.level': '评价',
+      'dash.fu.reason': '原因', 'fu.callback': '回访', 'fu.rectify': '整改', 'fu.explain': '说明',
+      'dash.alert.fu': '差评回访 {0}（{1} 号窗口，{2}）已超过期限 {3}',
+      'dash.overtime': '延时服务', 'dash.ot.now': '正在延时服务：{0}', 'dash.ot.none': '当前没有窗口延时服务',
+      'dash.ot.register': '今日延时服务登记表', 'dash.ot.empty': '今日暂无延时服务', 'col.record': '编号', 'col.start': '开始', 'col.end': '结束',
+      'dash.ot.clerk': '人员确认', 'dash.ot.applicant': '群众确认', 'dash.download': '下载',
+      'dash.reports': '统计报表', 'dash.daily': '日报', 'dash.monthly': '月报', 'dash.rep.tickets': '各业务取号、办结与过号',
+      'dash.rep.waits': '等候时长（分钟）：平均 / P90 / 最长', 'dash.rep.service': '平均办理用时（分钟）', 'dash.rep.ot': '各窗口延时服务（分钟）',
+      'dash.rep.ratings': '评价分布', 'dash.rep.days': '每日取号与办结', 'dash.rep.none': '这一期间没有数据',
+      's.issued': '取号', 's.served': '办结', 's.no_shows': '过号', 's.avg': '平均', 's.ninety': 'P90', 's.max': '最长', 's.minutes': '分钟',
+      'dash.devices': '设备状态', 'dash.dev.none': '本大厅没有登记设备', 'dash.dev.ok': '{0} 台设备全部正常', 'dash.dev.page': '打开设备页面',
+      'dash.alert.dev': '设备 {0}：{1} {2}', 'dash.dev.last': '最近动作', 'dev.ok': '正常', 'dev.alarm': '报警', 'dev.alert': '提醒', 'dev.fault': '故障',
+      'dash.outbox': '短信发件箱', 'dash.outbox.none': '暂无短信', 'dash.outbox.demo': '演示大厅：显示短信内容（实际大厅不显示）',
+      'outbox.pending': '待发送', 'outbox.sent': '已发送', 'outbox.gave_up': '发送失败',
+      'col.at': '时间', 'col.to': '手机号', 'col.sms': '短信内容', 'col.device': '设备',
+      'home.evaluate': '评价器', 'home.evaluate.d': '窗口好差评评价器：办结后群众五级评价、延时服务确认',
     },
     en: {
       'lang.switch': '中文', 'lang.switch.aria': '切换到中文',
@@ -118,6 +148,36 @@ var HF = (function () {
       'err.generic': 'That did not work: {0}', 'err.network': 'The network is down; please try again',
       'err.id_number': 'The ID number is not valid', 'err.id_dup': 'This ID number already holds a waiting number', 'err.phone': 'A mobile number has 11 digits and starts with 1',
       'err.login': 'Wrong staff number or password',
+      'state.overtime': 'Extended hours',
+      'eval.title': 'Rate our service', 'eval.welcome': 'Your opinion counts', 'eval.welcome.sub': 'When your service is done, please rate it here',
+      'eval.ask': 'How was your service?', 'eval.number': 'Number {0}', 'eval.countdown': 'Closes in {0} s',
+      'eval.decline': 'No rating', 'eval.reason': 'Please tell us what went wrong', 'eval.reason.other': 'Other reason (type it)',
+      'eval.submit': 'Send rating', 'eval.back': 'Back', 'eval.need.reason': 'Choose or type a reason',
+      'eval.thanks': 'Thank you for your rating!', 'eval.thanks.bad': 'Your feedback is recorded; we will follow it up.',
+      'eval.ot.title': 'Confirm extended-hours service', 'eval.ot.text': 'Number {0} was served after hours, {1}–{2}; please confirm', 'eval.ot.confirm': 'Confirm',
+      'eval.ot.done': 'Extended-hours service confirmed, thank you!',
+      'counter.ot.confirm': 'Confirm overtime service', 'counter.ot.done': 'Overtime service {0} confirmed',
+      'ticket.rate': 'How was your service?', 'ticket.rated': 'Your rating: {0}',
+      'dash.signin': 'Manager sign-in', 'dash.signin.note': 'Ratings, follow-ups, overtime and reports need a manager sign-in',
+      'dash.signout': 'Sign out', 'dash.signedas': 'Manager {0}', 'err.manager': 'This account is not a hall manager',
+      'dash.ratings': 'Ratings today', 'dash.rated': 'Rated', 'dash.notrated': 'Not rated', 'dash.satisfaction': 'Satisfaction', 'dash.bad': 'Poor',
+      'dash.followups': 'Follow-ups of poor ratings', 'dash.nofollowups': 'No poor rating waits for follow-up', 'dash.fu.deadline': 'Due', 'dash.fu.late': 'Overdue',
+      'dash.fu.record': 'Record outcome', 'dash.fu.action': 'Action', 'dash.fu.outcome': 'Outcome', 'dash.fu.level': 'Rating',
+      'dash.fu.reason': 'Reason', 'fu.callback': 'Call back', 'fu.rectify': 'Rectify', 'fu.explain': 'Explain',
+      'dash.alert.fu': 'Follow-up {0} (window {1}, {2}) is past its deadline {3}',
+      'dash.overtime': 'Extended-hours service', 'dash.ot.now': 'In overtime now: {0}', 'dash.ot.none': 'No window is in overtime',
+      'dash.ot.register': "Today's overtime register", 'dash.ot.empty': 'No overtime service today', 'col.record': 'Record', 'col.start': 'Start', 'col.end': 'End',
+      'dash.ot.clerk': 'Clerk confirmed', 'dash.ot.applicant': 'Applicant confirmed', 'dash.download': 'Download',
+      'dash.reports': 'Reports', 'dash.daily': 'Daily', 'dash.monthly': 'Monthly', 'dash.rep.tickets': 'Issued, served and missed per service',
+      'dash.rep.waits': 'Waits (min): average / P90 / longest', 'dash.rep.service': 'Average service time (min)', 'dash.rep.ot': 'Overtime per window (min)',
+      'dash.rep.ratings': 'Ratings by level', 'dash.rep.days': 'Issued and served per day', 'dash.rep.none': 'No data for this period',
+      's.issued': 'Issued', 's.served': 'Served', 's.no_shows': 'Missed', 's.avg': 'Average', 's.ninety': 'P90', 's.max': 'Longest', 's.minutes': 'min',
+      'dash.devices': 'Devices', 'dash.dev.none': 'This hall has no devices', 'dash.dev.ok': 'All {0} devices normal', 'dash.dev.page': 'Open the device page',
+      'dash.alert.dev': 'Device {0}: {1} {2}', 'dash.dev.last': 'Last activity', 'dev.ok': 'OK', 'dev.alarm': 'Alarm', 'dev.alert': 'Alert', 'dev.fault': 'Fault',
+      'dash.outbox': 'SMS outbox', 'dash.outbox.none': 'No messages', 'dash.outbox.demo': 'Demo hall: message texts shown (never in a real hall)',
+      'outbox.pending': 'Pending', 'outbox.sent': 'Sent', 'outbox.gave_up': 'Failed',
+      'col.at': 'Time', 'col.to': 'To', 'col.sms': 'Message', 'col.device': 'Device',
+      'home.evaluate': 'Evaluator', 'home.evaluate.d': 'Rating pad at a window: five-level rating after a service, overtime confirmation',
     },
   };
 
@@ -283,6 +343,34 @@ var HF = (function () {
   };
   HF.serviceName = function (code) { return HF.name(HF.names.services[code]) || code; };
   HF.windowName = function (id) { return HF.name(HF.names.windows[id]) || ''; };
+
+  // ---- 好差评 ---------------------------------------------------------------
+
+  // levelButtons lays out the five levels, best first, as the server names
+  // them, so the evaluator and the ticket page offer the same choice.
+  HF.levelButtons = function (box, levels, pick) {
+    HF.clear(box);
+    (levels || []).forEach(function (l) {
+      box.appendChild(HF.el('button', { type: 'button', class: 'lvl lvl-' + l.level, 'data-level': l.level, onclick: function () { pick(l.level); } }, [
+        HF.el('b', { text: String(l.level) }), HF.el('span', { text: HF.name(l) }),
+      ]));
+    });
+  };
+
+  // reasonPicker offers the hall's reasons for a 差评 as toggles beside a
+  // free-text field; value() is what was chosen and typed.
+  HF.reasonPicker = function (box, input, reasons) {
+    var chosen = '';
+    HF.clear(box);
+    (reasons || []).forEach(function (r) {
+      box.appendChild(HF.el('button', { type: 'button', class: 'btn reason', 'aria-pressed': 'false', text: r, onclick: function () {
+        chosen = chosen === r ? '' : r;
+        box.querySelectorAll('button').forEach(function (x) { x.setAttribute('aria-pressed', String(x.textContent === chosen)); });
+      } }));
+    });
+    input.value = '';
+    return { value: function () { var typed = input.value.trim(); return chosen && typed ? chosen + '；' + typed : chosen || typed; } };
+  };
 
   // ---- live connection -----------------------------------------------------
 

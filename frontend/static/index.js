@@ -5,7 +5,7 @@ HF.start(async function () {
     if (!names) return;
     document.getElementById('hallname').textContent = HF.name(names.hall);
     document.title = 'hallfloor · ' + HF.name(names.hall);
-    [['winscreens', '/screen/window/'], ['counters', '/counter/']].forEach(function (p) {
+    [['winscreens', '/screen/window/'], ['counters', '/counter/'], ['evaluators', '/evaluate/']].forEach(function (p) {
       var box = HF.clear(document.getElementById(p[0]));
       names.windowList.forEach(function (w) {
         var id = w.id;

@@ -41,6 +41,7 @@ HF.start(async function () {
       t = await HF.api('GET', '/api/v1/tickets/' + encodeURIComponent(id));
       document.getElementById('error').textContent = '';
       render();
+      if (t.status === 'done' || rating) loadRating();
     } catch (e) {
       if (e.status === 404) {
         t = null;
@@ -50,6 +51,57 @@ HF.start(async function () {
     }
   }
   var refresh = HF.debounce(load, 300);
+
+  // ---- 好差评 from the phone: once the service is done, for the holder only.
+  var rating = null, badLevel = 0, picker = null;
+  window.__hf.rating = function () { return rating; };
+  async function loadRating() {
+    if (!t || t.status !== 'done') { rating = null; renderRating(); return; }
+    try { rating = await HF.api('GET', '/api/v1/tickets/' + encodeURIComponent(id) + '/rating'); } catch (e) { rating = null; }
+    renderRating();
+  }
+  function levelName(l) {
+    var found = '';
+    ((rating && rating.levels) || []).forEach(function (x) { if (x.level === l) found = HF.name(x); });
+    return found || String(l);
+  }
+  function renderRating() {
+    var can = !!(rating && rating.can_rate && holder);
+    document.getElementById('rate').hidden = !can;
+    document.getElementById('rate-levels').hidden = !!badLevel;
+    document.getElementById('rate-why').hidden = !badLevel;
+    if (can && !badLevel) HF.levelButtons(document.getElementById('rate-levels'), rating.levels, pickLevel);
+    var rated = document.getElementById('rated');
+    rated.hidden = !(rating && rating.level > 0);
+    rated.textContent = rating && rating.level > 0 ? HF.t('ticket.rated', levelName(rating.level)) : '';
+  }
+  function pickLevel(l) {
+    if (l <= rating.bad_rating) {
+      badLevel = l;
+      picker = HF.reasonPicker(document.getElementById('rate-reasons'), document.getElementById('rate-other'), rating.reasons);
+      renderRating();
+      return;
+    }
+    sendRating(l, '');
+  }
+  async function sendRating(l, reason) {
+    var err = document.getElementById('rate-error');
+    err.textContent = '';
+    try {
+      await HF.api('POST', '/api/v1/tickets/' + encodeURIComponent(id) + '/rating?k=' + encodeURIComponent(holder), { level: l, reason: reason }, { key: HF.key() });
+    } catch (e) {
+      if (e.status !== 409) { err.textContent = HF.t('err.generic', e.message); return; }
+    }
+    badLevel = 0;
+    loadRating();
+  }
+  document.getElementById('rate-send').addEventListener('click', function () {
+    var r = picker ? picker.value() : '';
+    if (!r) { document.getElementById('rate-error').textContent = HF.t('eval.need.reason'); return; }
+    sendRating(badLevel, r);
+  });
+  document.getElementById('rate-back').addEventListener('click', function () { badLevel = 0; document.getElementById('rate-error').textContent = ''; renderRating(); });
+  HF.onLang(function () { if (!badLevel) renderRating(); });
 
   document.getElementById('cancel').addEventListener('click', async function () {
     if (!t || !window.confirm(HF.t('ticket.cancel.confirm'))) return;
@@ -65,6 +117,8 @@ HF.start(async function () {
     snapshot: function () { load(); },
     event: function (m) {
       var mine = m.data && m.data.ticket && m.data.ticket.id === id;
+      // A rating at the evaluator names the number, not the id.
+      if (t && t.status === 'done' && m.type.indexOf('rating.') === 0 && m.data.ticket && m.data.ticket.number === t.number) loadRating();
       if (mine && m.text_en) textEN = m.text_en;
       // Anything in this ticket's line can move it forward.
       if (mine || (t && m.waiting && m.waiting[t.service] !== undefined) || m.type === 'ticket.transferred') {

@@ -20,6 +20,10 @@ HF.start(async function () {
     num.textContent = serving ? w.current.number : '';
     document.getElementById('cur-state').textContent = serving ? '' : HF.t('state.' + state);
     document.getElementById('cur-reason').textContent = w && state === 'paused' ? w.pause_reason || '' : '';
+    // 延时服务中: the server's notice; in English our own words.
+    var notice = document.getElementById('notice');
+    notice.hidden = !(w && w.overtime);
+    notice.textContent = w && w.overtime ? (HF.lang === 'en' || !w.notice ? HF.t('state.overtime') : w.notice) : '';
     var clerk = HF.clear(document.getElementById('clerk'));
     if (w && w.clerk && state !== 'closed') {
       clerk.appendChild(document.createTextNode(HF.t('win.clerk') + ' '));

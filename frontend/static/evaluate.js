@@ -1,0 +1,186 @@
+'use strict';
+// The evaluator pad at a window (好差评). It waits with a welcome; when the
+// window finishes a service, the window's view carries the open question and
+// the pad offers the five levels with a countdown. A 2 or 1 asks why before
+// it is sent. Rating is voluntary: the applicant may decline, and when the
+// countdown runs out the question closes as not rated — the pad never sends
+// a level nobody pressed. It also asks the applicant to confirm an overtime
+// service (延时服务确认) when the window's view says one waits.
+HF.start(async function () {
+  var id = decodeURIComponent(location.pathname.split('/').pop());
+  var $ = function (x) { return document.getElementById(x); };
+  var w = null;          // the window's view, live
+  var choices = null;    // levels, reasons, bad_rating, timeout_s
+  var done = {};         // prompts answered, declined or timed out here
+  var shown = null;      // the prompt on screen
+  var level = 0;         // a 差评 level waiting for its reason
+  var picker = null;
+  var thanksUntil = 0, thanksBad = false;
+  var otDone = {}, otDoneUntil = 0;
+  var sent = [];         // what this pad has sent, for the hall's tests
+  window.__hf.evaluate = function () { return { window: w, shown: shown, sent: sent, mode: mode() }; };
+
+  function key(p) { return p.number + '|' + p.expires_at; }
+  function left(p) { return (Date.parse(p.expires_at) - HF.serverNow()) / 1000; }
+
+  // open is the question to show now, if any.
+  function open() {
+    var p = w && w.rating;
+    if (!p || done[key(p)] || left(p) <= 0) return null;
+    return p;
+  }
+
+  function mode() {
+    if (open()) return level ? 'why' : 'ask';
+    if (HF.serverNow() < thanksUntil) return 'thanks';
+    return 'idle';
+  }
+
+  function render() {
+    $('win-label').textContent = HF.t('window.n', id) + (HF.windowName(id) ? ' ' + HF.windowName(id) : '');
+    if (HF.names.hall.name) $('hallname').textContent = HF.name(HF.names.hall);
+    var clerk = HF.clear($('clerk'));
+    if (w && w.clerk && w.state !== 'closed') {
+      clerk.appendChild(document.createTextNode(HF.t('win.clerk') + ' '));
+      clerk.appendChild(HF.el('b', { text: w.clerk.name || '' }));
+      clerk.appendChild(document.createTextNode('  ' + HF.t('win.staffno') + ' '));
+      clerk.appendChild(HF.el('b', { text: w.clerk.staff }));
+    }
+    var p = open();
+    if (!p) level = 0;
+    if (p && (!shown || key(shown) !== key(p))) {
+      // A new question: start from the five levels.
+      level = 0;
+      $('error').textContent = '';
+      thanksUntil = 0;
+    }
+    shown = p;
+    var m = mode();
+    $('idle').hidden = m !== 'idle';
+    $('ask').hidden = m !== 'ask' && m !== 'why';
+    $('thanks').hidden = m !== 'thanks';
+    $('thanks-bad').hidden = !thanksBad;
+    $('levels').hidden = m !== 'ask';
+    $('why').hidden = m !== 'why';
+    if (p) $('ask-number').textContent = HF.t('eval.number', p.number);
+    if (choices) HF.levelButtons($('levels'), choices.levels, pick);
+    renderOT();
+    tick();
+  }
+
+  function renderOT() {
+    var c = w && w.overtime_confirm;
+    var show = !!c && !otDone[c.record];
+    $('ot').hidden = !show;
+    if (show) $('ot-text').textContent = HF.t('eval.ot.text', c.number, HF.fmtTime(c.start), HF.fmtTime(c.end));
+    $('ot-done').hidden = HF.serverNow() >= otDoneUntil;
+  }
+
+  // tick moves the countdown and closes a question whose time is up.
+  function tick() {
+    var p = shown;
+    if (!p) return;
+    var s = left(p);
+    if (s <= 0) {
+      close(p, 'timeout');
+      return;
+    }
+    var total = (choices && choices.timeout_s) || 60;
+    $('left').textContent = HF.t('eval.countdown', Math.ceil(s));
+    $('meter').style.width = Math.max(0, Math.min(100, 100 * s / total)) + '%';
+  }
+  setInterval(function () {
+    var was = mode();
+    tick();
+    if (mode() !== was || !$('ot-done').hidden) render();
+  }, 250);
+
+  // close ends a question here without a rating, and tells the hall it was
+  // declined or timed out so the other faces stop asking too.
+  function close(p, why) {
+    done[key(p)] = true;
+    level = 0;
+    render();
+    sent.push({ kind: 'dismiss', reason: why, number: p.number });
+    HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/dismiss', { reason: why }, { key: HF.key() })
+      .catch(function () { /* closed already, or the hall closes it itself when its time is up */ });
+  }
+
+  function pick(l) {
+    if (!shown) return;
+    if (choices && l <= choices.bad_rating) {
+      level = l;
+      picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons);
+      $('error').textContent = '';
+      render();
+      return;
+    }
+    send(l, '');
+  }
+
+  async function send(l, reason) {
+    var p = shown;
+    if (!p) return;
+    $('error').textContent = '';
+    sent.push({ kind: 'rating', level: l, number: p.number });
+    try {
+      await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating', { level: l, reason: reason }, { key: HF.key() });
+    } catch (e) {
+      if (e.status === 409) { done[key(p)] = true; level = 0; render(); return; }
+      $('error').textContent = HF.t('err.generic', e.message);
+      return;
+    }
+    done[key(p)] = true;
+    level = 0;
+    thanksBad = l <= ((choices && choices.bad_rating) || 2);
+    thanksUntil = HF.serverNow() + 6000;
+    render();
+  }
+
+  $('why-send').addEventListener('click', function () {
+    var r = picker ? picker.value() : '';
+    if (!r) { $('error').textContent = HF.t('eval.need.reason'); $('other').focus(); return; }
+    send(level, r);
+  });
+  $('why-back').addEventListener('click', function () { level = 0; $('error').textContent = ''; render(); });
+  $('decline').addEventListener('click', function () { if (shown) close(shown, 'declined'); });
+
+  $('ot-confirm').addEventListener('click', async function () {
+    var c = w && w.overtime_confirm;
+    if (!c) return;
+    sent.push({ kind: 'overtime', record: c.record });
+    try {
+      await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/overtime/applicant-confirm', { record: c.record }, { key: HF.key() });
+    } catch (e) {
+      if (e.status !== 409) { $('error').textContent = HF.t('err.generic', e.message); return; }
+    }
+    otDone[c.record] = true;
+    otDoneUntil = HF.serverNow() + 5000;
+    render();
+  });
+
+  async function loadChoices() {
+    try {
+      choices = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id) + '/rating');
+      render();
+    } catch (e) { /* the next snapshot asks again */ }
+  }
+
+  HF.onLang(function () { render(); if (level && choices) picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons); });
+  try { await HF.loadNames(); } catch (e) { /* names are a nicety */ }
+  render();
+  await loadChoices();
+  HF.live({
+    snapshot: function (h) {
+      w = null;
+      (h.windows || []).forEach(function (v) { if (v.id === id) w = v; });
+      if (!choices) loadChoices();
+      render();
+    },
+    event: function (m) {
+      if (!m.window || m.window.id !== id) return;
+      w = m.window;
+      render();
+    },
+  });
+});
