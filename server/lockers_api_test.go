@@ -37,6 +37,7 @@ type lockHall struct {
 	eng  *engine.Engine
 	sent chan sms.Message
 	ws   *websocket.Conn
+	acts chan devices.Activity
 
 	mu  sync.Mutex
 	now time.Time
@@ -66,13 +67,19 @@ func startLockHall(t *testing.T, tune func(*config.Hall)) *lockHall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &lockHall{t: t, sent: make(chan sms.Message, 100), now: time.Now()}
+	h := &lockHall{t: t, sent: make(chan sms.Message, 100), now: time.Now(), acts: make(chan devices.Activity, 4096)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h.eng, err = engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log, Clock: h.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	devs, err := devices.New(devices.Options{Devices: cfg.Devices, Hall: h.eng, Logger: log, Sim: true})
+	devs, err := devices.New(devices.Options{Devices: cfg.Devices, Hall: h.eng, Logger: log, Sim: true,
+		Observe: func(a devices.Activity) {
+			select {
+			case h.acts <- a:
+			default:
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +195,22 @@ func (h *lockHall) door(comp string, open bool) {
 	}
 	if a := h.call("POST", "/api/v1/sim/pins/"+n, "", map[string]string{"level": level}); a.code != http.StatusAccepted {
 		h.t.Fatalf("door %s: %d %s", comp, a.code, a.body)
+	}
+}
+
+// activity waits for a device to do something.
+func (h *lockHall) activity(device, what string) {
+	h.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case a := <-h.acts:
+			if a.Device == device && a.What == what {
+				return
+			}
+		case <-deadline:
+			h.t.Fatalf("no %s from %s", what, device)
+		}
 	}
 }
 

@@ -127,6 +127,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
+	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/hall", s.getHall)
 		r.Get("/hall/names", s.getNames)
