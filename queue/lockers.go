@@ -119,6 +119,9 @@ func publicOther(p Payload) Payload {
 	switch e := p.(type) {
 	case outbox.Queued:
 		return e.Public()
+	case outbox.Failed:
+		e.Error = "" // a gateway's answer is for the manager, not the hall's screens
+		return e
 	}
 	if strings.HasPrefix(p.Type(), "locker.") {
 		return locker.Public(p)
