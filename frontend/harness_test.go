@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"hallfloor/config"
@@ -31,6 +32,7 @@ import (
 type testHall struct {
 	t         *testing.T
 	srv       *server.Server
+	eng       *engine.Engine
 	ts        *httptest.Server
 	wsBlocked atomic.Bool
 
@@ -38,25 +40,38 @@ type testHall struct {
 	wsURLs []string // every /ws request the pages made, with its query
 }
 
-func startHall(t *testing.T) *testHall {
+func startHall(t *testing.T) *testHall { return startHallWith(t, nil, nil) }
+
+// startHallWith is startHall with the demo hall file changed by edit and the
+// hall's clock (time.Now when nil). Reports read the journal through a
+// second handle, as hallfloor serve does.
+func startHallWith(t *testing.T, edit func(*config.Hall), clock func() time.Time) *testHall {
 	t.Helper()
 	cfg := config.Demo()
-	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	if edit != nil {
+		edit(cfg)
+	}
+	path := filepath.Join(t.TempDir(), "hall.db")
+	j, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j})
+	hist, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := server.Keys{Token: bytes.Repeat([]byte{7}, 32), ID: bytes.Repeat([]byte{9}, 32)}
-	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler()})
+	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler(), History: hist, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go eng.Run(ctx)
-	h := &testHall{t: t, srv: srv}
+	h := &testHall{t: t, srv: srv, eng: eng}
 	h.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/ws" {
 			h.mu.Lock()
@@ -75,6 +90,7 @@ func startHall(t *testing.T) *testHall {
 		h.ts.Close()
 		cancel()
 		eng.Wait()
+		hist.Close()
 		j.Close()
 	})
 	return h
@@ -122,6 +138,7 @@ func (h *testHall) login(staff string) string {
 
 type ticket struct {
 	ID     string `json:"id"`
+	Key    string `json:"key"`
 	Number string `json:"number"`
 	Status string `json:"status"`
 	Window string `json:"window"`
@@ -159,6 +176,8 @@ var (
 	browserOnce sync.Once
 	browserCtx  context.Context
 	browserErr  error
+	// downloadDir receives the files the pages download.
+	downloadDir string
 )
 
 // chromiumPath is Debian's chromium; CI (.ci/run) installs it.
@@ -200,6 +219,14 @@ func browser(t *testing.T) context.Context {
 		// The first action starts the browser, which lives as long as ctx:
 		// no timeout on it.
 		if err := chromedp.Do(ctx); err != nil {
+			browserErr = err
+			return
+		}
+		// Downloads go to a directory of the test's, not the user's.
+		downloadDir = filepath.Join(dir, "downloads")
+		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloadDir,
+		}); err != nil {
 			browserErr = err
 			return
 		}
@@ -287,6 +314,30 @@ func (tb *tab) eval(expr string, out any) {
 	}
 }
 
+// evalAsync is eval for an expression whose value is a promise.
+func (tb *tab) evalAsync(expr string, out any) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, step)
+	defer cancel()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		tb.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+}
+
+// hiddenJS reports whether the element is hidden (by the hidden attribute
+// or by being out of the layout).
+func (tb *tab) hiddenJS(css string) bool {
+	tb.t.Helper()
+	sel, _ := json.Marshal(css)
+	var hidden bool
+	tb.eval(fmt.Sprintf(`(function(){var e=document.querySelector(%s);return !e || e.hidden || e.offsetParent === null;})()`, sel), &hidden)
+	return hidden
+}
+
 func (tb *tab) evalString(expr string) string {
 	var s string
 	ctx, cancel := context.WithTimeout(tb.ctx, step)
@@ -312,6 +363,25 @@ func (tb *tab) waitText(css, want string) {
 	sel, _ := json.Marshal(css)
 	w, _ := json.Marshal(want)
 	tb.waitJS(fmt.Sprintf(`(function(){var e=document.querySelector(%s);return !!e && e.offsetParent !== null && e.textContent.indexOf(%s) >= 0;})()`, sel, w))
+}
+
+// waitDownload waits until a file of that name has been downloaded, and
+// returns its content.
+func waitDownload(t *testing.T, name string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(step)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		b, err := os.ReadFile(filepath.Join(downloadDir, name))
+		if err == nil && len(b) > 0 {
+			return b
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no download %s in %s: %v", name, downloadDir, err)
+		}
+		<-tick.C
+	}
 }
 
 func (tb *tab) screenshot() []byte {

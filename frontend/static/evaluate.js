@@ -17,6 +17,7 @@ HF.start(async function () {
   var picker = null;
   var thanksUntil = 0, thanksBad = false;
   var otDone = {}, otDoneUntil = 0;
+  var rendered = '';      // the mode on screen
   var sent = [];         // what this pad has sent, for the hall's tests
   window.__hf.evaluate = function () { return { window: w, shown: shown, sent: sent, mode: mode() }; };
 
@@ -55,7 +56,7 @@ HF.start(async function () {
       thanksUntil = 0;
     }
     shown = p;
-    var m = mode();
+    var m = rendered = mode();
     $('idle').hidden = m !== 'idle';
     $('ask').hidden = m !== 'ask' && m !== 'why';
     $('thanks').hidden = m !== 'thanks';
@@ -90,9 +91,8 @@ HF.start(async function () {
     $('meter').style.width = Math.max(0, Math.min(100, 100 * s / total)) + '%';
   }
   setInterval(function () {
-    var was = mode();
     tick();
-    if (mode() !== was || !$('ot-done').hidden) render();
+    if (mode() !== rendered || !$('ot-done').hidden) render();
   }, 250);
 
   // close ends a question here without a rating, and tells the hall it was

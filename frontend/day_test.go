@@ -1,0 +1,304 @@
+package frontend_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"hallfloor/config"
+	"hallfloor/queue"
+)
+
+func shanghai(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// signOn signs a clerk on at the counter page.
+func signOn(tb *tab, staff string) {
+	tb.t.Helper()
+	tb.waitJS(`!document.getElementById('signin').hidden`)
+	tb.do(
+		chromedp.SendKeys(chromedp.CSS("#staff"), staff),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS("#signon")),
+	)
+	tb.waitJS(`!document.getElementById('desk').hidden && document.body.classList.contains('online')`)
+}
+
+// managerSignIn signs the manager in on the dashboard.
+func managerSignIn(tb *tab) {
+	tb.t.Helper()
+	tb.waitJS(`!document.getElementById('signin-panel').hidden`)
+	tb.do(
+		chromedp.SendKeys(chromedp.CSS("#staff"), "admin"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS("#signon")),
+	)
+	tb.waitJS(`document.getElementById('signin-panel').hidden && !document.getElementById('p-ratings').hidden`)
+}
+
+type ratingInfo struct {
+	Number  string `json:"number"`
+	Level   int    `json:"level"`
+	CanRate bool   `json:"can_rate"`
+}
+
+type ratingTotals struct {
+	Totals struct {
+		Levels   map[string]int `json:"levels"`
+		Rated    int            `json:"rated"`
+		NotRated int            `json:"not_rated"`
+		Bad      int            `json:"bad"`
+	} `json:"totals"`
+}
+
+// TestRatingAtTheWindow finishes a service at the counter, rates it 不满意
+// with a reason on the window's evaluator, and finds the rating and its
+// follow-up on the dashboard, where the manager records the call-back.
+func TestRatingAtTheWindow(t *testing.T) {
+	h := startHall(t)
+	tk := h.issue("A")
+	day := time.Now().In(shanghai(t)).Format(time.DateOnly)
+
+	eval := openTab(t, h.url("/evaluate/1"), 1280, 800)
+	eval.waitJS(`document.body.classList.contains('online')`)
+	eval.waitText("#idle", "欢迎评价")
+
+	counter := openTab(t, h.url("/counter/1"), 1366, 768)
+	signOn(counter, "1001")
+	eval.waitText("#clerk", "王*娟")
+	counter.do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.waitText("#cur-number", tk.Number)
+	if !eval.hiddenJS("#ask") {
+		t.Fatal("the evaluator asks before the service is finished")
+	}
+	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
+
+	// The five levels, best first, with a countdown.
+	eval.waitJS(`!document.getElementById('ask').hidden && document.querySelectorAll('#levels button.lvl').length === 5`)
+	eval.waitText("#ask-number", tk.Number)
+	var names []string
+	eval.eval(`Array.from(document.querySelectorAll('#levels button.lvl')).map(function (b) { return b.textContent; })`, &names)
+	if want := []string{"5非常满意", "4满意", "3基本满意", "2不满意", "1非常不满意"}; strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Errorf("levels %q, want %q", names, want)
+	}
+	eval.waitJS(`/^\d+ 秒后自动关闭$/.test(document.getElementById('left').textContent)`)
+
+	// A 2 asks why before anything is sent; a reason is required.
+	eval.do(chromedp.Click(chromedp.CSS(`#levels button[data-level="2"]`)))
+	eval.waitJS(`!document.getElementById('why').hidden && document.querySelectorAll('#reasons button').length > 0`)
+	eval.do(chromedp.Click(chromedp.CSS("#why-send")))
+	eval.waitText("#error", "请选择或填写一个原因")
+	var sent []map[string]any
+	eval.eval(`window.__hf.evaluate().sent`, &sent)
+	if len(sent) != 0 {
+		t.Fatalf("the pad sent %v before a reason was given", sent)
+	}
+	eval.do(
+		chromedp.Click(chromedp.CSS(`#reasons button:first-child`)),
+		chromedp.SendKeys(chromedp.CSS("#other"), "叫号后等了很久"),
+		chromedp.Click(chromedp.CSS("#why-send")),
+	)
+	eval.waitText("#thanks", "感谢您的评价")
+	eval.waitJS(`!document.getElementById('thanks-bad').hidden`)
+
+	var r ratingInfo
+	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
+	if r.Level != 2 || r.CanRate {
+		t.Fatalf("ticket rating after the evaluator: %+v", r)
+	}
+	// After the thanks the pad waits for the next service.
+	eval.waitJS(`!document.getElementById('idle').hidden`)
+
+	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
+	dash.waitJS(`document.body.classList.contains('online')`)
+	managerSignIn(dash)
+	dash.waitText("#r-rated", "1")
+	dash.waitText("#r-bad", "1")
+	dash.waitJS(`document.querySelectorAll('#r-chart rect[data-value="1"]').length === 1`)
+	dash.waitText("#followups", tk.Number)
+	dash.waitText("#followups", "等候时间过长；叫号后等了很久")
+	if got := dash.text(`#followups tr[data-followup] td:nth-child(4)`); got != "2 不满意" {
+		t.Errorf("follow-up level cell %q", got)
+	}
+	// The report of the day counts the rating too.
+	dash.waitJS(`document.querySelectorAll('#rep-charts svg').length >= 5`)
+
+	// The manager records the call-back; the follow-up closes.
+	dash.do(
+		chromedp.SetValue(chromedp.CSS(`tr[data-followup-form] select`), "callback"),
+		chromedp.SendKeys(chromedp.CSS(`tr[data-followup-form] input`), "已电话回访，群众表示理解"),
+		chromedp.Click(chromedp.CSS(`tr[data-followup-form] button`)),
+	)
+	dash.waitText(`tr[data-followup-form] td`, "回访：已电话回访，群众表示理解")
+	var fus struct {
+		Followups []struct {
+			Action, Outcome string
+		}
+	}
+	h.call(200, "GET", "/api/v1/followups?status=all", h.login("admin"), nil, &fus)
+	if len(fus.Followups) != 1 || fus.Followups[0].Action != "回访" {
+		t.Errorf("follow-ups after recording: %+v", fus)
+	}
+
+	// Downloads carry the manager's token.
+	var dl struct {
+		Name, Type string
+		Size       int
+	}
+	dash.evalAsync(`window.__hf.download('/api/v1/reports/daily?format=xlsx')`, &dl)
+	if !strings.HasSuffix(dl.Name, ".xlsx") || !strings.Contains(dl.Type, "spreadsheetml") || dl.Size < 100 {
+		t.Errorf("daily report download: %+v", dl)
+	}
+	if b := waitDownload(t, dl.Name); !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("%s is not an .xlsx file", dl.Name)
+	}
+	// The register's button downloads today's register as CSV.
+	dash.do(chromedp.Click(chromedp.CSS(`#p-overtime button[data-dl$="format=csv"]`)))
+	b := waitDownload(t, "overtime-"+day+"-"+day+".csv")
+	if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		t.Errorf("overtime register CSV starts %q, want a UTF-8 byte-order mark", b[:min(len(b), 12)])
+	}
+}
+
+// TestEvaluatorTimesOut lets the evaluator's question run out: it closes
+// unrated, nothing is sent for the applicant, and the applicant may still
+// rate from the ticket page with the slip's key (and only with it).
+func TestEvaluatorTimesOut(t *testing.T) {
+	h := startHallWith(t, func(c *config.Hall) { c.Ratings.PromptSeconds = 3 }, nil)
+	tok := h.login("1002")
+	h.act(tok, "2", "open", nil)
+	tk := h.issue("A")
+
+	eval := openTab(t, h.url("/evaluate/2"), 1280, 800)
+	eval.waitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
+	h.act(tok, "2", "call", nil)
+	h.act(tok, "2", "finish", nil)
+	eval.waitJS(`!document.getElementById('ask').hidden`)
+	eval.waitText("#ask-number", tk.Number)
+	// The question closes by itself within its time (and the step's deadline).
+	eval.waitJS(`!document.getElementById('idle').hidden && document.getElementById('ask').hidden`)
+
+	var sent []struct{ Kind, Reason string }
+	eval.eval(`window.__hf.evaluate().sent`, &sent)
+	if len(sent) != 1 || sent[0].Kind != "dismiss" || sent[0].Reason != "timeout" {
+		t.Errorf("the pad sent %+v, want only the timeout's dismissal", sent)
+	}
+	var r ratingInfo
+	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
+	if r.Level != 0 || !r.CanRate {
+		t.Fatalf("after the timeout the ticket is %+v, want unrated", r)
+	}
+	var stats ratingTotals
+	h.call(200, "GET", "/api/v1/stats/ratings", h.login("admin"), nil, &stats)
+	if stats.Totals.Rated != 0 || stats.Totals.NotRated != 1 {
+		t.Errorf("rating totals after the timeout: %+v", stats.Totals)
+	}
+
+	// Without the holder key the page only reads.
+	bare := openTab(t, h.url("/t/"+tk.ID), 412, 915)
+	bare.waitText("#status", "已办结")
+	bare.waitJS(`window.__hf.rating() !== null`)
+	if !bare.hiddenJS("#rate") {
+		t.Error("the ticket page offers a rating without the holder key")
+	}
+
+	page := openTab(t, h.url("/t/"+tk.ID+"?k="+tk.Key), 412, 915)
+	page.waitJS(`!document.getElementById('rate').hidden && document.querySelectorAll('#rate-levels button.lvl').length === 5`)
+	page.do(chromedp.Click(chromedp.CSS(`#rate-levels button[data-level="4"]`)))
+	page.waitText("#rated", "您的评价：满意")
+	page.waitJS(`document.getElementById('rate').hidden`)
+	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
+	if r.Level != 4 || r.CanRate {
+		t.Errorf("after the ticket page the ticket is %+v", r)
+	}
+	// The page without the key learns of it live.
+	bare.waitText("#rated", "满意")
+}
+
+// TestOvertimeFaces runs a window past the end of its session: the hall and
+// window screens say 延时服务中, the clerk confirms the overtime service at
+// the counter and the applicant on the evaluator, and the dashboard's
+// register shows both confirmations.
+func TestOvertimeFaces(t *testing.T) {
+	// One session a day that ends two minutes from now; the hall's clock is
+	// the real one until the test moves it past the end. (Screens count
+	// down against the real clock, so the hall's must stay close to it.)
+	now := time.Now().In(shanghai(t))
+	end := now.Truncate(time.Minute).Add(2 * time.Minute)
+	if end.Day() != now.Day() {
+		t.Skip("a session ending two minutes from now would cross midnight")
+	}
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	h := startHallWith(t, func(c *config.Hall) {
+		c.Calendar = config.Calendar{Weekly: map[string][]string{}}
+		for _, wd := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+			c.Calendar.Weekly[wd] = []string{"00:00-" + end.Format("15:04")}
+		}
+	}, clock)
+	tok := h.login("1003")
+	h.act(tok, "3", "open", nil)
+	b1, b2 := h.issue("B"), h.issue("B")
+	h.act(tok, "3", "call", nil)
+
+	hall := openTab(t, h.url("/screen/hall"), 1920, 1080)
+	win := openTab(t, h.url("/screen/window/3"), 1280, 720)
+	eval := openTab(t, h.url("/evaluate/3"), 1280, 800)
+	counter := openTab(t, h.url("/counter/3"), 1366, 768)
+	signOn(counter, "1003")
+	win.waitText("#cur-number", b1.Number)
+	if !win.hiddenJS("#notice") {
+		t.Fatal("the window screen says overtime within the session")
+	}
+
+	// The session ends with one served and one waiting: overtime.
+	ahead.Store(int64(time.Until(end) + 30*time.Second))
+	if res := h.eng.Do(context.Background(), queue.CheckOvertime{}, "", nil); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	hall.waitText(`#wins li[data-window="3"] .st`, "延时服务中")
+	hall.waitJS(`document.querySelector('#wins li[data-window="3"]').classList.contains('overtime')`)
+	win.waitText("#notice", "延时服务中")
+	counter.waitJS(`!document.getElementById('otbox').hidden`)
+
+	// Finishing in overtime registers the service; both sides confirm it.
+	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
+	eval.waitJS(`!document.getElementById('ot').hidden`)
+	eval.waitText("#ot-text", b1.Number)
+	counter.waitJS(`!document.getElementById('act-otconfirm').hidden`)
+	counter.do(chromedp.Click(chromedp.CSS("#act-otconfirm")))
+	counter.waitText("#ot-msg", "已确认延时服务 OT1")
+	eval.do(chromedp.Click(chromedp.CSS("#ot-confirm")))
+	eval.waitJS(`document.getElementById('ot').hidden && !document.getElementById('ot-done').hidden`)
+	// The rating question after the overtime service is still open.
+	eval.waitJS(`!document.getElementById('ask').hidden`)
+
+	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
+	managerSignIn(dash)
+	dash.waitText("#ot-now", "3 号窗口")
+	dash.waitJS(`document.querySelector('#ot-register tr[data-record="OT1"]') !== null`)
+	var cells []string
+	dash.eval(`Array.from(document.querySelectorAll('#ot-register tr[data-record="OT1"] td')).map(function (c) { return c.textContent; })`, &cells)
+	if len(cells) != 8 || cells[3] != b1.Number || !strings.HasPrefix(cells[6], "✓") || !strings.HasPrefix(cells[7], "✓") {
+		t.Errorf("register row %q", cells)
+	}
+
+	// The last one served empties the line: overtime ends everywhere.
+	counter.do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.waitText("#cur-number", b2.Number)
+	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
+	hall.waitJS(`!document.querySelector('#wins li[data-window="3"]').classList.contains('overtime')`)
+	win.waitJS(`document.getElementById('notice').hidden`)
+	dash.waitText("#ot-now", "当前没有窗口延时服务")
+	dash.waitJS(`document.querySelector('#ot-register tr[data-record="OT2"]') !== null`)
+}
