@@ -159,12 +159,12 @@ func TestParseNamesEachWrongKey(t *testing.T) {
 		keys []string
 	}{
 		{"unknown top-level key", hallYAML([]string{"colour: red"}), []string{"colour"}},
-		{"misspelt setting", hallYAML(nil, "queue", "queue: {priority_runs: 2}"), []string{"priority_runs"}},
-		{"unknown key in a service", hallYAML(nil, "services", "services:\n  - {code: A, name: x, kind: intake, cap: 3}"), []string{"cap"}},
+		{"misspelt setting", hallYAML(nil, "queue", "queue: {priority_runs: 2}"), []string{"queue.priority_runs"}},
+		{"unknown key in a service", hallYAML(nil, "services", "services:\n  - {code: A, name: x, kind: intake, cap: 3}"), []string{"services[0].cap"}},
 		{"two unknown keys", hallYAML([]string{"colour: red", "size: big"}), []string{"colour", "size"}},
 		{"wrong type", hallYAML(nil, "queue", "queue: {priority_run: many}"), []string{"yaml"}},
 		{"not YAML", []byte("hall: [\n"), []string{"yaml"}},
-		{"empty file", []byte(""), []string{"yaml"}},
+		{"empty file", []byte(""), []string{"hall.name", "services", "windows"}},
 
 		{"hall without a name", hallYAML(nil, "hall", "hall: {id: test}"), []string{"hall.name"}},
 		{"bad hall id", hallYAML(nil, "hall", "hall: {id: 'a b', name: x}"), []string{"hall.id"}},
