@@ -160,6 +160,9 @@ func Load(ctx context.Context, j journal.Journal, setup *queue.Setup) (*queue.St
 		if err != nil {
 			return err
 		}
+		// The journal keeps the instant, not the zone: stamp it as the
+		// engine stamped it live, so a replayed state is the same to the byte.
+		ev.At = ev.At.In(setup.Location)
 		st.Apply(ev)
 		return nil
 	})
@@ -306,15 +309,17 @@ func (e *Engine) process(batch []*request) {
 	for i, r := range batch {
 		p := &results[i]
 		p.req = r
+		now := e.now()
 		if r.key != "" {
-			if rep, ok := e.replies[r.key]; ok {
+			// Within replyTTL only, which is what a restart remembers.
+			if rep, ok := e.replies[r.key]; ok && !rep.At.Before(now.Add(-replyTTL)) {
 				p.body, p.repeat = rep.Body, true
 				continue
 			}
 		}
-		now := e.clock()
 		if ev := queue.Rollover(e.state, e.setup, now); ev != nil {
 			p.events = append(p.events, e.apply(ev, now))
+			e.forgetReplies(now)
 		}
 		cmd := r.cmd
 		if c, ok := cmd.(queue.IssueTicket); ok && c.ID == "" {
@@ -394,6 +399,22 @@ func (e *Engine) failBatch(results []pending, err error) {
 		panic(fmt.Sprintf("engine: journal failed (%v) and cannot be reloaded: %v", err, rerr))
 	}
 }
+
+// forgetReplies drops answers too old to be repeated, as a restart would
+// (restore loads only the last replyTTL), so a repeat is answered the same
+// whether or not the hall restarted, and the map does not grow for ever.
+func (e *Engine) forgetReplies(now time.Time) {
+	cut := now.Add(-replyTTL)
+	for k, r := range e.replies {
+		if r.At.Before(cut) {
+			delete(e.replies, k)
+		}
+	}
+}
+
+// now is the clock in the hall's zone, which is also how Load stamps
+// replayed events; In drops the monotonic reading, which a replay cannot have.
+func (e *Engine) now() time.Time { return e.clock().In(e.setup.Location) }
 
 func (e *Engine) apply(p queue.Payload, now time.Time) queue.Event {
 	ev := queue.Event{Seq: e.state.Seq + 1, At: now, Data: p}

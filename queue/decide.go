@@ -165,6 +165,10 @@ func decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error)
 		if w.Current != "" {
 			return Outcome{}, errs.E(errs.Conflict, "window %s is serving %s; finish or transfer it before signing off", c.Window, s.Tickets[w.Current].Number)
 		}
+		if n := len(w.Line); n > 0 {
+			// Only this window calls them: closed, it would strand them.
+			return Outcome{}, errs.E(errs.Conflict, "%d numbers were sent to window %s in particular; call them before signing off", n, c.Window)
+		}
 		return Outcome{Events: []Payload{WindowClosed{Window: c.Window, Staff: w.Staff}}}, nil
 	case CallNext:
 		return decideCall(s, setup, c, now)
@@ -427,12 +431,33 @@ func decideTransfer(s *State, setup *Setup, c Transfer) (Outcome, error) {
 		if c.ToWindow == c.Window {
 			return Outcome{}, errs.Field("window", "the ticket is already at window %s", c.Window)
 		}
+		if s.Windows[c.ToWindow].State == Closed {
+			// Only that window would call it, and nobody is there.
+			return Outcome{}, errs.E(errs.Conflict, "window %s is closed; transfer to its service instead", c.ToWindow)
+		}
 		ev.ToWindow = c.ToWindow
 		ev.ToService = t.Service
 	default:
 		return Outcome{}, errs.Field("service", "name the service or the window to transfer to")
 	}
+	if err := holderWaits(s, t, ev.ToService); err != nil {
+		return Outcome{}, err
+	}
 	return Outcome{Ticket: t.ID, Events: []Payload{ev}}, nil
+}
+
+// holderWaits refuses to put t back in a line of service while its holder
+// already waits there with another ticket: a transfer or a requeue must not
+// break the one-waiting-ticket rule that issuing keeps.
+func holderWaits(s *State, t *Ticket, service string) error {
+	if t.IDHash == "" {
+		return nil
+	}
+	if id, ok := s.holders[holderKey(t.IDHash, service)]; ok && id != t.ID {
+		return &errs.Error{Kind: errs.Conflict, Field: "id_number",
+			Message: "the holder of " + t.Number + " already waits with " + s.Tickets[id].Number + "; cancel that ticket first"}
+	}
+	return nil
 }
 
 func decideRequeue(s *State, c Requeue) (Outcome, error) {
@@ -445,6 +470,9 @@ func decideRequeue(s *State, c Requeue) (Outcome, error) {
 	}
 	if t.Status != NoShow {
 		return Outcome{}, errs.E(errs.Conflict, "ticket %s is %s; only a no-show can be requeued", t.Number, t.Status)
+	}
+	if err := holderWaits(s, t, t.Service); err != nil {
+		return Outcome{}, err
 	}
 	return Outcome{Ticket: t.ID, Events: []Payload{TicketRequeued{Ticket: t.Ref(), Staff: c.Actor.Staff}}}, nil
 }

@@ -56,6 +56,9 @@ type hall struct {
 	s     *State
 	now   time.Time
 	ids   int
+	// bulk skips the before/after comparison of refused commands, for loops
+	// that only issue numbers by the thousand.
+	bulk bool
 }
 
 func newHall(t testing.TB, setup *Setup) *hall {
@@ -75,11 +78,16 @@ func (h *hall) do(cmd Command) (Outcome, error) {
 	if ev := Rollover(h.s, h.setup, h.now); ev != nil {
 		h.apply(ev)
 	}
-	before := h.snapshot()
+	var before string
+	if !h.bulk {
+		before = h.snapshot()
+	}
 	out, err := Decide(h.s, h.setup, cmd, h.now)
 	if err != nil {
-		if after := h.snapshot(); after != before {
-			h.t.Fatalf("%T refused (%v) but changed the state:\nbefore %s\nafter  %s", cmd, err, before, after)
+		if !h.bulk {
+			if after := h.snapshot(); after != before {
+				h.t.Fatalf("%T refused (%v) but changed the state:\nbefore %s\nafter  %s", cmd, err, before, after)
+			}
 		}
 		if len(out.Events) > 0 {
 			h.t.Fatalf("%T refused (%v) but returned events %v", cmd, err, out.Events)

@@ -207,6 +207,9 @@ func (s *State) EstimatedWait(setup *Setup, t *Ticket) time.Duration {
 // ServiceWait is the estimated wait of a ticket issued now for the service.
 func (s *State) ServiceWait(setup *Setup, service string) time.Duration {
 	sv := s.Services[service]
+	if sv == nil {
+		return 0 // a service the hall does not have: nobody waits for it
+	}
 	return s.estimate(setup, service, len(sv.Line)+len(sv.Priority))
 }
 

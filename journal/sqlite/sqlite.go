@@ -86,15 +86,25 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 			return fmt.Errorf("journal: prepare: %w", err)
 		}
 		defer ins.Close()
-		for _, r := range b.Records {
+		for i, r := range b.Records {
+			// A hole inside the batch is a gap too: replay would skip it.
+			if want := last + 1 + uint64(i); r.Seq != want {
+				return fmt.Errorf("%w: event %d where %d belongs", journal.ErrGap, r.Seq, want)
+			}
 			if _, err := ins.ExecContext(ctx, int64(r.Seq), r.At.UnixNano(), r.Type, r.Data); err != nil {
 				return fmt.Errorf("journal: append event %d: %w", r.Seq, err)
 			}
 		}
 	}
 	for _, r := range b.Replies {
+		// A command answered without a body (nil) is still answered: store an
+		// empty body, since the column refuses NULL.
+		body := r.Body
+		if body == nil {
+			body = []byte{}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO replies(key, seq, at, body) VALUES (?, ?, ?, ?)`,
-			r.Key, int64(r.Seq), r.At.UnixNano(), r.Body); err != nil {
+			r.Key, int64(r.Seq), r.At.UnixNano(), body); err != nil {
 			return fmt.Errorf("journal: store reply: %w", err)
 		}
 	}
@@ -171,7 +181,8 @@ func (j *Journal) Replies(ctx context.Context, since time.Time) ([]journal.Reply
 	return out, rows.Err()
 }
 
-// SaveSnapshot stores a snapshot and forgets replies too old to be repeated.
+// SaveSnapshot stores a snapshot and keeps the last two. Old replies stay in
+// the file; Replies only returns those since the time asked for.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
