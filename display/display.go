@@ -82,7 +82,7 @@ func LEDLines(text string, width int) []string {
 			w = 2
 		}
 		if used+w > width && used > 0 {
-			lines = append(lines, cur.String())
+			lines = append(lines, strings.TrimRight(cur.String(), " "))
 			cur.Reset()
 			used = 0
 		}
@@ -93,7 +93,7 @@ func LEDLines(text string, width int) []string {
 		used += w
 	}
 	if cur.Len() > 0 {
-		lines = append(lines, cur.String())
+		lines = append(lines, strings.TrimRight(cur.String(), " "))
 	}
 	return lines
 }

@@ -1,0 +1,50 @@
+package outbox
+
+import (
+	"testing"
+	"time"
+)
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 30 * time.Minute, 30 * time.Minute}
+	for i, w := range want {
+		if got := Backoff(i + 1); got != w {
+			t.Errorf("Backoff(%d) = %v, want %v", i+1, got, w)
+		}
+	}
+}
+
+func TestQueueFailSend(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s := New()
+	s.Apply(t0, Queued{ID: "m1", Purpose: "locker.code", Sealed: []byte("x")})
+	s.Apply(t0.Add(time.Second), Queued{ID: "m2", Purpose: "locker.code"})
+	if due := s.Due(t0.Add(time.Second)); len(due) != 2 || due[0].ID != "m1" {
+		t.Fatalf("due = %+v, want both, oldest first", due)
+	}
+	f, ok := s.Fail("m1", "gateway down", t0)
+	if !ok || f.Attempts != 1 || !f.Next.Equal(t0.Add(30*time.Second)) || f.GaveUp {
+		t.Fatalf("first failure = %+v", f)
+	}
+	s.Apply(t0, f)
+	if due := s.Due(t0.Add(10 * time.Second)); len(due) != 1 || due[0].ID != "m2" {
+		t.Fatalf("a failed message waits for its back-off: due = %+v", due)
+	}
+	s.Apply(t0, Sent{ID: "m2"})
+	if due := s.Due(t0.Add(time.Minute)); len(due) != 1 || due[0].ID != "m1" {
+		t.Fatalf("after the back-off m1 is due again: %+v", due)
+	}
+	for i := 2; i <= MaxAttempts; i++ {
+		f, _ = s.Fail("m1", "still down", t0)
+		s.Apply(t0, f)
+	}
+	if !f.GaveUp || f.Attempts != MaxAttempts {
+		t.Fatalf("after %d attempts the message is given up: %+v", MaxAttempts, f)
+	}
+	if due := s.Due(t0.Add(24 * time.Hour)); len(due) != 0 {
+		t.Errorf("a given-up message is not sent again: %+v", due)
+	}
+	if _, ok := s.Fail("nope", "x", t0); ok {
+		t.Error("failing an unknown message")
+	}
+}
