@@ -15,26 +15,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 	_ "time/tzdata" // halls run on Asia/Shanghai even where the system has no zoneinfo
 
 	"golang.org/x/crypto/bcrypt"
 
+	"hallfloor/app"
 	"hallfloor/config"
-	"hallfloor/devices"
-	"hallfloor/engine"
-	"hallfloor/frontend"
-	"hallfloor/journal/sqlite"
-	"hallfloor/notify"
-	"hallfloor/queue"
-	"hallfloor/schedule"
-	"hallfloor/server"
 )
 
 func main() {
@@ -138,120 +128,21 @@ func serve(args []string) error {
 	if err != nil {
 		return fmt.Errorf("hall file: %w", err)
 	}
-	if err := os.MkdirAll(*data, 0o750); err != nil {
-		return err
-	}
-	keys, err := server.LoadKeys(*data)
-	if err != nil {
-		return err
-	}
-	j, err := sqlite.Open(filepath.Join(*data, "hall-"+hallID(hall)+".db"))
-	if err != nil {
-		return err
-	}
-	defer j.Close()
-	// Reports read history through a handle of their own, beside the writer's.
-	hist, err := sqlite.Open(filepath.Join(*data, "hall-"+hallID(hall)+".db"))
-	if err != nil {
-		return err
-	}
-	defer hist.Close()
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	eng, err := engine.Open(ctx, engine.Options{Setup: hall.QueueSetup(), Journal: j, Logger: log})
+	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Logger: log, Sim: *simPins})
 	if err != nil {
 		return err
 	}
-	devs, err := devices.New(devices.Options{Devices: hall.Devices, Hall: eng, Logger: log, Sim: *simPins,
-		Lamp: func(s *queue.State, w string) bool { return s.Windows[w] != nil && s.Windows[w].Overtime },
-		Rating: func(ctx context.Context, w string, score int) {
-			// Five keys cannot say why; a 差评 still opens its follow-up,
-			// whose call-back asks.
-			cmd := queue.Rate{Channel: queue.ChannelEvaluator, Window: w, Level: score}
-			if score <= queue.BadRating {
-				cmd.Reason = "评价器按键，未说明原因"
-			}
-			if res := eng.Do(ctx, cmd, "", nil); res.Err != nil {
-				log.Info("evaluator key not taken", "window", w, "score", score, "err", res.Err)
-			}
-		}})
-	if err != nil {
-		return err
-	}
-	eng.Subscribe(devs.Observe)
-	tail, err := j.Tail(ctx, 4096)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log, Backlog: tail, Devices: devs, Pages: frontend.Handler(), History: hist})
-	if err != nil {
-		return err
-	}
-	// SMS leave through the outbox: queued in the journal, sent by the
-	// configured sender, confirmed back into the journal.
-	sender, err := hall.SMSSender()
-	if err != nil {
-		return err
-	}
-	outbox := notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Sender: sender, Logger: log})
-	eng.Subscribe(outbox.Observe)
-	sched, err := schedule.New(schedule.Options{Calendar: hall.CalendarSetup(), Logger: log,
-		Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
-	if err != nil {
-		return err
-	}
-	runCtx, cancelRun := context.WithCancel(context.Background())
-	go eng.Run(runCtx)
-	sched.Start()
-	devsDone := make(chan struct{})
-	go func() { devs.Run(runCtx); close(devsDone) }()
-	outboxDone := make(chan struct{})
-	go func() { outbox.Run(runCtx); close(outboxDone) }()
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		cancelRun()
+		a.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	a.Start()
 	log.Info("hallfloor serving", "hall", hall.Hall.Name, "addr", ln.Addr().String(), "data", *data)
 	if hall.Hall.Demo {
-		log.Info("demo hall: clerks 1001-1008 and manager admin sign in with password \"demo\"",
-			"open", "http://localhost"+portOf(ln.Addr()))
+		log.Info("demo hall: clerks 1001-1008 and manager admin sign in with password \"demo\"", "open", app.URL(ln))
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err = <-errc:
-	case <-ctx.Done():
-		log.Info("shutting down")
-	}
-	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Close()
-	hs.Shutdown(shut)
-	sched.Stop()
-	cancelRun()
-	eng.Wait()
-	<-devsDone
-	<-outboxDone
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
-}
-
-func hallID(h *config.Hall) string {
-	if h.Hall.ID != "" {
-		return h.Hall.ID
-	}
-	return "hall"
-}
-
-func portOf(a net.Addr) string {
-	if t, ok := a.(*net.TCPAddr); ok {
-		return fmt.Sprintf(":%d", t.Port)
-	}
-	return ""
+	return a.Serve(ctx, ln)
 }

@@ -1,0 +1,219 @@
+// Package app assembles a whole hall from a hall file and a data
+// directory: the journal, the engine, the HTTP server and its pages, the
+// devices, the SMS outbox and the timed jobs, started and stopped in the
+// right order. `hallfloor serve` and the load command run the same
+// assembly, so what is measured is what runs in a hall.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"hallfloor/config"
+	"hallfloor/devices"
+	"hallfloor/engine"
+	"hallfloor/frontend"
+	"hallfloor/journal/sqlite"
+	"hallfloor/notify"
+	"hallfloor/queue"
+	"hallfloor/schedule"
+	"hallfloor/server"
+)
+
+// Options say which hall to run, and where.
+type Options struct {
+	Hall   *config.Hall
+	Data   string // directory for the journal and the hall's secret
+	Logger *slog.Logger
+	// Sim runs the devices on simulated pins even where the machine has GPIO.
+	Sim bool
+}
+
+// App is an assembled hall.
+type App struct {
+	Hall    *config.Hall
+	Engine  *engine.Engine
+	Server  *server.Server
+	Devices *devices.Manager
+
+	log     *slog.Logger
+	outbox  *notify.Dispatcher
+	sched   *schedule.Scheduler
+	cancel  context.CancelFunc
+	running []chan struct{}
+	closers []func() error
+}
+
+// evaluatorKeyReason stands for the reason a 差评 given on the five keys
+// cannot say; its follow-up call-back asks.
+const evaluatorKeyReason = "评价器按键，未说明原因"
+
+// Open builds the hall, restoring it from its journal. Nothing runs until
+// Start.
+func Open(ctx context.Context, o Options) (a *App, err error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	a = &App{Hall: o.Hall, log: o.Logger}
+	defer func() {
+		if err != nil {
+			a.closeAll()
+		}
+	}()
+	if err := os.MkdirAll(o.Data, 0o750); err != nil {
+		return nil, err
+	}
+	keys, err := server.LoadKeys(o.Data)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(o.Data, "hall-"+hallID(o.Hall)+".db")
+	j, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, j.Close)
+	// Reports read history through a handle of their own, beside the writer's.
+	hist, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, hist.Close)
+
+	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.QueueSetup(), Journal: j, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	a.Engine = eng
+	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Hall: eng, Logger: o.Logger, Sim: o.Sim,
+		Lamp:   func(s *queue.State, w string) bool { return s.Windows[w] != nil && s.Windows[w].Overtime },
+		Rating: a.rateByKey})
+	if err != nil {
+		return nil, err
+	}
+	a.Devices = devs
+	eng.Subscribe(devs.Observe)
+	tail, err := j.Tail(ctx, 4096)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := server.New(server.Options{Engine: eng, Hall: o.Hall, Keys: keys, Logger: o.Logger, Backlog: tail,
+		Devices: devs, Pages: frontend.Handler(), History: hist})
+	if err != nil {
+		return nil, err
+	}
+	a.Server = srv
+	// SMS leave through the outbox: queued in the journal, sent by the
+	// configured sender, confirmed back into the journal.
+	sender, err := o.Hall.SMSSender()
+	if err != nil {
+		return nil, err
+	}
+	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Sender: sender, Logger: o.Logger})
+	eng.Subscribe(a.outbox.Observe)
+	a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
+		Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// rateByKey takes a rating from a window's five evaluator keys.
+func (a *App) rateByKey(ctx context.Context, window string, score int) {
+	cmd := queue.Rate{Channel: queue.ChannelEvaluator, Window: window, Level: score}
+	if score <= queue.BadRating {
+		cmd.Reason = evaluatorKeyReason
+	}
+	if res := a.Engine.Do(ctx, cmd, "", nil); res.Err != nil {
+		a.log.Info("evaluator key not taken", "window", window, "score", score, "err", res.Err)
+	}
+}
+
+// Start runs the engine, the timed jobs, the devices and the outbox.
+func (a *App) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	go a.Engine.Run(ctx)
+	a.sched.Start()
+	a.run(func() { a.Devices.Run(ctx) })
+	a.run(func() { a.outbox.Run(ctx) })
+}
+
+func (a *App) run(f func()) {
+	done := make(chan struct{})
+	a.running = append(a.running, done)
+	go func() { f(); close(done) }()
+}
+
+// Serve answers HTTP on ln until ctx ends or serving fails, then stops the
+// hall: screens are told first, then requests drain, then the writer
+// takes its last snapshot.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	a.Server.Close()
+	hs.Shutdown(shut)
+	a.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Close stops whatever runs and closes the journal.
+func (a *App) Close() {
+	if a.cancel != nil {
+		a.sched.Stop()
+		a.cancel()
+		a.Engine.Wait()
+		for _, done := range a.running {
+			<-done
+		}
+		a.cancel = nil
+	}
+	a.closeAll()
+}
+
+func (a *App) closeAll() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](); err != nil {
+			a.log.Warn("closing", "err", err)
+		}
+	}
+	a.closers = nil
+}
+
+func hallID(h *config.Hall) string {
+	if h.Hall.ID != "" {
+		return h.Hall.ID
+	}
+	return "hall"
+}
+
+// URL is how to reach a listener from this machine, for the log.
+func URL(ln net.Listener) string {
+	if t, ok := ln.Addr().(*net.TCPAddr); ok {
+		if t.IP.IsUnspecified() {
+			return fmt.Sprintf("http://localhost:%d", t.Port)
+		}
+		return fmt.Sprintf("http://%s", t)
+	}
+	return ln.Addr().String()
+}
