@@ -130,6 +130,30 @@ func (h *testHall) call(want int, method, path, token string, body, out any) {
 	}
 }
 
+// try makes an API request that may answer with any of the statuses.
+func (h *testHall) try(method, path, token string, body any, statuses ...int) int {
+	h.t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, h.url(path), bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	msg, _ := io.ReadAll(res.Body)
+	for _, s := range statuses {
+		if res.StatusCode == s {
+			return s
+		}
+	}
+	h.t.Fatalf("%s %s: status %d, want one of %v: %s", method, path, res.StatusCode, statuses, msg)
+	return 0
+}
+
 func (h *testHall) login(staff string) string {
 	var r struct{ Token string }
 	h.call(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"}, &r)

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"hallfloor/config"
+	"hallfloor/devices"
 	"hallfloor/engine"
 	"hallfloor/frontend"
 	"hallfloor/journal/sqlite"
@@ -49,6 +50,20 @@ func TestScreenshots(t *testing.T) {
 		t.Fatalf("the busy hall has no call at window 2 or too short a line: %+v", w2)
 	}
 
+	// A window whose evaluator asks about the service it just finished.
+	asking := ""
+	for _, w := range []string{"3", "1", "2", "4", "5", "7"} {
+		var r struct{ Prompt *struct{ Number string } }
+		h.call(200, "GET", "/api/v1/windows/"+w+"/rating", "", nil, &r)
+		if r.Prompt != nil {
+			asking = w
+			break
+		}
+	}
+	if asking == "" {
+		t.Fatal("the busy hall has no evaluator asking")
+	}
+
 	settled := `document.body.classList.contains('online') && document.getAnimations().length === 0`
 	shots := []struct {
 		name          string
@@ -56,17 +71,20 @@ func TestScreenshots(t *testing.T) {
 		width, height int64
 		ready         string
 		act           func(tb *tab)
+		full          bool // the whole page, not one screenful
 	}{
-		{"home", "/", 1440, 900, `document.querySelectorAll('#counters a').length === 8`, nil},
-		{"kiosk", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, nil},
+		// First, while the question (asked a moment ago) is open.
+		{"evaluate", "/evaluate/" + asking, 1280, 800, settled + ` && !document.getElementById('ask').hidden && document.querySelectorAll('#levels .lvl').length === 5`, nil, false},
+		{"home", "/", 1440, 900, `document.querySelectorAll('#counters a').length === 8`, nil, false},
+		{"kiosk", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, nil, false},
 		{"kiosk-ticket", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, func(tb *tab) {
 			tb.do(chromedp.Click(chromedp.CSS(`button.svc[data-service="C"]`)))
 			tb.waitJS(`!document.getElementById('overlay').hidden && document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
-		}},
-		{"hall", "/screen/hall", 1920, 1080, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil},
-		{"hall-portrait", "/screen/hall", 1080, 1920, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil},
-		{"window", "/screen/window/2", 1280, 720, settled + ` && document.getElementById('cur-number').textContent !== ''`, nil},
-		{"window-paused", "/screen/window/6", 1280, 720, settled + ` && document.getElementById('cur-reason').textContent !== ''`, nil},
+		}, false},
+		{"hall", "/screen/hall", 1920, 1080, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil, false},
+		{"hall-portrait", "/screen/hall", 1080, 1920, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil, false},
+		{"window", "/screen/window/2", 1280, 720, settled + ` && document.getElementById('cur-number').textContent !== ''`, nil, false},
+		{"window-paused", "/screen/window/6", 1280, 720, settled + ` && document.getElementById('cur-reason').textContent !== ''`, nil, false},
 		{"counter", "/counter/2", 1600, 900, `!document.getElementById('signin').hidden`, func(tb *tab) {
 			tb.do(
 				chromedp.SendKeys(chromedp.CSS("#staff"), "1002"),
@@ -74,10 +92,13 @@ func TestScreenshots(t *testing.T) {
 				chromedp.Click(chromedp.CSS("#signon")),
 			)
 			tb.waitJS(`!document.getElementById('desk').hidden && document.querySelectorAll('#queue tr').length >= 3 && document.body.classList.contains('online')`)
-		}},
-		{"ticket-waiting", "/t/" + w2.Queue[2].ID, 412, 915, settled + ` && !document.getElementById('card').hidden`, nil},
-		{"ticket-called", "/t/" + w2.Current.ID, 412, 915, settled + ` && !document.getElementById('callbox').hidden`, nil},
-		{"dashboard", "/dashboard", 1920, 1080, settled + ` && document.querySelectorAll('#chart rect').length > 0 && document.querySelectorAll('#windows tr').length === 8`, nil},
+		}, false},
+		{"ticket-waiting", "/t/" + w2.Queue[2].ID, 412, 915, settled + ` && !document.getElementById('card').hidden`, nil, false},
+		{"ticket-called", "/t/" + w2.Current.ID, 412, 915, settled + ` && !document.getElementById('callbox').hidden`, nil, false},
+		{"dashboard", "/dashboard", 1920, 1080, settled + ` && document.querySelectorAll('#chart rect').length > 0 && document.querySelectorAll('#windows tr').length === 8`, func(tb *tab) {
+			managerSignIn(tb)
+			tb.waitJS(`document.querySelectorAll('#rep-charts svg').length >= 5 && document.querySelectorAll('#r-chart rect').length === 5 && document.querySelectorAll('#followups tr[data-followup]').length > 0 && document.getElementById('dev-summary').textContent !== ''`)
+		}, true},
 	}
 	for _, s := range shots {
 		tb := openTab(t, h.url(s.path), s.width, s.height)
@@ -86,12 +107,22 @@ func TestScreenshots(t *testing.T) {
 			s.act(tb)
 		}
 		tb.waitJS(`document.getAnimations().length === 0`)
-		b := tb.screenshot()
+		var b []byte
+		if s.full {
+			// A viewport as tall as the page: the whole page, and no scroll bar.
+			var tall int64
+			tb.eval(`document.documentElement.scrollHeight`, &tall)
+			tb.do(chromedp.EmulateViewport(s.width, tall))
+			tb.waitJS(`document.getAnimations().length === 0`)
+			b = tb.screenshot()
+		} else {
+			b = tb.screenshot()
+		}
 		img, err := png.Decode(bytes.NewReader(b))
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if got := img.Bounds().Size(); int64(got.X) != s.width || int64(got.Y) != s.height {
+		if got := img.Bounds().Size(); int64(got.X) != s.width || int64(got.Y) < s.height || !s.full && int64(got.Y) != s.height {
 			t.Errorf("%s: screenshot is %v, want %dx%d", s.name, got, s.width, s.height)
 		}
 		// Nothing scrolls off a screen meant to be seen whole.
@@ -128,7 +159,8 @@ func startBusyHall(t *testing.T) *testHall {
 	}
 	behind.Store(int64(now.Sub(start)))
 
-	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	path := filepath.Join(t.TempDir(), "hall.db")
+	j, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,21 +168,35 @@ func startBusyHall(t *testing.T) *testHall {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hist, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo hall's buttons, lamps, evaluators and lockers, on simulated pins.
+	devs, err := devices.New(devices.Options{Devices: cfg.Devices, Hall: eng, Sim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.Subscribe(devs.Observe)
 	keys := server.Keys{Token: bytes.Repeat([]byte{7}, 32), ID: bytes.Repeat([]byte{9}, 32)}
-	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler(), Clock: clock})
+	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler(), Clock: clock, History: hist, Devices: devs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go eng.Run(ctx)
-	h := &testHall{t: t, srv: srv}
+	devsDone := make(chan struct{})
+	go func() { devs.Run(ctx); close(devsDone) }()
+	h := &testHall{t: t, srv: srv, eng: eng}
 	h.ts = httptest.NewServer(srv)
 	t.Cleanup(func() {
 		srv.Close()
 		h.ts.CloseClientConnections()
 		h.ts.Close()
 		cancel()
+		<-devsDone
 		eng.Wait()
+		hist.Close()
 		j.Close()
 	})
 
@@ -161,6 +207,34 @@ func startBusyHall(t *testing.T) *testHall {
 		h.act(tokens[w], w, "open", nil)
 	}
 	rng := rand.New(rand.NewPCG(20261121, 7))
+	// Applicants rate most services at the evaluator, mostly well; a few
+	// give a 差评 with a reason, some do not rate at all. A generator of its
+	// own keeps the rest of the morning as it was.
+	rates := rand.New(rand.NewPCG(20261121, 8))
+	reasons := cfg.Ratings.Reasons
+	rate := func(w string) {
+		n := rates.IntN(100)
+		level := 5
+		switch {
+		case n < 15:
+			return
+		case n < 60:
+			level = 5
+		case n < 85:
+			level = 4
+		case n < 94:
+			level = 3
+		case n < 98:
+			level = 2
+		default:
+			level = 1
+		}
+		body := map[string]any{"level": level}
+		if level <= 2 {
+			body["reason"] = reasons[rates.IntN(len(reasons))]
+		}
+		h.try("POST", "/api/v1/windows/"+w+"/rating", "", body, 201, 409)
+	}
 	services := []string{"A", "A", "A", "A", "B", "B", "C", "C", "C", "Q", "Q", "Z"}
 	busyUntil := map[string]time.Time{}
 	// Each service's rough length at the window, in minutes.
@@ -190,6 +264,7 @@ func startBusyHall(t *testing.T) *testHall {
 			}
 			var reply struct{ Ticket *ticket }
 			h.call(200, "POST", "/api/v1/windows/"+w+"/call", tokens[w], map[string]any{}, &reply)
+			rate(w) // the service the call finished, if any
 			if reply.Ticket != nil {
 				busyUntil[w] = t0.Add(time.Duration(length[w]*(0.6+rng.Float64()*0.8)) * time.Minute)
 			}

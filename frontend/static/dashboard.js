@@ -245,7 +245,7 @@ HF.start(async function () {
     box.appendChild(s);
     return box;
   }
-  var mins = function (v) { return String(round1(v / 60)); };
+  var mins = function (s) { return s / 60; };
 
   function levelName(l) {
     var n = { 5: ['非常满意', 'Very satisfied'], 4: ['满意', 'Satisfied'], 3: ['基本满意', 'Fairly satisfied'], 2: ['不满意', 'Dissatisfied'], 1: ['非常不满意', 'Very dissatisfied'] }[l];
@@ -285,7 +285,7 @@ HF.start(async function () {
         HF.el('td', { text: f.id }),
         HF.el('td', { class: 'num', text: f.ticket.number }),
         HF.el('td', { text: HF.t('window.n', f.window) + ' · ' + f.staff }),
-        HF.el('td', {}, [HF.el('span', { class: 'pill', text: f.level + ' ' + levelName(f.level) })]),
+        HF.el('td', {}, [HF.el('span', { class: 'pill lvl-' + f.level, text: f.level + ' ' + levelName(f.level) })]),
         HF.el('td', { text: f.reason || '' }),
         HF.el('td', { class: f.late ? 'over' : '', text: fmtDay(f.deadline) + (f.late ? ' · ' + HF.t('dash.fu.late') : '') }),
       ]));
@@ -341,10 +341,10 @@ HF.start(async function () {
     var sub = function (s) { return HF.serviceName(s.code); };
     box.appendChild(bars(HF.t('dash.rep.tickets'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.issued, s.row.served, s.row.no_shows] }; }),
       [{ name: HF.t('s.issued'), color: '#9bbce0' }, { name: HF.t('s.served'), color: '#0b57a4' }, { name: HF.t('s.no_shows'), color: '#b3261e' }]));
-    box.appendChild(bars(HF.t('dash.rep.waits'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.wait.avg_s, s.row.wait.p90_s, s.row.wait.max_s] }; }),
-      [{ name: HF.t('s.avg'), color: '#0b57a4' }, { name: HF.t('s.ninety'), color: '#c77700' }, { name: HF.t('s.max'), color: '#b3261e' }], mins));
-    box.appendChild(bars(HF.t('dash.rep.service'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.service.avg_s] }; }),
-      [{ name: HF.t('s.avg'), color: '#2e8f55' }], mins));
+    box.appendChild(bars(HF.t('dash.rep.waits'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [s.row.wait.avg_s, s.row.wait.p90_s, s.row.wait.max_s].map(mins) }; }),
+      [{ name: HF.t('s.avg'), color: '#0b57a4' }, { name: HF.t('s.ninety'), color: '#c77700' }, { name: HF.t('s.max'), color: '#b3261e' }]));
+    box.appendChild(bars(HF.t('dash.rep.service'), svcs.map(function (s) { return { label: label(s), sub: sub(s), values: [mins(s.row.service.avg_s)] }; }),
+      [{ name: HF.t('s.avg'), color: '#2e8f55' }]));
     box.appendChild(bars(HF.t('dash.rep.ot'), rep.windows.map(function (w) { return { label: w.window, values: [w.overtime_minutes] }; }),
       [{ name: HF.t('s.minutes'), color: '#c77700' }]));
     box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
@@ -366,6 +366,7 @@ HF.start(async function () {
     var rows = bad.concat(list.filter(function (d) { return d.status === 'ok' && d.last_activity; })
       .sort(function (a, b) { return Date.parse(b.last_activity.at) - Date.parse(a.last_activity.at); }).slice(0, 8));
     var tb = HF.clear($('devices'));
+    tb.parentNode.hidden = !rows.length;
     rows.forEach(function (d) {
       var last = d.last_activity ? HF.fmtTime(d.last_activity.at) + ' ' + d.last_activity.what + (d.last_activity.detail ? ' · ' + d.last_activity.detail : '') : '—';
       tb.appendChild(HF.el('tr', { 'data-device': d.device }, [
@@ -453,6 +454,11 @@ HF.start(async function () {
     refreshReport();
   });
   $('rep-date').addEventListener('change', refreshReport);
+  // Today by default, as the hall counts days.
+  function reportDefaults() {
+    if (!$('rep-date').value) $('rep-date').value = today();
+    if (!$('rep-month').value) $('rep-month').value = today().slice(0, 7);
+  }
   $('rep-month').addEventListener('change', refreshReport);
 
   // download fetches a spreadsheet with the manager's token (a plain link
@@ -482,7 +488,7 @@ HF.start(async function () {
   refreshDay();
   refreshHourly();
   HF.live({
-    snapshot: function (h) { hall = h; render(); refreshHourly(); refreshDay(); },
+    snapshot: function (h) { hall = h; reportDefaults(); render(); refreshHourly(); refreshDay(); },
     event: function (m) {
       dayEvent(m);
       if (m.window && hall) hall.windows = hall.windows.map(function (w) { return w.id === m.window.id ? m.window : w; });
