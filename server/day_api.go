@@ -125,25 +125,16 @@ func (s *Server) postDismissRating(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getTicketRating(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	reply := s.ratingChoices()
-	found := false
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
 		t := st.Tickets[id]
 		if t == nil {
-			return
+			return nil, errs.E(errs.NotFound, "no ticket %q today", id)
 		}
-		found = true
+		reply := s.ratingChoices()
 		reply["number"], reply["status"], reply["level"] = t.Number, t.Status, t.Rating
 		reply["can_rate"] = t.Status == queue.Done && t.Rating == 0
+		return reply, nil
 	})
-	switch {
-	case err != nil:
-		s.fail(w, r, err)
-	case !found:
-		s.fail(w, r, errs.E(errs.NotFound, "no ticket %q today", id))
-	default:
-		writeJSON(w, http.StatusOK, reply)
-	}
 }
 
 func (s *Server) postTicketRating(w http.ResponseWriter, r *http.Request) {
@@ -209,8 +200,8 @@ func (s *Server) getFollowUps(w http.ResponseWriter, r *http.Request, _ Principa
 		return
 	}
 	now := s.clock()
-	list := []followUpView{}
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+		list := []followUpView{}
 		for _, f := range st.FollowUpList() {
 			v := followUpView{FollowUp: f, Late: f.Late(now)}
 			if status == "all" || status == "open" && f.Open() || status == "overdue" && v.Late {
@@ -219,12 +210,8 @@ func (s *Server) getFollowUps(w http.ResponseWriter, r *http.Request, _ Principa
 				list = append(list, v)
 			}
 		}
+		return map[string]any{"followups": list}, nil
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"followups": list})
 }
 
 func (s *Server) postFollowUp(w http.ResponseWriter, r *http.Request, p Principal) {

@@ -211,13 +211,24 @@ func (s *Server) snapshot() (uint64, []byte, error) {
 	return seq, b, err
 }
 
-func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
-	var v display.HallView
-	if err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) { v = s.view.View(st, s.clock()) }); err != nil {
+// read answers a GET from the committed state: fn runs inside the engine's
+// writer and returns the answer, or an error to send instead.
+func (s *Server) read(w http.ResponseWriter, r *http.Request, fn func(st *queue.State, setup *queue.Setup) (any, error)) {
+	var v any
+	var ferr error
+	if err := s.engine.Read(r.Context(), func(st *queue.State, setup *queue.Setup) { v, ferr = fn(st, setup) }); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if ferr != nil {
+		s.fail(w, r, ferr)
+		return
+	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) { return s.view.View(st, s.clock()), nil })
 }
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
@@ -286,21 +297,13 @@ func (s *Server) ticketReply(st *queue.State, _ *queue.Setup, out queue.Outcome)
 
 func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	var v display.TicketView
-	found := false
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
-		if t := st.Tickets[id]; t != nil {
-			v, found = s.view.Ticket(st, t), true
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+		t := st.Tickets[id]
+		if t == nil {
+			return nil, errs.E(errs.NotFound, "no ticket %q today", id)
 		}
+		return s.view.Ticket(st, t), nil
 	})
-	switch {
-	case err != nil:
-		s.fail(w, r, err)
-	case !found:
-		s.fail(w, r, errs.E(errs.NotFound, "no ticket %q today", id))
-	default:
-		writeJSON(w, http.StatusOK, v)
-	}
 }
 
 func (s *Server) postCancel(w http.ResponseWriter, r *http.Request) {
@@ -330,25 +333,16 @@ func (s *Server) windowReply(window string) engine.ReplyFunc {
 
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	var reply struct {
-		display.WindowView
-		Queue []display.TicketView `json:"queue"`
-	}
-	found := false
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
-		reply.WindowView, found = s.view.Window(st, id)
-		if found {
-			reply.Queue = s.view.WaitingList(st, id, 50)
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+		v, ok := s.view.Window(st, id)
+		if !ok {
+			return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
 		}
+		return struct {
+			display.WindowView
+			Queue []display.TicketView `json:"queue"`
+		}{v, s.view.WaitingList(st, id, 50)}, nil
 	})
-	switch {
-	case err != nil:
-		s.fail(w, r, err)
-	case !found:
-		s.fail(w, r, errs.E(errs.NotFound, "no window %q in this hall", id))
-	default:
-		writeJSON(w, http.StatusOK, reply)
-	}
 }
 
 // windowActions build the command for POST /api/v1/windows/{id}/{action}.
