@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -112,19 +113,7 @@ func (w *Window) release(at time.Time) {
 // enqueue puts a waiting ticket in its line, in order of QueuedAt then Order.
 func (s *State) enqueue(t *Ticket) {
 	line := s.lineOf(t)
-	i, _ := slices.BinarySearchFunc(*line, t, func(id string, t *Ticket) int {
-		o := s.Tickets[id]
-		if c := o.QueuedAt.Compare(t.QueuedAt); c != 0 {
-			return c
-		}
-		switch {
-		case o.Order < t.Order:
-			return -1
-		case o.Order > t.Order:
-			return 1
-		}
-		return 0
-	})
+	i, _ := s.position(*line, t)
 	*line = slices.Insert(*line, i, t.ID)
 	if t.IDHash != "" {
 		s.holders[holderKey(t.IDHash, t.Service)] = t.ID
@@ -134,14 +123,24 @@ func (s *State) enqueue(t *Ticket) {
 // dequeue takes a ticket out of its line; most often it is the head.
 func (s *State) dequeue(t *Ticket) {
 	line := s.lineOf(t)
-	if i := slices.Index(*line, t.ID); i == 0 {
+	if i, ok := s.position(*line, t); ok && i == 0 {
 		*line = (*line)[1:]
-	} else if i > 0 {
+	} else if ok {
 		*line = slices.Delete(*line, i, i+1)
 	}
 	if t.IDHash != "" {
 		delete(s.holders, holderKey(t.IDHash, t.Service))
 	}
+}
+
+// position finds where t is, or belongs, in a line. Every line is kept in
+// order of QueuedAt, then Order, so this is a binary search: a busy
+// afternoon's line of thousands costs a dozen comparisons per answer.
+func (s *State) position(line []string, t *Ticket) (int, bool) {
+	return slices.BinarySearchFunc(line, t, func(id string, t *Ticket) int {
+		o := s.Tickets[id]
+		return cmp.Or(o.QueuedAt.Compare(t.QueuedAt), cmp.Compare(o.Order, t.Order))
+	})
 }
 
 func (s *State) lineOf(t *Ticket) *[]string {

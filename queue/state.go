@@ -2,7 +2,6 @@ package queue
 
 import (
 	"math"
-	"slices"
 	"time"
 
 	"hallfloor/locker"
@@ -186,14 +185,11 @@ func (s *State) Ahead(t *Ticket) int {
 	if t.Status != Waiting {
 		return 0
 	}
-	if t.Target != "" {
-		return slices.Index(s.Windows[t.Target].Line, t.ID)
+	i, _ := s.position(*s.lineOf(t), t)
+	if t.Target == "" && !t.Priority {
+		i += len(s.Services[t.Service].Priority) // priority tickets go first
 	}
-	sv := s.Services[t.Service]
-	if t.Priority {
-		return slices.Index(sv.Priority, t.ID)
-	}
-	return len(sv.Priority) + slices.Index(sv.Line, t.ID)
+	return i
 }
 
 // EstimatedWait guesses how long t still waits.
