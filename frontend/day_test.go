@@ -302,3 +302,39 @@ func TestOvertimeFaces(t *testing.T) {
 	dash.waitText("#ot-now", "当前没有窗口延时服务")
 	dash.waitJS(`document.querySelector('#ot-register tr[data-record="OT2"]') !== null`)
 }
+
+// TestEvaluatorRecovers cuts the evaluator's connection, finishes a service
+// while it cannot reconnect, and checks that once the network is back the
+// pad asks about it; the English switch words the question and the levels.
+func TestEvaluatorRecovers(t *testing.T) {
+	h := startHall(t)
+	tok := h.login("1005")
+	h.act(tok, "5", "open", nil)
+	tk := h.issue("C")
+	h.act(tok, "5", "call", nil)
+
+	eval := openTab(t, h.url("/evaluate/5"), 1280, 800)
+	eval.waitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
+	h.wsBlocked.Store(true)
+	h.srv.Hub().DisconnectAll()
+	eval.waitJS(`document.body.classList.contains('offline')`)
+	h.act(tok, "5", "finish", nil)
+	eval.waitJS(`window.__hf.live.stats.connects > 2`)
+	if !eval.hiddenJS("#ask") {
+		t.Fatal("the pad asks while it cannot have heard of the service")
+	}
+	h.wsBlocked.Store(false)
+	eval.waitJS(`document.body.classList.contains('online') && !document.getElementById('ask').hidden`)
+	eval.waitText("#ask-number", tk.Number)
+
+	eval.do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	eval.waitText("#ask h2", "How was your service?")
+	eval.waitText(`#levels button[data-level="5"]`, "Very satisfied")
+	eval.do(chromedp.Click(chromedp.CSS(`#levels button[data-level="5"]`)))
+	eval.waitText("#thanks", "Thank you for your rating!")
+	var r ratingInfo
+	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
+	if r.Level != 5 {
+		t.Errorf("rating after the reconnect: %+v", r)
+	}
+}
