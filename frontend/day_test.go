@@ -150,6 +150,12 @@ func TestRatingAtTheWindow(t *testing.T) {
 		t.Errorf("follow-ups after recording: %+v", fus)
 	}
 
+	// In English the panels and charts speak English.
+	dash.do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	dash.waitText("#p-ratings h2", "Ratings today")
+	dash.waitText(`#followups tr[data-followup] td:nth-child(4)`, "2 Dissatisfied")
+	dash.waitText("#rep-charts", "Ratings by level")
+
 	// Downloads carry the manager's token.
 	var dl struct {
 		Name, Type string
