@@ -218,8 +218,9 @@ func ready(c *Compartment) error {
 	return nil
 }
 
-// allocate picks the smallest free compartment that fits, in bank order.
-func (s *State) allocate(setup *Setup, bank string, size Size) *Compartment {
+// Allocate picks the smallest free compartment that fits, in bank order,
+// in the named bank or, when bank is empty, in any; nil when none is free.
+func (s *State) Allocate(setup *Setup, bank string, size Size) *Compartment {
 	var best *Compartment
 	for _, b := range setup.Banks {
 		if bank != "" && b.ID != bank {
@@ -254,7 +255,7 @@ func decideDeposit(s *State, setup *Setup, c Deposit) ([]Payload, error) {
 	if c.Bank != "" && !slices.ContainsFunc(setup.Banks, func(b BankSetup) bool { return b.ID == c.Bank }) {
 		return nil, errs.Field("bank", "no locker bank %q", c.Bank)
 	}
-	comp := s.allocate(setup, c.Bank, c.Size)
+	comp := s.Allocate(setup, c.Bank, c.Size)
 	if comp == nil {
 		return nil, errs.E(errs.Conflict, "no free compartment of size %s or larger; use the output window", c.Size)
 	}
@@ -364,7 +365,7 @@ func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]
 		}
 		return []Payload{f}, errs.E(errs.Unauthorized, "the drop-off code is not right")
 	}
-	comp := s.allocate(setup, c.Bank, d.Size)
+	comp := s.Allocate(setup, c.Bank, d.Size)
 	if comp == nil {
 		return nil, errs.E(errs.Conflict, "no free compartment for the papers; please hand them in at a window")
 	}

@@ -141,19 +141,14 @@ func (s *Server) bankName(id string) string {
 }
 
 // chooseBank picks the bank a deposit goes to when the clerk named none:
-// the first with a free compartment the item fits. The SMS names the bank,
-// so it must be known before the command.
+// the one the lockers' own allocation would choose. The SMS names the bank,
+// so it must be known before the command (which allocates again, and is
+// refused if the hall has filled up meanwhile).
 func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, error) {
 	var bank string
 	err := s.engine.Read(ctx, func(st *queue.State, setup *queue.Setup) {
-		for _, b := range setup.Lockers.Banks {
-			for _, c := range b.Compartments {
-				comp := st.Lockers.Compartments[locker.Key(b.ID, c.ID)]
-				if comp.Status == locker.Free && comp.Release == nil && !comp.DoorOpen && fits(comp.Size, size) {
-					bank = b.ID
-					return
-				}
-			}
+		if c := st.Lockers.Allocate(setup.Lockers, "", size); c != nil {
+			bank = c.Bank
 		}
 	})
 	if err != nil {
@@ -163,11 +158,6 @@ func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, erro
 		return "", errs.E(errs.Conflict, "no free compartment of size %s or larger; use the output window", size)
 	}
 	return bank, nil
-}
-
-func fits(have, want locker.Size) bool {
-	order := []locker.Size{locker.Small, locker.Medium, locker.Large}
-	return slices.Index(order, have) >= slices.Index(order, want)
 }
 
 func lockerSize(v string) (locker.Size, error) {
