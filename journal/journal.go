@@ -43,6 +43,10 @@ type Journal interface {
 	Append(ctx context.Context, b Batch) error
 	// Replay calls fn for each record after seq, in order.
 	Replay(ctx context.Context, after uint64, fn func(Record) error) error
+	// SeqBefore returns the sequence number of the last record stamped
+	// before t, or 0: where a read of history from t starts, so a report on
+	// last month does not read the hall's whole past.
+	SeqBefore(ctx context.Context, t time.Time) (uint64, error)
 	// Tail returns up to n of the latest records, oldest first.
 	Tail(ctx context.Context, n int) ([]Record, error)
 	// Replies returns the replies given since t.

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -237,7 +238,10 @@ func (s *Server) history(ctx context.Context, p report.Period) (*report.Builder,
 		return nil, errs.E(errs.Internal, "this server has no history journal to report from")
 	}
 	b := report.NewBuilder(s.engine.Setup(), p, s.clock())
-	err := s.historyJournal.Replay(ctx, 0, func(rec journal.Record) error {
+	// A day before the period catches overtime already running at its
+	// start; the weeks after it, the follow-ups and confirmations that
+	// complete what happened within it.
+	err := s.readHistory(ctx, p.From.Add(-24*time.Hour), p.To.Add(historyTail), func(rec journal.Record) error {
 		ev, err := engine.DecodeRecord(rec)
 		if err != nil {
 			return err
@@ -249,6 +253,33 @@ func (s *Server) history(ctx context.Context, p report.Period) (*report.Builder,
 		return nil, errs.Wrap(err, "read the journal")
 	}
 	return b, nil
+}
+
+// historyTail is how long after a period its records may still be completed:
+// a 差评 follow-up is due within 15 working days at the most.
+const historyTail = 45 * 24 * time.Hour
+
+// errEnough stops a journal read once it has passed what it needs.
+var errEnough = errors.New("read enough")
+
+// readHistory calls fn for the journal's records stamped from about `from`
+// until `to`, starting through the journal's time index rather than at the
+// hall's first day.
+func (s *Server) readHistory(ctx context.Context, from, to time.Time, fn func(journal.Record) error) error {
+	after, err := s.historyJournal.SeqBefore(ctx, from)
+	if err != nil {
+		return err
+	}
+	err = s.historyJournal.Replay(ctx, after, func(rec journal.Record) error {
+		if rec.At.After(to) {
+			return errEnough
+		}
+		return fn(rec)
+	})
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
 }
 
 func (s *Server) location() *time.Location { return s.engine.Setup().Location }

@@ -611,7 +611,7 @@ func (s *Server) getReceipts(w http.ResponseWriter, r *http.Request, p Principal
 		return
 	}
 	out := []receipt{}
-	err = s.historyJournal.Replay(r.Context(), 0, func(rec journal.Record) error {
+	err = s.readHistory(r.Context(), from, to, func(rec journal.Record) error {
 		if !strings.HasPrefix(rec.Type, "locker.") || rec.At.Before(from) || !rec.At.Before(to) {
 			return nil
 		}

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS events (
 	type TEXT NOT NULL,
 	data BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS events_at ON events(at);
 CREATE TABLE IF NOT EXISTS replies (
 	key  TEXT PRIMARY KEY,
 	seq  INTEGER NOT NULL,
@@ -131,6 +132,20 @@ func (j *Journal) Replay(ctx context.Context, after uint64, fn func(journal.Reco
 		}
 	}
 	return rows.Err()
+}
+
+// SeqBefore finds the last record stamped before t through the index on
+// the time stamp.
+func (j *Journal) SeqBefore(ctx context.Context, t time.Time) (uint64, error) {
+	var seq int64
+	err := j.db.QueryRowContext(ctx, `SELECT seq FROM events WHERE at < ? ORDER BY at DESC, seq DESC LIMIT 1`, t.UnixNano()).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("journal: seq before %v: %w", t, err)
+	}
+	return uint64(seq), nil
 }
 
 // Tail returns the latest n records, oldest first.

@@ -331,3 +331,30 @@ func TestOpenFailsOnBadPath(t *testing.T) {
 		t.Fatal("opened a journal in a directory that does not exist")
 	}
 }
+
+func TestSeqBefore(t *testing.T) {
+	j, _ := open(t)
+	if seq, err := j.SeqBefore(ctx, base.Add(time.Hour)); err != nil || seq != 0 {
+		t.Fatalf("empty journal: SeqBefore = %d, %v", seq, err)
+	}
+	if err := j.Append(ctx, journal.Batch{Records: recs(1, 10)}); err != nil { // stamped base+1s … base+10s
+		t.Fatal(err)
+	}
+	tests := []struct {
+		at   time.Time
+		want uint64
+	}{
+		{base, 0},                              // before everything
+		{base.Add(time.Second), 0},             // record 1 is not before its own stamp
+		{base.Add(1500 * time.Millisecond), 1}, // between 1 and 2
+		{base.Add(5 * time.Second), 4},         // up to, not including, record 5
+		{base.Add(time.Hour), 10},              // after everything
+		{base.Add(5*time.Second + 1), 5},       // a nanosecond after record 5
+	}
+	for _, tt := range tests {
+		got, err := j.SeqBefore(ctx, tt.at)
+		if err != nil || got != tt.want {
+			t.Errorf("SeqBefore(base+%v) = %d, %v; want %d", tt.at.Sub(base), got, err, tt.want)
+		}
+	}
+}
