@@ -402,13 +402,17 @@ func (e *Engine) failBatch(results []pending, err error) {
 
 // forgetReplies drops answers too old to be repeated, as a restart would
 // (restore loads only the last replyTTL), so a repeat is answered the same
-// whether or not the hall restarted, and the map does not grow for ever.
+// whether or not the hall restarted, and neither the map nor the journal's
+// table grows for ever.
 func (e *Engine) forgetReplies(now time.Time) {
 	cut := now.Add(-replyTTL)
 	for k, r := range e.replies {
 		if r.At.Before(cut) {
 			delete(e.replies, k)
 		}
+	}
+	if err := e.journal.ForgetReplies(context.Background(), cut); err != nil {
+		e.log.Warn("old idempotent answers stay in the journal for now", "err", err)
 	}
 }
 

@@ -49,8 +49,10 @@ type Journal interface {
 	SeqBefore(ctx context.Context, t time.Time) (uint64, error)
 	// Tail returns up to n of the latest records, oldest first.
 	Tail(ctx context.Context, n int) ([]Record, error)
-	// Replies returns the replies given since t.
+	// Replies returns the replies given since t; ForgetReplies deletes
+	// those given before t, which can no longer be repeated.
 	Replies(ctx context.Context, since time.Time) ([]Reply, error)
+	ForgetReplies(ctx context.Context, before time.Time) error
 	// SaveSnapshot stores the state as of seq; LoadSnapshot returns the
 	// latest, or seq 0 and nil when there is none.
 	SaveSnapshot(ctx context.Context, seq uint64, state []byte) error

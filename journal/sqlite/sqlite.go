@@ -196,6 +196,14 @@ func (j *Journal) Replies(ctx context.Context, since time.Time) ([]journal.Reply
 	return out, rows.Err()
 }
 
+// ForgetReplies deletes the replies given before t.
+func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
+	if _, err := j.db.ExecContext(ctx, `DELETE FROM replies WHERE at < ?`, before.UnixNano()); err != nil {
+		return fmt.Errorf("journal: forget replies: %w", err)
+	}
+	return nil
+}
+
 // SaveSnapshot stores a snapshot and keeps the last two. Old replies stay in
 // the file; Replies only returns those since the time asked for.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {

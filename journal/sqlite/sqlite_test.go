@@ -358,3 +358,27 @@ func TestSeqBefore(t *testing.T) {
 		}
 	}
 }
+
+func TestForgetReplies(t *testing.T) {
+	j, _ := open(t)
+	reps := []journal.Reply{
+		{Key: "yesterday", Seq: 1, At: base, Body: []byte(`{}`)},
+		{Key: "today", Seq: 1, At: base.Add(25 * time.Hour), Body: []byte(`{}`)},
+	}
+	if err := j.Append(ctx, journal.Batch{Records: recs(1, 1), Replies: reps}); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.ForgetReplies(ctx, base.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Replies(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != "today" {
+		t.Fatalf("after forgetting, replies = %+v, want only today's", got)
+	}
+	if n := len(all(t, j, 0)); n != 1 {
+		t.Fatalf("forgetting replies touched the events: %d left", n)
+	}
+}
