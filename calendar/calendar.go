@@ -99,6 +99,26 @@ func (c *Calendar) Open(t time.Time) bool {
 	return ok
 }
 
+// NextOpening is the start of the next session after t, looking a month
+// ahead (longer than any holiday); an always-open hall is open at t.
+func (c *Calendar) NextOpening(t time.Time) (time.Time, bool) {
+	if c.AlwaysOpen {
+		return t, true
+	}
+	y, m, d := t.In(c.loc()).Date()
+	for i := 0; i <= 31; i++ {
+		day := time.Date(y, m, d+i, 12, 0, 0, 0, c.loc()) // noon: immune to DST shifts
+		ss := slices.Clone(c.Sessions(day))
+		slices.SortFunc(ss, func(a, b Session) int { return int(a.Start - b.Start) })
+		for _, s := range ss {
+			if start := c.at(day, s.Start); start.After(t) {
+				return start, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
 // LastEnd returns the end of the latest session that ended at or before t
 // on t's local date, if any: the moment overtime is judged from.
 func (c *Calendar) LastEnd(t time.Time) (time.Time, bool) {

@@ -147,3 +147,33 @@ func TestValidate(t *testing.T) {
 		t.Errorf("ParseClock round trip = %s", c)
 	}
 }
+
+func TestNextOpening(t *testing.T) {
+	c := hall(t)
+	loc := c.Location
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct{ from, want string }{
+		{"2026-11-20 08:00", "2026-11-20 09:00"}, // before opening
+		{"2026-11-20 12:10", "2026-11-20 13:30"}, // over lunch
+		{"2026-11-20 17:45", "2026-11-22 09:00"}, // Friday evening: the special open Sunday
+		{"2026-11-22 12:30", "2026-11-23 09:00"}, // after the special morning
+		{"2026-09-30 18:00", "2026-10-06 09:00"}, // over National Day, the holiday Monday skipped
+		{"2026-11-20 09:30", "2026-11-20 13:30"}, // open now: the next session to start
+	}
+	for _, tt := range tests {
+		got, ok := c.NextOpening(at(tt.from))
+		if !ok || !got.Equal(at(tt.want)) {
+			t.Errorf("NextOpening(%s) = %v %v, want %s", tt.from, got.In(loc), ok, tt.want)
+		}
+	}
+	empty := &Calendar{Location: loc}
+	if _, ok := empty.NextOpening(at("2026-11-20 08:00")); ok {
+		t.Error("a hall with no sessions never opens")
+	}
+}

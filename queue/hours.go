@@ -1,7 +1,6 @@
 package queue
 
 import (
-	"slices"
 	"time"
 
 	"hallfloor/calendar"
@@ -89,39 +88,12 @@ func checkHours(setup *Setup, now time.Time) error {
 	if cal.Open(now) {
 		return nil
 	}
-	next, ok := NextOpening(cal, now)
+	next, ok := cal.NextOpening(now)
 	if !ok {
 		return errs.E(errs.Conflict, "the hall is closed; no numbers are issued now (大厅已停止取号)")
 	}
 	at := next.In(cal.Location).Format("2006-01-02 15:04")
 	return errs.E(errs.Conflict, "the hall is closed; numbers are issued again from %s (大厅已停止取号，请于 %s 后取号)", at, at)
-}
-
-// NextOpening is the start of the next session after now, looking a month
-// ahead (a long holiday is shorter than that).
-func NextOpening(cal *calendar.Calendar, now time.Time) (time.Time, bool) {
-	if cal.AlwaysOpen {
-		return now, true
-	}
-	loc := cal.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	lt := now.In(loc)
-	y, m, d := lt.Date()
-	for i := 0; i <= 31; i++ {
-		day := time.Date(y, m, d+i, 12, 0, 0, 0, loc)
-		ss := slices.Clone(cal.Sessions(day))
-		slices.SortFunc(ss, func(a, b calendar.Session) int { return int(a.Start - b.Start) })
-		for _, ss := range ss {
-			dy, dm, dd := day.Date()
-			start := time.Date(dy, dm, dd, int(ss.Start)/60, int(ss.Start)%60, 0, 0, loc)
-			if start.After(now) {
-				return start, true
-			}
-		}
-	}
-	return time.Time{}, false
 }
 
 // handoverDue is the handover job as a function of (state, now): once per
