@@ -14,12 +14,15 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/engine"
 	"hallfloor/frontend"
+	"hallfloor/journal"
+	redisjournal "hallfloor/journal/redis"
 	"hallfloor/journal/sqlite"
 	"hallfloor/notify"
 	"hallfloor/queue"
@@ -29,9 +32,13 @@ import (
 
 // Options say which hall to run, and where.
 type Options struct {
-	Hall   *config.Hall
-	Data   string // directory for the journal and the hall's secret
-	Logger *slog.Logger
+	Hall *config.Hall
+	Data string // directory for the journal and the hall's secret
+	// Journal is where the hall's journal lives: "sqlite" (or empty) for a
+	// file in Data, or a redis://host:port/db URL, whose keys are prefixed
+	// with the hall's id.
+	Journal string
+	Logger  *slog.Logger
 	// Sim runs the devices on simulated pins even where the machine has GPIO.
 	Sim bool
 }
@@ -62,9 +69,11 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		o.Logger = slog.Default()
 	}
 	a = &App{Hall: o.Hall, log: o.Logger}
+	// Held apart from the result, which a failed return sets to nil.
+	opened := a
 	defer func() {
 		if err != nil {
-			a.closeAll()
+			opened.closeAll()
 		}
 	}()
 	if err := os.MkdirAll(o.Data, 0o750); err != nil {
@@ -74,18 +83,10 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(o.Data, "hall-"+hallID(o.Hall)+".db")
-	j, err := sqlite.Open(path)
+	j, hist, err := a.openJournal(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	a.closers = append(a.closers, j.Close)
-	// Reports read history through a handle of their own, beside the writer's.
-	hist, err := sqlite.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	a.closers = append(a.closers, hist.Close)
 
 	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.QueueSetup(), Journal: j, Logger: o.Logger})
 	if err != nil {
@@ -124,6 +125,37 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// openJournal opens the writer's journal and the handle reports read
+// history through.
+func (a *App) openJournal(ctx context.Context, o Options) (writer, history journal.Journal, err error) {
+	switch {
+	case o.Journal == "" || o.Journal == "sqlite":
+		path := filepath.Join(o.Data, "hall-"+hallID(o.Hall)+".db")
+		j, err := sqlite.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		a.closers = append(a.closers, j.Close)
+		// Reports read history through a handle of their own, beside the
+		// writer's, so a long report does not hold up a commit.
+		hist, err := sqlite.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		a.closers = append(a.closers, hist.Close)
+		return j, hist, nil
+	case strings.HasPrefix(o.Journal, "redis://"), strings.HasPrefix(o.Journal, "rediss://"):
+		j, err := redisjournal.Open(ctx, o.Journal, redisjournal.Options{Hall: hallID(o.Hall)})
+		if err != nil {
+			return nil, nil, err
+		}
+		a.closers = append(a.closers, j.Close)
+		// The client's pool serves the writer and the reports side by side.
+		return j, j, nil
+	}
+	return nil, nil, fmt.Errorf("journal %q: want sqlite or redis://host:port/db", o.Journal)
 }
 
 // rateByKey takes a rating from a window's five evaluator keys.

@@ -1,7 +1,7 @@
 // Command hallfloor runs a government service hall's floor: the number
 // queue, its screens and terminals, and its devices.
 //
-//	hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml]
+//	hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml] [-journal sqlite|redis://host:port/db]
 //	hallfloor check -config hall.yaml
 //	hallfloor hash-password
 package main
@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -57,8 +58,10 @@ func main() {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml] [-sim]
+                 [-journal sqlite|redis://host:port/db]
       run the hall; without -config, the embedded demo hall; -sim runs the
-      devices on simulated pins (as on a machine without GPIO)
+      devices on simulated pins (as on a machine without GPIO); -journal
+      keeps the journal in Redis instead of a SQLite file under -data
   hallfloor check -config hall.yaml
       validate a hall file; exits 1 and names each wrong key
   hallfloor hash-password
@@ -120,6 +123,7 @@ func serve(args []string) error {
 	data := fs.String("data", "./data", "directory for the journal and keys")
 	cfgPath := fs.String("config", "", "hall file (YAML); the embedded demo hall when empty")
 	simPins := fs.Bool("sim", false, "run the devices on simulated pins even where the machine has GPIO")
+	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) or redis://host:port/db (keys prefixed with the hall's id)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -130,7 +134,7 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Logger: log, Sim: *simPins})
+	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: *simPins})
 	if err != nil {
 		return err
 	}
@@ -140,9 +144,18 @@ func serve(args []string) error {
 		return err
 	}
 	a.Start()
-	log.Info("hallfloor serving", "hall", hall.Hall.Name, "addr", ln.Addr().String(), "data", *data)
+	log.Info("hallfloor serving", "hall", hall.Hall.Name, "addr", ln.Addr().String(), "data", *data, "journal", journalName(*journalAt))
 	if hall.Hall.Demo {
 		log.Info("demo hall: clerks 1001-1008 and manager admin sign in with password \"demo\"", "open", app.URL(ln))
 	}
 	return a.Serve(ctx, ln)
+}
+
+// journalName is the -journal value fit for the log: a Redis URL without
+// its password.
+func journalName(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
 }

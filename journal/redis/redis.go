@@ -49,6 +49,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -114,10 +115,26 @@ func New(rdb goredis.UniversalClient, o Options) (*Journal, error) {
 	}}, nil
 }
 
-// Open connects to the Redis a URL names (redis://host:port/db) and makes a
-// journal that closes the connection with itself.
-func Open(ctx context.Context, url string, o Options) (*Journal, error) {
-	opt, err := goredis.ParseURL(url)
+// Open connects to the Redis a URL names (redis://host:port/db, with
+// go-redis's options in the query) and makes a journal that closes the
+// connection with itself. The query may also say wait_replicas=N, which
+// sets Options.WaitReplicas.
+func Open(ctx context.Context, rawURL string, o Options) (*Journal, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	q := u.Query()
+	if v := q.Get("wait_replicas"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("journal: wait_replicas=%q is not a number of replicas", v)
+		}
+		o.WaitReplicas = n
+		q.Del("wait_replicas")
+		u.RawQuery = q.Encode()
+	}
+	opt, err := goredis.ParseURL(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}

@@ -392,19 +392,10 @@ func TestWritersRace(t *testing.T) {
 // acknowledged: the caller must not take it as durable.
 func TestWaitReplicasFailsWithoutReplicas(t *testing.T) {
 	rdb := client(t)
-	info, err := rdb.Info(ctx, "replication").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	replicas := 0
-	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "connected_slaves:"); ok {
-			fmt.Sscan(v, &replicas)
-		}
-	}
+	replicas := connectedReplicas(t, rdb)
 	hall := newHall(t, rdb)
 	j := open(t, rdb, redis.Options{Hall: hall, WaitReplicas: replicas + 1, WaitTimeout: 50 * time.Millisecond})
-	err = j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 1)})
+	err := j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 1)})
 	if err == nil || errors.Is(err, journal.ErrGap) || !strings.Contains(err.Error(), "replicas acknowledged") {
 		t.Fatalf("append with %d replicas asked of %d: %v, want a replicas error", replicas+1, replicas, err)
 	}
@@ -430,7 +421,8 @@ func TestNewAndOpenRefuse(t *testing.T) {
 	if _, err := redis.New(cc, redis.Options{Hall: "h", WaitReplicas: 1}); err == nil {
 		t.Error("New with WaitReplicas on a cluster client")
 	}
-	for _, url := range []string{"http://127.0.0.1:6379", "redis://127.0.0.1:1/0"} {
+	for _, url := range []string{"http://127.0.0.1:6379", "redis://127.0.0.1:1/0?max_retries=-1", "redis://127.0.0.1:6379/0?wait_replicas=some",
+		"redis://127.0.0.1:6379/0?no_such_option=1"} {
 		if j, err := redis.Open(ctx, url, redis.Options{Hall: "h"}); err == nil {
 			j.Close()
 			t.Errorf("Open(%q) succeeded", url)
@@ -453,6 +445,32 @@ func TestOpenURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	journaltest.SameRecords(t, journaltest.All(t, open(t, rdb, redis.Options{Hall: hall}), 0), journaltest.Records(1, 2))
+
+	// wait_replicas in the URL asks for replicas as WaitReplicas does.
+	replicas := connectedReplicas(t, rdb)
+	j, err = redis.Open(ctx, fmt.Sprintf("redis://%s/%d?wait_replicas=%d&dial_timeout=2s", o.Addr, o.DB, replicas+1), redis.Options{Hall: hall})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(3, 1)}); err == nil || errors.Is(err, journal.ErrGap) {
+		t.Fatalf("append asking for %d replicas of %d: %v", replicas+1, replicas, err)
+	}
+}
+
+func connectedReplicas(t *testing.T, rdb *goredis.Client) int {
+	t.Helper()
+	info, err := rdb.Info(ctx, "replication").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	replicas := 0
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "connected_slaves:"); ok {
+			fmt.Sscan(v, &replicas)
+		}
+	}
+	return replicas
 }
 
 func BenchmarkAppend(b *testing.B) {
