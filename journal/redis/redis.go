@@ -32,14 +32,23 @@
 // # Durability
 //
 // Redis acknowledges a write before it reaches the disk unless the server
-// runs with `appendonly yes` and `appendfsync always`; without them a power
-// cut loses the last second or so of the hall. Replication is asynchronous:
+// runs with `appendonly yes` and `appendfsync always`; without them a crash
+// of the Redis machine loses what was acknowledged since the last fsync
+// (about a second with `appendfsync everysec`, everything since the last
+// RDB save without the append-only file). Replication is asynchronous:
 // with Options.WaitReplicas > 0, each append is followed by WAIT on the same
 // connection, and an append that fewer replicas acknowledged in time fails.
 // The engine then refuses the batch and reloads the journal; since the
 // primary did store the batch, the reload brings it back together with its
 // idempotent replies, so a client retrying with its Idempotency-Key gets the
-// first answer rather than a second ticket.
+// first answer rather than a second ticket. Should the primary then fail
+// over to a replica without the batch, the writer's next append does not
+// follow the journal, is refused as a gap, and the engine reloads from what
+// the new primary holds.
+//
+// Several nodes share a hall's journal, not its writing: one node runs the
+// hall's engine at a time; the conditional append makes sure a second one
+// that starts by mistake is refused rather than interleaved.
 package redis
 
 import (
