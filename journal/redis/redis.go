@@ -47,8 +47,10 @@
 // the new primary holds.
 //
 // Several nodes share a hall's journal, not its writing: one node runs the
-// hall's engine at a time; the conditional append makes sure a second one
-// that starts by mistake is refused rather than interleaved.
+// hall's engine at a time. A second one started by mistake cannot break the
+// journal, since each of its appends that does not follow is refused and
+// it reloads before deciding again, but the screens on one node would not
+// see the events the other wrote.
 package redis
 
 import (
