@@ -28,6 +28,7 @@ import (
 	"hallfloor/queue"
 	"hallfloor/schedule"
 	"hallfloor/server"
+	"hallfloor/sms"
 )
 
 // Options say which hall to run, and where.
@@ -41,6 +42,15 @@ type Options struct {
 	Logger  *slog.Logger
 	// Sim runs the devices on simulated pins even where the machine has GPIO.
 	Sim bool
+
+	// For tests and tools. Clock replaces the system clock of the hall's
+	// rules, its answers and its outbox; with it set, the timed jobs are
+	// left to the engine's minute ticker, because cron's timers follow the
+	// real clock. Sender replaces the hall file's SMS sender. DeviceActivity
+	// is told each device's activity as it happens.
+	Clock          func() time.Time
+	Sender         sms.Sender
+	DeviceActivity func(devices.Activity)
 }
 
 // App is an assembled hall.
@@ -88,14 +98,14 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 
-	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.QueueSetup(), Journal: j, Logger: o.Logger})
+	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.QueueSetup(), Journal: j, Logger: o.Logger, Clock: o.Clock})
 	if err != nil {
 		return nil, err
 	}
 	a.Engine = eng
 	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Hall: eng, Logger: o.Logger, Sim: o.Sim,
 		Lamp:   func(s *queue.State, w string) bool { return s.Windows[w] != nil && s.Windows[w].Overtime },
-		Rating: a.rateByKey})
+		Rating: a.rateByKey, Observe: o.DeviceActivity})
 	if err != nil {
 		return nil, err
 	}
@@ -106,23 +116,27 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	srv, err := server.New(server.Options{Engine: eng, Hall: o.Hall, Keys: keys, Logger: o.Logger, Backlog: tail,
-		Devices: devs, Pages: frontend.Handler(), History: hist})
+		Devices: devs, Pages: frontend.Handler(), History: hist, Clock: o.Clock})
 	if err != nil {
 		return nil, err
 	}
 	a.Server = srv
 	// SMS leave through the outbox: queued in the journal, sent by the
 	// configured sender, confirmed back into the journal.
-	sender, err := o.Hall.SMSSender()
-	if err != nil {
-		return nil, err
+	sender := o.Sender
+	if sender == nil {
+		if sender, err = o.Hall.SMSSender(); err != nil {
+			return nil, err
+		}
 	}
-	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Sender: sender, Logger: o.Logger})
+	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Sender: sender, Logger: o.Logger, Clock: o.Clock})
 	eng.Subscribe(a.outbox.Observe)
-	a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
-		Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
-	if err != nil {
-		return nil, err
+	if o.Clock == nil {
+		a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
+			Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -174,7 +188,9 @@ func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	go a.Engine.Run(ctx)
-	a.sched.Start()
+	if a.sched != nil {
+		a.sched.Start()
+	}
 	a.run(func() { a.Devices.Run(ctx) })
 	a.run(func() { a.outbox.Run(ctx) })
 }
@@ -209,10 +225,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// Close stops whatever runs and closes the journal.
+// Close disconnects the screens, stops whatever runs and closes the
+// journal.
 func (a *App) Close() {
+	if a.Server != nil {
+		a.Server.Close()
+	}
 	if a.cancel != nil {
-		a.sched.Stop()
+		if a.sched != nil {
+			a.sched.Stop()
+		}
 		a.cancel()
 		a.Engine.Wait()
 		for _, done := range a.running {

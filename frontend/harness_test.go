@@ -19,10 +19,10 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"hallfloor/config"
 	"hallfloor/engine"
-	"hallfloor/frontend"
-	"hallfloor/journal/sqlite"
 	"hallfloor/server"
 )
 
@@ -51,48 +51,22 @@ func startHallWith(t *testing.T, edit func(*config.Hall), clock func() time.Time
 	if edit != nil {
 		edit(cfg)
 	}
-	path := filepath.Join(t.TempDir(), "hall.db")
-	j, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hist, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := server.Keys{Token: bytes.Repeat([]byte{7}, 32), ID: bytes.Repeat([]byte{9}, 32)}
-	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler(), History: hist, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go eng.Run(ctx)
-	h := &testHall{t: t, srv: srv, eng: eng}
-	h.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/ws" {
-			h.mu.Lock()
-			h.wsURLs = append(h.wsURLs, r.URL.RequestURI())
-			h.mu.Unlock()
-			if h.wsBlocked.Load() {
-				http.Error(w, "network down", http.StatusServiceUnavailable)
-				return
+	h := &testHall{t: t}
+	run := apptest.StartWrapped(t, app.Options{Hall: cfg, Clock: clock}, func(srv http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/ws" {
+				h.mu.Lock()
+				h.wsURLs = append(h.wsURLs, r.URL.RequestURI())
+				h.mu.Unlock()
+				if h.wsBlocked.Load() {
+					http.Error(w, "network down", http.StatusServiceUnavailable)
+					return
+				}
 			}
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() {
-		srv.Close()
-		h.ts.CloseClientConnections()
-		h.ts.Close()
-		cancel()
-		eng.Wait()
-		hist.Close()
-		j.Close()
+			srv.ServeHTTP(w, r)
+		})
 	})
+	h.srv, h.eng, h.ts = run.Server, run.Engine, run.HTTP
 	return h
 }
 

@@ -2,11 +2,9 @@ package frontend_test
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"image/png"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -15,12 +13,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"hallfloor/config"
-	"hallfloor/devices"
-	"hallfloor/engine"
-	"hallfloor/frontend"
-	"hallfloor/journal/sqlite"
-	"hallfloor/server"
 )
 
 var updateShots = flag.Bool("screenshots", false, "write the pages' screenshots to docs/screenshots")
@@ -159,46 +154,9 @@ func startBusyHall(t *testing.T) *testHall {
 	}
 	behind.Store(int64(now.Sub(start)))
 
-	path := filepath.Join(t.TempDir(), "hall.db")
-	j, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hist, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The demo hall's buttons, lamps, evaluators and lockers, on simulated pins.
-	devs, err := devices.New(devices.Options{Devices: cfg.Devices, Hall: eng, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng.Subscribe(devs.Observe)
-	keys := server.Keys{Token: bytes.Repeat([]byte{7}, 32), ID: bytes.Repeat([]byte{9}, 32)}
-	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Pages: frontend.Handler(), Clock: clock, History: hist, Devices: devs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go eng.Run(ctx)
-	devsDone := make(chan struct{})
-	go func() { devs.Run(ctx); close(devsDone) }()
-	h := &testHall{t: t, srv: srv, eng: eng}
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(func() {
-		srv.Close()
-		h.ts.CloseClientConnections()
-		h.ts.Close()
-		cancel()
-		<-devsDone
-		eng.Wait()
-		hist.Close()
-		j.Close()
-	})
+	run := apptest.Start(t, app.Options{Hall: cfg, Clock: clock})
+	h := &testHall{t: t, srv: run.Server, eng: run.Engine, ts: run.HTTP}
 
 	clerks := map[string]string{"1": "1001", "2": "1002", "3": "1003", "4": "1004", "5": "1005", "6": "1006", "7": "1007"}
 	tokens := map[string]string{}

@@ -2,14 +2,13 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -18,46 +17,14 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/display"
-	"hallfloor/engine"
-	"hallfloor/journal/sqlite"
 	"hallfloor/queue"
-	"hallfloor/server"
 )
 
 // startBenchServer runs the demo hall as cmd/hallfloor wires it, on a real
 // SQLite journal in a temporary directory, behind a real HTTP listener.
 func startBenchServer(b *testing.B) *httptest.Server {
 	b.Helper()
-	dir := b.TempDir()
-	hall := config.Demo()
-	keys, err := server.LoadKeys(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: hall.QueueSetup(), Journal: j, Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: hall, Keys: keys, Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go eng.Run(ctx)
-	hs := httptest.NewServer(srv)
-	b.Cleanup(func() {
-		hs.Close()
-		srv.Close()
-		cancel()
-		eng.Wait()
-		j.Close()
-	})
-	return hs
+	return apptest.Start(b, app.Options{}).HTTP
 }
 
 // BenchmarkPostTicket is kiosks taking numbers over HTTP: JSON in, the

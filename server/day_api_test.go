@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,11 +14,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"hallfloor/config"
 	"hallfloor/engine"
-	"hallfloor/journal/sqlite"
 	"hallfloor/queue"
-	"hallfloor/server"
 )
 
 // dayHall is the demo hall on a working calendar (weekdays 09:00–12:00 and
@@ -54,7 +52,6 @@ func dayAt(s string) time.Time {
 
 func startDayHall(t *testing.T, start time.Time) *dayHall {
 	t.Helper()
-	dir := t.TempDir()
 	cfg := config.Demo()
 	week := []string{"09:00-12:00", "13:30-17:30"}
 	cfg.Calendar = config.Calendar{Weekly: map[string][]string{"mon": week, "tue": week, "wed": week, "thu": week, "fri": week}}
@@ -62,39 +59,8 @@ func startDayHall(t *testing.T, start time.Time) *dayHall {
 		t.Fatal(ps)
 	}
 	h := &dayHall{t: t, now: start, keys: map[string]string{}}
-	keys, err := server.LoadKeys(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "hall.db")
-	j, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hist, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h.eng, err = engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log, Clock: h.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Engine: h.eng, Hall: cfg, Keys: keys, Logger: log, Clock: h.clock, History: hist})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go h.eng.Run(ctx)
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(func() {
-		srv.Close()
-		h.ts.Close()
-		cancel()
-		h.eng.Wait()
-		hist.Close()
-		j.Close()
-	})
+	run := apptest.Start(t, app.Options{Hall: cfg, Clock: h.clock})
+	h.ts, h.eng = run.HTTP, run.Engine
 	return h
 }
 

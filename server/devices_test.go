@@ -2,14 +2,11 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,13 +14,13 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/engine"
-	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
 	"hallfloor/queue"
-	"hallfloor/server"
 )
 
 // devHall is the demo hall with its devices on simulated pins, wired as
@@ -38,61 +35,21 @@ type devHall struct {
 
 func startDevHall(tb testing.TB, withDevices bool, debounceMS int) *devHall {
 	tb.Helper()
-	dir := tb.TempDir()
 	cfg := config.Demo()
+	if !withDevices {
+		cfg.Devices = config.Devices{}
+	}
 	if debounceMS > 0 {
 		cfg.Devices.DebounceMS = debounceMS
 	}
-	keys, err := server.LoadKeys(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h := &devHall{tb: tb, eng: eng, acts: make(chan devices.Activity, 4096)}
-	opts := server.Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log}
-	if withDevices {
-		h.devs, err = devices.New(devices.Options{Devices: cfg.Devices, Hall: eng, Logger: log, Sim: true,
-			Observe: func(a devices.Activity) {
-				select {
-				case h.acts <- a:
-				default:
-				}
-			}})
-		if err != nil {
-			tb.Fatal(err)
+	h := &devHall{tb: tb, acts: make(chan devices.Activity, 4096)}
+	run := apptest.Start(tb, app.Options{Hall: cfg, DeviceActivity: func(a devices.Activity) {
+		select {
+		case h.acts <- a:
+		default:
 		}
-		eng.Subscribe(h.devs.Observe)
-		opts.Devices = h.devs
-	}
-	srv, err := server.New(opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go eng.Run(ctx)
-	devsDone := make(chan struct{})
-	if h.devs != nil {
-		go func() { h.devs.Run(ctx); close(devsDone) }()
-	} else {
-		close(devsDone)
-	}
-	h.ts = httptest.NewServer(srv)
-	tb.Cleanup(func() {
-		srv.Close()
-		h.ts.Close()
-		cancel()
-		eng.Wait()
-		<-devsDone
-		j.Close()
-	})
+	}})
+	h.ts, h.eng, h.devs = run.HTTP, run.Engine, run.Devices
 	return h
 }
 

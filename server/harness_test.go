@@ -2,35 +2,26 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"hallfloor/config"
-	"hallfloor/engine"
-	"hallfloor/journal/sqlite"
-	"hallfloor/server"
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 )
 
-// hall is a running demo hall wired the way cmd/hallfloor wires it: the
-// embedded demo hall, a SQLite journal in a data directory, the engine's
-// writer running, and the API served on a random local port.
+// hall is a running demo hall assembled as `hallfloor serve` assembles it
+// (package app): the embedded demo hall, a SQLite journal in a data
+// directory, served on a random local port.
 type hall struct {
-	t    *testing.T
-	dir  string
-	ts   *httptest.Server
-	srv  *server.Server
-	eng  *engine.Engine
-	j    *sqlite.Journal
-	stop func()
+	t   *testing.T
+	dir string
+	ts  *httptest.Server
+	run *apptest.Hall
 }
 
 // startHall starts a hall on dir (a fresh temporary directory when empty).
@@ -40,44 +31,11 @@ func startHall(t *testing.T, dir string) *hall {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	cfg := config.Demo()
-	keys, err := server.LoadKeys(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := sqlite.Open(filepath.Join(dir, "hall-"+cfg.Hall.ID+".db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tail, err := j.Tail(context.Background(), 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Backlog: tail})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go eng.Run(ctx)
-	h := &hall{t: t, dir: dir, ts: httptest.NewServer(srv), srv: srv, eng: eng, j: j}
-	var once sync.Once
-	h.stop = func() {
-		once.Do(func() {
-			srv.Close()
-			h.ts.Close()
-			cancel()
-			eng.Wait()
-			j.Close()
-		})
-	}
-	t.Cleanup(h.stop)
-	return h
+	run := apptest.Start(t, app.Options{Data: dir})
+	return &hall{t: t, dir: dir, ts: run.HTTP, run: run}
 }
+
+func (h *hall) stop() { h.run.Stop() }
 
 // restart stops the hall and starts it again on the same data directory.
 func (h *hall) restart() *hall {

@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,13 +16,12 @@ import (
 	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/engine"
-	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
-	"hallfloor/notify"
-	"hallfloor/server"
 	"hallfloor/sms"
 )
 
@@ -49,62 +46,19 @@ func (c chanSender) Send(_ context.Context, m sms.Message) error { c <- m; retur
 
 func startLockHall(t *testing.T, tune func(*config.Hall)) *lockHall {
 	t.Helper()
-	dir := t.TempDir()
 	cfg := config.Demo()
 	if tune != nil {
 		tune(cfg)
 	}
-	keys, err := server.LoadKeys(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "hall.db")
-	j, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hist, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := &lockHall{t: t, sent: make(chan sms.Message, 100), now: time.Now(), acts: make(chan devices.Activity, 4096)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h.eng, err = engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log, Clock: h.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	devs, err := devices.New(devices.Options{Devices: cfg.Devices, Hall: h.eng, Logger: log, Sim: true,
-		Observe: func(a devices.Activity) {
+	run := apptest.Start(t, app.Options{Hall: cfg, Clock: h.clock, Sender: chanSender(h.sent),
+		DeviceActivity: func(a devices.Activity) {
 			select {
 			case h.acts <- a:
 			default:
 			}
 		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.eng.Subscribe(devs.Observe)
-	srv, err := server.New(server.Options{Engine: h.eng, Hall: cfg, Keys: keys, Logger: log, Devices: devs, History: hist, Clock: h.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := notify.New(notify.Options{Hall: h.eng, Sealer: srv.Sealer(), Sender: chanSender(h.sent), Logger: log, Clock: h.clock, Every: time.Hour})
-	h.eng.Subscribe(out.Observe)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); h.eng.Run(ctx) }()
-	go func() { defer wg.Done(); devs.Run(ctx) }()
-	go func() { defer wg.Done(); out.Run(ctx) }()
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(func() {
-		srv.Close()
-		h.ts.Close()
-		cancel()
-		wg.Wait()
-		j.Close()
-		hist.Close()
-	})
+	h.ts, h.eng = run.HTTP, run.Engine
 	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.ts.URL, "http")+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)
