@@ -15,90 +15,90 @@ import (
 func TestTicketJourney(t *testing.T) {
 	h := startHall(t)
 	hall := openTab(t, h.url("/screen/hall"), 1920, 1080)
-	hall.waitJS(`document.body.classList.contains('online')`)
-	hall.waitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '0'`)
+	hall.WaitJS(`document.body.classList.contains('online')`)
+	hall.WaitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '0'`)
 
 	kiosk := openTab(t, h.url("/kiosk"), 1080, 1920)
-	kiosk.waitJS(`document.querySelector('button.svc[data-service="A"]') !== null`)
-	kiosk.do(chromedp.Click(chromedp.CSS(`button.svc[data-service="A"]`)))
-	kiosk.waitText("#slip-number", "A001")
+	kiosk.WaitJS(`document.querySelector('button.svc[data-service="A"]') !== null`)
+	kiosk.Do(chromedp.Click(chromedp.CSS(`button.svc[data-service="A"]`)))
+	kiosk.WaitText("#slip-number", "A001")
 	var tk struct {
 		ID, Number, Status string
 		Ahead              int
 	}
-	kiosk.eval(`window.__hf.kiosk.last()`, &tk)
+	kiosk.Eval(`window.__hf.kiosk.last()`, &tk)
 	if tk.Number != "A001" || tk.Status != "waiting" || tk.ID == "" {
 		t.Fatalf("kiosk ticket = %+v", tk)
 	}
-	if src := kiosk.evalString(`document.getElementById('slip-qr').src`); !strings.Contains(src, "/qr?data=") || !strings.Contains(src, "%2Ft%2F"+tk.ID) {
+	if src := kiosk.EvalString(`document.getElementById('slip-qr').src`); !strings.Contains(src, "/qr?data=") || !strings.Contains(src, "%2Ft%2F"+tk.ID) {
 		t.Errorf("QR image points at %q, want the ticket page of %s", src, tk.ID)
 	}
-	kiosk.waitJS(`document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
+	kiosk.WaitJS(`document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
 
 	// The hall screen counts the new ticket.
-	hall.waitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '1'`)
+	hall.WaitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '1'`)
 
 	page := openTab(t, h.url("/t/"+tk.ID), 412, 915)
-	page.waitText("#number", "A001")
-	page.waitText("#status", "等候中")
-	page.waitJS(`document.getElementById('callbox').hidden`)
+	page.WaitText("#number", "A001")
+	page.WaitText("#status", "等候中")
+	page.WaitJS(`document.getElementById('callbox').hidden`)
 
 	// A clerk signs on at window 1, which serves A.
 	counter := openTab(t, h.url("/counter/1"), 1366, 768)
-	counter.waitJS(`!document.getElementById('signin').hidden`)
-	counter.do(
+	counter.WaitJS(`!document.getElementById('signin').hidden`)
+	counter.Do(
 		chromedp.SendKeys(chromedp.CSS("#staff"), "1001"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
 		chromedp.Click(chromedp.CSS("#signon")),
 	)
-	counter.waitJS(`!document.getElementById('desk').hidden && !document.getElementById('act-call').disabled`)
-	counter.waitText("#queue", "A001")
+	counter.WaitJS(`!document.getElementById('desk').hidden && !document.getElementById('act-call').disabled`)
+	counter.WaitText("#queue", "A001")
 	win := openTab(t, h.url("/screen/window/1"), 1280, 720)
-	win.waitText("#cur-state", "空闲")
-	win.waitText("#clerk", "王*娟")
-	win.waitText("#clerk", "1001")
+	win.WaitText("#cur-state", "空闲")
+	win.WaitText("#clerk", "王*娟")
+	win.WaitText("#clerk", "1001")
 
 	// Call by keyboard shortcut N.
-	counter.do(chromedp.Click(chromedp.CSS("#cur-number")), chromedp.KeyEvent("n"))
-	counter.waitText("#cur-number", "A001")
+	counter.Do(chromedp.Click(chromedp.CSS("#cur-number")), chromedp.KeyEvent("n"))
+	counter.WaitText("#cur-number", "A001")
 
-	hall.waitText("#now-number", "A001")
-	hall.waitText("#now-window", "1")
-	if got := hall.text("#now-text"); got != "请 A001 号到 1 号窗口办理" {
+	hall.WaitText("#now-number", "A001")
+	hall.WaitText("#now-window", "1")
+	if got := hall.Text("#now-text"); got != "请 A001 号到 1 号窗口办理" {
 		t.Errorf("hall screen sentence = %q", got)
 	}
-	hall.waitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '0'`)
-	hall.waitJS(`document.querySelector('#wins li[data-window="1"]').classList.contains('serving')`)
+	hall.WaitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '0'`)
+	hall.WaitJS(`document.querySelector('#wins li[data-window="1"]').classList.contains('serving')`)
 	// The voice says the server's speech line, twice, never two at once.
-	hall.waitJS(`window.__hf.voice.log.length >= 1`)
+	hall.WaitJS(`window.__hf.voice.log.length >= 1`)
 	var spoken []string
-	hall.eval(`window.__hf.voice.log`, &spoken)
+	hall.Eval(`window.__hf.voice.log`, &spoken)
 	if spoken[0] != "请A 0 0 1 号，到1号窗口办理" {
 		t.Errorf("voice said %q", spoken[0])
 	}
 
-	win.waitText("#cur-number", "A001")
-	page.waitJS(`!document.getElementById('callbox').hidden`)
-	page.waitText("#where", "1 号窗口")
-	page.waitText("#status", "已叫号")
-	if got := page.text("#calltext"); got != "请 A001 号到 1 号窗口办理" {
+	win.WaitText("#cur-number", "A001")
+	page.WaitJS(`!document.getElementById('callbox').hidden`)
+	page.WaitText("#where", "1 号窗口")
+	page.WaitText("#status", "已叫号")
+	if got := page.Text("#calltext"); got != "请 A001 号到 1 号窗口办理" {
 		t.Errorf("ticket page sentence = %q", got)
 	}
 
 	// Finish, then pause with a reason: the window screen says so.
-	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
-	counter.waitJS(`document.getElementById('served').textContent === '1'`)
-	page.waitText("#status", "已办结")
-	counter.do(chromedp.Click(chromedp.CSS("#act-pause")))
-	counter.waitJS(`!document.getElementById('pause-dlg').hidden`)
-	counter.do(chromedp.Click(chromedp.CSS("#reasons button")))
-	win.waitText("#cur-state", "暂停服务")
-	win.waitText("#cur-reason", "午间休息")
-	hall.waitText(`#wins li[data-window="1"] .st`, "午间休息")
+	counter.Do(chromedp.Click(chromedp.CSS("#act-finish")))
+	counter.WaitJS(`document.getElementById('served').textContent === '1'`)
+	page.WaitText("#status", "已办结")
+	counter.Do(chromedp.Click(chromedp.CSS("#act-pause")))
+	counter.WaitJS(`!document.getElementById('pause-dlg').hidden`)
+	counter.Do(chromedp.Click(chromedp.CSS("#reasons button")))
+	win.WaitText("#cur-state", "暂停服务")
+	win.WaitText("#cur-reason", "午间休息")
+	hall.WaitText(`#wins li[data-window="1"] .st`, "午间休息")
 
 	// English on the hall screen uses the server's English sentence.
-	hall.do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
-	hall.waitText("#recent-h", "Recent calls")
+	hall.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	hall.WaitText("#recent-h", "Recent calls")
 }
 
 // TestScreenRecovers cuts the hall screen's WebSocket, changes the hall
@@ -113,15 +113,15 @@ func TestScreenRecovers(t *testing.T) {
 	h.act(tok, "3", "call", nil)
 
 	hall := openTab(t, h.url("/screen/hall"), 1920, 1080)
-	hall.waitText("#now-number", b1.Number)
+	hall.WaitText("#now-number", b1.Number)
 	before := h.seq()
-	hall.waitJS(fmt.Sprintf(`window.__hf.live.seq === %d`, before))
+	hall.WaitJS(fmt.Sprintf(`window.__hf.live.seq === %d`, before))
 
 	h.wsBlocked.Store(true)
 	h.srv.Hub().DisconnectAll()
-	hall.waitJS(`document.body.classList.contains('offline')`)
-	hall.waitJS(`getComputedStyle(document.getElementById('now')).display === 'none'`)
-	hall.waitJS(`getComputedStyle(document.querySelector('.offline-banner')).display !== 'none'`)
+	hall.WaitJS(`document.body.classList.contains('offline')`)
+	hall.WaitJS(`getComputedStyle(document.getElementById('now')).display === 'none'`)
+	hall.WaitJS(`getComputedStyle(document.querySelector('.offline-banner')).display !== 'none'`)
 
 	// The hall moves on while the screen is away.
 	b2 := h.issue("B")
@@ -132,14 +132,14 @@ func TestScreenRecovers(t *testing.T) {
 		t.Fatalf("seq did not move: %d → %d", before, after)
 	}
 	// The screen has tried, and failed, to reconnect while the network was down.
-	hall.waitJS(`window.__hf.live.stats.connects > 2`)
+	hall.WaitJS(`window.__hf.live.stats.connects > 2`)
 
 	h.wsBlocked.Store(false)
-	hall.waitJS(fmt.Sprintf(`window.__hf.live.seq === %d && document.body.classList.contains('online')`, after))
-	hall.waitText("#now-number", b2.Number)
-	hall.waitText("#now-window", "3")
-	hall.waitJS(`document.querySelector('#waits li[data-service="B"] .count').textContent === '1'`)
-	hall.waitJS(`document.querySelector('#recent li[data-ticket="` + b1.ID + `"]') !== null`)
+	hall.WaitJS(fmt.Sprintf(`window.__hf.live.seq === %d && document.body.classList.contains('online')`, after))
+	hall.WaitText("#now-number", b2.Number)
+	hall.WaitText("#now-window", "3")
+	hall.WaitJS(`document.querySelector('#waits li[data-service="B"] .count').textContent === '1'`)
+	hall.WaitJS(`document.querySelector('#recent li[data-ticket="` + b1.ID + `"]') !== null`)
 
 	// It resumed after what it had seen, not from a fresh snapshot.
 	want := fmt.Sprintf("/ws?since=%d", before)
@@ -153,14 +153,14 @@ func TestScreenRecovers(t *testing.T) {
 		t.Errorf("screen never asked %s; asked %v", want, h.wsRequests())
 	}
 	var stats struct{ Snapshots, Events int }
-	hall.eval(`window.__hf.live.stats`, &stats)
+	hall.Eval(`window.__hf.live.stats`, &stats)
 	if stats.Snapshots != 1 {
 		t.Errorf("screen took %d snapshots, want 1 (the resume replays events)", stats.Snapshots)
 	}
 	// The call in the snapshot is history, not announced; the call caught
 	// up on is said at most twice (it is fresh), however often it arrived.
 	var spoken []string
-	hall.eval(`window.__hf.voice.log.concat(window.__hf.voice.queue)`, &spoken)
+	hall.Eval(`window.__hf.voice.log.concat(window.__hf.voice.queue)`, &spoken)
 	count := map[string]int{}
 	for _, s := range spoken {
 		count[s]++

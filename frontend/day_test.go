@@ -24,26 +24,26 @@ func shanghai(t *testing.T) *time.Location {
 
 // signOn signs a clerk on at the counter page.
 func signOn(tb *tab, staff string) {
-	tb.t.Helper()
-	tb.waitJS(`!document.getElementById('signin').hidden`)
-	tb.do(
+	tb.T().Helper()
+	tb.WaitJS(`!document.getElementById('signin').hidden`)
+	tb.Do(
 		chromedp.SendKeys(chromedp.CSS("#staff"), staff),
 		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
 		chromedp.Click(chromedp.CSS("#signon")),
 	)
-	tb.waitJS(`!document.getElementById('desk').hidden && document.body.classList.contains('online')`)
+	tb.WaitJS(`!document.getElementById('desk').hidden && document.body.classList.contains('online')`)
 }
 
 // managerSignIn signs the manager in on the dashboard.
 func managerSignIn(tb *tab) {
-	tb.t.Helper()
-	tb.waitJS(`!document.getElementById('signin-panel').hidden`)
-	tb.do(
+	tb.T().Helper()
+	tb.WaitJS(`!document.getElementById('signin-panel').hidden`)
+	tb.Do(
 		chromedp.SendKeys(chromedp.CSS("#staff"), "admin"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
 		chromedp.Click(chromedp.CSS("#signon")),
 	)
-	tb.waitJS(`document.getElementById('signin-panel').hidden && !document.getElementById('p-ratings').hidden`)
+	tb.WaitJS(`document.getElementById('signin-panel').hidden && !document.getElementById('p-ratings').hidden`)
 }
 
 type ratingInfo struct {
@@ -70,46 +70,46 @@ func TestRatingAtTheWindow(t *testing.T) {
 	day := time.Now().In(shanghai(t)).Format(time.DateOnly)
 
 	eval := openTab(t, h.url("/evaluate/1"), 1280, 800)
-	eval.waitJS(`document.body.classList.contains('online')`)
-	eval.waitText("#idle", "欢迎评价")
+	eval.WaitJS(`document.body.classList.contains('online')`)
+	eval.WaitText("#idle", "欢迎评价")
 
 	counter := openTab(t, h.url("/counter/1"), 1366, 768)
 	signOn(counter, "1001")
-	eval.waitText("#clerk", "王*娟")
-	counter.do(chromedp.Click(chromedp.CSS("#act-call")))
-	counter.waitText("#cur-number", tk.Number)
-	if !eval.hiddenJS("#ask") {
+	eval.WaitText("#clerk", "王*娟")
+	counter.Do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.WaitText("#cur-number", tk.Number)
+	if !eval.HiddenJS("#ask") {
 		t.Fatal("the evaluator asks before the service is finished")
 	}
-	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
+	counter.Do(chromedp.Click(chromedp.CSS("#act-finish")))
 
 	// The five levels, best first, with a countdown.
-	eval.waitJS(`!document.getElementById('ask').hidden && document.querySelectorAll('#levels button.lvl').length === 5`)
-	eval.waitText("#ask-number", tk.Number)
+	eval.WaitJS(`!document.getElementById('ask').hidden && document.querySelectorAll('#levels button.lvl').length === 5`)
+	eval.WaitText("#ask-number", tk.Number)
 	var names []string
-	eval.eval(`Array.from(document.querySelectorAll('#levels button.lvl')).map(function (b) { return b.textContent; })`, &names)
+	eval.Eval(`Array.from(document.querySelectorAll('#levels button.lvl')).map(function (b) { return b.textContent; })`, &names)
 	if want := []string{"5非常满意", "4满意", "3基本满意", "2不满意", "1非常不满意"}; strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("levels %q, want %q", names, want)
 	}
-	eval.waitJS(`/^\d+ 秒后自动关闭$/.test(document.getElementById('left').textContent)`)
+	eval.WaitJS(`/^\d+ 秒后自动关闭$/.test(document.getElementById('left').textContent)`)
 
 	// A 2 asks why before anything is sent; a reason is required.
-	eval.do(chromedp.Click(chromedp.CSS(`#levels button[data-level="2"]`)))
-	eval.waitJS(`!document.getElementById('why').hidden && document.querySelectorAll('#reasons button').length > 0`)
-	eval.do(chromedp.Click(chromedp.CSS("#why-send")))
-	eval.waitText("#error", "请选择或填写一个原因")
+	eval.Do(chromedp.Click(chromedp.CSS(`#levels button[data-level="2"]`)))
+	eval.WaitJS(`!document.getElementById('why').hidden && document.querySelectorAll('#reasons button').length > 0`)
+	eval.Do(chromedp.Click(chromedp.CSS("#why-send")))
+	eval.WaitText("#error", "请选择或填写一个原因")
 	var sent []map[string]any
-	eval.eval(`window.__hf.evaluate().sent`, &sent)
+	eval.Eval(`window.__hf.evaluate().sent`, &sent)
 	if len(sent) != 0 {
 		t.Fatalf("the pad sent %v before a reason was given", sent)
 	}
-	eval.do(
+	eval.Do(
 		chromedp.Click(chromedp.CSS(`#reasons button:first-child`)),
 		chromedp.SendKeys(chromedp.CSS("#other"), "叫号后等了很久"),
 		chromedp.Click(chromedp.CSS("#why-send")),
 	)
-	eval.waitText("#thanks", "感谢您的评价")
-	eval.waitJS(`!document.getElementById('thanks-bad').hidden`)
+	eval.WaitText("#thanks", "感谢您的评价")
+	eval.WaitJS(`!document.getElementById('thanks-bad').hidden`)
 
 	var r ratingInfo
 	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
@@ -117,29 +117,29 @@ func TestRatingAtTheWindow(t *testing.T) {
 		t.Fatalf("ticket rating after the evaluator: %+v", r)
 	}
 	// After the thanks the pad waits for the next service.
-	eval.waitJS(`!document.getElementById('idle').hidden`)
+	eval.WaitJS(`!document.getElementById('idle').hidden`)
 
 	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
-	dash.waitJS(`document.body.classList.contains('online')`)
+	dash.WaitJS(`document.body.classList.contains('online')`)
 	managerSignIn(dash)
-	dash.waitText("#r-rated", "1")
-	dash.waitText("#r-bad", "1")
-	dash.waitJS(`document.querySelectorAll('#r-chart rect[data-value="1"]').length === 1`)
-	dash.waitText("#followups", tk.Number)
-	dash.waitText("#followups", "等候时间过长；叫号后等了很久")
-	if got := dash.text(`#followups tr[data-followup] td:nth-child(4)`); got != "2 不满意" {
+	dash.WaitText("#r-rated", "1")
+	dash.WaitText("#r-bad", "1")
+	dash.WaitJS(`document.querySelectorAll('#r-chart rect[data-value="1"]').length === 1`)
+	dash.WaitText("#followups", tk.Number)
+	dash.WaitText("#followups", "等候时间过长；叫号后等了很久")
+	if got := dash.Text(`#followups tr[data-followup] td:nth-child(4)`); got != "2 不满意" {
 		t.Errorf("follow-up level cell %q", got)
 	}
 	// The report of the day counts the rating too.
-	dash.waitJS(`document.querySelectorAll('#rep-charts svg').length >= 5`)
+	dash.WaitJS(`document.querySelectorAll('#rep-charts svg').length >= 5`)
 
 	// The manager records the call-back; the follow-up closes.
-	dash.do(
+	dash.Do(
 		chromedp.SetValue(chromedp.CSS(`tr[data-followup-form] select`), "callback"),
 		chromedp.SendKeys(chromedp.CSS(`tr[data-followup-form] input`), "已电话回访，群众表示理解"),
 		chromedp.Click(chromedp.CSS(`tr[data-followup-form] button`)),
 	)
-	dash.waitText(`tr[data-followup-form] td`, "回访：已电话回访，群众表示理解")
+	dash.WaitText(`tr[data-followup-form] td`, "回访：已电话回访，群众表示理解")
 	var fus struct {
 		Followups []struct {
 			Action, Outcome string
@@ -151,17 +151,17 @@ func TestRatingAtTheWindow(t *testing.T) {
 	}
 
 	// In English the panels and charts speak English.
-	dash.do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
-	dash.waitText("#p-ratings h2", "Ratings today")
-	dash.waitText(`#followups tr[data-followup] td:nth-child(4)`, "2 Dissatisfied")
-	dash.waitText("#rep-charts", "Ratings by level")
+	dash.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	dash.WaitText("#p-ratings h2", "Ratings today")
+	dash.WaitText(`#followups tr[data-followup] td:nth-child(4)`, "2 Dissatisfied")
+	dash.WaitText("#rep-charts", "Ratings by level")
 
 	// Downloads carry the manager's token.
 	var dl struct {
 		Name, Type string
 		Size       int
 	}
-	dash.evalAsync(`window.__hf.download('/api/v1/reports/daily?format=xlsx')`, &dl)
+	dash.EvalAsync(`window.__hf.download('/api/v1/reports/daily?format=xlsx')`, &dl)
 	if !strings.HasSuffix(dl.Name, ".xlsx") || !strings.Contains(dl.Type, "spreadsheetml") || dl.Size < 100 {
 		t.Errorf("daily report download: %+v", dl)
 	}
@@ -169,7 +169,7 @@ func TestRatingAtTheWindow(t *testing.T) {
 		t.Errorf("%s is not an .xlsx file", dl.Name)
 	}
 	// The register's button downloads today's register as CSV.
-	dash.do(chromedp.Click(chromedp.CSS(`#p-overtime button[data-dl$="format=csv"]`)))
+	dash.Do(chromedp.Click(chromedp.CSS(`#p-overtime button[data-dl$="format=csv"]`)))
 	b := waitDownload(t, "overtime-"+day+"-"+day+".csv")
 	if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
 		t.Errorf("overtime register CSV starts %q, want a UTF-8 byte-order mark", b[:min(len(b), 12)])
@@ -186,16 +186,16 @@ func TestEvaluatorTimesOut(t *testing.T) {
 	tk := h.issue("A")
 
 	eval := openTab(t, h.url("/evaluate/2"), 1280, 800)
-	eval.waitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
+	eval.WaitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
 	h.act(tok, "2", "call", nil)
 	h.act(tok, "2", "finish", nil)
-	eval.waitJS(`!document.getElementById('ask').hidden`)
-	eval.waitText("#ask-number", tk.Number)
+	eval.WaitJS(`!document.getElementById('ask').hidden`)
+	eval.WaitText("#ask-number", tk.Number)
 	// The question closes by itself within its time (and the step's deadline).
-	eval.waitJS(`!document.getElementById('idle').hidden && document.getElementById('ask').hidden`)
+	eval.WaitJS(`!document.getElementById('idle').hidden && document.getElementById('ask').hidden`)
 
 	var sent []struct{ Kind, Reason string }
-	eval.eval(`window.__hf.evaluate().sent`, &sent)
+	eval.Eval(`window.__hf.evaluate().sent`, &sent)
 	if len(sent) != 1 || sent[0].Kind != "dismiss" || sent[0].Reason != "timeout" {
 		t.Errorf("the pad sent %+v, want only the timeout's dismissal", sent)
 	}
@@ -212,23 +212,23 @@ func TestEvaluatorTimesOut(t *testing.T) {
 
 	// Without the holder key the page only reads.
 	bare := openTab(t, h.url("/t/"+tk.ID), 412, 915)
-	bare.waitText("#status", "已办结")
-	bare.waitJS(`window.__hf.rating() !== null`)
-	if !bare.hiddenJS("#rate") {
+	bare.WaitText("#status", "已办结")
+	bare.WaitJS(`window.__hf.rating() !== null`)
+	if !bare.HiddenJS("#rate") {
 		t.Error("the ticket page offers a rating without the holder key")
 	}
 
 	page := openTab(t, h.url("/t/"+tk.ID+"?k="+tk.Key), 412, 915)
-	page.waitJS(`!document.getElementById('rate').hidden && document.querySelectorAll('#rate-levels button.lvl').length === 5`)
-	page.do(chromedp.Click(chromedp.CSS(`#rate-levels button[data-level="4"]`)))
-	page.waitText("#rated", "您的评价：满意")
-	page.waitJS(`document.getElementById('rate').hidden`)
+	page.WaitJS(`!document.getElementById('rate').hidden && document.querySelectorAll('#rate-levels button.lvl').length === 5`)
+	page.Do(chromedp.Click(chromedp.CSS(`#rate-levels button[data-level="4"]`)))
+	page.WaitText("#rated", "您的评价：满意")
+	page.WaitJS(`document.getElementById('rate').hidden`)
 	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
 	if r.Level != 4 || r.CanRate {
 		t.Errorf("after the ticket page the ticket is %+v", r)
 	}
 	// The page without the key learns of it live.
-	bare.waitText("#rated", "满意")
+	bare.WaitText("#rated", "满意")
 }
 
 // TestOvertimeFaces runs a window past the end of its session: the hall and
@@ -262,8 +262,8 @@ func TestOvertimeFaces(t *testing.T) {
 	eval := openTab(t, h.url("/evaluate/3"), 1280, 800)
 	counter := openTab(t, h.url("/counter/3"), 1366, 768)
 	signOn(counter, "1003")
-	win.waitText("#cur-number", b1.Number)
-	if !win.hiddenJS("#notice") {
+	win.WaitText("#cur-number", b1.Number)
+	if !win.HiddenJS("#notice") {
 		t.Fatal("the window screen says overtime within the session")
 	}
 
@@ -272,41 +272,41 @@ func TestOvertimeFaces(t *testing.T) {
 	if res := h.eng.Do(context.Background(), queue.CheckOvertime{}, "", nil); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	hall.waitText(`#wins li[data-window="3"] .st`, "延时服务中")
-	hall.waitJS(`document.querySelector('#wins li[data-window="3"]').classList.contains('overtime')`)
-	win.waitText("#notice", "延时服务中")
-	counter.waitJS(`!document.getElementById('otbox').hidden`)
+	hall.WaitText(`#wins li[data-window="3"] .st`, "延时服务中")
+	hall.WaitJS(`document.querySelector('#wins li[data-window="3"]').classList.contains('overtime')`)
+	win.WaitText("#notice", "延时服务中")
+	counter.WaitJS(`!document.getElementById('otbox').hidden`)
 
 	// Finishing in overtime registers the service; both sides confirm it.
-	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
-	eval.waitJS(`!document.getElementById('ot').hidden`)
-	eval.waitText("#ot-text", b1.Number)
-	counter.waitJS(`!document.getElementById('act-otconfirm').hidden`)
-	counter.do(chromedp.Click(chromedp.CSS("#act-otconfirm")))
-	counter.waitText("#ot-msg", "已确认延时服务 OT1")
-	eval.do(chromedp.Click(chromedp.CSS("#ot-confirm")))
-	eval.waitJS(`document.getElementById('ot').hidden && !document.getElementById('ot-done').hidden`)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-finish")))
+	eval.WaitJS(`!document.getElementById('ot').hidden`)
+	eval.WaitText("#ot-text", b1.Number)
+	counter.WaitJS(`!document.getElementById('act-otconfirm').hidden`)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-otconfirm")))
+	counter.WaitText("#ot-msg", "已确认延时服务 OT1")
+	eval.Do(chromedp.Click(chromedp.CSS("#ot-confirm")))
+	eval.WaitJS(`document.getElementById('ot').hidden && !document.getElementById('ot-done').hidden`)
 	// The rating question after the overtime service is still open.
-	eval.waitJS(`!document.getElementById('ask').hidden`)
+	eval.WaitJS(`!document.getElementById('ask').hidden`)
 
 	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
 	managerSignIn(dash)
-	dash.waitText("#ot-now", "3 号窗口")
-	dash.waitJS(`document.querySelector('#ot-register tr[data-record="OT1"]') !== null`)
+	dash.WaitText("#ot-now", "3 号窗口")
+	dash.WaitJS(`document.querySelector('#ot-register tr[data-record="OT1"]') !== null`)
 	var cells []string
-	dash.eval(`Array.from(document.querySelectorAll('#ot-register tr[data-record="OT1"] td')).map(function (c) { return c.textContent; })`, &cells)
+	dash.Eval(`Array.from(document.querySelectorAll('#ot-register tr[data-record="OT1"] td')).map(function (c) { return c.textContent; })`, &cells)
 	if len(cells) != 8 || cells[3] != b1.Number || !strings.HasPrefix(cells[6], "✓") || !strings.HasPrefix(cells[7], "✓") {
 		t.Errorf("register row %q", cells)
 	}
 
 	// The last one served empties the line: overtime ends everywhere.
-	counter.do(chromedp.Click(chromedp.CSS("#act-call")))
-	counter.waitText("#cur-number", b2.Number)
-	counter.do(chromedp.Click(chromedp.CSS("#act-finish")))
-	hall.waitJS(`!document.querySelector('#wins li[data-window="3"]').classList.contains('overtime')`)
-	win.waitJS(`document.getElementById('notice').hidden`)
-	dash.waitText("#ot-now", "当前没有窗口延时服务")
-	dash.waitJS(`document.querySelector('#ot-register tr[data-record="OT2"]') !== null`)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.WaitText("#cur-number", b2.Number)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-finish")))
+	hall.WaitJS(`!document.querySelector('#wins li[data-window="3"]').classList.contains('overtime')`)
+	win.WaitJS(`document.getElementById('notice').hidden`)
+	dash.WaitText("#ot-now", "当前没有窗口延时服务")
+	dash.WaitJS(`document.querySelector('#ot-register tr[data-record="OT2"]') !== null`)
 }
 
 // TestEvaluatorRecovers cuts the evaluator's connection, finishes a service
@@ -320,24 +320,24 @@ func TestEvaluatorRecovers(t *testing.T) {
 	h.act(tok, "5", "call", nil)
 
 	eval := openTab(t, h.url("/evaluate/5"), 1280, 800)
-	eval.waitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
+	eval.WaitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
 	h.wsBlocked.Store(true)
 	h.srv.Hub().DisconnectAll()
-	eval.waitJS(`document.body.classList.contains('offline')`)
+	eval.WaitJS(`document.body.classList.contains('offline')`)
 	h.act(tok, "5", "finish", nil)
-	eval.waitJS(`window.__hf.live.stats.connects > 2`)
-	if !eval.hiddenJS("#ask") {
+	eval.WaitJS(`window.__hf.live.stats.connects > 2`)
+	if !eval.HiddenJS("#ask") {
 		t.Fatal("the pad asks while it cannot have heard of the service")
 	}
 	h.wsBlocked.Store(false)
-	eval.waitJS(`document.body.classList.contains('online') && !document.getElementById('ask').hidden`)
-	eval.waitText("#ask-number", tk.Number)
+	eval.WaitJS(`document.body.classList.contains('online') && !document.getElementById('ask').hidden`)
+	eval.WaitText("#ask-number", tk.Number)
 
-	eval.do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
-	eval.waitText("#ask h2", "How was your service?")
-	eval.waitText(`#levels button[data-level="5"]`, "Very satisfied")
-	eval.do(chromedp.Click(chromedp.CSS(`#levels button[data-level="5"]`)))
-	eval.waitText("#thanks", "Thank you for your rating!")
+	eval.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	eval.WaitText("#ask h2", "How was your service?")
+	eval.WaitText(`#levels button[data-level="5"]`, "Very satisfied")
+	eval.Do(chromedp.Click(chromedp.CSS(`#levels button[data-level="5"]`)))
+	eval.WaitText("#thanks", "Thank you for your rating!")
 	var r ratingInfo
 	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
 	if r.Level != 5 {

@@ -73,45 +73,45 @@ func TestScreenshots(t *testing.T) {
 		{"home", "/", 1440, 900, `document.querySelectorAll('#counters a').length === 8`, nil, false},
 		{"kiosk", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, nil, false},
 		{"kiosk-ticket", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, func(tb *tab) {
-			tb.do(chromedp.Click(chromedp.CSS(`button.svc[data-service="C"]`)))
-			tb.waitJS(`!document.getElementById('overlay').hidden && document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
+			tb.Do(chromedp.Click(chromedp.CSS(`button.svc[data-service="C"]`)))
+			tb.WaitJS(`!document.getElementById('overlay').hidden && document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
 		}, false},
 		{"hall", "/screen/hall", 1920, 1080, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil, false},
 		{"hall-portrait", "/screen/hall", 1080, 1920, settled + ` && document.querySelectorAll('#recent li').length >= 6`, nil, false},
 		{"window", "/screen/window/2", 1280, 720, settled + ` && document.getElementById('cur-number').textContent !== ''`, nil, false},
 		{"window-paused", "/screen/window/6", 1280, 720, settled + ` && document.getElementById('cur-reason').textContent !== ''`, nil, false},
 		{"counter", "/counter/2", 1600, 900, `!document.getElementById('signin').hidden`, func(tb *tab) {
-			tb.do(
+			tb.Do(
 				chromedp.SendKeys(chromedp.CSS("#staff"), "1002"),
 				chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
 				chromedp.Click(chromedp.CSS("#signon")),
 			)
-			tb.waitJS(`!document.getElementById('desk').hidden && document.querySelectorAll('#queue tr').length >= 3 && document.body.classList.contains('online')`)
+			tb.WaitJS(`!document.getElementById('desk').hidden && document.querySelectorAll('#queue tr').length >= 3 && document.body.classList.contains('online')`)
 		}, false},
 		{"ticket-waiting", "/t/" + w2.Queue[2].ID, 412, 915, settled + ` && !document.getElementById('card').hidden`, nil, false},
 		{"ticket-called", "/t/" + w2.Current.ID, 412, 915, settled + ` && !document.getElementById('callbox').hidden`, nil, false},
 		{"dashboard", "/dashboard", 1920, 1080, settled + ` && document.querySelectorAll('#chart rect').length > 0 && document.querySelectorAll('#windows tr').length === 8`, func(tb *tab) {
 			managerSignIn(tb)
-			tb.waitJS(`document.querySelectorAll('#rep-charts svg').length >= 5 && document.querySelectorAll('#r-chart rect').length === 5 && document.querySelectorAll('#followups tr[data-followup]').length > 0 && document.getElementById('dev-summary').textContent !== ''`)
+			tb.WaitJS(`document.querySelectorAll('#rep-charts svg').length >= 5 && document.querySelectorAll('#r-chart rect').length === 5 && document.querySelectorAll('#followups tr[data-followup]').length > 0 && document.getElementById('dev-summary').textContent !== ''`)
 		}, true},
 	}
 	for _, s := range shots {
 		tb := openTab(t, h.url(s.path), s.width, s.height)
-		tb.waitJS(s.ready)
+		tb.WaitJS(s.ready)
 		if s.act != nil {
 			s.act(tb)
 		}
-		tb.waitJS(`document.getAnimations().length === 0`)
+		tb.WaitJS(`document.getAnimations().length === 0`)
 		var b []byte
 		if s.full {
 			// A viewport as tall as the page: the whole page, and no scroll bar.
 			var tall int64
-			tb.eval(`document.documentElement.scrollHeight`, &tall)
-			tb.do(chromedp.EmulateViewport(s.width, tall))
-			tb.waitJS(`document.getAnimations().length === 0`)
-			b = tb.screenshot()
+			tb.Eval(`document.documentElement.scrollHeight`, &tall)
+			tb.Do(chromedp.EmulateViewport(s.width, tall))
+			tb.WaitJS(`document.getAnimations().length === 0`)
+			b = tb.Screenshot()
 		} else {
-			b = tb.screenshot()
+			b = tb.Screenshot()
 		}
 		img, err := png.Decode(bytes.NewReader(b))
 		if err != nil {
@@ -123,7 +123,7 @@ func TestScreenshots(t *testing.T) {
 		// Nothing scrolls off a screen meant to be seen whole.
 		if s.name == "hall" || s.name == "window" {
 			var overflow bool
-			tb.eval(`document.documentElement.scrollHeight > window.innerHeight + 1`, &overflow)
+			tb.Eval(`document.documentElement.scrollHeight > window.innerHeight + 1`, &overflow)
 			if overflow {
 				t.Errorf("%s: the page is taller than the screen", s.name)
 			}
