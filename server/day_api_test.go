@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -25,6 +23,7 @@ import (
 // 13:30–17:30) with a clock the test sets, served on a random port with a
 // real SQLite journal and a second, reading handle on it for reports.
 type dayHall struct {
+	client
 	t   *testing.T
 	ts  *httptest.Server
 	eng *engine.Engine
@@ -60,7 +59,7 @@ func startDayHall(t *testing.T, start time.Time) *dayHall {
 	}
 	h := &dayHall{t: t, now: start, keys: map[string]string{}}
 	run := apptest.Start(t, app.Options{Hall: cfg, Clock: h.clock})
-	h.ts, h.eng = run.HTTP, run.Engine
+	h.client, h.ts, h.eng = client{t, run.URL}, run.HTTP, run.Engine
 	return h
 }
 
@@ -84,51 +83,6 @@ func (h *dayHall) send(cmd queue.Command) {
 	}
 }
 
-func (h *dayHall) req(method, path, token string, body any) reply {
-	h.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	r, err := http.NewRequest(method, h.ts.URL+path, rd)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if token != "" {
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := h.ts.Client().Do(r)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: data}
-}
-
-func (h *dayHall) must(want int, method, path, token string, body any) reply {
-	h.t.Helper()
-	r := h.req(method, path, token, body)
-	if r.status != want {
-		h.t.Fatalf("%s %s: %d %s, want %d", method, path, r.status, r.body, want)
-	}
-	return r
-}
-
-func (h *dayHall) token(staff string) string {
-	h.t.Helper()
-	var v struct{ Token string }
-	h.must(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"}).into(h.t, &v)
-	return v.Token
-}
-
 func (h *dayHall) issue(service string) (id, number string) {
 	h.t.Helper()
 	var v struct{ ID, Number, Key string }
@@ -144,7 +98,7 @@ func (h *dayHall) asHolder(id, path string) string {
 
 func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 	h := startDayHall(t, dayAt("2025-03-14 11:40:00")) // a Friday
-	clerk, admin := h.token("1001"), h.token("admin")
+	clerk, admin := h.login("1001"), h.login("admin")
 	h.must(200, "POST", "/api/v1/windows/1/open", clerk, nil)
 	a1, _ := h.issue("A")
 	a2, _ := h.issue("A")

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +25,7 @@ import (
 // devHall is the demo hall with its devices on simulated pins, wired as
 // cmd/hallfloor wires it, served on a random local port.
 type devHall struct {
+	client
 	tb   testing.TB
 	ts   *httptest.Server
 	eng  *engine.Engine
@@ -49,44 +49,20 @@ func startDevHall(tb testing.TB, withDevices bool, debounceMS int) *devHall {
 		default:
 		}
 	}})
-	h.ts, h.eng, h.devs = run.HTTP, run.Engine, run.Devices
+	h.client, h.ts, h.eng, h.devs = client{tb, run.URL}, run.HTTP, run.Engine, run.Devices
 	return h
 }
 
 func (h *devHall) call(method, path, token string, body any) (int, []byte) {
 	h.tb.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, h.ts.URL+path, rd)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
-func (h *devHall) token(staff string) string {
-	h.tb.Helper()
-	code, b := h.call("POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"})
-	var r struct{ Token string }
-	if code != 200 || json.Unmarshal(b, &r) != nil {
-		h.tb.Fatalf("login %s: %d %s", staff, code, b)
-	}
-	return r.Token
+	r := h.req(method, path, token, body)
+	return r.status, r.body
 }
 
 // openWindow1 signs clerk 1001 on at window 1 and issues n tickets for A.
 func (h *devHall) openWindow1(n int) {
 	h.tb.Helper()
-	if code, b := h.call("POST", "/api/v1/windows/1/open", h.token("1001"), nil); code != 200 {
+	if code, b := h.call("POST", "/api/v1/windows/1/open", h.login("1001"), nil); code != 200 {
 		h.tb.Fatalf("open: %d %s", code, b)
 	}
 	for range n {
@@ -257,13 +233,13 @@ func TestLockerAlarmOverHTTPAndWebSocket(t *testing.T) {
 		t.Fatalf("devices say %s", b)
 	}
 	// A clerk may not unlock by hand; a manager may.
-	if code, _ := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", h.token("1002"), nil); code != http.StatusForbidden {
+	if code, _ := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", h.login("1002"), nil); code != http.StatusForbidden {
 		t.Fatalf("clerk unlock: %d", code)
 	}
 	if code, _ := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", "", nil); code != http.StatusUnauthorized {
 		t.Fatalf("anonymous unlock: %d", code)
 	}
-	if code, b := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", h.token("admin"), nil); code != http.StatusAccepted {
+	if code, b := h.call("POST", "/api/v1/devices/lockers/L1/06/unlock", h.login("admin"), nil); code != http.StatusAccepted {
 		t.Fatalf("manager unlock: %d %s", code, b)
 	}
 	h.expectActivity("locker:L1:06", "pulse")

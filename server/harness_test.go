@@ -18,6 +18,7 @@ import (
 // (package app): the embedded demo hall, a SQLite journal in a data
 // directory, served on a random local port.
 type hall struct {
+	client
 	t   *testing.T
 	dir string
 	ts  *httptest.Server
@@ -32,7 +33,7 @@ func startHall(t *testing.T, dir string) *hall {
 		dir = t.TempDir()
 	}
 	run := apptest.Start(t, app.Options{Data: dir})
-	return &hall{t: t, dir: dir, ts: run.HTTP, run: run}
+	return &hall{client: client{t, run.URL}, t: t, dir: dir, ts: run.HTTP, run: run}
 }
 
 func (h *hall) stop() { h.run.Stop() }
@@ -59,17 +60,23 @@ func (r reply) json(t *testing.T) map[string]any {
 	return m
 }
 
-func (r reply) into(t *testing.T, v any) {
+func (r reply) into(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %T: %v\n%s", v, err, r.body)
 	}
 }
 
+// client speaks to a hall's API as its pages, kiosks and terminals do.
+type client struct {
+	tb  testing.TB
+	url string
+}
+
 // req sends a request. body is sent as is when it is a string, and as JSON
 // otherwise; headers come in name, value pairs.
-func (h *hall) req(method, path, token string, body any, headers ...string) reply {
-	h.t.Helper()
+func (h client) req(method, path, token string, body any, headers ...string) reply {
+	h.tb.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -78,13 +85,13 @@ func (h *hall) req(method, path, token string, body any, headers ...string) repl
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			h.t.Fatal(err)
+			h.tb.Fatal(err)
 		}
 		rd = bytes.NewReader(data)
 	}
-	r, err := http.NewRequest(method, h.ts.URL+path, rd)
+	r, err := http.NewRequest(method, h.url+path, rd)
 	if err != nil {
-		h.t.Fatal(err)
+		h.tb.Fatal(err)
 	}
 	if body != nil {
 		r.Header.Set("Content-Type", "application/json")
@@ -95,34 +102,34 @@ func (h *hall) req(method, path, token string, body any, headers ...string) repl
 	for i := 0; i+1 < len(headers); i += 2 {
 		r.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := h.ts.Client().Do(r)
+	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, path, err)
+		h.tb.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		h.t.Fatal(err)
+		h.tb.Fatal(err)
 	}
 	return reply{status: resp.StatusCode, header: resp.Header, body: data}
 }
 
 // must sends a request and fails the test unless it answers want.
-func (h *hall) must(want int, method, path, token string, body any, headers ...string) reply {
-	h.t.Helper()
+func (h client) must(want int, method, path, token string, body any, headers ...string) reply {
+	h.tb.Helper()
 	r := h.req(method, path, token, body, headers...)
 	if r.status != want {
-		h.t.Fatalf("%s %s: status %d, want %d\n%s", method, path, r.status, want, r.body)
+		h.tb.Fatalf("%s %s: status %d, want %d\n%s", method, path, r.status, want, r.body)
 	}
 	return r
 }
 
-func (h *hall) login(staff string) string {
-	h.t.Helper()
+func (h client) login(staff string) string {
+	h.tb.Helper()
 	var out struct{ Token string }
-	h.must(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"}).into(h.t, &out)
+	h.must(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"}).into(h.tb, &out)
 	if out.Token == "" {
-		h.t.Fatal("login gave no token")
+		h.tb.Fatal("login gave no token")
 	}
 	return out.Token
 }

@@ -1,10 +1,8 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -29,6 +27,7 @@ import (
 // lockers: devices on simulated pins, the history journal for receipts and
 // the outbox dispatcher, whose sender hands each message to the test.
 type lockHall struct {
+	client
 	t    *testing.T
 	ts   *httptest.Server
 	eng  *engine.Engine
@@ -58,7 +57,7 @@ func startLockHall(t *testing.T, tune func(*config.Hall)) *lockHall {
 			default:
 			}
 		}})
-	h.ts, h.eng = run.HTTP, run.Engine
+	h.client, h.ts, h.eng = client{t, run.URL}, run.HTTP, run.Engine
 	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.ts.URL, "http")+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -107,36 +106,8 @@ func (a apiAnswer) message() string {
 
 func (h *lockHall) call(method, path, token string, body any) apiAnswer {
 	h.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, _ := http.NewRequest(method, h.ts.URL+path, rd)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return apiAnswer{resp.StatusCode, b, resp.Header}
-}
-
-func (h *lockHall) token(staff string) string {
-	h.t.Helper()
-	a := h.call("POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"})
-	var r struct{ Token string }
-	if a.code != 200 || json.Unmarshal(a.body, &r) != nil {
-		h.t.Fatalf("login %s: %d %s", staff, a.code, a.body)
-	}
-	return r.Token
+	r := h.req(method, path, token, body)
+	return apiAnswer{r.status, r.body, r.header}
 }
 
 // door moves a compartment's simulated door (demo bank L1: 01-08 on io6:B0-B7).
@@ -221,7 +192,7 @@ func (h *lockHall) depositStored(clerk, caseNo string) (string, string) {
 
 func TestLockerDepositAndPickupOverHTTP(t *testing.T) {
 	h := startLockHall(t, nil)
-	clerk, admin := h.token("1001"), h.token("admin")
+	clerk, admin := h.login("1001"), h.login("admin")
 	comp, code := h.depositStored(clerk, "2026-0001")
 	if comp != "01" {
 		t.Fatalf("a small item went to %s, want the first small compartment", comp)
@@ -296,7 +267,7 @@ func TestLockerDepositAndPickupOverHTTP(t *testing.T) {
 
 func TestLockerPanelLockout(t *testing.T) {
 	h := startLockHall(t, nil)
-	_, code := h.depositStored(h.token("1001"), "2026-0002")
+	_, code := h.depositStored(h.login("1001"), "2026-0002")
 	var first string
 	for i := 1; i <= 5; i++ {
 		a := h.call("POST", "/api/v1/lockers/L1/pickup", "", map[string]string{"id_number": applicantID, "code": "999999"})
@@ -325,7 +296,7 @@ func TestLockerPanelLockout(t *testing.T) {
 
 func TestLockerDropoffReplaceCodeAndService(t *testing.T) {
 	h := startLockHall(t, nil)
-	clerk := h.token("1003")
+	clerk := h.login("1003")
 
 	// A drop-off code, shown to the clerk once and sent to the phone.
 	a := h.call("POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "2026-0100", "size": "M", "phone": "13900139000"})
@@ -386,7 +357,7 @@ func TestLockerDropoffReplaceCodeAndService(t *testing.T) {
 
 func TestLockerBadInputChangesNothing(t *testing.T) {
 	h := startLockHall(t, nil)
-	clerk := h.token("1001")
+	clerk := h.login("1001")
 	before := h.call("GET", "/api/v1/lockers", clerk, nil).body
 	with := func(k, v string) map[string]string { d := deposit("C1"); d[k] = v; return d }
 	tests := []struct {
@@ -409,7 +380,7 @@ func TestLockerBadInputChangesNothing(t *testing.T) {
 		{"out of service without reason", "POST", "/api/v1/lockers/L1/05/service", clerk, map[string]any{"out": true}, 400, "reason"},
 		{"maintenance by a clerk", "POST", "/api/v1/lockers/L1/05/open", clerk, nil, 403, ""},
 		{"drop-off without size", "POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "C2"}, 400, "size"},
-		{"bad receipt dates", "GET", "/api/v1/lockers/receipts?from=yesterday", h.token("admin"), nil, 400, "from"},
+		{"bad receipt dates", "GET", "/api/v1/lockers/receipts?from=yesterday", h.login("admin"), nil, 400, "from"},
 	}
 	for _, tc := range tests {
 		a := h.call(tc.method, tc.path, tc.token, tc.body)
@@ -441,8 +412,8 @@ func TestOutboxTextOnlyInTheDemo(t *testing.T) {
 			c.Staff[i].Password, c.Staff[i].PasswordHash = "", string(hash)
 		}
 	})
-	_, code := h.depositStored(h.token("1001"), "2026-0200")
-	a := h.call("GET", "/api/v1/outbox", h.token("admin"), nil)
+	_, code := h.depositStored(h.login("1001"), "2026-0200")
+	a := h.call("GET", "/api/v1/outbox", h.login("admin"), nil)
 	if a.code != 200 || strings.Contains(string(a.body), code) || strings.Contains(string(a.body), "13800138000") || !strings.Contains(string(a.body), `"status":"sent"`) {
 		t.Fatalf("outbox outside the demo: %d %s", a.code, a.body)
 	}

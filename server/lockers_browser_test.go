@@ -52,7 +52,7 @@ func TestLockerPagesDepositAndPickup(t *testing.T) {
 	<-h.sent
 
 	// The demo hall's outbox shows the text, code included.
-	a := h.call("GET", "/api/v1/outbox", h.token("admin"), nil)
+	a := h.call("GET", "/api/v1/outbox", h.login("admin"), nil)
 	m := regexp.MustCompile(`取件码 (\d{6})`).FindStringSubmatch(string(a.body))
 	if a.code != 200 || m == nil {
 		t.Fatalf("outbox: %d %s", a.code, a.body)
@@ -88,7 +88,7 @@ func TestLockerPagesDepositAndPickup(t *testing.T) {
 	h.door("01", false)
 	panel.WaitText("#opened-msg", "取件完成")
 
-	a = h.call("GET", "/api/v1/lockers/receipts", h.token("admin"), nil)
+	a = h.call("GET", "/api/v1/lockers/receipts", h.login("admin"), nil)
 	if a.code != 200 || !strings.Contains(string(a.body), `"kind":"picked_up"`) || !strings.Contains(string(a.body), "2026-0500") {
 		t.Fatalf("receipts: %d %s", a.code, a.body)
 	}
