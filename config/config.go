@@ -221,13 +221,7 @@ func (h *Hall) Validate() Problems {
 	}
 	for i, w := range h.Windows {
 		key := fmt.Sprintf("windows[%d]", i)
-		switch {
-		case !idRE.MatchString(w.ID):
-			add(key+".id", "%q must be 1-16 letters, digits, - or _", w.ID)
-		case windows[w.ID]:
-			add(key+".id", "%q is used by an earlier window", w.ID)
-		}
-		windows[w.ID] = true
+		checkID(add, key+".id", w.ID, "window", windows)
 		if len(w.Services) == 0 {
 			add(key+".services", "a window must serve at least one service")
 		}
@@ -247,13 +241,7 @@ func (h *Hall) Validate() Problems {
 	staff := map[string]bool{}
 	for i, s := range h.Staff {
 		key := fmt.Sprintf("staff[%d]", i)
-		switch {
-		case !idRE.MatchString(s.ID):
-			add(key+".id", "%q must be 1-16 letters, digits, - or _", s.ID)
-		case staff[s.ID]:
-			add(key+".id", "%q is used by an earlier member of staff", s.ID)
-		}
-		staff[s.ID] = true
+		checkID(add, key+".id", s.ID, "member of staff", staff)
 		if s.Name == "" {
 			add(key+".name", "missing")
 		}
@@ -273,6 +261,18 @@ func (h *Hall) Validate() Problems {
 	h.Ratings.validate(add)
 	h.validateLockers(add)
 	return ps
+}
+
+// checkID reports an id that is malformed or used by an earlier entry of
+// the same list, and remembers it.
+func checkID(add func(key, format string, args ...any), key, id, what string, seen map[string]bool) {
+	switch {
+	case !idRE.MatchString(id):
+		add(key, "%q must be 1-16 letters, digits, - or _", id)
+	case seen[id]:
+		add(key, "%q is used by an earlier %s", id, what)
+	}
+	seen[id] = true
 }
 
 // Location is the hall's time zone; Asia/Shanghai when not set.

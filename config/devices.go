@@ -270,13 +270,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 	used := map[string]string{} // pin name → key that uses it
 	for i, e := range d.Expanders {
 		key := fmt.Sprintf("devices.expanders[%d]", i)
-		switch {
-		case !idRE.MatchString(e.Name):
-			add(key+".name", "%q must be 1-16 letters, digits, - or _", e.Name)
-		case expanders[e.Name]:
-			add(key+".name", "%q is used by an earlier expander", e.Name)
-		}
-		expanders[e.Name] = true
+		checkID(add, key+".name", e.Name, "expander", expanders)
 		if !strings.EqualFold(e.Chip, "MCP23017") {
 			add(key+".chip", "%q is not supported; use MCP23017", e.Chip)
 		}
@@ -305,13 +299,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 	banks := map[string]bool{}
 	for i, b := range d.Lockers {
 		key := fmt.Sprintf("devices.lockers[%d]", i)
-		switch {
-		case !idRE.MatchString(b.ID):
-			add(key+".id", "%q must be 1-16 letters, digits, - or _", b.ID)
-		case banks[b.ID]:
-			add(key+".id", "%q is used by an earlier locker bank", b.ID)
-		}
-		banks[b.ID] = true
+		checkID(add, key+".id", b.ID, "locker bank", banks)
 		if b.PulseMS < 0 || b.PulseMS > 10000 {
 			add(key+".pulse_ms", "%d must be between 0 (default 500) and 10000", b.PulseMS)
 		}
@@ -330,13 +318,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 		boxes := map[string]bool{}
 		for j, c := range b.Compartments {
 			ck := fmt.Sprintf("%s.compartments[%d]", key, j)
-			switch {
-			case !idRE.MatchString(c.ID):
-				add(ck+".id", "%q must be 1-16 letters, digits, - or _", c.ID)
-			case boxes[c.ID]:
-				add(ck+".id", "%q is used by an earlier compartment of bank %s", c.ID, b.ID)
-			}
-			boxes[c.ID] = true
+			checkID(add, ck+".id", c.ID, "compartment of bank "+b.ID, boxes)
 			if !contains(LockerSizes, c.Size) {
 				add(ck+".size", "%q must be S, M or L", c.Size)
 			}
