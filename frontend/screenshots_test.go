@@ -94,6 +94,18 @@ func TestScreenshots(t *testing.T) {
 			managerSignIn(tb)
 			tb.WaitJS(`document.querySelectorAll('#rep-charts svg').length >= 5 && document.querySelectorAll('#r-chart rect').length === 5 && document.querySelectorAll('#followups tr[data-followup]').length > 0 && document.getElementById('dev-summary').textContent !== ''`)
 		}, true},
+		// The pickup locker's panel, its clerks' page and the devices page,
+		// served by the same server.
+		{"locker-panel", "/locker/L1", 1280, 800, `document.querySelectorAll('#keypad [data-k]').length >= 10 && document.querySelector('[data-conn][data-state="online"]') !== null`, nil, false},
+		{"lockers", "/lockers", 1440, 900, `!document.getElementById('signin-box').hidden`, func(tb *tab) {
+			tb.Do(
+				chromedp.SendKeys(chromedp.CSS("#staff"), "1007"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+				chromedp.Click(chromedp.CSS("#signin button[type=submit]")),
+			)
+			tb.WaitJS(`document.getElementById('signin-box').hidden && !document.getElementById('forms').hidden && document.querySelectorAll('[data-comp]').length >= 12`)
+		}, true},
+		{"devices", "/devices", 1600, 1000, `document.querySelectorAll('button[data-door]').length >= 12`, nil, true},
 	}
 	for _, s := range shots {
 		tb := openTab(t, h.url(s.path), s.width, s.height)
