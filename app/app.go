@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -146,7 +145,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 func (a *App) openJournal(ctx context.Context, o Options) (writer, history journal.Journal, err error) {
 	switch {
 	case o.Journal == "" || o.Journal == "sqlite":
-		path := filepath.Join(o.Data, "hall-"+hallID(o.Hall)+".db")
+		path := JournalFile(o.Hall, o.Data)
 		j, err := sqlite.Open(path)
 		if err != nil {
 			return nil, nil, err

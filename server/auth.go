@@ -32,9 +32,12 @@ type Keys struct {
 	Code, Tail, Seal []byte
 }
 
+// SecretFile is the hall's one secret in its data directory.
+const SecretFile = "secret.key"
+
 // LoadKeys reads dir/secret.key, creating it on first start.
 func LoadKeys(dir string) (Keys, error) {
-	path := filepath.Join(dir, "secret.key")
+	path := filepath.Join(dir, SecretFile)
 	secret, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		secret = make([]byte, 32)

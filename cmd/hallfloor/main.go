@@ -41,6 +41,8 @@ func main() {
 		err = check(os.Args[2:], os.Stdout)
 	case "hash-password":
 		err = hashPassword(os.Stdin, os.Stdout)
+	case "backup":
+		err = backup(os.Args[2:], os.Stdout)
 	case "help", "-h", "-help", "--help":
 		usage(os.Stdout)
 		return
@@ -66,6 +68,9 @@ func usage(w io.Writer) {
       validate a hall file; exits 1 and names each wrong key
   hallfloor hash-password
       read a password on stdin, print its bcrypt hash for password_hash
+  hallfloor backup [-data ./data] [-config hall.yaml] -out DIR
+      copy the hall's journal and secret to a new directory, while it
+      serves; serve -data DIR starts from the copy
 `)
 }
 
@@ -97,6 +102,28 @@ func check(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%s: ok (%s: %d services, %d windows, %d staff)\n", *path, h.Hall.Name, len(h.Services), len(h.Windows), len(h.Staff))
+	return nil
+}
+
+func backup(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	data := fs.String("data", "./data", "the hall's data directory")
+	cfgPath := fs.String("config", "", "hall file (YAML); the embedded demo hall when empty")
+	dest := fs.String("out", "", "a new directory for the copy")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dest == "" {
+		return errors.New("backup needs -out DIR (a directory that does not exist yet)")
+	}
+	hall, err := loadHall(*cfgPath)
+	if err != nil {
+		return fmt.Errorf("hall file: %w", err)
+	}
+	if err := app.Backup(context.Background(), hall, *data, *dest); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "hall %s backed up to %s\n", hall.Hall.Name, *dest)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"time"
 
 	"hallfloor/journal"
@@ -194,6 +195,19 @@ func (j *Journal) Replies(ctx context.Context, since time.Time) ([]journal.Reply
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// BackupTo writes a consistent copy of the journal to a new file at path,
+// while the hall goes on: SQLite's VACUUM INTO reads one snapshot of the
+// database (WAL lets the writer continue meanwhile) and writes it compacted.
+func (j *Journal) BackupTo(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("journal: backup %s: the file exists; choose a new one", path)
+	}
+	if _, err := j.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("journal: backup to %s: %w", path, err)
+	}
+	return nil
 }
 
 // ForgetReplies deletes the replies given before t.

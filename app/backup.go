@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"hallfloor/config"
+	"hallfloor/journal/sqlite"
+	"hallfloor/server"
+)
+
+// JournalFile is where a hall's SQLite journal lives in its data directory.
+func JournalFile(h *config.Hall, data string) string {
+	return filepath.Join(data, "hall-"+hallID(h)+".db")
+}
+
+// Backup copies a hall's data directory to out, which must not exist yet,
+// while the hall may go on serving: a consistent copy of the journal, and
+// the secret without which its protected ID numbers, pickup codes, sealed
+// messages and sign-ins cannot be read. `hallfloor serve -data out` starts
+// from the copy.
+func Backup(ctx context.Context, h *config.Hall, data, out string) error {
+	src := JournalFile(h, data)
+	if _, err := os.Stat(src); err != nil {
+		return fmt.Errorf("no journal of hall %q in %s: %w", hallID(h), data, err)
+	}
+	secret, err := os.ReadFile(filepath.Join(data, server.SecretFile))
+	if err != nil {
+		return fmt.Errorf("the hall's secret: %w", err)
+	}
+	if err := os.Mkdir(out, 0o750); err != nil {
+		return fmt.Errorf("backup directory: %w (it must not exist yet)", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, server.SecretFile), secret, 0o600); err != nil {
+		return err
+	}
+	j, err := sqlite.Open(src)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	dst := JournalFile(h, out)
+	if err := j.BackupTo(ctx, dst); err != nil {
+		return err
+	}
+	// The journal holds phone numbers and names: only the hall's user reads it.
+	return os.Chmod(dst, 0o600)
+}
