@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -74,34 +75,94 @@ type auth struct {
 	key  []byte
 	hall *config.Hall
 	now  func() time.Time
+
+	mu    sync.Mutex
+	wrong map[string]*wrongTries // by staff number
+}
+
+// A staff number whose password is mistyped maxWrong times within
+// wrongWindow is refused for wrongWindow, right password or not, so a
+// terminal left on the counter cannot be used to guess a password. Kept in
+// memory: a restart forgives, which costs a guesser far more than it saves.
+const (
+	maxWrong    = 5
+	wrongWindow = 15 * time.Minute
+)
+
+type wrongTries struct {
+	n     int
+	first time.Time
+	until time.Time
 }
 
 // login checks a password and returns a signed token. The message never
 // says whether the staff number or the password was wrong.
 func (a *auth) login(staff, password string) (string, error) {
-	bad := errs.E(errs.Unauthorized, "wrong staff number or password")
+	now := a.now()
+	if until := a.lockedUntil(staff, now); !until.IsZero() {
+		return "", errs.E(errs.Forbidden, "too many wrong passwords for this staff number; try again after %s", until.Format("15:04"))
+	}
 	s := a.hall.FindStaff(staff)
-	if s == nil {
-		// Spend the same time as a real check, so timing does not tell
-		// which staff numbers exist.
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", bad
+	if !a.passwordOK(s, password) {
+		a.wrongTry(staff, now)
+		return "", errs.E(errs.Unauthorized, "wrong staff number or password")
 	}
-	switch {
-	case s.PasswordHash != "":
-		if bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(password)) != nil {
-			return "", bad
-		}
-	case a.hall.Hall.Demo && s.Password != "":
-		if subtle.ConstantTimeCompare([]byte(s.Password), []byte(password)) != 1 {
-			return "", bad
-		}
-	default:
-		return "", bad
-	}
-	exp := a.now().Add(tokenTTL).Unix()
+	a.mu.Lock()
+	delete(a.wrong, staff)
+	a.mu.Unlock()
+	exp := now.Add(tokenTTL).Unix()
 	body := s.ID + "|" + string(s.Role) + "|" + strconv.FormatInt(exp, 10)
 	return base64.RawURLEncoding.EncodeToString([]byte(body)) + "." + a.sign(body), nil
+}
+
+// passwordOK checks a password in constant time, spending a bcrypt check
+// even for an unknown staff number, so timing does not tell which exist.
+func (a *auth) passwordOK(s *config.Staff, password string) bool {
+	switch {
+	case s == nil:
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return false
+	case s.PasswordHash != "":
+		return bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(password)) == nil
+	case a.hall.Hall.Demo && s.Password != "":
+		return subtle.ConstantTimeCompare([]byte(s.Password), []byte(password)) == 1
+	}
+	return false
+}
+
+func (a *auth) lockedUntil(staff string, now time.Time) time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if w := a.wrong[staff]; w != nil && now.Before(w.until) {
+		return w.until
+	}
+	return time.Time{}
+}
+
+func (a *auth) wrongTry(staff string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.wrong == nil {
+		a.wrong = map[string]*wrongTries{}
+	}
+	if len(a.wrong) > 10000 {
+		// Guesses at made-up staff numbers must not fill the memory.
+		for k, w := range a.wrong {
+			if now.Sub(w.first) > wrongWindow && !now.Before(w.until) {
+				delete(a.wrong, k)
+			}
+		}
+	}
+	w := a.wrong[staff]
+	if w == nil || now.Sub(w.first) > wrongWindow {
+		w = &wrongTries{first: now}
+		a.wrong[staff] = w
+	}
+	w.n++
+	if w.n >= maxWrong {
+		w.until = now.Add(wrongWindow)
+		w.n, w.first = 0, w.until
+	}
 }
 
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
