@@ -158,3 +158,27 @@ func TestWaitingListOrder(t *testing.T) {
 		t.Error("an unknown window has no list")
 	}
 }
+
+func TestWindowLED(t *testing.T) {
+	serving := WindowView{ID: "3", State: queue.Serving, Current: &TicketRef{Number: "A012"}}
+	tests := []struct {
+		name  string
+		v     WindowView
+		width int
+		want  []string
+	}{
+		{"serving on a 16-cell bar", serving, 16, []string{"请 A012 号到 3", "号窗口办理"}},
+		{"serving on a wide bar", serving, 64, []string{"请 A012 号到 3 号窗口办理"}},
+		{"paused", WindowView{ID: "3", State: queue.Paused}, 16, []string{"3号窗口 暂停服务"}},
+		{"closed", WindowView{ID: "3", State: queue.Closed}, 16, []string{"3号窗口 暂停办理"}},
+		{"idle", WindowView{ID: "3", State: queue.Idle}, 16, []string{"3号窗口 欢迎办理"}},
+		{"overtime", WindowView{ID: "3", State: queue.Serving, Overtime: true, Current: &TicketRef{Number: "A012"}}, 32,
+			[]string{"延时服务中 请 A012 号到 3 号窗口", "办理"}},
+	}
+	for _, tt := range tests {
+		got := WindowLED(tt.v, tt.width)
+		if !slices.Equal(got.Lines, tt.want) {
+			t.Errorf("%s: lines %q, want %q", tt.name, got.Lines, tt.want)
+		}
+	}
+}

@@ -539,3 +539,27 @@ func firstDiff(a, b []byte) string {
 	from := max(0, i-60)
 	return fmt.Sprintf("at byte %d: %q vs %q", i, a[from:min(len(a), i+60)], b[from:min(len(b), i+60)])
 }
+
+// TestWindowLED: the LED bar over a window follows the window, in lines
+// of the bar's width.
+func TestWindowLED(t *testing.T) {
+	h := startHall(t, "")
+	tok := h.login("1001")
+	var led struct {
+		Text  string
+		Lines []string
+	}
+	h.must(200, "GET", "/api/v1/windows/1/led", "", nil).into(t, &led)
+	if led.Text != "1号窗口 暂停办理" {
+		t.Errorf("closed window's LED = %q", led.Text)
+	}
+	h.act(tok, "1", "open", nil)
+	h.issue("A")
+	h.act(tok, "1", "call", nil)
+	h.must(200, "GET", "/api/v1/windows/1/led?width=16", "", nil).into(t, &led)
+	if led.Text != "请 A001 号到 1 号窗口办理" || len(led.Lines) != 2 {
+		t.Errorf("serving window's LED = %q %q", led.Text, led.Lines)
+	}
+	h.must(400, "GET", "/api/v1/windows/1/led?width=two", "", nil)
+	h.must(404, "GET", "/api/v1/windows/99/led", "", nil)
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,6 +139,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Post("/tickets/{id}/cancel", s.asHolder(s.postCancel))
 		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
 		r.Get("/windows/{id}", s.getWindow)
+		r.Get("/windows/{id}/led", s.getWindowLED)
 		s.deviceRoutes(r)
 		s.dayRoutes(r)
 		s.lockerRoutes(r)
@@ -342,6 +344,28 @@ func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 			display.WindowView
 			Queue []display.TicketView `json:"queue"`
 		}{v, s.view.WaitingList(st, id, 50)}, nil
+	})
+}
+
+// getWindowLED is the text for the LED bar over a window, split to its
+// width in cells (?width=, default 16: a 64×16 bar of eight characters).
+func (s *Server) getWindowLED(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	width := 16
+	if v := r.URL.Query().Get("width"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 4 || n > 512 {
+			s.fail(w, r, errs.Field("width", "width is the bar's width in cells, 4 to 512"))
+			return
+		}
+		width = n
+	}
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+		v, ok := s.view.Window(st, id)
+		if !ok {
+			return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
+		}
+		return display.WindowLED(v, width), nil
 	})
 }
 
