@@ -99,6 +99,15 @@ func TestTicketJourney(t *testing.T) {
 	// English on the hall screen uses the server's English sentence.
 	hall.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
 	hall.WaitText("#recent-h", "Recent calls")
+
+	// Another kiosk's ticket updates this one's counts without replacing
+	// its buttons: a tap in a busy hall must land on the button it began on.
+	kiosk.WaitJS(`/\b0\b/.test(document.querySelector('button.svc[data-service="A"] .waiting').textContent)`)
+	var marked bool
+	kiosk.Eval(`(window.__btnA = document.querySelector('button.svc[data-service="A"]')) !== null`, &marked)
+	h.issue("A") // nobody waited for A: now one does
+	kiosk.WaitJS(`/\b1\b/.test(document.querySelector('button.svc[data-service="A"] .waiting').textContent)`)
+	kiosk.WaitJS(`window.__btnA === document.querySelector('button.svc[data-service="A"]') && window.__btnA.isConnected`)
 }
 
 // TestScreenRecovers cuts the hall screen's WebSocket, changes the hall

@@ -133,10 +133,17 @@ func TestRatingAtTheWindow(t *testing.T) {
 	// The report of the day counts the rating too.
 	dash.WaitJS(`document.querySelectorAll('#rep-charts svg').length >= 5`)
 
-	// The manager records the call-back; the follow-up closes.
+	// The manager records the call-back; the follow-up closes. What they
+	// have typed survives the panel's refresh, and so does the focus.
+	dash.Do(chromedp.SendKeys(chromedp.CSS(`tr[data-followup-form] input`), "已电话回访"))
+	var marked bool
+	dash.Eval(`(window.__fuRow = document.querySelector('tr[data-followup-form]')) !== null`, &marked)
+	dash.Eval(`(window.__hf.refreshDay(), true)`, &marked)
+	dash.WaitJS(`!window.__fuRow.isConnected && document.querySelector('tr[data-followup-form] input') !== null`)
+	dash.WaitJS(`document.querySelector('tr[data-followup-form] input').value === '已电话回访' && document.activeElement === document.querySelector('tr[data-followup-form] input')`)
 	dash.Do(
 		chromedp.SetValue(chromedp.CSS(`tr[data-followup-form] select`), "callback"),
-		chromedp.SendKeys(chromedp.CSS(`tr[data-followup-form] input`), "已电话回访，群众表示理解"),
+		chromedp.SendKeys(chromedp.CSS(`tr[data-followup-form] input`), "，群众表示理解"),
 		chromedp.Click(chromedp.CSS(`tr[data-followup-form] button`)),
 	)
 	dash.WaitText(`tr[data-followup-form] td`, "回访：已电话回访，群众表示理解")
@@ -220,6 +227,18 @@ func TestEvaluatorTimesOut(t *testing.T) {
 
 	page := openTab(t, h.url("/t/"+tk.ID+"?k="+tk.Key), 412, 915)
 	page.WaitJS(`!document.getElementById('rate').hidden && document.querySelectorAll('#rate-levels button.lvl').length === 5`)
+	// A redraw keeps the same buttons (a tap in progress must land) and
+	// the latest handler.
+	var kept bool
+	page.Eval(`(function(){var box=document.createElement('div'), got=0;
+		HF.levelButtons(box,[{level:5,name:'非常满意'}],function(){got=1;});
+		var first=box.firstChild;
+		HF.levelButtons(box,[{level:5,name:'非常满意'}],function(){got=2;});
+		first.click();
+		return first===box.firstChild && got===2;})()`, &kept)
+	if !kept {
+		t.Error("redrawing the level buttons replaced them, or kept the old handler")
+	}
 	page.Do(chromedp.Click(chromedp.CSS(`#rate-levels button[data-level="4"]`)))
 	page.WaitText("#rated", "您的评价：满意")
 	page.WaitJS(`document.getElementById('rate').hidden`)

@@ -275,7 +275,11 @@ HF.start(async function () {
     HF.clear($('r-chart')).appendChild(levelChart(HF.t('dash.rep.ratings'), r.levels));
   }
 
+  // What the manager has begun to write for a follow-up survives the
+  // panel's refresh (every minute, and on each rating in the hall).
+  var drafts = {};
   function renderFollowups() {
+    var focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.draft : '';
     var tb = HF.clear($('followups'));
     var list = (day.followups && day.followups.followups) || [];
     if (!list.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 6, class: 'muted', text: HF.t('dash.nofollowups') })]));
@@ -291,8 +295,13 @@ HF.start(async function () {
       ]));
       var cell = HF.el('td', { colspan: 6 });
       if (open) {
-        var sel = HF.el('select', { 'aria-label': HF.t('dash.fu.action') }, ['callback', 'rectify', 'explain'].map(function (a) { return HF.el('option', { value: a, text: HF.t('fu.' + a) }); }));
-        var txt = HF.el('input', { type: 'text', maxlength: 1000, placeholder: HF.t('dash.fu.outcome'), 'aria-label': HF.t('dash.fu.outcome') });
+        var draft = drafts[f.id] || (drafts[f.id] = { action: 'callback', text: '' });
+        var sel = HF.el('select', { 'aria-label': HF.t('dash.fu.action'), 'data-draft': f.id + ':action' }, ['callback', 'rectify', 'explain'].map(function (a) { return HF.el('option', { value: a, text: HF.t('fu.' + a) }); }));
+        var txt = HF.el('input', { type: 'text', maxlength: 1000, placeholder: HF.t('dash.fu.outcome'), 'aria-label': HF.t('dash.fu.outcome'), 'data-draft': f.id + ':text' });
+        sel.value = draft.action;
+        txt.value = draft.text;
+        sel.addEventListener('change', function () { draft.action = sel.value; });
+        txt.addEventListener('input', function () { draft.text = txt.value; });
         var btn = HF.el('button', { type: 'button', class: 'btn dl', text: HF.t('dash.fu.record') });
         btn.addEventListener('click', async function () {
           $('fu-error').textContent = '';
@@ -300,6 +309,7 @@ HF.start(async function () {
           try {
             await mapi('POST', '/api/v1/followups/' + encodeURIComponent(f.id), { action: sel.value, outcome: txt.value.trim() });
           } catch (e) { $('fu-error').textContent = HF.t('err.generic', e.message); return; }
+          delete drafts[f.id];
           refreshFollowups();
           refreshRatings();
         });
@@ -310,6 +320,10 @@ HF.start(async function () {
       }
       tb.appendChild(HF.el('tr', { 'data-followup-form': f.id }, [cell]));
     });
+    if (focused) {
+      var again = tb.querySelector('[data-draft="' + focused + '"]');
+      if (again) again.focus();
+    }
   }
 
   function renderOvertime() {

@@ -348,10 +348,16 @@ var HF = (function () {
 
   // levelButtons lays out the five levels, best first, as the server names
   // them, so the evaluator and the ticket page offer the same choice.
+  // The buttons are built once per set of levels and language: a redraw on
+  // every event in the hall would replace a button under a finger mid-tap.
   HF.levelButtons = function (box, levels, pick) {
+    box._pick = pick;
+    var sig = HF.lang + JSON.stringify(levels || []);
+    if (box.dataset.built === sig && box.childElementCount) return;
+    box.dataset.built = sig;
     HF.clear(box);
     (levels || []).forEach(function (l) {
-      box.appendChild(HF.el('button', { type: 'button', class: 'lvl lvl-' + l.level, 'data-level': l.level, onclick: function () { pick(l.level); } }, [
+      box.appendChild(HF.el('button', { type: 'button', class: 'lvl lvl-' + l.level, 'data-level': l.level, onclick: function () { box._pick(l.level); } }, [
         HF.el('b', { text: String(l.level) }), HF.el('span', { text: HF.name(l) }),
       ]));
     });

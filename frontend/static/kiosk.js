@@ -17,18 +17,30 @@ HF.start(function () {
   function render() {
     if (!hall) return;
     document.getElementById('hallname').textContent = HF.lang === 'en' && hall.hall.name_en ? hall.hall.name_en : hall.hall.name;
-    var box = HF.clear(document.getElementById('services'));
+    var box = document.getElementById('services');
+    // The buttons are built once per set of services and language; a busy
+    // hall's events only update the counts in them, so a citizen's tap is
+    // never lost to a button replaced under the finger.
+    var sig = HF.lang + hall.services.map(function (s) { return s.code + s.name + s.name_en + s.kind; }).join('|');
+    if (box.dataset.built !== sig) {
+      box.dataset.built = sig;
+      HF.clear(box);
+      hall.services.forEach(function (s) {
+        box.appendChild(HF.el('button', {
+          type: 'button', class: 'svc kind-' + s.kind, role: 'listitem', 'data-service': s.code,
+          onclick: function () { take(s.code); },
+        }, [
+          HF.el('span', { class: 'code', text: s.code, 'aria-hidden': 'true' }),
+          HF.el('span', { class: 'nm', text: HF.name(s) }),
+          HF.el('span', { class: 'meta' }),
+        ]));
+      });
+    }
     hall.services.forEach(function (s) {
-      box.appendChild(HF.el('button', {
-        type: 'button', class: 'svc kind-' + s.kind, role: 'listitem', 'data-service': s.code,
-        onclick: function () { take(s.code); },
-      }, [
-        HF.el('span', { class: 'code', text: s.code, 'aria-hidden': 'true' }),
-        HF.el('span', { class: 'nm', text: HF.name(s) }),
-        HF.el('span', { class: 'meta' }, [
-          HF.el('b', { class: 'waiting', text: HF.t('waiting.n', s.waiting) }), ' · ', HF.fmtWait(s.estimated_wait_s),
-        ]),
-      ]));
+      var meta = box.querySelector('button[data-service="' + s.code + '"] .meta');
+      HF.clear(meta);
+      meta.appendChild(HF.el('b', { class: 'waiting', text: HF.t('waiting.n', s.waiting) }));
+      meta.appendChild(document.createTextNode(' · ' + HF.fmtWait(s.estimated_wait_s)));
     });
     if (ticket) showTicket(ticket);
   }
