@@ -30,6 +30,10 @@ func TestLockerPagesDepositAndPickup(t *testing.T) {
 	)
 	// The case number came with the address (the counter's button).
 	admin.WaitText(`[data-comp="L1/01"]`, "01")
+	// An event at one door redraws that card only: another card keeps its
+	// node, so a click begun on it lands.
+	var marked bool
+	admin.Eval(`(window.__card5 = document.querySelector('[data-comp="L1/05"]')) !== null`, &marked)
 	admin.Do(
 		chromedp.SendKeys(chromedp.CSS("#d-what"), "营业执照"),
 		chromedp.SendKeys(chromedp.CSS("#d-name"), "张三"),
@@ -49,6 +53,7 @@ func TestLockerPagesDepositAndPickup(t *testing.T) {
 	h.event("locker.stored")
 	admin.WaitText("#deposit-result", "取件码已发送")
 	admin.WaitText(`[data-comp="L1/01"]`, "2026-0500")
+	admin.WaitJS(`window.__card5 === document.querySelector('[data-comp="L1/05"]') && window.__card5.isConnected`)
 	<-h.sent
 
 	// The demo hall's outbox shows the text, code included.

@@ -143,23 +143,51 @@ LK.start(function () {
       [LK.el('h3', {}, [LK.el('span', { text: c.id + ' · ' + LK.t('size.' + c.size) }), LK.el('span', {}, tags)])].concat(info).concat([LK.el('div', { class: 'acts' }, acts)]));
   }
 
+  // drawBanks replaces only the cards whose compartment changed: an event
+  // at one door must not swap the buttons of another under a clerk's click.
+  function drawBanks(banks) {
+    var host = $('banks');
+    var who = (session ? session.role : '') + '|' + LK.lang;
+    var sig = function (c) { return JSON.stringify(c) + '|' + who; };
+    var layout = who + banks.map(function (b) {
+      return b.id + '=' + (b.name || '') + ':' + b.compartments.map(function (c) { return c.id; }).join(',');
+    }).join(';');
+    if (host.dataset.layout === layout) {
+      banks.forEach(function (bank) {
+        bank.compartments.forEach(function (c) {
+          var prev = host.querySelector('[data-comp="' + c.bank + '/' + c.id + '"]');
+          if (prev && prev.dataset.sig === sig(c)) return;
+          var el = card(c);
+          el.dataset.sig = sig(c);
+          if (prev) prev.replaceWith(el);
+        });
+      });
+      return;
+    }
+    host.dataset.layout = layout;
+    host.textContent = '';
+    var sel = $('d-bank'), chosen = sel.value;
+    sel.textContent = '';
+    sel.appendChild(LK.el('option', { value: '', text: '—' }));
+    banks.forEach(function (bank) {
+      sel.appendChild(LK.el('option', { value: bank.id, text: (bank.name || bank.id) + ' ' + bank.id }));
+      host.appendChild(LK.el('h3', { text: (bank.name || '') + ' ' + bank.id }));
+      host.appendChild(LK.el('div', { class: 'grid' }, bank.compartments.map(function (c) {
+        var el = card(c);
+        el.dataset.sig = sig(c);
+        return el;
+      })));
+    });
+    sel.value = chosen;
+  }
+
   var loading = false, again = false;
   async function refresh() {
     if (loading) { again = true; return; }
     loading = true;
     try {
       var r = await LK.api('GET', '/api/v1/lockers', undefined, token());
-      var host = $('banks');
-      host.textContent = '';
-      var sel = $('d-bank'), chosen = sel.value;
-      sel.textContent = '';
-      sel.appendChild(LK.el('option', { value: '', text: '—' }));
-      r.banks.forEach(function (bank) {
-        sel.appendChild(LK.el('option', { value: bank.id, text: (bank.name || bank.id) + ' ' + bank.id }));
-        host.appendChild(LK.el('h3', { text: (bank.name || '') + ' ' + bank.id }));
-        host.appendChild(LK.el('div', { class: 'grid' }, bank.compartments.map(card)));
-      });
-      sel.value = chosen;
+      drawBanks(r.banks);
       if (session && session.role === 'manager') await managerViews();
       window.__lockers.ready = true;
     } catch (err) {
