@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -49,6 +50,20 @@ type HallInfo struct {
 // Queue holds the calling policy's settings.
 type Queue struct {
 	PriorityRun int `yaml:"priority_run"`
+	// PauseReasons are offered at the counter when a window pauses; a clerk
+	// may still type another.
+	PauseReasons []string `yaml:"pause_reasons"`
+}
+
+// defaultPauseReasons are offered when the hall file names none.
+var defaultPauseReasons = []string{"午间休息", "临时离开", "系统故障", "业务学习"}
+
+// Reasons are the pause reasons the counter offers.
+func (q Queue) Reasons() []string {
+	if len(q.PauseReasons) == 0 {
+		return defaultPauseReasons
+	}
+	return q.PauseReasons
 }
 
 // Service is a class of service.
@@ -188,6 +203,11 @@ func (h *Hall) Validate() Problems {
 	}
 	if h.Queue.PriorityRun < 0 {
 		add("queue.priority_run", "must be 0 (default 3) or more")
+	}
+	for i, r := range h.Queue.PauseReasons {
+		if n := utf8.RuneCountInString(strings.TrimSpace(r)); n == 0 || n > 100 {
+			add(fmt.Sprintf("queue.pause_reasons[%d]", i), "a reason has 1 to 100 characters")
+		}
 	}
 	services := map[string]bool{}
 	if len(h.Services) == 0 {

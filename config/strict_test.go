@@ -52,3 +52,14 @@ windows: [{id: "1", services: [A]}]
 		t.Fatalf("a good file: %v", err)
 	}
 }
+
+func TestPauseReasons(t *testing.T) {
+	if got := (Queue{}).Reasons(); len(got) == 0 {
+		t.Error("a hall file without pause reasons still offers some")
+	}
+	file := strings.Replace(string(demoYAML), "pause_reasons: [午间休息", "pause_reasons: [\"\", 午间休息", 1)
+	_, err := Parse([]byte(file))
+	if err == nil || !strings.Contains(err.Error(), "queue.pause_reasons[0]") {
+		t.Errorf("an empty pause reason must be named: %v", err)
+	}
+}

@@ -3,10 +3,13 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"hallfloor/config"
 )
 
 func TestHealthz(t *testing.T) {
@@ -562,4 +565,33 @@ func TestWindowLED(t *testing.T) {
 	}
 	h.must(400, "GET", "/api/v1/windows/1/led?width=two", "", nil)
 	h.must(404, "GET", "/api/v1/windows/99/led", "", nil)
+}
+
+// TestHallNames: the pages' names in both languages, and the hall file's
+// pause reasons for the counter.
+func TestHallNames(t *testing.T) {
+	h := startHall(t, "")
+	var n struct {
+		Hall struct {
+			Name   string
+			NameEN string `json:"name_en"`
+		}
+		Services []struct {
+			ID, Name string
+			NameEN   string `json:"name_en"`
+		}
+		Windows      []struct{ ID string }
+		PauseReasons []string `json:"pause_reasons"`
+	}
+	h.must(200, "GET", "/api/v1/hall/names", "", nil).into(t, &n)
+	demo := config.Demo()
+	if n.Hall.Name != demo.Hall.Name || len(n.Services) != len(demo.Services) || len(n.Windows) != len(demo.Windows) {
+		t.Errorf("names = %+v", n)
+	}
+	if n.Services[0].NameEN != demo.Services[0].NameEN {
+		t.Errorf("service A's English name = %q", n.Services[0].NameEN)
+	}
+	if !slices.Equal(n.PauseReasons, demo.Queue.Reasons()) || len(n.PauseReasons) == 0 {
+		t.Errorf("pause reasons = %q, want the hall file's %q", n.PauseReasons, demo.Queue.Reasons())
+	}
 }

@@ -19,6 +19,8 @@ type namesReply struct {
 	} `json:"hall"`
 	Services []nameEntry `json:"services"`
 	Windows  []nameEntry `json:"windows"`
+	// PauseReasons are what the counter offers when a window pauses.
+	PauseReasons []string `json:"pause_reasons"`
 }
 
 type nameEntry struct {
@@ -39,6 +41,7 @@ func (s *Server) getNames(w http.ResponseWriter, r *http.Request) {
 	for _, wd := range s.hall.Windows {
 		out.Windows = append(out.Windows, nameEntry{ID: wd.ID, Name: wd.Name, NameEN: wd.NameEN})
 	}
+	out.PauseReasons = s.hall.Queue.Reasons()
 	writeJSON(w, http.StatusOK, out)
 }
 

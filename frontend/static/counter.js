@@ -142,8 +142,12 @@ HF.start(async function () {
   var REASONS = ['lunch', 'away', 'fault', 'meeting'];
   function fillDialogs() {
     var box = HF.clear($('reasons'));
-    REASONS.forEach(function (r) {
-      box.appendChild(HF.el('button', { type: 'button', class: 'btn', text: HF.t('counter.reason.' + r), onclick: function () { closeDialogs(); act('pause', { reason: HF.t('counter.reason.' + r) }); } }));
+    // The hall file's reasons, as the hall words them; the page's own only
+    // when the server gave none.
+    var reasons = HF.names.pauseReasons && HF.names.pauseReasons.length ? HF.names.pauseReasons
+      : REASONS.map(function (r) { return HF.t('counter.reason.' + r); });
+    reasons.forEach(function (text) {
+      box.appendChild(HF.el('button', { type: 'button', class: 'btn', text: text, onclick: function () { closeDialogs(); act('pause', { reason: text }); } }));
     });
     var svc = HF.clear($('to-service'));
     svc.appendChild(HF.el('option', { value: '', text: HF.t('counter.any') }));

@@ -337,6 +337,7 @@ var HF = (function () {
     var n = await HF.api('GET', '/api/v1/hall/names');
     HF.names.hall = n.hall;
     HF.names.windowList = n.windows;
+    HF.names.pauseReasons = n.pause_reasons || [];
     n.services.forEach(function (s) { HF.names.services[s.id] = s; });
     n.windows.forEach(function (w) { HF.names.windows[w.id] = w; });
     return HF.names;
