@@ -187,6 +187,8 @@ func (h *lockHall) depositStored(clerk, caseNo string) (string, string) {
 	h.door(r.Comp, false)
 	h.event("locker.stored")
 	_, code := h.nextCode()
+	// The sender has it; the dispatcher then records it as sent.
+	h.event("outbox.sent")
 	return r.Comp, code
 }
 
