@@ -42,7 +42,8 @@ func (s *State) Apply(at time.Time, p Payload) {
 		}
 		c.closed(at)
 	case Overdue:
-		s.Compartments[e.Comp].Item.Overdue = true
+		it := s.Compartments[e.Comp].Item
+		it.Overdue, it.OverdueNotice = true, nil // queued with this event
 	case LeftOpen:
 		s.Compartments[e.Comp].Alerted = true
 	case Unconfirmed:

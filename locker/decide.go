@@ -398,6 +398,9 @@ func check(s *State, setup *Setup, now time.Time) []Payload {
 		c := s.Compartments[k]
 		if c.Status == Occupied && c.Item.Kind == Result && !c.Item.Overdue && now.After(c.Item.Deadline) {
 			evs = append(evs, Overdue{Comp: k, Case: c.Item.Case, Clerk: c.Item.Clerk})
+			if n := c.Item.OverdueNotice; n != nil {
+				evs = append(evs, *n)
+			}
 		}
 		if c.DoorOpen && !c.Alerted && now.Sub(c.DoorSince) > setup.DoorLimit {
 			evs = append(evs, LeftOpen{Comp: k, Since: c.DoorSince})

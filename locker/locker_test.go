@@ -81,6 +81,7 @@ func item(caseNo, id, code string) Item {
 // deposit runs a whole sensor-confirmed deposit and returns the compartment.
 func (h *hall) deposit(size Size, it Item) string {
 	h.t.Helper()
+	it.OverdueNotice = &outbox.Queued{ID: "late-" + it.Case, Purpose: "locker.overdue", Sealed: []byte("y")}
 	evs := h.must(Deposit{Size: size, Item: it, Notice: &outbox.Queued{ID: "sms-" + it.Case, Purpose: "locker.code", Sealed: []byte("x")}})
 	comp := evs[0].(Released).Comp
 	h.must(DoorChanged{Comp: comp, Open: true})
@@ -304,6 +305,10 @@ func TestExpiry(t *testing.T) {
 	evs := h.must(Check{})
 	if o, ok := evs[0].(Overdue); !ok || o.Clerk != "1001" || o.Case != "c1" {
 		t.Fatalf("overdue = %+v", evs)
+	}
+	// The applicant's reminder, sealed at deposit, is queued with it.
+	if len(evs) != 2 || evs[1].(outbox.Queued).ID != "late-c1" || h.box.Pending["late-c1"] == nil {
+		t.Fatalf("overdue should queue the applicant's reminder: %v", types(evs))
 	}
 	if evs := h.must(Check{}); len(evs) != 0 {
 		t.Fatalf("overdue is reported once: %v", types(evs))

@@ -51,6 +51,9 @@ type Item struct {
 	Stored   time.Time `json:"stored,omitzero"`
 	Deadline time.Time `json:"deadline,omitzero"`
 	Overdue  bool      `json:"overdue,omitempty"`
+	// OverdueNotice is the applicant's reminder, sealed at deposit, queued
+	// in the same commit that finds the item overdue.
+	OverdueNotice *outbox.Queued `json:"overdue_notice,omitempty"`
 }
 
 // Release is a lock pulse the door has not yet answered.

@@ -256,6 +256,17 @@ func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal
 		s.fail(w, r, err)
 		return
 	}
+	// The reminder for an item left past its time is worded and sealed now,
+	// while the phone number is in hand; the lockers queue it when due.
+	late, err := s.render(s.lockers.texts.LockerOverdue, sms.Vars{Case: item.Case, What: item.What, Bank: s.bankName(bank)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if item.OverdueNotice, err = s.notice("locker.overdue", item.Phone, late); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Deposit{Bank: bank, Size: size, Item: item, Notice: n}}, releasedReply)
 }
 

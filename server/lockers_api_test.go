@@ -20,6 +20,7 @@ import (
 	"hallfloor/devices"
 	"hallfloor/engine"
 	"hallfloor/locker"
+	"hallfloor/queue"
 	"hallfloor/sms"
 )
 
@@ -149,17 +150,24 @@ var codeRE = regexp.MustCompile(`(?:取件码|投递码) (\d{6})`)
 // nextCode waits for the sender to be handed a message and reads its code.
 func (h *lockHall) nextCode() (sms.Message, string) {
 	h.t.Helper()
+	m := h.nextMessage()
+	c := codeRE.FindStringSubmatch(m.Text)
+	if c == nil {
+		h.t.Fatalf("no code in %q", m.Text)
+	}
+	return m, c[1]
+}
+
+// nextMessage is the next SMS the hall sent.
+func (h *lockHall) nextMessage() sms.Message {
+	h.t.Helper()
 	select {
 	case m := <-h.sent:
-		c := codeRE.FindStringSubmatch(m.Text)
-		if c == nil {
-			h.t.Fatalf("no code in %q", m.Text)
-		}
-		return m, c[1]
+		return m
 	case <-time.After(10 * time.Second):
 		h.t.Fatal("no SMS was sent")
 	}
-	return sms.Message{}, ""
+	return sms.Message{}
 }
 
 const applicantID = "11010519491231002X"
@@ -418,5 +426,23 @@ func TestOutboxTextOnlyInTheDemo(t *testing.T) {
 	a := h.call("GET", "/api/v1/outbox", h.login("admin"), nil)
 	if a.code != 200 || strings.Contains(string(a.body), code) || strings.Contains(string(a.body), "13800138000") || !strings.Contains(string(a.body), `"status":"sent"`) {
 		t.Fatalf("outbox outside the demo: %d %s", a.code, a.body)
+	}
+}
+
+// TestOverdueRemindsTheApplicant: an item left past its retention alerts
+// the hall and sends the applicant the reminder sealed at deposit.
+func TestOverdueRemindsTheApplicant(t *testing.T) {
+	h := startLockHall(t, nil)
+	h.depositStored(h.login("1001"), "2026-0300")
+	h.advance(7*24*time.Hour + time.Minute)
+	if res := h.eng.Do(context.Background(), queue.Tick{}, "", nil); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if m := h.event("locker.overdue"); !strings.Contains(string(m.Data), "2026-0300") {
+		t.Fatalf("overdue event %s", m.Data)
+	}
+	m := h.nextMessage()
+	if m.To != "13800138000" || !strings.Contains(m.Text, "2026-0300") || !strings.Contains(m.Text, "已超过保管期限") {
+		t.Fatalf("reminder %+v", m)
 	}
 }
