@@ -602,10 +602,9 @@ func (m *Manager) press(ctx context.Context, window, action string) {
 		return
 	}
 	var staff string
-	var paused bool
 	err := m.hall.Read(ctx, func(s *queue.State, _ *queue.Setup) {
 		if w := s.Windows[window]; w != nil {
-			staff, paused = w.Staff, w.State == queue.Paused
+			staff = w.Staff
 		}
 	})
 	if err != nil {
@@ -622,11 +621,7 @@ func (m *Manager) press(ctx context.Context, window, action string) {
 		cmd = queue.Skip{Window: window, Actor: a}
 	case "pause":
 		// One key both pauses and resumes, as on a hand-held caller.
-		if paused {
-			cmd = queue.Resume{Window: window, Actor: a}
-		} else {
-			cmd = queue.Pause{Window: window, Actor: a, Reason: pauseReason}
-		}
+		cmd = queue.TogglePause{Window: window, Actor: a, Reason: pauseReason}
 	default:
 		return
 	}

@@ -72,6 +72,14 @@ type Resume struct {
 	Actor  Actor
 }
 
+// TogglePause is a caller's single pause key: it resumes a paused window
+// and pauses any other, for Reason.
+type TogglePause struct {
+	Window string
+	Actor  Actor
+	Reason string
+}
+
 // Transfer sends the window's current ticket to another service or to a
 // specific window; exactly one of ToService and ToWindow is set.
 type Transfer struct {
@@ -106,6 +114,7 @@ func (Skip) command()         {}
 func (Finish) command()       {}
 func (Pause) command()        {}
 func (Resume) command()       {}
+func (TogglePause) command()  {}
 func (Transfer) command()     {}
 func (Requeue) command()      {}
 func (CancelTicket) command() {}
@@ -201,6 +210,11 @@ func decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error)
 			return Outcome{}, errs.E(errs.Conflict, "window %s is not paused", c.Window)
 		}
 		return Outcome{Events: []Payload{WindowResumed{Window: c.Window}}}, nil
+	case TogglePause:
+		if w := s.Windows[c.Window]; w != nil && w.State == Paused {
+			return decide(s, setup, Resume{Window: c.Window, Actor: c.Actor}, now)
+		}
+		return decidePause(s, setup, Pause{Window: c.Window, Actor: c.Actor, Reason: c.Reason})
 	case Transfer:
 		return decideTransfer(s, setup, c)
 	case Requeue:
