@@ -30,7 +30,7 @@ type devHall struct {
 	ts   *httptest.Server
 	eng  *engine.Engine
 	devs *devices.Manager
-	acts chan devices.Activity
+	acts activities
 }
 
 func startDevHall(tb testing.TB, withDevices bool, debounceMS int) *devHall {
@@ -42,13 +42,8 @@ func startDevHall(tb testing.TB, withDevices bool, debounceMS int) *devHall {
 	if debounceMS > 0 {
 		cfg.Devices.DebounceMS = debounceMS
 	}
-	h := &devHall{tb: tb, acts: make(chan devices.Activity, 4096)}
-	run := apptest.Start(tb, app.Options{Hall: cfg, DeviceActivity: func(a devices.Activity) {
-		select {
-		case h.acts <- a:
-		default:
-		}
-	}})
+	h := &devHall{tb: tb, acts: newActivities()}
+	run := apptest.Start(tb, app.Options{Hall: cfg, DeviceActivity: h.acts.observe})
 	h.client, h.ts, h.eng, h.devs = client{tb, run.URL}, run.HTTP, run.Engine, run.Devices
 	return h
 }
@@ -117,15 +112,34 @@ func (h *devHall) drive(pin, level string) {
 
 func (h *devHall) expectActivity(device, what string) {
 	h.tb.Helper()
+	h.acts.expect(h.tb, device, what)
+}
+
+// activities records what the devices did, for a test to wait on.
+type activities chan devices.Activity
+
+func newActivities() activities { return make(activities, 4096) }
+
+// observe is the devices' observer; it never blocks them.
+func (c activities) observe(a devices.Activity) {
+	select {
+	case c <- a:
+	default:
+	}
+}
+
+// expect waits for a device to do something.
+func (c activities) expect(tb testing.TB, device, what string) {
+	tb.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case a := <-h.acts:
+		case a := <-c:
 			if a.Device == device && a.What == what {
 				return
 			}
 		case <-deadline:
-			h.tb.Fatalf("no %s from %s", what, device)
+			tb.Fatalf("no %s from %s", what, device)
 		}
 	}
 }

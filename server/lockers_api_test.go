@@ -17,7 +17,6 @@ import (
 	"hallfloor/app"
 	"hallfloor/app/apptest"
 	"hallfloor/config"
-	"hallfloor/devices"
 	"hallfloor/engine"
 	"hallfloor/locker"
 	"hallfloor/queue"
@@ -34,7 +33,7 @@ type lockHall struct {
 	eng  *engine.Engine
 	sent chan sms.Message
 	ws   *websocket.Conn
-	acts chan devices.Activity
+	acts activities
 
 	mu  sync.Mutex
 	now time.Time
@@ -50,14 +49,9 @@ func startLockHall(t *testing.T, tune func(*config.Hall)) *lockHall {
 	if tune != nil {
 		tune(cfg)
 	}
-	h := &lockHall{t: t, sent: make(chan sms.Message, 100), now: time.Now(), acts: make(chan devices.Activity, 4096)}
+	h := &lockHall{t: t, sent: make(chan sms.Message, 100), now: time.Now(), acts: newActivities()}
 	run := apptest.Start(t, app.Options{Hall: cfg, Clock: h.clock, Sender: chanSender(h.sent),
-		DeviceActivity: func(a devices.Activity) {
-			select {
-			case h.acts <- a:
-			default:
-			}
-		}})
+		DeviceActivity: h.acts.observe})
 	h.client, h.ts, h.eng = client{t, run.URL}, run.HTTP, run.Engine
 	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.ts.URL, "http")+"/ws", nil)
 	if err != nil {
@@ -127,17 +121,7 @@ func (h *lockHall) door(comp string, open bool) {
 // activity waits for a device to do something.
 func (h *lockHall) activity(device, what string) {
 	h.t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case a := <-h.acts:
-			if a.Device == device && a.What == what {
-				return
-			}
-		case <-deadline:
-			h.t.Fatalf("no %s from %s", what, device)
-		}
-	}
+	h.acts.expect(h.t, device, what)
 }
 
 func (h *lockHall) event(typ string) devMsg {
