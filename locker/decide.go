@@ -2,6 +2,7 @@ package locker
 
 import (
 	"crypto/subtle"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -389,12 +390,8 @@ func Due(s *State, setup *Setup, now time.Time) bool { return len(check(s, setup
 // check finds what time alone has made true.
 func check(s *State, setup *Setup, now time.Time) []Payload {
 	var evs []Payload
-	keys := make([]string, 0, len(s.Compartments))
-	for k := range s.Compartments {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys) // a deterministic order, for replay
-	for _, k := range keys {
+	// A deterministic order, for replay.
+	for _, k := range slices.Sorted(maps.Keys(s.Compartments)) {
 		c := s.Compartments[k]
 		if c.Status == Occupied && c.Item.Kind == Result && !c.Item.Overdue && now.After(c.Item.Deadline) {
 			evs = append(evs, Overdue{Comp: k, Case: c.Item.Case, Clerk: c.Item.Clerk})

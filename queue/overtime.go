@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -170,7 +172,7 @@ func (c ConfirmOvertime) decideDay(s *State, setup *Setup, now time.Time) (Outco
 			}
 		} else {
 			// The latest one the clerk has not confirmed.
-			for _, id := range sortedKeys(s.OvertimeLog) {
+			for _, id := range slices.Sorted(maps.Keys(s.OvertimeLog)) {
 				r := s.OvertimeLog[id]
 				if r.Window == c.Window && r.ClerkConfirmed.IsZero() && (rec == nil || r.End.After(rec.End)) {
 					rec = r

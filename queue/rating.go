@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -316,7 +317,7 @@ func (CheckFollowUps) decideDay(s *State, _ *Setup, now time.Time) (Outcome, err
 // (state, now).
 func overdueFollowUps(s *State, now time.Time) []Payload {
 	var out []Payload
-	for _, id := range sortedKeys(s.FollowUps) {
+	for _, id := range slices.Sorted(maps.Keys(s.FollowUps)) {
 		f := s.FollowUps[id]
 		if f.Late(now) && !f.Overdue {
 			out = append(out, FollowUpOverdue{ID: id, Deadline: f.Deadline})
@@ -339,20 +340,11 @@ func expiredPrompts(s *State, setup *Setup, now time.Time) []Payload {
 // FollowUpList returns the follow-ups in the state, oldest first.
 func (s *State) FollowUpList() []*FollowUp {
 	out := make([]*FollowUp, 0, len(s.FollowUps))
-	for _, id := range sortedKeys(s.FollowUps) {
+	for _, id := range slices.Sorted(maps.Keys(s.FollowUps)) {
 		out = append(out, s.FollowUps[id])
 	}
 	slices.SortStableFunc(out, func(a, b *FollowUp) int { return a.OpenedAt.Compare(b.OpenedAt) })
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func (s *State) applyRating(e Event) {

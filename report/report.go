@@ -8,6 +8,7 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -379,7 +380,7 @@ func ratingsOf(rs []*Rating, now time.Time) Ratings {
 // Report is the daily or monthly report of what was read.
 func (b *Builder) Report(hall string) Report {
 	// Overtime still running counts up to now.
-	for _, w := range sortedKeys(b.otSince) {
+	for _, w := range slices.Sorted(maps.Keys(b.otSince)) {
 		b.closeOvertime(w, b.now)
 	}
 	rep := Report{
@@ -471,7 +472,7 @@ func (b *Builder) RatingStats(by By) []RatingRow {
 		groups[k] = append(groups[k], r)
 	}
 	out := []RatingRow{}
-	for _, k := range sortedKeys(groups) {
+	for _, k := range slices.Sorted(maps.Keys(groups)) {
 		row := RatingRow{Key: k, Ratings: ratingsOf(groups[k], b.now), BadRatings: []*Rating{}}
 		for _, r := range groups[k] {
 			if r.Level <= queue.BadRating {
@@ -490,13 +491,4 @@ func (b *Builder) Overtime() []*queue.OvertimeRecord {
 		out = []*queue.OvertimeRecord{}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
