@@ -11,7 +11,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallfloor/config"
-	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
 	"hallfloor/journal"
@@ -82,24 +81,19 @@ func (s *Server) ratingChoices() map[string]any {
 
 func (s *Server) getWindowRating(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	reply := s.ratingChoices()
-	var v display.WindowView
-	found := false
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) { v, found = s.view.Window(st, id) })
-	switch {
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	case !found:
-		s.fail(w, r, errs.E(errs.NotFound, "no window %q in this hall", id))
-		return
-	}
-	// A prompt past its time is closed even before the ticker says so.
-	if v.Rating != nil && !s.clock().Before(v.Rating.ExpiresAt) {
-		v.Rating = nil
-	}
-	reply["window"], reply["prompt"], reply["overtime_confirm"] = id, v.Rating, v.OvertimeConfirm
-	writeJSON(w, http.StatusOK, reply)
+	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+		v, ok := s.view.Window(st, id)
+		if !ok {
+			return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
+		}
+		// A prompt past its time is closed even before the ticker says so.
+		if v.Rating != nil && !s.clock().Before(v.Rating.ExpiresAt) {
+			v.Rating = nil
+		}
+		reply := s.ratingChoices()
+		reply["window"], reply["prompt"], reply["overtime_confirm"] = id, v.Rating, v.OvertimeConfirm
+		return reply, nil
+	})
 }
 
 func (s *Server) postWindowRating(w http.ResponseWriter, r *http.Request) {
