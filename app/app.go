@@ -20,11 +20,12 @@ import (
 	"hallfloor/devices"
 	"hallfloor/engine"
 	"hallfloor/frontend"
+	"hallfloor/hall"
 	"hallfloor/journal"
 	redisjournal "hallfloor/journal/redis"
 	"hallfloor/journal/sqlite"
 	"hallfloor/notify"
-	"hallfloor/queue"
+	"hallfloor/rating"
 	"hallfloor/schedule"
 	"hallfloor/server"
 	"hallfloor/sms"
@@ -67,10 +68,6 @@ type App struct {
 	closers []func() error
 }
 
-// evaluatorKeyReason stands for the reason a 差评 given on the five keys
-// cannot say; its follow-up call-back asks.
-const evaluatorKeyReason = "评价器按键，未说明原因"
-
 // Open builds the hall, restoring it from its journal. Nothing runs until
 // Start.
 func Open(ctx context.Context, o Options) (a *App, err error) {
@@ -97,13 +94,13 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 
-	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.QueueSetup(), Journal: j, Logger: o.Logger, Clock: o.Clock})
+	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock})
 	if err != nil {
 		return nil, err
 	}
 	a.Engine = eng
 	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Hall: eng, Logger: o.Logger, Sim: o.Sim,
-		Lamp:   func(s *queue.State, w string) bool { return s.Windows[w] != nil && s.Windows[w].Overtime },
+		Lamp:   func(s *hall.State, w string) bool { return s.Overtime.In(w) },
 		Rating: a.rateByKey, Observe: o.DeviceActivity})
 	if err != nil {
 		return nil, err
@@ -132,7 +129,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	eng.Subscribe(a.outbox.Observe)
 	if o.Clock == nil {
 		a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
-			Send: func(ctx context.Context, cmd queue.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
+			Send: func(ctx context.Context, cmd hall.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
 		if err != nil {
 			return nil, err
 		}
@@ -171,12 +168,10 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 	return nil, nil, fmt.Errorf("journal %q: want sqlite or redis://host:port/db", o.Journal)
 }
 
-// rateByKey takes a rating from a window's five evaluator keys.
+// rateByKey takes a rating from a window's five evaluator keys; the keys
+// cannot say why, and the ratings room knows it.
 func (a *App) rateByKey(ctx context.Context, window string, score int) {
-	cmd := queue.Rate{Channel: queue.ChannelEvaluator, Window: window, Level: score}
-	if score <= queue.BadRating {
-		cmd.Reason = evaluatorKeyReason
-	}
+	cmd := rating.PressLevel{Window: window, Level: score}
 	if res := a.Engine.Do(ctx, cmd, "", nil); res.Err != nil {
 		a.log.Info("evaluator key not taken", "window", window, "score", score, "err", res.Err)
 	}

@@ -16,8 +16,10 @@ import (
 
 	"hallfloor/app"
 	"hallfloor/config"
+	"hallfloor/hall"
 	"hallfloor/journal/redis"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // redisURL is the test Redis: HALLFLOOR_TEST_REDIS (host:port or a URL) or
@@ -50,7 +52,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 func issue(t *testing.T, a *app.App) string {
 	t.Helper()
-	res := a.Engine.Do(context.Background(), queue.IssueTicket{Service: "A"}, "", func(s *queue.State, _ *queue.Setup, out queue.Outcome) any {
+	res := a.Engine.Do(context.Background(), queue.IssueTicket{Service: "A"}, "", func(s *hall.State, _ *hall.Setup, out room.Outcome) any {
 		return s.Tickets[out.Ticket].Number
 	})
 	if res.Err != nil {
@@ -62,7 +64,7 @@ func issue(t *testing.T, a *app.App) string {
 func waiting(t *testing.T, a *app.App) int {
 	t.Helper()
 	n := -1
-	if err := a.Engine.Read(context.Background(), func(s *queue.State, _ *queue.Setup) { n = len(s.Services["A"].Line) }); err != nil {
+	if err := a.Engine.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { n = len(s.Services["A"].Line) }); err != nil {
 		t.Fatal(err)
 	}
 	return n

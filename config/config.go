@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"hallfloor/hall"
 	"hallfloor/queue"
 )
 
@@ -35,6 +36,7 @@ type Hall struct {
 	Ratings  Ratings   `yaml:"ratings"`
 	Lockers  Lockers   `yaml:"lockers"`
 	SMS      SMS       `yaml:"sms"`
+	Alerts   Alerts    `yaml:"alerts"`
 }
 
 // HallInfo names the hall.
@@ -50,6 +52,10 @@ type HallInfo struct {
 // Queue holds the calling policy's settings.
 type Queue struct {
 	PriorityRun int `yaml:"priority_run"`
+	// CallGapSeconds is the shortest time between two calls from a
+	// window's physical call key; a press sooner is the bounce or echo of
+	// the one before (default 3).
+	CallGapSeconds float64 `yaml:"call_gap_s"`
 	// PauseReasons are offered at the counter when a window pauses; a clerk
 	// may still type another.
 	PauseReasons []string `yaml:"pause_reasons"`
@@ -91,6 +97,7 @@ type Role string
 const (
 	Clerk   Role = "clerk"
 	Manager Role = "manager"
+	Guide   Role = "guide" // 导办员: takes numbers, priority ones too, for others
 )
 
 // Staff is a person who signs in.
@@ -192,6 +199,10 @@ func (h *Hall) Validate() Problems {
 	if h.Hall.Name == "" {
 		add("hall.name", "missing; the hall's name shows on every screen")
 	}
+	h.Alerts.validate(add)
+	if g := h.Queue.CallGapSeconds; g < 0 || g > 60 {
+		add("queue.call_gap_s", "%v must be between 0 (default 3) and 60 seconds", g)
+	}
 	if h.Hall.ID != "" && !idRE.MatchString(h.Hall.ID) {
 		add("hall.id", "%q must be 1-16 letters, digits, - or _", h.Hall.ID)
 	}
@@ -265,8 +276,8 @@ func (h *Hall) Validate() Problems {
 		if s.Name == "" {
 			add(key+".name", "missing")
 		}
-		if s.Role != Clerk && s.Role != Manager {
-			add(key+".role", "%q must be clerk or manager", s.Role)
+		if s.Role != Clerk && s.Role != Manager && s.Role != Guide {
+			add(key+".role", "%q must be clerk, manager or guide", s.Role)
 		}
 		switch {
 		case s.Password != "" && !h.Hall.Demo:
@@ -304,24 +315,27 @@ func (h *Hall) Location() (*time.Location, error) {
 	return time.LoadLocation(tz)
 }
 
-// QueueSetup is the hall as the queue's rules need it.
-func (h *Hall) QueueSetup() *queue.Setup {
+// Setup is the hall as its rules need it, room by room.
+func (h *Hall) Setup() *hall.Setup {
 	loc, err := h.Location()
 	if err != nil {
 		loc = time.UTC // unreachable after Validate
 	}
-	s := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: h.CalendarSetup(), Ratings: h.RatingSetup(),
-		Lockers: h.LockerSetup()}
+	cal := h.CalendarSetup()
+	q := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: cal,
+		CallGap: time.Duration(h.Queue.CallGapSeconds * float64(time.Second))}
 	for _, sv := range h.Services {
-		s.Services = append(s.Services, queue.Service{
+		q.Services = append(q.Services, queue.Service{
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,
 			ServiceTime: time.Duration(sv.ServiceMinutes * float64(time.Minute)), DailyCap: sv.DailyCap,
 		})
 	}
 	for _, w := range h.Windows {
-		s.Windows = append(s.Windows, queue.WindowSetup{ID: w.ID, Name: w.Name, Services: w.Services, Weights: w.Weights})
+		q.Windows = append(q.Windows, queue.WindowSetup{ID: w.ID, Name: w.Name, Services: w.Services, Weights: w.Weights})
 	}
-	return queue.NewSetup(s)
+	r := h.RatingSetup()
+	r.Calendar = cal
+	return hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
 }
 
 // FindStaff returns the member of staff with the id, or nil.

@@ -24,7 +24,7 @@ func TestDemoLockers(t *testing.T) {
 	if _, ok := mustSender(t, h).(sms.LogSender); !ok {
 		t.Fatal("the demo sends to the log")
 	}
-	if h.QueueSetup().Lockers == nil || len(h.QueueSetup().Lockers.Banks) != 1 {
+	if h.Setup().Lockers == nil || len(h.Setup().Lockers.Banks) != 1 {
 		t.Fatal("the queue setup carries the lockers")
 	}
 }

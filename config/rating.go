@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"hallfloor/queue"
+	"hallfloor/rating"
 )
 
 // Ratings is the hall's 好差评 section.
@@ -57,7 +57,7 @@ func (r Ratings) validate(add func(key, format string, args ...any)) {
 }
 
 // RatingSetup is the 好差评 section as the queue's rules need it.
-func (h *Hall) RatingSetup() queue.RatingSetup {
+func (h *Hall) RatingSetup() rating.Setup {
 	r := h.Ratings
 	reasons := make([]string, 0, len(r.Reasons))
 	for _, s := range r.Reasons {
@@ -66,7 +66,7 @@ func (h *Hall) RatingSetup() queue.RatingSetup {
 	if len(reasons) == 0 {
 		reasons = DefaultReasons
 	}
-	return queue.RatingSetup{
+	return rating.Setup{
 		Reasons:       reasons,
 		FollowUpDays:  r.FollowUpDays,
 		PromptTimeout: time.Duration(r.PromptSeconds) * time.Second,

@@ -13,11 +13,11 @@ func TestRatingsSection(t *testing.T) {
 	if rs.PromptTimeout != 60*time.Second || rs.FollowUpDays != 5 || len(rs.Reasons) == 0 {
 		t.Fatalf("demo ratings %+v", rs)
 	}
-	if s := h.QueueSetup(); s.Ratings.FollowUpDays != 5 || s.Calendar == nil || !s.Calendar.AlwaysOpen {
+	if s := h.Setup(); s.Ratings.FollowUpDays != 5 || s.Calendar == nil || !s.Calendar.AlwaysOpen {
 		t.Fatalf("queue setup ratings %+v calendar %+v", s.Ratings, s.Calendar)
 	}
 	h.Ratings = Ratings{}
-	if rs := h.QueueSetup().Ratings; !slices.Equal(rs.Reasons, DefaultReasons) || rs.FollowUpDays != 5 || rs.PromptTimeout != time.Minute {
+	if rs := h.Setup().Ratings; !slices.Equal(rs.Reasons, DefaultReasons) || rs.FollowUpDays != 5 || rs.PromptTimeout != time.Minute {
 		t.Fatalf("defaults %+v", rs)
 	}
 

@@ -20,9 +20,12 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/equipment"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/locker"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // Clock tells the time; debounce, pulses and door limits read it, so tests
@@ -35,14 +38,14 @@ func (systemClock) Now() time.Time { return time.Now() }
 
 // Hall is what the devices need of the hall engine (*engine.Engine).
 type Hall interface {
-	Do(ctx context.Context, cmd queue.Command, key string, reply engine.ReplyFunc) engine.Result
-	Read(ctx context.Context, fn func(s *queue.State, setup *queue.Setup)) error
+	Do(ctx context.Context, cmd hall.Command, key string, reply engine.ReplyFunc) engine.Result
+	Read(ctx context.Context, fn func(s *hall.State, setup *hall.Setup)) error
 }
 
 // LampFunc says whether a window's overtime lamp is lit in a state of the
 // hall. It is the binding point for 延时服务: until overtime is part of the
 // hall's state, no LampFunc is given and lamps stay dark.
-type LampFunc func(s *queue.State, window string) bool
+type LampFunc func(s *hall.State, window string) bool
 
 // RatingHook receives a settled press of an evaluator key: the window and
 // the 好差评 score (5 非常满意 … 1 非常不满意). The rating command plugs in
@@ -218,7 +221,7 @@ func New(o Options) (*Manager, error) {
 // declare lists the devices of the hall file, before their pins are found.
 func (m *Manager) declare(d config.Devices) {
 	add := func(h *Health) {
-		h.Status = queue.DeviceOK
+		h.Status = equipment.OK
 		m.devices[h.Device] = h
 		m.order = append(m.order, h.Device)
 	}
@@ -270,7 +273,7 @@ func deviceOf(ref config.PinRef) string {
 func (m *Manager) attach(ref config.PinRef, now time.Time) {
 	dev := deviceOf(ref)
 	fail := func(err error) {
-		m.pending = append(m.pending, Activity{At: now, Device: dev, What: queue.DeviceFault,
+		m.pending = append(m.pending, Activity{At: now, Device: dev, What: equipment.Fault,
 			Detail: fmt.Sprintf("引脚 %s 不可用 (pin unavailable): %v", ref.Pin.Name, err)})
 	}
 	p, err := m.src.pin(ref.Pin.Name)
@@ -373,10 +376,10 @@ func (m *Manager) restore(ctx context.Context) {
 	if m.hall == nil {
 		return
 	}
-	err := m.hall.Read(ctx, func(s *queue.State, _ *queue.Setup) {
+	err := m.hall.Read(ctx, func(s *hall.State, _ *hall.Setup) {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		for id, h := range s.Devices {
+		for id, h := range s.Equipment.Devices {
 			if d := m.devices[id]; d != nil {
 				d.Status, d.Detail = h.Status, h.Detail
 			}
@@ -385,7 +388,7 @@ func (m *Manager) restore(ctx context.Context) {
 		now := m.clock.Now()
 		for key, c := range m.boxes {
 			if lc := s.Lockers.Compartments[key]; lc != nil && lc.DoorOpen && lc.Opened == "" && c.open {
-				m.mark(c.device, queue.DeviceAlarm, alarmDetail, now)
+				m.mark(c.device, equipment.Alarm, alarmDetail, now)
 			}
 		}
 	})
@@ -407,7 +410,7 @@ func (m *Manager) restore(ctx context.Context) {
 // Observe is an engine subscriber: lamps follow the hall's state, lock
 // relays pulse for each journaled release, and the lockers' alarms and
 // alerts show on the compartment's health.
-func (m *Manager) Observe(s *queue.State, evs []queue.Event) {
+func (m *Manager) Observe(s *hall.State, evs []room.Event) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.setLamps(s)
@@ -417,16 +420,16 @@ func (m *Manager) Observe(s *queue.State, evs []queue.Event) {
 		case locker.Released:
 			if c := m.boxes[e.Comp]; c != nil {
 				if err := m.pulse(c, now); err != nil {
-					m.report(c.device, queue.DeviceFault, "开锁失败 (the lock was not released): "+err.Error(), now)
+					m.report(c.device, equipment.Fault, "开锁失败 (the lock was not released): "+err.Error(), now)
 				}
 			}
 		case locker.Alarm:
 			if c := m.boxes[e.Comp]; c != nil {
-				m.mark(c.device, queue.DeviceAlarm, alarmDetail, now)
+				m.mark(c.device, equipment.Alarm, alarmDetail, now)
 			}
 		case locker.LeftOpen:
-			if c := m.boxes[e.Comp]; c != nil && m.devices[c.device].Status != queue.DeviceAlarm {
-				m.mark(c.device, queue.DeviceAlert, "柜门打开时间过长 (door left open)", now)
+			if c := m.boxes[e.Comp]; c != nil && m.devices[c.device].Status != equipment.Alarm {
+				m.mark(c.device, equipment.Alert, "柜门打开时间过长 (door left open)", now)
 			}
 		}
 	}
@@ -447,7 +450,7 @@ func (m *Manager) mark(device, kind, detail string, now time.Time) {
 	m.activity(Activity{At: now, Device: device, What: kind, Detail: detail})
 }
 
-func (m *Manager) setLamps(s *queue.State) {
+func (m *Manager) setLamps(s *hall.State) {
 	now := m.clock.Now()
 	for w, out := range m.lamps {
 		on := m.opts.Lamp != nil && m.opts.Lamp(s, w)
@@ -468,7 +471,7 @@ func (m *Manager) drive(out *output, on bool, now time.Time) {
 		what = "on"
 	}
 	if err := out.pin.Out(l); err != nil {
-		m.report(out.device, queue.DeviceFault, fmt.Sprintf("无法驱动引脚 %s (cannot drive pin): %v", out.name, err), now)
+		m.report(out.device, equipment.Fault, fmt.Sprintf("无法驱动引脚 %s (cannot drive pin): %v", out.name, err), now)
 		return
 	}
 	out.on = on
@@ -495,11 +498,11 @@ func (m *Manager) activity(a Activity) {
 // shows it on every screen. Only a change is reported. The caller holds m.mu.
 func (m *Manager) report(device, kind, detail string, now time.Time) {
 	d := m.devices[device]
-	if d == nil || (d.Status == kind && (kind == queue.DeviceOK || d.Detail == detail)) {
+	if d == nil || (d.Status == kind && (kind == equipment.OK || d.Detail == detail)) {
 		return
 	}
 	d.Status, d.Detail = kind, detail
-	if kind != queue.DeviceOK {
+	if kind != equipment.OK {
 		d.Problems++
 		m.log.Warn("device "+kind, "device", device, "detail", detail)
 	}
@@ -507,7 +510,7 @@ func (m *Manager) report(device, kind, detail string, now time.Time) {
 	if m.hall == nil {
 		return
 	}
-	cmd := queue.ReportDevice{Device: device, Kind: kind, Detail: detail}
+	cmd := equipment.Report{Device: device, Kind: kind, Detail: detail}
 	m.jobs.push(func(ctx context.Context) {
 		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil {
 			m.log.Error("devices: the hall did not take a device report", "device", device, "err", res.Err)
@@ -592,39 +595,19 @@ func scoreName(score int) string {
 	return fmt.Sprint(score)
 }
 
-// pauseReason is what a window paused from its caller's button shows.
-const pauseReason = "暂停服务（呼叫器）"
-
-// press turns a settled button press into the window's command. The clerk
-// signed on at the window is the actor: the button belongs to the window.
+// press turns a settled button press into the window's key command; the
+// hall decides who is signed on and whether the press is the bounce of the
+// one before.
 func (m *Manager) press(ctx context.Context, window, action string) {
 	if m.hall == nil {
 		return
 	}
-	var staff string
-	err := m.hall.Read(ctx, func(s *queue.State, _ *queue.Setup) {
-		if w := s.Windows[window]; w != nil {
-			staff = w.Staff
-		}
-	})
-	if err != nil {
+	keys := map[string]string{"next": queue.KeyCall, "recall": queue.KeyRecall, "skip": queue.KeySkip, "pause": queue.KeyPause}
+	key, ok := keys[action]
+	if !ok {
 		return
 	}
-	a := queue.Actor{Staff: staff}
-	var cmd queue.Command
-	switch action {
-	case "next":
-		cmd = queue.CallNext{Window: window, Actor: a}
-	case "recall":
-		cmd = queue.Recall{Window: window, Actor: a}
-	case "skip":
-		cmd = queue.Skip{Window: window, Actor: a}
-	case "pause":
-		// One key both pauses and resumes, as on a hand-held caller.
-		cmd = queue.TogglePause{Window: window, Actor: a, Reason: pauseReason}
-	default:
-		return
-	}
+	cmd := queue.PressKey{Window: window, Key: key}
 	if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil {
 		m.mu.Lock()
 		m.activity(Activity{At: m.clock.Now(), Device: callerID(window), What: "rejected", Detail: action + ": " + res.Err.Error()})
@@ -638,7 +621,7 @@ func (m *Manager) pushDoor(bank, box string, open bool) {
 	if m.hall == nil {
 		return
 	}
-	cmd := queue.LockerCommand{Cmd: locker.DoorChanged{Comp: locker.Key(bank, box), Open: open}}
+	cmd := locker.DoorChanged{Comp: locker.Key(bank, box), Open: open}
 	m.jobs.push(func(ctx context.Context) {
 		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
 			m.log.Error("devices: the lockers did not take a door report", "bank", bank, "compartment", box, "err", res.Err)
@@ -654,7 +637,7 @@ func (m *Manager) Unlock(bank, box string) error {
 	defer m.mu.Unlock()
 	c := m.boxes[bank+"/"+box]
 	if c == nil {
-		return errs.E(errs.NotFound, "no compartment %s in locker bank %s", box, bank)
+		return errs.R(errs.NotFound, "no_compartment", "comp", bank+"/"+box)
 	}
 	return m.pulse(c, m.clock.Now())
 }
@@ -663,17 +646,17 @@ func (m *Manager) Unlock(bank, box string) error {
 func (m *Manager) pulse(c *compartment, now time.Time) error {
 	bank, box := c.bank, c.id
 	if c.relay == nil {
-		return errs.E(errs.Conflict, "compartment %s/%s has no working lock relay", bank, box)
+		return errs.R(errs.Conflict, "locker_no_relay", "comp", bank+"/"+box)
 	}
 	if c.open {
-		return errs.E(errs.Conflict, "compartment %s/%s is already open", bank, box)
+		return errs.R(errs.Conflict, "locker_already_open", "comp", bank+"/"+box)
 	}
 	if !c.relayOff.IsZero() {
-		return errs.E(errs.Conflict, "compartment %s/%s is being unlocked", bank, box)
+		return errs.R(errs.Conflict, "locker_door_busy", "comp", bank+"/"+box)
 	}
 	m.drive(c.relay, true, now)
 	if !c.relay.on {
-		return errs.E(errs.Internal, "the lock relay of %s/%s did not switch", bank, box)
+		return errs.Internalf("relay_failed", "the lock relay of %s/%s did not switch", bank, box)
 	}
 	c.relayOff, c.expect = now.Add(c.pulse), now.Add(c.confirm)
 	m.activity(Activity{At: now, Device: c.device, What: "pulse", Detail: c.pulse.String()})
@@ -686,8 +669,8 @@ func (m *Manager) door(c *compartment, open bool, now time.Time) {
 	m.devices[c.device].State["door_open"] = open
 	if !open {
 		m.activity(Activity{At: now, Device: c.device, What: "closed"})
-		if st := m.devices[c.device].Status; st == queue.DeviceAlarm || st == queue.DeviceAlert {
-			m.report(c.device, queue.DeviceOK, "柜门已关闭 (door closed)", now)
+		if st := m.devices[c.device].Status; st == equipment.Alarm || st == equipment.Alert {
+			m.report(c.device, equipment.OK, "柜门已关闭 (door closed)", now)
 		}
 		return
 	}
@@ -696,8 +679,8 @@ func (m *Manager) door(c *compartment, open bool, now time.Time) {
 	// mirrored by Observe); here only the lock's own fault clears.
 	if !c.expect.IsZero() {
 		c.expect = time.Time{}
-		if m.devices[c.device].Status == queue.DeviceFault {
-			m.report(c.device, queue.DeviceOK, "开锁后柜门已打开 (door opened on command)", now)
+		if m.devices[c.device].Status == equipment.Fault {
+			m.report(c.device, equipment.OK, "开锁后柜门已打开 (door opened on command)", now)
 		}
 	}
 }
@@ -726,7 +709,7 @@ func (m *Manager) check(now time.Time) {
 		}
 		if !c.expect.IsZero() && !now.Before(c.expect) {
 			c.expect = time.Time{}
-			m.report(c.device, queue.DeviceFault, fmt.Sprintf("开锁脉冲后 %v 内柜门未打开 (the door did not open after the lock pulse)", c.confirm), now)
+			m.report(c.device, equipment.Fault, fmt.Sprintf("开锁脉冲后 %v 内柜门未打开 (the door did not open after the lock pulse)", c.confirm), now)
 		}
 	}
 }

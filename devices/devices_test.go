@@ -13,9 +13,12 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/equipment"
+	"hallfloor/hall"
 	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 const testHall = `
@@ -69,7 +72,7 @@ type rig struct {
 	eng    *engine.Engine
 	clock  *fakeClock
 	acts   chan Activity
-	events chan queue.Event
+	events chan room.Event
 
 	mu  sync.Mutex
 	log []Activity
@@ -89,12 +92,12 @@ func newRig(t *testing.T, tune func(*Options)) *rig {
 	}
 	t.Cleanup(func() { j.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
-	eng, err := engine.Open(ctx, engine.Options{Setup: hall.QueueSetup(), Journal: j})
+	eng, err := engine.Open(ctx, engine.Options{Setup: hall.Setup(), Journal: j})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &rig{t: t, eng: eng, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
-		acts: make(chan Activity, 1000), events: make(chan queue.Event, 1000)}
+		acts: make(chan Activity, 1000), events: make(chan room.Event, 1000)}
 	o := Options{
 		Devices: hall.Devices, Hall: eng, Clock: r.clock, Sim: true, Poll: 5 * time.Millisecond, Tick: 2 * time.Millisecond,
 		Observe: func(a Activity) {
@@ -113,7 +116,7 @@ func newRig(t *testing.T, tune func(*Options)) *rig {
 	}
 	r.m = m
 	eng.Subscribe(m.Observe)
-	eng.Subscribe(func(_ *queue.State, evs []queue.Event) {
+	eng.Subscribe(func(_ *hall.State, evs []room.Event) {
 		for _, ev := range evs {
 			r.events <- ev
 		}
@@ -206,7 +209,7 @@ func (r *rig) count(device, what string) int {
 }
 
 // expectEvent waits for the next event of the type.
-func (r *rig) expectEvent(typ string) queue.Event {
+func (r *rig) expectEvent(typ string) room.Event {
 	r.t.Helper()
 	deadline := time.After(wait)
 	for {
@@ -221,7 +224,7 @@ func (r *rig) expectEvent(typ string) queue.Event {
 	}
 }
 
-func (r *rig) do(cmd queue.Command) {
+func (r *rig) do(cmd hall.Command) {
 	r.t.Helper()
 	if res := r.eng.Do(context.Background(), cmd, "", nil); res.Err != nil {
 		r.t.Fatalf("%T: %v", cmd, res.Err)
@@ -230,7 +233,7 @@ func (r *rig) do(cmd queue.Command) {
 
 // openWithTickets signs clerk 1001 on at window 1 and issues n tickets.
 func (r *rig) openWithTickets(n int) {
-	r.do(queue.OpenWindow{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	r.do(queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "1001"}})
 	for range n {
 		r.do(queue.IssueTicket{Service: "A"})
 	}
@@ -238,7 +241,7 @@ func (r *rig) openWithTickets(n int) {
 
 func (r *rig) waiting() int {
 	var n int
-	r.eng.Read(context.Background(), func(s *queue.State, _ *queue.Setup) { n = s.Waiting("A") })
+	r.eng.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { n = s.Waiting("A") })
 	return n
 }
 
@@ -389,25 +392,25 @@ func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 	r := newRig(t, nil)
 	r.drive("GPIO21", gpio.High) // door 01 opens; nothing released it
 	r.clock.Advance(window)
-	a := r.expect("locker:L1:01", queue.DeviceAlarm)
+	a := r.expect("locker:L1:01", equipment.Alarm)
 	ev := r.expectEvent("locker.alarm")
 	if p := ev.Data.(locker.Alarm); p.Comp != "L1/01" {
 		t.Fatalf("journaled %+v", p)
 	}
-	if h := r.health("locker:L1:01"); h.Status != queue.DeviceAlarm || h.Detail != a.Detail || h.Problems != 1 {
+	if h := r.health("locker:L1:01"); h.Status != equipment.Alarm || h.Detail != a.Detail || h.Problems != 1 {
 		t.Fatalf("health %+v", h)
 	}
 	var open bool
-	r.eng.Read(context.Background(), func(s *queue.State, _ *queue.Setup) { open = s.Lockers.Compartments["L1/01"].DoorOpen })
+	r.eng.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { open = s.Lockers.Compartments["L1/01"].DoorOpen })
 	if !open {
 		t.Fatal("the lockers do not know the door is open")
 	}
 	r.drive("GPIO21", gpio.Low)
 	r.clock.Advance(window)
-	r.expect("locker:L1:01", queue.DeviceOK)
+	r.expect("locker:L1:01", equipment.OK)
 	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
-		if a.What == queue.DeviceAlarm && a.Device != "locker:L1:01" {
+		if a.What == equipment.Alarm && a.Device != "locker:L1:01" {
 			t.Fatalf("alarm on %s", a.Device)
 		}
 	}
@@ -430,11 +433,11 @@ func TestPulseWithoutDoorIsFault(t *testing.T) {
 		t.Fatalf("relay pin is %s after the pulse", l)
 	}
 	r.clock.Advance(5 * time.Second)
-	r.expect("locker:L1:02", queue.DeviceFault)
-	if p := r.expectEvent("device.reported").Data.(queue.DeviceReported); p.Device != "locker:L1:02" || p.Kind != queue.DeviceFault {
+	r.expect("locker:L1:02", equipment.Fault)
+	if p := r.expectEvent("device.reported").Data.(equipment.Reported); p.Device != "locker:L1:02" || p.Kind != equipment.Fault {
 		t.Fatalf("journaled %+v", p)
 	}
-	if h := r.health("locker:L1:02"); h.Status != queue.DeviceFault || h.Problems != 1 {
+	if h := r.health("locker:L1:02"); h.Status != equipment.Fault || h.Problems != 1 {
 		t.Fatalf("health %+v", h)
 	}
 	// The next unlock works: the door opens on command and the fault clears.
@@ -443,14 +446,14 @@ func TestPulseWithoutDoorIsFault(t *testing.T) {
 	}
 	r.drive("GPIO12", gpio.High)
 	r.clock.Advance(window)
-	r.expect("locker:L1:02", queue.DeviceOK)
+	r.expect("locker:L1:02", equipment.OK)
 }
 
 // A release journaled by the lockers pulses the relay; the door then opens
 // on command (no alarm), and its closing completes the release.
 func TestRelayFollowsJournaledRelease(t *testing.T) {
 	r := newRig(t, nil)
-	res := r.eng.Do(context.Background(), queue.LockerCommand{Cmd: locker.Open{Comp: "L1/01", By: "9001"}}, "", nil)
+	res := r.eng.Do(context.Background(), locker.Open{Comp: "L1/01", By: "9001"}, "", nil)
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}
@@ -470,7 +473,7 @@ func TestRelayFollowsJournaledRelease(t *testing.T) {
 	r.clock.Advance(window)
 	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
-		if a.Device == "locker:L1:01" && (a.What == queue.DeviceAlarm || a.What == queue.DeviceFault) {
+		if a.Device == "locker:L1:01" && (a.What == equipment.Alarm || a.What == equipment.Fault) {
 			t.Fatalf("a commanded opening raised %s", a.What)
 		}
 	}
@@ -487,10 +490,10 @@ func TestLeftOpenShowsOnHealth(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.src.close()
-	m.Observe(&queue.State{}, []queue.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
+	m.Observe(&queue.State{}, []room.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
 	h := m.Health()
 	for _, d := range h {
-		if d.Device == "locker:L1:02" && d.Status == queue.DeviceAlert {
+		if d.Device == "locker:L1:02" && d.Status == equipment.Alert {
 			return
 		}
 	}
@@ -518,7 +521,7 @@ func TestLampFollowsBinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err := New(Options{Devices: hall.Devices, Sim: true,
-		Lamp: func(s *queue.State, w string) bool { return s.Windows[w].State == queue.Paused }})
+		Lamp: func(s *hall.State, w string) bool { return s.Windows[w].State == queue.Paused }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -559,7 +562,7 @@ func TestActiveLowOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true, Lamp: func(*queue.State, string) bool { return true }})
+	m, err := New(Options{Devices: hall.Devices, Sim: true, Lamp: func(*hall.State, string) bool { return true }})
 	if err != nil {
 		t.Fatal(err)
 	}

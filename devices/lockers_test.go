@@ -12,7 +12,7 @@ import (
 	"hallfloor/engine"
 	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
-	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // The hall stopped while a pickup's door stood open, and the applicant shut
@@ -31,12 +31,12 @@ func TestDoorsReportedOnStart(t *testing.T) {
 	defer j.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	eng, err := engine.Open(ctx, engine.Options{Setup: hall.QueueSetup(), Journal: j})
+	eng, err := engine.Open(ctx, engine.Options{Setup: hall.Setup(), Journal: j})
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := make(chan queue.Event, 100)
-	eng.Subscribe(func(_ *queue.State, evs []queue.Event) {
+	events := make(chan room.Event, 100)
+	eng.Subscribe(func(_ *hall.State, evs []room.Event) {
 		for _, ev := range evs {
 			events <- ev
 		}
@@ -59,7 +59,7 @@ func TestDoorsReportedOnStart(t *testing.T) {
 		locker.Pickup{Bank: "L1", Who: "id", CodeHash: "k"},
 		locker.DoorChanged{Comp: "L1/01", Open: true},
 	} {
-		if res := eng.Do(ctx, queue.LockerCommand{Cmd: cmd}, "", nil); res.Err != nil {
+		if res := eng.Do(ctx, cmd, "", nil); res.Err != nil {
 			t.Fatal(res.Err)
 		}
 	}

@@ -127,15 +127,15 @@ func (p *simPin) info() PinInfo {
 func (s *Sim) Drive(name string, level gpio.Level) error {
 	p := s.pins[name]
 	if p == nil {
-		return errs.E(errs.NotFound, "no pin %q in the device map", name)
+		return errs.R(errs.NotFound, "no_pin", "pin", name)
 	}
 	if !p.ref.Role.Input() {
-		return errs.E(errs.Conflict, "pin %s is an output (%s); the hall drives it", name, p.ref.Role)
+		return errs.R(errs.Conflict, "pin_is_output", "pin", name)
 	}
 	select {
 	case p.EdgesChan <- level:
 		return nil
 	default:
-		return errs.E(errs.Conflict, "pin %s has %d edges not yet taken; try again", name, simEdges)
+		return errs.R(errs.Conflict, "pin_busy", "pin", name)
 	}
 }

@@ -5,12 +5,12 @@
 package display
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"hallfloor/hall"
 	"hallfloor/queue"
 )
 
@@ -19,7 +19,7 @@ type Hall struct {
 	ID     string
 	Name   string
 	NameEN string
-	Setup  *queue.Setup
+	Setup  *hall.Setup
 	// StaffNames maps a staff id to the person's full name, never shown
 	// unmasked.
 	StaffNames map[string]string
@@ -176,13 +176,14 @@ type HallInfo struct {
 const recentCalls = 10
 
 // View builds the public snapshot.
-func (h *Hall) View(s *queue.State, now time.Time) HallView {
+func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	v := HallView{
 		Seq:  s.Seq,
-		Hall: HallInfo{ID: h.ID, Name: h.Name, NameEN: h.NameEN, Day: s.Day},
+		Hall: HallInfo{ID: h.ID, Name: h.Name, NameEN: h.NameEN, Day: s.Day()},
 	}
 	longest := map[string]time.Time{}
-	for _, t := range s.Tickets {
+	q, qs := s.Queue, h.Setup.Queue
+	for _, t := range q.Tickets {
 		if t.Status == queue.Waiting {
 			if old, ok := longest[t.Service]; !ok || t.IssuedAt.Before(old) {
 				longest[t.Service] = t.IssuedAt
@@ -197,12 +198,12 @@ func (h *Hall) View(s *queue.State, now time.Time) HallView {
 	if v.Recent == nil {
 		v.Recent = []Call{}
 	}
-	for _, sv := range h.Setup.Services {
-		st := s.Services[sv.Code]
+	for _, sv := range qs.Services {
+		st := q.Services[sv.Code]
 		view := ServiceView{
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,
-			Waiting:        s.Waiting(sv.Code),
-			EstimatedWaitS: int(s.ServiceWait(h.Setup, sv.Code).Seconds()),
+			Waiting:        q.Waiting(sv.Code),
+			EstimatedWaitS: int(q.ServiceWait(qs, sv.Code).Seconds()),
 			Issued:         st.Issued, Served: st.Served, AvgServiceS: int(st.AvgServiceS),
 		}
 		if t, ok := longest[sv.Code]; ok {
@@ -210,14 +211,15 @@ func (h *Hall) View(s *queue.State, now time.Time) HallView {
 		}
 		v.Services = append(v.Services, view)
 	}
-	for _, ws := range h.Setup.Windows {
+	for _, ws := range qs.Windows {
 		v.Windows = append(v.Windows, h.window(s, ws))
 	}
 	return v
 }
 
-func (h *Hall) window(s *queue.State, ws queue.WindowSetup) WindowView {
-	w := s.Windows[ws.ID]
+func (h *Hall) window(s *hall.State, ws queue.WindowSetup) WindowView {
+	q := s.Queue
+	w := q.Windows[ws.ID]
 	v := WindowView{
 		ID: ws.ID, Name: ws.Name, Services: ws.Services, State: w.State, Since: w.Since,
 		PauseReason: w.PauseReason, Served: w.Served, Waiting: len(w.Line),
@@ -225,24 +227,21 @@ func (h *Hall) window(s *queue.State, ws queue.WindowSetup) WindowView {
 	if w.Served > 0 {
 		v.AvgServiceS = int(w.ServiceS / float64(w.Served))
 	}
-	for _, code := range ws.Services {
-		st := s.Services[code]
-		v.Waiting += len(st.Line) + len(st.Priority)
-	}
+	v.Waiting = q.WindowWaiting(h.Setup.Queue, ws.ID)
 	if w.Current != "" {
-		r := ref(s.Tickets[w.Current])
+		r := ref(q.Tickets[w.Current])
 		v.Current = &r
 	}
 	if w.Staff != "" {
 		v.Clerk = &Clerk{Staff: w.Staff, Name: MaskName(h.StaffNames[w.Staff])}
 	}
-	h.dayWindow(s, w, &v)
+	h.evaluatorWindow(s, ws.ID, &v)
 	return v
 }
 
 // Window is one window's view.
-func (h *Hall) Window(s *queue.State, id string) (WindowView, bool) {
-	ws := h.Setup.Window(id)
+func (h *Hall) Window(s *hall.State, id string) (WindowView, bool) {
+	ws := h.Setup.Queue.Window(id)
 	if ws == nil {
 		return WindowView{}, false
 	}
@@ -271,13 +270,13 @@ type TicketView struct {
 }
 
 // Ticket builds a ticket's view.
-func (h *Hall) Ticket(s *queue.State, t *queue.Ticket) TicketView {
+func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 	v := TicketView{
 		ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Priority: t.Priority,
-		Ahead: s.Ahead(t), EstimatedWaitS: int(s.EstimatedWait(h.Setup, t).Seconds()),
+		Ahead: s.Queue.Ahead(t), EstimatedWaitS: int(s.Queue.EstimatedWait(h.Setup.Queue, t).Seconds()),
 		Window: t.Window, IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls,
 	}
-	if sv := h.Setup.Service(t.Service); sv != nil {
+	if sv := h.Setup.Queue.Service(t.Service); sv != nil {
 		v.ServiceName = sv.Name
 	}
 	if t.Status == queue.Called {
@@ -286,37 +285,13 @@ func (h *Hall) Ticket(s *queue.State, t *queue.Ticket) TicketView {
 	return v
 }
 
-// WaitingList is the line a window would call from, best first, for the
-// counter terminal.
-func (h *Hall) WaitingList(s *queue.State, window string, limit int) []TicketView {
-	ws := h.Setup.Window(window)
-	if ws == nil {
-		return nil
-	}
-	var ts []*queue.Ticket
-	for _, id := range s.Windows[window].Line {
-		ts = append(ts, s.Tickets[id])
-	}
-	for _, code := range ws.Services {
-		st := s.Services[code]
-		for _, id := range st.Priority {
-			ts = append(ts, s.Tickets[id])
-		}
-		for _, id := range st.Line {
-			ts = append(ts, s.Tickets[id])
-		}
-	}
-	slices.SortStableFunc(ts, func(a, b *queue.Ticket) int {
-		if a.Priority != b.Priority {
-			if a.Priority {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(a.QueuedAt.Compare(b.QueuedAt), cmp.Compare(a.Order, b.Order))
-	})
-	out := make([]TicketView, 0, min(len(ts), limit))
-	for _, t := range ts[:min(len(ts), limit)] {
+// WaitingList is what the window would call next, in the order it would
+// call them, for the counter terminal: the calling policy's own order, so
+// its first entry is what 呼叫 calls.
+func (h *Hall) WaitingList(s *hall.State, window string, now time.Time, limit int) []TicketView {
+	ts := queue.CallOrder(s.Queue, h.Setup.Queue, window, now, limit)
+	out := make([]TicketView, 0, len(ts))
+	for _, t := range ts {
 		out = append(out, h.Ticket(s, t))
 	}
 	return out

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"hallfloor/hall"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 func TestMaskName(t *testing.T) {
@@ -74,21 +76,21 @@ func TestLEDLines(t *testing.T) {
 
 // hallWithCall is a small hall where clerk 1001 (王丽娟) serves A001 at
 // window 1 and A002 waits.
-func hallWithCall(t *testing.T) (*Hall, *queue.State, time.Time) {
+func hallWithCall(t *testing.T) (*Hall, *hall.State, time.Time) {
 	t.Helper()
 	setup := queue.NewSetup(queue.Setup{
 		Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake, ServiceTime: 5 * time.Minute}},
 		Windows:  []queue.WindowSetup{{ID: "1", Name: "综合窗口", Services: []string{"A"}}},
 	})
 	h := &Hall{ID: "t", Name: "测试大厅", Setup: setup, StaffNames: map[string]string{"1001": "王丽娟"}}
-	s := queue.NewState(setup)
+	s := hall.NewState(setup)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	seq := uint64(0)
-	do := func(cmd queue.Command) queue.Outcome {
+	do := func(cmd hall.Command) room.Outcome {
 		t.Helper()
-		if ev := queue.Rollover(s, setup, now); ev != nil {
+		if ev := hall.Rollover(s, setup, now); ev != nil {
 			seq++
-			s.Apply(queue.Event{Seq: seq, At: now, Data: ev})
+			s.Apply(room.Event{Seq: seq, At: now, Data: ev})
 		}
 		out, err := queue.Decide(s, setup, cmd, now)
 		if err != nil {
@@ -96,15 +98,15 @@ func hallWithCall(t *testing.T) (*Hall, *queue.State, time.Time) {
 		}
 		for _, p := range out.Events {
 			seq++
-			s.Apply(queue.Event{Seq: seq, At: now, Data: p})
+			s.Apply(room.Event{Seq: seq, At: now, Data: p})
 		}
 		now = now.Add(time.Minute)
 		return out
 	}
 	do(queue.IssueTicket{ID: "t1", Service: "A", Phone: "13800138000", IDHash: "secret-hash"})
 	do(queue.IssueTicket{ID: "t2", Service: "A"})
-	do(queue.OpenWindow{Window: "1", Actor: queue.Actor{Staff: "1001"}})
-	do(queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	do(queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "1001"}})
+	do(queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001"}})
 	return h, s, now
 }
 
@@ -128,7 +130,7 @@ func TestViewShowsNoPrivateData(t *testing.T) {
 
 func TestMessageOfACall(t *testing.T) {
 	h, s, now := hallWithCall(t)
-	ev := queue.Event{Seq: s.Seq, At: now, Data: queue.TicketCalled{
+	ev := room.Event{Seq: s.Seq, At: now, Data: queue.TicketCalled{
 		Ticket: queue.TicketRef{ID: "t1", Number: "A001", Service: "A"}, Window: "1", Staff: "1001"}}
 	m := h.Message(s, ev)
 	if m.Type != "ticket.called" || m.Text != "请 A001 号到 1 号窗口办理" || m.Speech == "" || m.Waiting["A"] != 1 {
@@ -138,7 +140,7 @@ func TestMessageOfACall(t *testing.T) {
 		t.Errorf("message window = %+v", m.Window)
 	}
 	// An issued ticket's id, phone and ID hash never reach a screen.
-	issued := h.Message(s, queue.Event{Seq: 1, At: now, Data: queue.TicketIssued{
+	issued := h.Message(s, room.Event{Seq: 1, At: now, Data: queue.TicketIssued{
 		Ticket: queue.TicketRef{ID: "t9", Number: "A009", Service: "A"}, Phone: "13800138000", IDHash: "secret-hash"}})
 	b, _ := json.Marshal(issued)
 	for _, secret := range []string{"t9", "13800138000", "secret-hash"} {

@@ -3,16 +3,18 @@ package display
 import (
 	"time"
 
+	"hallfloor/hall"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // Message is an event as the WebSocket sends it: the public event, plus
 // what a screen needs to redraw without asking again.
 type Message struct {
-	Type string        `json:"type"`
-	Seq  uint64        `json:"seq"`
-	At   time.Time     `json:"at"`
-	Data queue.Payload `json:"data"`
+	Type string       `json:"type"`
+	Seq  uint64       `json:"seq"`
+	At   time.Time    `json:"at"`
+	Data room.Payload `json:"data"`
 	// Waiting is the new length of the line of the service the event touched.
 	Waiting map[string]int `json:"waiting,omitempty"`
 	// Window is the new view of the window the event touched.
@@ -26,8 +28,8 @@ type Message struct {
 // Message builds the wire form of ev from the state right after it. Within
 // a batch the counts are those after the whole batch, which is what a
 // screen should end up showing.
-func (h *Hall) Message(s *queue.State, ev queue.Event) Message {
-	m := Message{Type: ev.Data.Type(), Seq: ev.Seq, At: ev.At, Data: queue.Public(ev.Data)}
+func (h *Hall) Message(s *hall.State, ev room.Event) Message {
+	m := Message{Type: ev.Data.Type(), Seq: ev.Seq, At: ev.At, Data: room.Public(ev.Data)}
 	var service, window, number string
 	switch p := ev.Data.(type) {
 	case queue.TicketIssued:
@@ -55,11 +57,11 @@ func (h *Hall) Message(s *queue.State, ev queue.Event) Message {
 	case queue.WindowResumed:
 		window = p.Window
 	}
-	if w, text, en := dayMessage(ev.Data); w != "" {
+	if w, text, en := evaluatorMessage(ev.Data); w != "" {
 		window, m.Text, m.TextEN = w, text, en
 	}
 	if service != "" {
-		m.Waiting = map[string]int{service: s.Waiting(service)}
+		m.Waiting = map[string]int{service: s.Queue.Waiting(service)}
 	}
 	if window != "" {
 		if v, ok := h.Window(s, window); ok {

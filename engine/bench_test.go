@@ -14,8 +14,10 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/hall"
 	"hallfloor/journal/sqlite"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // benchEngine is the demo hall on a real SQLite journal (WAL,
@@ -34,7 +36,7 @@ func startBenchEngine(b *testing.B) *benchEngine {
 		b.Fatal(err)
 	}
 	eng, err := engine.Open(context.Background(), engine.Options{
-		Setup:   config.Demo().QueueSetup(),
+		Setup:   config.Demo().Setup(),
 		Journal: j,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -56,7 +58,7 @@ func startBenchEngine(b *testing.B) *benchEngine {
 	return be
 }
 
-func (be *benchEngine) do(b *testing.B, cmd queue.Command) engine.Result {
+func (be *benchEngine) do(b *testing.B, cmd hall.Command) engine.Result {
 	res := be.Do(context.Background(), cmd, "", nil)
 	if res.Err != nil {
 		b.Errorf("%T: %v", cmd, res.Err)
@@ -126,7 +128,7 @@ func BenchmarkCallDurable(b *testing.B) {
 			be := startBenchEngine(b)
 			staff := map[string]string{"1": "1001", "2": "1002", "4": "1004", "6": "1006"}
 			for _, w := range windows {
-				be.do(b, queue.OpenWindow{Window: w, Actor: queue.Actor{Staff: staff[w]}})
+				be.do(b, queue.OpenWindow{Window: w, Actor: room.Actor{Staff: staff[w]}})
 			}
 			be.fill(b, b.N+500)
 			be.commits.Store(0)
@@ -138,7 +140,7 @@ func BenchmarkCallDurable(b *testing.B) {
 			b.ResetTimer()
 			for _, w := range windows {
 				wg.Go(func() {
-					call := queue.CallNext{Window: w, Actor: queue.Actor{Staff: staff[w]}}
+					call := queue.CallNext{Window: w, Actor: room.Actor{Staff: staff[w]}}
 					for left.Add(-1) >= 0 {
 						be.do(b, call)
 					}

@@ -1,5 +1,5 @@
 // Package engine is the single writer of a hall. Every command passes through
-// one goroutine that decides it against the queue's rules, makes its events
+// one goroutine that decides it against the hall's rules, makes its events
 // durable in the journal, applies them and only then answers and publishes
 // them. Commands that arrive while a commit is under way are committed
 // together in the next one, so fsyncs stay few under load.
@@ -17,8 +17,9 @@ import (
 	"time"
 
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/journal"
-	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // maxBatch bounds how many commands share one commit, so the first of them
@@ -33,11 +34,11 @@ const snapshotEvery = 5000
 
 // ReplyFunc builds the answer to a command from the state after it applied.
 // It runs inside the writer: it must be quick and must not keep s.
-type ReplyFunc func(s *queue.State, setup *queue.Setup, out queue.Outcome) any
+type ReplyFunc func(s *hall.State, setup *hall.Setup, out room.Outcome) any
 
 // Options configure an engine.
 type Options struct {
-	Setup   *queue.Setup
+	Setup   *hall.Setup
 	Journal journal.Journal
 	Clock   func() time.Time // time.Now if nil
 	NewID   func() string    // random ticket ids if nil
@@ -49,7 +50,7 @@ type Options struct {
 
 // Engine serialises all changes to one hall.
 type Engine struct {
-	setup   *queue.Setup
+	setup   *hall.Setup
 	journal journal.Journal
 	clock   func() time.Time
 	newID   func() string
@@ -61,7 +62,7 @@ type Engine struct {
 	done  chan struct{}
 
 	// Owned by the writer goroutine.
-	state       *queue.State
+	state       *hall.State
 	replies     map[string]journal.Reply
 	sinceSnap   int
 	subscribers []Subscriber
@@ -73,7 +74,7 @@ type Engine struct {
 
 type request struct {
 	ctx   context.Context
-	cmd   queue.Command
+	cmd   hall.Command
 	key   string
 	reply ReplyFunc
 	done  chan Result
@@ -81,9 +82,9 @@ type request struct {
 
 // Result is the answer to a command.
 type Result struct {
-	Body   []byte        // the reply, as JSON
-	Events []queue.Event // what the command changed (nil on a repeat)
-	Repeat bool          // an earlier request with the same key answered
+	Body   []byte       // the reply, as JSON
+	Events []room.Event // what the command changed (nil on a repeat)
+	Repeat bool         // an earlier request with the same key answered
 	Err    error
 }
 
@@ -142,14 +143,14 @@ func (e *Engine) restore(ctx context.Context) error {
 }
 
 // Load rebuilds a hall's state from a journal.
-func Load(ctx context.Context, j journal.Journal, setup *queue.Setup) (*queue.State, error) {
+func Load(ctx context.Context, j journal.Journal, setup *hall.Setup) (*hall.State, error) {
 	seq, snap, err := j.LoadSnapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st := queue.NewState(setup)
+	st := hall.NewState(setup)
 	if snap != nil {
-		st = &queue.State{}
+		st = &hall.State{}
 		if err := json.Unmarshal(snap, st); err != nil {
 			return nil, fmt.Errorf("engine: snapshot %d unreadable: %w", seq, err)
 		}
@@ -162,7 +163,7 @@ func Load(ctx context.Context, j journal.Journal, setup *queue.Setup) (*queue.St
 		}
 		// The journal keeps the instant, not the zone: stamp it as the
 		// engine stamped it live, so a replayed state is the same to the byte.
-		ev.At = ev.At.In(setup.Location)
+		ev.At = ev.At.In(setup.Location())
 		st.Apply(ev)
 		return nil
 	})
@@ -170,20 +171,20 @@ func Load(ctx context.Context, j journal.Journal, setup *queue.Setup) (*queue.St
 }
 
 // DecodeRecord turns a journal record into an event.
-func DecodeRecord(r journal.Record) (queue.Event, error) {
-	p, err := queue.Decode(r.Type, r.Data)
+func DecodeRecord(r journal.Record) (room.Event, error) {
+	p, err := room.Decode(r.Type, r.Data)
 	if err != nil {
-		return queue.Event{}, fmt.Errorf("engine: event %d: %w", r.Seq, err)
+		return room.Event{}, fmt.Errorf("engine: event %d: %w", r.Seq, err)
 	}
-	return queue.Event{Seq: r.Seq, At: r.At, Data: p}, nil
+	return room.Event{Seq: r.Seq, At: r.At, Data: p}, nil
 }
 
 // Setup is the hall's fixed shape.
-func (e *Engine) Setup() *queue.Setup { return e.setup }
+func (e *Engine) Setup() *hall.Setup { return e.setup }
 
 // Subscriber receives every committed batch of events, in order, with the
 // state they led to. It runs inside the writer: it must not block or keep s.
-type Subscriber func(s *queue.State, events []queue.Event)
+type Subscriber func(s *hall.State, events []room.Event)
 
 // Subscribe registers fn. Call before Run.
 func (e *Engine) Subscribe(fn Subscriber) {
@@ -240,14 +241,14 @@ func (e *Engine) Wait() { <-e.stopped }
 
 // Do runs a command. key, if not empty, makes it idempotent: a repeat within
 // a day returns the first answer and changes nothing.
-func (e *Engine) Do(ctx context.Context, cmd queue.Command, key string, reply ReplyFunc) Result {
+func (e *Engine) Do(ctx context.Context, cmd hall.Command, key string, reply ReplyFunc) Result {
 	r := &request{ctx: ctx, cmd: cmd, key: key, reply: reply, done: make(chan Result, 1)}
 	select {
 	case e.cmds <- r:
 	case <-ctx.Done():
-		return Result{Err: errs.E(errs.Internal, "request abandoned: %v", ctx.Err())}
+		return Result{Err: errs.Internalf("abandoned", "request abandoned: %v", ctx.Err())}
 	case <-e.done:
-		return Result{Err: errs.E(errs.Internal, "the hall is shutting down")}
+		return Result{Err: errs.Internalf("shutting_down", "the hall is shutting down")}
 	}
 	// Once queued, the command will be decided; wait for its fate even if
 	// the caller gives up, so an acknowledged command is never in doubt.
@@ -259,14 +260,14 @@ func (e *Engine) Do(ctx context.Context, cmd queue.Command, key string, reply Re
 		case res := <-r.done:
 			return res
 		default:
-			return Result{Err: errs.E(errs.Internal, "the hall is shutting down")}
+			return Result{Err: errs.Internalf("shutting_down", "the hall is shutting down")}
 		}
 	}
 }
 
 // Read runs fn on the committed state, inside the writer, and waits for it.
 // fn must be quick and must not keep the state.
-func (e *Engine) Read(ctx context.Context, fn func(s *queue.State, setup *queue.Setup)) error {
+func (e *Engine) Read(ctx context.Context, fn func(s *hall.State, setup *hall.Setup)) error {
 	e.mu.Lock()
 	if !e.running {
 		// Before Run nobody else touches the state: read it here.
@@ -280,21 +281,21 @@ func (e *Engine) Read(ctx context.Context, fn func(s *queue.State, setup *queue.
 	select {
 	case e.reads <- f:
 	case <-ctx.Done():
-		return errs.E(errs.Internal, "read abandoned: %v", ctx.Err())
+		return errs.Internalf("abandoned", "read abandoned: %v", ctx.Err())
 	case <-e.done:
-		return errs.E(errs.Internal, "the hall is shutting down")
+		return errs.Internalf("shutting_down", "the hall is shutting down")
 	}
 	select {
 	case <-done:
 		return nil
 	case <-e.stopped:
-		return errs.E(errs.Internal, "the hall is shutting down")
+		return errs.Internalf("shutting_down", "the hall is shutting down")
 	}
 }
 
 type pending struct {
 	req    *request
-	events []queue.Event
+	events []room.Event
 	body   []byte
 	err    error
 	repeat bool
@@ -305,7 +306,7 @@ type pending struct {
 func (e *Engine) process(batch []*request) {
 	var b journal.Batch
 	results := make([]pending, len(batch))
-	var all []queue.Event
+	var all []room.Event
 	for i, r := range batch {
 		p := &results[i]
 		p.req = r
@@ -317,22 +318,15 @@ func (e *Engine) process(batch []*request) {
 				continue
 			}
 		}
-		if ev := queue.Rollover(e.state, e.setup, now); ev != nil {
-			p.events = append(p.events, e.apply(ev, now))
+		day := e.state.Day()
+		out, evs, err := e.state.Run(e.setup, r.cmd, room.Env{Now: now, NewID: e.newID})
+		p.events = evs
+		if e.state.Day() != day {
 			e.forgetReplies(now)
 		}
-		cmd := r.cmd
-		if c, ok := cmd.(queue.IssueTicket); ok && c.ID == "" {
-			c.ID = e.newID()
-			cmd = c
-		}
-		out, err := queue.Decide(e.state, e.setup, cmd, now)
 		if err != nil {
 			p.err = err
 		} else {
-			for _, pl := range out.Events {
-				p.events = append(p.events, e.apply(pl, now))
-			}
 			if out.Refusal != nil {
 				// Refused, but what it recorded stands (a wrong pickup code
 				// counts towards the lockout); a repeat is decided afresh.
@@ -418,15 +412,9 @@ func (e *Engine) forgetReplies(now time.Time) {
 
 // now is the clock in the hall's zone, which is also how Load stamps
 // replayed events; In drops the monotonic reading, which a replay cannot have.
-func (e *Engine) now() time.Time { return e.clock().In(e.setup.Location) }
+func (e *Engine) now() time.Time { return e.clock().In(e.setup.Location()) }
 
-func (e *Engine) apply(p queue.Payload, now time.Time) queue.Event {
-	ev := queue.Event{Seq: e.state.Seq + 1, At: now, Data: p}
-	e.state.Apply(ev)
-	return ev
-}
-
-func encode(ev queue.Event) (journal.Record, error) {
+func encode(ev room.Event) (journal.Record, error) {
 	data, err := json.Marshal(ev.Data)
 	if err != nil {
 		return journal.Record{}, err
@@ -440,10 +428,10 @@ func (e *Engine) rollover() {
 	// Time alone also makes things due: overtime at a session's end, expired
 	// rating prompts, overdue follow-ups, the handover reminder.
 	now := e.clock()
-	if queue.Rollover(e.state, e.setup, now) == nil && !queue.Due(e.state, e.setup, now) {
+	if !hall.Due(e.state, e.setup, now) {
 		return
 	}
-	e.process([]*request{{ctx: context.Background(), cmd: queue.Tick{}, done: make(chan Result, 1)}})
+	e.process([]*request{{ctx: context.Background(), cmd: hall.Tick{}, done: make(chan Result, 1)}})
 }
 
 func (e *Engine) snapshot() {

@@ -11,8 +11,10 @@ import (
 
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/journal"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 func TestIdempotentRequests(t *testing.T) {
@@ -75,7 +77,7 @@ func TestIdempotentRequests(t *testing.T) {
 	// Replies are journaled: a repeat after a restart still repeats.
 	h.clock.Advance(time.Hour)
 	h = h.restart()
-	h.must(queue.Tick{}) // whatever the hour made due
+	h.must(hall.Tick{}) // whatever the hour made due
 	before = h.state()
 	for _, key := range []string{"kiosk-1/req-1", "counter-2/call-1"} {
 		res := h.do(issue, key)
@@ -127,7 +129,7 @@ func TestIdempotencyKeyExpires(t *testing.T) {
 			// Something happens every hour, as in a hall that is open.
 			for range int(tt.later / time.Hour) {
 				h.clock.Advance(time.Hour)
-				h.must(queue.Tick{})
+				h.must(hall.Tick{})
 			}
 			if tt.restart {
 				h = h.restart()
@@ -171,7 +173,7 @@ func TestIdempotentRequestsInOneBatch(t *testing.T) {
 	if fresh != 1 {
 		t.Fatalf("%d requests ran, want 1", fresh)
 	}
-	h.read(func(s *queue.State) {
+	h.read(func(s *hall.State) {
 		if s.Services["A"].Issued != 1 {
 			t.Fatalf("issued %d", s.Services["A"].Issued)
 		}
@@ -256,7 +258,7 @@ func TestConcurrentCalls(t *testing.T) {
 	for _, w := range calledBy {
 		perWindow[w]++
 	}
-	h.read(func(s *queue.State) {
+	h.read(func(s *hall.State) {
 		for id, tk := range s.Tickets {
 			if tk.Status != queue.Done {
 				t.Errorf("ticket %s (%s) is %s", tk.Number, id, tk.Status)
@@ -300,7 +302,7 @@ func TestRefusedCommandChangesNothing(t *testing.T) {
 	h.must(queue.OpenWindow{Window: "1", Actor: clerk("1001")})
 	h.must(queue.IssueTicket{Service: "A", IDHash: "x"})
 	before := h.state()
-	bad := []queue.Command{
+	bad := []hall.Command{
 		queue.IssueTicket{Service: "nope"},
 		queue.IssueTicket{Service: "A", IDHash: "x"},
 		queue.CallNext{Window: "1", Actor: clerk("1002")},
@@ -338,7 +340,7 @@ func TestSubscribersSeeEveryEventInOrder(t *testing.T) {
 	path := t.TempDir() + "/hall.db"
 	clock := newClock(time.Date(2025, 3, 10, 9, 0, 0, 0, shanghai))
 	h := startHallThen(t, path, demoSetup(), clock, &seqIDs{}, func(e *engine.Engine) {
-		e.Subscribe(func(_ *queue.State, evs []queue.Event) {
+		e.Subscribe(func(_ *hall.State, evs []room.Event) {
 			mu.Lock()
 			defer mu.Unlock()
 			for _, ev := range evs {
@@ -358,7 +360,7 @@ func TestSubscribersSeeEveryEventInOrder(t *testing.T) {
 	wg.Wait()
 	h.must(queue.CallNext{Window: "1", Actor: clerk("1001")})
 	var last uint64
-	h.read(func(s *queue.State) { last = s.Seq })
+	h.read(func(s *hall.State) { last = s.Seq })
 	mu.Lock()
 	defer mu.Unlock()
 	if len(seqs) == 0 || seqs[0] != 1 || seqs[len(seqs)-1] != last {
@@ -412,7 +414,7 @@ func TestJournalFailureChangesNothing(t *testing.T) {
 	if res.Err != nil || res.Repeat || len(res.Events) != 1 || res.Events[0].Data.Type() != "ticket.called" {
 		t.Fatalf("call after the journal recovered: %+v", res)
 	}
-	h.must(queue.Tick{})
+	h.must(hall.Tick{})
 	after := h.state()
 	h = h.restart()
 	if got := h.state(); got != after {
@@ -429,7 +431,7 @@ func TestShutdownRefusesCommands(t *testing.T) {
 	if res := h.do(queue.IssueTicket{Service: "A"}, ""); res.Err == nil {
 		t.Fatalf("command accepted after shutdown: %+v", res)
 	}
-	if err := h.e.Read(context.Background(), func(*queue.State, *queue.Setup) {}); err == nil {
+	if err := h.e.Read(context.Background(), func(*hall.State, *hall.Setup) {}); err == nil {
 		t.Fatal("read accepted after shutdown")
 	}
 }

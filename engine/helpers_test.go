@@ -13,7 +13,7 @@ import (
 	"hallfloor/engine"
 	"hallfloor/journal"
 	"hallfloor/journal/sqlite"
-	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 var shanghai = func() *time.Location {
@@ -58,13 +58,13 @@ func (s *seqIDs) Next() string {
 	return fmt.Sprintf("tk%05d", s.n)
 }
 
-func demoSetup() *queue.Setup { return config.Demo().QueueSetup() }
+func demoSetup() *hall.Setup { return config.Demo().Setup() }
 
 // hall is a running engine on a SQLite journal.
 type hall struct {
 	t       *testing.T
 	path    string
-	setup   *queue.Setup
+	setup   *hall.Setup
 	clock   *fakeClock
 	ids     *seqIDs
 	journal journal.Journal
@@ -74,14 +74,14 @@ type hall struct {
 }
 
 // startHall opens the journal at path and runs an engine on it.
-func startHall(t *testing.T, path string, setup *queue.Setup, clock *fakeClock, ids *seqIDs, opts ...func(*engine.Options)) *hall {
+func startHall(t *testing.T, path string, setup *hall.Setup, clock *fakeClock, ids *seqIDs, opts ...func(*engine.Options)) *hall {
 	t.Helper()
 	return startHallThen(t, path, setup, clock, ids, nil, opts...)
 }
 
 // startHallThen is startHall with a hook that runs before the writer starts,
 // where subscribers register.
-func startHallThen(t *testing.T, path string, setup *queue.Setup, clock *fakeClock, ids *seqIDs, before func(*engine.Engine), opts ...func(*engine.Options)) *hall {
+func startHallThen(t *testing.T, path string, setup *hall.Setup, clock *fakeClock, ids *seqIDs, before func(*engine.Engine), opts ...func(*engine.Options)) *hall {
 	t.Helper()
 	j, err := sqlite.Open(path)
 	if err != nil {
@@ -133,7 +133,7 @@ func (h *hall) restart(opts ...func(*engine.Options)) *hall {
 }
 
 // ticketReply answers with the ticket the command was about.
-func ticketReply(s *queue.State, _ *queue.Setup, out queue.Outcome) any {
+func ticketReply(s *hall.State, _ *hall.Setup, out room.Outcome) any {
 	r := map[string]any{"seq": s.Seq, "ticket": out.Ticket}
 	if t := s.Tickets[out.Ticket]; t != nil {
 		r["number"] = t.Number
@@ -142,12 +142,12 @@ func ticketReply(s *queue.State, _ *queue.Setup, out queue.Outcome) any {
 	return r
 }
 
-func (h *hall) do(cmd queue.Command, key string) engine.Result {
+func (h *hall) do(cmd hall.Command, key string) engine.Result {
 	h.t.Helper()
 	return h.e.Do(context.Background(), cmd, key, ticketReply)
 }
 
-func (h *hall) must(cmd queue.Command) engine.Result {
+func (h *hall) must(cmd hall.Command) engine.Result {
 	h.t.Helper()
 	res := h.do(cmd, "")
 	if res.Err != nil {
@@ -166,7 +166,7 @@ func stateJSON(t testing.TB, e *engine.Engine) string {
 	t.Helper()
 	var b []byte
 	var merr error
-	err := e.Read(context.Background(), func(s *queue.State, _ *queue.Setup) {
+	err := e.Read(context.Background(), func(s *hall.State, _ *hall.Setup) {
 		b, merr = json.Marshal(s)
 	})
 	if err != nil {
@@ -179,9 +179,9 @@ func stateJSON(t testing.TB, e *engine.Engine) string {
 }
 
 // read runs fn on the committed state.
-func (h *hall) read(fn func(s *queue.State)) {
+func (h *hall) read(fn func(s *hall.State)) {
 	h.t.Helper()
-	if err := h.e.Read(context.Background(), func(s *queue.State, _ *queue.Setup) { fn(s) }); err != nil {
+	if err := h.e.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { fn(s) }); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -215,7 +215,7 @@ func countType(rs []journal.Record, typ string) int {
 	return n
 }
 
-func clerk(id string) queue.Actor { return queue.Actor{Staff: id} }
+func clerk(id string) room.Actor { return room.Actor{Staff: id} }
 
 // diff shows where two JSON texts part, for failure messages.
 func diff(want, got string) string {

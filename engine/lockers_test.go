@@ -11,11 +11,12 @@ import (
 	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/journal"
 	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
 	"hallfloor/outbox"
-	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // lockerHall is an engine on a real SQLite journal whose snapshots can be
@@ -24,7 +25,7 @@ import (
 type lockerHall struct {
 	t      *testing.T
 	path   string
-	setup  *queue.Setup
+	setup  *hall.Setup
 	mu     sync.Mutex
 	now    time.Time
 	j      *sqlite.Journal
@@ -38,7 +39,7 @@ func (noSnapshots) SaveSnapshot(context.Context, uint64, []byte) error { return 
 
 func startLockerHall(t *testing.T, path string, now time.Time) *lockerHall {
 	t.Helper()
-	h := &lockerHall{t: t, path: path, setup: config.Demo().QueueSetup(), now: now}
+	h := &lockerHall{t: t, path: path, setup: config.Demo().Setup(), now: now}
 	j, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -80,10 +81,10 @@ func (h *lockerHall) crash() {
 }
 
 func (h *lockerHall) do(cmd locker.Command, key string) engine.Result {
-	return h.e.Do(context.Background(), queue.LockerCommand{Cmd: cmd}, key, nil)
+	return h.e.Do(context.Background(), cmd, key, nil)
 }
 
-func (h *lockerHall) must(cmd locker.Command) []queue.Event {
+func (h *lockerHall) must(cmd locker.Command) []room.Event {
 	h.t.Helper()
 	res := h.do(cmd, "")
 	if res.Err != nil {
@@ -95,14 +96,14 @@ func (h *lockerHall) must(cmd locker.Command) []queue.Event {
 func (h *lockerHall) state() (string, *locker.Compartment) {
 	var b []byte
 	var c locker.Compartment
-	h.e.Read(context.Background(), func(s *queue.State, _ *queue.Setup) {
+	h.e.Read(context.Background(), func(s *hall.State, _ *hall.Setup) {
 		b, _ = json.Marshal(s)
 		c = *s.Lockers.Compartments["L1/01"]
 	})
 	return string(b), &c
 }
 
-func eventTypes(evs []queue.Event) []string {
+func eventTypes(evs []room.Event) []string {
 	var out []string
 	for _, e := range evs {
 		out = append(out, e.Data.Type())
@@ -195,7 +196,7 @@ func TestLockerChecksRunOnTheEngineTick(t *testing.T) {
 	h.must(locker.DoorChanged{Comp: "L1/01", Open: true})
 	h.must(locker.DoorChanged{Comp: "L1/01", Open: false})
 	h.advance(7*24*time.Hour + time.Minute)
-	res := h.e.Do(context.Background(), queue.Tick{}, "", nil)
+	res := h.e.Do(context.Background(), hall.Tick{}, "", nil)
 	found := false
 	for _, ev := range res.Events {
 		if o, ok := ev.Data.(locker.Overdue); ok && o.Comp == "L1/01" && o.Clerk == "1002" {

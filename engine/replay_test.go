@@ -10,8 +10,13 @@ import (
 	"time"
 
 	"hallfloor/engine"
+	"hallfloor/equipment"
+	"hallfloor/hall"
 	"hallfloor/journal/sqlite"
+	"hallfloor/overtime"
 	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
 )
 
 // driver plays a random day at the hall: the right clerk mostly, the wrong
@@ -32,16 +37,16 @@ func newDriver(seed uint64) *driver {
 
 var demoWindows = []string{"1", "2", "3", "4", "5", "6", "7", "8"}
 
-func (d *driver) command() queue.Command {
+func (d *driver) command() hall.Command {
 	r := d.r
 	services := []string{"A", "A", "A", "B", "B", "C", "C", "Q", "Z"}
 	w := demoWindows[r.IntN(len(demoWindows))]
-	actor := func() queue.Actor {
+	actor := func() room.Actor {
 		switch r.IntN(25) {
 		case 0:
 			return clerk("100" + demoWindows[r.IntN(len(demoWindows))])
 		case 1:
-			return queue.Actor{Staff: "admin", Manager: true}
+			return room.Actor{Staff: "admin", Manager: true}
 		}
 		return clerk("100" + w)
 	}
@@ -95,15 +100,15 @@ func (d *driver) command() queue.Command {
 	case n < 97:
 		return queue.CancelTicket{Ticket: ticket()}
 	case n < 99:
-		kinds := []string{queue.DeviceOK, queue.DeviceAlarm, queue.DeviceAlert, queue.DeviceFault, "smoke"}
-		return queue.ReportDevice{Device: fmt.Sprintf("locker:L1:%02d", r.IntN(4)), Kind: kinds[r.IntN(len(kinds))], Detail: "door"}
+		kinds := []string{equipment.OK, equipment.Alarm, equipment.Alert, equipment.Fault, "smoke"}
+		return equipment.Report{Device: fmt.Sprintf("locker:L1:%02d", r.IntN(4)), Kind: kinds[r.IntN(len(kinds))], Detail: "door"}
 	}
-	return queue.Tick{}
+	return hall.Tick{}
 }
 
 // dayCommand is one of the commands of the hall's day: ratings, their
 // follow-ups, overtime.
-func (d *driver) dayCommand(w string, ticket func() string) queue.Command {
+func (d *driver) dayCommand(w string, ticket func() string) hall.Command {
 	r := d.r
 	reason := ""
 	if r.IntN(5) > 0 {
@@ -111,16 +116,16 @@ func (d *driver) dayCommand(w string, ticket func() string) queue.Command {
 	}
 	switch r.IntN(6) {
 	case 0, 1:
-		return queue.Rate{Channel: queue.ChannelEvaluator, Window: w, Level: 1 + r.IntN(5), Reason: reason}
+		return rating.Rate{Channel: rating.ChannelEvaluator, Window: w, Level: 1 + r.IntN(5), Reason: reason}
 	case 2:
-		return queue.Rate{Channel: queue.ChannelQR, Ticket: ticket(), Level: 1 + r.IntN(5), Reason: reason}
+		return rating.Rate{Channel: rating.ChannelQR, Ticket: ticket(), Level: 1 + r.IntN(5), Reason: reason}
 	case 3:
-		return queue.DismissRating{Window: w, Reason: []string{"", "declined", "timeout", "bored"}[r.IntN(4)]}
+		return rating.Dismiss{Window: w, Reason: []string{"", "declined", "timeout", "bored"}[r.IntN(4)]}
 	case 4:
 		id := fmt.Sprintf("FU%d", 1+r.IntN(max(1, d.types["followup.opened"])))
-		return queue.CloseFollowUp{ID: id, Action: "回访", Outcome: "已回访说明情况", Actor: queue.Actor{Staff: "admin", Manager: r.IntN(4) > 0}}
+		return rating.CloseFollowUp{ID: id, Action: "回访", Outcome: "已回访说明情况", Actor: room.Actor{Staff: "admin", Manager: r.IntN(4) > 0}}
 	}
-	return queue.ConfirmOvertime{Window: w, By: "clerk", Actor: clerk("100" + w)}
+	return overtime.Confirm{Window: w, By: "clerk", Actor: clerk("100" + w)}
 }
 
 // key is empty for most commands, a new key for some, and now and then a
@@ -163,7 +168,7 @@ func (d *driver) run(t *testing.T, h *hall, n int, untilSeq uint64) {
 	}
 }
 
-func loadJSON(t *testing.T, path string, setup *queue.Setup) string {
+func loadJSON(t *testing.T, path string, setup *hall.Setup) string {
 	t.Helper()
 	j, err := sqlite.Open(path)
 	if err != nil {
@@ -231,7 +236,7 @@ func TestReplay(t *testing.T) {
 	}
 	// Time alone makes things due (overtime, rating prompts, reminders);
 	// the engine commits them on start, so commit them before comparing.
-	h.must(queue.Tick{})
+	h.must(hall.Tick{})
 	stateA := h.state()
 
 	h = h.restart()
@@ -241,7 +246,7 @@ func TestReplay(t *testing.T) {
 
 	// Phase two, on the restored hall.
 	d.run(t, h, 1500, 0)
-	h.must(queue.Tick{})
+	h.must(hall.Tick{})
 	stateB := h.state()
 	h.stop()
 

@@ -6,17 +6,18 @@ import (
 	"testing"
 )
 
-func TestKinds(t *testing.T) {
+func TestKindsAndReasonsSurviveWrapping(t *testing.T) {
 	base := errors.New("disk full")
 	tests := []struct {
-		err  error
-		kind Kind
+		err    error
+		kind   Kind
+		reason string
 	}{
-		{E(Conflict, "window %s is closed", "3"), Conflict},
-		{Field("service", "no service %q", "X"), Invalid},
-		{Wrap(base, "append"), Internal},
-		{fmt.Errorf("while calling: %w", E(NotFound, "no ticket")), NotFound},
-		{base, Internal},
+		{R(Conflict, "window_closed", "window", "3"), Conflict, "window_closed"},
+		{Bad("service", "no_service", "service", "X"), Invalid, "no_service"},
+		{Wrap(base, "append"), Internal, "internal"},
+		{fmt.Errorf("while calling: %w", R(NotFound, "no_ticket")), NotFound, "no_ticket"},
+		{base, Internal, ""},
 	}
 	for _, tt := range tests {
 		if got := KindOf(tt.err); got != tt.kind {
@@ -25,6 +26,9 @@ func TestKinds(t *testing.T) {
 		if !Is(tt.kind, tt.err) {
 			t.Errorf("Is(%s, %v) = false", tt.kind, tt.err)
 		}
+		if got := ReasonOf(tt.err); got != tt.reason {
+			t.Errorf("ReasonOf(%v) = %q, want %q", tt.err, got, tt.reason)
+		}
 	}
 	if Is(Invalid, nil) {
 		t.Error("nil has no kind")
@@ -32,8 +36,11 @@ func TestKinds(t *testing.T) {
 	if !errors.Is(Wrap(base, "append"), base) {
 		t.Error("a wrapped error unwraps to its cause")
 	}
-	f := Field("phone", "bad")
-	if f.Field != "phone" || f.Error() != "invalid: bad (phone)" {
-		t.Errorf("Field error = %q %q", f.Field, f.Error())
+	f := Bad("phone", "bad_phone")
+	if f.Field != "phone" || f.Error() != "invalid: bad_phone (phone)" {
+		t.Errorf("Bad error = %q %q", f.Field, f.Error())
+	}
+	if got := R(Conflict, "window_paused", "window", 3).Error(); got != "conflict: window_paused{window:3}" {
+		t.Errorf("Error() = %q", got)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"hallfloor/config"
-	"hallfloor/queue"
+	"hallfloor/overtime"
 )
 
 func shanghai(t *testing.T) *time.Location {
@@ -288,7 +288,7 @@ func TestOvertimeFaces(t *testing.T) {
 
 	// The session ends with one served and one waiting: overtime.
 	ahead.Store(int64(time.Until(end) + 30*time.Second))
-	if res := h.eng.Do(context.Background(), queue.CheckOvertime{}, "", nil); res.Err != nil {
+	if res := h.eng.Do(context.Background(), overtime.Check{}, "", nil); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	hall.WaitText(`#wins li[data-window="3"] .st`, "延时服务中")

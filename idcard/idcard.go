@@ -26,21 +26,21 @@ func Normalize(id string) string { return strings.ToUpper(strings.TrimSpace(id))
 func Validate(id string) error {
 	id = Normalize(id)
 	if len(id) != 18 {
-		return errs.Field("id_number", "an ID number has 18 characters, this one has %d", len([]rune(id)))
+		return errs.Bad("id_number", "id_length", "count", len([]rune(id)))
 	}
 	sum := 0
 	for i := 0; i < 17; i++ {
 		c := id[i]
 		if c < '0' || c > '9' {
-			return errs.Field("id_number", "character %d of the ID number must be a digit", i+1)
+			return errs.Bad("id_number", "id_digit", "pos", i+1)
 		}
 		sum += int(c-'0') * weights[i]
 	}
 	if _, err := time.Parse("20060102", id[6:14]); err != nil {
-		return errs.Field("id_number", "the birth date in the ID number (%s) is not a date", id[6:14])
+		return errs.Bad("id_number", "id_birth_date", "date", id[6:14])
 	}
 	if id[17] != checkDigits[sum%11] {
-		return errs.Field("id_number", "the ID number's check character does not match; please check for a typo")
+		return errs.Bad("id_number", "id_check")
 	}
 	return nil
 }

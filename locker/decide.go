@@ -128,18 +128,18 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 			return nil, err
 		}
 		if comp.Status != Occupied || comp.Item.Kind != Result {
-			return nil, errs.E(errs.Conflict, "compartment %s holds no result to retrieve", c.Comp)
+			return nil, errs.R(errs.Conflict, "locker_nothing_to_retrieve", "comp", c.Comp)
 		}
 		return []Payload{Released{Comp: c.Comp, Purpose: ForRetrieve, By: c.Clerk}}, nil
 	case IssueDropoff:
 		if c.Case == "" {
-			return nil, errs.Field("case", "name the case the papers belong to")
+			return nil, errs.Bad("case", "locker_case_needed")
 		}
 		if !c.Size.Valid() {
-			return nil, errs.Field("size", "size must be S, M or L")
+			return nil, errs.Bad("size", "locker_size")
 		}
 		if _, dup := s.Dropoffs[c.CodeHash]; dup {
-			return nil, errs.E(errs.Conflict, "that drop-off code is already in use")
+			return nil, errs.R(errs.Conflict, "dropoff_code_in_use")
 		}
 		evs := []Payload{DropoffIssued{CodeHash: c.CodeHash, Case: c.Case, Clerk: c.Clerk, Size: c.Size, What: c.What}}
 		if c.Notice != nil {
@@ -157,7 +157,7 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 			return nil, err
 		}
 		if comp.Status != Occupied || comp.Item.Kind != Dropoff {
-			return nil, errs.E(errs.Conflict, "compartment %s holds no dropped-off papers", c.Comp)
+			return nil, errs.R(errs.Conflict, "locker_nothing_dropped", "comp", c.Comp)
 		}
 		return []Payload{Released{Comp: c.Comp, Purpose: ForCollect, By: c.Clerk}}, nil
 	case SetService:
@@ -166,13 +166,13 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 			return nil, err
 		}
 		if c.Out == (comp.Status == OutOfService) {
-			return nil, errs.E(errs.Conflict, "compartment %s is already %s", c.Comp, comp.Status)
+			return nil, errs.R(errs.Conflict, "locker_status_already", "comp", c.Comp, "status", comp.Status)
 		}
 		if c.Out && comp.Status == Occupied {
-			return nil, errs.E(errs.Conflict, "compartment %s holds case %s; retrieve it first", c.Comp, comp.Item.Case)
+			return nil, errs.R(errs.Conflict, "locker_holds_case", "comp", c.Comp, "case", comp.Item.Case)
 		}
 		if c.Out && strings.TrimSpace(c.Reason) == "" {
-			return nil, errs.Field("reason", "say what is wrong with the compartment")
+			return nil, errs.Bad("reason", "locker_reason_needed")
 		}
 		return []Payload{ServiceChanged{Comp: c.Comp, Out: c.Out, Reason: strings.TrimSpace(c.Reason), By: c.Clerk}}, nil
 	case ReplaceCode:
@@ -181,7 +181,7 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 			return nil, err
 		}
 		if comp.Status != Occupied || comp.Item.Kind != Result {
-			return nil, errs.E(errs.Conflict, "compartment %s holds no result waiting for pickup", c.Comp)
+			return nil, errs.R(errs.Conflict, "locker_nothing_waiting", "comp", c.Comp)
 		}
 		evs := []Payload{CodeReplaced{Comp: c.Comp, CodeHash: c.CodeHash, By: c.Clerk}}
 		if c.Notice != nil {
@@ -200,13 +200,13 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 	case Check:
 		return check(s, setup, now), nil
 	}
-	return nil, errs.E(errs.Internal, "unknown locker command %T", cmd)
+	return nil, errs.Internalf("unknown_command", "locker: unknown command %T", cmd)
 }
 
 func (s *State) find(key string) (*Compartment, error) {
 	c := s.Compartments[key]
 	if c == nil {
-		return nil, errs.E(errs.NotFound, "no compartment %q", key)
+		return nil, errs.R(errs.NotFound, "no_compartment", "comp", key)
 	}
 	return c, nil
 }
@@ -214,7 +214,7 @@ func (s *State) find(key string) (*Compartment, error) {
 // ready refuses a release while the door is busy with another.
 func ready(c *Compartment) error {
 	if c.Release != nil || c.DoorOpen {
-		return errs.E(errs.Conflict, "compartment %s/%s is open or being opened; wait until it is closed", c.Bank, c.ID)
+		return errs.R(errs.Conflict, "locker_door_busy", "comp", c.Bank+"/"+c.ID)
 	}
 	return nil
 }
@@ -243,22 +243,22 @@ func (s *State) Allocate(setup *Setup, bank string, size Size) *Compartment {
 func decideDeposit(s *State, setup *Setup, c Deposit) ([]Payload, error) {
 	switch {
 	case !c.Size.Valid():
-		return nil, errs.Field("size", "size must be S, M or L")
+		return nil, errs.Bad("size", "locker_size")
 	case strings.TrimSpace(c.Item.Case) == "":
-		return nil, errs.Field("case", "give the case number")
+		return nil, errs.Bad("case", "locker_case_needed")
 	case strings.TrimSpace(c.Item.What) == "":
-		return nil, errs.Field("what", "say what the result is")
+		return nil, errs.Bad("what", "locker_what_needed")
 	case c.Item.IDHash == "":
-		return nil, errs.Field("id_number", "the applicant's ID number is needed to open the locker")
+		return nil, errs.Bad("id_number", "locker_id_needed")
 	case c.Item.CodeHash == "":
-		return nil, errs.E(errs.Internal, "deposit without a code")
+		return nil, errs.Internalf("deposit_without_code", "locker: deposit without a code")
 	}
 	if c.Bank != "" && !slices.ContainsFunc(setup.Banks, func(b BankSetup) bool { return b.ID == c.Bank }) {
-		return nil, errs.Field("bank", "no locker bank %q", c.Bank)
+		return nil, errs.Bad("bank", "no_bank", "bank", c.Bank)
 	}
 	comp := s.Allocate(setup, c.Bank, c.Size)
 	if comp == nil {
-		return nil, errs.E(errs.Conflict, "no free compartment of size %s or larger; use the output window", c.Size)
+		return nil, errs.R(errs.Conflict, "locker_full", "size", c.Size)
 	}
 	item := c.Item
 	item.Kind = Result
@@ -304,16 +304,16 @@ func decideDoor(s *State, setup *Setup, c DoorChanged, now time.Time) ([]Payload
 // wrongEntry is the one answer to any failed panel entry: it never says
 // whether the ID or the code was wrong.
 func wrongEntry() error {
-	return errs.E(errs.Unauthorized, "the ID number or the code is not right")
+	return errs.R(errs.Unauthorized, "pickup_wrong")
 }
 
 func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, error) {
 	if c.Who == "" || c.CodeHash == "" {
-		return nil, errs.E(errs.Invalid, "enter the ID number and the pickup code")
+		return nil, errs.R(errs.Invalid, "pickup_empty")
 	}
 	lkey := c.Bank + "|" + c.Who
 	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
-		return nil, errs.E(errs.Forbidden, "too many wrong entries; try again after %s", l.Until.Format("15:04"))
+		return nil, errs.R(errs.Forbidden, "pickup_locked_out", "until", l.Until.Format("15:04"))
 	}
 	var match *Compartment
 	for _, b := range setup.Banks {
@@ -355,7 +355,7 @@ func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, e
 func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]Payload, error) {
 	lkey := c.Bank + "|dropoff"
 	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
-		return nil, errs.E(errs.Forbidden, "too many wrong entries; try again after %s", l.Until.Format("15:04"))
+		return nil, errs.R(errs.Forbidden, "pickup_locked_out", "until", l.Until.Format("15:04"))
 	}
 	d := s.Dropoffs[c.CodeHash]
 	if d == nil {
@@ -364,11 +364,11 @@ func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]
 		if tries >= setup.MaxTries {
 			f.Until = now.Add(setup.Lockout)
 		}
-		return []Payload{f}, errs.E(errs.Unauthorized, "the drop-off code is not right")
+		return []Payload{f}, errs.R(errs.Unauthorized, "dropoff_wrong")
 	}
 	comp := s.Allocate(setup, c.Bank, d.Size)
 	if comp == nil {
-		return nil, errs.E(errs.Conflict, "no free compartment for the papers; please hand them in at a window")
+		return nil, errs.R(errs.Conflict, "dropoff_full")
 	}
 	item := &Item{Kind: Dropoff, Case: d.Case, What: d.What, Clerk: d.Clerk, CodeHash: c.CodeHash}
 	return []Payload{Released{Comp: Key(comp.Bank, comp.ID), Purpose: ForDropoff, By: "applicant", Incoming: item}}, nil

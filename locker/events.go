@@ -1,14 +1,14 @@
 package locker
 
 import (
-	"encoding/json"
 	"time"
 
 	"hallfloor/outbox"
+	"hallfloor/room"
 )
 
-// Payload is a locker event; its Type names it in the journal.
-type Payload interface{ Type() string }
+// Payload is a locker event, one of the hall's room events.
+type Payload = room.Payload
 
 // Released: the lock relay of a compartment pulses. Devices follow it.
 type Released struct {
@@ -144,55 +144,51 @@ func (DropoffIssued) Type() string   { return "locker.dropoff_issued" }
 
 // Public strips what a screen must not see: hashes, names, phones, sealed
 // texts.
-func Public(p Payload) Payload {
-	switch e := p.(type) {
-	case Released:
-		e.Incoming, e.Notice = nil, nil
-		return e
-	case Stored:
-		e.Item = Item{Kind: e.Item.Kind, Case: e.Item.Case, Clerk: e.Item.Clerk, Deadline: e.Item.Deadline}
-		return e
-	case PickedUp:
-		e.Name = ""
-		return e
-	case PickupFailed:
-		e.Who = ""
-		return e
-	case CodeReplaced:
-		e.CodeHash = ""
-		return e
-	case DropoffIssued:
-		e.CodeHash = ""
-		return e
-	}
-	return p
+func (e Released) Public() room.Payload {
+	e.Incoming, e.Notice = nil, nil
+	return e
 }
 
-// Decoders returns a decoder per event type, for the journal.
-func Decoders() map[string]func([]byte) (Payload, error) {
-	m := map[string]func([]byte) (Payload, error){}
-	add := func(typ string, f func([]byte) (Payload, error)) { m[typ] = f }
-	add(Released{}.Type(), decode[Released])
-	add(DoorOpened{}.Type(), decode[DoorOpened])
-	add(Alarm{}.Type(), decode[Alarm])
-	add(DoorClosed{}.Type(), decode[DoorClosed])
-	add(Stored{}.Type(), decode[Stored])
-	add(PickedUp{}.Type(), decode[PickedUp])
-	add(Retrieved{}.Type(), decode[Retrieved])
-	add(DropoffReceived{}.Type(), decode[DropoffReceived])
-	add(Collected{}.Type(), decode[Collected])
-	add(Overdue{}.Type(), decode[Overdue])
-	add(LeftOpen{}.Type(), decode[LeftOpen])
-	add(Unconfirmed{}.Type(), decode[Unconfirmed])
-	add(PickupFailed{}.Type(), decode[PickupFailed])
-	add(ServiceChanged{}.Type(), decode[ServiceChanged])
-	add(CodeReplaced{}.Type(), decode[CodeReplaced])
-	add(DropoffIssued{}.Type(), decode[DropoffIssued])
-	return m
+func (e Stored) Public() room.Payload {
+	e.Item = Item{Kind: e.Item.Kind, Case: e.Item.Case, Clerk: e.Item.Clerk, Deadline: e.Item.Deadline}
+	return e
 }
 
-func decode[T Payload](b []byte) (Payload, error) {
-	var v T
-	err := json.Unmarshal(b, &v)
-	return v, err
+func (e PickedUp) Public() room.Payload {
+	e.Name = ""
+	return e
+}
+
+func (e PickupFailed) Public() room.Payload {
+	e.Who = ""
+	return e
+}
+
+func (e CodeReplaced) Public() room.Payload {
+	e.CodeHash = ""
+	return e
+}
+
+func (e DropoffIssued) Public() room.Payload {
+	e.CodeHash = ""
+	return e
+}
+
+func init() {
+	room.Register[Released]()
+	room.Register[DoorOpened]()
+	room.Register[Alarm]()
+	room.Register[DoorClosed]()
+	room.Register[Stored]()
+	room.Register[PickedUp]()
+	room.Register[Retrieved]()
+	room.Register[DropoffReceived]()
+	room.Register[Collected]()
+	room.Register[Overdue]()
+	room.Register[LeftOpen]()
+	room.Register[Unconfirmed]()
+	room.Register[PickupFailed]()
+	room.Register[ServiceChanged]()
+	room.Register[CodeReplaced]()
+	room.Register[DropoffIssued]()
 }

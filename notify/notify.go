@@ -13,15 +13,16 @@ import (
 	"time"
 
 	"hallfloor/engine"
+	"hallfloor/hall"
 	"hallfloor/outbox"
-	"hallfloor/queue"
+	"hallfloor/room"
 	"hallfloor/sms"
 )
 
 // Hall is what the dispatcher needs of the engine.
 type Hall interface {
-	Do(ctx context.Context, cmd queue.Command, key string, reply engine.ReplyFunc) engine.Result
-	Read(ctx context.Context, fn func(s *queue.State, setup *queue.Setup)) error
+	Do(ctx context.Context, cmd hall.Command, key string, reply engine.ReplyFunc) engine.Result
+	Read(ctx context.Context, fn func(s *hall.State, setup *hall.Setup)) error
 }
 
 // Options configure a dispatcher.
@@ -65,7 +66,7 @@ func New(o Options) *Dispatcher {
 
 // Observe is an engine subscriber: a queued message wakes the dispatcher.
 // It never blocks the engine's writer.
-func (d *Dispatcher) Observe(_ *queue.State, evs []queue.Event) {
+func (d *Dispatcher) Observe(_ *hall.State, evs []room.Event) {
 	for _, ev := range evs {
 		if ev.Data.Type() == (outbox.Queued{}).Type() {
 			select {
@@ -96,7 +97,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // Flush sends every message due now and returns how many were sent.
 func (d *Dispatcher) Flush(ctx context.Context) int {
 	var due []outbox.Message
-	if err := d.o.Hall.Read(ctx, func(s *queue.State, _ *queue.Setup) { due = s.Outbox.Due(d.o.Clock()) }); err != nil {
+	if err := d.o.Hall.Read(ctx, func(s *hall.State, _ *hall.Setup) { due = s.Outbox.Due(d.o.Clock()) }); err != nil {
 		return 0
 	}
 	sent := 0
@@ -106,10 +107,10 @@ func (d *Dispatcher) Flush(ctx context.Context) int {
 		}
 		if err := d.send(ctx, m); err != nil {
 			d.o.Logger.Warn("sms not sent; will try again", "id", m.ID, "purpose", m.Purpose, "attempt", m.Attempts+1, "err", err)
-			d.record(ctx, queue.MessageFailed{ID: m.ID, Reason: err.Error()})
+			d.record(ctx, outbox.MarkFailed{ID: m.ID, Reason: err.Error()})
 			continue
 		}
-		d.record(ctx, queue.MessageSent{ID: m.ID})
+		d.record(ctx, outbox.MarkSent{ID: m.ID})
 		sent++
 	}
 	return sent
@@ -125,7 +126,7 @@ func (d *Dispatcher) send(ctx context.Context, m outbox.Message) error {
 	return d.o.Sender.Send(sctx, msg)
 }
 
-func (d *Dispatcher) record(ctx context.Context, cmd queue.Command) {
+func (d *Dispatcher) record(ctx context.Context, cmd hall.Command) {
 	if res := d.o.Hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
 		d.o.Logger.Error("the outbox did not take a send result", "cmd", cmd, "err", res.Err)
 	}

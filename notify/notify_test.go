@@ -14,6 +14,7 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/hall"
 	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
 	"hallfloor/notify"
@@ -71,7 +72,7 @@ func TestDispatcherRetriesThroughTheJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: config.Demo().QueueSetup(), Journal: j, Clock: ck.Now})
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: config.Demo().Setup(), Journal: j, Clock: ck.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +91,12 @@ func TestDispatcherRetriesThroughTheJournal(t *testing.T) {
 		locker.DoorChanged{Comp: "L1/01", Open: true},
 		locker.DoorChanged{Comp: "L1/01", Open: false},
 	} {
-		if res := eng.Do(ctx, queue.LockerCommand{Cmd: cmd}, "", nil); res.Err != nil {
+		if res := eng.Do(ctx, cmd, "", nil); res.Err != nil {
 			t.Fatal(res.Err)
 		}
 	}
 	pending := func() (m outbox.Message, ok bool) {
-		eng.Read(ctx, func(s *queue.State, _ *queue.Setup) {
+		eng.Read(ctx, func(s *hall.State, _ *hall.Setup) {
 			if p := s.Outbox.Pending["m1"]; p != nil {
 				m, ok = *p, true
 			}
@@ -136,7 +137,7 @@ func TestDispatcherGivesUpOnUnreadableMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: config.Demo().QueueSetup(), Journal: j, Clock: ck.Now})
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: config.Demo().Setup(), Journal: j, Clock: ck.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestDispatcherGivesUpOnUnreadableMessage(t *testing.T) {
 		ck.add(time.Hour)
 	}
 	var m *outbox.Message
-	eng.Read(ctx, func(s *queue.State, _ *queue.Setup) { m = s.Outbox.Pending["m2"] })
+	eng.Read(ctx, func(s *hall.State, _ *hall.Setup) { m = s.Outbox.Pending["m2"] })
 	if m == nil || !m.GaveUp || m.Attempts != outbox.MaxAttempts || sent != 0 {
 		t.Fatalf("message %+v, sent %d", m, sent)
 	}

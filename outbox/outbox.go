@@ -7,7 +7,11 @@ package outbox
 
 import (
 	"slices"
+	"strings"
 	"time"
+
+	"hallfloor/errs"
+	"hallfloor/room"
 )
 
 // Queued is a new message.
@@ -35,9 +39,17 @@ func (Queued) Type() string { return "outbox.queued" }
 func (Sent) Type() string   { return "outbox.sent" }
 func (Failed) Type() string { return "outbox.failed" }
 
-// Public hides the sealed text from screens. It returns the event itself,
-// so a caller can put it back where it found it.
-func (q Queued) Public() Queued { q.Sealed = nil; return q }
+// Public hides the sealed text from screens.
+func (q Queued) Public() room.Payload { q.Sealed = nil; return q }
+
+// Public keeps a gateway's answer for the manager, off the hall's screens.
+func (f Failed) Public() room.Payload { f.Error = ""; return f }
+
+func init() {
+	room.Register[Queued]()
+	room.Register[Sent]()
+	room.Register[Failed]()
+}
 
 // Message is one message waiting to go out.
 type Message struct {
@@ -134,4 +146,46 @@ func (s *State) Confirm(id string) (Sent, bool) {
 		return Sent{}, false
 	}
 	return Sent{ID: id}, true
+}
+
+// Command is a request to the outbox: the sender reporting on a message.
+type Command interface{ outboxCommand() }
+
+// MarkSent is the sender confirming a message.
+type MarkSent struct{ ID string }
+
+// MarkFailed is a failed attempt to send a message; the outbox decides when
+// to try again, or to give up.
+type MarkFailed struct {
+	ID     string
+	Reason string
+}
+
+func (MarkSent) outboxCommand()   {}
+func (MarkFailed) outboxCommand() {}
+
+// maxFailure bounds the gateway's answer kept with a failed attempt.
+const maxFailure = 300
+
+// Decide checks the sender's report against the outbox.
+func Decide(s *State, cmd Command, now time.Time) (room.Outcome, error) {
+	switch c := cmd.(type) {
+	case MarkSent:
+		ev, ok := s.Confirm(c.ID)
+		if !ok {
+			return room.Outcome{}, nil // confirmed before: nothing more to record
+		}
+		return room.Outcome{Events: []room.Payload{ev}}, nil
+	case MarkFailed:
+		reason := strings.TrimSpace(c.Reason)
+		if len(reason) > maxFailure {
+			reason = strings.ToValidUTF8(reason[:maxFailure], "")
+		}
+		ev, ok := s.Fail(c.ID, reason, now)
+		if !ok {
+			return room.Outcome{}, errs.R(errs.NotFound, "no_message", "id", c.ID)
+		}
+		return room.Outcome{Events: []room.Payload{ev}}, nil
+	}
+	return room.Outcome{}, errs.Internalf("unknown_command", "outbox: unknown command %T", cmd)
 }

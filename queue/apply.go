@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"hallfloor/room"
 )
 
 // avgWeight is how much one finished service moves the live mean service
@@ -13,8 +15,8 @@ const avgWeight = 0.2
 
 // Apply changes the state by one event. It trusts the event: Decide already
 // checked it, and the journal only holds decided events.
-func (s *State) Apply(e Event) {
-	s.Seq = e.Seq
+// Events of other rooms leave it unchanged.
+func (s *State) Apply(e room.Event) {
 	at := e.At
 	switch p := e.Data.(type) {
 	case DayStarted:
@@ -91,11 +93,7 @@ func (s *State) Apply(e Event) {
 		w := s.Windows[p.Window]
 		w.PauseReason = ""
 		w.setState(Idle, at)
-	case DeviceReported:
-		s.applyDeviceReported(p, at)
 	}
-	s.applyDay(e)
-	s.applyLockers(e)
 }
 
 func (w *Window) setState(st WindowState, at time.Time) {

@@ -8,130 +8,12 @@ import (
 	"unicode/utf8"
 
 	"hallfloor/errs"
+	"hallfloor/room"
 )
-
-// Actor is who gives a command at a window.
-type Actor struct {
-	Staff   string
-	Manager bool // a manager may act at any window
-}
-
-// Command is a request to change the hall.
-type Command interface{ command() }
-
-// IssueTicket takes a number. ID is chosen by the caller (unguessable);
-// IDHash is the protected form of the holder's ID number, if given.
-type IssueTicket struct {
-	ID       string
-	Service  string
-	IDHash   string
-	Phone    string
-	Priority bool
-}
-
-type OpenWindow struct {
-	Window string
-	Actor  Actor
-}
-
-type CloseWindow struct {
-	Window string
-	Actor  Actor
-}
-
-// CallNext finishes the window's current service, if any, and calls the
-// best waiting ticket; a window with only a "next" button works this way.
-type CallNext struct {
-	Window string
-	Actor  Actor
-}
-
-type Recall struct {
-	Window string
-	Actor  Actor
-}
-
-type Skip struct {
-	Window string
-	Actor  Actor
-}
-
-type Finish struct {
-	Window string
-	Actor  Actor
-}
-
-type Pause struct {
-	Window string
-	Actor  Actor
-	Reason string
-}
-
-type Resume struct {
-	Window string
-	Actor  Actor
-}
-
-// TogglePause is a caller's single pause key: it resumes a paused window
-// and pauses any other, for Reason.
-type TogglePause struct {
-	Window string
-	Actor  Actor
-	Reason string
-}
-
-// Transfer sends the window's current ticket to another service or to a
-// specific window; exactly one of ToService and ToWindow is set.
-type Transfer struct {
-	Window    string
-	Actor     Actor
-	ToService string
-	ToWindow  string
-}
-
-// Requeue puts a no-show ticket back in line, behind those waiting now.
-type Requeue struct {
-	Ticket string
-	Actor  Actor
-}
-
-// CancelTicket is the holder giving up a waiting ticket.
-type CancelTicket struct {
-	Ticket string
-}
-
-// Tick lets time pass: it decides nothing itself, but like every command it
-// starts a new day first when one is due.
-type Tick struct{}
-
-func (Tick) command()         {}
-func (IssueTicket) command()  {}
-func (OpenWindow) command()   {}
-func (CloseWindow) command()  {}
-func (CallNext) command()     {}
-func (Recall) command()       {}
-func (Skip) command()         {}
-func (Finish) command()       {}
-func (Pause) command()        {}
-func (Resume) command()       {}
-func (TogglePause) command()  {}
-func (Transfer) command()     {}
-func (Requeue) command()      {}
-func (CancelTicket) command() {}
-
-// Outcome is what a command decided: the events to journal and the ticket
-// the answer is about, if any.
-type Outcome struct {
-	Events []Payload
-	Ticket string
-	// Refusal refuses the command although Events are recorded: a wrong
-	// pickup code is refused, and the wrong try is kept for the lockout.
-	Refusal error
-}
 
 // Rollover returns the event that starts a new day if now is past the
 // state's day, or nil.
-func Rollover(s *State, setup *Setup, now time.Time) Payload {
+func Rollover(s *State, setup *Setup, now time.Time) room.Payload {
 	day := setup.Day(now)
 	if day == s.Day {
 		return nil
@@ -148,118 +30,123 @@ func Rollover(s *State, setup *Setup, now time.Time) Payload {
 
 // Decide checks a command against the state and the hall's rules and returns
 // what happens. It changes nothing; an error means nothing happens.
-func Decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error) {
-	out, err := decide(s, setup, cmd, now)
-	if err != nil {
-		return Outcome{}, err
-	}
-	return afterDecide(s, setup, out, now), nil
-}
-
-func decide(s *State, setup *Setup, cmd Command, now time.Time) (Outcome, error) {
+func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, error) {
+	now := env.Now
 	switch c := cmd.(type) {
-	case Tick:
-		return decideTick(s, setup, now), nil
-	case dayCommand:
-		return c.decideDay(s, setup, now)
 	case IssueTicket:
-		return decideIssueInHours(s, setup, c, now)
+		if c.ID == "" {
+			c.ID = env.ID()
+		}
+		return decideIssue(s, setup, c, now)
 	case OpenWindow:
 		return decideOpen(s, setup, c)
 	case CloseWindow:
-		w, err := atWindow(s, setup, c.Window, c.Actor)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if w.Current != "" {
-			return Outcome{}, errs.E(errs.Conflict, "window %s is serving %s; finish or transfer it before signing off", c.Window, s.Tickets[w.Current].Number)
-		}
-		if n := len(w.Line); n > 0 {
-			// Only this window calls them: closed, it would strand them.
-			return Outcome{}, errs.E(errs.Conflict, "%d numbers were sent to window %s in particular; call them before signing off", n, c.Window)
-		}
-		return Outcome{Events: []Payload{WindowClosed{Window: c.Window, Staff: w.Staff}}}, nil
+		return decideClose(s, setup, c)
 	case CallNext:
 		return decideCall(s, setup, c, now)
+	case PressKey:
+		return decideKey(s, setup, c, env)
 	case Recall:
 		_, t, err := serving(s, setup, c.Window, c.Actor)
 		if err != nil {
-			return Outcome{}, err
+			return room.Outcome{}, err
 		}
-		return Outcome{Ticket: t.ID, Events: []Payload{TicketRecalled{Ticket: t.Ref(), Window: c.Window, Count: t.Recalls + 1}}}, nil
+		return one(t.ID, TicketRecalled{Ticket: t.Ref(), Window: c.Window, Count: t.Recalls + 1}), nil
 	case Skip:
 		_, t, err := serving(s, setup, c.Window, c.Actor)
 		if err != nil {
-			return Outcome{}, err
+			return room.Outcome{}, err
 		}
-		return Outcome{Ticket: t.ID, Events: []Payload{TicketSkipped{Ticket: t.Ref(), Window: c.Window}}}, nil
+		return one(t.ID, TicketSkipped{Ticket: t.Ref(), Window: c.Window}), nil
 	case Finish:
 		w, t, err := serving(s, setup, c.Window, c.Actor)
 		if err != nil {
-			return Outcome{}, err
+			return room.Outcome{}, err
 		}
-		return Outcome{Ticket: t.ID, Events: []Payload{finished(t, c.Window, w.Staff, now)}}, nil
+		return one(t.ID, finished(t, c.Window, w.Staff, now)), nil
 	case Pause:
 		return decidePause(s, setup, c)
 	case Resume:
 		w, err := atWindow(s, setup, c.Window, c.Actor)
 		if err != nil {
-			return Outcome{}, err
+			return room.Outcome{}, err
 		}
 		if w.State != Paused {
-			return Outcome{}, errs.E(errs.Conflict, "window %s is not paused", c.Window)
+			return room.Outcome{}, errs.R(errs.Conflict, "window_not_paused", "window", c.Window)
 		}
-		return Outcome{Events: []Payload{WindowResumed{Window: c.Window}}}, nil
+		return one("", WindowResumed{Window: c.Window}), nil
 	case TogglePause:
 		if w := s.Windows[c.Window]; w != nil && w.State == Paused {
-			return decide(s, setup, Resume{Window: c.Window, Actor: c.Actor}, now)
+			return Decide(s, setup, Resume{Window: c.Window, Actor: c.Actor}, env)
 		}
 		return decidePause(s, setup, Pause{Window: c.Window, Actor: c.Actor, Reason: c.Reason})
 	case Transfer:
 		return decideTransfer(s, setup, c)
 	case Requeue:
 		return decideRequeue(s, c)
-	case ReportDevice:
-		return decideReportDevice(s, c)
 	case CancelTicket:
 		t := s.Tickets[c.Ticket]
 		if t == nil {
-			return Outcome{}, errs.E(errs.NotFound, "no ticket %q today", c.Ticket)
+			return room.Outcome{}, errs.R(errs.NotFound, "no_ticket", "ticket", c.Ticket)
 		}
 		if t.Status != Waiting {
-			return Outcome{}, errs.E(errs.Conflict, "ticket %s is %s, only a waiting ticket can be cancelled", t.Number, t.Status)
+			return room.Outcome{}, errs.R(errs.Conflict, "cancel_not_waiting", "number", t.Number, "status", t.Status)
 		}
-		return Outcome{Ticket: t.ID, Events: []Payload{TicketCancelled{Ticket: t.Ref(), Reason: "holder"}}}, nil
+		return one(t.ID, TicketCancelled{Ticket: t.Ref(), Reason: "holder"}), nil
 	}
-	return Outcome{}, errs.E(errs.Internal, "unknown command %T", cmd)
+	return room.Outcome{}, errs.Internalf("unknown_command", "queue: unknown command %T", cmd)
 }
 
-func decideIssue(s *State, setup *Setup, c IssueTicket) (Outcome, error) {
+func one(ticket string, p room.Payload) room.Outcome {
+	return room.Outcome{Ticket: ticket, Events: []room.Payload{p}}
+}
+
+func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Outcome, error) {
 	sv := setup.Service(c.Service)
 	if sv == nil {
-		return Outcome{}, errs.Field("service", "no service %q in this hall", c.Service)
+		return room.Outcome{}, errs.Bad("service", "no_service", "service", c.Service)
+	}
+	if c.Priority && !c.Actor.Staffed() {
+		// 老弱病残孕 go first on a guide's or a clerk's word, not on a
+		// checkbox anyone can tick.
+		return room.Outcome{}, errs.R(errs.Forbidden, "priority_by_staff").OnField("priority")
+	}
+	if err := checkHours(setup, now); err != nil {
+		return room.Outcome{}, err
 	}
 	if c.ID == "" {
-		return Outcome{}, errs.E(errs.Internal, "ticket without id")
+		return room.Outcome{}, errs.Internalf("ticket_without_id", "queue: ticket without id")
 	}
 	if _, dup := s.Tickets[c.ID]; dup {
-		return Outcome{}, errs.E(errs.Internal, "ticket id %s issued twice", c.ID)
+		return room.Outcome{}, errs.Internalf("ticket_id_reused", "queue: ticket id %s issued twice", c.ID)
 	}
 	st := s.Services[c.Service]
 	if sv.DailyCap > 0 && st.Issued >= sv.DailyCap {
-		return Outcome{}, errs.E(errs.Conflict, "all %d numbers for %s are taken today", sv.DailyCap, sv.Name)
+		return room.Outcome{}, errs.R(errs.Conflict, "daily_cap_reached", "cap", sv.DailyCap, "service", sv.Code)
 	}
 	if c.IDHash != "" {
 		if id, ok := s.holders[holderKey(c.IDHash, c.Service)]; ok {
-			return Outcome{}, &errs.Error{Kind: errs.Conflict, Field: "id_number",
-				Message: "this ID number already holds waiting ticket " + s.Tickets[id].Number + " for " + sv.Name}
+			return room.Outcome{}, errs.R(errs.Conflict, "holder_waits", "number", s.Tickets[id].Number, "service", sv.Code).OnField("id_number")
 		}
 	}
 	n := st.Issued + 1
 	ref := TicketRef{ID: c.ID, Number: FormatNumber(sv.Code, n), Service: c.Service}
-	return Outcome{Ticket: c.ID, Events: []Payload{TicketIssued{
-		Ticket: ref, Priority: c.Priority, IDHash: c.IDHash, Phone: c.Phone, Seqno: n,
-	}}}, nil
+	return one(c.ID, TicketIssued{Ticket: ref, Priority: c.Priority, IDHash: c.IDHash, Phone: c.Phone, Seqno: n}), nil
+}
+
+// checkHours refuses walk-in numbers while the hall is closed: after its
+// last session, between sessions and before it opens. Everyone who took a
+// number before the close is still served (overtime).
+func checkHours(setup *Setup, now time.Time) error {
+	cal := setup.Calendar
+	if cal.Open(now) {
+		return nil
+	}
+	next, ok := cal.NextOpening(now)
+	if !ok {
+		return errs.R(errs.Conflict, "hall_closed")
+	}
+	return errs.R(errs.Conflict, "hall_closed_until", "at", next.In(cal.Location).Format("2006-01-02 15:04"))
 }
 
 // FormatNumber is a service's letter and at least three digits: A001, A1000.
@@ -271,51 +158,69 @@ func FormatNumber(prefix string, n int) string {
 	return prefix + d
 }
 
-func decideOpen(s *State, setup *Setup, c OpenWindow) (Outcome, error) {
+func decideOpen(s *State, setup *Setup, c OpenWindow) (room.Outcome, error) {
 	if setup.Window(c.Window) == nil {
-		return Outcome{}, errs.E(errs.NotFound, "no window %q in this hall", c.Window)
+		return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
 	}
-	if c.Actor.Staff == "" {
-		return Outcome{}, errs.E(errs.Unauthorized, "sign in before opening a window")
+	if !c.Actor.Staffed() {
+		return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
+	}
+	if c.Actor.Role == room.Guide {
+		return room.Outcome{}, errs.R(errs.Forbidden, "guide_no_window")
 	}
 	w := s.Windows[c.Window]
 	if w.State != Closed {
 		if w.Staff == c.Actor.Staff {
-			return Outcome{}, errs.E(errs.Conflict, "you are already signed on at window %s", c.Window)
+			return room.Outcome{}, errs.R(errs.Conflict, "already_signed_on", "window", c.Window)
 		}
-		return Outcome{}, errs.E(errs.Conflict, "window %s is open; staff %s must sign off first", c.Window, w.Staff)
+		return room.Outcome{}, errs.R(errs.Conflict, "window_taken", "window", c.Window, "staff", w.Staff)
 	}
 	for id, other := range s.Windows {
 		if other.State != Closed && other.Staff == c.Actor.Staff {
-			return Outcome{}, errs.E(errs.Conflict, "staff %s is signed on at window %s; sign off there first", c.Actor.Staff, id)
+			return room.Outcome{}, errs.R(errs.Conflict, "staff_elsewhere", "staff", c.Actor.Staff, "window", id)
 		}
 	}
-	return Outcome{Events: []Payload{WindowOpened{Window: c.Window, Staff: c.Actor.Staff}}}, nil
+	return one("", WindowOpened{Window: c.Window, Staff: c.Actor.Staff}), nil
+}
+
+func decideClose(s *State, setup *Setup, c CloseWindow) (room.Outcome, error) {
+	w, err := atWindow(s, setup, c.Window, c.Actor)
+	if err != nil {
+		return room.Outcome{}, err
+	}
+	if w.Current != "" {
+		return room.Outcome{}, errs.R(errs.Conflict, "close_while_serving", "window", c.Window, "number", s.Tickets[w.Current].Number)
+	}
+	if n := len(w.Line); n > 0 {
+		// Only this window calls them: closed, it would strand them.
+		return room.Outcome{}, errs.R(errs.Conflict, "close_with_own_line", "window", c.Window, "count", n)
+	}
+	return one("", WindowClosed{Window: c.Window, Staff: w.Staff}), nil
 }
 
 // atWindow finds an open window the actor may operate.
-func atWindow(s *State, setup *Setup, id string, a Actor) (*Window, error) {
+func atWindow(s *State, setup *Setup, id string, a room.Actor) (*Window, error) {
 	if setup.Window(id) == nil {
-		return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
+		return nil, errs.R(errs.NotFound, "no_window", "window", id)
 	}
 	w := s.Windows[id]
 	if w.State == Closed {
-		return nil, errs.E(errs.Conflict, "window %s is closed; sign on first", id)
+		return nil, errs.R(errs.Conflict, "window_closed", "window", id)
 	}
-	if w.Staff != a.Staff && !a.Manager {
-		return nil, errs.E(errs.Forbidden, "window %s is signed on by staff %s", id, w.Staff)
+	if w.Staff != a.Staff && !a.IsManager() {
+		return nil, errs.R(errs.Forbidden, "window_not_yours", "window", id, "staff", w.Staff)
 	}
 	return w, nil
 }
 
 // serving finds the ticket an operable window is serving.
-func serving(s *State, setup *Setup, id string, a Actor) (*Window, *Ticket, error) {
+func serving(s *State, setup *Setup, id string, a room.Actor) (*Window, *Ticket, error) {
 	w, err := atWindow(s, setup, id, a)
 	if err != nil {
 		return nil, nil, err
 	}
 	if w.Current == "" {
-		return nil, nil, errs.E(errs.Conflict, "window %s is not serving anyone", id)
+		return nil, nil, errs.R(errs.Conflict, "not_serving", "window", id)
 	}
 	return w, s.Tickets[w.Current], nil
 }
@@ -328,136 +233,122 @@ func finished(t *Ticket, window, staff string, now time.Time) TicketFinished {
 	return TicketFinished{Ticket: t.Ref(), Window: window, Staff: staff, ServiceS: d}
 }
 
-func decideCall(s *State, setup *Setup, c CallNext, now time.Time) (Outcome, error) {
+func decideCall(s *State, setup *Setup, c CallNext, now time.Time) (room.Outcome, error) {
 	w, err := atWindow(s, setup, c.Window, c.Actor)
 	if err != nil {
-		return Outcome{}, err
+		return room.Outcome{}, err
 	}
 	if w.State == Paused {
-		return Outcome{}, errs.E(errs.Conflict, "window %s is paused; resume it before calling", c.Window)
+		return room.Outcome{}, errs.R(errs.Conflict, "window_paused", "window", c.Window)
 	}
-	var out Outcome
+	if c.Current != w.Current {
+		// The clerk saw another ticket as current (or none): acting on it
+		// would finish someone they never saw.
+		if w.Current == "" {
+			return room.Outcome{}, errs.R(errs.Conflict, "stale_idle", "window", c.Window)
+		}
+		return room.Outcome{}, errs.R(errs.Conflict, "stale_current", "window", c.Window, "number", s.Tickets[w.Current].Number)
+	}
+	var out room.Outcome
 	if w.Current != "" {
 		out.Events = append(out.Events, finished(s.Tickets[w.Current], c.Window, w.Staff, now))
 	}
-	t := pickNext(s, setup, c.Window, now)
-	if t == nil {
+	next := CallOrder(s, setup, c.Window, now, 1)
+	if len(next) == 0 {
 		return out, nil
 	}
+	t := next[0]
 	out.Ticket = t.ID
 	out.Events = append(out.Events, TicketCalled{Ticket: t.Ref(), Window: c.Window, Staff: w.Staff, Priority: t.Priority})
 	return out, nil
 }
 
-// pickNext is the calling policy. Among the heads of the lines this window
-// serves, priority tickets go first unless the window has called PriorityRun
-// of them in a row while others wait; then the longest wait, each wait
-// scaled by the window's weight for the service, wins; ties go to the
-// earlier queued.
-func pickNext(s *State, setup *Setup, windowID string, now time.Time) *Ticket {
-	ws := setup.Window(windowID)
-	w := s.Windows[windowID]
-	var prio, normal *Ticket
-	var prioScore, normalScore float64
-	better := func(best *Ticket, bestScore float64, t *Ticket, score float64) bool {
-		if best == nil || score > bestScore {
-			return true
+// decideKey turns a key of the window's button set into the command the
+// signed-on clerk means by it.
+func decideKey(s *State, setup *Setup, c PressKey, env room.Env) (room.Outcome, error) {
+	if setup.Window(c.Window) == nil {
+		return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
+	}
+	w := s.Windows[c.Window]
+	if w.State == Closed {
+		return room.Outcome{}, errs.R(errs.Conflict, "window_closed", "window", c.Window)
+	}
+	a := room.Actor{Staff: w.Staff, Role: room.Clerk}
+	switch c.Key {
+	case KeyCall:
+		if w.Current != "" && env.Now.Sub(s.Tickets[w.Current].CalledAt) < setup.CallGap {
+			// The bounce or echo of the press that made this call.
+			return room.Outcome{}, nil
 		}
-		return score == bestScore && t.Order < best.Order
+		return decideCall(s, setup, CallNext{Window: c.Window, Actor: a, Current: w.Current}, env.Now)
+	case KeyRecall:
+		return Decide(s, setup, Recall{Window: c.Window, Actor: a}, env)
+	case KeySkip:
+		return Decide(s, setup, Skip{Window: c.Window, Actor: a}, env)
+	case KeyPause:
+		return Decide(s, setup, TogglePause{Window: c.Window, Actor: a, Reason: KeyPauseReason}, env)
 	}
-	consider := func(id string, weight float64) {
-		t := s.Tickets[id]
-		score := weight * now.Sub(t.QueuedAt).Seconds()
-		if t.Priority {
-			if better(prio, prioScore, t, score) {
-				prio, prioScore = t, score
-			}
-		} else if better(normal, normalScore, t, score) {
-			normal, normalScore = t, score
-		}
-	}
-	maxWeight := 1.0
-	for _, code := range ws.Services {
-		st := s.Services[code]
-		wt := ws.weight(code)
-		maxWeight = max(maxWeight, wt)
-		if len(st.Priority) > 0 {
-			consider(st.Priority[0], wt)
-		}
-		if len(st.Line) > 0 {
-			consider(st.Line[0], wt)
-		}
-	}
-	// Tickets sent to this window in particular: the whole line is this
-	// window's, so only its head competes, at the window's highest weight.
-	if len(w.Line) > 0 {
-		consider(w.Line[0], maxWeight)
-	}
-	switch {
-	case prio == nil:
-		return normal
-	case normal == nil || w.PriorityRun < setup.PriorityRun:
-		return prio
-	default:
-		return normal
-	}
+	return room.Outcome{}, errs.Bad("key", "unknown_key", "key", c.Key)
 }
 
-func decidePause(s *State, setup *Setup, c Pause) (Outcome, error) {
+// maxPauseReason bounds a typed pause reason.
+const maxPauseReason = 100
+
+func decidePause(s *State, setup *Setup, c Pause) (room.Outcome, error) {
 	w, err := atWindow(s, setup, c.Window, c.Actor)
 	if err != nil {
-		return Outcome{}, err
+		return room.Outcome{}, err
 	}
 	reason := strings.TrimSpace(c.Reason)
 	if reason == "" {
-		return Outcome{}, errs.Field("reason", "say why the window pauses")
+		return room.Outcome{}, errs.Bad("reason", "pause_reason_missing")
 	}
-	if utf8.RuneCountInString(reason) > 100 {
-		return Outcome{}, errs.Field("reason", "the reason is longer than 100 characters")
+	if utf8.RuneCountInString(reason) > maxPauseReason {
+		return room.Outcome{}, errs.Bad("reason", "too_long", "max", maxPauseReason)
 	}
 	if w.State == Paused {
-		return Outcome{}, errs.E(errs.Conflict, "window %s is already paused", c.Window)
+		return room.Outcome{}, errs.R(errs.Conflict, "window_already_paused", "window", c.Window)
 	}
 	if w.Current != "" {
-		return Outcome{}, errs.E(errs.Conflict, "window %s is serving %s; finish it before pausing", c.Window, s.Tickets[w.Current].Number)
+		return room.Outcome{}, errs.R(errs.Conflict, "pause_while_serving", "window", c.Window, "number", s.Tickets[w.Current].Number)
 	}
-	return Outcome{Events: []Payload{WindowPaused{Window: c.Window, Reason: reason}}}, nil
+	return one("", WindowPaused{Window: c.Window, Reason: reason}), nil
 }
 
-func decideTransfer(s *State, setup *Setup, c Transfer) (Outcome, error) {
+func decideTransfer(s *State, setup *Setup, c Transfer) (room.Outcome, error) {
 	_, t, err := serving(s, setup, c.Window, c.Actor)
 	if err != nil {
-		return Outcome{}, err
+		return room.Outcome{}, err
 	}
 	ev := TicketTransferred{Ticket: t.Ref(), FromWindow: c.Window}
 	switch {
 	case c.ToService != "" && c.ToWindow != "":
-		return Outcome{}, errs.Field("service", "transfer to a service or to a window, not both")
+		return room.Outcome{}, errs.Bad("service", "transfer_one_target")
 	case c.ToService != "":
 		if setup.Service(c.ToService) == nil {
-			return Outcome{}, errs.Field("service", "no service %q in this hall", c.ToService)
+			return room.Outcome{}, errs.Bad("service", "no_service", "service", c.ToService)
 		}
 		ev.ToService = c.ToService
 	case c.ToWindow != "":
 		if setup.Window(c.ToWindow) == nil {
-			return Outcome{}, errs.Field("window", "no window %q in this hall", c.ToWindow)
+			return room.Outcome{}, errs.Bad("window", "no_window", "window", c.ToWindow)
 		}
 		if c.ToWindow == c.Window {
-			return Outcome{}, errs.Field("window", "the ticket is already at window %s", c.Window)
+			return room.Outcome{}, errs.Bad("window", "transfer_same_window", "window", c.Window)
 		}
 		if s.Windows[c.ToWindow].State == Closed {
 			// Only that window would call it, and nobody is there.
-			return Outcome{}, errs.E(errs.Conflict, "window %s is closed; transfer to its service instead", c.ToWindow)
+			return room.Outcome{}, errs.R(errs.Conflict, "transfer_window_closed", "window", c.ToWindow)
 		}
 		ev.ToWindow = c.ToWindow
 		ev.ToService = t.Service
 	default:
-		return Outcome{}, errs.Field("service", "name the service or the window to transfer to")
+		return room.Outcome{}, errs.Bad("service", "transfer_no_target")
 	}
 	if err := holderWaits(s, t, ev.ToService); err != nil {
-		return Outcome{}, err
+		return room.Outcome{}, err
 	}
-	return Outcome{Ticket: t.ID, Events: []Payload{ev}}, nil
+	return one(t.ID, ev), nil
 }
 
 // holderWaits refuses to put t back in a line of service while its holder
@@ -468,25 +359,24 @@ func holderWaits(s *State, t *Ticket, service string) error {
 		return nil
 	}
 	if id, ok := s.holders[holderKey(t.IDHash, service)]; ok && id != t.ID {
-		return &errs.Error{Kind: errs.Conflict, Field: "id_number",
-			Message: "the holder of " + t.Number + " already waits with " + s.Tickets[id].Number + "; cancel that ticket first"}
+		return errs.R(errs.Conflict, "holder_waits_other", "number", t.Number, "other", s.Tickets[id].Number).OnField("id_number")
 	}
 	return nil
 }
 
-func decideRequeue(s *State, c Requeue) (Outcome, error) {
-	if c.Actor.Staff == "" {
-		return Outcome{}, errs.E(errs.Unauthorized, "sign in to requeue a ticket")
+func decideRequeue(s *State, c Requeue) (room.Outcome, error) {
+	if !c.Actor.Staffed() {
+		return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
 	}
 	t := s.Tickets[c.Ticket]
 	if t == nil {
-		return Outcome{}, errs.E(errs.NotFound, "no ticket %q today", c.Ticket)
+		return room.Outcome{}, errs.R(errs.NotFound, "no_ticket", "ticket", c.Ticket)
 	}
 	if t.Status != NoShow {
-		return Outcome{}, errs.E(errs.Conflict, "ticket %s is %s; only a no-show can be requeued", t.Number, t.Status)
+		return room.Outcome{}, errs.R(errs.Conflict, "requeue_not_no_show", "number", t.Number, "status", t.Status)
 	}
 	if err := holderWaits(s, t, t.Service); err != nil {
-		return Outcome{}, err
+		return room.Outcome{}, err
 	}
-	return Outcome{Ticket: t.ID, Events: []Payload{TicketRequeued{Ticket: t.Ref(), Staff: c.Actor.Staff}}}, nil
+	return one(t.ID, TicketRequeued{Ticket: t.Ref(), Staff: c.Actor.Staff}), nil
 }

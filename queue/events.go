@@ -1,23 +1,6 @@
 package queue
 
-import (
-	"encoding/json"
-	"fmt"
-	"time"
-)
-
-// Payload is what happened, one of the event types below.
-type Payload interface {
-	// Type names the event on the wire and in the journal, e.g. "ticket.called".
-	Type() string
-}
-
-// Event is a payload with its place in the hall's history.
-type Event struct {
-	Seq  uint64
-	At   time.Time
-	Data Payload
-}
+import "hallfloor/room"
 
 // TicketRef names a ticket the way a screen shows it.
 type TicketRef struct {
@@ -118,65 +101,23 @@ func (WindowResumed) Type() string     { return "window.resumed" }
 
 // Public returns the event as it may be shown to anyone in the hall: an issued
 // ticket's id (which opens its page) and its holder's data stay private.
-func (e TicketIssued) Public() Payload {
+func (e TicketIssued) Public() room.Payload {
 	e.Ticket.ID, e.IDHash, e.Phone = "", "", ""
 	return e
 }
 
-// Publicer is implemented by payloads that hold something private.
-type Publicer interface{ Public() Payload }
-
-// Public strips what a payload must not show on a screen.
-func Public(p Payload) Payload {
-	if v, ok := p.(Publicer); ok {
-		return v.Public()
-	}
-	return publicOther(p)
-}
-
-var decoders = map[string]func([]byte) (Payload, error){}
-
-func register[T Payload]() {
-	var zero T
-	decoders[zero.Type()] = func(b []byte) (Payload, error) {
-		var v T
-		err := json.Unmarshal(b, &v)
-		return v, err
-	}
-}
-
 func init() {
-	register[DayStarted]()
-	register[TicketIssued]()
-	register[TicketCalled]()
-	register[TicketRecalled]()
-	register[TicketSkipped]()
-	register[TicketFinished]()
-	register[TicketTransferred]()
-	register[TicketRequeued]()
-	register[TicketCancelled]()
-	register[WindowOpened]()
-	register[WindowClosed]()
-	register[WindowPaused]()
-	register[WindowResumed]()
-	register[RatingGiven]()
-	register[RatingExpired]()
-	register[FollowUpOpened]()
-	register[FollowUpOverdue]()
-	register[FollowUpClosed]()
-	register[OvertimeStarted]()
-	register[OvertimeEnded]()
-	register[OvertimeServed]()
-	register[OvertimeConfirmed]()
-	register[HandoverReminded]()
-	register[DeviceReported]()
-}
-
-// Decode turns a journaled payload back into its type.
-func Decode(typ string, data []byte) (Payload, error) {
-	d, ok := decoders[typ]
-	if !ok {
-		return nil, fmt.Errorf("queue: unknown event type %q", typ)
-	}
-	return d(data)
+	room.Register[DayStarted]()
+	room.Register[TicketIssued]()
+	room.Register[TicketCalled]()
+	room.Register[TicketRecalled]()
+	room.Register[TicketSkipped]()
+	room.Register[TicketFinished]()
+	room.Register[TicketTransferred]()
+	room.Register[TicketRequeued]()
+	room.Register[TicketCancelled]()
+	room.Register[WindowOpened]()
+	room.Register[WindowClosed]()
+	room.Register[WindowPaused]()
+	room.Register[WindowResumed]()
 }

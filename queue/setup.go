@@ -1,14 +1,15 @@
-// Package queue is the hall's number queue as pure state and rules: tickets,
-// windows and the calling policy. It does no I/O and reads no clock; every
-// change is decided from (state, command, now) into events, and applied from
-// events into state, so the journal can replay it exactly.
+// Package queue is the room of the hall's numbers: tickets, windows, the
+// day's numbering and the calling policy, nothing else. It does no I/O and
+// reads no clock; every change is decided from (state, command, environment)
+// into events, and applied from events into state, so the journal can
+// replay it exactly. Ratings, overtime, lockers and the rest are rooms of
+// their own, composed with this one by package hall.
 package queue
 
 import (
 	"time"
 
 	"hallfloor/calendar"
-	"hallfloor/locker"
 )
 
 // Kind is what a service's tickets are for (台州 细则 三(二)).
@@ -54,9 +55,10 @@ type Setup struct {
 	Windows     []WindowSetup
 	// Calendar says when the hall works; nil is always open.
 	Calendar *calendar.Calendar
-	Ratings  RatingSetup
-	// Lockers are the pickup lockers' banks and settings; none when nil.
-	Lockers *locker.Setup
+	// CallGap is the shortest time between two calls from a window's
+	// physical call key: a second press sooner is the bounce or echo of the
+	// press that made the current call, not a new call.
+	CallGap time.Duration
 
 	services map[string]*Service
 	windows  map[string]*WindowSetup
@@ -70,8 +72,14 @@ func NewSetup(s Setup) *Setup {
 	if s.PriorityRun <= 0 {
 		s.PriorityRun = 3
 	}
-	s.daySetup()
-	s.lockerSetup()
+	if s.Calendar == nil {
+		// A hall without a calendar is always open and counts deadlines
+		// Monday to Friday.
+		s.Calendar = &calendar.Calendar{Location: s.Location, AlwaysOpen: true}
+	}
+	if s.CallGap <= 0 {
+		s.CallGap = DefaultCallGap
+	}
 	s.services = make(map[string]*Service, len(s.Services))
 	for i := range s.Services {
 		if s.Services[i].ServiceTime <= 0 {
@@ -85,6 +93,10 @@ func NewSetup(s Setup) *Setup {
 	}
 	return &s
 }
+
+// DefaultCallGap applies when the hall file is silent: a clerk presses the
+// call key again for a new citizen well after three seconds.
+const DefaultCallGap = 3 * time.Second
 
 // Service returns the service with the given code, or nil.
 func (s *Setup) Service(code string) *Service { return s.services[code] }

@@ -3,9 +3,6 @@ package queue
 import (
 	"math"
 	"time"
-
-	"hallfloor/locker"
-	"hallfloor/outbox"
 )
 
 // Status is where a ticket is in its life.
@@ -50,7 +47,6 @@ type Ticket struct {
 	CalledAt   time.Time `json:"called_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Recalls    int       `json:"recalls,omitempty"`
-	Rating     int       `json:"rating,omitempty"` // 1-5 once rated
 }
 
 // Ref names the ticket for events.
@@ -79,36 +75,14 @@ type Window struct {
 	PriorityRun int      `json:"priority_run"` // priority calls in a row
 	Served      int      `json:"served"`       // today
 	ServiceS    float64  `json:"service_s"`    // total service seconds today
-	// Overtime is 延时服务: the session ended with people still waiting.
-	Overtime      bool      `json:"overtime,omitempty"`
-	OvertimeSince time.Time `json:"overtime_since,omitzero"`
-	// OvertimeConfirm is the overtime record the evaluator asks the
-	// applicant to confirm.
-	OvertimeConfirm string `json:"overtime_confirm,omitempty"`
-	// Rating is the evaluator's open question after a service.
-	Rating *RatingPrompt `json:"rating,omitempty"`
 }
 
-// State is the whole queue of one hall.
+// State is the queue of one hall: today's numbers, lines and windows.
 type State struct {
-	Seq      uint64                   `json:"seq"`
 	Day      string                   `json:"day"`
 	Services map[string]*ServiceState `json:"services"`
 	Windows  map[string]*Window       `json:"windows"`
 	Tickets  map[string]*Ticket       `json:"tickets"`
-	// FollowUps are the 差评 follow-ups still open, and those closed today.
-	FollowUps   map[string]*FollowUp `json:"followups,omitempty"`
-	FollowUpSeq uint64               `json:"followup_seq,omitempty"`
-	// OvertimeLog is today's 延时服务登记表.
-	OvertimeLog map[string]*OvertimeRecord `json:"overtime_log,omitempty"`
-	OvertimeSeq uint64                     `json:"overtime_seq,omitempty"`
-	// Handover is the end of the session the handover reminder was last
-	// sent for.
-	Handover time.Time                `json:"handover,omitzero"`
-	Devices  map[string]*DeviceHealth `json:"devices,omitempty"`
-	// Lockers are the pickup lockers; Outbox the SMS waiting to be sent.
-	Lockers *locker.State `json:"lockers"`
-	Outbox  *outbox.State `json:"outbox"`
 
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.
@@ -148,7 +122,6 @@ func (s *State) Adopt(setup *Setup) {
 			s.Windows[w.ID] = &Window{State: Closed}
 		}
 	}
-	s.adoptLockers(setup)
 	s.reindex()
 }
 
@@ -227,4 +200,18 @@ func (s *State) estimate(setup *Setup, service string, ahead int) time.Duration 
 	}
 	secs := people * s.Services[service].AvgServiceS / capacity
 	return time.Duration(math.Round(secs)) * time.Second
+}
+
+// WindowWaiting is how many tickets the window could call now.
+func (s *State) WindowWaiting(setup *Setup, id string) int {
+	ws := setup.Window(id)
+	if ws == nil {
+		return 0
+	}
+	n := len(s.Windows[id].Line)
+	for _, code := range ws.Services {
+		st := s.Services[code]
+		n += len(st.Line) + len(st.Priority)
+	}
+	return n
 }

@@ -3,13 +3,13 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
+	"hallfloor/overtime"
+	"hallfloor/rating"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"hallfloor/queue"
 )
 
 // Table is one block of a report as a spreadsheet shows it.
@@ -45,7 +45,7 @@ func (r Report) Tables() []Table {
 	}
 	rt := r.Ratings
 	rat := Table{Name: "评价 Ratings", Header: []string{"项目 item", "数量 value"}}
-	for _, l := range queue.Levels {
+	for _, l := range rating.Levels {
 		rat.Rows = append(rat.Rows, []string{fmt.Sprintf("%s (%d)", l.Name, l.Value), itoa(rt.Levels[l.Value])})
 	}
 	rat.Rows = append(rat.Rows,
@@ -69,7 +69,7 @@ func (r Report) Tables() []Table {
 // OvertimeTable is the 延时服务登记表 as one sheet; names maps staff ids
 // to names (the register is filed with the supervision office, so names
 // are in full).
-func OvertimeTable(recs []*queue.OvertimeRecord, names map[string]string, loc *time.Location) Table {
+func OvertimeTable(recs []*overtime.Record, names map[string]string, loc *time.Location) Table {
 	t := Table{Name: "延时服务登记表", Header: []string{
 		"编号 record", "日期 date", "窗口 window", "工号 staff", "姓名 clerk", "号码 ticket", "业务 service",
 		"开始 start", "结束 end", "时长(分) minutes", "窗口人员确认 clerk confirmed", "办事人确认 applicant confirmed",

@@ -13,7 +13,11 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/hall"
+	"hallfloor/overtime"
 	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
 )
 
 // Period is a span of the hall's local days, [From, To).
@@ -150,21 +154,21 @@ type Report struct {
 
 // Rating is one rating with the follow-up it opened, if any.
 type Rating struct {
-	At       time.Time       `json:"at"`
-	Day      string          `json:"day"`
-	Window   string          `json:"window"`
-	Staff    string          `json:"staff"`
-	Service  string          `json:"service"`
-	Number   string          `json:"number"`
-	Level    int             `json:"level"`
-	Reason   string          `json:"reason,omitempty"`
-	Channel  queue.Channel   `json:"channel"`
-	FollowUp *queue.FollowUp `json:"followup,omitempty"`
+	At       time.Time        `json:"at"`
+	Day      string           `json:"day"`
+	Window   string           `json:"window"`
+	Staff    string           `json:"staff"`
+	Service  string           `json:"service"`
+	Number   string           `json:"number"`
+	Level    int              `json:"level"`
+	Reason   string           `json:"reason,omitempty"`
+	Channel  rating.Channel   `json:"channel"`
+	FollowUp *rating.FollowUp `json:"followup,omitempty"`
 }
 
 // Builder reads events in journal order.
 type Builder struct {
-	setup *queue.Setup
+	setup *hall.Setup
 	p     Period
 	now   time.Time
 
@@ -176,9 +180,9 @@ type Builder struct {
 	otSince  map[string]time.Time
 	ratings  []*Rating
 	byTicket map[string]*Rating
-	fus      map[string]*queue.FollowUp
-	overtime []*queue.OvertimeRecord
-	otByID   map[string]*queue.OvertimeRecord
+	fus      map[string]*rating.FollowUp
+	overtime []*overtime.Record
+	otByID   map[string]*overtime.Record
 	finished int
 }
 
@@ -202,13 +206,13 @@ type dayAcc struct {
 
 // NewBuilder reads the events of the period; now closes an overtime still
 // running when the report is asked for.
-func NewBuilder(setup *queue.Setup, p Period, now time.Time) *Builder {
+func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 	return &Builder{
 		setup: setup, p: p, now: now,
 		issued: map[string]time.Time{}, called: map[string]bool{},
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
-		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*queue.FollowUp{},
-		otByID: map[string]*queue.OvertimeRecord{},
+		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
+		otByID: map[string]*overtime.Record{},
 	}
 }
 
@@ -227,7 +231,7 @@ func (b *Builder) window(id string) *winAcc {
 }
 
 func (b *Builder) day(t time.Time) *dayAcc {
-	k := b.setup.Day(t)
+	k := b.setup.Queue.Day(t)
 	if b.days[k] == nil {
 		b.days[k] = &dayAcc{}
 	}
@@ -236,32 +240,35 @@ func (b *Builder) day(t time.Time) *dayAcc {
 
 // Add reads one event. Events outside the period are read for what they
 // finish (a confirmation, a follow-up's outcome) and otherwise skipped.
-func (b *Builder) Add(e queue.Event) {
+func (b *Builder) Add(e room.Event) {
 	in := b.p.has(e.At)
 	switch p := e.Data.(type) {
-	case queue.FollowUpClosed:
+	case rating.FollowUpClosed:
 		if f := b.fus[p.ID]; f != nil {
 			f.Action, f.Outcome, f.ClosedBy, f.ClosedAt = p.Action, p.Outcome, p.By, e.At
+			if f.ReasonPending && p.Reason != "" {
+				f.Reason, f.ReasonPending = p.Reason, false
+			}
 		}
 		return
-	case queue.FollowUpOverdue:
+	case rating.FollowUpOverdue:
 		if f := b.fus[p.ID]; f != nil {
 			f.Overdue = true
 		}
 		return
-	case queue.OvertimeConfirmed:
+	case overtime.Confirmed:
 		if r := b.otByID[p.ID]; r != nil {
-			if p.By == queue.ByApplicant {
+			if p.By == overtime.ByApplicant {
 				r.ApplicantConfirmed = e.At
 			} else {
 				r.ClerkConfirmed = e.At
 			}
 		}
 		return
-	case queue.OvertimeStarted:
+	case overtime.Started:
 		b.otSince[p.Window] = e.At
 		return
-	case queue.OvertimeEnded:
+	case overtime.Ended:
 		b.closeOvertime(p.Window, e.At)
 		return
 	}
@@ -298,21 +305,21 @@ func (b *Builder) Add(e queue.Event) {
 		b.day(e.At).noShows--
 	case queue.TicketCancelled:
 		b.service(p.Ticket.Service).cancelled++
-	case queue.RatingGiven:
-		r := &Rating{At: e.At, Day: b.setup.Day(e.At), Window: p.Window, Staff: p.Staff, Service: p.Ticket.Service,
+	case rating.Given:
+		r := &Rating{At: e.At, Day: b.setup.Queue.Day(e.At), Window: p.Window, Staff: p.Staff, Service: p.Ticket.Service,
 			Number: p.Ticket.Number, Level: p.Level, Reason: p.Reason, Channel: p.Channel}
 		b.ratings = append(b.ratings, r)
 		b.byTicket[p.Ticket.ID] = r
 		if p.Level >= 1 && p.Level <= 5 {
 			b.day(e.At).levels[p.Level]++
 		}
-	case queue.FollowUpOpened:
+	case rating.FollowUpOpened:
 		f := p.FollowUp
 		b.fus[f.ID] = &f
 		if r := b.byTicket[f.Ticket.ID]; r != nil {
 			r.FollowUp = &f
 		}
-	case queue.OvertimeServed:
+	case overtime.Served:
 		r := p.Record
 		b.overtime = append(b.overtime, &r)
 		b.otByID[r.ID] = &r
@@ -354,7 +361,7 @@ func ratingsOf(rs []*Rating, now time.Time) Ratings {
 	for _, r := range rs {
 		out.Levels[r.Level]++
 		out.Rated++
-		if r.Level > queue.BadRating {
+		if r.Level > rating.Bad {
 			good++
 		} else {
 			out.Bad++
@@ -389,7 +396,7 @@ func (b *Builder) Report(hall string) Report {
 		Services: []ServiceRow{}, Windows: []WindowRow{}, Days: []DayRow{},
 	}
 	var allWaits, allServices []float64
-	for _, sv := range b.setup.Services {
+	for _, sv := range b.setup.Queue.Services {
 		a := b.service(sv.Code)
 		row := ServiceRow{Code: sv.Code, Name: sv.Name, Issued: a.issued, Served: a.served, NoShows: a.noShows,
 			Cancelled: a.cancelled, Wait: summarise(a.waits), Service: summarise(a.services)}
@@ -403,7 +410,7 @@ func (b *Builder) Report(hall string) Report {
 	}
 	rep.Totals.Code, rep.Totals.Name = "*", "合计"
 	rep.Totals.Wait, rep.Totals.Service = summarise(allWaits), summarise(allServices)
-	for _, ws := range b.setup.Windows {
+	for _, ws := range b.setup.Queue.Windows {
 		a := b.window(ws.ID)
 		rep.Windows = append(rep.Windows, WindowRow{Window: ws.ID, Name: ws.Name, Served: a.servedCount,
 			Service: summarise(a.services), OvertimeMinutes: round1(a.overtime.Minutes()), OvertimeServices: a.otServices})
@@ -420,7 +427,7 @@ func (b *Builder) Report(hall string) Report {
 			good := 0
 			for lvl := 1; lvl <= 5; lvl++ {
 				row.Rated += a.levels[lvl]
-				if lvl > queue.BadRating {
+				if lvl > rating.Bad {
 					good += a.levels[lvl]
 				}
 			}
@@ -475,7 +482,7 @@ func (b *Builder) RatingStats(by By) []RatingRow {
 	for _, k := range slices.Sorted(maps.Keys(groups)) {
 		row := RatingRow{Key: k, Ratings: ratingsOf(groups[k], b.now), BadRatings: []*Rating{}}
 		for _, r := range groups[k] {
-			if r.Level <= queue.BadRating {
+			if r.Level <= rating.Bad {
 				row.BadRatings = append(row.BadRatings, r)
 			}
 		}
@@ -485,10 +492,10 @@ func (b *Builder) RatingStats(by By) []RatingRow {
 }
 
 // Overtime is the 延时服务登记表 of the period, in the order served.
-func (b *Builder) Overtime() []*queue.OvertimeRecord {
+func (b *Builder) Overtime() []*overtime.Record {
 	out := slices.Clone(b.overtime)
 	if out == nil {
-		out = []*queue.OvertimeRecord{}
+		out = []*overtime.Record{}
 	}
 	return out
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hallfloor/calendar"
+	"hallfloor/overtime"
 	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -26,10 +29,10 @@ func at(s string) time.Time {
 // hall runs the real rules and keeps every event, as the journal would.
 type hall struct {
 	t      *testing.T
-	setup  *queue.Setup
-	s      *queue.State
+	setup  *hall.Setup
+	s      *hall.State
 	now    time.Time
-	events []queue.Event
+	events []room.Event
 	ids    int
 }
 
@@ -44,19 +47,19 @@ func newHall(t *testing.T) *hall {
 		Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake}, {Code: "B", Name: "工程建设", Kind: queue.Intake}},
 		Windows:  []queue.WindowSetup{{ID: "1", Name: "一号", Services: []string{"A"}}, {ID: "2", Name: "二号", Services: []string{"B"}}},
 	})
-	return &hall{t: t, setup: setup, s: queue.NewState(setup)}
+	return &hall{t: t, setup: setup, s: hall.NewState(setup)}
 }
 
-func (h *hall) apply(p queue.Payload) {
-	ev := queue.Event{Seq: h.s.Seq + 1, At: h.now, Data: p}
+func (h *hall) apply(p room.Payload) {
+	ev := room.Event{Seq: h.s.Seq + 1, At: h.now, Data: p}
 	h.s.Apply(ev)
 	h.events = append(h.events, ev)
 }
 
-func (h *hall) do(when string, cmd queue.Command) queue.Outcome {
+func (h *hall) do(when string, cmd hall.Command) room.Outcome {
 	h.t.Helper()
 	h.now = at(when)
-	if ev := queue.Rollover(h.s, h.setup, h.now); ev != nil {
+	if ev := hall.Rollover(h.s, h.setup, h.now); ev != nil {
 		h.apply(ev)
 	}
 	if c, ok := cmd.(queue.IssueTicket); ok {
@@ -82,7 +85,7 @@ func (h *hall) build(p Period, now time.Time) *Builder {
 	return b
 }
 
-func clerk(id string) queue.Actor { return queue.Actor{Staff: id} }
+func clerk(id string) room.Actor { return room.Actor{Staff: id} }
 
 // day runs Monday 2025-03-10: four A tickets, one B, a no-show, a 差评, a
 // 5, an overtime service, and one ticket on the Tuesday that must not count.
@@ -96,16 +99,16 @@ func day(t *testing.T) *hall {
 	h.do("2025-03-10 09:05:00", queue.IssueTicket{Service: "B"})
 	h.do("2025-03-10 09:10:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A001 waited 10 min
 	h.do("2025-03-10 09:20:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A001 served 600 s; A002 waited 19 min
-	h.do("2025-03-10 09:20:30", queue.Rate{Channel: queue.ChannelEvaluator, Window: "1", Level: 2, Reason: "等候时间过长"})
+	h.do("2025-03-10 09:20:30", rating.Rate{Channel: rating.ChannelEvaluator, Window: "1", Level: 2, Reason: "等候时间过长"})
 	h.do("2025-03-10 09:21:00", queue.Skip{Window: "1", Actor: clerk("s1")})     // A002 no-show
 	h.do("2025-03-10 09:22:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A003 waited 20 min
 	h.do("2025-03-10 09:25:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A003 served 180 s; A004 waited 22 min
-	h.do("2025-03-10 09:25:10", queue.Rate{Channel: queue.ChannelEvaluator, Window: "1", Level: 5})
+	h.do("2025-03-10 09:25:10", rating.Rate{Channel: rating.ChannelEvaluator, Window: "1", Level: 5})
 	h.do("2025-03-10 09:30:00", queue.Finish{Window: "1", Actor: clerk("s1")})   // A004 served 300 s
 	h.do("2025-03-10 17:00:00", queue.CallNext{Window: "2", Actor: clerk("s2")}) // B001 waited 7h55m
-	h.do("2025-03-10 17:30:00", queue.CheckOvertime{})                           // window 2 serving: overtime
+	h.do("2025-03-10 17:30:00", overtime.Check{})                                // window 2 serving: overtime
 	h.do("2025-03-10 17:50:00", queue.Finish{Window: "2", Actor: clerk("s2")})   // overtime ends after 20 min
-	h.do("2025-03-10 17:50:20", queue.ConfirmOvertime{Window: "2", By: queue.ByApplicant})
+	h.do("2025-03-10 17:50:20", overtime.Confirm{Window: "2", By: overtime.ByApplicant})
 	h.do("2025-03-11 09:00:00", queue.IssueTicket{Service: "A"})
 	return h
 }

@@ -17,11 +17,13 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"hallfloor/calendar"
-	"hallfloor/queue"
+	"hallfloor/hall"
+	"hallfloor/overtime"
+	"hallfloor/rating"
 )
 
 // Sender gives a command to the hall's engine.
-type Sender func(ctx context.Context, cmd queue.Command) error
+type Sender func(ctx context.Context, cmd hall.Command) error
 
 // Options configure a scheduler.
 type Options struct {
@@ -66,23 +68,23 @@ func New(o Options) (*Scheduler, error) {
 		s.jobs = append(s.jobs, Job{Name: name, Spec: spec})
 		return nil
 	}
-	send := func(name string, cmd queue.Command) func() {
+	send := func(name string, cmd hall.Command) func() {
 		return func() { s.send(name, cmd) }
 	}
-	if err := add("rollover", "0 0 * * *", send("rollover", queue.Tick{})); err != nil {
+	if err := add("rollover", "0 0 * * *", send("rollover", hall.Tick{})); err != nil {
 		return nil, err
 	}
 	// Just after midnight a deadline "by the end of the day" has passed.
-	if err := add("followups", "1 0 * * *", send("followups", queue.CheckFollowUps{})); err != nil {
+	if err := add("followups", "1 0 * * *", send("followups", rating.CheckFollowUps{})); err != nil {
 		return nil, err
 	}
 	for _, end := range SessionEnds(o.Calendar) {
-		if err := add("overtime", spec(end), send("overtime", queue.CheckOvertime{})); err != nil {
+		if err := add("overtime", spec(end), send("overtime", overtime.Check{})); err != nil {
 			return nil, err
 		}
-		remind := end - calendar.Clock(queue.HandoverLead/time.Minute)
+		remind := end - calendar.Clock(overtime.HandoverLead/time.Minute)
 		if remind >= 0 {
-			if err := add("handover", spec(remind), send("handover", queue.RemindHandover{})); err != nil {
+			if err := add("handover", spec(remind), send("handover", overtime.RemindHandover{})); err != nil {
 				return nil, err
 			}
 		}
@@ -128,8 +130,8 @@ func (s *Scheduler) Jobs() []Job { return slices.Clone(s.jobs) }
 // Start runs what may have been missed while the hall was down (a Tick
 // decides every overdue job at once) and then the schedule.
 func (s *Scheduler) Start() {
-	s.send("catch-up", queue.Tick{})
-	s.send("catch-up", queue.RemindHandover{})
+	s.send("catch-up", hall.Tick{})
+	s.send("catch-up", overtime.RemindHandover{})
 	s.cron.Start()
 }
 
@@ -139,7 +141,7 @@ func (s *Scheduler) Stop() {
 	<-s.cron.Stop().Done()
 }
 
-func (s *Scheduler) send(name string, cmd queue.Command) {
+func (s *Scheduler) send(name string, cmd hall.Command) {
 	if err := s.o.Send(s.ctx, cmd); err != nil && s.ctx.Err() == nil {
 		s.o.Logger.Error("scheduled job failed", "job", name, "err", err)
 	}

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"hallfloor/calendar"
+	"hallfloor/hall"
+	"hallfloor/overtime"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // hallCalendar opens every day 09:00–12:00 and 13:30–17:30, with a special
@@ -24,7 +27,7 @@ func hallCalendar(loc *time.Location) *calendar.Calendar {
 }
 
 func TestJobsFollowTheCalendar(t *testing.T) {
-	s, err := New(Options{Calendar: hallCalendar(time.UTC), Send: func(context.Context, queue.Command) error { return nil }})
+	s, err := New(Options{Calendar: hallCalendar(time.UTC), Send: func(context.Context, hall.Command) error { return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +44,7 @@ func TestJobsFollowTheCalendar(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("jobs\n got %q\nwant %q", got, want)
 	}
-	always, err := New(Options{Calendar: &calendar.Calendar{AlwaysOpen: true}, Send: func(context.Context, queue.Command) error { return nil }})
+	always, err := New(Options{Calendar: &calendar.Calendar{AlwaysOpen: true}, Send: func(context.Context, hall.Command) error { return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,27 +70,27 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 			Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake}},
 			Windows:  []queue.WindowSetup{{ID: "1", Services: []string{"A"}}},
 		})
-		st := queue.NewState(setup)
+		st := hall.NewState(setup)
 		var mu sync.Mutex
 		var sent []string
 		var overtimeAt time.Time
-		send := func(_ context.Context, cmd queue.Command) error {
+		send := func(_ context.Context, cmd hall.Command) error {
 			mu.Lock()
 			defer mu.Unlock()
 			now := time.Now()
 			sent = append(sent, fmt.Sprintf("%s %T", now.In(loc).Format("01-02 15:04"), cmd))
-			if ev := queue.Rollover(st, setup, now); ev != nil {
-				st.Apply(queue.Event{Seq: st.Seq + 1, At: now, Data: ev})
+			if ev := hall.Rollover(st, setup, now); ev != nil {
+				st.Apply(room.Event{Seq: st.Seq + 1, At: now, Data: ev})
 			}
 			out, err := queue.Decide(st, setup, cmd, now)
 			if err != nil {
 				return err
 			}
 			for _, p := range out.Events {
-				if _, ok := p.(queue.OvertimeStarted); ok {
+				if _, ok := p.(overtime.Started); ok {
 					overtimeAt = now
 				}
-				st.Apply(queue.Event{Seq: st.Seq + 1, At: now, Data: p})
+				st.Apply(room.Event{Seq: st.Seq + 1, At: now, Data: p})
 			}
 			return nil
 		}
@@ -100,11 +103,11 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 
 		// At 10:00 a clerk signs on and two people take numbers.
 		time.Sleep(2 * time.Hour)
-		for _, cmd := range []queue.Command{
-			queue.OpenWindow{Window: "1", Actor: queue.Actor{Staff: "s1"}},
+		for _, cmd := range []hall.Command{
+			queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "s1"}},
 			queue.IssueTicket{ID: "a", Service: "A"},
 			queue.IssueTicket{ID: "b", Service: "A"},
-			queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "s1"}},
+			queue.CallNext{Window: "1", Actor: room.Actor{Staff: "s1"}},
 		} {
 			if err := send(context.Background(), cmd); err != nil {
 				t.Fatal(err)
@@ -125,13 +128,13 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 			}
 		}
 		want := []string{
-			"01-01 08:00 queue.Tick", "01-01 08:00 queue.RemindHandover", // catch-up on start
+			"01-01 08:00 hall.Tick", "01-01 08:00 overtime.RemindHandover", // catch-up on start
 			// The special day's 11:00 end is checked every day; on a
 			// normal day the rules find the session still on.
-			"01-01 10:30 queue.RemindHandover", "01-01 11:00 queue.CheckOvertime",
-			"01-01 11:30 queue.RemindHandover", "01-01 12:00 queue.CheckOvertime",
-			"01-01 17:00 queue.RemindHandover", "01-01 17:30 queue.CheckOvertime",
-			"01-02 00:00 queue.Tick", "01-02 00:01 queue.CheckFollowUps",
+			"01-01 10:30 overtime.RemindHandover", "01-01 11:00 overtime.Check",
+			"01-01 11:30 overtime.RemindHandover", "01-01 12:00 overtime.Check",
+			"01-01 17:00 overtime.RemindHandover", "01-01 17:30 overtime.Check",
+			"01-02 00:00 hall.Tick", "01-02 00:01 rating.CheckFollowUps",
 		}
 		if !slices.Equal(jobs, want) {
 			t.Fatalf("jobs ran\n got %q\nwant %q", jobs, want)

@@ -100,12 +100,12 @@ type wrongTries struct {
 func (a *auth) login(staff, password string) (string, error) {
 	now := a.now()
 	if until := a.lockedUntil(staff, now); !until.IsZero() {
-		return "", errs.E(errs.Forbidden, "too many wrong passwords for this staff number; try again after %s", until.Format("15:04"))
+		return "", errs.R(errs.Forbidden, "signin_locked_out", "until", until.Format("15:04"))
 	}
 	s := a.hall.FindStaff(staff)
 	if !a.passwordOK(s, password) {
 		a.wrongTry(staff, now)
-		return "", errs.E(errs.Unauthorized, "wrong staff number or password")
+		return "", errs.R(errs.Unauthorized, "signin_wrong")
 	}
 	a.mu.Lock()
 	delete(a.wrong, staff)
@@ -178,9 +178,9 @@ func (a *auth) principal(r *http.Request) (Principal, error) {
 	h := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || tok == "" {
-		return Principal{}, errs.E(errs.Unauthorized, "sign in first (Authorization: Bearer <token>)")
+		return Principal{}, errs.R(errs.Unauthorized, "sign_in_required")
 	}
-	bad := errs.E(errs.Unauthorized, "the sign-in has expired or is not valid; sign in again")
+	bad := errs.R(errs.Unauthorized, "signin_expired")
 	enc, sig, ok := strings.Cut(tok, ".")
 	if !ok {
 		return Principal{}, bad

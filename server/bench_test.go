@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hallfloor/app"
 	"hallfloor/app/apptest"
+	"hallfloor/hall"
+	"hallfloor/room"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -71,29 +73,29 @@ func BenchmarkPostTicket(b *testing.B) {
 
 // benchCallState is the demo hall with window 1 serving and 500 A numbers
 // waiting, and the ticket.called event that led there.
-func benchCallState(b *testing.B) (*display.Hall, *queue.State, queue.Event) {
+func benchCallState(b *testing.B) (*display.Hall, *hall.State, room.Event) {
 	b.Helper()
 	hall := config.Demo()
-	setup := hall.QueueSetup()
-	st := queue.NewState(setup)
+	setup := hall.Setup()
+	st := hall.NewState(setup)
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, setup.Location)
-	var last queue.Event
-	do := func(cmd queue.Command) {
+	var last room.Event
+	do := func(cmd hall.Command) {
 		out, err := queue.Decide(st, setup, cmd, now)
 		if err != nil {
 			b.Fatalf("%T: %v", cmd, err)
 		}
 		for _, p := range out.Events {
-			last = queue.Event{Seq: st.Seq + 1, At: now, Data: p}
+			last = room.Event{Seq: st.Seq + 1, At: now, Data: p}
 			st.Apply(last)
 		}
 	}
-	st.Apply(queue.Event{Seq: 1, At: now, Data: queue.Rollover(st, setup, now)})
-	do(queue.OpenWindow{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	st.Apply(room.Event{Seq: 1, At: now, Data: hall.Rollover(st, setup, now)})
+	do(queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "1001"}})
 	for i := range 501 {
 		do(queue.IssueTicket{ID: "t" + strconv.Itoa(i), Service: "A"})
 	}
-	do(queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	do(queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001"}})
 	names := map[string]string{}
 	for _, s := range hall.Staff {
 		names[s.ID] = s.Name

@@ -13,9 +13,12 @@ import (
 	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/journal"
-	"hallfloor/queue"
+	"hallfloor/overtime"
+	"hallfloor/rating"
 	"hallfloor/report"
+	"hallfloor/room"
 )
 
 // The hall's day on the API: 好差评 at the evaluator and on the ticket page,
@@ -43,7 +46,7 @@ func (s *Server) dayRoutes(r chi.Router) {
 func (s *Server) withManager(h staffHandler) http.HandlerFunc {
 	return s.withStaff(func(w http.ResponseWriter, r *http.Request, p Principal) {
 		if p.Role != config.Manager {
-			s.fail(w, r, errs.E(errs.Forbidden, "only a hall manager may do this"))
+			s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
 			return
 		}
 		h(w, r, p)
@@ -57,10 +60,10 @@ type ratingBody struct {
 
 // ratingReply is the answer to a rating: what was recorded and, for a 差评,
 // when the hall will have followed it up.
-func (s *Server) ratingReply(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
-	t := st.Tickets[out.Ticket]
-	reply := map[string]any{"ticket": t.Number, "level": t.Rating, "followup_deadline": nil}
-	for _, f := range st.FollowUps {
+func (s *Server) ratingReply(st *hall.State, _ *hall.Setup, out room.Outcome) any {
+	t := st.Queue.Tickets[out.Ticket]
+	reply := map[string]any{"ticket": t.Number, "level": st.Ratings.Rated[t.ID], "followup_deadline": nil}
+	for _, f := range st.Ratings.FollowUps {
 		if f.Ticket.ID == t.ID {
 			reply["followup_deadline"] = f.Deadline
 		}
@@ -72,22 +75,23 @@ func (s *Server) ratingReply(st *queue.State, _ *queue.Setup, out queue.Outcome)
 func (s *Server) ratingChoices() map[string]any {
 	setup := s.engine.Setup()
 	return map[string]any{
-		"levels":     queue.Levels,
+		"levels":     rating.Levels,
 		"reasons":    setup.Ratings.Reasons,
-		"bad_rating": queue.BadRating, // this level and below need a reason
+		"bad_rating": rating.Bad, // this level and below need a reason
 		"timeout_s":  int(setup.Ratings.PromptTimeout.Seconds()),
 	}
 }
 
 func (s *Server) getWindowRating(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
 		if !ok {
-			return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
+			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
-		// A prompt past its time is closed even before the ticker says so.
-		if v.Rating != nil && !s.clock().Before(v.Rating.ExpiresAt) {
+		// The rule's own answer: a prompt past its time is closed even
+		// before the ticker says so.
+		if rating.Asking(st.Ratings, setup.Ratings, id, s.clock()) == nil {
 			v.Rating = nil
 		}
 		reply := s.ratingChoices()
@@ -102,7 +106,7 @@ func (s *Server) postWindowRating(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusCreated, queue.Rate{Channel: queue.ChannelEvaluator, Window: chi.URLParam(r, "id"),
+	s.do(w, r, http.StatusCreated, rating.Rate{Channel: rating.ChannelEvaluator, Window: chi.URLParam(r, "id"),
 		Level: body.Level, Reason: body.Reason}, s.ratingReply)
 }
 
@@ -115,19 +119,19 @@ func (s *Server) postDismissRating(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := chi.URLParam(r, "id")
-	s.do(w, r, http.StatusOK, queue.DismissRating{Window: id, Reason: body.Reason}, s.windowReply(id))
+	s.do(w, r, http.StatusOK, rating.Dismiss{Window: id, Reason: body.Reason}, s.windowReply(id))
 }
 
 func (s *Server) getTicketRating(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
-		t := st.Tickets[id]
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
+		t := st.Queue.Tickets[id]
 		if t == nil {
-			return nil, errs.E(errs.NotFound, "no ticket %q today", id)
+			return nil, errs.R(errs.NotFound, "no_ticket", "ticket", id)
 		}
 		reply := s.ratingChoices()
-		reply["number"], reply["status"], reply["level"] = t.Number, t.Status, t.Rating
-		reply["can_rate"] = t.Status == queue.Done && t.Rating == 0
+		reply["number"], reply["status"], reply["level"] = t.Number, t.Status, st.Ratings.Rated[t.ID]
+		reply["can_rate"] = rating.CanRate(st.Ratings, t)
 		return reply, nil
 	})
 }
@@ -138,7 +142,7 @@ func (s *Server) postTicketRating(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusCreated, queue.Rate{Channel: queue.ChannelQR, Ticket: chi.URLParam(r, "id"),
+	s.do(w, r, http.StatusCreated, rating.Rate{Channel: rating.ChannelQR, Ticket: chi.URLParam(r, "id"),
 		Level: body.Level, Reason: body.Reason}, s.ratingReply)
 }
 
@@ -152,8 +156,8 @@ func (s *Server) postClerkConfirm(w http.ResponseWriter, r *http.Request, p Prin
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusOK, queue.ConfirmOvertime{Window: chi.URLParam(r, "id"), Record: body.Record,
-		By: queue.ByClerk, Actor: actor(p)}, s.overtimeReply)
+	s.do(w, r, http.StatusOK, overtime.Confirm{Window: chi.URLParam(r, "id"), Record: body.Record,
+		By: overtime.ByClerk, Actor: actor(p)}, s.overtimeReply)
 }
 
 func (s *Server) postApplicantConfirm(w http.ResponseWriter, r *http.Request) {
@@ -162,16 +166,16 @@ func (s *Server) postApplicantConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusOK, queue.ConfirmOvertime{Window: chi.URLParam(r, "id"), Record: body.Record,
-		By: queue.ByApplicant}, s.overtimeReply)
+	s.do(w, r, http.StatusOK, overtime.Confirm{Window: chi.URLParam(r, "id"), Record: body.Record,
+		By: overtime.ByApplicant}, s.overtimeReply)
 }
 
 // overtimeReply answers a confirmation with the record it confirmed; the
 // ticket's id stays out of it, since the evaluator is in public view.
-func (s *Server) overtimeReply(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
+func (s *Server) overtimeReply(st *hall.State, _ *hall.Setup, out room.Outcome) any {
 	for _, p := range out.Events {
-		if c, ok := p.(queue.OvertimeConfirmed); ok {
-			rec := *st.OvertimeLog[c.ID]
+		if c, ok := p.(overtime.Confirmed); ok {
+			rec := *st.Overtime.Log[c.ID]
 			rec.Ticket.ID = ""
 			return rec
 		}
@@ -181,7 +185,7 @@ func (s *Server) overtimeReply(st *queue.State, _ *queue.Setup, out queue.Outcom
 
 // followUpView is a follow-up with what the dashboard derives from it.
 type followUpView struct {
-	*queue.FollowUp
+	*rating.FollowUp
 	Late bool `json:"late"` // open past its deadline now
 }
 
@@ -191,13 +195,13 @@ func (s *Server) getFollowUps(w http.ResponseWriter, r *http.Request, _ Principa
 		status = "open"
 	}
 	if status != "open" && status != "overdue" && status != "all" {
-		s.fail(w, r, errs.Field("status", "status is open, overdue or all"))
+		s.fail(w, r, errs.Bad("status", "followup_status"))
 		return
 	}
 	now := s.clock()
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		list := []followUpView{}
-		for _, f := range st.FollowUpList() {
+		for _, f := range st.Ratings.FollowUpList() {
 			v := followUpView{FollowUp: f, Late: f.Late(now)}
 			if status == "all" || status == "open" && f.Open() || status == "overdue" && v.Late {
 				c := *f
@@ -219,9 +223,9 @@ func (s *Server) postFollowUp(w http.ResponseWriter, r *http.Request, p Principa
 		return
 	}
 	id := chi.URLParam(r, "id")
-	s.do(w, r, http.StatusOK, queue.CloseFollowUp{ID: id, Action: body.Action, Outcome: body.Outcome, Actor: actor(p)},
-		func(st *queue.State, _ *queue.Setup, _ queue.Outcome) any {
-			c := *st.FollowUps[id]
+	s.do(w, r, http.StatusOK, rating.CloseFollowUp{ID: id, Action: body.Action, Outcome: body.Outcome, Actor: actor(p)},
+		func(st *hall.State, _ *hall.Setup, _ room.Outcome) any {
+			c := *st.Ratings.FollowUps[id]
 			return c
 		})
 }
@@ -229,7 +233,7 @@ func (s *Server) postFollowUp(w http.ResponseWriter, r *http.Request, p Principa
 // history reads the journal for a period into a report builder.
 func (s *Server) history(ctx context.Context, p report.Period) (*report.Builder, error) {
 	if s.historyJournal == nil {
-		return nil, errs.E(errs.Internal, "this server has no history journal to report from")
+		return nil, errs.Internalf("no_history", "this server has no history journal to report from")
 	}
 	b := report.NewBuilder(s.engine.Setup(), p, s.clock())
 	// A day before the period catches overtime already running at its
@@ -276,7 +280,7 @@ func (s *Server) readHistory(ctx context.Context, from, to time.Time, fn func(jo
 	return err
 }
 
-func (s *Server) location() *time.Location { return s.engine.Setup().Location }
+func (s *Server) location() *time.Location { return s.engine.Setup().Location() }
 
 func (s *Server) today() string { return s.clock().In(s.location()).Format(time.DateOnly) }
 
@@ -291,17 +295,17 @@ func (s *Server) rangeParams(r *http.Request) (report.Period, error) {
 		to = from
 	}
 	if _, err := report.Day(from, s.location()); err != nil {
-		return report.Period{}, errs.Field("from", "%v", err)
+		return report.Period{}, errs.Bad("from", "bad_date", "field", "from")
 	}
 	if _, err := report.Day(to, s.location()); err != nil {
-		return report.Period{}, errs.Field("to", "%v", err)
+		return report.Period{}, errs.Bad("to", "bad_date", "field", "to")
 	}
 	p, err := report.Range(from, to, s.location())
 	if err != nil {
-		return report.Period{}, errs.Field("to", "%v", err)
+		return report.Period{}, errs.Bad("to", "bad_date", "field", "to")
 	}
 	if p.To.Sub(p.From) > 400*24*time.Hour {
-		return report.Period{}, errs.Field("to", "ask for at most about a year at a time")
+		return report.Period{}, errs.Bad("to", "period_too_long")
 	}
 	return p, nil
 }
@@ -316,7 +320,7 @@ func formatParam(r *http.Request, allowed ...string) (string, error) {
 			return f, nil
 		}
 	}
-	return "", errs.Field("format", "format is %s", strings.Join(allowed, ", "))
+	return "", errs.Bad("format", "bad_format", "formats", strings.Join(allowed, ", "))
 }
 
 func (s *Server) getRatingStats(w http.ResponseWriter, r *http.Request, _ Principal) {
@@ -330,7 +334,7 @@ func (s *Server) getRatingStats(w http.ResponseWriter, r *http.Request, _ Princi
 		by = report.ByDay
 	}
 	if !by.Valid() {
-		s.fail(w, r, errs.Field("by", "group by clerk, window, service or day"))
+		s.fail(w, r, errs.Bad("by", "bad_grouping"))
 		return
 	}
 	b, err := s.history(r.Context(), p)
@@ -351,7 +355,7 @@ func (s *Server) getDailyReport(w http.ResponseWriter, r *http.Request, _ Princi
 	}
 	p, err := report.Day(date, s.location())
 	if err != nil {
-		s.fail(w, r, errs.Field("date", "%v", err))
+		s.fail(w, r, errs.Bad("date", "bad_date", "field", "date"))
 		return
 	}
 	s.writeReport(w, r, "daily", p)
@@ -364,7 +368,7 @@ func (s *Server) getMonthlyReport(w http.ResponseWriter, r *http.Request, _ Prin
 	}
 	p, err := report.Month(month, s.location())
 	if err != nil {
-		s.fail(w, r, errs.Field("month", "%v", err))
+		s.fail(w, r, errs.Bad("month", "bad_month"))
 		return
 	}
 	s.writeReport(w, r, "monthly", p)

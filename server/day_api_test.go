@@ -16,7 +16,8 @@ import (
 	"hallfloor/app/apptest"
 	"hallfloor/config"
 	"hallfloor/engine"
-	"hallfloor/queue"
+	"hallfloor/hall"
+	"hallfloor/overtime"
 )
 
 // dayHall is the demo hall on a working calendar (weekdays 09:00–12:00 and
@@ -76,7 +77,7 @@ func (h *dayHall) set(s string) {
 }
 
 // send gives the engine a command as the scheduler does.
-func (h *dayHall) send(cmd queue.Command) {
+func (h *dayHall) send(cmd hall.Command) {
 	h.t.Helper()
 	if res := h.eng.Do(context.Background(), cmd, "", nil); res.Err != nil {
 		h.t.Fatalf("%T: %v", cmd, res.Err)
@@ -175,7 +176,7 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 	h.set("2025-03-14 11:55:00")
 	h.must(200, "POST", "/api/v1/windows/1/call", clerk, nil)
 	h.set("2025-03-14 12:00:00")
-	h.send(queue.CheckOvertime{})
+	h.send(overtime.Check{})
 	var win struct {
 		Overtime bool   `json:"overtime"`
 		Notice   string `json:"notice"`
@@ -311,7 +312,7 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 
 	// Midnight: numbering restarts, the open follow-ups stay.
 	h.set("2025-03-17 09:00:00")
-	h.send(queue.Tick{})
+	h.send(hall.Tick{})
 	if _, n := h.issue("A"); n != "A001" {
 		t.Fatalf("first number on Monday %s", n)
 	}

@@ -9,9 +9,10 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/devices"
+	"hallfloor/equipment"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/locker"
-	"hallfloor/queue"
 )
 
 // The devices' face: their health for managers and screens, and, when the
@@ -37,7 +38,7 @@ func (s *Server) getDevicesPage(w http.ResponseWriter, r *http.Request) {
 // deviceView is a device's live health and its last journaled report.
 type deviceView struct {
 	devices.Health
-	Reported *queue.DeviceHealth `json:"reported,omitempty"`
+	Reported *equipment.Health `json:"reported,omitempty"`
 }
 
 // getDevices answers GET /api/v1/devices. Device alarms are pushed to every
@@ -55,9 +56,9 @@ func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
 	for _, h := range s.devices.Health() {
 		reply.Devices = append(reply.Devices, deviceView{Health: h})
 	}
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+	err := s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
 		for i := range reply.Devices {
-			if h := st.Devices[reply.Devices[i].Device]; h != nil {
+			if h := st.Equipment.Devices[reply.Devices[i].Device]; h != nil {
 				c := *h
 				reply.Devices[i].Reported = &c
 			}
@@ -74,7 +75,7 @@ func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
 // stuck item): POST /api/v1/devices/lockers/{bank}/{compartment}/unlock.
 func (s *Server) postUnlock(w http.ResponseWriter, r *http.Request, p Principal) {
 	if p.Role != config.Manager {
-		s.fail(w, r, errs.E(errs.Forbidden, "only a manager may unlock a compartment by hand"))
+		s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
 		return
 	}
 	s.unlock(w, r, p.Staff)
@@ -85,11 +86,11 @@ func (s *Server) postUnlock(w http.ResponseWriter, r *http.Request, p Principal)
 // journaled release.
 func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by string) {
 	if s.devices == nil {
-		s.fail(w, r, errs.E(errs.NotFound, "this hall has no devices"))
+		s.fail(w, r, errs.R(errs.NotFound, "no_devices"))
 		return
 	}
 	bank, box := chi.URLParam(r, "bank"), chi.URLParam(r, "compartment")
-	res := s.engine.Do(r.Context(), queue.LockerCommand{Cmd: locker.Open{Comp: locker.Key(bank, box), By: by}}, "", nil)
+	res := s.engine.Do(r.Context(), locker.Open{Comp: locker.Key(bank, box), By: by}, "", nil)
 	if res.Err != nil {
 		s.fail(w, r, res.Err)
 		return
@@ -101,7 +102,7 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by string) {
 // the simulator's endpoints exist only where nothing real can be driven.
 func (s *Server) sim(w http.ResponseWriter, r *http.Request) *devices.Sim {
 	if s.devices == nil || s.devices.Sim() == nil {
-		s.fail(w, r, errs.E(errs.NotFound, "the devices are not simulated; start with -sim or on a machine without GPIO"))
+		s.fail(w, r, errs.R(errs.NotFound, "devices_not_simulated"))
 		return nil
 	}
 	return s.devices.Sim()
@@ -126,7 +127,7 @@ func (s *Server) postSimPin(w http.ResponseWriter, r *http.Request) {
 	}
 	name, err := url.PathUnescape(chi.URLParam(r, "name"))
 	if err != nil {
-		s.fail(w, r, errs.Field("name", "the pin name is not valid in a path"))
+		s.fail(w, r, errs.Bad("name", "bad_pin_name"))
 		return
 	}
 	var body struct {
@@ -138,7 +139,7 @@ func (s *Server) postSimPin(w http.ResponseWriter, r *http.Request) {
 	}
 	level, ok := devices.ParseLevel(body.Level)
 	if !ok {
-		s.fail(w, r, errs.Field("level", "level must be \"low\" or \"high\""))
+		s.fail(w, r, errs.Bad("level", "bad_level"))
 		return
 	}
 	if err := sim.Drive(name, level); err != nil {

@@ -18,6 +18,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/engine"
+	"hallfloor/equipment"
 	"hallfloor/locker"
 	"hallfloor/queue"
 )
@@ -228,7 +229,7 @@ func TestLockerAlarmOverHTTPAndWebSocket(t *testing.T) {
 		Devices   []struct {
 			Device   string
 			Status   string
-			Reported *queue.DeviceHealth
+			Reported *equipment.Health
 			State    map[string]bool
 		}
 	}
@@ -238,7 +239,7 @@ func TestLockerAlarmOverHTTPAndWebSocket(t *testing.T) {
 	i := slices.IndexFunc(d.Devices, func(x struct {
 		Device   string
 		Status   string
-		Reported *queue.DeviceHealth
+		Reported *equipment.Health
 		State    map[string]bool
 	}) bool {
 		return x.Device == "locker:L1:05"

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"hallfloor/display"
 	"hallfloor/errs"
 )
 
@@ -21,23 +22,31 @@ var status = map[errs.Kind]int{
 }
 
 type errorBody struct {
-	Error struct {
-		Code    errs.Kind `json:"code"`
-		Message string    `json:"message"`
-		Field   string    `json:"field,omitempty"`
-	} `json:"error"`
+	Error errorJSON `json:"error"`
+}
+
+// errorJSON is the one shape of every refusal: the kind, the stable reason
+// code and its arguments, the words for a person (Chinese in message,
+// English in message_en, from display's one dictionary), and the field.
+type errorJSON struct {
+	Code      errs.Kind         `json:"code"`
+	Reason    string            `json:"reason,omitempty"`
+	Args      map[string]string `json:"args,omitempty"`
+	Message   string            `json:"message"`
+	MessageEN string            `json:"message_en"`
+	Field     string            `json:"field,omitempty"`
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var e *errs.Error
-	if !errors.As(err, &e) {
+	e, ok := errs.As(err)
+	if !ok {
 		e = errs.Wrap(err, "unexpected failure")
 	}
-	var b errorBody
-	b.Error.Code, b.Error.Message, b.Error.Field = e.Kind, e.Message, e.Field
+	words := display.Refusal(e)
+	b := errorBody{Error: errorJSON{Code: e.Kind, Reason: e.Reason, Args: e.Args, Message: words.ZH, MessageEN: words.EN, Field: e.Field}}
 	if e.Kind == errs.Internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		b.Error.Message = "the server could not do this; nothing was changed, please try again"
+		b.Error.Args = nil
 	}
 	writeJSON(w, status[e.Kind], b)
 }
@@ -45,7 +54,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		http.Error(w, `{"error":{"code":"internal","message":"encode"}}`, http.StatusInternalServerError)
+		http.Error(w, `{"error":{"code":"internal","reason":"internal","message":"服务器出错","message_en":"encode"}}`, http.StatusInternalServerError)
 		return
 	}
 	writeRaw(w, code, b)
@@ -74,20 +83,20 @@ func decode(r *http.Request, v any) error {
 		// A second value after the first would be silently ignored, and
 		// the request done on half of what was sent.
 		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return errs.E(errs.Invalid, "the body must hold one JSON object and nothing after it")
+			return errs.R(errs.Invalid, "body_one_object")
 		}
 		return nil
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		if te.Field == "" {
-			return errs.E(errs.Invalid, "the body must be a JSON object")
+			return errs.R(errs.Invalid, "body_not_object")
 		}
-		return errs.Field(te.Field, "%s must be a %s", te.Field, te.Type.String())
+		return errs.Bad(te.Field, "field_type", "field", te.Field, "type", te.Type.String())
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
 		f := strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
-		return errs.Field(f, "unknown field %q", f)
+		return errs.Bad(f, "unknown_field", "field", f)
 	}
-	return errs.E(errs.Invalid, "the body is not valid JSON: %v", err)
+	return &errs.Error{Kind: errs.Invalid, Reason: "body_not_json", Detail: err.Error()}
 }

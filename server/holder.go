@@ -10,7 +10,8 @@ import (
 
 	"hallfloor/display"
 	"hallfloor/errs"
-	"hallfloor/queue"
+	"hallfloor/hall"
+	"hallfloor/room"
 )
 
 // A ticket's id is shown on every screen once it is called (ticket.called
@@ -31,10 +32,10 @@ func (s *Server) holderKey(id string) string {
 func (s *Server) checkHolder(r *http.Request, id string) error {
 	k := r.URL.Query().Get("k")
 	if k == "" {
-		return &errs.Error{Kind: errs.Forbidden, Field: "k", Message: "only the ticket's holder can do this: open the link printed on the ticket"}
+		return errs.R(errs.Forbidden, "holder_only").OnField("k")
 	}
 	if !hmac.Equal([]byte(k), []byte(s.holderKey(id))) {
-		return &errs.Error{Kind: errs.Forbidden, Field: "k", Message: "this link does not belong to the ticket; open the link printed on the ticket"}
+		return errs.R(errs.Forbidden, "holder_wrong_link").OnField("k")
 	}
 	return nil
 }
@@ -46,8 +47,8 @@ type issuedTicket struct {
 	Key string `json:"key"`
 }
 
-func (s *Server) issueReply(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
-	return issuedTicket{TicketView: s.view.Ticket(st, st.Tickets[out.Ticket]), Key: s.holderKey(out.Ticket)}
+func (s *Server) issueReply(st *hall.State, _ *hall.Setup, out room.Outcome) any {
+	return issuedTicket{TicketView: s.view.Ticket(st, st.Queue.Tickets[out.Ticket]), Key: s.holderKey(out.Ticket)}
 }
 
 // asHolder wraps a handler on /tickets/{id}/… that acts for the holder.

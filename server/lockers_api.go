@@ -20,11 +20,12 @@ import (
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/idcard"
 	"hallfloor/journal"
 	"hallfloor/locker"
 	"hallfloor/outbox"
-	"hallfloor/queue"
+	"hallfloor/room"
 	"hallfloor/sms"
 )
 
@@ -146,7 +147,7 @@ func (s *Server) bankName(id string) string {
 // refused if the hall has filled up meanwhile).
 func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, error) {
 	var bank string
-	err := s.engine.Read(ctx, func(st *queue.State, setup *queue.Setup) {
+	err := s.engine.Read(ctx, func(st *hall.State, setup *hall.Setup) {
 		if c := st.Lockers.Allocate(setup.Lockers, "", size); c != nil {
 			bank = c.Bank
 		}
@@ -155,7 +156,7 @@ func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, erro
 		return "", err
 	}
 	if bank == "" {
-		return "", errs.E(errs.Conflict, "no free compartment of size %s or larger; use the output window", size)
+		return "", errs.R(errs.Conflict, "locker_full", "size", size)
 	}
 	return bank, nil
 }
@@ -163,7 +164,7 @@ func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, erro
 func lockerSize(v string) (locker.Size, error) {
 	sz := locker.Size(strings.ToUpper(strings.TrimSpace(v)))
 	if !sz.Valid() {
-		return "", errs.Field("size", "size must be S, M or L")
+		return "", errs.Bad("size", "locker_size")
 	}
 	return sz, nil
 }
@@ -171,16 +172,16 @@ func lockerSize(v string) (locker.Size, error) {
 func textField(field, v string, max int, required bool) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" && required {
-		return "", errs.Field(field, "%s is required", field)
+		return "", errs.Bad(field, "required", "field", field)
 	}
 	if utf8.RuneCountInString(v) > max {
-		return "", errs.Field(field, "%s is longer than %d characters", field, max)
+		return "", errs.Bad(field, "too_long", "max", max)
 	}
 	return v, nil
 }
 
 // releasedReply answers with the compartment a command released.
-func releasedReply(_ *queue.State, _ *queue.Setup, out queue.Outcome) any {
+func releasedReply(_ *hall.State, _ *hall.Setup, out room.Outcome) any {
 	for _, ev := range out.Events {
 		if r, ok := ev.(locker.Released); ok {
 			bank, comp, _ := strings.Cut(r.Comp, "/")
@@ -227,7 +228,7 @@ func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal
 	}
 	item.Phone = strings.TrimSpace(body.Phone)
 	if !phoneRE.MatchString(item.Phone) {
-		s.fail(w, r, errs.Field("phone", "the code is sent by SMS: a mobile number has 11 digits and starts with 1"))
+		s.fail(w, r, errs.Bad("phone", "bad_phone"))
 		return
 	}
 	size, err := lockerSize(body.Size)
@@ -267,7 +268,7 @@ func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Deposit{Bank: bank, Size: size, Item: item, Notice: n}}, releasedReply)
+	s.do(w, r, http.StatusAccepted, locker.Deposit{Bank: bank, Size: size, Item: item, Notice: n}, releasedReply)
 }
 
 // postDropoffCode answers POST /api/v1/lockers/dropoffs: a code for an
@@ -304,7 +305,7 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 	}
 	phone := strings.TrimSpace(body.Phone)
 	if phone != "" && !phoneRE.MatchString(phone) {
-		s.fail(w, r, errs.Field("phone", "a mobile number has 11 digits and starts with 1"))
+		s.fail(w, r, errs.Bad("phone", "bad_phone"))
 		return
 	}
 	// A drop-off code opens at any bank: two live codes must differ.
@@ -326,7 +327,7 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 				return
 			}
 		}
-		res := s.engine.Do(r.Context(), queue.LockerCommand{Cmd: cmd}, "", nil)
+		res := s.engine.Do(r.Context(), cmd, "", nil)
 		if errs.Is(errs.Conflict, res.Err) {
 			continue
 		}
@@ -338,11 +339,8 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 		writeJSON(w, http.StatusCreated, map[string]any{"code": code, "case": c, "size": size, "sms": phone != ""})
 		return
 	}
-	s.fail(w, r, errs.E(errs.Conflict, "no free drop-off code could be drawn; try again"))
+	s.fail(w, r, errs.R(errs.Conflict, "dropoff_code_exhausted"))
 }
-
-// panelNoMatch is the panel's one answer to any entry that opens nothing.
-const panelNoMatch = "身份证号或取件码不正确 (the ID number or the code is not right)"
 
 // postPickup answers POST /api/v1/lockers/{bank}/pickup, from the panel.
 // Any mismatch gets the same 401; a locked panel 403 with Retry-After.
@@ -357,7 +355,7 @@ func (s *Server) postPickup(w http.ResponseWriter, r *http.Request) {
 	}
 	id, code := idcard.Normalize(body.IDNumber), strings.TrimSpace(body.Code)
 	if id == "" || code == "" || len(id) > 40 || len(code) > 40 {
-		s.fail(w, r, errs.E(errs.Invalid, "enter the ID number and the pickup code (请输入身份证号和取件码)"))
+		s.fail(w, r, errs.R(errs.Invalid, "pickup_empty"))
 		return
 	}
 	bank := chi.URLParam(r, "bank")
@@ -381,7 +379,7 @@ func (s *Server) postPanelDropoff(w http.ResponseWriter, r *http.Request) {
 	}
 	code := strings.TrimSpace(body.Code)
 	if code == "" || len(code) > 40 {
-		s.fail(w, r, errs.Field("code", "enter the drop-off code (请输入投递码)"))
+		s.fail(w, r, errs.Bad("code", "dropoff_empty"))
 		return
 	}
 	bank := chi.URLParam(r, "bank")
@@ -390,27 +388,29 @@ func (s *Server) postPanelDropoff(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) panel(w http.ResponseWriter, r *http.Request, bank, who string, cmd locker.Command) {
 	if !s.hasBank(bank) {
-		s.fail(w, r, errs.E(errs.NotFound, "no locker bank %q", bank))
+		s.fail(w, r, errs.R(errs.NotFound, "no_bank", "bank", bank))
 		return
 	}
-	res := s.engine.Do(r.Context(), queue.LockerCommand{Cmd: cmd}, "", releasedReply)
+	res := s.engine.Do(r.Context(), cmd, "", releasedReply)
 	switch {
 	case errs.Is(errs.Unauthorized, res.Err):
-		msg := panelNoMatch
+		// One answer for any mistake: the panel must not tell which of the
+		// ID number and the code was wrong.
+		reason := "pickup_wrong"
 		if _, ok := cmd.(locker.OpenDropoff); ok {
-			msg = "投递码不正确 (the drop-off code is not right)"
+			reason = "dropoff_wrong"
 		}
-		s.fail(w, r, errs.E(errs.Unauthorized, "%s", msg))
+		s.fail(w, r, errs.R(errs.Unauthorized, reason))
 	case errs.Is(errs.Forbidden, res.Err):
 		var until time.Time
-		s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+		s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
 			if l := st.Lockers.Lockouts[bank+"|"+who]; l != nil {
 				until = l.Until
 			}
 		})
 		secs := max(int(until.Sub(s.clock()).Seconds())+1, 1)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, errs.E(errs.Forbidden, "输错次数过多，请 %d 分钟后再试 (too many wrong entries; try again in %d min)", (secs+59)/60, (secs+59)/60))
+		s.fail(w, r, errs.R(errs.Forbidden, "pickup_locked_minutes", "minutes", (secs+59)/60))
 	case res.Err != nil:
 		s.fail(w, r, res.Err)
 	default:
@@ -427,21 +427,21 @@ func compKey(r *http.Request) string {
 }
 
 func (s *Server) postRetrieve(w http.ResponseWriter, r *http.Request, p Principal) {
-	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Retrieve{Comp: compKey(r), Clerk: p.Staff}}, releasedReply)
+	s.do(w, r, http.StatusAccepted, locker.Retrieve{Comp: compKey(r), Clerk: p.Staff}, releasedReply)
 }
 
 func (s *Server) postCollect(w http.ResponseWriter, r *http.Request, p Principal) {
-	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Collect{Comp: compKey(r), Clerk: p.Staff}}, releasedReply)
+	s.do(w, r, http.StatusAccepted, locker.Collect{Comp: compKey(r), Clerk: p.Staff}, releasedReply)
 }
 
 // postMaintenanceOpen lets a manager open a compartment for a look inside
 // or a repair; the opening is journaled like any other.
 func (s *Server) postMaintenanceOpen(w http.ResponseWriter, r *http.Request, p Principal) {
 	if p.Role != config.Manager {
-		s.fail(w, r, errs.E(errs.Forbidden, "only a manager may open a compartment for maintenance"))
+		s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
 		return
 	}
-	s.do(w, r, http.StatusAccepted, queue.LockerCommand{Cmd: locker.Open{Comp: compKey(r), By: p.Staff}}, releasedReply)
+	s.do(w, r, http.StatusAccepted, locker.Open{Comp: compKey(r), By: p.Staff}, releasedReply)
 }
 
 func (s *Server) postService(w http.ResponseWriter, r *http.Request, p Principal) {
@@ -454,12 +454,12 @@ func (s *Server) postService(w http.ResponseWriter, r *http.Request, p Principal
 		return
 	}
 	if utf8.RuneCountInString(body.Reason) > 100 {
-		s.fail(w, r, errs.Field("reason", "the reason is longer than 100 characters"))
+		s.fail(w, r, errs.Bad("reason", "too_long", "max", 100))
 		return
 	}
 	key := compKey(r)
-	s.do(w, r, http.StatusOK, queue.LockerCommand{Cmd: locker.SetService{Comp: key, Out: body.Out, Reason: body.Reason, Clerk: p.Staff}},
-		func(st *queue.State, _ *queue.Setup, _ queue.Outcome) any {
+	s.do(w, r, http.StatusOK, locker.SetService{Comp: key, Out: body.Out, Reason: body.Reason, Clerk: p.Staff},
+		func(st *hall.State, _ *hall.Setup, _ room.Outcome) any {
 			return s.compView(st.Lockers.Compartments[key], true)
 		})
 }
@@ -471,13 +471,13 @@ func (s *Server) postReplaceCode(w http.ResponseWriter, r *http.Request, p Princ
 	key := compKey(r)
 	var it locker.Item
 	found := false
-	s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+	s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
 		if c := st.Lockers.Compartments[key]; c != nil && c.Item != nil && c.Item.Kind == locker.Result {
 			it, found = *c.Item, true
 		}
 	})
 	if !found {
-		s.fail(w, r, errs.E(errs.Conflict, "compartment %s holds no result waiting for pickup", key))
+		s.fail(w, r, errs.R(errs.Conflict, "locker_nothing_waiting", "comp", key))
 		return
 	}
 	code := newCode()
@@ -492,8 +492,8 @@ func (s *Server) postReplaceCode(w http.ResponseWriter, r *http.Request, p Princ
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusOK, queue.LockerCommand{Cmd: locker.ReplaceCode{Comp: key, CodeHash: s.lockers.codeHash(code), Clerk: p.Staff, Notice: n}},
-		func(*queue.State, *queue.Setup, queue.Outcome) any { return map[string]string{"status": "sent"} })
+	s.do(w, r, http.StatusOK, locker.ReplaceCode{Comp: key, CodeHash: s.lockers.codeHash(code), Clerk: p.Staff, Notice: n},
+		func(*hall.State, *hall.Setup, room.Outcome) any { return map[string]string{"status": "sent"} })
 }
 
 // compView is a compartment as the API shows it: to anyone its state, to
@@ -569,7 +569,7 @@ func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
 		PickupByLastSix bool `json:"pickup_by_last_six"`
 		RetentionDays   int  `json:"retention_days"`
 	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail}
-	err := s.engine.Read(r.Context(), func(st *queue.State, setup *queue.Setup) {
+	err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
 		reply.RetentionDays = int(setup.Lockers.Retention / (24 * time.Hour))
 		for _, b := range setup.Lockers.Banks {
 			bv := bankView{ID: b.ID, Name: b.Name, Compartments: []compView{}}
@@ -609,11 +609,11 @@ type receipt struct {
 // deliveries of the period, read from the journal.
 func (s *Server) getReceipts(w http.ResponseWriter, r *http.Request, p Principal) {
 	if p.Role != config.Manager {
-		s.fail(w, r, errs.E(errs.Forbidden, "delivery receipts are for the hall's manager"))
+		s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
 		return
 	}
 	if s.historyJournal == nil {
-		s.fail(w, r, errs.E(errs.Internal, "this server has no history journal to read receipts from"))
+		s.fail(w, r, errs.Internalf("no_history", "this server has no history journal to read receipts from"))
 		return
 	}
 	from, to, err := s.dayRange(r)
@@ -664,7 +664,7 @@ func (s *Server) dayRange(r *http.Request) (time.Time, time.Time, error) {
 		}
 		t, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
-			return time.Time{}, errs.Field(field, "%s must be a date like 2026-11-20", field)
+			return time.Time{}, errs.Bad(field, "bad_date", "field", field)
 		}
 		return t, nil
 	}
@@ -677,7 +677,7 @@ func (s *Server) dayRange(r *http.Request) (time.Time, time.Time, error) {
 		return from, to, err
 	}
 	if to.Before(from) {
-		return from, to, errs.Field("to", "to is before from")
+		return from, to, errs.Bad("to", "to_before_from")
 	}
 	return from, to.AddDate(0, 0, 1), nil
 }
@@ -695,11 +695,11 @@ type outboxView struct {
 // getOutbox answers GET /api/v1/outbox (manager).
 func (s *Server) getOutbox(w http.ResponseWriter, r *http.Request, p Principal) {
 	if p.Role != config.Manager {
-		s.fail(w, r, errs.E(errs.Forbidden, "the outbox is for the hall's manager"))
+		s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
 		return
 	}
 	var msgs []outbox.Message
-	err := s.engine.Read(r.Context(), func(st *queue.State, _ *queue.Setup) {
+	err := s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
 		msgs = slices.Clone(st.Outbox.Recent)
 		for _, m := range st.Outbox.Pending {
 			msgs = append(msgs, *m)

@@ -18,8 +18,8 @@ import (
 	"hallfloor/app/apptest"
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/hall"
 	"hallfloor/locker"
-	"hallfloor/queue"
 	"hallfloor/sms"
 )
 
@@ -419,7 +419,7 @@ func TestOverdueRemindsTheApplicant(t *testing.T) {
 	h := startLockHall(t, nil)
 	h.depositStored(h.login("1001"), "2026-0300")
 	h.advance(7*24*time.Hour + time.Minute)
-	if res := h.eng.Do(context.Background(), queue.Tick{}, "", nil); res.Err != nil {
+	if res := h.eng.Do(context.Background(), hall.Tick{}, "", nil); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	if m := h.event("locker.overdue"); !strings.Contains(string(m.Data), "2026-0300") {

@@ -6,7 +6,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"hallfloor/hall"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // metrics are the hall's Prometheus figures. They live in their own
@@ -74,7 +76,7 @@ func newMetrics() *metrics {
 }
 
 // observe counts a committed batch of events. It runs in the writer.
-func (m *metrics) observe(s *queue.State, evs []queue.Event) {
+func (m *metrics) observe(s *hall.State, evs []room.Event) {
 	touched := map[string]bool{}
 	for _, ev := range evs {
 		switch p := ev.Data.(type) {
@@ -83,21 +85,21 @@ func (m *metrics) observe(s *queue.State, evs []queue.Event) {
 			touched[p.Ticket.Service] = true
 		case queue.TicketCalled:
 			m.calls.WithLabelValues(p.Window).Inc()
-			if t := s.Tickets[p.Ticket.ID]; t != nil {
+			if t := s.Queue.Tickets[p.Ticket.ID]; t != nil {
 				m.wait.WithLabelValues(t.Service).Observe(ev.At.Sub(t.IssuedAt).Seconds())
 			}
 			touched[p.Ticket.Service] = true
 		case queue.TicketFinished:
 			m.service.WithLabelValues(p.Ticket.Service).Observe(p.ServiceS)
 		case queue.TicketCancelled, queue.TicketRequeued, queue.TicketTransferred, queue.DayStarted:
-			for code := range s.Services {
+			for code := range s.Queue.Services {
 				touched[code] = true
 			}
 		}
 		m.lastEvent.Set(float64(ev.Seq))
 	}
 	for code := range touched {
-		m.waiting.WithLabelValues(code).Set(float64(s.Waiting(code)))
+		m.waiting.WithLabelValues(code).Set(float64(s.Queue.Waiting(code)))
 	}
 }
 

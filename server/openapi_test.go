@@ -31,7 +31,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 	}
 	defer j.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.QueueSetup(), Journal: j, Logger: log})
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.Setup(), Journal: j, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

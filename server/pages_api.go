@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"hallfloor/hall"
 	"hallfloor/queue"
 )
 
@@ -66,15 +67,15 @@ func (s *Server) getHourly(w http.ResponseWriter, r *http.Request) {
 	for h := range reply.Hours {
 		reply.Hours[h].Hour = h
 	}
-	err := s.engine.Read(r.Context(), func(st *queue.State, setup *queue.Setup) {
-		reply.Day = st.Day
+	err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
+		reply.Day = st.Day()
 		hour := func(t time.Time) (int, bool) {
-			if t.IsZero() || setup.Day(t) != st.Day {
+			if t.IsZero() || setup.Queue.Day(t) != st.Day() {
 				return 0, false
 			}
-			return t.In(setup.Location).Hour(), true
+			return t.In(setup.Location()).Hour(), true
 		}
-		for _, t := range st.Tickets {
+		for _, t := range st.Queue.Tickets {
 			if h, ok := hour(t.IssuedAt); ok {
 				reply.Hours[h].Issued++
 			}

@@ -22,9 +22,11 @@ import (
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/hall"
 	"hallfloor/idcard"
 	"hallfloor/journal"
 	"hallfloor/queue"
+	"hallfloor/room"
 	"hallfloor/server/ws"
 )
 
@@ -147,10 +149,10 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, errs.E(errs.NotFound, "no API at %s %s", r.Method, r.URL.Path))
+			s.fail(w, r, errs.R(errs.NotFound, "no_api", "method", r.Method, "path", r.URL.Path))
 		})
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, errs.E(errs.Invalid, "%s is not allowed on %s", r.Method, r.URL.Path))
+			s.fail(w, r, errs.R(errs.Invalid, "method_not_allowed", "method", r.Method, "path", r.URL.Path))
 		})
 	})
 	if pages != nil {
@@ -161,7 +163,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 
 // publish sends a committed batch to the WebSocket clients and the metrics.
 // It runs in the engine's writer, so it sees the state the batch led to.
-func (s *Server) publish(st *queue.State, evs []queue.Event) {
+func (s *Server) publish(st *hall.State, evs []room.Event) {
 	s.metrics.observe(st, evs)
 	frames := make([]ws.Frame, 0, len(evs))
 	for _, ev := range evs {
@@ -182,7 +184,7 @@ func (s *Server) frames(recs []journal.Record) ([]ws.Frame, error) {
 		return nil, nil
 	}
 	var out []ws.Frame
-	err := s.engine.Read(context.Background(), func(st *queue.State, _ *queue.Setup) {
+	err := s.engine.Read(context.Background(), func(st *hall.State, _ *hall.Setup) {
 		for _, r := range recs {
 			ev, err := engine.DecodeRecord(r)
 			if err != nil {
@@ -202,7 +204,7 @@ func (s *Server) snapshot() (uint64, []byte, error) {
 	var seq uint64
 	var b []byte
 	var err error
-	rerr := s.engine.Read(context.Background(), func(st *queue.State, _ *queue.Setup) {
+	rerr := s.engine.Read(context.Background(), func(st *hall.State, _ *hall.Setup) {
 		v := s.view.View(st, s.clock())
 		seq = v.Seq
 		b, err = ws.EncodeSnapshot(v.Seq, v)
@@ -215,10 +217,10 @@ func (s *Server) snapshot() (uint64, []byte, error) {
 
 // read answers a GET from the committed state: fn runs inside the engine's
 // writer and returns the answer, or an error to send instead.
-func (s *Server) read(w http.ResponseWriter, r *http.Request, fn func(st *queue.State, setup *queue.Setup) (any, error)) {
+func (s *Server) read(w http.ResponseWriter, r *http.Request, fn func(st *hall.State, setup *hall.Setup) (any, error)) {
 	var v any
 	var ferr error
-	if err := s.engine.Read(r.Context(), func(st *queue.State, setup *queue.Setup) { v, ferr = fn(st, setup) }); err != nil {
+	if err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) { v, ferr = fn(st, setup) }); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -230,7 +232,7 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request, fn func(st *queue.
 }
 
 func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) { return s.view.View(st, s.clock()), nil })
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) { return s.view.View(st, s.clock()), nil })
 }
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
@@ -243,7 +245,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Staff == "" {
-		s.fail(w, r, errs.Field("staff", "give your staff number"))
+		s.fail(w, r, errs.Bad("staff", "staff_needed"))
 		return
 	}
 	tok, err := s.auth.login(body.Staff, body.Password)
@@ -270,9 +272,20 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cmd := queue.IssueTicket{Service: strings.ToUpper(strings.TrimSpace(body.Service)), Priority: body.Priority}
+	// Staff (a guide at the door, a clerk) may be signed in; the hall
+	// decides what they may issue. A sign-in that is sent must be good.
+	var who Principal
+	if r.Header.Get("Authorization") != "" {
+		p, err := s.auth.principal(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		who = p
+	}
+	cmd := queue.IssueTicket{Service: strings.ToUpper(strings.TrimSpace(body.Service)), Priority: body.Priority, Actor: actor(who)}
 	if cmd.Service == "" {
-		s.fail(w, r, errs.Field("service", "choose a service"))
+		s.fail(w, r, errs.Bad("service", "service_needed"))
 		return
 	}
 	if body.IDNumber != "" {
@@ -285,7 +298,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 	if body.Phone != "" {
 		cmd.Phone = strings.TrimSpace(body.Phone)
 		if !phoneRE.MatchString(cmd.Phone) {
-			s.fail(w, r, errs.Field("phone", "a mobile number has 11 digits and starts with 1"))
+			s.fail(w, r, errs.Bad("phone", "bad_phone"))
 			return
 		}
 	}
@@ -293,16 +306,16 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 }
 
 // ticketReply answers with the ticket a command concerned.
-func (s *Server) ticketReply(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
-	return s.view.Ticket(st, st.Tickets[out.Ticket])
+func (s *Server) ticketReply(st *hall.State, _ *hall.Setup, out room.Outcome) any {
+	return s.view.Ticket(st, st.Queue.Tickets[out.Ticket])
 }
 
 func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
-		t := st.Tickets[id]
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
+		t := st.Queue.Tickets[id]
 		if t == nil {
-			return nil, errs.E(errs.NotFound, "no ticket %q today", id)
+			return nil, errs.R(errs.NotFound, "no_ticket", "ticket", id)
 		}
 		return s.view.Ticket(st, t), nil
 	})
@@ -319,12 +332,12 @@ func (s *Server) postRequeue(w http.ResponseWriter, r *http.Request, p Principal
 // windowReply is the answer to a window action: the ticket it concerned (or
 // null) and the window as it now is.
 func (s *Server) windowReply(window string) engine.ReplyFunc {
-	return func(st *queue.State, _ *queue.Setup, out queue.Outcome) any {
+	return func(st *hall.State, _ *hall.Setup, out room.Outcome) any {
 		var reply struct {
 			Ticket *display.TicketView `json:"ticket"`
 			Window display.WindowView  `json:"window"`
 		}
-		if t := st.Tickets[out.Ticket]; t != nil {
+		if t := st.Queue.Tickets[out.Ticket]; t != nil {
 			v := s.view.Ticket(st, t)
 			reply.Ticket = &v
 		}
@@ -335,15 +348,15 @@ func (s *Server) windowReply(window string) engine.ReplyFunc {
 
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
 		if !ok {
-			return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
+			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
 		return struct {
 			display.WindowView
 			Queue []display.TicketView `json:"queue"`
-		}{v, s.view.WaitingList(st, id, 50)}, nil
+		}{v, s.view.WaitingList(st, id, s.clock(), 50)}, nil
 	})
 }
 
@@ -355,51 +368,57 @@ func (s *Server) getWindowLED(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("width"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 4 || n > 512 {
-			s.fail(w, r, errs.Field("width", "width is the bar's width in cells, 4 to 512"))
+			s.fail(w, r, errs.Bad("width", "led_width"))
 			return
 		}
 		width = n
 	}
-	s.read(w, r, func(st *queue.State, _ *queue.Setup) (any, error) {
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
 		if !ok {
-			return nil, errs.E(errs.NotFound, "no window %q in this hall", id)
+			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
 		return display.WindowLED(v, width), nil
 	})
 }
 
 // windowActions build the command for POST /api/v1/windows/{id}/{action}.
-var windowActions = map[string]func(window string, a queue.Actor, r *http.Request) (queue.Command, error){
-	"open": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+var windowActions = map[string]func(window string, a room.Actor, r *http.Request) (hall.Command, error){
+	"open": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.OpenWindow{Window: w, Actor: a}, nil
 	},
-	"close": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+	"close": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.CloseWindow{Window: w, Actor: a}, nil
 	},
-	"call": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
-		return queue.CallNext{Window: w, Actor: a}, nil
+	"call": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
+		// The ticket the clerk's screen shows as current ("" for none):
+		// the hall refuses a call made on a stale screen.
+		var body struct {
+			Current string `json:"current"`
+		}
+		err := decode(r, &body)
+		return queue.CallNext{Window: w, Actor: a, Current: body.Current}, err
 	},
-	"recall": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+	"recall": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Recall{Window: w, Actor: a}, nil
 	},
-	"skip": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+	"skip": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Skip{Window: w, Actor: a}, nil
 	},
-	"finish": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+	"finish": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Finish{Window: w, Actor: a}, nil
 	},
-	"resume": func(w string, a queue.Actor, _ *http.Request) (queue.Command, error) {
+	"resume": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Resume{Window: w, Actor: a}, nil
 	},
-	"pause": func(w string, a queue.Actor, r *http.Request) (queue.Command, error) {
+	"pause": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
 		var body struct {
 			Reason string `json:"reason"`
 		}
 		err := decode(r, &body)
 		return queue.Pause{Window: w, Actor: a, Reason: body.Reason}, err
 	},
-	"transfer": func(w string, a queue.Actor, r *http.Request) (queue.Command, error) {
+	"transfer": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
 		var body struct {
 			Service string `json:"service"`
 			Window  string `json:"window"`
@@ -409,7 +428,7 @@ var windowActions = map[string]func(window string, a queue.Actor, r *http.Reques
 	},
 }
 
-func (s *Server) windowAction(build func(string, queue.Actor, *http.Request) (queue.Command, error)) staffHandler {
+func (s *Server) windowAction(build func(string, room.Actor, *http.Request) (hall.Command, error)) staffHandler {
 	return func(w http.ResponseWriter, r *http.Request, p Principal) {
 		id := chi.URLParam(r, "id")
 		cmd, err := build(id, actor(p), r)
@@ -421,8 +440,8 @@ func (s *Server) windowAction(build func(string, queue.Actor, *http.Request) (qu
 	}
 }
 
-func actor(p Principal) queue.Actor {
-	return queue.Actor{Staff: p.Staff, Manager: p.Role == config.Manager}
+func actor(p Principal) room.Actor {
+	return room.Actor{Staff: p.Staff, Role: room.Role(p.Role)}
 }
 
 type staffHandler func(http.ResponseWriter, *http.Request, Principal)
@@ -442,11 +461,11 @@ func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
 // do runs a command through the engine and writes its answer. With an
 // Idempotency-Key the key is scoped to the method, path and caller, so two
 // kiosks choosing the same key do not share an answer.
-func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd queue.Command, reply engine.ReplyFunc) {
+func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd hall.Command, reply engine.ReplyFunc) {
 	key := r.Header.Get("Idempotency-Key")
 	if key != "" {
 		if len(key) > 200 {
-			s.fail(w, r, errs.Field("Idempotency-Key", "the key is longer than 200 characters"))
+			s.fail(w, r, errs.Bad("Idempotency-Key", "too_long", "max", 200))
 			return
 		}
 		key = r.Method + " " + r.URL.Path + " " + r.Header.Get("Authorization") + " " + key

@@ -11,9 +11,12 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/hall"
 	"hallfloor/journal"
 	"hallfloor/journal/redis"
 	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
 )
 
 // testClock is the engine's clock; the writer reads it while the test moves
@@ -44,7 +47,7 @@ func stateOf(t *testing.T, e *engine.Engine) string {
 	t.Helper()
 	var b []byte
 	var merr error
-	if err := e.Read(ctx, func(s *queue.State, _ *queue.Setup) { b, merr = json.Marshal(s) }); err != nil {
+	if err := e.Read(ctx, func(s *hall.State, _ *hall.Setup) { b, merr = json.Marshal(s) }); err != nil {
 		t.Fatal(err)
 	}
 	if merr != nil {
@@ -62,7 +65,7 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	setup := config.Demo().QueueSetup()
+	setup := config.Demo().Setup()
 	clock := &testClock{now: time.Date(2025, 3, 10, 9, 0, 0, 0, loc)}
 	var ids int
 	newID := func() string { ids++; return fmt.Sprintf("tk%05d", ids) }
@@ -78,16 +81,16 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 		go e.Run(rctx)
 		return e, func() { cancel(); e.Wait() }
 	}
-	reply := func(s *queue.State, _ *queue.Setup, out queue.Outcome) any {
+	reply := func(s *hall.State, _ *hall.Setup, out room.Outcome) any {
 		return map[string]any{"seq": s.Seq, "ticket": out.Ticket}
 	}
 
 	r := rand.New(rand.NewPCG(20250310, 1))
 	windows := []string{"1", "2", "3", "4", "5", "6", "7", "8"}
 	services := []string{"A", "A", "B", "C", "Q", "Z"}
-	command := func() queue.Command {
+	command := func() hall.Command {
 		w := windows[r.IntN(len(windows))]
-		actor := queue.Actor{Staff: "100" + w}
+		actor := room.Actor{Staff: "100" + w}
 		switch n := r.IntN(100); {
 		case n < 35:
 			c := queue.IssueTicket{Service: services[r.IntN(len(services))], Priority: r.IntN(10) == 0}
@@ -112,7 +115,7 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 		case n < 98:
 			return queue.Resume{Window: w, Actor: actor}
 		}
-		return queue.Rate{Channel: queue.ChannelEvaluator, Window: w, Level: 1 + r.IntN(5), Reason: "等候时间长"}
+		return rating.Rate{Channel: rating.ChannelEvaluator, Window: w, Level: 1 + r.IntN(5), Reason: "等候时间长"}
 	}
 
 	e, stop := start()

@@ -3,7 +3,10 @@ package display
 import (
 	"time"
 
-	"hallfloor/queue"
+	"hallfloor/hall"
+	"hallfloor/overtime"
+	"hallfloor/rating"
+	"hallfloor/room"
 )
 
 // OvertimeText is what a window screen and the hall screen say while a
@@ -30,35 +33,36 @@ type OvertimeConfirm struct {
 	End    time.Time `json:"end"`
 }
 
-// dayWindow adds overtime and the evaluator's state to a window's view.
-func (h *Hall) dayWindow(s *queue.State, w *queue.Window, v *WindowView) {
-	v.Overtime, v.OvertimeSince = w.Overtime, w.OvertimeSince
-	if w.Overtime {
-		v.Notice = OvertimeText
+// evaluatorWindow adds overtime and the evaluator's state to a window's view.
+func (h *Hall) evaluatorWindow(s *hall.State, window string, v *WindowView) {
+	if ot := s.Overtime.Windows[window]; ot != nil {
+		v.Overtime, v.OvertimeSince, v.Notice = true, ot.Since, OvertimeText
 	}
-	if p := w.Rating; p != nil {
-		v.Rating = &RatingPrompt{Number: p.Ticket.Number, Service: p.Ticket.Service, ExpiresAt: p.Expires(h.Setup)}
+	if p := s.Ratings.Prompts[window]; p != nil {
+		v.Rating = &RatingPrompt{Number: p.Ticket.Number, Service: p.Ticket.Service, ExpiresAt: p.Expires(h.Setup.Ratings)}
 	}
-	if r := s.OvertimeLog[w.OvertimeConfirm]; r != nil {
+	if r := s.Overtime.Log[s.Overtime.Confirm[window]]; r != nil {
 		v.OvertimeConfirm = &OvertimeConfirm{Record: r.ID, Number: r.Ticket.Number, Start: r.Start, End: r.End}
 	}
 }
 
-// dayMessage names the window an event of the hall's day touched and words
+// evaluatorMessage names the window an event of the hall's day touched and words
 // overtime for the screens.
-func dayMessage(p queue.Payload) (window, text, textEN string) {
+func evaluatorMessage(p room.Payload) (window, text, textEN string) {
 	switch p := p.(type) {
-	case queue.OvertimeStarted:
+	case overtime.Started:
 		return p.Window, p.Window + " 号窗口" + OvertimeText, "Window " + p.Window + ": " + OvertimeTextEN
-	case queue.OvertimeEnded:
+	case overtime.Ended:
 		return p.Window, "", ""
-	case queue.OvertimeServed:
+	case overtime.Served:
 		return p.Record.Window, "", ""
-	case queue.OvertimeConfirmed:
+	case overtime.Confirmed:
 		return p.Window, "", ""
-	case queue.RatingGiven:
+	case rating.Given:
 		return p.Window, "", ""
-	case queue.RatingExpired:
+	case rating.Expired:
+		return p.Window, "", ""
+	case rating.PromptOpened:
 		return p.Window, "", ""
 	}
 	return "", "", ""

@@ -1,0 +1,206 @@
+package display
+
+import (
+	"strings"
+
+	"hallfloor/errs"
+)
+
+// Words is a sentence in the hall's two languages: Chinese first, English
+// available.
+type Words struct {
+	ZH string `json:"zh"`
+	EN string `json:"en"`
+}
+
+// reasons words every reason code a refusal carries. Arguments appear as
+// {name}. A reason missing here is caught by TestEveryReasonIsWorded, which
+// reads the source for every code an error is built with.
+var reasons = map[string]Words{
+	// The hall's numbers.
+	"no_service":          {"本大厅没有 {service} 类业务", "This hall has no service {service}"},
+	"service_needed":      {"请选择业务类别", "Choose a service"},
+	"priority_by_staff":   {"优先号需由导办员或窗口工作人员登录后取号", "A priority number is issued by a signed-in guide or clerk"},
+	"daily_cap_reached":   {"{service} 类业务今日 {cap} 个号已取完", "All {cap} numbers for service {service} are taken today"},
+	"holder_waits":        {"该身份证号已有等候中的 {number} 号，请勿重复取号", "This ID number already holds waiting number {number}"},
+	"holder_waits_other":  {"{number} 号的持有人已在等候 {other} 号，请先取消该号", "The holder of {number} already waits with {other}; cancel that first"},
+	"hall_closed":         {"大厅已停止取号", "The hall is closed; no numbers are issued now"},
+	"hall_closed_until":   {"大厅已停止取号，请于 {at} 后取号", "The hall is closed; numbers are issued again from {at}"},
+	"no_ticket":           {"今日没有这个号", "No such number today"},
+	"cancel_not_waiting":  {"{number} 号已不在等候中，无法取消", "Number {number} is no longer waiting and cannot be cancelled"},
+	"requeue_not_no_show": {"{number} 号不是过号，无法重新排队", "Number {number} is not a no-show; only a no-show can be requeued"},
+	"ticket_without_id":   {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"ticket_id_reused":    {"服务器出错，请重试", "The server made a mistake; please try again"},
+
+	// Windows.
+	"no_window":              {"本大厅没有 {window} 号窗口", "This hall has no window {window}"},
+	"sign_in_required":       {"请先登录", "Sign in first"},
+	"guide_no_window":        {"导办员不在窗口签到办理业务", "A guide does not sign on at a window"},
+	"already_signed_on":      {"您已在 {window} 号窗口签到", "You are already signed on at window {window}"},
+	"window_taken":           {"{window} 号窗口已由工号 {staff} 签到，请其先签退", "Window {window} is signed on by staff {staff}; they must sign off first"},
+	"staff_elsewhere":        {"工号 {staff} 已在 {window} 号窗口签到，请先在那里签退", "Staff {staff} is signed on at window {window}; sign off there first"},
+	"window_closed":          {"{window} 号窗口未开放，请先签到", "Window {window} is closed; sign on first"},
+	"window_not_yours":       {"{window} 号窗口由工号 {staff} 签到，您不能操作", "Window {window} is signed on by staff {staff}"},
+	"window_paused":          {"{window} 号窗口已暂停，请先恢复服务", "Window {window} is paused; resume it first"},
+	"window_not_paused":      {"{window} 号窗口没有暂停", "Window {window} is not paused"},
+	"window_already_paused":  {"{window} 号窗口已经暂停", "Window {window} is already paused"},
+	"pause_while_serving":    {"{window} 号窗口正在办理 {number} 号，请办结后再暂停", "Window {window} is serving {number}; finish it before pausing"},
+	"pause_reason_missing":   {"请选择或填写暂停原因", "Say why the window pauses"},
+	"close_while_serving":    {"{window} 号窗口正在办理 {number} 号，请办结或转移后再签退", "Window {window} is serving {number}; finish or transfer it before signing off"},
+	"close_with_own_line":    {"有 {count} 个号转给了 {window} 号窗口，请叫完后再签退", "{count} numbers were sent to window {window}; call them before signing off"},
+	"not_serving":            {"{window} 号窗口当前没有在办理的号", "Window {window} is not serving anyone"},
+	"stale_current":          {"{window} 号窗口当前办理的是 {number} 号，页面已刷新，请确认后再操作", "Window {window} is serving {number}; the page has been refreshed, check and try again"},
+	"stale_idle":             {"{window} 号窗口当前空闲，页面已刷新，请确认后再操作", "Window {window} is idle; the page has been refreshed, check and try again"},
+	"transfer_one_target":    {"请转移到一个业务或一个窗口，不能同时选择", "Transfer to a service or to a window, not both"},
+	"transfer_no_target":     {"请选择转移到的业务或窗口", "Name the service or the window to transfer to"},
+	"transfer_same_window":   {"该号已在 {window} 号窗口", "The number is already at window {window}"},
+	"transfer_window_closed": {"{window} 号窗口未开放，请转移到业务", "Window {window} is closed; transfer to its service instead"},
+	"unknown_key":            {"呼叫器没有按键 {key}", "The caller has no key {key}"},
+
+	// 好差评.
+	"no_prompt":               {"{window} 号窗口当前没有待评价的服务", "No rating is asked at window {window} now"},
+	"prompt_gone":             {"待评价的服务已不在今日队列中", "The service asked about is no longer in today's queue"},
+	"rate_not_done":           {"{number} 号尚未办结，办结后才能评价", "Number {number} can be rated once its service is done"},
+	"rated_already":           {"{number} 号已评价过：一次服务，一次评价", "Number {number} has been rated already: one service, one rating"},
+	"rate_level":              {"请选择 1（非常不满意）到 5（非常满意）", "Choose a level from 1 (very dissatisfied) to 5 (very satisfied)"},
+	"rate_reason_needed":      {"评价为 {level} 时请选择或填写原因", "A rating of {level} needs a reason: choose one or type it"},
+	"rate_channel":            {"请在评价器或办件页面上评价", "Rate at the evaluator or on the ticket page"},
+	"dismiss_reason":          {"关闭原因只能是超时或不评价", "The reason is timeout or declined"},
+	"manager_only":            {"此操作仅限大厅管理员", "Only a hall manager may do this"},
+	"no_followup":             {"没有差评回访 {id}", "No follow-up {id}"},
+	"followup_closed":         {"回访 {id} 已于 {day} 办结（{action}）", "Follow-up {id} was closed ({action}) on {day}"},
+	"followup_action":         {"处理方式只能是回访、整改或说明", "The action is 回访, 整改 or 说明"},
+	"followup_outcome_needed": {"请填写处理结果", "Record the outcome of the follow-up"},
+	"followup_reason_needed":  {"该差评来自评价器按键，请填写回访时了解到的原因", "This 差评 came from the evaluator's keys; record the reason learnt at the call-back"},
+	"followup_status":         {"状态只能是 open、overdue 或 all", "Status is open, overdue or all"},
+
+	// 延时服务.
+	"overtime_nothing_to_confirm": {"{window} 号窗口没有待确认的延时服务", "No overtime service waits for confirmation at window {window}"},
+	"overtime_confirmed_already":  {"延时服务 {id} 已确认", "Overtime service {id} is confirmed already"},
+	"no_overtime_record":          {"{window} 号窗口今日没有延时服务 {id}", "No overtime service {id} at window {window} today"},
+	"overtime_not_yours":          {"延时服务 {id} 由工号 {staff} 办理", "Overtime service {id} was given by staff {staff}"},
+	"overtime_confirm_by":         {"延时服务由窗口人员或办事群众确认", "An overtime service is confirmed by the clerk or the applicant"},
+
+	// Lockers.
+	"no_bank":                    {"没有取件柜 {bank}", "No locker bank {bank}"},
+	"no_compartment":             {"没有柜格 {comp}", "No compartment {comp}"},
+	"locker_size":                {"柜格尺寸只能是 S、M 或 L", "Size must be S, M or L"},
+	"locker_full":                {"没有 {size} 号或更大的空闲柜格，请到出件窗口办理", "No free compartment of size {size} or larger; use the output window"},
+	"locker_case_needed":         {"请填写办件编号", "Give the case number"},
+	"locker_what_needed":         {"请填写存放的材料", "Say what the result is"},
+	"locker_id_needed":           {"取件需要申请人的身份证号", "The applicant's ID number is needed to open the locker"},
+	"locker_reason_needed":       {"请说明柜格的问题", "Say what is wrong with the compartment"},
+	"locker_door_busy":           {"柜格 {comp} 正在打开或未关门，请关门后再试", "Compartment {comp} is open or being opened; wait until it is closed"},
+	"locker_already_open":        {"柜格 {comp} 已打开", "Compartment {comp} is already open"},
+	"locker_no_relay":            {"柜格 {comp} 没有可用的锁", "Compartment {comp} has no working lock relay"},
+	"locker_holds_case":          {"柜格 {comp} 存有办件 {case}，请先取回", "Compartment {comp} holds case {case}; retrieve it first"},
+	"locker_status_already":      {"柜格 {comp} 已是该状态", "Compartment {comp} is already {status}"},
+	"locker_nothing_waiting":     {"柜格 {comp} 没有待取的材料", "Compartment {comp} holds no result waiting for pickup"},
+	"locker_nothing_to_retrieve": {"柜格 {comp} 没有可取回的材料", "Compartment {comp} holds no result to retrieve"},
+	"locker_nothing_dropped":     {"柜格 {comp} 没有投递的材料", "Compartment {comp} holds no dropped-off papers"},
+	"pickup_empty":               {"请输入身份证号和取件码", "Enter the ID number and the pickup code"},
+	"pickup_wrong":               {"身份证号或取件码不正确", "The ID number or the code is not right"},
+	"pickup_locked_out":          {"输错次数过多，请于 {until} 后再试", "Too many wrong entries; try again after {until}"},
+	"pickup_locked_minutes":      {"输错次数过多，请 {minutes} 分钟后再试", "Too many wrong entries; try again in {minutes} min"},
+	"dropoff_empty":              {"请输入投递码", "Enter the drop-off code"},
+	"dropoff_wrong":              {"投递码不正确", "The drop-off code is not right"},
+	"dropoff_full":               {"没有空闲柜格存放材料，请交到窗口", "No free compartment for the papers; please hand them in at a window"},
+	"dropoff_code_in_use":        {"该投递码已在使用", "That drop-off code is already in use"},
+	"dropoff_code_exhausted":     {"暂时无法生成投递码，请重试", "No free drop-off code could be drawn; try again"},
+	"deposit_without_code":       {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"relay_failed":               {"开锁失败，请联系工作人员", "The lock did not release; please ask the staff"},
+
+	// Devices.
+	"no_devices":            {"本大厅没有配置设备", "This hall has no devices"},
+	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -sim or on a machine without GPIO"},
+	"no_pin":                {"设备表中没有引脚 {pin}", "No pin {pin} in the device map"},
+	"pin_is_output":         {"引脚 {pin} 是输出引脚，由大厅驱动", "Pin {pin} is an output; the hall drives it"},
+	"pin_busy":              {"引脚 {pin} 还有未处理的信号，请稍后再试", "Pin {pin} has edges not yet taken; try again"},
+	"bad_pin_name":          {"引脚名称无效", "The pin name is not valid"},
+	"bad_level":             {"电平只能是 low 或 high", "Level must be low or high"},
+	"device_name":           {"设备名称为 1 到 {max} 个字符", "A device is named by 1-{max} characters"},
+	"device_kind":           {"设备状态 {kind} 无效", "Device status {kind} must be ok, alarm, alert or fault"},
+	"led_width":             {"LED 宽度为 4 到 512 个字符格", "The width is the bar's width in cells, 4 to 512"},
+
+	// Staff and sign-in.
+	"staff_needed":      {"请输入工号", "Give your staff number"},
+	"signin_wrong":      {"工号或密码不正确", "Wrong staff number or password"},
+	"signin_locked_out": {"密码错误次数过多，请于 {until} 后再试", "Too many wrong passwords; try again after {until}"},
+	"signin_expired":    {"登录已过期，请重新登录", "The sign-in has expired; sign in again"},
+	"holder_only":       {"仅限取号人操作：请打开号票上的链接", "Only the ticket's holder can do this: open the link printed on the ticket"},
+	"holder_wrong_link": {"此链接不属于该号，请打开号票上的链接", "This link does not belong to the ticket; open the link printed on the ticket"},
+
+	// ID numbers.
+	"id_length":     {"身份证号应为 18 位，当前为 {count} 位", "An ID number has 18 characters, this one has {count}"},
+	"id_digit":      {"身份证号第 {pos} 位应为数字", "Character {pos} of the ID number must be a digit"},
+	"id_birth_date": {"身份证号中的出生日期（{date}）无效", "The birth date in the ID number ({date}) is not a date"},
+	"id_check":      {"身份证号校验位不符，请检查是否输错", "The ID number's check character does not match; please check for a typo"},
+
+	// Input in general.
+	"bad_phone":          {"手机号应为 11 位，以 1 开头", "A mobile number has 11 digits and starts with 1"},
+	"required":           {"请填写 {field}", "{field} is required"},
+	"too_long":           {"内容不能超过 {max} 个字", "At most {max} characters"},
+	"bad_date":           {"{field} 应为日期，如 2026-11-20", "{field} must be a date like 2026-11-20"},
+	"bad_month":          {"月份应形如 2026-11", "The month must be like 2026-11"},
+	"to_before_from":     {"结束日期早于开始日期", "The end is before the start"},
+	"period_too_long":    {"一次最多查询约一年", "Ask for at most about a year at a time"},
+	"bad_format":         {"格式只能是 {formats}", "The format is {formats}"},
+	"bad_grouping":       {"只能按窗口人员、窗口、业务或日期分组", "Group by clerk, window, service or day"},
+	"body_one_object":    {"请求体只能是一个 JSON 对象", "The body must hold one JSON object and nothing after it"},
+	"body_not_object":    {"请求体应为 JSON 对象", "The body must be a JSON object"},
+	"body_not_json":      {"请求体不是有效的 JSON", "The body is not valid JSON"},
+	"field_type":         {"{field} 的类型应为 {type}", "{field} must be a {type}"},
+	"unknown_field":      {"不认识的字段 {field}", "Unknown field {field}"},
+	"no_api":             {"没有这个接口：{method} {path}", "No API at {method} {path}"},
+	"method_not_allowed": {"{path} 不支持 {method}", "{method} is not allowed on {path}"},
+	"no_command":         {"没有要执行的操作", "No command was given"},
+	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
+
+	// The server's own trouble: the person can only try again.
+	"internal":        {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
+	"no_history":      {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
+	"unknown_command": {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
+	"abandoned":       {"请求已取消，请重试", "The request was abandoned; please try again"},
+	"shutting_down":   {"大厅服务正在重启，请稍后再试", "The hall's server is restarting; try again in a moment"},
+}
+
+// kindWords word an error whose reason has no entry: what the person can do
+// about it, by kind.
+var kindWords = map[errs.Kind]Words{
+	errs.Invalid:      {"输入有误，请检查后重试", "The input is not right; check it and try again"},
+	errs.NotFound:     {"没有找到", "Not found"},
+	errs.Conflict:     {"当前状态下不能这样操作", "This cannot be done now"},
+	errs.Unauthorized: {"请先登录", "Sign in first"},
+	errs.Forbidden:    {"您无权进行此操作", "You may not do this"},
+	errs.Internal:     reasons["internal"],
+}
+
+// Refusal words an error for a person, in both languages. An internal
+// error says only that the server failed, never why.
+func Refusal(err error) Words {
+	e, ok := errs.As(err)
+	if !ok {
+		return reasons["internal"]
+	}
+	if e.Kind == errs.Internal {
+		if w, ok := reasons[e.Reason]; ok && e.Reason != "" {
+			return w
+		}
+		return reasons["internal"]
+	}
+	w, ok := reasons[e.Reason]
+	if !ok {
+		return kindWords[e.Kind]
+	}
+	return Words{ZH: fill(w.ZH, e.Args), EN: fill(w.EN, e.Args)}
+}
+
+// Worded reports whether a reason code has its words.
+func Worded(reason string) bool { _, ok := reasons[reason]; return ok }
+
+func fill(s string, args map[string]string) string {
+	for k, v := range args {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
+}

@@ -1,0 +1,118 @@
+package hall
+
+import (
+	"time"
+
+	"hallfloor/equipment"
+	"hallfloor/errs"
+	"hallfloor/locker"
+	"hallfloor/outbox"
+	"hallfloor/overtime"
+	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
+)
+
+// Command is a command of one of the hall's rooms (queue.Command,
+// rating.Command, overtime.Command, locker.Command, outbox.Command,
+// equipment.Command), or Tick.
+type Command any
+
+// Tick lets time pass: it asks every room what is due now (overtime at a
+// session's end, expired rating prompts, overdue follow-ups, the handover
+// reminder, locker deadlines) and, like every command, starts a new day
+// first when one is due.
+type Tick struct{}
+
+// Decide checks a command against the hall and returns what happens. It
+// changes nothing; an error means nothing happens.
+func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, error) {
+	switch c := cmd.(type) {
+	case Tick:
+		return room.Outcome{Events: due(s, setup, env.Now)}, nil
+	case queue.Command:
+		return queue.Decide(s.Queue, setup.Queue, c, env)
+	case rating.Command:
+		return rating.Decide(s.Ratings, setup.Ratings, s.Queue, setup.Queue, c, env)
+	case overtime.Command:
+		return overtime.Decide(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, c, env)
+	case locker.Command:
+		evs, err := locker.Decide(s.Lockers, setup.Lockers, c, env.Now)
+		if err != nil && len(evs) == 0 {
+			return room.Outcome{}, err
+		}
+		// Refused, but what it recorded stands: a wrong pickup code counts
+		// towards the lockout.
+		return room.Outcome{Events: evs, Refusal: err}, nil
+	case outbox.Command:
+		return outbox.Decide(s.Outbox, c, env.Now)
+	case equipment.Command:
+		return equipment.Decide(s.Equipment, c)
+	case nil:
+		return room.Outcome{}, errs.Bad("command", "no_command")
+	}
+	return room.Outcome{}, errs.Internalf("unknown_command", "hall: unknown command %T", cmd)
+}
+
+// due is everything time alone makes due at now.
+func due(s *State, setup *Setup, now time.Time) []room.Payload {
+	var evs []room.Payload
+	evs = append(evs, overtime.Due(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, now)...)
+	evs = append(evs, rating.ExpiredPrompts(s.Ratings, setup.Ratings, now)...)
+	evs = append(evs, rating.Overdue(s.Ratings, now)...)
+	evs = append(evs, overtime.HandoverDue(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, now)...)
+	lk, _ := locker.Decide(s.Lockers, setup.Lockers, locker.Check{}, now)
+	evs = append(evs, lk...)
+	return evs
+}
+
+// Due reports whether a Tick at now would change anything, so the engine's
+// ticker commits only when there is something to say.
+func Due(s *State, setup *Setup, now time.Time) bool {
+	return Rollover(s, setup, now) != nil || len(due(s, setup, now)) > 0
+}
+
+// Rollover returns the event that starts a new day if now is past the
+// hall's day, or nil.
+func Rollover(s *State, setup *Setup, now time.Time) room.Payload {
+	return queue.Rollover(s.Queue, setup.Queue, now)
+}
+
+// Run is one step of the hall: a new day first when one is due, then the
+// command decided, its events applied, and the reactions they cause applied
+// in turn. It returns what was decided and every event applied, stamped
+// with the hall's next sequence numbers and env.Now. On a refusal only the
+// new day, or what a refusal records, is applied.
+func (s *State) Run(setup *Setup, cmd Command, env room.Env) (room.Outcome, []room.Event, error) {
+	var applied []room.Event
+	apply := func(ps []room.Payload) []room.Event {
+		start := len(applied)
+		for _, p := range ps {
+			e := room.Event{Seq: s.Seq + 1, At: env.Now, Data: p}
+			s.Apply(e)
+			applied = append(applied, e)
+		}
+		return applied[start:]
+	}
+	if ev := Rollover(s, setup, env.Now); ev != nil {
+		apply(react(s, setup, apply([]room.Payload{ev})))
+	}
+	out, err := Decide(s, setup, cmd, env)
+	if err != nil {
+		return room.Outcome{}, applied, err
+	}
+	evs := apply(out.Events)
+	// A reaction may cause another (a finished service in overtime is
+	// registered; the empty window then leaves overtime): a few rounds
+	// settle it, and a bound guards against a loop that would be a bug.
+	for range maxReactionRounds {
+		more := react(s, setup, evs)
+		if len(more) == 0 {
+			break
+		}
+		evs = apply(more)
+	}
+	return out, applied, nil
+}
+
+const maxReactionRounds = 4

@@ -1,0 +1,27 @@
+package hall
+
+import (
+	"hallfloor/overtime"
+	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
+)
+
+// react is every consequence one room's events have in another, read from
+// the state after they applied, never predicted:
+//
+//   - a finished service opens the evaluator's question at its window (好差评:
+//     staff prompt, the applicant may answer or not);
+//   - a service finished at a window in overtime is registered, and a window
+//     in overtime with nobody left to serve, or signed off, leaves overtime
+//     (罗山 延时办).
+func react(s *State, setup *Setup, events []room.Event) []room.Payload {
+	var out []room.Payload
+	for _, e := range events {
+		if f, ok := e.Data.(queue.TicketFinished); ok {
+			out = append(out, rating.PromptOpened{Ticket: f.Ticket, Window: f.Window, Staff: f.Staff})
+		}
+	}
+	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
+	return out
+}

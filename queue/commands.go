@@ -1,0 +1,131 @@
+package queue
+
+import "hallfloor/room"
+
+// Command is a request to the queue: what a person did, and what they saw
+// when they did it. The room decides the rest.
+type Command interface{ queueCommand() }
+
+// IssueTicket takes a number. ID is chosen by the caller (unguessable) or,
+// when empty, by the environment; IDHash is the protected form of the
+// holder's ID number, if given. Only staff (a guide, a clerk, a manager)
+// may issue a priority number.
+type IssueTicket struct {
+	ID       string
+	Service  string
+	IDHash   string
+	Phone    string
+	Priority bool
+	Actor    room.Actor
+}
+
+type OpenWindow struct {
+	Window string
+	Actor  room.Actor
+}
+
+type CloseWindow struct {
+	Window string
+	Actor  room.Actor
+}
+
+// CallNext finishes the window's current service, if any, and calls the
+// best waiting ticket; a window with only a "next" button works this way.
+// Current is the ticket the clerk's screen shows as being served ("" when
+// it shows the window idle): if the window serves another, the clerk acted
+// on a stale screen (a second tap, another terminal) and the call is
+// refused, so a double tap never finishes a citizen unseen.
+type CallNext struct {
+	Window  string
+	Actor   room.Actor
+	Current string
+}
+
+type Recall struct {
+	Window string
+	Actor  room.Actor
+}
+
+type Skip struct {
+	Window string
+	Actor  room.Actor
+}
+
+type Finish struct {
+	Window string
+	Actor  room.Actor
+}
+
+type Pause struct {
+	Window string
+	Actor  room.Actor
+	Reason string
+}
+
+type Resume struct {
+	Window string
+	Actor  room.Actor
+}
+
+// TogglePause is a caller's single pause key: it resumes a paused window
+// and pauses any other, for Reason.
+type TogglePause struct {
+	Window string
+	Actor  room.Actor
+	Reason string
+}
+
+// Transfer sends the window's current ticket to another service or to a
+// specific window; exactly one of ToService and ToWindow is set.
+type Transfer struct {
+	Window    string
+	Actor     room.Actor
+	ToService string
+	ToWindow  string
+}
+
+// Requeue puts a no-show ticket back in line, behind those waiting now.
+type Requeue struct {
+	Ticket string
+	Actor  room.Actor
+}
+
+// CancelTicket is the holder giving up a waiting ticket.
+type CancelTicket struct {
+	Ticket string
+}
+
+// Keys of a window's physical button set.
+const (
+	KeyCall   = "call"
+	KeyRecall = "recall"
+	KeySkip   = "skip"
+	KeyPause  = "pause"
+)
+
+// KeyPauseReason is what a window paused from its caller's key shows.
+const KeyPauseReason = "暂停服务（呼叫器）"
+
+// PressKey is a key pressed on a window's physical button set. The press
+// carries no actor and sees no screen: the room acts for whoever is signed
+// on at the window, and tells a new press of the call key from the bounce or
+// echo of the press that made the current call by the time since that call.
+type PressKey struct {
+	Window string
+	Key    string
+}
+
+func (IssueTicket) queueCommand()  {}
+func (OpenWindow) queueCommand()   {}
+func (CloseWindow) queueCommand()  {}
+func (CallNext) queueCommand()     {}
+func (Recall) queueCommand()       {}
+func (Skip) queueCommand()         {}
+func (Finish) queueCommand()       {}
+func (Pause) queueCommand()        {}
+func (Resume) queueCommand()       {}
+func (TogglePause) queueCommand()  {}
+func (Transfer) queueCommand()     {}
+func (Requeue) queueCommand()      {}
+func (CancelTicket) queueCommand() {}
+func (PressKey) queueCommand()     {}

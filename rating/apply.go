@@ -1,0 +1,51 @@
+package rating
+
+import (
+	"hallfloor/queue"
+	"hallfloor/room"
+)
+
+// Apply changes the ratings by one event; other rooms' events leave them as
+// they are, but for the new day.
+func (s *State) Apply(e room.Event) {
+	switch p := e.Data.(type) {
+	case PromptOpened:
+		s.Prompts[p.Window] = &Prompt{Ticket: p.Ticket, Staff: p.Staff, OpenedAt: e.At}
+	case Given:
+		s.Rated[p.Ticket.ID] = p.Level
+		s.closePrompt(p.Window, p.Ticket.ID)
+	case Expired:
+		s.closePrompt(p.Window, p.Ticket.ID)
+	case FollowUpOpened:
+		f := p.FollowUp
+		s.FollowUps[f.ID] = &f
+		s.FollowUpSeq++
+	case FollowUpOverdue:
+		if f := s.FollowUps[p.ID]; f != nil {
+			f.Overdue = true
+		}
+	case FollowUpClosed:
+		if f := s.FollowUps[p.ID]; f != nil {
+			f.Action, f.Outcome, f.ClosedBy, f.ClosedAt = p.Action, p.Outcome, p.By, e.At
+			if f.ReasonPending && p.Reason != "" {
+				f.Reason, f.ReasonPending = p.Reason, false
+			}
+		}
+	case queue.DayStarted:
+		// Yesterday's services leave memory, and so do their prompts and
+		// ratings; a follow-up stays until it is closed and a day has passed.
+		clear(s.Prompts)
+		clear(s.Rated)
+		for id, f := range s.FollowUps {
+			if !f.Open() {
+				delete(s.FollowUps, id)
+			}
+		}
+	}
+}
+
+func (s *State) closePrompt(window, ticket string) {
+	if p := s.Prompts[window]; p != nil && p.Ticket.ID == ticket {
+		delete(s.Prompts, window)
+	}
+}

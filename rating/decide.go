@@ -1,0 +1,237 @@
+package rating
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"hallfloor/errs"
+	"hallfloor/queue"
+	"hallfloor/room"
+)
+
+// Command is a request to the ratings room.
+type Command interface{ ratingCommand() }
+
+// Rate is an applicant's rating: at the window's evaluator pad (Window
+// names it) or on the ticket page (Ticket names it). A 差评 needs a reason.
+type Rate struct {
+	Channel Channel
+	Window  string
+	Ticket  string
+	Level   int
+	Reason  string
+}
+
+// PressLevel is one of the five keys of a window's evaluator pressed. The
+// keys cannot say why: a 差评 from them opens a follow-up whose reason the
+// call-back asks for.
+type PressLevel struct {
+	Window string
+	Level  int
+}
+
+// Dismiss closes a window's open prompt unrated: the evaluator's countdown
+// ran out or the applicant chose not to rate.
+type Dismiss struct {
+	Window string
+	Reason string // timeout or declined
+}
+
+// CloseFollowUp records what a manager did about a 差评; Reason is the
+// applicant's reason learnt at the call-back, needed when the 差评 came
+// without one.
+type CloseFollowUp struct {
+	ID      string
+	Action  string
+	Outcome string
+	Reason  string
+	Actor   room.Actor
+}
+
+// CheckFollowUps notices follow-ups past their deadline.
+type CheckFollowUps struct{}
+
+func (Rate) ratingCommand()           {}
+func (PressLevel) ratingCommand()     {}
+func (Dismiss) ratingCommand()        {}
+func (CloseFollowUp) ratingCommand()  {}
+func (CheckFollowUps) ratingCommand() {}
+
+// Decide checks a command against the ratings, and the queue it rates.
+func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command, env room.Env) (room.Outcome, error) {
+	now := env.Now
+	switch c := cmd.(type) {
+	case Rate:
+		return decideRate(s, setup, q, qs, c, false, now)
+	case PressLevel:
+		return decideRate(s, setup, q, qs, Rate{Channel: ChannelEvaluator, Window: c.Window, Level: c.Level}, true, now)
+	case Dismiss:
+		return decideDismiss(s, qs, c)
+	case CloseFollowUp:
+		return decideClose(s, c)
+	case CheckFollowUps:
+		return room.Outcome{Events: Overdue(s, now)}, nil
+	}
+	return room.Outcome{}, errs.Internalf("unknown_command", "rating: unknown command %T", cmd)
+}
+
+// Asking is the prompt open on a window's evaluator at now, or nil: the one
+// answer to "does the evaluator ask", for the rule and for the pad.
+func Asking(s *State, setup *Setup, window string, now time.Time) *Prompt {
+	p := s.Prompts[window]
+	if p == nil || !now.Before(p.Expires(setup)) {
+		return nil
+	}
+	return p
+}
+
+// CanRate reports whether a ticket can still be rated on its page: its
+// service is done and it has not been rated.
+func CanRate(s *State, t *queue.Ticket) bool {
+	return t != nil && t.Status == queue.Done && s.Rated[t.ID] == 0
+}
+
+func decideRate(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Rate, keys bool, now time.Time) (room.Outcome, error) {
+	var t *queue.Ticket
+	switch c.Channel {
+	case ChannelEvaluator:
+		if qs.Window(c.Window) == nil {
+			return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
+		}
+		p := Asking(s, setup, c.Window, now)
+		if p == nil {
+			return room.Outcome{}, errs.R(errs.Conflict, "no_prompt", "window", c.Window)
+		}
+		t = q.Tickets[p.Ticket.ID]
+		if t == nil {
+			return room.Outcome{}, errs.R(errs.Conflict, "prompt_gone", "window", c.Window)
+		}
+	case ChannelQR:
+		t = q.Tickets[c.Ticket]
+		if t == nil {
+			return room.Outcome{}, errs.R(errs.NotFound, "no_ticket", "ticket", c.Ticket)
+		}
+		if t.Status != queue.Done {
+			return room.Outcome{}, errs.R(errs.Conflict, "rate_not_done", "number", t.Number, "status", t.Status)
+		}
+	default:
+		return room.Outcome{}, errs.Bad("channel", "rate_channel")
+	}
+	if s.Rated[t.ID] != 0 {
+		return room.Outcome{}, errs.R(errs.Conflict, "rated_already", "number", t.Number)
+	}
+	if c.Level < 1 || c.Level > 5 {
+		return room.Outcome{}, errs.Bad("level", "rate_level")
+	}
+	reason := strings.TrimSpace(c.Reason)
+	if utf8.RuneCountInString(reason) > maxReason {
+		return room.Outcome{}, errs.Bad("reason", "too_long", "max", maxReason)
+	}
+	if c.Level <= Bad && reason == "" && !keys {
+		return room.Outcome{}, errs.Bad("reason", "rate_reason_needed", "level", c.Level)
+	}
+	given := Given{Ticket: t.Ref(), Window: t.Window, Staff: t.Staff, Level: c.Level, Reason: reason, Channel: c.Channel}
+	out := room.Outcome{Ticket: t.ID, Events: []room.Payload{given}}
+	if c.Level <= Bad {
+		out.Events = append(out.Events, FollowUpOpened{FollowUp: FollowUp{
+			ID: followUpID(s.FollowUpSeq + 1), Ticket: t.Ref(), Window: t.Window, Staff: t.Staff,
+			Level: c.Level, Reason: reason, ReasonPending: reason == "", Channel: c.Channel, OpenedAt: now,
+			Deadline: setup.Calendar.AddWorkingDays(now, setup.FollowUpDays),
+		}})
+	}
+	return out, nil
+}
+
+func followUpID(n uint64) string { return "FU" + strconv.FormatUint(n, 10) }
+
+func decideDismiss(s *State, qs *queue.Setup, c Dismiss) (room.Outcome, error) {
+	if qs.Window(c.Window) == nil {
+		return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
+	}
+	p := s.Prompts[c.Window]
+	if p == nil {
+		return room.Outcome{}, errs.R(errs.Conflict, "no_prompt", "window", c.Window)
+	}
+	reason := c.Reason
+	if reason == "" {
+		reason = "declined"
+	}
+	if reason != "declined" && reason != "timeout" {
+		return room.Outcome{}, errs.Bad("reason", "dismiss_reason")
+	}
+	return room.Outcome{Events: []room.Payload{Expired{Ticket: p.Ticket, Window: c.Window, Reason: reason}}}, nil
+}
+
+func decideClose(s *State, c CloseFollowUp) (room.Outcome, error) {
+	if !c.Actor.IsManager() {
+		return room.Outcome{}, errs.R(errs.Forbidden, "manager_only")
+	}
+	f := s.FollowUps[c.ID]
+	if f == nil {
+		return room.Outcome{}, errs.R(errs.NotFound, "no_followup", "id", c.ID)
+	}
+	if !f.Open() {
+		return room.Outcome{}, errs.R(errs.Conflict, "followup_closed", "id", c.ID, "action", f.Action, "day", f.ClosedAt.Format(time.DateOnly))
+	}
+	action, ok := FollowUpActions[strings.TrimSpace(c.Action)]
+	if !ok {
+		return room.Outcome{}, errs.Bad("action", "followup_action")
+	}
+	outcome := strings.TrimSpace(c.Outcome)
+	switch {
+	case outcome == "":
+		return room.Outcome{}, errs.Bad("outcome", "followup_outcome_needed")
+	case utf8.RuneCountInString(outcome) > maxOutcome:
+		return room.Outcome{}, errs.Bad("outcome", "too_long", "max", maxOutcome)
+	}
+	reason := strings.TrimSpace(c.Reason)
+	switch {
+	case utf8.RuneCountInString(reason) > maxReason:
+		return room.Outcome{}, errs.Bad("reason", "too_long", "max", maxReason)
+	case f.ReasonPending && reason == "":
+		// The keys could not say why; the call-back is where it is asked.
+		return room.Outcome{}, errs.Bad("reason", "followup_reason_needed", "id", c.ID)
+	case !f.ReasonPending:
+		reason = "" // the applicant's own words stand
+	}
+	return room.Outcome{Events: []room.Payload{FollowUpClosed{ID: c.ID, Action: action, Outcome: outcome, Reason: reason, By: c.Actor.Staff}}}, nil
+}
+
+// Overdue are the open follow-ups whose deadline has passed and which the
+// hall has not yet flagged: the daily job's work, as a function of (state,
+// now).
+func Overdue(s *State, now time.Time) []room.Payload {
+	var out []room.Payload
+	for _, id := range slices.Sorted(maps.Keys(s.FollowUps)) {
+		f := s.FollowUps[id]
+		if f.Late(now) && !f.Overdue {
+			out = append(out, FollowUpOverdue{ID: id, Deadline: f.Deadline})
+		}
+	}
+	return out
+}
+
+// ExpiredPrompts closes the evaluator prompts whose time is up.
+func ExpiredPrompts(s *State, setup *Setup, now time.Time) []room.Payload {
+	var out []room.Payload
+	for _, w := range slices.Sorted(maps.Keys(s.Prompts)) {
+		if p := s.Prompts[w]; !now.Before(p.Expires(setup)) {
+			out = append(out, Expired{Ticket: p.Ticket, Window: w, Reason: "timeout"})
+		}
+	}
+	return out
+}
+
+// FollowUpList returns the follow-ups in the state, oldest first.
+func (s *State) FollowUpList() []*FollowUp {
+	out := make([]*FollowUp, 0, len(s.FollowUps))
+	for _, id := range slices.Sorted(maps.Keys(s.FollowUps)) {
+		out = append(out, s.FollowUps[id])
+	}
+	slices.SortStableFunc(out, func(a, b *FollowUp) int { return a.OpenedAt.Compare(b.OpenedAt) })
+	return out
+}

@@ -1,0 +1,96 @@
+package rating
+
+import (
+	"time"
+
+	"hallfloor/queue"
+	"hallfloor/room"
+)
+
+// PromptOpened puts the question on a window's evaluator after a service;
+// a prompt still open from the service before closes unrated.
+type PromptOpened struct {
+	Ticket queue.TicketRef `json:"ticket"`
+	Window string          `json:"window"`
+	Staff  string          `json:"staff"`
+}
+
+// Given is one rating: the record 好差评 asks for.
+type Given struct {
+	Ticket  queue.TicketRef `json:"ticket"`
+	Window  string          `json:"window"`
+	Staff   string          `json:"staff"`
+	Level   int             `json:"level"`
+	Reason  string          `json:"reason,omitempty"`
+	Channel Channel         `json:"channel"`
+}
+
+// Expired closes a window's prompt without a rating: the applicant did not
+// answer in time or declined. Nothing is filled in for them.
+type Expired struct {
+	Ticket queue.TicketRef `json:"ticket"`
+	Window string          `json:"window"`
+	Reason string          `json:"reason"` // timeout or declined
+}
+
+type FollowUpOpened struct {
+	FollowUp FollowUp `json:"followup"`
+}
+
+// FollowUpOverdue is the hall noticing that a follow-up missed its deadline.
+type FollowUpOverdue struct {
+	ID       string    `json:"id"`
+	Deadline time.Time `json:"deadline"`
+}
+
+type FollowUpClosed struct {
+	ID      string `json:"id"`
+	Action  string `json:"action"`
+	Outcome string `json:"outcome"`
+	// Reason is the applicant's reason, asked at the call-back, for a
+	// 差评 given without one.
+	Reason string `json:"reason,omitempty"`
+	By     string `json:"by"`
+}
+
+func (PromptOpened) Type() string    { return "rating.prompted" }
+func (Given) Type() string           { return "rating.given" }
+func (Expired) Type() string         { return "rating.expired" }
+func (FollowUpOpened) Type() string  { return "followup.opened" }
+func (FollowUpOverdue) Type() string { return "followup.overdue" }
+func (FollowUpClosed) Type() string  { return "followup.closed" }
+
+func (e PromptOpened) Public() room.Payload {
+	e.Ticket.ID = ""
+	return e
+}
+
+// Public keeps the applicant's words and the ticket id off the screens.
+func (e Given) Public() room.Payload {
+	e.Ticket.ID, e.Reason = "", ""
+	return e
+}
+
+func (e Expired) Public() room.Payload {
+	e.Ticket.ID = ""
+	return e
+}
+
+func (e FollowUpOpened) Public() room.Payload {
+	e.FollowUp.Ticket.ID, e.FollowUp.Reason = "", ""
+	return e
+}
+
+func (e FollowUpClosed) Public() room.Payload {
+	e.Outcome, e.Reason = "", ""
+	return e
+}
+
+func init() {
+	room.Register[PromptOpened]()
+	room.Register[Given]()
+	room.Register[Expired]()
+	room.Register[FollowUpOpened]()
+	room.Register[FollowUpOverdue]()
+	room.Register[FollowUpClosed]()
+}
