@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hallfloor/errs"
+	"hallfloor/room"
 )
 
 // busyHall is a hall with something in every state: windows closed, idle,
@@ -16,7 +17,7 @@ func busyHall(t *testing.T) *hall {
 	h.open("1", "2", "3", "4")
 	h.issueWith(IssueTicket{ID: "a1", Service: "A", IDHash: "h1"})
 	h.issueWith(IssueTicket{ID: "a2", Service: "A"})
-	h.issueWith(IssueTicket{ID: "b1", Service: "B", Priority: true})
+	h.issueWith(IssueTicket{ID: "b1", Service: "B", Priority: true, Actor: guide})
 	h.issueWith(IssueTicket{ID: "a3", Service: "A", IDHash: "h3"})
 	h.issueWith(IssueTicket{ID: "b2", Service: "B"})
 	h.issueWith(IssueTicket{ID: "a4", Service: "A"})
@@ -100,7 +101,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			holders := len(h.s.holders)
-			out, err := Decide(h.s, h.setup, tt.cmd, h.now)
+			out, err := Decide(h.s, h.setup, tt.cmd, room.Env{Now: h.now})
 			if err == nil {
 				t.Fatalf("accepted: %+v", out)
 			}

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"hallfloor/config"
+	"hallfloor/hall"
 	"hallfloor/queue"
+	"hallfloor/room"
 )
 
 // benchLine is the length of a busy morning's line at one service: the
@@ -14,56 +16,48 @@ import (
 const benchLine = 500
 
 // benchHall is the demo hall with window 1 (service A) open and benchLine
-// tickets waiting for A, built through Decide and Apply like the engine does.
+// tickets waiting for A, built through the hall aggregate like the engine
+// does: decide, apply, react.
 type benchHall struct {
-	setup *queue.Setup
-	state *queue.State
+	setup *hall.Setup
+	state *hall.State
 	now   time.Time
 	next  int
 }
 
 func newBenchHall(b *testing.B) *benchHall {
 	b.Helper()
-	setup := config.Demo().QueueSetup()
+	setup := config.Demo().Setup()
 	h := &benchHall{
 		setup: setup,
-		state: queue.NewState(setup),
-		now:   time.Date(2025, 3, 10, 9, 0, 0, 0, setup.Location),
+		state: hall.NewState(setup),
+		now:   time.Date(2025, 3, 10, 9, 0, 0, 0, setup.Location()),
 	}
-	if ev := queue.Rollover(h.state, setup, h.now); ev != nil {
-		h.apply(ev)
-	}
-	h.mustDo(b, queue.OpenWindow{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	h.mustDo(b, queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "1001", Role: room.Clerk}})
 	for range benchLine {
 		h.mustDo(b, h.issue())
 	}
 	return h
 }
 
-func (h *benchHall) apply(p queue.Payload) {
-	h.state.Apply(queue.Event{Seq: h.state.Seq + 1, At: h.now, Data: p})
-}
-
-// do is the engine's work for one command without the journal: decide, then
-// apply what was decided.
-func (h *benchHall) do(cmd queue.Command) (queue.Outcome, error) {
+// do is the engine's work for one command without the journal.
+func (h *benchHall) do(cmd hall.Command) (room.Outcome, error) {
 	h.now = h.now.Add(time.Second)
-	out, err := queue.Decide(h.state, h.setup, cmd, h.now)
-	if err != nil {
-		return out, err
-	}
-	for _, p := range out.Events {
-		h.apply(p)
-	}
-	return out, nil
+	out, _, err := h.state.Run(h.setup, cmd, room.Env{Now: h.now})
+	return out, err
 }
 
-func (h *benchHall) mustDo(b *testing.B, cmd queue.Command) queue.Outcome {
+func (h *benchHall) mustDo(b *testing.B, cmd hall.Command) room.Outcome {
 	out, err := h.do(cmd)
 	if err != nil {
 		b.Fatalf("%T: %v", cmd, err)
 	}
 	return out
+}
+
+// call is the clerk at window 1 pressing 呼叫 on what the screen shows.
+func (h *benchHall) call() queue.CallNext {
+	return queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001", Role: room.Clerk}, Current: h.state.Queue.Windows["1"].Current}
 }
 
 // issue is a kiosk taking an A number with an ID card, so the
@@ -79,7 +73,6 @@ func (h *benchHall) issue() queue.IssueTicket {
 // the clock.
 func BenchmarkIssue(b *testing.B) {
 	h := newBenchHall(b)
-	call := queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "1001"}}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -87,7 +80,7 @@ func BenchmarkIssue(b *testing.B) {
 		if i++; i%benchLine == 0 {
 			b.StopTimer()
 			for range benchLine {
-				h.mustDo(b, call)
+				h.mustDo(b, h.call())
 			}
 			b.StartTimer()
 		}
@@ -102,11 +95,10 @@ func BenchmarkCall(b *testing.B) {
 	for range benchLine {
 		h.mustDo(b, h.issue())
 	}
-	call := queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "1001"}}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if out := h.mustDo(b, call); out.Ticket == "" {
+		if out := h.mustDo(b, h.call()); out.Ticket == "" {
 			b.Fatal("nobody was called")
 		}
 		if i++; i%benchLine == 0 {
@@ -123,10 +115,9 @@ func BenchmarkCall(b *testing.B) {
 // of a busy hall, the line staying at benchLine.
 func BenchmarkIssueAndCall(b *testing.B) {
 	h := newBenchHall(b)
-	call := queue.CallNext{Window: "1", Actor: queue.Actor{Staff: "1001"}}
 	b.ReportAllocs()
 	for b.Loop() {
 		h.mustDo(b, h.issue())
-		h.mustDo(b, call)
+		h.mustDo(b, h.call())
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"hallfloor/room"
 )
 
 // Every event survives the journal: marshalled, then decoded by its type.
 func TestDecodeRoundTrip(t *testing.T) {
 	ref := TicketRef{ID: "abc", Number: "A001", Service: "A"}
-	payloads := []Payload{
+	payloads := []room.Payload{
 		DayStarted{Day: "2025-03-10", Cancelled: []string{"x", "y"}},
 		TicketIssued{Ticket: ref, Priority: true, IDHash: "h", Phone: "138", Seqno: 1},
 		TicketCalled{Ticket: ref, Window: "1", Staff: "1001", Priority: true},
@@ -35,7 +37,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Decode(p.Type(), b)
+			got, err := room.Decode(p.Type(), b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,10 +46,10 @@ func TestDecodeRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Decode("ticket.teleported", []byte("{}")); err == nil {
+	if _, err := room.Decode("ticket.teleported", []byte("{}")); err == nil {
 		t.Fatal("an unknown event type decoded")
 	}
-	if _, err := Decode("ticket.called", []byte("{")); err == nil {
+	if _, err := room.Decode("ticket.called", []byte("{")); err == nil {
 		t.Fatal("broken JSON decoded")
 	}
 }
@@ -55,9 +57,9 @@ func TestDecodeRoundTrip(t *testing.T) {
 // Screens get the number, never the ticket's id or its holder's data.
 func TestPublicStripsPrivateData(t *testing.T) {
 	ev := TicketIssued{Ticket: TicketRef{ID: "secret", Number: "A001", Service: "A"}, IDHash: "h", Phone: "138", Seqno: 1}
-	pub, ok := Public(ev).(TicketIssued)
+	pub, ok := room.Public(ev).(TicketIssued)
 	if !ok {
-		t.Fatalf("Public changed the type: %T", Public(ev))
+		t.Fatalf("Public changed the type: %T", room.Public(ev))
 	}
 	if pub.Ticket.ID != "" || pub.IDHash != "" || pub.Phone != "" {
 		t.Fatalf("public event keeps private data: %+v", pub)
@@ -69,25 +71,7 @@ func TestPublicStripsPrivateData(t *testing.T) {
 		t.Fatal("Public changed the original")
 	}
 	called := TicketCalled{Ticket: TicketRef{Number: "A001"}, Window: "1"}
-	if Public(called) != Payload(called) {
+	if room.Public(called) != room.Payload(called) {
 		t.Fatal("Public changed an event without private data")
-	}
-}
-
-// Every registered decoder yields a payload of its own type, so a replayed
-// event is applied as what it was.
-func TestDecodersMatchTheirTypes(t *testing.T) {
-	if len(decoders) < 13 {
-		t.Fatalf("only %d event types registered", len(decoders))
-	}
-	for typ := range decoders {
-		p, err := Decode(typ, []byte("{}"))
-		if err != nil {
-			t.Errorf("%s: %v", typ, err)
-			continue
-		}
-		if p.Type() != typ {
-			t.Errorf("decoder for %s makes a %s (%T)", typ, p.Type(), p)
-		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hallfloor/errs"
+	"hallfloor/room"
 )
 
 // shanghai is the hall's zone in every test: numbers reset at its midnight.
@@ -54,6 +55,7 @@ type hall struct {
 	t     testing.TB
 	setup *Setup
 	s     *State
+	seq   uint64
 	now   time.Time
 	ids   int
 	// bulk skips the before/after comparison of refused commands, for loops
@@ -68,12 +70,13 @@ func newHall(t testing.TB, setup *Setup) *hall {
 
 func (h *hall) advance(d time.Duration) { h.now = h.now.Add(d) }
 
-func (h *hall) apply(p Payload) {
-	h.s.Apply(Event{Seq: h.s.Seq + 1, At: h.now, Data: p})
+func (h *hall) apply(p room.Payload) {
+	h.seq++
+	h.s.Apply(room.Event{Seq: h.seq, At: h.now, Data: p})
 }
 
 // do runs a command. A refused command must leave the state exactly as it was.
-func (h *hall) do(cmd Command) (Outcome, error) {
+func (h *hall) do(cmd Command) (room.Outcome, error) {
 	h.t.Helper()
 	if ev := Rollover(h.s, h.setup, h.now); ev != nil {
 		h.apply(ev)
@@ -82,7 +85,7 @@ func (h *hall) do(cmd Command) (Outcome, error) {
 	if !h.bulk {
 		before = h.snapshot()
 	}
-	out, err := Decide(h.s, h.setup, cmd, h.now)
+	out, err := Decide(h.s, h.setup, cmd, room.Env{Now: h.now, NewID: h.nextID})
 	if err != nil {
 		if !h.bulk {
 			if after := h.snapshot(); after != before {
@@ -100,7 +103,7 @@ func (h *hall) do(cmd Command) (Outcome, error) {
 	return out, nil
 }
 
-func (h *hall) must(cmd Command) Outcome {
+func (h *hall) must(cmd Command) room.Outcome {
 	h.t.Helper()
 	out, err := h.do(cmd)
 	if err != nil {
@@ -139,7 +142,7 @@ func (h *hall) issue(service string) *Ticket {
 
 func (h *hall) issuePriority(service string) *Ticket {
 	h.t.Helper()
-	return h.issueWith(IssueTicket{Service: service, Priority: true})
+	return h.issueWith(IssueTicket{Service: service, Priority: true, Actor: guide})
 }
 
 func (h *hall) issueWith(c IssueTicket) *Ticket {
@@ -155,7 +158,13 @@ func (h *hall) issueWith(c IssueTicket) *Ticket {
 	return t
 }
 
-func clerk(id string) Actor { return Actor{Staff: id} }
+func clerk(id string) room.Actor { return room.Actor{Staff: id, Role: room.Clerk} }
+
+// guide is the 导办员 who issues priority numbers.
+var guide = room.Actor{Staff: "g1", Role: room.Guide}
+
+// manager may act at any window.
+var manager = room.Actor{Staff: "admin", Role: room.Manager}
 
 // open signs staff on at a window; staff "s<window>" by default.
 func (h *hall) open(windows ...string) {
@@ -169,7 +178,7 @@ func (h *hall) open(windows ...string) {
 // ticket's number, or "" when nobody was called.
 func (h *hall) call(window string) string {
 	h.t.Helper()
-	out := h.must(CallNext{Window: window, Actor: clerk("s" + window)})
+	out := h.must(CallNext{Window: window, Actor: clerk("s" + window), Current: h.s.Windows[window].Current})
 	if out.Ticket == "" {
 		return ""
 	}
@@ -211,7 +220,7 @@ func (h *hall) ticketByNumber(number string) *Ticket {
 	return nil
 }
 
-func eventTypes(ps []Payload) []string {
+func eventTypes(ps []room.Payload) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.Type())

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hallfloor/errs"
+	"hallfloor/room"
 )
 
 // TestCallingOrder presses "next" at one window until its lines are empty
@@ -309,7 +310,7 @@ func TestTransferRefused(t *testing.T) {
 			h.issue("A")
 			h.call("1")
 			tt.cmd.Window = "1"
-			if tt.cmd.Actor == (Actor{}) {
+			if tt.cmd.Actor == (room.Actor{}) {
 				tt.cmd.Actor = clerk("s1")
 			}
 			e := h.refuse(tt.cmd, tt.kind)
@@ -486,6 +487,10 @@ func TestWindowStates(t *testing.T) {
 		{CloseWindow{Window: "1", Actor: clerk("s2")}, "", Closed},
 	}
 	for i, st := range steps {
+		if c, ok := st.cmd.(CallNext); ok {
+			c.Current = h.s.Windows[c.Window].Current // what the counter shows
+			st.cmd = c
+		}
 		if st.kind == "" {
 			h.must(st.cmd)
 		} else {
@@ -509,25 +514,25 @@ func TestWindowStates(t *testing.T) {
 
 // Only the clerk signed on at a window, or a manager, may operate it.
 func TestOnlySignedOnClerkOperatesWindow(t *testing.T) {
-	cmds := []func(a Actor) Command{
-		func(a Actor) Command { return CallNext{Window: "1", Actor: a} },
-		func(a Actor) Command { return Recall{Window: "1", Actor: a} },
-		func(a Actor) Command { return Skip{Window: "1", Actor: a} },
-		func(a Actor) Command { return Finish{Window: "1", Actor: a} },
-		func(a Actor) Command { return Transfer{Window: "1", Actor: a, ToService: "B"} },
-		func(a Actor) Command { return CloseWindow{Window: "1", Actor: a} },
-		func(a Actor) Command { return Pause{Window: "1", Actor: a, Reason: "x"} },
-		func(a Actor) Command { return Resume{Window: "1", Actor: a} },
+	cmds := []func(a room.Actor) Command{
+		func(a room.Actor) Command { return CallNext{Window: "1", Actor: a} },
+		func(a room.Actor) Command { return Recall{Window: "1", Actor: a} },
+		func(a room.Actor) Command { return Skip{Window: "1", Actor: a} },
+		func(a room.Actor) Command { return Finish{Window: "1", Actor: a} },
+		func(a room.Actor) Command { return Transfer{Window: "1", Actor: a, ToService: "B"} },
+		func(a room.Actor) Command { return CloseWindow{Window: "1", Actor: a} },
+		func(a room.Actor) Command { return Pause{Window: "1", Actor: a, Reason: "x"} },
+		func(a room.Actor) Command { return Resume{Window: "1", Actor: a} },
 	}
 	actors := []struct {
 		name  string
-		actor Actor
+		actor room.Actor
 		ok    bool
 	}{
 		{"the clerk", clerk("s1"), true},
 		{"another clerk", clerk("s2"), false},
-		{"nobody", Actor{}, false},
-		{"a manager", Actor{Staff: "admin", Manager: true}, true},
+		{"nobody", room.Actor{}, false},
+		{"a manager", manager, true},
 	}
 	for _, a := range actors {
 		for _, mk := range cmds {
@@ -577,7 +582,7 @@ func TestCallWhileServingFinishesFirst(t *testing.T) {
 	h.call("1")
 	h.advance(7 * time.Minute)
 
-	out := h.must(CallNext{Window: "1", Actor: clerk("s1")})
+	out := h.must(CallNext{Window: "1", Actor: clerk("s1"), Current: a1.ID})
 	if got := eventTypes(out.Events); !slices.Equal(got, []string{"ticket.finished", "ticket.called"}) {
 		t.Fatalf("events %v", got)
 	}
@@ -597,7 +602,7 @@ func TestCallWhileServingFinishesFirst(t *testing.T) {
 
 	// Nobody left: the call only finishes.
 	h.advance(time.Minute)
-	out = h.must(CallNext{Window: "1", Actor: clerk("s1")})
+	out = h.must(CallNext{Window: "1", Actor: clerk("s1"), Current: a2.ID})
 	if got := eventTypes(out.Events); !slices.Equal(got, []string{"ticket.finished"}) || out.Ticket != "" {
 		t.Fatalf("last call %+v", out)
 	}
