@@ -1,0 +1,310 @@
+package hall
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"hallfloor/calendar"
+	"hallfloor/equipment"
+	"hallfloor/locker"
+	"hallfloor/outbox"
+	"hallfloor/overtime"
+	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
+)
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// testSetup is a small hall with a working week, a 差评 reason list and a
+// locker bank:
+//
+//	window 1: A; window 2: A, B; window 3: B, A (B weighted 2); window 4: B; window 5: Z
+func testSetup() *Setup {
+	week := []calendar.Session{{Start: 9 * 60, End: 12 * 60}, {Start: 13*60 + 30, End: 17*60 + 30}}
+	cal := &calendar.Calendar{Location: shanghai}
+	for d := time.Monday; d <= time.Friday; d++ {
+		cal.Weekly[d] = week
+	}
+	q := queue.Setup{
+		Location: shanghai, PriorityRun: 3, Calendar: cal,
+		Services: []queue.Service{
+			{Code: "A", Name: "社会民生", Kind: queue.Intake, ServiceTime: 5 * time.Minute},
+			{Code: "B", Name: "工程建设", Kind: queue.Intake, ServiceTime: 10 * time.Minute},
+			{Code: "Z", Name: "咨询", Kind: queue.Consult, ServiceTime: 4 * time.Minute},
+		},
+		Windows: []queue.WindowSetup{
+			{ID: "1", Services: []string{"A"}},
+			{ID: "2", Services: []string{"A", "B"}},
+			{ID: "3", Services: []string{"B", "A"}, Weights: map[string]float64{"B": 2}},
+			{ID: "4", Services: []string{"B"}},
+			{ID: "5", Services: []string{"Z"}},
+		},
+	}
+	l := &locker.Setup{Banks: []locker.BankSetup{{ID: "L1", Name: "一号柜", Compartments: []locker.CompartmentSetup{
+		{ID: "01", Size: locker.Small}, {ID: "02", Size: locker.Medium}, {ID: "03", Size: locker.Large},
+	}}}}
+	return NewSetup(q, rating.Setup{Reasons: []string{"等候时间长"}}, l, Alerts{})
+}
+
+// floor drives the hall the way the engine does, keeping every event it
+// applied as the journal would.
+type floor struct {
+	t       testing.TB
+	setup   *Setup
+	s       *State
+	now     time.Time
+	ids     int
+	journal []room.Event
+}
+
+func newFloor(t testing.TB) *floor {
+	setup := testSetup()
+	return &floor{t: t, setup: setup, s: NewState(setup), now: time.Date(2025, 3, 10, 9, 0, 0, 0, shanghai)}
+}
+
+func (f *floor) nextID() string {
+	f.ids++
+	return fmt.Sprintf("t%04d", f.ids)
+}
+
+// do runs a command; a refused one must change nothing but what a refusal
+// records (a day started first, a wrong pickup try).
+func (f *floor) do(cmd Command) (room.Outcome, error) {
+	f.t.Helper()
+	out, evs, err := f.s.Run(f.setup, cmd, room.Env{Now: f.now, NewID: f.nextID})
+	f.journal = append(f.journal, evs...)
+	return out, err
+}
+
+func (f *floor) must(cmd Command) room.Outcome {
+	f.t.Helper()
+	out, err := f.do(cmd)
+	if err != nil {
+		f.t.Fatalf("%T %+v: %v", cmd, cmd, err)
+	}
+	return out
+}
+
+func (f *floor) snapshot() string {
+	f.t.Helper()
+	b, err := json.Marshal(f.s)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return string(b)
+}
+
+var (
+	guide   = room.Actor{Staff: "g1", Role: room.Guide}
+	manager = room.Actor{Staff: "admin", Role: room.Manager}
+)
+
+func clerk(w string) room.Actor { return room.Actor{Staff: "s" + w, Role: room.Clerk} }
+
+// randomCommand picks a command of any room, sometimes a wrong one, from
+// what the hall holds now; ids are taken in sorted order so the walk
+// depends on the seed alone.
+func randomCommand(r *rand.Rand, f *floor) Command {
+	windows := []string{"1", "2", "3", "4", "5"}
+	w := windows[r.IntN(len(windows))]
+	a := clerk(w)
+	switch r.IntN(12) {
+	case 0:
+		a = manager
+	case 1:
+		a = room.Actor{}
+	}
+	pick := func(ids []string) string {
+		if len(ids) == 0 || r.IntN(20) == 0 {
+			return "missing"
+		}
+		return ids[r.IntN(len(ids))]
+	}
+	tickets := slices.Sorted(maps.Keys(f.s.Queue.Tickets))
+	switch n := r.IntN(100); {
+	case n < 25:
+		c := queue.IssueTicket{Service: []string{"A", "A", "B", "Z"}[r.IntN(4)]}
+		if r.IntN(6) == 0 {
+			c.Priority, c.Actor = true, guide
+		}
+		if r.IntN(2) == 0 {
+			c.IDHash = fmt.Sprintf("h%d", r.IntN(6))
+		}
+		return c
+	case n < 31:
+		return queue.OpenWindow{Window: w, Actor: clerk(w)}
+	case n < 33:
+		return queue.CloseWindow{Window: w, Actor: a}
+	case n < 50:
+		return queue.CallNext{Window: w, Actor: a, Current: f.s.Queue.Windows[w].Current}
+	case n < 53:
+		return queue.PressKey{Window: w, Key: []string{queue.KeyCall, queue.KeyRecall, queue.KeySkip, queue.KeyPause}[r.IntN(4)]}
+	case n < 60:
+		return queue.Finish{Window: w, Actor: a}
+	case n < 62:
+		return queue.Skip{Window: w, Actor: a}
+	case n < 64:
+		return queue.Transfer{Window: w, Actor: a, ToService: []string{"A", "B"}[r.IntN(2)]}
+	case n < 66:
+		return queue.Requeue{Ticket: pick(tickets), Actor: a}
+	case n < 68:
+		return queue.CancelTicket{Ticket: pick(tickets)}
+	case n < 73:
+		return rating.PressLevel{Window: w, Level: 1 + r.IntN(5)}
+	case n < 76:
+		reason := ""
+		if r.IntN(2) == 0 {
+			reason = "等候时间长"
+		}
+		return rating.Rate{Channel: rating.ChannelQR, Ticket: pick(tickets), Level: 1 + r.IntN(5), Reason: reason}
+	case n < 78:
+		return rating.Dismiss{Window: w}
+	case n < 80:
+		fus := slices.Sorted(maps.Keys(f.s.Ratings.FollowUps))
+		return rating.CloseFollowUp{ID: pick(fus), Action: "回访", Outcome: "已回访", Reason: "等候时间长", Actor: manager}
+	case n < 83:
+		return overtime.Confirm{Window: w, By: []string{overtime.ByClerk, overtime.ByApplicant}[r.IntN(2)], Actor: a}
+	case n < 86:
+		return locker.Deposit{Bank: "L1", Size: locker.Small, Item: locker.Item{Case: fmt.Sprintf("C%d", f.ids), What: "执照", IDHash: "id", TailHash: "tail", CodeHash: "code", Clerk: "s1"}}
+	case n < 90:
+		return locker.DoorChanged{Comp: "L1/0" + fmt.Sprint(1+r.IntN(3)), Open: r.IntN(2) == 0}
+	case n < 92:
+		return locker.Pickup{Bank: "L1", Who: "id", CodeHash: []string{"code", "wrong"}[r.IntN(2)]}
+	case n < 94:
+		msgs := slices.Sorted(maps.Keys(f.s.Outbox.Pending))
+		if r.IntN(2) == 0 {
+			return outbox.MarkSent{ID: pick(msgs)}
+		}
+		return outbox.MarkFailed{ID: pick(msgs), Reason: "gateway down"}
+	case n < 97:
+		return equipment.Report{Device: "window:" + w + ":lamp", Kind: []string{equipment.OK, equipment.Fault}[r.IntN(2)]}
+	}
+	return Tick{}
+}
+
+// verify checks what must hold across rooms after every step.
+func verify(f *floor) error {
+	s := f.s
+	if err := s.Queue.Verify(f.setup.Queue); err != nil {
+		return err
+	}
+	for w := range s.Overtime.Windows {
+		if s.Queue.Windows[w].State == queue.Closed {
+			return fmt.Errorf("window %s is in overtime but closed", w)
+		}
+	}
+	for w, p := range s.Ratings.Prompts {
+		if f.setup.Queue.Window(w) == nil {
+			return fmt.Errorf("a prompt at unknown window %s", w)
+		}
+		if t := s.Queue.Tickets[p.Ticket.ID]; t != nil && t.Status != queue.Done {
+			return fmt.Errorf("window %s asks about %s, which is %s", w, t.Number, t.Status)
+		}
+	}
+	for id, f := range s.Ratings.FollowUps {
+		if f.Level > rating.Bad {
+			return fmt.Errorf("follow-up %s for a level %d", id, f.Level)
+		}
+		if f.Reason == "" && !f.ReasonPending {
+			return fmt.Errorf("follow-up %s has no reason and none is asked for", id)
+		}
+	}
+	for id, lvl := range s.Ratings.Rated {
+		if lvl < 1 || lvl > 5 {
+			return fmt.Errorf("ticket %s rated %d", id, lvl)
+		}
+	}
+	if s.Seq != uint64(len(f.journal)) {
+		return fmt.Errorf("the hall is at seq %d after %d events", s.Seq, len(f.journal))
+	}
+	return nil
+}
+
+// TestRandomWalkOverEveryRoom runs thousands of random commands of every
+// room, right and wrong, across several midnights and sessions' ends,
+// checks the hall's invariants after each, checks that a refused command
+// changed nothing it should not, and that replaying the journal from
+// nothing reaches exactly the state the hall has.
+func TestRandomWalkOverEveryRoom(t *testing.T) {
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 9))
+			f := newFloor(t)
+			f.now = time.Date(2025, 3, 10, 11, 0, 0, 0, shanghai)
+			days := map[string]bool{}
+			accepted := map[string]int{}
+			for i := range 4000 {
+				f.now = f.now.Add(time.Duration(r.IntN(240)) * time.Second)
+				cmd := randomCommand(r, f)
+				before, seq := "", f.s.Seq
+				check := i%8 == 0
+				if check {
+					before = f.snapshot()
+				}
+				out, err := f.do(cmd)
+				if err != nil && out.Refusal == nil && check && f.s.Seq == seq {
+					if after := f.snapshot(); after != before {
+						t.Fatalf("step %d: %T refused (%v) but changed the hall", i, cmd, err)
+					}
+				}
+				if bad := verify(f); bad != nil {
+					t.Fatalf("step %d, after %T %+v (answered %v): %v", i, cmd, cmd, err, bad)
+				}
+				days[f.s.Day()] = true
+				if i%1000 == 999 {
+					replayed := NewState(f.setup)
+					for _, e := range f.journal {
+						replayed.Apply(e)
+					}
+					a, _ := json.Marshal(replayed)
+					if b := f.snapshot(); string(a) != b {
+						t.Fatalf("step %d: a replay of the journal differs from the hall", i)
+					}
+				}
+			}
+			for _, e := range f.journal {
+				accepted[e.Data.Type()]++
+			}
+			if len(days) < 3 {
+				t.Fatalf("the walk crossed too few midnights: %v", days)
+			}
+			for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.finished", "rating.prompted", "rating.given",
+				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started"} {
+				if accepted[typ] == 0 {
+					t.Errorf("the walk never produced %s", typ)
+				}
+			}
+		})
+	}
+}
+
+// Every registered event type decodes to a payload of its own type, so a
+// replayed event is applied as what it was.
+func TestEveryEventTypeDecodesToItself(t *testing.T) {
+	types := room.Types()
+	if len(types) < 40 {
+		t.Fatalf("only %d event types registered", len(types))
+	}
+	for _, typ := range types {
+		p, err := room.Decode(typ, []byte("{}"))
+		if err != nil {
+			t.Errorf("%s: %v", typ, err)
+			continue
+		}
+		if p.Type() != typ {
+			t.Errorf("decoder for %s makes a %s (%T)", typ, p.Type(), p)
+		}
+	}
+}
