@@ -162,6 +162,8 @@ type HallView struct {
 	Services []ServiceView `json:"services"`
 	Windows  []WindowView  `json:"windows"`
 	Recent   []Call        `json:"recent"`
+	// Alerts are what the manager should look at, decided on the server.
+	Alerts []AlertView `json:"alerts"`
 }
 
 // HallInfo names the hall.
@@ -214,6 +216,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	for _, ws := range qs.Windows {
 		v.Windows = append(v.Windows, h.window(s, ws))
 	}
+	v.Alerts = h.Alerts(s, now)
 	return v
 }
 

@@ -1,6 +1,15 @@
 package hall
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"hallfloor/equipment"
+	"hallfloor/queue"
+)
 
 // Alerts are the manager's thresholds, from the hall file.
 type Alerts struct {
@@ -26,4 +35,82 @@ func (a Alerts) withDefaults() Alerts {
 		a.IdleAfter = DefaultIdleAfter
 	}
 	return a
+}
+
+// Alert kinds.
+const (
+	AlertWait     = "wait"     // a service's longest wait passed the target
+	AlertIdle     = "idle"     // a window idles while people wait for it
+	AlertPaused   = "paused"   // a window is paused
+	AlertFollowUp = "followup" // a 差评 follow-up is past its deadline
+	AlertDevice   = "device"   // a device reports a fault, an alarm or an alert
+	AlertDoor     = "door"     // a locker door stands open, or was forced
+)
+
+// Alert is one thing the manager should look at now. Level is "bad" or
+// "warn"; Subject names what it is about (a service code, a window id, a
+// follow-up id, a device); Args hold what the words need.
+type Alert struct {
+	Kind    string            `json:"kind"`
+	Level   string            `json:"level"`
+	Subject string            `json:"subject"`
+	Since   time.Time         `json:"since,omitzero"`
+	Args    map[string]string `json:"args,omitempty"`
+}
+
+// AlertsAt is every alert of the hall at now, decided once on the server
+// from the hall file's thresholds, so every dashboard shows the same.
+func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
+	var out []Alert
+	q, qs := s.Queue, setup.Queue
+	longest := map[string]time.Time{}
+	for _, t := range q.Tickets {
+		if t.Status == queue.Waiting {
+			if old, ok := longest[t.Service]; !ok || t.QueuedAt.Before(old) {
+				longest[t.Service] = t.QueuedAt
+			}
+		}
+	}
+	for _, sv := range qs.Services {
+		if since, ok := longest[sv.Code]; ok && now.Sub(since) > setup.Alerts.WaitTarget {
+			out = append(out, Alert{Kind: AlertWait, Level: "bad", Subject: sv.Code, Since: since,
+				Args: map[string]string{"service": sv.Code, "minutes": strconv.Itoa(int(now.Sub(since).Minutes())),
+					"target": strconv.Itoa(int(setup.Alerts.WaitTarget.Minutes()))}})
+		}
+	}
+	for _, ws := range qs.Windows {
+		w := q.Windows[ws.ID]
+		switch {
+		case w.State == queue.Idle && q.WindowWaiting(qs, ws.ID) > 0 && now.Sub(w.Since) > setup.Alerts.IdleAfter:
+			out = append(out, Alert{Kind: AlertIdle, Level: "bad", Subject: ws.ID, Since: w.Since,
+				Args: map[string]string{"window": ws.ID, "waiting": strconv.Itoa(q.WindowWaiting(qs, ws.ID)),
+					"minutes": strconv.Itoa(int(now.Sub(w.Since).Minutes()))}})
+		case w.State == queue.Paused:
+			out = append(out, Alert{Kind: AlertPaused, Level: "warn", Subject: ws.ID, Since: w.Since,
+				Args: map[string]string{"window": ws.ID, "reason": w.PauseReason}})
+		}
+	}
+	for _, f := range s.Ratings.FollowUpList() {
+		if f.Late(now) {
+			out = append(out, Alert{Kind: AlertFollowUp, Level: "bad", Subject: f.ID, Since: f.Deadline,
+				Args: map[string]string{"id": f.ID, "window": f.Window, "number": f.Ticket.Number,
+					"deadline": f.Deadline.In(setup.Location()).Format(time.DateOnly)}})
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Equipment.Devices)) {
+		h := s.Equipment.Devices[id]
+		if h.Status == equipment.OK {
+			continue
+		}
+		level, kind := "bad", AlertDevice
+		if h.Status == equipment.Alert {
+			level = "warn"
+		}
+		if strings.HasPrefix(id, "locker:") && h.Status != equipment.Fault {
+			kind = AlertDoor
+		}
+		out = append(out, Alert{Kind: kind, Level: level, Subject: id, Since: h.Since,
+			Args: map[string]string{"device": id, "status": h.Status, "detail": h.Detail}})
+	}
+	return out
 }

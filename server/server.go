@@ -133,6 +133,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/hall", s.getHall)
+		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
 		r.Get("/stats/hourly", s.getHourly)
 		r.Post("/login", s.postLogin)
@@ -233,6 +234,13 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request, fn func(st *hall.S
 
 func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
 	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) { return s.view.View(st, s.clock()), nil })
+}
+
+// getAlerts is what every dashboard flags now, decided here once.
+func (s *Server) getAlerts(w http.ResponseWriter, r *http.Request) {
+	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
+		return map[string]any{"alerts": s.view.Alerts(st, s.clock())}, nil
+	})
 }
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {

@@ -173,7 +173,7 @@ func serve(args []string) error {
 	a.Start()
 	log.Info("hallfloor serving", "hall", hall.Hall.Name, "addr", ln.Addr().String(), "data", *data, "journal", journalName(*journalAt))
 	if hall.Hall.Demo {
-		log.Info("demo hall: clerks 1001-1008 and manager admin sign in with password \"demo\"", "open", app.URL(ln))
+		log.Info("demo hall: clerks 1001-1008, guides 2001-2002 and manager admin sign in with password \"demo\"", "open", app.URL(ln))
 	}
 	return a.Serve(ctx, ln)
 }

@@ -1,0 +1,34 @@
+package display
+
+import (
+	"time"
+
+	"hallfloor/hall"
+)
+
+// alertWords word each kind of alert the hall raises.
+var alertWords = map[string]Words{
+	hall.AlertWait:     {"{service} 类业务最长等候 {minutes} 分钟，超过 {target} 分钟目标", "Service {service}: longest wait {minutes} min, over the {target} min target"},
+	hall.AlertIdle:     {"{window} 号窗口空闲 {minutes} 分钟，有 {waiting} 人等候", "Window {window} idle for {minutes} min while {waiting} wait"},
+	hall.AlertPaused:   {"{window} 号窗口暂停：{reason}", "Window {window} paused: {reason}"},
+	hall.AlertFollowUp: {"差评回访 {id}（{window} 号窗口 {number}）已超过期限 {deadline}", "Follow-up {id} (window {window}, {number}) is past its deadline {deadline}"},
+	hall.AlertDevice:   {"设备 {device}：{detail}", "Device {device}: {detail}"},
+	hall.AlertDoor:     {"取件柜 {device}：{detail}", "Locker {device}: {detail}"},
+}
+
+// AlertView is an alert as a dashboard shows it.
+type AlertView struct {
+	hall.Alert
+	Text   string `json:"text"`
+	TextEN string `json:"text_en"`
+}
+
+// Alerts words the hall's alerts at now.
+func (h *Hall) Alerts(s *hall.State, now time.Time) []AlertView {
+	out := []AlertView{}
+	for _, a := range hall.AlertsAt(s, h.Setup, now) {
+		w := alertWords[a.Kind]
+		out = append(out, AlertView{Alert: a, Text: fill(w.ZH, a.Args), TextEN: fill(w.EN, a.Args)})
+	}
+	return out
+}
