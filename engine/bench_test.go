@@ -128,7 +128,7 @@ func BenchmarkCallDurable(b *testing.B) {
 			be := startBenchEngine(b)
 			staff := map[string]string{"1": "1001", "2": "1002", "4": "1004", "6": "1006"}
 			for _, w := range windows {
-				be.do(b, queue.OpenWindow{Window: w, Actor: room.Actor{Staff: staff[w]}})
+				be.do(b, queue.OpenWindow{Window: w, Actor: room.Actor{Staff: staff[w], Role: room.Clerk}})
 			}
 			be.fill(b, b.N+500)
 			be.commits.Store(0)
@@ -140,9 +140,16 @@ func BenchmarkCallDurable(b *testing.B) {
 			b.ResetTimer()
 			for _, w := range windows {
 				wg.Go(func() {
-					call := queue.CallNext{Window: w, Actor: room.Actor{Staff: staff[w]}}
+					call := queue.CallNext{Window: w, Actor: room.Actor{Staff: staff[w], Role: room.Clerk}}
 					for left.Add(-1) >= 0 {
-						be.do(b, call)
+						res := be.do(b, call)
+						// The screen shows the ticket this call called.
+						call.Current = ""
+						for _, ev := range res.Events {
+							if c, ok := ev.Data.(queue.TicketCalled); ok {
+								call.Current = c.Ticket.ID
+							}
+						}
 					}
 				})
 			}

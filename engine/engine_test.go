@@ -65,7 +65,7 @@ func TestIdempotentRequests(t *testing.T) {
 	// A refused command is not remembered: once the hall allows it, the
 	// same key runs it.
 	call := queue.CallNext{Window: "2", Actor: clerk("1002")}
-	if res := h.do(call, "counter-2/call-1"); !errs.Is(errs.Conflict, res.Err) {
+	if res := h.do(call, "counter-2/call-1"); !errs.Is(errs.Conflict, res.Err) || errs.ReasonOf(res.Err) != "window_closed" {
 		t.Fatalf("call at a closed window: %+v", res)
 	}
 	h.must(queue.OpenWindow{Window: "2", Actor: clerk("1002")})
@@ -174,8 +174,8 @@ func TestIdempotentRequestsInOneBatch(t *testing.T) {
 		t.Fatalf("%d requests ran, want 1", fresh)
 	}
 	h.read(func(s *hall.State) {
-		if s.Services["A"].Issued != 1 {
-			t.Fatalf("issued %d", s.Services["A"].Issued)
+		if s.Queue.Services["A"].Issued != 1 {
+			t.Fatalf("issued %d", s.Queue.Services["A"].Issued)
 		}
 	})
 }
@@ -215,25 +215,29 @@ func TestConcurrentCalls(t *testing.T) {
 	for i, w := range demoWindows {
 		staff := "100" + string(rune('1'+i))
 		calls.Go(func() {
+			// The clerk's screen shows the ticket the last call called.
+			current := ""
 			for {
-				res := h.e.Do(context.Background(), queue.CallNext{Window: w, Actor: clerk(staff)}, "", nil)
+				res := h.e.Do(context.Background(), queue.CallNext{Window: w, Actor: clerk(staff), Current: current}, "", nil)
 				if res.Err != nil {
 					t.Error(res.Err)
 					return
 				}
 				n := 0
+				current = ""
 				for _, ev := range res.Events {
 					c, ok := ev.Data.(queue.TicketCalled)
 					if !ok {
 						continue
 					}
 					n++
+					current = c.Ticket.ID
 					mu.Lock()
 					if prev, ok := calledBy[c.Ticket.ID]; ok {
 						dups = append(dups, c.Ticket.Number+" by "+prev+" and "+c.Window)
 					}
 					calledBy[c.Ticket.ID] = c.Window
-					if c.Window != w || !setup.Window(w).Serves(c.Ticket.Service) {
+					if c.Window != w || !setup.Queue.Window(w).Serves(c.Ticket.Service) {
 						wrong = append(wrong, c.Ticket.Number+" at "+c.Window)
 					}
 					mu.Unlock()
@@ -259,14 +263,14 @@ func TestConcurrentCalls(t *testing.T) {
 		perWindow[w]++
 	}
 	h.read(func(s *hall.State) {
-		for id, tk := range s.Tickets {
+		for id, tk := range s.Queue.Tickets {
 			if tk.Status != queue.Done {
 				t.Errorf("ticket %s (%s) is %s", tk.Number, id, tk.Status)
 			}
 		}
 		for _, w := range demoWindows {
-			if s.Windows[w].Served != perWindow[w] {
-				t.Errorf("window %s served %d, called %d", w, s.Windows[w].Served, perWindow[w])
+			if s.Queue.Windows[w].Served != perWindow[w] {
+				t.Errorf("window %s served %d, called %d", w, s.Queue.Windows[w].Served, perWindow[w])
 			}
 		}
 	})
@@ -306,6 +310,7 @@ func TestRefusedCommandChangesNothing(t *testing.T) {
 		queue.IssueTicket{Service: "nope"},
 		queue.IssueTicket{Service: "A", IDHash: "x"},
 		queue.CallNext{Window: "1", Actor: clerk("1002")},
+		queue.CallNext{Window: "1", Actor: clerk("1001"), Current: "tk99999"}, // a stale screen
 		queue.CallNext{Window: "3", Actor: clerk("1003")},
 		queue.Finish{Window: "1", Actor: clerk("1001")},
 		queue.Pause{Window: "1", Actor: clerk("1001")},

@@ -11,6 +11,7 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/engine"
+	"hallfloor/hall"
 	"hallfloor/journal"
 	"hallfloor/journal/sqlite"
 	"hallfloor/room"
@@ -60,8 +61,8 @@ func (s *seqIDs) Next() string {
 
 func demoSetup() *hall.Setup { return config.Demo().Setup() }
 
-// hall is a running engine on a SQLite journal.
-type hall struct {
+// liveHall is a running engine on a SQLite journal.
+type liveHall struct {
 	t       *testing.T
 	path    string
 	setup   *hall.Setup
@@ -74,14 +75,14 @@ type hall struct {
 }
 
 // startHall opens the journal at path and runs an engine on it.
-func startHall(t *testing.T, path string, setup *hall.Setup, clock *fakeClock, ids *seqIDs, opts ...func(*engine.Options)) *hall {
+func startHall(t *testing.T, path string, setup *hall.Setup, clock *fakeClock, ids *seqIDs, opts ...func(*engine.Options)) *liveHall {
 	t.Helper()
 	return startHallThen(t, path, setup, clock, ids, nil, opts...)
 }
 
 // startHallThen is startHall with a hook that runs before the writer starts,
 // where subscribers register.
-func startHallThen(t *testing.T, path string, setup *hall.Setup, clock *fakeClock, ids *seqIDs, before func(*engine.Engine), opts ...func(*engine.Options)) *hall {
+func startHallThen(t *testing.T, path string, setup *hall.Setup, clock *fakeClock, ids *seqIDs, before func(*engine.Engine), opts ...func(*engine.Options)) *liveHall {
 	t.Helper()
 	j, err := sqlite.Open(path)
 	if err != nil {
@@ -97,7 +98,7 @@ func startHallThen(t *testing.T, path string, setup *hall.Setup, clock *fakeCloc
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &hall{t: t, path: path, setup: setup, clock: clock, ids: ids, journal: j, e: e, cancel: cancel}
+	h := &liveHall{t: t, path: path, setup: setup, clock: clock, ids: ids, journal: j, e: e, cancel: cancel}
 	if before != nil {
 		before(e)
 	}
@@ -106,14 +107,14 @@ func startHallThen(t *testing.T, path string, setup *hall.Setup, clock *fakeCloc
 	return h
 }
 
-func newHall(t *testing.T, opts ...func(*engine.Options)) *hall {
+func newHall(t *testing.T, opts ...func(*engine.Options)) *liveHall {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "hall.db")
 	return startHall(t, path, demoSetup(), newClock(time.Date(2025, 3, 10, 9, 0, 0, 0, shanghai)), &seqIDs{}, opts...)
 }
 
 // stop shuts the engine down (it snapshots on the way) and closes the file.
-func (h *hall) stop() {
+func (h *liveHall) stop() {
 	if h.stopped {
 		return
 	}
@@ -126,7 +127,7 @@ func (h *hall) stop() {
 }
 
 // restart stops the engine and opens a new one on the same file.
-func (h *hall) restart(opts ...func(*engine.Options)) *hall {
+func (h *liveHall) restart(opts ...func(*engine.Options)) *liveHall {
 	h.t.Helper()
 	h.stop()
 	return startHall(h.t, h.path, h.setup, h.clock, h.ids, opts...)
@@ -135,19 +136,19 @@ func (h *hall) restart(opts ...func(*engine.Options)) *hall {
 // ticketReply answers with the ticket the command was about.
 func ticketReply(s *hall.State, _ *hall.Setup, out room.Outcome) any {
 	r := map[string]any{"seq": s.Seq, "ticket": out.Ticket}
-	if t := s.Tickets[out.Ticket]; t != nil {
+	if t := s.Queue.Tickets[out.Ticket]; t != nil {
 		r["number"] = t.Number
 		r["status"] = t.Status
 	}
 	return r
 }
 
-func (h *hall) do(cmd hall.Command, key string) engine.Result {
+func (h *liveHall) do(cmd hall.Command, key string) engine.Result {
 	h.t.Helper()
 	return h.e.Do(context.Background(), cmd, key, ticketReply)
 }
 
-func (h *hall) must(cmd hall.Command) engine.Result {
+func (h *liveHall) must(cmd hall.Command) engine.Result {
 	h.t.Helper()
 	res := h.do(cmd, "")
 	if res.Err != nil {
@@ -157,7 +158,7 @@ func (h *hall) must(cmd hall.Command) engine.Result {
 }
 
 // state is the committed state as JSON, read inside the writer.
-func (h *hall) state() string {
+func (h *liveHall) state() string {
 	h.t.Helper()
 	return stateJSON(h.t, h.e)
 }
@@ -179,7 +180,7 @@ func stateJSON(t testing.TB, e *engine.Engine) string {
 }
 
 // read runs fn on the committed state.
-func (h *hall) read(fn func(s *hall.State)) {
+func (h *liveHall) read(fn func(s *hall.State)) {
 	h.t.Helper()
 	if err := h.e.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { fn(s) }); err != nil {
 		h.t.Fatal(err)
@@ -215,7 +216,7 @@ func countType(rs []journal.Record, typ string) int {
 	return n
 }
 
-func clerk(id string) room.Actor { return room.Actor{Staff: id} }
+func clerk(id string) room.Actor { return room.Actor{Staff: id, Role: room.Clerk} }
 
 // diff shows where two JSON texts part, for failure messages.
 func diff(want, got string) string {

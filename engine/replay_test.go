@@ -20,8 +20,9 @@ import (
 )
 
 // driver plays a random day at the hall: the right clerk mostly, the wrong
-// one sometimes, tickets cancelled and requeued, idempotent repeats, and a
-// clock that moves on between commands.
+// one sometimes, a call from a stale screen now and then, tickets cancelled
+// and requeued, idempotent repeats, and a clock that moves on between
+// commands.
 type driver struct {
 	r       *rand.Rand
 	tickets []string
@@ -29,10 +30,13 @@ type driver struct {
 	days    map[string]bool
 	types   map[string]int
 	errors  int
+	// current is the ticket each window's screen shows as being served, as
+	// the events the driver saw tell it.
+	current map[string]string
 }
 
 func newDriver(seed uint64) *driver {
-	return &driver{r: rand.New(rand.NewPCG(seed, 7)), days: map[string]bool{}, types: map[string]int{}}
+	return &driver{r: rand.New(rand.NewPCG(seed, 7)), days: map[string]bool{}, types: map[string]int{}, current: map[string]string{}}
 }
 
 var demoWindows = []string{"1", "2", "3", "4", "5", "6", "7", "8"}
@@ -46,7 +50,7 @@ func (d *driver) command() hall.Command {
 		case 0:
 			return clerk("100" + demoWindows[r.IntN(len(demoWindows))])
 		case 1:
-			return room.Actor{Staff: "admin", Manager: true}
+			return room.Actor{Staff: "admin", Role: room.Manager}
 		}
 		return clerk("100" + w)
 	}
@@ -64,6 +68,10 @@ func (d *driver) command() hall.Command {
 	switch n := r.IntN(100); {
 	case n < 30:
 		c := queue.IssueTicket{Service: services[r.IntN(len(services))], Priority: r.IntN(8) == 0}
+		if c.Priority && r.IntN(6) > 0 {
+			// Mostly a guide takes the priority number; a kiosk's is refused.
+			c.Actor = room.Actor{Staff: "2001", Role: room.Guide}
+		}
 		if r.IntN(2) == 0 {
 			c.IDHash = fmt.Sprintf("id%02d", r.IntN(20))
 		}
@@ -76,7 +84,11 @@ func (d *driver) command() hall.Command {
 	case n < 37:
 		return queue.CloseWindow{Window: w, Actor: actor()}
 	case n < 60:
-		return queue.CallNext{Window: w, Actor: actor()}
+		current := d.current[w]
+		if r.IntN(10) == 0 {
+			current = ticket() // a stale screen
+		}
+		return queue.CallNext{Window: w, Actor: actor(), Current: current}
 	case n < 63:
 		return queue.Recall{Window: w, Actor: actor()}
 	case n < 67:
@@ -123,7 +135,7 @@ func (d *driver) dayCommand(w string, ticket func() string) hall.Command {
 		return rating.Dismiss{Window: w, Reason: []string{"", "declined", "timeout", "bored"}[r.IntN(4)]}
 	case 4:
 		id := fmt.Sprintf("FU%d", 1+r.IntN(max(1, d.types["followup.opened"])))
-		return rating.CloseFollowUp{ID: id, Action: "回访", Outcome: "已回访说明情况", Actor: room.Actor{Staff: "admin", Manager: r.IntN(4) > 0}}
+		return rating.CloseFollowUp{ID: id, Action: "回访", Outcome: "已回访说明情况", Actor: room.Actor{Staff: "admin", Role: []room.Role{room.Manager, room.Manager, room.Manager, room.Clerk}[r.IntN(4)]}}
 	}
 	return overtime.Confirm{Window: w, By: "clerk", Actor: clerk("100" + w)}
 }
@@ -144,7 +156,7 @@ func (d *driver) key() string {
 
 // run sends n commands, or stops early once the hall's sequence number
 // reaches untilSeq (when not 0).
-func (d *driver) run(t *testing.T, h *hall, n int, untilSeq uint64) {
+func (d *driver) run(t *testing.T, h *liveHall, n int, untilSeq uint64) {
 	t.Helper()
 	for range n {
 		h.clock.Advance(time.Duration(d.r.IntN(120)) * time.Second)
@@ -160,6 +172,14 @@ func (d *driver) run(t *testing.T, h *hall, n int, untilSeq uint64) {
 				d.tickets = append(d.tickets, p.Ticket.ID)
 			case queue.DayStarted:
 				d.days[p.Day] = true
+			case queue.TicketCalled:
+				d.current[p.Window] = p.Ticket.ID
+			case queue.TicketFinished:
+				d.current[p.Window] = ""
+			case queue.TicketSkipped:
+				d.current[p.Window] = ""
+			case queue.TicketTransferred:
+				d.current[p.FromWindow] = ""
 			}
 			if untilSeq > 0 && ev.Seq >= untilSeq {
 				return
@@ -256,7 +276,7 @@ func TestReplay(t *testing.T) {
 	for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.recalled", "ticket.skipped",
 		"ticket.finished", "ticket.transferred", "ticket.requeued", "ticket.cancelled",
 		"window.opened", "window.closed", "window.paused", "window.resumed", "device.reported",
-		"rating.given", "rating.expired", "followup.opened", "followup.closed"} {
+		"rating.prompted", "rating.given", "rating.expired", "followup.opened", "followup.closed"} {
 		if d.types[typ] == 0 {
 			t.Errorf("the run never produced %s", typ)
 		}

@@ -19,7 +19,6 @@ import (
 	"hallfloor/locker"
 	"hallfloor/notify"
 	"hallfloor/outbox"
-	"hallfloor/queue"
 	"hallfloor/sms"
 )
 
@@ -148,8 +147,8 @@ func TestDispatcherGivesUpOnUnreadableMessage(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer func() { cancel(); eng.Wait() }()
 	go eng.Run(ctx)
-	res := eng.Do(ctx, queue.LockerCommand{Cmd: locker.IssueDropoff{CodeHash: "d", Case: "C", Clerk: "1", Size: locker.Small,
-		Notice: &outbox.Queued{ID: "m2", Sealed: []byte("not sealed with this key")}}}, "", nil)
+	res := eng.Do(ctx, locker.IssueDropoff{CodeHash: "d", Case: "C", Clerk: "1", Size: locker.Small,
+		Notice: &outbox.Queued{ID: "m2", Sealed: []byte("not sealed with this key")}}, "", nil)
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}

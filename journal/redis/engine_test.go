@@ -60,7 +60,7 @@ func stateOf(t *testing.T, e *engine.Engine) string {
 // the events after it, and from the events alone.
 func TestEngineOnRedisRestoresItsState(t *testing.T) {
 	rdb := client(t)
-	hall := newHall(t, rdb)
+	hallID := newHall(t, rdb)
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 
 	start := func() (*engine.Engine, func()) {
 		t.Helper()
-		j := open(t, rdb, redis.Options{Hall: hall})
+		j := open(t, rdb, redis.Options{Hall: hallID})
 		e, err := engine.Open(ctx, engine.Options{Setup: setup, Journal: j, Clock: clock.Now, NewID: newID})
 		if err != nil {
 			t.Fatal(err)
@@ -88,12 +88,17 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 	r := rand.New(rand.NewPCG(20250310, 1))
 	windows := []string{"1", "2", "3", "4", "5", "6", "7", "8"}
 	services := []string{"A", "A", "B", "C", "Q", "Z"}
+	// current is the ticket each clerk's screen shows, as the events tell it.
+	current := map[string]string{}
 	command := func() hall.Command {
 		w := windows[r.IntN(len(windows))]
-		actor := room.Actor{Staff: "100" + w}
+		actor := room.Actor{Staff: "100" + w, Role: room.Clerk}
 		switch n := r.IntN(100); {
 		case n < 35:
 			c := queue.IssueTicket{Service: services[r.IntN(len(services))], Priority: r.IntN(10) == 0}
+			if c.Priority {
+				c.Actor = room.Actor{Staff: "2001", Role: room.Guide}
+			}
 			if r.IntN(3) == 0 {
 				c.IDHash = fmt.Sprintf("id%02d", r.IntN(15))
 			}
@@ -103,7 +108,7 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 		case n < 44:
 			return queue.CloseWindow{Window: w, Actor: actor}
 		case n < 70:
-			return queue.CallNext{Window: w, Actor: actor}
+			return queue.CallNext{Window: w, Actor: actor, Current: current[w]}
 		case n < 74:
 			return queue.Recall{Window: w, Actor: actor}
 		case n < 78:
@@ -130,6 +135,16 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 			if res.Err == nil {
 				done++
 			}
+			for _, ev := range res.Events {
+				switch p := ev.Data.(type) {
+				case queue.TicketCalled:
+					current[p.Window] = p.Ticket.ID
+				case queue.TicketFinished:
+					current[p.Window] = ""
+				case queue.TicketSkipped:
+					current[p.Window] = ""
+				}
+			}
 			if res.Repeat {
 				repeats++
 			}
@@ -139,7 +154,7 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 		stop()
 		// Load is how Open restores a hall; compared here rather than on a
 		// running engine, which may at once record what time made due.
-		j := open(t, rdb, redis.Options{Hall: hall})
+		j := open(t, rdb, redis.Options{Hall: hallID})
 		for _, from := range []struct {
 			name string
 			j    journal.Journal
