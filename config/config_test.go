@@ -40,13 +40,14 @@ func TestDemoHallIsValid(t *testing.T) {
 	}
 }
 
-// The queue's setup is the hall file, as the rules need it.
+// The hall's setup is the hall file, as the rules need it.
 func TestQueueSetup(t *testing.T) {
 	h := Demo()
-	setup := h.Setup()
-	if setup.Location.String() != "Asia/Shanghai" {
-		t.Fatalf("location %v", setup.Location)
+	hs := h.Setup()
+	if hs.Location().String() != "Asia/Shanghai" {
+		t.Fatalf("location %v", hs.Location())
 	}
+	setup := hs.Queue
 	if setup.PriorityRun != h.Queue.PriorityRun {
 		t.Fatalf("priority run %d, file says %d", setup.PriorityRun, h.Queue.PriorityRun)
 	}
@@ -83,7 +84,7 @@ func TestQueueSetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2 := h2.Setup()
+	s2 := h2.Setup().Queue
 	if s2.Location.String() != "Asia/Shanghai" || s2.Service("A").ServiceTime != 5*time.Minute || s2.PriorityRun != 3 {
 		t.Fatalf("defaults: location %v, service time %v, priority run %d", s2.Location, s2.Service("A").ServiceTime, s2.PriorityRun)
 	}

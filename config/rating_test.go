@@ -13,8 +13,8 @@ func TestRatingsSection(t *testing.T) {
 	if rs.PromptTimeout != 60*time.Second || rs.FollowUpDays != 5 || len(rs.Reasons) == 0 {
 		t.Fatalf("demo ratings %+v", rs)
 	}
-	if s := h.Setup(); s.Ratings.FollowUpDays != 5 || s.Calendar == nil || !s.Calendar.AlwaysOpen {
-		t.Fatalf("queue setup ratings %+v calendar %+v", s.Ratings, s.Calendar)
+	if s := h.Setup(); s.Ratings.FollowUpDays != 5 || s.Calendar() == nil || !s.Calendar().AlwaysOpen || s.Ratings.Calendar != s.Calendar() {
+		t.Fatalf("hall setup ratings %+v calendar %+v", s.Ratings, s.Calendar())
 	}
 	h.Ratings = Ratings{}
 	if rs := h.Setup().Ratings; !slices.Equal(rs.Reasons, DefaultReasons) || rs.FollowUpDays != 5 || rs.PromptTimeout != time.Minute {

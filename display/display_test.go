@@ -9,6 +9,7 @@ import (
 
 	"hallfloor/hall"
 	"hallfloor/queue"
+	"hallfloor/rating"
 	"hallfloor/room"
 )
 
@@ -78,27 +79,18 @@ func TestLEDLines(t *testing.T) {
 // window 1 and A002 waits.
 func hallWithCall(t *testing.T) (*Hall, *hall.State, time.Time) {
 	t.Helper()
-	setup := queue.NewSetup(queue.Setup{
+	setup := hall.NewSetup(queue.Setup{
 		Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake, ServiceTime: 5 * time.Minute}},
 		Windows:  []queue.WindowSetup{{ID: "1", Name: "综合窗口", Services: []string{"A"}}},
-	})
+	}, rating.Setup{}, nil, hall.Alerts{})
 	h := &Hall{ID: "t", Name: "测试大厅", Setup: setup, StaffNames: map[string]string{"1001": "王丽娟"}}
 	s := hall.NewState(setup)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	seq := uint64(0)
 	do := func(cmd hall.Command) room.Outcome {
 		t.Helper()
-		if ev := hall.Rollover(s, setup, now); ev != nil {
-			seq++
-			s.Apply(room.Event{Seq: seq, At: now, Data: ev})
-		}
-		out, err := queue.Decide(s, setup, cmd, now)
+		out, _, err := s.Run(setup, cmd, room.Env{Now: now})
 		if err != nil {
 			t.Fatalf("%T: %v", cmd, err)
-		}
-		for _, p := range out.Events {
-			seq++
-			s.Apply(room.Event{Seq: seq, At: now, Data: p})
 		}
 		now = now.Add(time.Minute)
 		return out
@@ -151,13 +143,31 @@ func TestMessageOfACall(t *testing.T) {
 }
 
 func TestWaitingListOrder(t *testing.T) {
-	h, s, _ := hallWithCall(t)
-	list := h.WaitingList(s, "1", 10)
+	h, s, now := hallWithCall(t)
+	list := h.WaitingList(s, "1", now, 10)
 	if len(list) != 1 || list[0].Number != "A002" || list[0].Ahead != 0 {
 		t.Errorf("waiting list = %+v", list)
 	}
-	if h.WaitingList(s, "nope", 10) != nil {
-		t.Error("an unknown window has no list")
+	if got := h.WaitingList(s, "nope", now, 10); len(got) != 0 {
+		t.Errorf("an unknown window has no list: %+v", got)
+	}
+	// The list is the calling policy's order: a priority number a guide
+	// took goes first, and the first entry is what the next call calls.
+	guide := room.Actor{Staff: "2001", Role: room.Guide}
+	if _, _, err := s.Run(h.Setup, queue.IssueTicket{ID: "t3", Service: "A", Priority: true, Actor: guide}, room.Env{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	list = h.WaitingList(s, "1", now, 10)
+	if len(list) != 2 || list[0].Number != "A003" || list[1].Number != "A002" {
+		t.Fatalf("waiting list with a priority number = %+v", list)
+	}
+	out, _, err := s.Run(h.Setup, queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001"}, Current: "t1"}, room.Env{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Ticket != list[0].ID {
+		t.Errorf("the call called %s, the list showed %s first", out.Ticket, list[0].ID)
 	}
 }
 

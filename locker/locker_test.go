@@ -8,6 +8,7 @@ import (
 
 	"hallfloor/errs"
 	"hallfloor/outbox"
+	"hallfloor/room"
 )
 
 var t0 = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
@@ -175,7 +176,7 @@ func TestPickup(t *testing.T) {
 	// A wrong code and a wrong ID give the same answer.
 	_, e1 := h.do(Pickup{Bank: "A", Who: "id1", CodeHash: "wrong"})
 	_, e2 := h.do(Pickup{Bank: "A", Who: "someone", CodeHash: "code1"})
-	if e1 == nil || e2 == nil || e1.Error() != e2.Error() {
+	if e1 == nil || e2 == nil || e1.Error() != e2.Error() || errs.ReasonOf(e1) != "pickup_wrong" {
 		t.Fatalf("wrong code %v and wrong ID %v must fail alike", e1, e2)
 	}
 	evs := h.must(Pickup{Bank: "A", Who: "id1", CodeHash: "code1"})
@@ -390,7 +391,6 @@ func TestReplayAfterCrashMidPickup(t *testing.T) {
 	h.must(DoorChanged{Comp: comp, Open: true})
 
 	// Encode and decode the journal as the engine does, into a fresh state.
-	dec := Decoders()
 	re := &hall{t: t, setup: h.setup, state: NewState(h.setup), box: outbox.New(), now: h.now}
 	for _, j := range h.journal {
 		if _, ok := j.p.(outbox.Queued); ok {
@@ -401,7 +401,7 @@ func TestReplayAfterCrashMidPickup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := dec[j.p.Type()](b)
+		p, err := room.Decode(j.p.Type(), b)
 		if err != nil {
 			t.Fatal(err)
 		}

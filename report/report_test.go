@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hallfloor/calendar"
+	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
 	"hallfloor/rating"
@@ -26,8 +27,8 @@ func at(s string) time.Time {
 	return t
 }
 
-// hall runs the real rules and keeps every event, as the journal would.
-type hall struct {
+// liveHall runs the real rules and keeps every event, as the journal would.
+type liveHall struct {
 	t      *testing.T
 	setup  *hall.Setup
 	s      *hall.State
@@ -36,48 +37,39 @@ type hall struct {
 	ids    int
 }
 
-func newHall(t *testing.T) *hall {
+func newHall(t *testing.T) *liveHall {
 	week := []calendar.Session{{Start: 9 * 60, End: 12 * 60}, {Start: 13*60 + 30, End: 17*60 + 30}}
 	cal := &calendar.Calendar{Location: shanghai}
 	for d := time.Monday; d <= time.Friday; d++ {
 		cal.Weekly[d] = week
 	}
-	setup := queue.NewSetup(queue.Setup{
+	setup := hall.NewSetup(queue.Setup{
 		Location: shanghai, Calendar: cal,
 		Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake}, {Code: "B", Name: "工程建设", Kind: queue.Intake}},
 		Windows:  []queue.WindowSetup{{ID: "1", Name: "一号", Services: []string{"A"}}, {ID: "2", Name: "二号", Services: []string{"B"}}},
-	})
-	return &hall{t: t, setup: setup, s: hall.NewState(setup)}
+	}, rating.Setup{}, nil, hall.Alerts{})
+	return &liveHall{t: t, setup: setup, s: hall.NewState(setup)}
 }
 
-func (h *hall) apply(p room.Payload) {
-	ev := room.Event{Seq: h.s.Seq + 1, At: h.now, Data: p}
-	h.s.Apply(ev)
-	h.events = append(h.events, ev)
-}
-
-func (h *hall) do(when string, cmd hall.Command) room.Outcome {
+// do runs a command at when the way the engine does (a new day first, the
+// command, the reactions its events cause) and keeps every event applied.
+func (h *liveHall) do(when string, cmd hall.Command) room.Outcome {
 	h.t.Helper()
 	h.now = at(when)
-	if ev := hall.Rollover(h.s, h.setup, h.now); ev != nil {
-		h.apply(ev)
-	}
 	if c, ok := cmd.(queue.IssueTicket); ok {
 		h.ids++
 		c.ID = "t" + string(rune('a'+h.ids))
 		cmd = c
 	}
-	out, err := queue.Decide(h.s, h.setup, cmd, h.now)
+	out, evs, err := h.s.Run(h.setup, cmd, room.Env{Now: h.now})
 	if err != nil {
 		h.t.Fatalf("%s %T: %v", when, cmd, err)
 	}
-	for _, p := range out.Events {
-		h.apply(p)
-	}
+	h.events = append(h.events, evs...)
 	return out
 }
 
-func (h *hall) build(p Period, now time.Time) *Builder {
+func (h *liveHall) build(p Period, now time.Time) *Builder {
 	b := NewBuilder(h.setup, p, now)
 	for _, e := range h.events {
 		b.Add(e)
@@ -85,11 +77,13 @@ func (h *hall) build(p Period, now time.Time) *Builder {
 	return b
 }
 
-func clerk(id string) room.Actor { return room.Actor{Staff: id} }
+func clerk(id string) room.Actor { return room.Actor{Staff: id, Role: room.Clerk} }
 
 // day runs Monday 2025-03-10: four A tickets, one B, a no-show, a 差评, a
 // 5, an overtime service, and one ticket on the Tuesday that must not count.
-func day(t *testing.T) *hall {
+// Each call names the ticket the clerk's screen shows, the one the call
+// before called.
+func day(t *testing.T) *liveHall {
 	h := newHall(t)
 	h.do("2025-03-10 09:00:00", queue.OpenWindow{Window: "1", Actor: clerk("s1")})
 	h.do("2025-03-10 09:00:00", queue.OpenWindow{Window: "2", Actor: clerk("s2")})
@@ -97,12 +91,12 @@ func day(t *testing.T) *hall {
 		h.do("2025-03-10 "+tm, queue.IssueTicket{Service: "A"})
 	}
 	h.do("2025-03-10 09:05:00", queue.IssueTicket{Service: "B"})
-	h.do("2025-03-10 09:10:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A001 waited 10 min
-	h.do("2025-03-10 09:20:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A001 served 600 s; A002 waited 19 min
+	a1 := h.do("2025-03-10 09:10:00", queue.CallNext{Window: "1", Actor: clerk("s1")})               // A001 waited 10 min
+	h.do("2025-03-10 09:20:00", queue.CallNext{Window: "1", Actor: clerk("s1"), Current: a1.Ticket}) // A001 served 600 s; A002 waited 19 min
 	h.do("2025-03-10 09:20:30", rating.Rate{Channel: rating.ChannelEvaluator, Window: "1", Level: 2, Reason: "等候时间过长"})
-	h.do("2025-03-10 09:21:00", queue.Skip{Window: "1", Actor: clerk("s1")})     // A002 no-show
-	h.do("2025-03-10 09:22:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A003 waited 20 min
-	h.do("2025-03-10 09:25:00", queue.CallNext{Window: "1", Actor: clerk("s1")}) // A003 served 180 s; A004 waited 22 min
+	h.do("2025-03-10 09:21:00", queue.Skip{Window: "1", Actor: clerk("s1")})                         // A002 no-show
+	a3 := h.do("2025-03-10 09:22:00", queue.CallNext{Window: "1", Actor: clerk("s1")})               // A003 waited 20 min
+	h.do("2025-03-10 09:25:00", queue.CallNext{Window: "1", Actor: clerk("s1"), Current: a3.Ticket}) // A003 served 180 s; A004 waited 22 min
 	h.do("2025-03-10 09:25:10", rating.Rate{Channel: rating.ChannelEvaluator, Window: "1", Level: 5})
 	h.do("2025-03-10 09:30:00", queue.Finish{Window: "1", Actor: clerk("s1")})   // A004 served 300 s
 	h.do("2025-03-10 17:00:00", queue.CallNext{Window: "2", Actor: clerk("s2")}) // B001 waited 7h55m

@@ -13,6 +13,7 @@ import (
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
+	"hallfloor/rating"
 	"hallfloor/room"
 )
 
@@ -65,11 +66,11 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// The bubble starts at 2000-01-01 00:00 UTC, 08:00 in Shanghai.
 		cal := hallCalendar(loc)
-		setup := queue.NewSetup(queue.Setup{
+		setup := hall.NewSetup(queue.Setup{
 			Location: loc, Calendar: cal,
 			Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake}},
 			Windows:  []queue.WindowSetup{{ID: "1", Services: []string{"A"}}},
-		})
+		}, rating.Setup{}, nil, hall.Alerts{})
 		st := hall.NewState(setup)
 		var mu sync.Mutex
 		var sent []string
@@ -79,18 +80,14 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 			defer mu.Unlock()
 			now := time.Now()
 			sent = append(sent, fmt.Sprintf("%s %T", now.In(loc).Format("01-02 15:04"), cmd))
-			if ev := hall.Rollover(st, setup, now); ev != nil {
-				st.Apply(room.Event{Seq: st.Seq + 1, At: now, Data: ev})
-			}
-			out, err := queue.Decide(st, setup, cmd, now)
+			_, evs, err := st.Run(setup, cmd, room.Env{Now: now})
 			if err != nil {
 				return err
 			}
-			for _, p := range out.Events {
-				if _, ok := p.(overtime.Started); ok {
+			for _, e := range evs {
+				if _, ok := e.Data.(overtime.Started); ok {
 					overtimeAt = now
 				}
-				st.Apply(room.Event{Seq: st.Seq + 1, At: now, Data: p})
 			}
 			return nil
 		}
@@ -104,10 +101,10 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 		// At 10:00 a clerk signs on and two people take numbers.
 		time.Sleep(2 * time.Hour)
 		for _, cmd := range []hall.Command{
-			queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "s1"}},
+			queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "s1", Role: room.Clerk}},
 			queue.IssueTicket{ID: "a", Service: "A"},
 			queue.IssueTicket{ID: "b", Service: "A"},
-			queue.CallNext{Window: "1", Actor: room.Actor{Staff: "s1"}},
+			queue.CallNext{Window: "1", Actor: room.Actor{Staff: "s1", Role: room.Clerk}},
 		} {
 			if err := send(context.Background(), cmd); err != nil {
 				t.Fatal(err)
@@ -140,8 +137,8 @@ func TestScheduleRunsOnTheHallClock(t *testing.T) {
 			t.Fatalf("jobs ran\n got %q\nwant %q", jobs, want)
 		}
 		// Midnight started a new day: the waiting ticket was cancelled.
-		if st.Day != "2000-01-02" || st.Tickets["b"] != nil {
-			t.Fatalf("day %s, tickets %v", st.Day, st.Tickets)
+		if st.Day() != "2000-01-02" || st.Queue.Tickets["b"] != nil {
+			t.Fatalf("day %s, tickets %v", st.Day(), st.Queue.Tickets)
 		}
 	})
 }
