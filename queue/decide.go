@@ -79,7 +79,7 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		if w := s.Windows[c.Window]; w != nil && w.State == Paused {
 			return Decide(s, setup, Resume{Window: c.Window, Actor: c.Actor}, env)
 		}
-		return decidePause(s, setup, Pause{Window: c.Window, Actor: c.Actor, Reason: c.Reason})
+		return decidePause(s, setup, Pause(c))
 	case Transfer:
 		return decideTransfer(s, setup, c)
 	case Requeue:
