@@ -11,6 +11,7 @@ import (
 
 	"hallfloor/calendar"
 	"hallfloor/equipment"
+	"hallfloor/errs"
 	"hallfloor/locker"
 	"hallfloor/outbox"
 	"hallfloor/overtime"
@@ -27,16 +28,33 @@ var shanghai = func() *time.Location {
 	return loc
 }()
 
-// testSetup is a small hall with a working week, a 差评 reason list and a
-// locker bank:
-//
-//	window 1: A; window 2: A, B; window 3: B, A (B weighted 2); window 4: B; window 5: Z
-func testSetup() *Setup {
+// workCalendar is a typical hall's week: 09:00–12:00 and 13:30–17:30 on
+// weekdays, 2025-04-04 (清明) off and Sunday 2025-04-27 worked as a 调休
+// day.
+func workCalendar() *calendar.Calendar {
 	week := []calendar.Session{{Start: 9 * 60, End: 12 * 60}, {Start: 13*60 + 30, End: 17*60 + 30}}
-	cal := &calendar.Calendar{Location: shanghai}
+	cal := &calendar.Calendar{
+		Location: shanghai,
+		Holidays: map[string]bool{"2025-04-04": true},
+		Workdays: map[string]bool{"2025-04-27": true},
+		MakeupAs: time.Monday,
+	}
 	for d := time.Monday; d <= time.Friday; d++ {
 		cal.Weekly[d] = week
 	}
+	return cal
+}
+
+// testSetup is a small hall with the working calendar, a 差评 reason list
+// and a locker bank:
+//
+//	window 1: A; window 2: A, B; window 3: B, A (B weighted 2); window 4: B; window 5: Z
+func testSetup() *Setup { return setupWith(workCalendar()) }
+
+// openSetup is testSetup without a calendar: the demo hall, always open.
+func openSetup() *Setup { return setupWith(nil) }
+
+func setupWith(cal *calendar.Calendar) *Setup {
 	q := queue.Setup{
 		Location: shanghai, PriorityRun: 3, Calendar: cal,
 		Services: []queue.Service{
@@ -58,6 +76,15 @@ func testSetup() *Setup {
 	return NewSetup(q, rating.Setup{Reasons: []string{"等候时间长"}}, l, Alerts{})
 }
 
+// at is a moment in the hall's zone: at("2025-03-10", "12:00:00").
+func at(day, clock string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", day+" "+clock, shanghai)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
 // floor drives the hall the way the engine does, keeping every event it
 // applied as the journal would.
 type floor struct {
@@ -67,10 +94,15 @@ type floor struct {
 	now     time.Time
 	ids     int
 	journal []room.Event
+	// last is every event the last command applied: a new day, what it
+	// decided and the reactions.
+	last []room.Event
 }
 
-func newFloor(t testing.TB) *floor {
-	setup := testSetup()
+// newFloor is testSetup's hall on a Monday morning.
+func newFloor(t testing.TB) *floor { return newFloorWith(t, testSetup()) }
+
+func newFloorWith(t testing.TB, setup *Setup) *floor {
 	return &floor{t: t, setup: setup, s: NewState(setup), now: time.Date(2025, 3, 10, 9, 0, 0, 0, shanghai)}
 }
 
@@ -85,6 +117,7 @@ func (f *floor) do(cmd Command) (room.Outcome, error) {
 	f.t.Helper()
 	out, evs, err := f.s.Run(f.setup, cmd, room.Env{Now: f.now, NewID: f.nextID})
 	f.journal = append(f.journal, evs...)
+	f.last = evs
 	return out, err
 }
 
@@ -93,6 +126,108 @@ func (f *floor) must(cmd Command) room.Outcome {
 	out, err := f.do(cmd)
 	if err != nil {
 		f.t.Fatalf("%T %+v: %v", cmd, cmd, err)
+	}
+	return out
+}
+
+// applied runs a command that must be accepted and returns everything it
+// applied, the reactions it caused included, in order.
+func (f *floor) applied(cmd Command) []room.Payload {
+	f.t.Helper()
+	f.must(cmd)
+	out := make([]room.Payload, len(f.last))
+	for i, e := range f.last {
+		out[i] = e.Data
+	}
+	return out
+}
+
+// refuse runs a command that must be refused with the kind and reason, and
+// must change nothing (but the new day it may start first).
+func (f *floor) refuse(cmd Command, kind errs.Kind, reason string) *errs.Error {
+	f.t.Helper()
+	before := ""
+	newDay := Rollover(f.s, f.setup, f.now) != nil
+	if !newDay {
+		before = f.snapshot()
+	}
+	out, err := f.do(cmd)
+	if err == nil {
+		f.t.Fatalf("%T %+v: accepted, want %s %s", cmd, cmd, kind, reason)
+	}
+	e, ok := errs.As(err)
+	if !ok {
+		f.t.Fatalf("%T: error %v has no kind", cmd, err)
+	}
+	if e.Kind != kind || e.Reason != reason {
+		f.t.Fatalf("%T %+v: %v, want %s %s", cmd, cmd, err, kind, reason)
+	}
+	if out.Refusal != nil || len(out.Events) > 0 {
+		f.t.Fatalf("%T refused (%v) but decided %v", cmd, err, types(out.Events))
+	}
+	if !newDay {
+		if len(f.last) > 0 {
+			f.t.Fatalf("%T refused (%v) but applied %v", cmd, err, f.last)
+		}
+		if after := f.snapshot(); after != before {
+			f.t.Fatalf("%T refused (%v) but changed the hall:\nbefore %s\nafter  %s", cmd, err, before, after)
+		}
+	}
+	return e
+}
+
+func (f *floor) advance(d time.Duration) { f.now = f.now.Add(d) }
+
+// open signs clerk s<window> on at each window.
+func (f *floor) open(windows ...string) {
+	f.t.Helper()
+	for _, w := range windows {
+		f.must(queue.OpenWindow{Window: w, Actor: clerk(w)})
+	}
+}
+
+// issue takes a number for the service and returns its ticket.
+func (f *floor) issue(service string) *queue.Ticket {
+	f.t.Helper()
+	out := f.must(queue.IssueTicket{Service: service})
+	t := f.s.Queue.Tickets[out.Ticket]
+	if t == nil {
+		f.t.Fatalf("issue %s: outcome names ticket %q, not in the hall", service, out.Ticket)
+	}
+	return t
+}
+
+// call presses "next" at a window as its clerk, on a screen showing what
+// the window serves, and returns the called number, or "" for nobody.
+func (f *floor) call(window string) string {
+	f.t.Helper()
+	out := f.must(f.next(window))
+	if out.Ticket == "" {
+		return ""
+	}
+	return f.s.Queue.Tickets[out.Ticket].Number
+}
+
+// next is the clerk's "next" at a window, seen on an up-to-date screen.
+func (f *floor) next(window string) queue.CallNext {
+	return queue.CallNext{Window: window, Actor: clerk(window), Current: f.s.Queue.Windows[window].Current}
+}
+
+// payloads are the events of type T among ps.
+func payloads[T room.Payload](ps []room.Payload) []T {
+	var out []T
+	for _, p := range ps {
+		if v, ok := p.(T); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func types(ps []room.Payload) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.Type())
 	}
 	return out
 }
