@@ -125,7 +125,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 			return nil, err
 		}
 	}
-	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Sender: sender, Logger: o.Logger, Clock: o.Clock})
+	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Wording: o.Hall.SMSWording(), Sender: sender, Logger: o.Logger, Clock: o.Clock})
 	eng.Subscribe(a.outbox.Observe)
 	if o.Clock == nil {
 		a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,

@@ -112,6 +112,16 @@ func (h *Hall) LockerSetup() *locker.Setup {
 // SMSSender builds the configured sender. The webhook's secret is read from
 // the environment now, so a missing one stops the start instead of every
 // message failing later.
+// SMSWording words the hall's messages when they are sent: its name, its
+// templates, its zone.
+func (h *Hall) SMSWording() *sms.Wording {
+	loc, err := h.Location()
+	if err != nil {
+		loc = time.UTC // unreachable after Validate
+	}
+	return &sms.Wording{Hall: h.Hall.Name, Templates: h.Lockers.SMS.WithDefaults(), Location: loc}
+}
+
 func (h *Hall) SMSSender() (sms.Sender, error) {
 	s := h.SMS
 	if s.Sender != "webhook" {

@@ -46,7 +46,7 @@ func TestLockerSettingsProblems(t *testing.T) {
 		{"tries", "lockers: {max_tries: 100}", "lockers.max_tries"},
 		{"lockout", "lockers: {lockout_minutes: -5}", "lockers.lockout_minutes"},
 		{"door limit", "lockers: {door_limit_s: 99999}", "lockers.door_limit_s"},
-		{"template field", "lockers: {sms: {locker_code: '取件码 {{.Comp}}'}}", "lockers.sms.locker_code"},
+		{"template field", "lockers: {sms: {locker_code: '取件码 {{.Shelf}}'}}", "lockers.sms.locker_code"},
 		{"template syntax", "lockers: {sms: {dropoff_code: '{{.Code'}}", "lockers.sms.dropoff_code"},
 		{"sender", "sms: {sender: pigeon}", "sms.sender"},
 		{"webhook url", "sms: {sender: webhook, url: 'not a url', secret_env: SMS_SECRET}", "sms.url"},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"hallfloor/errs"
 	"hallfloor/outbox"
@@ -143,7 +144,12 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		}
 		evs := []Payload{DropoffIssued{CodeHash: c.CodeHash, Case: c.Case, Clerk: c.Clerk, Size: c.Size, What: c.What}}
 		if c.Notice != nil {
-			evs = append(evs, *c.Notice)
+			// The code opens at any bank; with one bank the SMS can name it.
+			n := worded(c.Notice, setup, "", &Item{Case: c.Case, What: c.What})
+			if len(setup.Banks) == 1 {
+				n.Vars[outbox.VarBank] = setup.BankName(setup.Banks[0].ID)
+			}
+			evs = append(evs, n)
 		}
 		return evs, nil
 	case OpenDropoff:
@@ -185,7 +191,7 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		}
 		evs := []Payload{CodeReplaced{Comp: c.Comp, CodeHash: c.CodeHash, By: c.Clerk}}
 		if c.Notice != nil {
-			evs = append(evs, *c.Notice)
+			evs = append(evs, worded(c.Notice, setup, c.Comp, comp.Item))
 		}
 		return evs, nil
 	case Open:
@@ -240,14 +246,29 @@ func (s *State) Allocate(setup *Setup, bank string, size Size) *Compartment {
 	return best
 }
 
+// The longest a deposit's words may be: they fit a slip, a panel and an SMS.
+const (
+	MaxCase = 40
+	MaxWhat = 60
+	MaxName = 30
+)
+
 func decideDeposit(s *State, setup *Setup, c Deposit) ([]Payload, error) {
 	switch {
+	case utf8.RuneCountInString(c.Item.Case) > MaxCase:
+		return nil, errs.Bad("case", "too_long", "max", MaxCase)
+	case utf8.RuneCountInString(c.Item.What) > MaxWhat:
+		return nil, errs.Bad("what", "too_long", "max", MaxWhat)
+	case utf8.RuneCountInString(c.Item.Name) > MaxName:
+		return nil, errs.Bad("name", "too_long", "max", MaxName)
 	case !c.Size.Valid():
 		return nil, errs.Bad("size", "locker_size")
 	case strings.TrimSpace(c.Item.Case) == "":
 		return nil, errs.Bad("case", "locker_case_needed")
 	case strings.TrimSpace(c.Item.What) == "":
 		return nil, errs.Bad("what", "locker_what_needed")
+	case strings.TrimSpace(c.Item.Name) == "":
+		return nil, errs.Bad("name", "locker_name_needed")
 	case c.Item.IDHash == "":
 		return nil, errs.Bad("id_number", "locker_id_needed")
 	case c.Item.CodeHash == "":
@@ -285,7 +306,7 @@ func decideDoor(s *State, setup *Setup, c DoorChanged, now time.Time) ([]Payload
 		item.Stored, item.Deadline = now, now.Add(setup.Retention)
 		evs := []Payload{Stored{Comp: c.Comp, Item: item}}
 		if comp.Notice != nil {
-			evs = append(evs, *comp.Notice)
+			evs = append(evs, worded(comp.Notice, setup, c.Comp, &item))
 		}
 		return evs, nil
 	case ForPickup:
@@ -301,6 +322,15 @@ func decideDoor(s *State, setup *Setup, c DoorChanged, now time.Time) ([]Payload
 	return []Payload{DoorClosed{Comp: c.Comp}}, nil
 }
 
+// lockedOut refuses a panel locked for an ID (or for drop-off codes) until
+// then: the arguments say when, and in how many seconds, for the panel's
+// countdown and a Retry-After.
+func lockedOut(until, now time.Time) error {
+	secs := max(int(until.Sub(now).Seconds())+1, 1)
+	return errs.R(errs.Forbidden, "pickup_locked_out", "until", until.Format("15:04"),
+		"minutes", (secs+59)/60, "retry_s", secs)
+}
+
 // wrongEntry is the one answer to any failed panel entry: it never says
 // whether the ID or the code was wrong.
 func wrongEntry() error {
@@ -313,7 +343,7 @@ func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, e
 	}
 	lkey := c.Bank + "|" + c.Who
 	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
-		return nil, errs.R(errs.Forbidden, "pickup_locked_out", "until", l.Until.Format("15:04"))
+		return nil, lockedOut(l.Until, now)
 	}
 	var match *Compartment
 	for _, b := range setup.Banks {
@@ -355,7 +385,7 @@ func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, e
 func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]Payload, error) {
 	lkey := c.Bank + "|dropoff"
 	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
-		return nil, errs.R(errs.Forbidden, "pickup_locked_out", "until", l.Until.Format("15:04"))
+		return nil, lockedOut(l.Until, now)
 	}
 	d := s.Dropoffs[c.CodeHash]
 	if d == nil {
@@ -396,7 +426,7 @@ func check(s *State, setup *Setup, now time.Time) []Payload {
 		if c.Status == Occupied && c.Item.Kind == Result && !c.Item.Overdue && now.After(c.Item.Deadline) {
 			evs = append(evs, Overdue{Comp: k, Case: c.Item.Case, Clerk: c.Item.Clerk})
 			if n := c.Item.OverdueNotice; n != nil {
-				evs = append(evs, *n)
+				evs = append(evs, worded(n, setup, k, c.Item))
 			}
 		}
 		if c.DoorOpen && !c.Alerted && now.Sub(c.DoorSince) > setup.DoorLimit {

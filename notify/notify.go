@@ -9,6 +9,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -29,9 +30,12 @@ type Hall interface {
 type Options struct {
 	Hall   Hall
 	Sealer *sms.Sealer
-	Sender sms.Sender // the log sender when nil
-	Clock  func() time.Time
-	Logger *slog.Logger
+	// Wording words each message when it is sent, from what the hall
+	// decided; a message sealed whole by an older hallfloor needs none.
+	Wording *sms.Wording
+	Sender  sms.Sender // the log sender when nil
+	Clock   func() time.Time
+	Logger  *slog.Logger
 	// Every is how often the outbox is looked at without a wake-up; 5 s.
 	Every time.Duration
 	// Timeout bounds one send; 15 s.
@@ -117,9 +121,18 @@ func (d *Dispatcher) Flush(ctx context.Context) int {
 }
 
 func (d *Dispatcher) send(ctx context.Context, m outbox.Message) error {
-	msg, err := d.o.Sealer.Open(m.ID, m.Sealed)
+	env, text, err := d.o.Sealer.OpenEnvelope(m.ID, m.Sealed)
 	if err != nil {
 		return err // the hall's key changed; counted, then given up
+	}
+	msg := sms.Message{ID: m.ID, To: env.To, Text: text}
+	if text == "" {
+		if d.o.Wording == nil {
+			return fmt.Errorf("notify: no wording for message %s", m.ID)
+		}
+		if msg, err = d.o.Wording.Word(m.ID, m.Purpose, m.Vars, env); err != nil {
+			return err
+		}
 	}
 	sctx, cancel := context.WithTimeout(ctx, d.o.Timeout)
 	defer cancel()

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func TestDispatcherRetriesThroughTheJournal(t *testing.T) {
 
 	sealed, _ := sealer.Seal(sms.Message{ID: "m1", To: "13800138000", Text: "取件码 123456"})
 	for _, cmd := range []locker.Command{
-		locker.Deposit{Size: locker.Small, Item: locker.Item{Case: "C1", What: "证照", IDHash: "h", CodeHash: "k", Clerk: "1001"},
+		locker.Deposit{Size: locker.Small, Item: locker.Item{Case: "C1", What: "证照", Name: "张三", IDHash: "h", CodeHash: "k", Clerk: "1001"},
 			Notice: &outbox.Queued{ID: "m1", Purpose: "locker.code", Sealed: sealed}},
 		locker.DoorChanged{Comp: "L1/01", Open: true},
 		locker.DoorChanged{Comp: "L1/01", Open: false},
@@ -166,3 +167,90 @@ func TestDispatcherGivesUpOnUnreadableMessage(t *testing.T) {
 type senderFunc func(sms.Message)
 
 func (f senderFunc) Send(_ context.Context, m sms.Message) error { f(m); return nil }
+
+// recorder is a sender that keeps what it was given.
+type recorder struct {
+	mu  sync.Mutex
+	got []sms.Message
+}
+
+func (r *recorder) Send(_ context.Context, m sms.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, m)
+	return nil
+}
+
+// The pickup code's SMS names the compartment and the deadline the lockers
+// decided when the door shut, worded at send time in the hall's zone: the
+// edge that took the deposit sealed only the phone and the code.
+func TestDepositSMSWordedFromTheLockersDecision(t *testing.T) {
+	ck := &clock{now: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)} // 10:00 in Shanghai
+	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	demo := config.Demo()
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: demo.Setup(), Journal: j, Clock: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, _ := sms.NewSealer(make([]byte, 32))
+	loc, _ := demo.Location()
+	rec := &recorder{}
+	d := notify.New(notify.Options{Hall: eng, Sealer: sealer, Clock: ck.Now, Sender: rec,
+		Wording: &sms.Wording{Hall: demo.Hall.Name, Templates: demo.Lockers.SMS, Location: loc}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); eng.Wait() }()
+	go eng.Run(ctx)
+
+	sealed, _ := sealer.SealEnvelope("m1", sms.Envelope{To: "13800138000", Code: "135790"})
+	res := eng.Do(ctx, locker.Deposit{Size: locker.Medium, Item: locker.Item{Case: "C7", What: "营业执照", Name: "张三", IDHash: "h", CodeHash: "k", Clerk: "1001"},
+		Notice: &outbox.Queued{ID: "m1", Purpose: sms.PurposeLockerCode, Sealed: sealed}}, "", nil)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var comp string
+	for _, e := range res.Events {
+		if r, ok := e.Data.(locker.Released); ok {
+			comp = r.Comp
+		}
+	}
+	if comp == "" {
+		t.Fatal("no compartment was released")
+	}
+	if n := d.Flush(ctx); n != 0 {
+		t.Fatal("the code was sent before the door shut on the deposit")
+	}
+	for _, open := range []bool{true, false} {
+		if res := eng.Do(ctx, locker.DoorChanged{Comp: comp, Open: open}, "", nil); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+	}
+	if n := d.Flush(ctx); n != 1 {
+		t.Fatalf("sent %d after the door shut", n)
+	}
+	var bankName string
+	for _, b := range demo.Setup().Lockers.Banks {
+		if strings.HasPrefix(comp, b.ID+"/") {
+			bankName = demo.Setup().Lockers.BankName(b.ID)
+		}
+	}
+	_, box, _ := strings.Cut(comp, "/")
+	deadline := ck.Now().Add(demo.Setup().Lockers.Retention).In(loc).Format("1月2日 15:04")
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.got) != 1 {
+		t.Fatalf("sent %v", rec.got)
+	}
+	m := rec.got[0]
+	for _, want := range []string{bankName + box, "135790", "C7", deadline} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the SMS %q does not say %q", m.Text, want)
+		}
+	}
+	if m.To != "13800138000" {
+		t.Errorf("sent to %s", m.To)
+	}
+}

@@ -18,8 +18,21 @@ import (
 type Queued struct {
 	ID      string `json:"id"`
 	Purpose string `json:"purpose"` // e.g. locker.code
-	Sealed  []byte `json:"sealed"`  // recipient and text, encrypted with the hall's key
+	Sealed  []byte `json:"sealed"`  // recipient and secret, encrypted with the hall's key
+	// Vars are the words the room that queued it decided (a bank, a
+	// compartment, a deadline): the text is worded from them when sent.
+	Vars map[string]string `json:"vars,omitempty"`
 }
+
+// Words a queued message may carry in Vars.
+const (
+	VarCase     = "case"
+	VarWhat     = "what"
+	VarBank     = "bank"
+	VarComp     = "comp"
+	VarDeadline = "deadline" // RFC 3339; worded in the hall's zone when sent
+	VarPhone    = "phone"    // the recipient, for a message sealed without one
+)
 
 // Sent is a message the sender delivered.
 type Sent struct {
@@ -40,7 +53,7 @@ func (Sent) Type() string   { return "outbox.sent" }
 func (Failed) Type() string { return "outbox.failed" }
 
 // Public hides the sealed text from screens.
-func (q Queued) Public() room.Payload { q.Sealed = nil; return q }
+func (q Queued) Public() room.Payload { q.Sealed, q.Vars = nil, nil; return q }
 
 // Public keeps a gateway's answer for the manager, off the hall's screens.
 func (f Failed) Public() room.Payload { f.Error = ""; return f }
@@ -53,15 +66,16 @@ func init() {
 
 // Message is one message waiting to go out.
 type Message struct {
-	ID       string    `json:"id"`
-	Purpose  string    `json:"purpose"`
-	Sealed   []byte    `json:"sealed"`
-	Queued   time.Time `json:"queued"`
-	Attempts int       `json:"attempts"`
-	Next     time.Time `json:"next"` // not before
-	Error    string    `json:"error,omitempty"`
-	GaveUp   bool      `json:"gave_up,omitempty"`
-	SentAt   time.Time `json:"sent_at,omitzero"`
+	ID       string            `json:"id"`
+	Purpose  string            `json:"purpose"`
+	Sealed   []byte            `json:"sealed"`
+	Vars     map[string]string `json:"vars,omitempty"`
+	Queued   time.Time         `json:"queued"`
+	Attempts int               `json:"attempts"`
+	Next     time.Time         `json:"next"` // not before
+	Error    string            `json:"error,omitempty"`
+	GaveUp   bool              `json:"gave_up,omitempty"`
+	SentAt   time.Time         `json:"sent_at,omitzero"`
 }
 
 // State is the outbox.
@@ -95,7 +109,7 @@ func (s *State) Apply(at time.Time, p any) {
 	}
 	switch e := p.(type) {
 	case Queued:
-		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Queued: at, Next: at}
+		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Vars: e.Vars, Queued: at, Next: at}
 	case Sent:
 		if m := s.Pending[e.ID]; m != nil {
 			m.SentAt, m.Error = at, ""

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,7 +8,6 @@ import (
 	"math/big"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,7 +37,7 @@ import (
 type lockerAPI struct {
 	codeKey, tailKey []byte
 	sealer           *sms.Sealer
-	texts            sms.Templates
+	wording          *sms.Wording
 	byTail           bool
 	demo             bool
 }
@@ -57,7 +55,7 @@ func newLockerAPI(k Keys, h *config.Hall) (*lockerAPI, error) {
 	}
 	return &lockerAPI{
 		codeKey: orDerive(k.Code, "locker-code"), tailKey: orDerive(k.Tail, "id-tail"),
-		sealer: sealer, texts: h.Lockers.SMS.WithDefaults(), byTail: h.Lockers.PickupByLastSix, demo: h.Hall.Demo,
+		sealer: sealer, wording: h.SMSWording(), byTail: h.Lockers.PickupByLastSix, demo: h.Hall.Demo,
 	}, nil
 }
 
@@ -105,60 +103,16 @@ func (l *lockerAPI) tailHash(id string) string {
 	return keyed(l.tailKey, id)
 }
 
-// notice words and seals one SMS for the outbox.
-func (s *Server) notice(purpose, to, text string) (*outbox.Queued, error) {
+// notice seals what an SMS keeps secret (the recipient, when the edge has
+// it, and the code) for the outbox; the lockers add the words they decide,
+// and the text is worded when it is sent.
+func (s *Server) notice(purpose string, env sms.Envelope) (*outbox.Queued, error) {
 	id := "sms-" + engine.RandomID()
-	sealed, err := s.lockers.sealer.Seal(sms.Message{ID: id, To: to, Text: text})
+	sealed, err := s.lockers.sealer.SealEnvelope(id, env)
 	if err != nil {
 		return nil, errs.Wrap(err, "seal the message")
 	}
 	return &outbox.Queued{ID: id, Purpose: purpose, Sealed: sealed}, nil
-}
-
-func (s *Server) render(tmpl string, v sms.Vars) (string, error) {
-	v.Hall = s.hall.Hall.Name
-	text, err := sms.Render(tmpl, v)
-	if err != nil {
-		return "", errs.Wrap(err, "word the message")
-	}
-	return text, nil
-}
-
-// deadline words when an item stored now must be collected by.
-func (s *Server) deadline(from time.Time) string {
-	return from.Add(s.engine.Setup().Lockers.Retention).In(s.location()).Format("1月2日 15:04")
-}
-
-func (s *Server) bankName(id string) string {
-	for _, b := range s.engine.Setup().Lockers.Banks {
-		if b.ID == id {
-			if b.Name != "" {
-				return b.Name
-			}
-			return b.ID
-		}
-	}
-	return id
-}
-
-// chooseBank picks the bank a deposit goes to when the clerk named none:
-// the one the lockers' own allocation would choose. The SMS names the bank,
-// so it must be known before the command (which allocates again, and is
-// refused if the hall has filled up meanwhile).
-func (s *Server) chooseBank(ctx context.Context, size locker.Size) (string, error) {
-	var bank string
-	err := s.engine.Read(ctx, func(st *hall.State, setup *hall.Setup) {
-		if c := st.Lockers.Allocate(setup.Lockers, "", size); c != nil {
-			bank = c.Bank
-		}
-	})
-	if err != nil {
-		return "", err
-	}
-	if bank == "" {
-		return "", errs.R(errs.Conflict, "locker_full", "size", size)
-	}
-	return bank, nil
 }
 
 func lockerSize(v string) (locker.Size, error) {
@@ -208,26 +162,12 @@ func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal
 		s.fail(w, r, err)
 		return
 	}
-	item := locker.Item{Clerk: p.Staff}
-	var err error
-	if item.Case, err = textField("case", body.Case, 40, true); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if item.What, err = textField("what", body.What, 60, true); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if item.Name, err = textField("name", body.Name, 30, true); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if err := idcard.Validate(body.IDNumber); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	item.Phone = strings.TrimSpace(body.Phone)
-	if !phoneRE.MatchString(item.Phone) {
+	phone := strings.TrimSpace(body.Phone)
+	if !phoneRE.MatchString(phone) {
 		s.fail(w, r, errs.Bad("phone", "bad_phone"))
 		return
 	}
@@ -236,39 +176,25 @@ func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal
 		s.fail(w, r, err)
 		return
 	}
-	bank := strings.TrimSpace(body.Bank)
-	if bank == "" {
-		if bank, err = s.chooseBank(r.Context(), size); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
+	// The lockers check the words and choose the compartment; the edge
+	// draws the code, keeps only its hashes, and seals what the SMS keeps
+	// secret.
+	item := locker.Item{Clerk: p.Staff, Case: strings.TrimSpace(body.Case), What: strings.TrimSpace(body.What),
+		Name: strings.TrimSpace(body.Name), Phone: phone}
 	code := newCode()
 	item.IDHash = idcard.Protect(s.idKey, body.IDNumber)
 	item.TailHash = s.lockers.tailHash(body.IDNumber)
 	item.CodeHash = s.lockers.codeHash(code)
-	text, err := s.render(s.lockers.texts.LockerCode, sms.Vars{Case: item.Case, What: item.What, Bank: s.bankName(bank), Code: code, Deadline: s.deadline(s.clock())})
+	n, err := s.notice(sms.PurposeLockerCode, sms.Envelope{To: phone, Code: code})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.notice("locker.code", item.Phone, text)
-	if err != nil {
+	if item.OverdueNotice, err = s.notice(sms.PurposeLockerOverdue, sms.Envelope{To: phone}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// The reminder for an item left past its time is worded and sealed now,
-	// while the phone number is in hand; the lockers queue it when due.
-	late, err := s.render(s.lockers.texts.LockerOverdue, sms.Vars{Case: item.Case, What: item.What, Bank: s.bankName(bank)})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if item.OverdueNotice, err = s.notice("locker.overdue", item.Phone, late); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.do(w, r, http.StatusAccepted, locker.Deposit{Bank: bank, Size: size, Item: item, Notice: n}, releasedReply)
+	s.do(w, r, http.StatusAccepted, locker.Deposit{Bank: strings.TrimSpace(body.Bank), Size: size, Item: item, Notice: n}, releasedReply)
 }
 
 // postDropoffCode answers POST /api/v1/lockers/dropoffs: a code for an
@@ -313,16 +239,8 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 		code := newCode()
 		cmd := locker.IssueDropoff{CodeHash: s.lockers.codeHash(code), Case: c, Clerk: p.Staff, Size: size, What: what}
 		if phone != "" {
-			bank := "自助取件柜"
-			if banks := s.engine.Setup().Lockers.Banks; len(banks) == 1 {
-				bank = s.bankName(banks[0].ID)
-			}
-			text, err := s.render(s.lockers.texts.DropoffCode, sms.Vars{Case: c, What: what, Bank: bank, Code: code})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			if cmd.Notice, err = s.notice("locker.dropoff", phone, text); err != nil {
+			var err error
+			if cmd.Notice, err = s.notice(sms.PurposeDropoffCode, sms.Envelope{To: phone, Code: code}); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -402,15 +320,11 @@ func (s *Server) panel(w http.ResponseWriter, r *http.Request, bank, who string,
 		}
 		s.fail(w, r, errs.R(errs.Unauthorized, reason))
 	case errs.Is(errs.Forbidden, res.Err):
-		var until time.Time
-		s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
-			if l := st.Lockers.Lockouts[bank+"|"+who]; l != nil {
-				until = l.Until
-			}
-		})
-		secs := max(int(until.Sub(s.clock()).Seconds())+1, 1)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, errs.R(errs.Forbidden, "pickup_locked_minutes", "minutes", (secs+59)/60))
+		// The lockers said how long the panel stays locked.
+		if e, ok := errs.As(res.Err); ok && e.Args["retry_s"] != "" {
+			w.Header().Set("Retry-After", e.Args["retry_s"])
+		}
+		s.fail(w, r, res.Err)
 	case res.Err != nil:
 		s.fail(w, r, res.Err)
 	default:
@@ -468,31 +382,15 @@ func (s *Server) postService(w http.ResponseWriter, r *http.Request, p Principal
 // phone given at the deposit; the old code dies. The new code is never
 // shown to the clerk.
 func (s *Server) postReplaceCode(w http.ResponseWriter, r *http.Request, p Principal) {
-	key := compKey(r)
-	var it locker.Item
-	found := false
-	s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
-		if c := st.Lockers.Compartments[key]; c != nil && c.Item != nil && c.Item.Kind == locker.Result {
-			it, found = *c.Item, true
-		}
-	})
-	if !found {
-		s.fail(w, r, errs.R(errs.Conflict, "locker_nothing_waiting", "comp", key))
-		return
-	}
+	// The lockers know the item and its phone: the new code's SMS is
+	// worded from them when sent.
 	code := newCode()
-	text, err := s.render(s.lockers.texts.LockerCode, sms.Vars{Case: it.Case, What: it.What, Bank: s.bankName(chi.URLParam(r, "bank")),
-		Code: code, Deadline: it.Deadline.In(s.location()).Format("1月2日 15:04")})
+	n, err := s.notice(sms.PurposeLockerCode, sms.Envelope{Code: code})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.notice("locker.code", it.Phone, text)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.do(w, r, http.StatusOK, locker.ReplaceCode{Comp: key, CodeHash: s.lockers.codeHash(code), Clerk: p.Staff, Notice: n},
+	s.do(w, r, http.StatusOK, locker.ReplaceCode{Comp: compKey(r), CodeHash: s.lockers.codeHash(code), Clerk: p.Staff, Notice: n},
 		func(*hall.State, *hall.Setup, room.Outcome) any { return map[string]string{"status": "sent"} })
 }
 
@@ -720,9 +618,17 @@ func (s *Server) getOutbox(w http.ResponseWriter, r *http.Request, p Principal) 
 			v.Status = "gave_up"
 		}
 		if s.lockers.demo {
-			if opened, err := s.lockers.sealer.Open(m.ID, m.Sealed); err == nil {
-				v.To, v.Text = opened.To, opened.Text
+			// The demo shows each message as the dispatcher words it.
+			if env, text, err := s.lockers.sealer.OpenEnvelope(m.ID, m.Sealed); err == nil {
+				v.To, v.Text = env.To, text
+				if text == "" {
+					if msg, err := s.lockers.wording.Word(m.ID, m.Purpose, m.Vars, env); err == nil {
+						v.To, v.Text = msg.To, msg.Text
+					}
+				}
 			}
+		} else {
+			v.Message.Vars = nil // a phone number and a case are not for the outbox's list
 		}
 		out = append(out, v)
 	}

@@ -82,6 +82,55 @@ func (s *Sealer) Open(id string, sealed []byte) (Message, error) {
 	return Message{ID: id, To: v.To, Text: v.Text}, nil
 }
 
+// Envelope is what a queued message keeps sealed until it is sent: the
+// recipient, when the edge knows it, and the secret the text carries (a
+// pickup or drop-off code). The words themselves are chosen at send time
+// from what the hall decided (the bank, the compartment, the deadline).
+type Envelope struct {
+	To   string `json:"to,omitempty"`
+	Code string `json:"code,omitempty"`
+}
+
+// SealEnvelope encrypts an envelope for outbox entry id.
+func (s *Sealer) SealEnvelope(id string, e Envelope) ([]byte, error) {
+	plain, err := json.Marshal(struct {
+		V int `json:"v"`
+		Envelope
+	}{2, e})
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, s.aead.NonceSize())
+	rand.Read(nonce)
+	return s.aead.Seal(nonce, nonce, plain, []byte(id)), nil
+}
+
+// OpenEnvelope decrypts what outbox entry id keeps sealed. A message sealed
+// whole by an older hallfloor (recipient and finished text) comes back as
+// its text, to be sent as it is.
+func (s *Sealer) OpenEnvelope(id string, sealed []byte) (Envelope, string, error) {
+	n := s.aead.NonceSize()
+	if len(sealed) < n {
+		return Envelope{}, "", errors.New("sms: sealed message too short")
+	}
+	plain, err := s.aead.Open(nil, sealed[:n], sealed[n:], []byte(id))
+	if err != nil {
+		return Envelope{}, "", fmt.Errorf("sms: cannot open message %s: %w", id, err)
+	}
+	var v struct {
+		V int `json:"v"`
+		Envelope
+		Text string
+	}
+	if err := json.Unmarshal(plain, &v); err != nil {
+		return Envelope{}, "", err
+	}
+	if v.V < 2 {
+		return Envelope{To: v.To}, v.Text, nil
+	}
+	return v.Envelope, "", nil
+}
+
 // Sender delivers a message. An error means it was not delivered and will
 // be tried again; a sender must therefore let the gateway drop repeats by
 // the message id.
@@ -166,7 +215,7 @@ type Templates struct {
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
 var DefaultTemplates = Templates{
-	LockerCode:    "【{{.Hall}}】您的办件结果（{{.Case}} {{.What}}）已存入{{.Bank}}，取件码 {{.Code}}，请于{{.Deadline}}前凭身份证号和取件码自助取件。",
+	LockerCode:    "【{{.Hall}}】您的办件结果（{{.Case}} {{.What}}）已存入{{.Bank}}{{.Comp}}号柜格，取件码 {{.Code}}，请于{{.Deadline}}前凭身份证号和取件码自助取件。",
 	LockerOverdue: "【{{.Hall}}】您在{{.Bank}}的办件结果（{{.Case}}）已超过保管期限，请尽快到出件窗口领取。",
 	DropoffCode:   "【{{.Hall}}】请凭投递码 {{.Code}} 到{{.Bank}}投递案件 {{.Case}} 的补充材料。",
 }
@@ -185,17 +234,80 @@ func Render(text string, data any) (string, error) {
 	return b.String(), nil
 }
 
-// Vars are the fields a template may use. Deadline is already worded in the
-// hall's zone (e.g. 11月27日 17:30). There is no compartment: the code is
-// sent before the door closes, and the panel finds the compartment itself.
+// Vars are the fields a template may use. Deadline is worded in the hall's
+// zone (e.g. 11月27日 17:30); Comp is the compartment the result lies in.
 type Vars struct {
-	Hall, Case, What, Bank, Code, Deadline string
+	Hall, Case, What, Bank, Comp, Code, Deadline string
 }
+
+// For returns the template of a message's purpose, or "" for a purpose
+// the templates do not word.
+func (t Templates) For(purpose string) string {
+	switch purpose {
+	case PurposeLockerCode:
+		return t.LockerCode
+	case PurposeLockerOverdue:
+		return t.LockerOverdue
+	case PurposeDropoffCode:
+		return t.DropoffCode
+	}
+	return ""
+}
+
+// Wording words a queued message when it is sent: the hall's templates
+// filled with what the room that queued it decided and the envelope's
+// secret, times in the hall's zone.
+type Wording struct {
+	Hall      string
+	Templates Templates
+	Location  *time.Location
+}
+
+// AnyBank names the lockers when a drop-off code opens at any bank.
+const AnyBank = "自助取件柜"
+
+// Word builds the message for outbox entry id.
+func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope) (Message, error) {
+	to := env.To
+	if to == "" {
+		to = vars["phone"]
+	}
+	if to == "" {
+		return Message{}, fmt.Errorf("sms: message %s has no recipient", id)
+	}
+	tmpl := w.Templates.WithDefaults().For(purpose)
+	if tmpl == "" {
+		return Message{}, fmt.Errorf("sms: no template words a %s message", purpose)
+	}
+	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code}
+	if v.Bank == "" {
+		v.Bank = AnyBank
+	}
+	if d, err := time.Parse(time.RFC3339, vars["deadline"]); err == nil {
+		loc := w.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		v.Deadline = d.In(loc).Format("1月2日 15:04")
+	}
+	text, err := Render(tmpl, v)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{ID: id, To: to, Text: text}, nil
+}
+
+// Purposes of the hall's messages.
+const (
+	PurposeLockerCode    = "locker.code"
+	PurposeLockerOverdue = "locker.overdue"
+	PurposeDropoffCode   = "locker.dropoff"
+)
 
 // Check renders every template with sample fields, so a hall file with a
 // misspelt field is refused at start instead of sending "<no value>".
 func (t Templates) Check() map[string]error {
-	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Code: "123456", Deadline: "1月1日"}
+	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode} {
 		if _, err := Render(text, sample); err != nil {

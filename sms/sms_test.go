@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"encoding/json"
@@ -102,11 +103,62 @@ func TestTemplatesCheck(t *testing.T) {
 	if bad := DefaultTemplates.Check(); len(bad) != 0 {
 		t.Fatalf("the built-in templates are refused: %v", bad)
 	}
-	tt := Templates{LockerCode: "取件码 {{.Code}}，格口 {{.Comp}}"}.WithDefaults()
+	tt := Templates{LockerCode: "取件码 {{.Code}}，格口 {{.Shelf}}"}.WithDefaults()
 	if bad := tt.Check(); bad["locker_code"] == nil || len(bad) != 1 {
 		t.Fatalf("a template naming an unknown field must be refused alone: %v", bad)
 	}
 	if tt.DropoffCode != DefaultTemplates.DropoffCode {
 		t.Error("an empty template keeps the built-in wording")
+	}
+}
+
+// What the outbox keeps sealed is only the recipient and the code; the words
+// come from the hall's decision when the message is sent, times in the
+// hall's zone. A message sealed whole by an older hallfloor still opens as
+// its text.
+func TestEnvelopeWordedAtSendTime(t *testing.T) {
+	s, err := NewSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := s.SealEnvelope("m1", Envelope{To: "13800138000", Code: "246810"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("246810")) {
+		t.Fatal("the code lies in clear in the sealed envelope")
+	}
+	env, legacy, err := s.OpenEnvelope("m1", sealed)
+	if err != nil || legacy != "" || env.Code != "246810" || env.To != "13800138000" {
+		t.Fatalf("opened %+v %q %v", env, legacy, err)
+	}
+	if _, _, err := s.OpenEnvelope("m2", sealed); err == nil {
+		t.Fatal("an envelope opened under another message's id")
+	}
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	w := &Wording{Hall: "演示中心", Location: shanghai}
+	m, err := w.Word("m1", PurposeLockerCode, map[string]string{"case": "C9", "what": "营业执照", "bank": "一号柜", "comp": "03",
+		"deadline": "2026-11-27T09:30:00Z"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"演示中心", "C9", "营业执照", "一号柜03号柜格", "246810", "11月27日 17:30"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the SMS %q does not say %q", m.Text, want)
+		}
+	}
+	if m.To != "13800138000" || m.ID != "m1" {
+		t.Errorf("message %+v", m)
+	}
+	// A recipient the room added, for an envelope sealed without one.
+	if m, err := w.Word("m3", PurposeLockerOverdue, map[string]string{"phone": "13900139000", "case": "C9", "bank": "一号柜"}, Envelope{}); err != nil || m.To != "13900139000" {
+		t.Errorf("overdue notice %+v %v", m, err)
+	}
+	if _, err := w.Word("m4", PurposeLockerOverdue, nil, Envelope{}); err == nil {
+		t.Error("a message without a recipient was worded")
+	}
+	old, _ := s.Seal(Message{ID: "m5", To: "13700137000", Text: "旧短信"})
+	if env, legacy, err := s.OpenEnvelope("m5", old); err != nil || legacy != "旧短信" || env.To != "13700137000" {
+		t.Errorf("a message sealed whole opened as %+v %q %v", env, legacy, err)
 	}
 }
