@@ -36,7 +36,8 @@ func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 	if err := os.WriteFile(filepath.Join(out, server.SecretFile), secret, 0o600); err != nil {
 		return err
 	}
-	j, err := sqlite.Open(src)
+	// Read-only: a backup only reads, beside the serving hall's writer.
+	j, err := sqlite.OpenReadOnly(src)
 	if err != nil {
 		return err
 	}

@@ -44,24 +44,50 @@ type Journal struct {
 
 var _ journal.Journal = (*Journal)(nil)
 
-// Open opens or creates the journal at path.
+// Open opens or creates the journal at path for the hall's writer.
 func Open(path string) (*Journal, error) {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"} {
-		q.Add("_pragma", p)
+	db, err := open(path, url.Values{"_pragma": {"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"}})
+	if err == nil {
+		if _, err = db.Exec(schema); err != nil {
+			db.Close()
+			err = fmt.Errorf("journal: create schema in %s: %w", path, err)
+		}
 	}
+	if err != nil {
+		return nil, err
+	}
+	return &Journal{db: db}, nil
+}
+
+// OpenReadOnly opens an existing journal to read it beside the writer, for
+// reports and backups: WAL lets it read a consistent state while the
+// writer goes on, and it cannot write.
+func OpenReadOnly(path string) (*Journal, error) {
+	db, err := open(path, url.Values{"mode": {"ro"}, "_pragma": {"busy_timeout(5000)"}})
+	if err != nil {
+		return nil, err
+	}
+	// sql.Open connects only when first used, and mode=ro refuses a missing
+	// file then: connect now, so the caller hears of it where it named it.
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal: open %s to read: %w", path, err)
+	}
+	return &Journal{db: db}, nil
+}
+
+// open opens the file with the URI parameters q (SQLite's, and the
+// driver's _pragma, run on every connection).
+func open(path string, q url.Values) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}
-	// One connection: the engine is the only writer, and SQLite serialises
-	// writers anyway; a second connection would only contend for the lock.
+	// One connection a handle: the engine is the only writer, and SQLite
+	// serialises writers anyway; a second connection would only contend
+	// for SQLite's lock.
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(schema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("journal: create schema in %s: %w", path, err)
-	}
-	return &Journal{db: db}, nil
+	return db, nil
 }
 
 // Close closes the file.

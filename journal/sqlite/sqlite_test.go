@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -110,6 +111,50 @@ func TestOpenSetsDurability(t *testing.T) {
 	}
 	if mode != "wal" {
 		t.Fatalf("journal_mode %q, want wal", mode)
+	}
+}
+
+// A read-only handle reads beside the writer, sees what
+// the writer commits, backs the journal up, and cannot write.
+func TestReadOnlyBesideTheWriter(t *testing.T) {
+	j, path := open(t)
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 3)}); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := sqlite.OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("read-only beside the writer: %v", err)
+	}
+	defer ro.Close()
+	journaltest.SameRecords(t, journaltest.All(t, ro, 0), journaltest.Records(1, 3))
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(4, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	journaltest.SameRecords(t, journaltest.All(t, ro, 0), journaltest.Records(1, 4))
+	if err := ro.Append(ctx, journal.Batch{Records: journaltest.Records(5, 1)}); err == nil {
+		t.Fatal("a read-only journal appended")
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := ro.BackupTo(ctx, copyPath); err != nil {
+		t.Fatalf("backup through the read-only handle: %v", err)
+	}
+	cp, err := sqlite.Open(copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	journaltest.SameRecords(t, journaltest.All(t, cp, 0), journaltest.Records(1, 4))
+}
+
+// Reading a journal that is not there is an error, and creates nothing.
+func TestOpenReadOnlyNeedsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hall.db")
+	if j, err := sqlite.OpenReadOnly(path); err == nil {
+		j.Close()
+		t.Fatal("opened a journal that does not exist")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("reading a missing journal left a file: %v", err)
 	}
 }
 
