@@ -36,7 +36,8 @@ func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 	if err := os.WriteFile(filepath.Join(out, server.SecretFile), secret, 0o600); err != nil {
 		return err
 	}
-	// Read-only: a backup only reads, beside the serving hall's writer.
+	// Read-only, and so without the journal's lock, which the serving
+	// hall's writer holds: a backup only reads.
 	j, err := sqlite.OpenReadOnly(src)
 	if err != nil {
 		return err

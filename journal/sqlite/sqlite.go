@@ -39,13 +39,21 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 // Journal is a journal.Journal in a SQLite file.
 type Journal struct {
-	db *sql.DB
+	db   *sql.DB
+	lock *os.File // held while the journal is open for writing; nil read-only
 }
 
 var _ journal.Journal = (*Journal)(nil)
 
-// Open opens or creates the journal at path for the hall's writer.
+// Open opens or creates the journal at path for the hall's writer. It holds
+// an exclusive lock on path+".lock" until Close, so a second hallfloor on
+// the same data directory is refused at start instead of appending beside
+// the first: each would then decide from a state missing the other's events.
 func Open(path string) (*Journal, error) {
+	lock, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
 	db, err := open(path, url.Values{"_pragma": {"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"}})
 	if err == nil {
 		if _, err = db.Exec(schema); err != nil {
@@ -54,14 +62,15 @@ func Open(path string) (*Journal, error) {
 		}
 	}
 	if err != nil {
+		lock.Close()
 		return nil, err
 	}
-	return &Journal{db: db}, nil
+	return &Journal{db: db, lock: lock}, nil
 }
 
 // OpenReadOnly opens an existing journal to read it beside the writer, for
-// reports and backups: WAL lets it read a consistent state while the
-// writer goes on, and it cannot write.
+// reports and backups. It takes no lock: WAL lets it read a consistent
+// state while the writer goes on, and it cannot write.
 func OpenReadOnly(path string) (*Journal, error) {
 	db, err := open(path, url.Values{"mode": {"ro"}, "_pragma": {"busy_timeout(5000)"}})
 	if err != nil {
@@ -90,8 +99,17 @@ func open(path string, q url.Values) (*sql.DB, error) {
 	return db, nil
 }
 
-// Close closes the file.
-func (j *Journal) Close() error { return j.db.Close() }
+// Close closes the file, then lets go of the lock, so the next writer finds
+// the journal complete.
+func (j *Journal) Close() error {
+	err := j.db.Close()
+	if j.lock != nil {
+		if lerr := j.lock.Close(); err == nil {
+			err = lerr
+		}
+	}
+	return err
+}
 
 // Append commits the batch in one transaction, after checking that its first
 // record follows the last one stored.

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"hallfloor/errs"
 	"hallfloor/journal"
 	"hallfloor/journal/journaltest"
 	"hallfloor/journal/sqlite"
@@ -114,7 +116,39 @@ func TestOpenSetsDurability(t *testing.T) {
 	}
 }
 
-// A read-only handle reads beside the writer, sees what
+// Only one writer at a time: a second Open of the same journal is refused
+// while the first holds it, naming the file, and goes through once the
+// first is closed. flock belongs to the open file, so two Opens in one
+// process conflict just as two processes do.
+func TestSecondOpenIsRefused(t *testing.T) {
+	j, path := open(t)
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := sqlite.Open(path)
+	if err == nil {
+		second.Close()
+		t.Fatal("a second Open of a journal in use succeeded")
+	}
+	if !errs.Is(errs.Conflict, err) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "already open") {
+		t.Fatalf("second Open: %v; want a conflict naming %s", err, path)
+	}
+	// The refusal touched nothing: the first goes on writing.
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(3, 1)}); err != nil {
+		t.Fatalf("append after a refused second Open: %v", err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("Open after the holder closed: %v", err)
+	}
+	defer again.Close()
+	journaltest.SameRecords(t, journaltest.All(t, again, 0), journaltest.Records(1, 3))
+}
+
+// A read-only handle needs no lock: it reads beside the writer, sees what
 // the writer commits, backs the journal up, and cannot write.
 func TestReadOnlyBesideTheWriter(t *testing.T) {
 	j, path := open(t)
