@@ -11,14 +11,16 @@ import (
 
 // Load rebuilds a hall's state from a journal.
 func Load(ctx context.Context, j journal.Journal, setup *queue.Setup) (*queue.State, error) {
-	seq, snap, err := j.LoadSnapshot(ctx)
+	snaps, err := j.LoadSnapshots(ctx)
 	if err != nil {
 		return nil, err
 	}
 	st := queue.NewState(setup)
-	if snap != nil {
+	var seq uint64
+	if len(snaps) > 0 {
+		seq = snaps[0].Seq
 		st = &queue.State{}
-		if err := json.Unmarshal(snap, st); err != nil {
+		if err := json.Unmarshal(snaps[0].Data, st); err != nil {
 			return nil, fmt.Errorf("engine: snapshot %d unreadable: %w", seq, err)
 		}
 		st.Adopt(setup)

@@ -38,7 +38,7 @@ func (c *testClock) Advance(d time.Duration) {
 // noSnapshot hides a journal's snapshots, so a load replays every event.
 type noSnapshot struct{ journal.Journal }
 
-func (noSnapshot) LoadSnapshot(context.Context) (uint64, []byte, error) { return 0, nil, nil }
+func (noSnapshot) LoadSnapshots(context.Context) ([]journal.Snapshot, error) { return nil, nil }
 
 func stateOf(t *testing.T, e *engine.Engine) string {
 	t.Helper()
@@ -153,8 +153,8 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 				t.Fatalf("round %d: restored from %s, the state differs: %s", round, from.name, diff(want, string(b)))
 			}
 		}
-		if seq, _, err := j.LoadSnapshot(ctx); err != nil || seq == 0 {
-			t.Fatalf("round %d: no snapshot after stopping: %d, %v", round, seq, err)
+		if snaps, err := j.LoadSnapshots(ctx); err != nil || len(snaps) == 0 || snaps[0].Seq == 0 {
+			t.Fatalf("round %d: no snapshot after stopping: %v, %v", round, snaps, err)
 		}
 		e, stop = start()
 	}

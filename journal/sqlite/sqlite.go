@@ -262,35 +262,46 @@ func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// SaveSnapshot stores a snapshot and keeps the last two. Old replies stay in
-// the file; Replies only returns those since the time asked for.
+// SaveSnapshot stores a snapshot and keeps the last journal.KeepSnapshots.
+// Old replies stay in the file; Replies only returns those since the time
+// asked for.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("journal: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if state == nil {
+		state = []byte{} // the column refuses NULL
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO snapshots(seq, data) VALUES (?, ?)`, int64(seq), state); err != nil {
 		return fmt.Errorf("journal: save snapshot: %w", err)
 	}
-	// Keep the last two snapshots, in case the newest is from a build that
-	// cannot read it.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 2)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
+		journal.KeepSnapshots); err != nil {
 		return fmt.Errorf("journal: prune snapshots: %w", err)
 	}
 	return tx.Commit()
 }
 
-// LoadSnapshot returns the latest snapshot.
-func (j *Journal) LoadSnapshot(ctx context.Context) (uint64, []byte, error) {
-	var seq int64
-	var data []byte
-	err := j.db.QueryRowContext(ctx, `SELECT seq, data FROM snapshots ORDER BY seq DESC LIMIT 1`).Scan(&seq, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, nil
-	}
+// LoadSnapshots returns the snapshots kept, newest first.
+func (j *Journal) LoadSnapshots(ctx context.Context) ([]journal.Snapshot, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT seq, data FROM snapshots ORDER BY seq DESC`)
 	if err != nil {
-		return 0, nil, fmt.Errorf("journal: load snapshot: %w", err)
+		return nil, fmt.Errorf("journal: load snapshots: %w", err)
 	}
-	return uint64(seq), data, nil
+	defer rows.Close()
+	var out []journal.Snapshot
+	for rows.Next() {
+		var seq int64
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			return nil, fmt.Errorf("journal: read snapshot: %w", err)
+		}
+		out = append(out, journal.Snapshot{Seq: uint64(seq), Data: data})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("journal: load snapshots: %w", err)
+	}
+	return out, nil
 }
