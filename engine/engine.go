@@ -125,7 +125,7 @@ func RandomID() string {
 }
 
 func (e *Engine) restore(ctx context.Context) error {
-	st, err := Load(ctx, e.journal, e.setup)
+	st, err := load(ctx, e.journal, e.setup, e.log)
 	if err != nil {
 		return err
 	}
@@ -410,7 +410,7 @@ func (e *Engine) rollover() {
 }
 
 func (e *Engine) snapshot() {
-	data, err := json.Marshal(e.state)
+	data, err := encodeSnapshot(e.state)
 	if err == nil {
 		err = e.journal.SaveSnapshot(context.Background(), e.state.Seq, data)
 	}

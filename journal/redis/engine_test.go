@@ -156,6 +156,23 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 		if snaps, err := j.LoadSnapshots(ctx); err != nil || len(snaps) == 0 || snaps[0].Seq == 0 {
 			t.Fatalf("round %d: no snapshot after stopping: %v, %v", round, snaps, err)
 		}
+		if round == 2 {
+			// A damaged newest snapshot is passed over for the one before.
+			snaps, err := j.LoadSnapshots(ctx)
+			if err != nil || len(snaps) < 2 {
+				t.Fatalf("snapshots after the rounds: %v, %v", snaps, err)
+			}
+			if err := j.SaveSnapshot(ctx, snaps[0].Seq, []byte("torn")); err != nil {
+				t.Fatal(err)
+			}
+			st, err := engine.Load(ctx, j, setup)
+			if err != nil {
+				t.Fatalf("load past a damaged snapshot: %v", err)
+			}
+			if b, _ := json.Marshal(st); string(b) != want {
+				t.Fatalf("restored past a damaged snapshot, the state differs: %s", diff(want, string(b)))
+			}
+		}
 		e, stop = start()
 	}
 	stop()
