@@ -149,8 +149,9 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 		}
 		a.closers = append(a.closers, j.Close)
 		// Reports read history through a handle of their own, beside the
-		// writer's, so a long report does not hold up a commit.
-		hist, err := sqlite.Open(path)
+		// writer's, so a long report does not hold up a commit; read-only,
+		// so it needs no share of the lock the writer's handle holds.
+		hist, err := sqlite.OpenReadOnly(path)
 		if err != nil {
 			return nil, nil, err
 		}

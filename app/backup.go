@@ -36,7 +36,9 @@ func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 	if err := os.WriteFile(filepath.Join(out, server.SecretFile), secret, 0o600); err != nil {
 		return err
 	}
-	j, err := sqlite.Open(src)
+	// Read-only, and so without the journal's lock, which the serving
+	// hall's writer holds: a backup only reads.
+	j, err := sqlite.OpenReadOnly(src)
 	if err != nil {
 		return err
 	}

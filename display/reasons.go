@@ -156,6 +156,10 @@ var reasons = map[string]Words{
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
 
+	// The journal, for whoever starts the server.
+	"journal_in_use":    {"日志 {path} 正被另一个 hallfloor 进程使用", "Journal {path} is in use by another hallfloor process"},
+	"journal_open_here": {"日志 {path} 已在本进程中打开", "Journal {path} is already open in this process"},
+
 	// The server's own trouble: the person can only try again.
 	"internal":        {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
 	"no_history":      {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},

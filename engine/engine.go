@@ -126,7 +126,7 @@ func RandomID() string {
 }
 
 func (e *Engine) restore(ctx context.Context) error {
-	st, err := Load(ctx, e.journal, e.setup)
+	st, err := load(ctx, e.journal, e.setup, e.log)
 	if err != nil {
 		return err
 	}
@@ -140,43 +140,6 @@ func (e *Engine) restore(ctx context.Context) error {
 		e.replies[r.Key] = r
 	}
 	return nil
-}
-
-// Load rebuilds a hall's state from a journal.
-func Load(ctx context.Context, j journal.Journal, setup *hall.Setup) (*hall.State, error) {
-	seq, snap, err := j.LoadSnapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st := hall.NewState(setup)
-	if snap != nil {
-		st = &hall.State{}
-		if err := json.Unmarshal(snap, st); err != nil {
-			return nil, fmt.Errorf("engine: snapshot %d unreadable: %w", seq, err)
-		}
-		st.Adopt(setup)
-	}
-	err = j.Replay(ctx, seq, func(r journal.Record) error {
-		ev, err := DecodeRecord(r)
-		if err != nil {
-			return err
-		}
-		// The journal keeps the instant, not the zone: stamp it as the
-		// engine stamped it live, so a replayed state is the same to the byte.
-		ev.At = ev.At.In(setup.Location())
-		st.Apply(ev)
-		return nil
-	})
-	return st, err
-}
-
-// DecodeRecord turns a journal record into an event.
-func DecodeRecord(r journal.Record) (room.Event, error) {
-	p, err := room.Decode(r.Type, r.Data)
-	if err != nil {
-		return room.Event{}, fmt.Errorf("engine: event %d: %w", r.Seq, err)
-	}
-	return room.Event{Seq: r.Seq, At: r.At, Data: p}, nil
 }
 
 // Setup is the hall's fixed shape.
@@ -435,7 +398,7 @@ func (e *Engine) rollover() {
 }
 
 func (e *Engine) snapshot() {
-	data, err := json.Marshal(e.state)
+	data, err := encodeSnapshot(e.state)
 	if err == nil {
 		err = e.journal.SaveSnapshot(context.Background(), e.state.Seq, data)
 	}

@@ -191,7 +191,7 @@ func TestLockerDepositAndPickupThroughTheJournal(t *testing.T) {
 func TestLockerChecksRunOnTheEngineTick(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hall.db")
 	h := startLockerHall(t, path, time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
-	item := locker.Item{Case: "C9", What: "证照", IDHash: "id", CodeHash: "k", Clerk: "1002"}
+	item := locker.Item{Case: "C9", What: "证照", Name: "李四", IDHash: "id", CodeHash: "k", Clerk: "1002"}
 	h.must(locker.Deposit{Size: locker.Small, Item: item})
 	h.must(locker.DoorChanged{Comp: "L1/01", Open: true})
 	h.must(locker.DoorChanged{Comp: "L1/01", Open: false})

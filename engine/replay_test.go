@@ -285,16 +285,17 @@ func TestReplay(t *testing.T) {
 		t.Error("the run never sent a wrong command")
 	}
 
+	// The one at 5000 or so, and one at each shutdown.
 	seqs := snapshotSeqs(t, db)
-	if len(seqs) != 2 {
-		t.Fatalf("snapshots %v, want the last two", seqs)
+	if len(seqs) != 3 {
+		t.Fatalf("snapshots %v, want three", seqs)
 	}
 	var last int64
 	if err := db.QueryRow(`SELECT MAX(seq) FROM events`).Scan(&last); err != nil {
 		t.Fatal(err)
 	}
-	if seqs[1] != last {
-		t.Fatalf("shutdown snapshot at %d, journal ends at %d", seqs[1], last)
+	if seqs[2] != last {
+		t.Fatalf("shutdown snapshot at %d, journal ends at %d", seqs[2], last)
 	}
 
 	// Latest snapshot, nothing to replay.
@@ -302,9 +303,9 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("load from the latest snapshot differs %s", diff(stateB, got))
 	}
 	// Older snapshot plus the events of phase two.
-	mustExec(t, db, `DELETE FROM snapshots WHERE seq = ?`, seqs[1])
+	mustExec(t, db, `DELETE FROM snapshots WHERE seq = ?`, seqs[2])
 	if got := loadJSON(t, path, setup); got != stateB {
-		t.Fatalf("load from snapshot %d plus events differs %s", seqs[0], diff(stateB, got))
+		t.Fatalf("load from snapshot %d plus events differs %s", seqs[1], diff(stateB, got))
 	}
 	// The events alone.
 	mustExec(t, db, `DELETE FROM snapshots`)

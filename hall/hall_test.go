@@ -312,7 +312,7 @@ func randomCommand(r *rand.Rand, f *floor) Command {
 	case n < 83:
 		return overtime.Confirm{Window: w, By: []string{overtime.ByClerk, overtime.ByApplicant}[r.IntN(2)], Actor: a}
 	case n < 86:
-		return locker.Deposit{Bank: "L1", Size: locker.Small, Item: locker.Item{Case: fmt.Sprintf("C%d", f.ids), What: "执照", IDHash: "id", TailHash: "tail", CodeHash: "code", Clerk: "s1"}}
+		return locker.Deposit{Bank: "L1", Size: locker.Small, Item: locker.Item{Case: fmt.Sprintf("C%d", f.ids), What: "执照", Name: "张三", IDHash: "id", TailHash: "tail", CodeHash: "code", Clerk: "s1"}}
 	case n < 90:
 		return locker.DoorChanged{Comp: "L1/0" + fmt.Sprint(1+r.IntN(3)), Open: r.IntN(2) == 0}
 	case n < 92:

@@ -46,7 +46,7 @@ func TestLockerEventsDecode(t *testing.T) {
 func TestWrongPickupIsRefusedAndCounted(t *testing.T) {
 	f := newFloor(t)
 	f.must(Tick{}) // the day starts
-	item := locker.Item{Case: "C1", What: "执照", IDHash: "id", TailHash: "tail", CodeHash: "code", Clerk: "s1"}
+	item := locker.Item{Case: "C1", What: "执照", Name: "张三", IDHash: "id", TailHash: "tail", CodeHash: "code", Clerk: "s1"}
 	got := f.applied(locker.Deposit{Bank: "L1", Size: locker.Small, Item: item})
 	if !slices.Equal(types(got), []string{"locker.released"}) {
 		t.Fatalf("deposit: %v", types(got))

@@ -33,6 +33,19 @@ type Batch struct {
 	Replies []Reply
 }
 
+// Snapshot is the hall's state as of Seq, encoded by the engine; the journal
+// keeps its bytes exactly as given and judges nothing of them.
+type Snapshot struct {
+	Seq  uint64
+	Data []byte
+}
+
+// KeepSnapshots is how many snapshots a journal keeps, the newest ones: if
+// the newest cannot be read (a torn write, a build that encodes the state
+// differently), start-up falls back to an older one rather than replaying
+// the whole journal.
+const KeepSnapshots = 3
+
 // ErrGap is returned by Append when a batch does not continue the journal
 // exactly: another writer got there first, or a retry repeated a commit.
 var ErrGap = errors.New("journal: batch does not follow the last sequence number")
@@ -53,9 +66,11 @@ type Journal interface {
 	// those given before t, which can no longer be repeated.
 	Replies(ctx context.Context, since time.Time) ([]Reply, error)
 	ForgetReplies(ctx context.Context, before time.Time) error
-	// SaveSnapshot stores the state as of seq; LoadSnapshot returns the
-	// latest, or seq 0 and nil when there is none.
+	// SaveSnapshot stores the state as of seq, replacing one of the same
+	// seq, and deletes all but the KeepSnapshots of highest seq.
+	// LoadSnapshots returns those kept, newest (highest seq) first; none is
+	// an empty result, not an error.
 	SaveSnapshot(ctx context.Context, seq uint64, state []byte) error
-	LoadSnapshot(ctx context.Context) (uint64, []byte, error)
+	LoadSnapshots(ctx context.Context) ([]Snapshot, error)
 	Close() error
 }

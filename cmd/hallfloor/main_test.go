@@ -311,3 +311,57 @@ func TestCheck(t *testing.T) {
 		t.Error("check without -config succeeded")
 	}
 }
+
+// A second serve on a data directory a serving hall holds stops at start,
+// saying which journal and which process, and the first goes on; a backup,
+// which only reads, still works beside it.
+func TestSecondServeOnTheSameDataIsRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs real servers")
+	}
+	data := t.TempDir()
+	first := startServe(t, data)
+
+	cmd := exec.Command(binary(t), "serve", "-addr", "127.0.0.1:0", "-data", data)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Read its log to the end, which comes when it exits; should it serve
+	// after all, it would never exit by itself, so it is stopped then.
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		line := sc.Text()
+		log.WriteString(line + "\n")
+		if strings.Contains(line, "hallfloor serving") {
+			t.Error("a second hallfloor serves the same data directory")
+			cmd.Process.Kill()
+		}
+	}
+	err = cmd.Wait()
+	if ee, isExit := err.(*exec.ExitError); !isExit || ee.ExitCode() != 1 {
+		t.Fatalf("second serve: %v, want exit status 1; its log:\n%s", err, log.String())
+	}
+	want := fmt.Sprintf("journal %s is in use by another hallfloor process (pid %d)",
+		filepath.Join(data, "hall-demo.db"), first.cmd.Process.Pid)
+	if !strings.Contains(log.String(), want) {
+		t.Fatalf("second serve said:\n%s\nwant it to say %q", log.String(), want)
+	}
+
+	resp, err := http.Get(first.base + "/healthz")
+	if err != nil {
+		t.Fatalf("the first hall after the refusal: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the first hall after the refusal: healthz %d", resp.StatusCode)
+	}
+	out := filepath.Join(t.TempDir(), "backup")
+	if b, err := exec.Command(binary(t), "backup", "-data", data, "-out", out).CombinedOutput(); err != nil {
+		t.Fatalf("backup beside the serving hall: %v\n%s", err, b)
+	}
+}

@@ -360,28 +360,60 @@ func forgetReplies(t *testing.T, j journal.Journal) {
 	}
 }
 
+// snapshots checks what is kept and in which order: the KeepSnapshots of
+// highest seq, newest first, their bytes exactly as saved (the engine's
+// checksum is over them), replaced when saved again under their seq.
 func snapshots(t *testing.T, j journal.Journal) {
-	if seq, data, err := j.LoadSnapshot(ctx); err != nil || seq != 0 || data != nil {
-		t.Fatalf("LoadSnapshot of a new journal = %d, %q, %v", seq, data, err)
+	if journal.KeepSnapshots != 3 {
+		t.Fatalf("the steps below are written for 3 snapshots kept, not %d", journal.KeepSnapshots)
 	}
-	for _, seq := range []uint64{10, 20, 30, 40} {
-		if err := j.SaveSnapshot(ctx, seq, fmt.Appendf(nil, `{"seq":%d}`, seq)); err != nil {
-			t.Fatal(err)
+	type snap struct {
+		seq  uint64
+		data []byte
+	}
+	data := func(seq uint64) []byte { return fmt.Appendf(nil, `{"seq":%d}`, seq) }
+	again := []byte(`{"again":true}`)
+	garbage := []byte("\x00\xff not a state {\n\r")
+	steps := []struct {
+		name string
+		seq  uint64
+		data []byte
+		want []snap
+	}{
+		// A hall stopped before its first event snapshots at seq 0.
+		{"at seq 0", 0, data(0), []snap{{0, data(0)}}},
+		{"a second", 10, data(10), []snap{{10, data(10)}, {0, data(0)}}},
+		{"a third", 20, data(20), []snap{{20, data(20)}, {10, data(10)}, {0, data(0)}}},
+		{"the oldest goes", 30, data(30), []snap{{30, data(30)}, {20, data(20)}, {10, data(10)}}},
+		{"and the next", 40, data(40), []snap{{40, data(40)}, {30, data(30)}, {20, data(20)}}},
+		{"the same seq again replaces it", 40, again, []snap{{40, again}, {30, data(30)}, {20, data(20)}}},
+		{"any bytes, as they are", 50, garbage, []snap{{50, garbage}, {40, again}, {30, data(30)}}},
+		{"empty", 60, []byte{}, []snap{{60, nil}, {50, garbage}, {40, again}}},
+		// Kept by seq, not by when saved: an older seq saved late is
+		// the one pruned.
+		{"older than all kept", 5, data(5), []snap{{60, nil}, {50, garbage}, {40, again}}},
+	}
+	if got, err := j.LoadSnapshots(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("LoadSnapshots of a new journal = %v, %v", got, err)
+	}
+	for _, st := range steps {
+		if err := j.SaveSnapshot(ctx, st.seq, st.data); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
 		}
-		got, data, err := j.LoadSnapshot(ctx)
+		got, err := j.LoadSnapshots(ctx)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", st.name, err)
 		}
-		if got != seq || string(data) != fmt.Sprintf(`{"seq":%d}`, seq) {
-			t.Fatalf("after saving %d LoadSnapshot = %d, %s", seq, got, data)
+		if !slices.EqualFunc(got, st.want, func(g journal.Snapshot, w snap) bool { return g.Seq == w.seq && string(g.Data) == string(w.data) }) {
+			var seen, want []string
+			for _, g := range got {
+				seen = append(seen, fmt.Sprintf("%d:%q", g.Seq, g.Data))
+			}
+			for _, w := range st.want {
+				want = append(want, fmt.Sprintf("%d:%q", w.seq, w.data))
+			}
+			t.Fatalf("%s: after saving %d LoadSnapshots = %v, want %v", st.name, st.seq, seen, want)
 		}
-	}
-	// Saving the same seq again replaces it.
-	if err := j.SaveSnapshot(ctx, 40, []byte(`{"again":true}`)); err != nil {
-		t.Fatal(err)
-	}
-	if seq, data, _ := j.LoadSnapshot(ctx); seq != 40 || string(data) != `{"again":true}` {
-		t.Fatalf("snapshot 40 not replaced: %d %s", seq, data)
 	}
 }
 

@@ -41,7 +41,7 @@ func (c *testClock) Advance(d time.Duration) {
 // noSnapshot hides a journal's snapshots, so a load replays every event.
 type noSnapshot struct{ journal.Journal }
 
-func (noSnapshot) LoadSnapshot(context.Context) (uint64, []byte, error) { return 0, nil, nil }
+func (noSnapshot) LoadSnapshots(context.Context) ([]journal.Snapshot, error) { return nil, nil }
 
 func stateOf(t *testing.T, e *engine.Engine) string {
 	t.Helper()
@@ -171,8 +171,25 @@ func TestEngineOnRedisRestoresItsState(t *testing.T) {
 				t.Fatalf("round %d: restored from %s, the state differs: %s", round, from.name, diff(want, string(b)))
 			}
 		}
-		if seq, _, err := j.LoadSnapshot(ctx); err != nil || seq == 0 {
-			t.Fatalf("round %d: no snapshot after stopping: %d, %v", round, seq, err)
+		if snaps, err := j.LoadSnapshots(ctx); err != nil || len(snaps) == 0 || snaps[0].Seq == 0 {
+			t.Fatalf("round %d: no snapshot after stopping: %v, %v", round, snaps, err)
+		}
+		if round == 2 {
+			// A damaged newest snapshot is passed over for the one before.
+			snaps, err := j.LoadSnapshots(ctx)
+			if err != nil || len(snaps) < 2 {
+				t.Fatalf("snapshots after the rounds: %v, %v", snaps, err)
+			}
+			if err := j.SaveSnapshot(ctx, snaps[0].Seq, []byte("torn")); err != nil {
+				t.Fatal(err)
+			}
+			st, err := engine.Load(ctx, j, setup)
+			if err != nil {
+				t.Fatalf("load past a damaged snapshot: %v", err)
+			}
+			if b, _ := json.Marshal(st); string(b) != want {
+				t.Fatalf("restored past a damaged snapshot, the state differs: %s", diff(want, string(b)))
+			}
 		}
 		e, stop = start()
 	}

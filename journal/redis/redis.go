@@ -10,7 +10,7 @@
 //	…events:at   a sorted set, by member, of "<at><seq>" (fixed-width hex), for SeqBefore
 //	…replies     a hash of idempotency key → "<at><seq>body"
 //	…replies:at  a sorted set, by member, of "<at><key>", for Replies and ForgetReplies
-//	…snaps       a sorted set of the snapshots' sequence numbers; …snapdata holds them
+//	…snaps       a sorted set of the kept snapshots' sequence numbers; …snapdata holds them
 //
 // Times go into members as fixed-width hex of the nanoseconds, compared by
 // byte: a sorted set's scores are doubles and would lose the nanoseconds.
@@ -449,53 +449,60 @@ func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// snapScript stores a snapshot and keeps the last two, in case the newest
-// is from a build that cannot read it. KEYS: snaps, snapdata. ARGV: seq, data.
+// snapScript stores a snapshot and keeps the last ARGV[3], highest seq
+// first, deleting the data of the others with their index entries.
+// KEYS: snaps, snapdata. ARGV: seq, data, how many to keep.
 var snapScript = goredis.NewScript(`
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
-for _, s in ipairs(redis.call('ZRANGE', KEYS[1], 0, -3)) do
+local keep = tonumber(ARGV[3])
+for _, s in ipairs(redis.call('ZRANGE', KEYS[1], 0, -keep - 1)) do
 	redis.call('HDEL', KEYS[2], s)
 end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -3)
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -keep - 1)
 return 1
 `)
 
-// SaveSnapshot stores the state as of seq.
+// SaveSnapshot stores the state as of seq and keeps the last
+// journal.KeepSnapshots.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
-	err := snapScript.Run(ctx, j.rdb, []string{j.k.snaps, j.k.snapData}, strconv.FormatUint(seq, 10), state).Err()
+	err := snapScript.Run(ctx, j.rdb, []string{j.k.snaps, j.k.snapData},
+		strconv.FormatUint(seq, 10), state, journal.KeepSnapshots).Err()
 	if err != nil {
 		return fmt.Errorf("journal: save snapshot: %w", err)
 	}
 	return nil
 }
 
-// loadSnapScript reads the latest snapshot in one step, so a save between
-// finding it and reading it cannot delete it. KEYS: snaps, snapdata.
-var loadSnapScript = goredis.NewScript(`
-local s = redis.call('ZREVRANGE', KEYS[1], 0, 0)
-if #s == 0 then
-	return {}
+// loadSnapsScript reads the snapshots kept in one step, newest first, so a
+// save meanwhile cannot delete one between finding it and reading it.
+// KEYS: snaps, snapdata. It answers seq, data, seq, data…; a seq whose data
+// is missing comes with an empty string, which no engine takes for a state,
+// rather than being left out unseen.
+var loadSnapsScript = goredis.NewScript(`
+local out = {}
+for _, s in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, -1)) do
+	table.insert(out, s)
+	table.insert(out, redis.call('HGET', KEYS[2], s) or '')
 end
-return {s[1], redis.call('HGET', KEYS[2], s[1])}
+return out
 `)
 
-// LoadSnapshot returns the latest snapshot.
-func (j *Journal) LoadSnapshot(ctx context.Context) (uint64, []byte, error) {
-	v, err := loadSnapScript.Run(ctx, j.rdb, []string{j.k.snaps, j.k.snapData}).Slice()
+// LoadSnapshots returns the snapshots kept, newest first.
+func (j *Journal) LoadSnapshots(ctx context.Context) ([]journal.Snapshot, error) {
+	v, err := loadSnapsScript.Run(ctx, j.rdb, []string{j.k.snaps, j.k.snapData}).StringSlice()
 	if err != nil {
-		return 0, nil, fmt.Errorf("journal: load snapshot: %w", err)
+		return nil, fmt.Errorf("journal: load snapshots: %w", err)
 	}
-	if len(v) < 2 {
-		return 0, nil, nil
+	var out []journal.Snapshot
+	for i := 0; i+1 < len(v); i += 2 {
+		seq, err := strconv.ParseUint(v[i], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("journal: snapshot %q: %w", v[i], err)
+		}
+		out = append(out, journal.Snapshot{Seq: seq, Data: []byte(v[i+1])})
 	}
-	s, _ := v[0].(string)
-	data, ok := v[1].(string)
-	seq, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || !ok {
-		return 0, nil, fmt.Errorf("journal: snapshot %q unreadable", s)
-	}
-	return seq, []byte(data), nil
+	return out, nil
 }
 
 // nanos is t in Unix nanoseconds, held to what an int64 can say (the zero

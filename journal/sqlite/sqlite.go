@@ -39,33 +39,77 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 // Journal is a journal.Journal in a SQLite file.
 type Journal struct {
-	db *sql.DB
+	db   *sql.DB
+	lock *os.File // held while the journal is open for writing; nil read-only
 }
 
 var _ journal.Journal = (*Journal)(nil)
 
-// Open opens or creates the journal at path.
+// Open opens or creates the journal at path for the hall's writer. It holds
+// an exclusive lock on path+".lock" until Close, so a second hallfloor on
+// the same data directory is refused at start instead of appending beside
+// the first: each would then decide from a state missing the other's events.
 func Open(path string) (*Journal, error) {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"} {
-		q.Add("_pragma", p)
-	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	lock, err := lockFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+		return nil, err
 	}
-	// One connection: the engine is the only writer, and SQLite serialises
-	// writers anyway; a second connection would only contend for the lock.
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(schema); err != nil {
+	db, err := open(path, url.Values{"_pragma": {"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"}})
+	if err == nil {
+		if _, err = db.Exec(schema); err != nil {
+			db.Close()
+			err = fmt.Errorf("journal: create schema in %s: %w", path, err)
+		}
+	}
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return &Journal{db: db, lock: lock}, nil
+}
+
+// OpenReadOnly opens an existing journal to read it beside the writer, for
+// reports and backups. It takes no lock: WAL lets it read a consistent
+// state while the writer goes on, and it cannot write.
+func OpenReadOnly(path string) (*Journal, error) {
+	db, err := open(path, url.Values{"mode": {"ro"}, "_pragma": {"busy_timeout(5000)"}})
+	if err != nil {
+		return nil, err
+	}
+	// sql.Open connects only when first used, and mode=ro refuses a missing
+	// file then: connect now, so the caller hears of it where it named it.
+	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("journal: create schema in %s: %w", path, err)
+		return nil, fmt.Errorf("journal: open %s to read: %w", path, err)
 	}
 	return &Journal{db: db}, nil
 }
 
-// Close closes the file.
-func (j *Journal) Close() error { return j.db.Close() }
+// open opens the file with the URI parameters q (SQLite's, and the
+// driver's _pragma, run on every connection).
+func open(path string, q url.Values) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	// One connection a handle: the engine is the only writer, and SQLite
+	// serialises writers anyway; a second connection would only contend
+	// for SQLite's lock.
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// Close closes the file, then lets go of the lock, so the next writer finds
+// the journal complete.
+func (j *Journal) Close() error {
+	err := j.db.Close()
+	if j.lock != nil {
+		if lerr := j.lock.Close(); err == nil {
+			err = lerr
+		}
+	}
+	return err
+}
 
 // Append commits the batch in one transaction, after checking that its first
 // record follows the last one stored.
@@ -218,35 +262,46 @@ func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// SaveSnapshot stores a snapshot and keeps the last two. Old replies stay in
-// the file; Replies only returns those since the time asked for.
+// SaveSnapshot stores a snapshot and keeps the last journal.KeepSnapshots.
+// Old replies stay in the file; Replies only returns those since the time
+// asked for.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("journal: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if state == nil {
+		state = []byte{} // the column refuses NULL
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO snapshots(seq, data) VALUES (?, ?)`, int64(seq), state); err != nil {
 		return fmt.Errorf("journal: save snapshot: %w", err)
 	}
-	// Keep the last two snapshots, in case the newest is from a build that
-	// cannot read it.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 2)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
+		journal.KeepSnapshots); err != nil {
 		return fmt.Errorf("journal: prune snapshots: %w", err)
 	}
 	return tx.Commit()
 }
 
-// LoadSnapshot returns the latest snapshot.
-func (j *Journal) LoadSnapshot(ctx context.Context) (uint64, []byte, error) {
-	var seq int64
-	var data []byte
-	err := j.db.QueryRowContext(ctx, `SELECT seq, data FROM snapshots ORDER BY seq DESC LIMIT 1`).Scan(&seq, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, nil
-	}
+// LoadSnapshots returns the snapshots kept, newest first.
+func (j *Journal) LoadSnapshots(ctx context.Context) ([]journal.Snapshot, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT seq, data FROM snapshots ORDER BY seq DESC`)
 	if err != nil {
-		return 0, nil, fmt.Errorf("journal: load snapshot: %w", err)
+		return nil, fmt.Errorf("journal: load snapshots: %w", err)
 	}
-	return uint64(seq), data, nil
+	defer rows.Close()
+	var out []journal.Snapshot
+	for rows.Next() {
+		var seq int64
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			return nil, fmt.Errorf("journal: read snapshot: %w", err)
+		}
+		out = append(out, journal.Snapshot{Seq: uint64(seq), Data: data})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("journal: load snapshots: %w", err)
+	}
+	return out, nil
 }

@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"hallfloor/errs"
 	"hallfloor/journal"
 	"hallfloor/journal/journaltest"
 	"hallfloor/journal/sqlite"
@@ -66,9 +69,10 @@ func TestReopen(t *testing.T) {
 	}
 }
 
-func TestSnapshotsKeepLastTwo(t *testing.T) {
+// Pruning deletes the rows, not only hides them.
+func TestSnapshotsPruned(t *testing.T) {
 	j, path := open(t)
-	for _, seq := range []uint64{10, 20, 30, 40} {
+	for _, seq := range []uint64{10, 20, 30, 40, 50} {
 		if err := j.SaveSnapshot(ctx, seq, fmt.Appendf(nil, `{"seq":%d}`, seq)); err != nil {
 			t.Fatal(err)
 		}
@@ -91,8 +95,8 @@ func TestSnapshotsKeepLastTwo(t *testing.T) {
 		}
 		kept = append(kept, s)
 	}
-	if !slices.Equal(kept, []uint64{30, 40}) {
-		t.Fatalf("kept snapshots %v, want [30 40]", kept)
+	if want := []uint64{30, 40, 50}; !slices.Equal(kept, want) {
+		t.Fatalf("kept snapshots %v, want %v", kept, want)
 	}
 }
 
@@ -110,6 +114,82 @@ func TestOpenSetsDurability(t *testing.T) {
 	}
 	if mode != "wal" {
 		t.Fatalf("journal_mode %q, want wal", mode)
+	}
+}
+
+// Only one writer at a time: a second Open of the same journal is refused
+// while the first holds it, naming the file, and goes through once the
+// first is closed. flock belongs to the open file, so two Opens in one
+// process conflict just as two processes do.
+func TestSecondOpenIsRefused(t *testing.T) {
+	j, path := open(t)
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := sqlite.Open(path)
+	if err == nil {
+		second.Close()
+		t.Fatal("a second Open of a journal in use succeeded")
+	}
+	if !errs.Is(errs.Conflict, err) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "already open") {
+		t.Fatalf("second Open: %v; want a conflict naming %s", err, path)
+	}
+	// The refusal touched nothing: the first goes on writing.
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(3, 1)}); err != nil {
+		t.Fatalf("append after a refused second Open: %v", err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("Open after the holder closed: %v", err)
+	}
+	defer again.Close()
+	journaltest.SameRecords(t, journaltest.All(t, again, 0), journaltest.Records(1, 3))
+}
+
+// A read-only handle needs no lock: it reads beside the writer, sees what
+// the writer commits, backs the journal up, and cannot write.
+func TestReadOnlyBesideTheWriter(t *testing.T) {
+	j, path := open(t)
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 3)}); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := sqlite.OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("read-only beside the writer: %v", err)
+	}
+	defer ro.Close()
+	journaltest.SameRecords(t, journaltest.All(t, ro, 0), journaltest.Records(1, 3))
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(4, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	journaltest.SameRecords(t, journaltest.All(t, ro, 0), journaltest.Records(1, 4))
+	if err := ro.Append(ctx, journal.Batch{Records: journaltest.Records(5, 1)}); err == nil {
+		t.Fatal("a read-only journal appended")
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := ro.BackupTo(ctx, copyPath); err != nil {
+		t.Fatalf("backup through the read-only handle: %v", err)
+	}
+	cp, err := sqlite.Open(copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	journaltest.SameRecords(t, journaltest.All(t, cp, 0), journaltest.Records(1, 4))
+}
+
+// Reading a journal that is not there is an error, and creates nothing.
+func TestOpenReadOnlyNeedsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hall.db")
+	if j, err := sqlite.OpenReadOnly(path); err == nil {
+		j.Close()
+		t.Fatal("opened a journal that does not exist")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("reading a missing journal left a file: %v", err)
 	}
 }
 

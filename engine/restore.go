@@ -1,0 +1,197 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"hallfloor/hall"
+	"hallfloor/journal"
+	"hallfloor/room"
+)
+
+// A snapshot is a header line, then the state as JSON:
+//
+//	hallfloor-snapshot 1 crc32c=1a2b3c4d len=123456
+//	{"seq":5000,…}
+//
+// The format says how the state is encoded, so a build never reads a state
+// another build encoded differently. The length and the checksum (CRC-32C
+// of the JSON) catch a torn or damaged write that JSON alone may not: a
+// snapshot cut short is invalid JSON only by luck of where it was cut, and
+// a digit changed is still JSON.
+//
+// The header is text before the JSON, not a JSON envelope around it, on
+// purpose: a build from before the header reads a snapshot as bare state
+// JSON, and would take an envelope for a state with nothing in it, then
+// replay only the events after it: a hall that silently forgot its past.
+// Faced with text it refuses to start instead, as it always has with a
+// snapshot it cannot read.
+const snapshotMagic = "hallfloor-snapshot"
+
+// snapshotFormat is how this build encodes the state in a snapshot. Raise
+// it when hall.State's JSON changes so that an earlier snapshot would come
+// back as a different state (a field renamed, a meaning changed); a field
+// added that starts empty needs no new format. A snapshot of any other
+// format is passed over, and the events rebuild the state instead.
+const snapshotFormat = 1
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// encodeSnapshot is the state as this build stores it in a snapshot.
+func encodeSnapshot(st *hall.State) ([]byte, error) {
+	state, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	return sealSnapshot(snapshotFormat, state), nil
+}
+
+// sealSnapshot puts the header of the given format before the state.
+func sealSnapshot(format int, state []byte) []byte {
+	head := fmt.Sprintf("%s %d crc32c=%08x len=%d\n", snapshotMagic, format, crc32.Checksum(state, castagnoli), len(state))
+	return append(append(make([]byte, 0, len(head)+len(state)), head...), state...)
+}
+
+// openSnapshot checks a snapshot's header against its contents and
+// returns the state's JSON.
+func openSnapshot(b []byte) ([]byte, error) {
+	head, state, ok := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(head))
+	if !ok || len(f) < 2 || f[0] != snapshotMagic {
+		return nil, errors.New("no snapshot header: not a snapshot, or one from before snapshots had a header")
+	}
+	// The format first: another format's header may say other things.
+	format, err := strconv.Atoi(f[1])
+	if err != nil {
+		return nil, fmt.Errorf("snapshot format %q unreadable", f[1])
+	}
+	if format != snapshotFormat {
+		return nil, fmt.Errorf("snapshot of format %d; this build reads format %d", format, snapshotFormat)
+	}
+	if len(f) != 4 {
+		return nil, fmt.Errorf("snapshot header %q unreadable", head)
+	}
+	var sum uint32
+	var n int
+	if _, err := fmt.Sscanf(f[2]+" "+f[3], "crc32c=%x len=%d", &sum, &n); err != nil {
+		return nil, fmt.Errorf("snapshot header %q unreadable: %w", head, err)
+	}
+	if len(state) != n {
+		return nil, fmt.Errorf("snapshot of %d bytes holds %d: cut short or run on", n, len(state))
+	}
+	if got := crc32.Checksum(state, castagnoli); got != sum {
+		return nil, fmt.Errorf("snapshot damaged: checksum %08x, its header says %08x", got, sum)
+	}
+	return state, nil
+}
+
+// Load rebuilds a hall's state from a journal: from the newest sound
+// snapshot and the events after it, or from the events alone. What it
+// passes over it logs on slog's default logger.
+func Load(ctx context.Context, j journal.Journal, setup *hall.Setup) (*hall.State, error) {
+	return load(ctx, j, setup, slog.Default())
+}
+
+// load is Load, logging on log. A snapshot only shortens the replay; the
+// events are the truth. So a snapshot that cannot be trusted (unreadable,
+// damaged, of another format, or of a state the journal never reached) is
+// passed over, with a warning, for the next older one, and when none is
+// left the events are replayed from the first: a bad snapshot costs time
+// at start, never the start, and every way in reaches the same state.
+func load(ctx context.Context, j journal.Journal, setup *hall.Setup, log *slog.Logger) (*hall.State, error) {
+	snaps, err := j.LoadSnapshots(ctx)
+	if err != nil {
+		log.Warn("snapshots unreadable; replaying the journal from its first event", "err", err)
+		snaps = nil
+	}
+	var last uint64
+	if len(snaps) > 0 {
+		tail, err := j.Tail(ctx, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(tail) == 1 {
+			last = tail[0].Seq
+		}
+	}
+	for _, s := range snaps {
+		st, err := decodeSnapshot(s, setup, last)
+		if err != nil {
+			log.Warn("snapshot passed over; trying an older one", "seq", s.Seq, "err", err)
+			continue
+		}
+		n, err := replay(ctx, j, setup, st)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("hall restored from a snapshot and the events after it", "snapshot", s.Seq, "events", n)
+		return st, nil
+	}
+	if len(snaps) > 0 {
+		log.Warn("no sound snapshot; replaying the journal from its first event", "passed_over", len(snaps))
+	}
+	st := hall.NewState(setup)
+	n, err := replay(ctx, j, setup, st)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("hall restored from its events alone", "events", n)
+	return st, nil
+}
+
+// decodeSnapshot is the state a snapshot holds, if it can be trusted with
+// a journal whose last event is last.
+func decodeSnapshot(s journal.Snapshot, setup *hall.Setup, last uint64) (*hall.State, error) {
+	// The writer would go on from a state the journal does not hold, and
+	// each of its appends would be refused as a gap.
+	if s.Seq > last {
+		return nil, fmt.Errorf("snapshot of seq %d, past the journal's last event %d", s.Seq, last)
+	}
+	data, err := openSnapshot(s.Data)
+	if err != nil {
+		return nil, err
+	}
+	st := &hall.State{}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("snapshot state unreadable: %w", err)
+	}
+	if st.Seq != s.Seq {
+		return nil, fmt.Errorf("snapshot filed under seq %d holds the state of seq %d", s.Seq, st.Seq)
+	}
+	st.Adopt(setup)
+	return st, nil
+}
+
+// replay applies the journal's events after st's to st, and says how many.
+func replay(ctx context.Context, j journal.Journal, setup *hall.Setup, st *hall.State) (int, error) {
+	n := 0
+	err := j.Replay(ctx, st.Seq, func(r journal.Record) error {
+		ev, err := DecodeRecord(r)
+		if err != nil {
+			return err
+		}
+		// The journal keeps the instant, not the zone: stamp it as the
+		// engine stamped it live, so a replayed state is the same to the byte.
+		ev.At = ev.At.In(setup.Location())
+		st.Apply(ev)
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// DecodeRecord turns a journal record into an event.
+func DecodeRecord(r journal.Record) (room.Event, error) {
+	p, err := room.Decode(r.Type, r.Data)
+	if err != nil {
+		return room.Event{}, fmt.Errorf("engine: event %d: %w", r.Seq, err)
+	}
+	return room.Event{Seq: r.Seq, At: r.At, Data: p}, nil
+}
