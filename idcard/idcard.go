@@ -4,13 +4,11 @@
 package idcard
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"time"
 
 	"hallfloor/errs"
+	"hallfloor/keyed"
 )
 
 var weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
@@ -48,7 +46,5 @@ func Validate(id string) error {
 // Protect returns a keyed hash of the ID number: equal for the same person,
 // useless to anyone without the hall's key.
 func Protect(key []byte, id string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(Normalize(id)))
-	return hex.EncodeToString(m.Sum(nil))[:32]
+	return keyed.Hex(key, Normalize(id))
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/errs"
+	"hallfloor/keyed"
 )
 
 // Keys are the hall's secrets, derived from one random file in the data
@@ -55,11 +55,7 @@ func LoadKeys(dir string) (Keys, error) {
 		Code: derive(secret, "locker-code"), Tail: derive(secret, "id-tail"), Seal: derive(secret, "sms-seal")}, nil
 }
 
-func derive(secret []byte, label string) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(label))
-	return m.Sum(nil)
-}
+func derive(secret []byte, label string) []byte { return keyed.Derive(secret, label) }
 
 // Principal is who a request comes from.
 type Principal struct {
@@ -168,9 +164,7 @@ func (a *auth) wrongTry(staff string, now time.Time) {
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
 
 func (a *auth) sign(body string) string {
-	m := hmac.New(sha256.New, a.key)
-	m.Write([]byte(body))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return keyed.URL(a.key, body)
 }
 
 // principal reads the bearer token of a request.

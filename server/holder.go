@@ -2,8 +2,6 @@ package server
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -11,6 +9,7 @@ import (
 	"hallfloor/display"
 	"hallfloor/errs"
 	"hallfloor/hall"
+	"hallfloor/keyed"
 	"hallfloor/room"
 )
 
@@ -23,9 +22,7 @@ import (
 
 // holderKey is the key for ticket id.
 func (s *Server) holderKey(id string) string {
-	m := hmac.New(sha256.New, s.auth.key)
-	m.Write([]byte("ticket-holder\x00" + id))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:22]
+	return keyed.URL(s.auth.key, "ticket-holder\x00", id)[:22]
 }
 
 // checkHolder admits a request that carries the ticket's holder key as ?k=.

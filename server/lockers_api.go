@@ -1,10 +1,7 @@
 package server
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"math/big"
 	"net/http"
 	"slices"
@@ -21,6 +18,7 @@ import (
 	"hallfloor/hall"
 	"hallfloor/idcard"
 	"hallfloor/journal"
+	"hallfloor/keyed"
 	"hallfloor/locker"
 	"hallfloor/outbox"
 	"hallfloor/room"
@@ -86,13 +84,9 @@ func newCode() string {
 	return strings.Repeat("0", 6-len(n.String())) + n.String()
 }
 
-func keyed(key []byte, v string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(v))
-	return hex.EncodeToString(m.Sum(nil))[:32]
+func (l *lockerAPI) codeHash(code string) string {
+	return keyed.Hex(l.codeKey, strings.TrimSpace(code))
 }
-
-func (l *lockerAPI) codeHash(code string) string { return keyed(l.codeKey, strings.TrimSpace(code)) }
 
 // tailHash protects the last six characters of an ID number.
 func (l *lockerAPI) tailHash(id string) string {
@@ -100,7 +94,7 @@ func (l *lockerAPI) tailHash(id string) string {
 	if n := len(id); n > 6 {
 		id = id[n-6:]
 	}
-	return keyed(l.tailKey, id)
+	return keyed.Hex(l.tailKey, id)
 }
 
 // notice seals what an SMS keeps secret (the recipient, when the edge has

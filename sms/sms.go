@@ -10,13 +10,12 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hallfloor/keyed"
 	"io"
 	"log/slog"
 	"net/http"
@@ -166,11 +165,8 @@ type WebhookSender struct {
 
 // Sign computes the signature header value for a body at a time.
 func Sign(secret []byte, ts int64, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(strconv.FormatInt(ts, 10)))
-	m.Write([]byte("."))
-	m.Write(body)
-	return "t=" + strconv.FormatInt(ts, 10) + ",v1=" + hex.EncodeToString(m.Sum(nil))
+	stamp := strconv.FormatInt(ts, 10)
+	return "t=" + stamp + ",v1=" + hex.EncodeToString(keyed.Sum(secret, stamp, ".", string(body)))
 }
 
 // Send posts the message; any answer but 2xx is a failure.
