@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,11 +132,13 @@ func TestTicketIssueAndGet(t *testing.T) {
 	}
 	// One waiting ticket per person and service, but another service is fine.
 	e := h.must(409, "POST", "/api/v1/tickets", "", map[string]any{"service": "A", "id_number": id}).apiError(t)
-	if e.Error.Code != "conflict" || e.Error.Field != "id_number" || !strings.Contains(e.Error.Message, "A001") {
+	if e.Error.Code != "conflict" || e.Error.Reason != "holder_waits" || e.Error.Args["number"] != "A001" ||
+		e.Error.Field != "id_number" || !strings.Contains(e.Error.Message, "A001") {
 		t.Errorf("second ticket for the same ID: %+v", e)
 	}
+	// A priority number is a clerk's (or a guide's) word: signed in.
 	var b ticket
-	h.must(201, "POST", "/api/v1/tickets", "", map[string]any{"service": "B", "id_number": strings.ToLower(id), "priority": true}).into(t, &b)
+	h.must(201, "POST", "/api/v1/tickets", h.login("1001"), map[string]any{"service": "B", "id_number": strings.ToLower(id), "priority": true}).into(t, &b)
 	if b.Number != "B001" {
 		t.Errorf("B ticket %+v", b)
 	}
@@ -158,7 +161,7 @@ func TestLogin(t *testing.T) {
 	}
 	wrong := h.must(401, "POST", "/api/v1/login", "", map[string]string{"staff": "1001", "password": "nope"}).apiError(t)
 	unknown := h.must(401, "POST", "/api/v1/login", "", map[string]string{"staff": "9999", "password": "demo"}).apiError(t)
-	if wrong.Error.Code != "unauthorized" || wrong != unknown {
+	if wrong.Error.Code != "unauthorized" || !reflect.DeepEqual(wrong, unknown) {
 		t.Errorf("wrong password %+v and unknown staff %+v must answer alike", wrong, unknown)
 	}
 	e := h.must(400, "POST", "/api/v1/login", "", map[string]string{"password": "demo"}).apiError(t)
@@ -477,8 +480,9 @@ func TestConcurrentClerks(t *testing.T) {
 		clerks.Add(1)
 		go func() {
 			defer clerks.Done()
+			current := "" // the ticket this clerk's screen shows
 			for {
-				r := h.req("POST", "/api/v1/windows/"+win+"/call", tok, nil)
+				r := h.req("POST", "/api/v1/windows/"+win+"/call", tok, map[string]string{"current": current})
 				if r.status != 200 {
 					errc <- fmt.Errorf("call at %s: %s", win, r)
 					return
@@ -491,6 +495,7 @@ func TestConcurrentClerks(t *testing.T) {
 				if out.Ticket == nil {
 					return
 				}
+				current = out.Ticket.ID
 				mu.Lock()
 				if prev, dup := called[out.Ticket.ID]; dup {
 					errc <- fmt.Errorf("%s called at window %s and again at %s", out.Ticket.Number, prev, win)

@@ -75,32 +75,32 @@ func BenchmarkPostTicket(b *testing.B) {
 // waiting, and the ticket.called event that led there.
 func benchCallState(b *testing.B) (*display.Hall, *hall.State, room.Event) {
 	b.Helper()
-	hall := config.Demo()
-	setup := hall.Setup()
+	cfg := config.Demo()
+	setup := cfg.Setup()
 	st := hall.NewState(setup)
-	now := time.Date(2025, 3, 10, 9, 0, 0, 0, setup.Location)
+	now := time.Date(2025, 3, 10, 9, 0, 0, 0, setup.Location())
 	var last room.Event
 	do := func(cmd hall.Command) {
-		out, err := queue.Decide(st, setup, cmd, now)
+		_, evs, err := st.Run(setup, cmd, room.Env{Now: now})
 		if err != nil {
 			b.Fatalf("%T: %v", cmd, err)
 		}
-		for _, p := range out.Events {
-			last = room.Event{Seq: st.Seq + 1, At: now, Data: p}
-			st.Apply(last)
+		for _, e := range evs {
+			if _, ok := e.Data.(queue.TicketCalled); ok {
+				last = e
+			}
 		}
 	}
-	st.Apply(room.Event{Seq: 1, At: now, Data: hall.Rollover(st, setup, now)})
-	do(queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "1001"}})
+	do(queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "1001", Role: room.Clerk}})
 	for i := range 501 {
 		do(queue.IssueTicket{ID: "t" + strconv.Itoa(i), Service: "A"})
 	}
-	do(queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001"}})
+	do(queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001", Role: room.Clerk}})
 	names := map[string]string{}
-	for _, s := range hall.Staff {
+	for _, s := range cfg.Staff {
 		names[s.ID] = s.Name
 	}
-	view := &display.Hall{ID: hall.Hall.ID, Name: hall.Hall.Name, NameEN: hall.Hall.NameEN, Setup: setup, StaffNames: names}
+	view := &display.Hall{ID: cfg.Hall.ID, Name: cfg.Hall.Name, NameEN: cfg.Hall.NameEN, Setup: setup, StaffNames: names}
 	return view, st, last
 }
 

@@ -186,7 +186,8 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 		t.Fatalf("window %+v", win)
 	}
 	e := h.must(409, "POST", "/api/v1/tickets", "", map[string]string{"service": "A"}).apiError(t)
-	if !strings.Contains(e.Error.Message, "closed") || !strings.Contains(e.Error.Message, "2025-03-14 13:30") {
+	if e.Error.Reason != "hall_closed_until" || e.Error.Args["at"] != "2025-03-14 13:30" ||
+		!strings.Contains(e.Error.Message, "停止取号") || !strings.Contains(e.Error.Message, "2025-03-14 13:30") {
 		t.Fatalf("refusal %+v", e)
 	}
 	h.set("2025-03-14 12:10:00")

@@ -14,10 +14,10 @@ import (
 	"hallfloor/app/apptest"
 )
 
-// hall is a running demo hall assembled as `hallfloor serve` assembles it
+// demoHall is a running demo hall assembled as `hallfloor serve` assembles it
 // (package app): the embedded demo hall, a SQLite journal in a data
 // directory, served on a random local port.
-type hall struct {
+type demoHall struct {
 	client
 	t   *testing.T
 	dir string
@@ -27,19 +27,19 @@ type hall struct {
 
 // startHall starts a hall on dir (a fresh temporary directory when empty).
 // It stops by itself when the test ends.
-func startHall(t *testing.T, dir string) *hall {
+func startHall(t *testing.T, dir string) *demoHall {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	run := apptest.Start(t, app.Options{Data: dir})
-	return &hall{client: client{t, run.URL}, t: t, dir: dir, ts: run.HTTP, run: run}
+	return &demoHall{client: client{t, run.URL}, t: t, dir: dir, ts: run.HTTP, run: run}
 }
 
-func (h *hall) stop() { h.run.Stop() }
+func (h *demoHall) stop() { h.run.Stop() }
 
 // restart stops the hall and starts it again on the same data directory.
-func (h *hall) restart() *hall {
+func (h *demoHall) restart() *demoHall {
 	h.stop()
 	return startHall(h.t, h.dir)
 }
@@ -135,15 +135,16 @@ func (h client) login(staff string) string {
 }
 
 type ticket struct {
-	ID      string `json:"id"`
-	Number  string `json:"number"`
-	Service string `json:"service"`
-	Status  string `json:"status"`
-	Window  string `json:"window"`
-	Recalls int    `json:"recalls"`
-	Text    string `json:"text"`
-	Ahead   int    `json:"ahead"`
-	Key     string `json:"key"` // the holder key, in the answer to taking a number
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Service  string `json:"service"`
+	Status   string `json:"status"`
+	Priority bool   `json:"priority"`
+	Window   string `json:"window"`
+	Recalls  int    `json:"recalls"`
+	Text     string `json:"text"`
+	Ahead    int    `json:"ahead"`
+	Key      string `json:"key"` // the holder key, in the answer to taking a number
 }
 
 type window struct {
@@ -163,14 +164,14 @@ type windowReply struct {
 	Window window  `json:"window"`
 }
 
-func (h *hall) issue(service string) ticket {
+func (h *demoHall) issue(service string) ticket {
 	h.t.Helper()
 	var tk ticket
 	h.must(201, "POST", "/api/v1/tickets", "", map[string]any{"service": service}).into(h.t, &tk)
 	return tk
 }
 
-func (h *hall) act(token, win, action string, body any) windowReply {
+func (h *demoHall) act(token, win, action string, body any) windowReply {
 	h.t.Helper()
 	var out windowReply
 	h.must(200, "POST", "/api/v1/windows/"+win+"/"+action, token, body).into(h.t, &out)
@@ -188,7 +189,7 @@ type hallView struct {
 	Windows []window `json:"windows"`
 }
 
-func (h *hall) view() hallView {
+func (h *demoHall) view() hallView {
 	h.t.Helper()
 	var v hallView
 	h.must(200, "GET", "/api/v1/hall", "", nil).into(h.t, &v)
@@ -205,12 +206,17 @@ func idNumber(first17 string) string {
 	return first17 + string("10X98765432"[sum%11])
 }
 
-// apiError is the error shape of every failed request.
+// apiError is the error shape of every failed request: the kind, the
+// stable reason code and its arguments, the words for a person (Chinese in
+// message, English in message_en) and the field.
 type apiError struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Field   string `json:"field"`
+		Code      string            `json:"code"`
+		Reason    string            `json:"reason"`
+		Args      map[string]string `json:"args"`
+		Message   string            `json:"message"`
+		MessageEN string            `json:"message_en"`
+		Field     string            `json:"field"`
 	} `json:"error"`
 }
 
@@ -218,10 +224,18 @@ func (r reply) apiError(t *testing.T) apiError {
 	t.Helper()
 	var e apiError
 	r.into(t, &e)
-	if e.Error.Code == "" || e.Error.Message == "" {
-		t.Fatalf("error answer without code or message: %s", r.body)
+	if e.Error.Code == "" || e.Error.Reason == "" || e.Error.Message == "" || e.Error.MessageEN == "" {
+		t.Fatalf("error answer without code, reason or message: %s", r.body)
 	}
 	return e
 }
 
 func (r reply) String() string { return fmt.Sprintf("%d %s", r.status, r.body) }
+
+// ticket reads a ticket as its page does.
+func (h *demoHall) ticket(id string) ticket {
+	h.t.Helper()
+	var tk ticket
+	h.must(200, "GET", "/api/v1/tickets/"+id, "", nil).into(h.t, &tk)
+	return tk
+}

@@ -32,7 +32,7 @@ type wsClient struct {
 	conn *websocket.Conn
 }
 
-func (h *hall) wsURL(query string) string {
+func (h *demoHall) wsURL(query string) string {
 	u := "ws" + strings.TrimPrefix(h.ts.URL, "http") + "/ws"
 	if query != "" {
 		u += "?" + query
@@ -41,7 +41,7 @@ func (h *hall) wsURL(query string) string {
 }
 
 // dial opens the hall's WebSocket and fails the test if it cannot.
-func (h *hall) dial(query string) *wsClient {
+func (h *demoHall) dial(query string) *wsClient {
 	h.t.Helper()
 	conn, resp, err := websocket.DefaultDialer.Dial(h.wsURL(query), nil)
 	if err != nil {
@@ -204,7 +204,8 @@ func TestWSResume(t *testing.T) {
 	live := h.dial("")
 	n := live.next().Seq
 
-	// A screen that saw n goes away while five things happen.
+	// A screen that saw n goes away while six things happen: the finished
+	// service opens the evaluator's question, an event of its own.
 	gone := h.dial("")
 	if s := gone.next(); s.Seq != n {
 		t.Fatalf("second snapshot seq %d, want %d", s.Seq, n)
@@ -215,29 +216,33 @@ func TestWSResume(t *testing.T) {
 	h.issue("B")
 	h.act(tok, "3", "call", nil)
 	h.act(tok, "3", "finish", nil)
-	missed := live.events(n, 5)
+	missed := live.events(n, 6)
+	want := "window.opened,ticket.issued,ticket.issued,ticket.called,ticket.finished,rating.prompted"
+	if got := types(missed); got != want {
+		t.Fatalf("events %s\nwant   %s", got, want)
+	}
 
 	back := h.dial(fmt.Sprintf("since=%d", n))
-	got := back.events(n, 5)
+	got := back.events(n, 6)
 	for i := range got {
 		if string(got[i].raw) != string(missed[i].raw) {
 			t.Errorf("resumed event %d differs:\n%s\n%s", got[i].Seq, got[i].raw, missed[i].raw)
 		}
 	}
 	// Up to date, nothing more was queued: the next message is the next event.
-	upToDate := h.dial(fmt.Sprintf("since=%d", n+5))
+	upToDate := h.dial(fmt.Sprintf("since=%d", n+6))
 	h.act(tok, "3", "call", nil)
 	for _, c := range []*wsClient{live, back, upToDate} {
-		if m := c.next(); m.Type != "ticket.called" || m.Seq != n+6 {
-			t.Errorf("next message %s seq %d, want ticket.called %d", m.Type, m.Seq, n+6)
+		if m := c.next(); m.Type != "ticket.called" || m.Seq != n+7 {
+			t.Errorf("next message %s seq %d, want ticket.called %d", m.Type, m.Seq, n+7)
 		}
 	}
 
 	// A number the hall never reached (another hall, a wiped journal) gets a
 	// fresh snapshot, as does a malformed one refused outright.
 	ahead := h.dial(fmt.Sprintf("since=%d", n+1000))
-	if m := ahead.next(); m.Type != "snapshot" || m.Seq != n+6 {
-		t.Errorf("since ahead: %s seq %d, want snapshot %d", m.Type, m.Seq, n+6)
+	if m := ahead.next(); m.Type != "snapshot" || m.Seq != n+7 {
+		t.Errorf("since ahead: %s seq %d, want snapshot %d", m.Type, m.Seq, n+7)
 	}
 	_, resp, err := websocket.DefaultDialer.Dial(h.wsURL("since=yesterday"), nil)
 	if err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
