@@ -53,7 +53,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 func issue(t *testing.T, a *app.App) string {
 	t.Helper()
 	res := a.Engine.Do(context.Background(), queue.IssueTicket{Service: "A"}, "", func(s *hall.State, _ *hall.Setup, out room.Outcome) any {
-		return s.Tickets[out.Ticket].Number
+		return s.Queue.Tickets[out.Ticket].Number
 	})
 	if res.Err != nil {
 		t.Fatal(res.Err)
@@ -64,7 +64,7 @@ func issue(t *testing.T, a *app.App) string {
 func waiting(t *testing.T, a *app.App) int {
 	t.Helper()
 	n := -1
-	if err := a.Engine.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { n = len(s.Services["A"].Line) }); err != nil {
+	if err := a.Engine.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { n = len(s.Queue.Services["A"].Line) }); err != nil {
 		t.Fatal(err)
 	}
 	return n
