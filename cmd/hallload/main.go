@@ -176,6 +176,11 @@ func runCalls(ctx context.Context, base string, o options) (*callReport, error) 
 	if _, err := issueN(ctx, a, o.Service, o.Calls); err != nil {
 		return nil, err
 	}
+	// Each call says which ticket the clerk's screen shows as current.
+	current, err := a.current(ctx, o.Window)
+	if err != nil {
+		return nil, err
+	}
 
 	// The calls, at a steady pace: call i goes out at start + i×every, or at
 	// once if the previous answer came later than that.
@@ -192,10 +197,11 @@ func runCalls(ctx context.Context, base string, o options) (*callReport, error) 
 			}
 		}
 		t0 := time.Now()
-		id, err := a.call(ctx, o.Window)
+		id, err := a.call(ctx, o.Window, current)
 		if err != nil {
 			return nil, fmt.Errorf("call %d: %w", i+1, err)
 		}
+		current = id
 		r.Request = append(r.Request, time.Since(t0))
 		sent[id] = t0
 		order = append(order, id)

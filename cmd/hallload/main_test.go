@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +24,31 @@ func TestCallRunDeliversEveryCall(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "(200 deliveries)") || !strings.Contains(out.String(), "missed 0, sequence gaps 0, out of order 0, connections ended 0") {
 		t.Fatalf("summary does not show 20×10 deliveries without loss:\n%s", out.String())
+	}
+}
+
+// TestSecondCallRunOnOneHall runs the load command twice against one running
+// hall: the first run leaves window 1 serving its last call, and the second
+// must say so in its first call (the hall refuses a call made on a stale
+// screen), then deliver every call as the first did.
+func TestSecondCallRunOnOneHall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	h, err := startHall(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.stop()
+	o := options{URL: h.URL, Mode: "call", Clients: 5, Calls: 5, Every: time.Millisecond,
+		Window: "1", Service: "A", Staff: "1001", Password: "demo", Settle: 30 * time.Second, Dialers: 4}
+	for i := range 2 {
+		var out bytes.Buffer
+		if err := run(ctx, o, &out); err != nil {
+			t.Fatalf("run %d: %v\n%s", i+1, err, out.String())
+		}
+		if !strings.Contains(out.String(), "(25 deliveries)") {
+			t.Fatalf("run %d does not show 5×5 deliveries:\n%s", i+1, out.String())
+		}
 	}
 }
 
