@@ -135,7 +135,7 @@ func TestScreenRecovers(t *testing.T) {
 	// The hall moves on while the screen is away.
 	b2 := h.issue("B")
 	h.issue("B")
-	h.act(tok, "3", "call", nil) // finishes B001, calls B002
+	h.act(tok, "3", "call", map[string]string{"current": b1.ID}) // finishes B001, calls B002
 	after := h.seq()
 	if after <= before {
 		t.Fatalf("seq did not move: %d → %d", before, after)

@@ -176,6 +176,19 @@ func startBusyHall(t *testing.T) *testHall {
 		tokens[w] = h.login(staff)
 		h.act(tokens[w], w, "open", nil)
 	}
+	// The guide at the door issues the priority numbers (老弱病残孕).
+	guide := h.login("2001")
+	// What each counter shows as being served: a call says it.
+	current := map[string]string{}
+	callAt := func(w string) *ticket {
+		var reply struct{ Ticket *ticket }
+		h.call(200, "POST", "/api/v1/windows/"+w+"/call", tokens[w], map[string]any{"current": current[w]}, &reply)
+		current[w] = ""
+		if reply.Ticket != nil {
+			current[w] = reply.Ticket.ID
+		}
+		return reply.Ticket
+	}
 	rng := rand.New(rand.NewPCG(20261121, 7))
 	// Applicants rate most services at the evaluator, mostly well; a few
 	// give a 差评 with a reason, some do not rate at all. A generator of its
@@ -223,19 +236,20 @@ func startBusyHall(t *testing.T) *testHall {
 		for range arrivals {
 			var tk ticket
 			body := map[string]any{"service": services[rng.IntN(len(services))]}
+			token := ""
 			if rng.IntN(12) == 0 {
 				body["priority"] = true
+				token = guide
 			}
-			h.call(201, "POST", "/api/v1/tickets", "", body, &tk)
+			h.call(201, "POST", "/api/v1/tickets", token, body, &tk)
 		}
 		for _, w := range []string{"1", "2", "3", "4", "5", "6", "7"} {
 			if t0.Before(busyUntil[w]) {
 				continue
 			}
-			var reply struct{ Ticket *ticket }
-			h.call(200, "POST", "/api/v1/windows/"+w+"/call", tokens[w], map[string]any{}, &reply)
+			called := callAt(w)
 			rate(w) // the service the call finished, if any
-			if reply.Ticket != nil {
+			if called != nil {
 				busyUntil[w] = t0.Add(time.Duration(length[w]*(0.6+rng.Float64()*0.8)) * time.Minute)
 			}
 		}
@@ -251,7 +265,7 @@ func startBusyHall(t *testing.T) *testHall {
 	behind.Store(0)
 	// The latest calls are fresh.
 	for _, w := range []string{"2", "1", "3"} {
-		h.act(tokens[w], w, "call", nil)
+		callAt(w)
 	}
 	return h
 }

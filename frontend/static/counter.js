@@ -95,6 +95,8 @@ HF.start(async function () {
     } catch (e) {
       if (e.status === 401) { signedOut(); $('signin-error').textContent = e.message; return; }
       $('error').textContent = HF.t('err.generic', e.message);
+      // The page showed the window as it no longer is: show it as it is.
+      if (e.status === 409) load();
     }
   }
 
@@ -180,7 +182,10 @@ HF.start(async function () {
   });
 
   var actions = {
-    call: function () { act('call'); },
+    // The call says which ticket this page shows as current ('' for none):
+    // the hall refuses a call made on a stale page, so a second tap never
+    // finishes a citizen the clerk has not seen.
+    call: function () { act('call', { current: w && w.current ? w.current.id : '' }); },
     recall: function () { act('recall'); },
     skip: function () { act('skip'); },
     finish: function () { act('finish'); },
