@@ -761,3 +761,26 @@ func TestServiceWaitUnknownService(t *testing.T) {
 		t.Fatalf("waiting for an unknown service %d", got)
 	}
 }
+
+// The day's hourly figures count each ticket in the local hour it was
+// issued, last called and finished; yesterday's ticket kept at a window is
+// not today's.
+func TestHourly(t *testing.T) {
+	h := newHall(t, testSetup())
+	h.open("1")
+	h.issue("A")
+	h.advance(time.Hour)
+	h.issue("A")
+	h.call("1")
+	h.advance(10 * time.Minute)
+	h.call("1")
+	h.must(Finish{Window: "1", Actor: clerk("s1")})
+	got := h.s.Hourly(h.setup)
+	if len(got) != 24 {
+		t.Fatalf("%d hours", len(got))
+	}
+	nine, ten := got[9], got[10]
+	if nine.Issued != 1 || ten.Issued != 1 || ten.Called != 2 || ten.Finished != 2 || nine.Called != 0 {
+		t.Fatalf("09:00 %+v, 10:00 %+v", nine, ten)
+	}
+}

@@ -487,14 +487,9 @@ func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
 // receipt is a 送达凭证: which item reached whom, when, from which
 // compartment, and who deposited it.
 type receipt struct {
-	Seq   uint64    `json:"seq"`
-	At    time.Time `json:"at"`
-	Kind  string    `json:"kind"` // picked_up, retrieved, dropoff_received, collected
-	Comp  string    `json:"comp"`
-	Case  string    `json:"case"`
-	What  string    `json:"what,omitempty"`
-	Name  string    `json:"name,omitempty"`
-	Clerk string    `json:"clerk"`
+	Seq uint64    `json:"seq"`
+	At  time.Time `json:"at"`
+	locker.Receipt
 }
 
 // getReceipts answers GET /api/v1/lockers/receipts?from=&to= (manager): the
@@ -522,20 +517,11 @@ func (s *Server) getReceipts(w http.ResponseWriter, r *http.Request, p Principal
 		if err != nil {
 			return err
 		}
-		rc := receipt{Seq: rec.Seq, At: rec.At.In(s.location())}
-		switch e := ev.Data.(type) {
-		case locker.PickedUp:
-			rc.Kind, rc.Comp, rc.Case, rc.What, rc.Name, rc.Clerk = "picked_up", e.Comp, e.Case, e.What, e.Name, e.Clerk
-		case locker.Retrieved:
-			rc.Kind, rc.Comp, rc.Case, rc.Clerk = "retrieved", e.Comp, e.Case, e.Clerk
-		case locker.DropoffReceived:
-			rc.Kind, rc.Comp, rc.Case, rc.Clerk = "dropoff_received", e.Comp, e.Case, e.Clerk
-		case locker.Collected:
-			rc.Kind, rc.Comp, rc.Case, rc.Clerk = "collected", e.Comp, e.Case, e.Clerk
-		default:
+		rc, ok := locker.ReceiptOf(ev.Data)
+		if !ok {
 			return nil
 		}
-		out = append(out, rc)
+		out = append(out, receipt{Seq: rec.Seq, At: rec.At.In(s.location()), Receipt: rc})
 		return nil
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"hallfloor/hall"
 	"hallfloor/queue"
@@ -46,46 +45,15 @@ func (s *Server) getNames(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// hourCount is one local hour of the day: numbers issued in it, tickets
-// whose latest call fell in it, and services finished in it.
-type hourCount struct {
-	Hour     int `json:"hour"`
-	Issued   int `json:"issued"`
-	Called   int `json:"called"`
-	Finished int `json:"finished"`
-}
-
-// getHourly answers GET /api/v1/stats/hourly: today's (the hall's local
-// day) tickets counted by the hour they were issued, last called and
-// finished, all 24 hours present so a chart needs no gaps filled.
+// getHourly answers GET /api/v1/stats/hourly: today's tickets by the hour,
+// as the queue counts them.
 func (s *Server) getHourly(w http.ResponseWriter, r *http.Request) {
 	var reply struct {
-		Day   string      `json:"day"`
-		Hours []hourCount `json:"hours"`
-	}
-	reply.Hours = make([]hourCount, 24)
-	for h := range reply.Hours {
-		reply.Hours[h].Hour = h
+		Day   string            `json:"day"`
+		Hours []queue.HourCount `json:"hours"`
 	}
 	err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
-		reply.Day = st.Day()
-		hour := func(t time.Time) (int, bool) {
-			if t.IsZero() || setup.Queue.Day(t) != st.Day() {
-				return 0, false
-			}
-			return t.In(setup.Location()).Hour(), true
-		}
-		for _, t := range st.Queue.Tickets {
-			if h, ok := hour(t.IssuedAt); ok {
-				reply.Hours[h].Issued++
-			}
-			if h, ok := hour(t.CalledAt); ok {
-				reply.Hours[h].Called++
-			}
-			if h, ok := hour(t.FinishedAt); ok && t.Status == queue.Done {
-				reply.Hours[h].Finished++
-			}
-		}
+		reply.Day, reply.Hours = st.Day(), st.Queue.Hourly(setup.Queue)
 	})
 	if err != nil {
 		s.fail(w, r, err)
