@@ -47,8 +47,11 @@ func TestPagesServed(t *testing.T) {
 		if !strings.Contains(w.Body.String(), tc.want) || !strings.Contains(w.Body.String(), `lang="zh-CN"`) {
 			t.Errorf("GET %s: page lacks %s or lang=zh-CN", tc.path, tc.want)
 		}
-		if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		if csp := w.Header().Get("Content-Security-Policy"); csp != frontend.ContentSecurityPolicy || !strings.Contains(csp, "script-src 'self';") {
 			t.Errorf("GET %s: CSP %q", tc.path, csp)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no nosniff", tc.path)
 		}
 	}
 }
