@@ -7,9 +7,10 @@
 // over the WebSocket; the pages only lay it out.
 //
 // The shell of every face is here too, for the pages the server serves
-// itself (the lockers', the devices'): the shared script (static/hf.js)
-// and the base style (static/hf.css), served by Assets, and the headers
-// every page is served with (PageHeaders).
+// itself (the lockers', the devices'): the words in both languages
+// (static/hf-words.js), the shared script (static/hf.js: language, API,
+// refusals, live connection) and the base style (static/hf.css), served by
+// Assets, and the headers every page is served with (PageHeaders).
 package frontend
 
 import (
@@ -29,8 +30,8 @@ import (
 //go:embed static
 var static embed.FS
 
-// root is the static directory: the pages, the shared shell (hf.js,
-// hf.css) and each page's own script and style.
+// root is the static directory: the pages, the shared shell (hf-words.js,
+// hf.js, hf.css) and each page's own script and style.
 var root = func() fs.FS {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {

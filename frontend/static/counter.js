@@ -86,27 +86,27 @@ HF.start(async function () {
 
   async function act(action, body) {
     if (!session) return;
-    $('error').textContent = '';
+    HF.showError($('error'), null);
     try {
       var r = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/' + action, body || {}, { token: session.token, key: HF.key() });
       w = r.window;
       render();
       load();
     } catch (e) {
-      if (e.status === 401) { signedOut(); $('signin-error').textContent = e.message; return; }
-      $('error').textContent = HF.t('err.generic', e.message);
+      if (e.status === 401) { signedOut(); HF.showError($('signin-error'), e); return; }
+      HF.showError($('error'), e);
     }
   }
 
   $('signin').addEventListener('submit', async function (ev) {
     ev.preventDefault();
     var err = $('signin-error');
-    err.textContent = '';
+    HF.showError(err, null);
     var who;
     try {
       who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
     } catch (e) {
-      err.textContent = e.status === 401 ? HF.t('err.login') : HF.t('err.generic', e.message);
+      HF.showError(err, e.status === 401 ? 'err.login' : e);
       return;
     }
     try {
@@ -116,7 +116,7 @@ HF.start(async function () {
       var cur = null;
       try { cur = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id)); } catch (e2) { /* report the first error */ }
       if (!(cur && cur.state !== 'closed' && cur.clerk && cur.clerk.staff === who.staff)) {
-        err.textContent = HF.t('err.generic', e.message);
+        HF.showError(err, e);
         return;
       }
     }
@@ -132,7 +132,7 @@ HF.start(async function () {
     try {
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/close', {}, { token: session.token });
     } catch (e) {
-      if (e.status !== 401) { $('error').textContent = HF.t('err.generic', e.message); return; }
+      if (e.status !== 401) { HF.showError($('error'), e); return; }
     }
     signedOut();
     load();
@@ -221,7 +221,7 @@ HF.start(async function () {
   }
   $('act-otconfirm').addEventListener('click', async function () {
     if (!session) return;
-    $('error').textContent = '';
+    HF.showError($('error'), null);
     try {
       var rec = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/overtime/confirm', {}, { token: session.token, key: HF.key() });
       delete otPending[rec.id];
@@ -230,7 +230,7 @@ HF.start(async function () {
     } catch (e) {
       if (e.status === 401) { signedOut(); return; }
       if (e.status === 409) { otPending = {}; if (w && w.overtime_confirm) otConfirmed[w.overtime_confirm.record] = true; }
-      $('error').textContent = HF.t('err.generic', e.message);
+      HF.showError($('error'), e);
     }
     renderOvertime();
   });
