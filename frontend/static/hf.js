@@ -269,15 +269,18 @@ var HF = (function () {
   // number it applied and, after any drop, reconnects with back-off and asks
   // to resume after it (/ws?since=N); the server answers with what was
   // missed or a fresh snapshot. A frame at or below the last number is a
-  // repeat and is ignored; a gap means something was lost, so it resumes.
-  // Test hooks read window.__hf.
+  // repeat and is ignored. A jump in the numbers on a live connection means
+  // the server skipped frames this screen needed, so it starts again from
+  // a snapshot rather than trust what it holds; a new day (day.started)
+  // does too, since the numbering and lines start afresh. Test hooks read
+  // window.__hf.
   function Live(handlers) {
     this.h = handlers;
     this.seq = null;
     this.ws = null;
     this.tries = 0;
     this.state = 'connecting';
-    this.stats = { snapshots: 0, events: 0, connects: 0, urls: [] };
+    this.stats = { snapshots: 0, events: 0, connects: 0, gaps: 0, urls: [] };
     window.__hf = window.__hf || {};
     window.__hf.live = this;
     var self = this;
@@ -313,6 +316,7 @@ var HF = (function () {
     try { ws = new WebSocket(url); } catch (e) { this.retry(); return; }
     this.ws = ws;
     ws.onmessage = function (ev) {
+      if (self.ws !== ws) return; // a socket this screen has let go of
       var m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       self.receive(m);
@@ -338,8 +342,8 @@ var HF = (function () {
     if (typeof m.seq !== 'number') return;
     if (this.seq !== null && m.seq <= this.seq) return;
     if (this.seq !== null && m.seq > this.seq + 1) {
-      // A gap: resume after the last frame applied.
-      this.reconnect();
+      this.stats.gaps++;
+      this.resync();
       return;
     }
     this.tries = 0;
