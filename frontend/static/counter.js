@@ -95,7 +95,18 @@ HF.start(async function () {
     } catch (e) {
       if (e.status === 401) { signedOut(); HF.showError($('signin-error'), e); return; }
       HF.showError($('error'), e);
+      // A conflict means this screen and the hall disagree (another tap,
+      // a button on the desk, a screen that missed an event): ask the hall
+      // what the window is now, so the next tap acts on what it shows.
+      if (e.status === 409) load();
     }
+  }
+
+  // callNext tells the hall which ticket this screen shows as current (""
+  // when none): the hall refuses a call made on a stale screen instead of
+  // finishing a service the clerk did not see.
+  function callNext() {
+    act('call', { current: $('cur-number').getAttribute('data-ticket') || '' });
   }
 
   $('signin').addEventListener('submit', async function (ev) {
@@ -180,7 +191,7 @@ HF.start(async function () {
   });
 
   var actions = {
-    call: function () { act('call'); },
+    call: callNext,
     recall: function () { act('recall'); },
     skip: function () { act('skip'); },
     finish: function () { act('finish'); },
