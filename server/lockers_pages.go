@@ -13,10 +13,11 @@ import (
 )
 
 // The server's own faces: the touch panel at each locker bank
-// (/locker/{bank}) and the clerks' locker page (/lockers). They are pages
-// like the frontend's: the same shell (words, script and base style, from
-// frontend.Assets under /static/), the same headers (frontend.PageHeaders);
-// only their own rendering lives here, embedded.
+// (/locker/{bank}), the clerks' locker page (/lockers) and the devices page
+// (/devices, routed with the devices). They are pages like the frontend's:
+// the same shell (words, script and base style, from frontend.Assets under
+// /static/), the same headers (frontend.PageHeaders); only their own
+// rendering lives here, embedded.
 
 //go:embed lockers
 var lockerFiles embed.FS
@@ -25,6 +26,8 @@ func (s *Server) lockerPages(r chi.Router) {
 	r.Get("/locker/{bank}", page(lockerFiles, "lockers/panel.html"))
 	r.Get("/lockers", page(lockerFiles, "lockers/admin.html"))
 	r.Get("/locker-assets/{file}", assets(lockerFiles, "lockers"))
+	// The devices page's script and style; the page is GET /devices.
+	r.Get("/device-assets/{file}", assets(deviceFiles, "."))
 	// The shell every page loads, served here as well, so these pages work
 	// whether or not the frontend is mounted beside them.
 	r.Method(http.MethodGet, "/static/{file}", frontend.Assets())
