@@ -1,12 +1,52 @@
 package server_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"hallfloor/app"
+	"hallfloor/app/apptest"
 	"hallfloor/frontend/browsertest"
 )
+
+// TestOneLanguageOnEveryPage: the language chosen on one face is the
+// language of every face, the frontend's and the server's own alike, kept
+// under one storage key.
+func TestOneLanguageOnEveryPage(t *testing.T) {
+	run := apptest.Start(t, app.Options{})
+	kiosk := browsertest.Open(t, run.URL+"/kiosk", 1080, 1920)
+	kiosk.WaitText(".lead", "请选择办理的业务")
+	kiosk.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	kiosk.WaitJS(`document.documentElement.lang === 'en'`)
+
+	var devices *browsertest.Tab
+	for _, p := range []struct{ path, css, want string }{
+		{"/locker/L1", "#tab-pickup", "Collect"},
+		{"/lockers", "h1", "Lockers"},
+		{"/devices", "h1", "Devices"},
+	} {
+		tab := browsertest.Open(t, run.URL+p.path, 1280, 900)
+		tab.WaitJS(`document.documentElement.lang === 'en' && document.title.indexOf('hallfloor') > 0`)
+		tab.WaitText(p.css, p.want)
+		tab.WaitText("[data-conn]", "Connected")
+		tab.WaitText("[data-lang-toggle]", "中文")
+		devices = tab
+	}
+	var keys []string
+	devices.Eval(`Object.keys(localStorage)`, &keys)
+	if !slices.Contains(keys, "hf.lang") || slices.ContainsFunc(keys, func(k string) bool { return k != "hf.lang" && k != "hf.voice" && k != "hf.target" }) {
+		t.Errorf("localStorage holds %v; the language lives under hf.lang alone", keys)
+	}
+
+	// Back to Chinese from the devices page: a face opened next is Chinese.
+	devices.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	devices.WaitText("h1", "设备")
+	panel := browsertest.Open(t, run.URL+"/locker/L1", 1280, 900)
+	panel.WaitText("#tab-pickup", "取件")
+	panel.WaitJS(`document.documentElement.lang === 'zh-CN'`)
+}
 
 // TestDevicesPageInBrowser drives the simulated devices from /devices, whose
 // script is a file of its own under the pages' Content-Security-Policy (a
