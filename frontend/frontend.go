@@ -5,12 +5,21 @@
 // screen box loads nothing from outside the hall's network. Every word a
 // screen shows or says about a call comes from the server (package display)
 // over the WebSocket; the pages only lay it out.
+//
+// The shell of every face is here too, for the pages the server serves
+// itself (the lockers', the devices'): the words in both languages
+// (static/hf-words.js), the shared script (static/hf.js: language, API,
+// refusals, live connection) and the base style (static/hf.css), served by
+// Assets, and the headers every page is served with (PageHeaders).
 package frontend
 
 import (
 	"embed"
 	"io/fs"
+	"maps"
 	"net/http"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,53 +30,96 @@ import (
 //go:embed static
 var static embed.FS
 
+// root is the static directory: the pages, the shared shell (hf-words.js,
+// hf.js, hf.css) and each page's own script and style.
+var root = func() fs.FS {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic("frontend: " + err.Error())
+	}
+	return sub
+}()
+
 // pages maps each face to its HTML file. Paths with an id ({id}, {ticket})
 // serve the same file; the page reads the id from its own address.
 var pages = map[string]string{
-	"GET /{$}":                "index.html",
-	"GET /kiosk":              "kiosk.html",
-	"GET /screen/hall":        "hall.html",
-	"GET /screen/window/{id}": "window.html",
-	"GET /counter/{id}":       "counter.html",
-	"GET /t/{ticket}":         "ticket.html",
-	"GET /dashboard":          "dashboard.html",
-	"GET /evaluate/{window}":  "evaluate.html",
+	"/{$}":                "index.html",
+	"/kiosk":              "kiosk.html",
+	"/screen/hall":        "hall.html",
+	"/screen/window/{id}": "window.html",
+	"/counter/{id}":       "counter.html",
+	"/t/{ticket}":         "ticket.html",
+	"/dashboard":          "dashboard.html",
+	"/evaluate/{window}":  "evaluate.html",
+}
+
+// ContentSecurityPolicy is the policy of every face of the hall: nothing
+// runs, loads or connects but from the hall's own server, no inline script
+// or style, and no other site may frame a page (a counter or an admin page
+// under someone else's buttons).
+const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// PageHeaders sets the headers every face is served with, its pages and
+// their scripts and styles alike, whichever package serves them.
+func PageHeaders(h http.Header, contentType string) {
+	h.Set("Content-Type", contentType)
+	// Pages are small and change with the binary; always ask again so a
+	// screen never runs yesterday's script against today's server.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+}
+
+// Page answers with a page's HTML under PageHeaders.
+func Page(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		PageHeaders(w.Header(), "text/html; charset=utf-8")
+		w.Write(body)
+	}
+}
+
+// Pages lists the addresses of the pages Handler serves, as ServeMux
+// patterns without a method, so a test can ask for every one.
+func Pages() []string {
+	return slices.Sorted(maps.Keys(pages))
+}
+
+// Assets serves the static directory under /static/: the shell every page
+// of the hall loads (the server's own pages, the lockers' and the devices',
+// load the same files from here) and each page's own script and style.
+func Assets() http.Handler {
+	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := strings.CutPrefix(r.URL.Path, "/static/")
+		typ := types[path.Ext(name)]
+		if !ok || typ == "" || strings.Contains(name, "/") {
+			http.NotFound(w, r) // no listings, no pages: pages have their own addresses
+			return
+		}
+		body, err := fs.ReadFile(root, name)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		PageHeaders(w.Header(), typ)
+		w.Write(body)
+	})
 }
 
 // Handler serves the pages, their assets under /static/, and /qr, the QR
 // code of a ticket page's address.
 func Handler() http.Handler {
-	root, err := fs.Sub(static, "static")
-	if err != nil {
-		panic("frontend: " + err.Error())
-	}
 	mux := http.NewServeMux()
 	for pattern, file := range pages {
 		body, err := fs.ReadFile(root, file)
 		if err != nil {
 			panic("frontend: missing page " + file)
 		}
-		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			h := w.Header()
-			h.Set("Content-Type", "text/html; charset=utf-8")
-			// Pages are small and change with the binary; always ask again so
-			// a screen never runs yesterday's script against today's server.
-			h.Set("Cache-Control", "no-cache")
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "same-origin")
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' ws: wss:")
-			w.Write(body)
-		})
+		mux.Handle("GET "+pattern, Page(body))
 	}
-	assets := http.StripPrefix("/static/", http.FileServerFS(root))
-	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".html") {
-			http.NotFound(w, r) // no listings; pages have their own addresses
-			return
-		}
-		w.Header().Set("Cache-Control", "no-cache")
-		assets.ServeHTTP(w, r)
-	}))
+	mux.Handle("GET /static/", Assets())
 	mux.HandleFunc("GET /qr", serveQR)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"hallfloor/frontend"
+	"hallfloor/frontend/pagetest"
 )
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
@@ -47,8 +47,11 @@ func TestPagesServed(t *testing.T) {
 		if !strings.Contains(w.Body.String(), tc.want) || !strings.Contains(w.Body.String(), `lang="zh-CN"`) {
 			t.Errorf("GET %s: page lacks %s or lang=zh-CN", tc.path, tc.want)
 		}
-		if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		if csp := w.Header().Get("Content-Security-Policy"); csp != frontend.ContentSecurityPolicy || !strings.Contains(csp, "script-src 'self';") {
 			t.Errorf("GET %s: CSP %q", tc.path, csp)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no nosniff", tc.path)
 		}
 	}
 }
@@ -62,6 +65,7 @@ func TestStaticAndNotFound(t *testing.T) {
 	}{
 		{"/static/hf.js", 200, "text/javascript; charset=utf-8"},
 		{"/static/hf.css", 200, "text/css; charset=utf-8"},
+		{"/static/hf-words.js", 200, "text/javascript; charset=utf-8"},
 		{"/static/", 404, ""},
 		{"/static/kiosk.html", 404, ""},
 		{"/static/nope.js", 404, ""},
@@ -148,52 +152,46 @@ func TestNoExternalLoads(t *testing.T) {
 	}
 }
 
-// TestTranslations checks that every text key has both a Chinese and an
-// English form, and that every key a page names exists.
-func TestTranslations(t *testing.T) {
-	js, err := os.ReadFile("static/hf.js")
-	if err != nil {
-		t.Fatal(err)
+// TestWords checks the dictionary: Chinese and English have exactly the
+// same keys, and every key a page names is in it.
+func TestWords(t *testing.T) {
+	words := pagetest.LoadWords(t)
+	pagetest.CheckWords(t, words)
+	if len(words.Keys["zh"]) < 100 {
+		t.Fatalf("the dictionary has %d keys; is hf-words.js read whole?", len(words.Keys["zh"]))
 	}
-	src := string(js)
-	zhAt, enAt := strings.Index(src, "    zh: {"), strings.Index(src, "    en: {")
-	end := strings.Index(src[enAt:], "\n    },") + enAt
-	if zhAt < 0 || enAt < zhAt || end < enAt {
-		t.Fatal("cannot find the zh and en dictionaries in hf.js")
-	}
-	keyRE := regexp.MustCompile(`'([a-z_]+(?:\.[a-z_]+)+)':`)
-	keys := func(s string) []string {
-		var out []string
-		for _, m := range keyRE.FindAllStringSubmatch(s, -1) {
-			out = append(out, m[1])
+	eachFile(t, func(name string, b []byte) { pagetest.CheckKeys(t, words, name, b) })
+}
+
+// TestNoInlineWords keeps every word on the pages in the dictionary and
+// every script in a file of its own: a page's scripts word nothing
+// themselves, and its HTML has no inline script or style (refused by the
+// Content-Security-Policy) and no text the shell does not word.
+func TestNoInlineWords(t *testing.T) {
+	eachFile(t, func(name string, b []byte) {
+		switch filepath.Ext(name) {
+		case ".html":
+			pagetest.CheckHTML(t, name, b)
+		case ".js":
+			if name != "static/hf-words.js" {
+				pagetest.CheckScript(t, name, b)
+			}
 		}
-		slices.Sort(out)
-		return out
-	}
-	zh, en := keys(src[zhAt:enAt]), keys(src[enAt:end])
-	for _, k := range zh {
-		if _, ok := slices.BinarySearch(en, k); !ok {
-			t.Errorf("%s has no English text", k)
-		}
-	}
-	for _, k := range en {
-		if _, ok := slices.BinarySearch(zh, k); !ok {
-			t.Errorf("%s has no Chinese text", k)
-		}
-	}
-	used := regexp.MustCompile(`data-i18n(?:-ph|-aria)?="([^"]+)"|HF\.t\('([^']+)'`)
+	})
+}
+
+func eachFile(t *testing.T, fn func(name string, b []byte)) {
+	t.Helper()
 	files, _ := filepath.Glob("static/*")
+	if len(files) == 0 {
+		t.Fatal("no files in static/")
+	}
 	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
-			k := m[1] + m[2]
-			if strings.HasSuffix(k, ".") {
-				continue // a prefix completed at run time, e.g. 'state.' + state
-			}
-			if _, ok := slices.BinarySearch(zh, k); !ok {
-				t.Errorf("%s uses unknown text key %q", f, k)
-			}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
 		}
+		fn(f, b)
 	}
 }
 

@@ -21,13 +21,17 @@ import (
 
 // testHall is the demo hall on a real server: SQLite journal, engine, API,
 // WebSocket and the pages, on a random port. wsBlocked refuses new
-// WebSocket connections, as a network outage would.
+// WebSocket connections, as a network outage would; intercept, when set,
+// sees every request first and answers it instead of the server when it
+// returns true (a test standing in for an answer the server does not give
+// yet).
 type testHall struct {
 	t         *testing.T
 	srv       *server.Server
 	eng       *engine.Engine
 	ts        *httptest.Server
 	wsBlocked atomic.Bool
+	intercept atomic.Pointer[func(http.ResponseWriter, *http.Request) bool]
 
 	mu     sync.Mutex
 	wsURLs []string // every /ws request the pages made, with its query
@@ -47,6 +51,9 @@ func startHallWith(t *testing.T, edit func(*config.Hall), clock func() time.Time
 	h := &testHall{t: t}
 	run := apptest.StartWrapped(t, app.Options{Hall: cfg, Clock: clock}, func(srv http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if f := h.intercept.Load(); f != nil && (*f)(w, r) {
+				return
+			}
 			if r.URL.Path == "/ws" {
 				h.mu.Lock()
 				h.wsURLs = append(h.wsURLs, r.URL.RequestURI())

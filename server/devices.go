@@ -1,7 +1,7 @@
 package server
 
 import (
-	_ "embed"
+	"embed"
 	"net/http"
 	"net/url"
 
@@ -18,8 +18,13 @@ import (
 // The devices' face: their health for managers and screens, and, when the
 // pins are simulated, the simulator's pins for the /devices page and tests.
 
-//go:embed devices.html
-var devicesPage []byte
+// deviceFiles are the devices page and its own script and style; the
+// shell they load is the hall's (see lockerPages).
+//
+//go:embed devices.html devices.js devices.css
+var deviceFiles embed.FS
+
+var devicesPage = page(deviceFiles, "devices.html")
 
 func (s *Server) deviceRoutes(r chi.Router) {
 	r.Get("/devices", s.getDevices)
@@ -29,10 +34,10 @@ func (s *Server) deviceRoutes(r chi.Router) {
 	r.Post("/sim/lockers/{bank}/{compartment}/unlock", s.postSimUnlock)
 }
 
+// getDevicesPage answers GET /devices, the installers' page, with the
+// headers of every face.
 func (s *Server) getDevicesPage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(devicesPage)
+	devicesPage(w, r)
 }
 
 // deviceView is a device's live health and its last journaled report.

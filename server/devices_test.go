@@ -278,14 +278,28 @@ func TestDevicesWithoutDevices(t *testing.T) {
 
 func TestDevicesPage(t *testing.T) {
 	h := startDevHall(t, true, 0)
-	resp, err := http.Get(h.ts.URL + "/devices")
-	if err != nil {
-		t.Fatal(err)
+	get := func(path string) (*http.Response, string) {
+		resp, err := http.Get(h.ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "/api/v1/sim/pins") {
-		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	resp, page := get("/devices")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(page, `<script src="/device-assets/devices.js" defer></script>`) {
+		t.Fatalf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), page)
+	}
+	// The page's script is a file of its own, which drives the simulator.
+	resp, script := get("/device-assets/devices.js")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" || !strings.Contains(script, "/api/v1/sim/pins") {
+		t.Fatalf("devices.js: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, path := range []string{"/device-assets/devices.html", "/device-assets/nope.js", "/locker-assets/panel.html"} {
+		if resp, _ := get(path); resp.StatusCode != 404 {
+			t.Errorf("GET %s: %d, want 404", path, resp.StatusCode)
+		}
 	}
 }
 

@@ -8,49 +8,57 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"hallfloor/frontend"
 )
 
-// The lockers' own faces: the touch panel at each bank (/locker/{bank}) and
-// the clerks' locker page (/lockers), with their script and style, all
-// embedded. They speak only to the lockers' API and the hall's WebSocket.
+// The server's own faces: the touch panel at each locker bank
+// (/locker/{bank}), the clerks' locker page (/lockers) and the devices page
+// (/devices, routed with the devices). They are pages like the frontend's:
+// the same shell (words, script and base style, from frontend.Assets under
+// /static/), the same headers (frontend.PageHeaders); only their own
+// rendering lives here, embedded.
 
 //go:embed lockers
 var lockerFiles embed.FS
 
 func (s *Server) lockerPages(r chi.Router) {
-	page := func(name string) http.HandlerFunc {
-		body, err := fs.ReadFile(lockerFiles, "lockers/"+name)
-		if err != nil {
-			panic("server: missing locker page " + name)
-		}
-		return func(w http.ResponseWriter, r *http.Request) {
-			pageHeaders(w, "text/html; charset=utf-8")
-			w.Write(body)
-		}
+	r.Get("/locker/{bank}", page(lockerFiles, "lockers/panel.html"))
+	r.Get("/lockers", page(lockerFiles, "lockers/admin.html"))
+	r.Get("/locker-assets/{file}", assets(lockerFiles, "lockers"))
+	// The devices page's script and style; the page is GET /devices.
+	r.Get("/device-assets/{file}", assets(deviceFiles, "."))
+	// The shell every page loads, served here as well, so these pages work
+	// whether or not the frontend is mounted beside them.
+	r.Method(http.MethodGet, "/static/{file}", frontend.Assets())
+}
+
+// page serves an embedded HTML page.
+func page(fsys fs.FS, name string) http.HandlerFunc {
+	body, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		panic("server: missing page " + name)
 	}
-	r.Get("/locker/{bank}", page("panel.html"))
-	r.Get("/lockers", page("admin.html"))
-	r.Get("/locker-assets/{file}", func(w http.ResponseWriter, r *http.Request) {
+	return frontend.Page(body)
+}
+
+// assets serves the scripts and styles in dir of fsys by their file name;
+// nothing else (no pages, no listings).
+func assets(fsys fs.FS, dir string) http.HandlerFunc {
+	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+	return func(w http.ResponseWriter, r *http.Request) {
 		name := chi.URLParam(r, "file")
-		types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 		typ, ok := types[path.Ext(name)]
-		body, err := fs.ReadFile(lockerFiles, "lockers/"+name)
-		if !ok || err != nil || strings.Contains(name, "/") {
+		if !ok || strings.Contains(name, "/") {
 			http.NotFound(w, r)
 			return
 		}
-		pageHeaders(w, typ)
+		body, err := fs.ReadFile(fsys, path.Join(dir, name))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		frontend.PageHeaders(w.Header(), typ)
 		w.Write(body)
-	})
-}
-
-// pageHeaders are those of every face of the hall: always revalidated, and
-// nothing runs or loads from elsewhere.
-func pageHeaders(w http.ResponseWriter, typ string) {
-	h := w.Header()
-	h.Set("Content-Type", typ)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' ws: wss:")
+	}
 }

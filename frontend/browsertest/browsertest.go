@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -100,12 +101,23 @@ type Tab struct {
 	js  []string
 }
 
+// cspWatch runs in every document a tab opens, before the page's own
+// scripts: whatever the page's Content-Security-Policy refuses (an inline
+// script or style, a load from elsewhere) becomes a JavaScript error, and so
+// fails the test, instead of a page that silently does less.
+const cspWatch = `document.addEventListener('securitypolicyviolation', function (e) {
+  throw new Error('Content-Security-Policy refused ' + e.violatedDirective + ': ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+});`
+
 // Open opens url in a new tab of the given size.
 func Open(t testing.TB, url string, width, height int64) *Tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(Browser(t))
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx); err != nil { // opens the tab, no timeout
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspWatch}); err != nil {
 		t.Fatal(err)
 	}
 	tb := &Tab{t: t, ctx: ctx}

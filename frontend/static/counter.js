@@ -86,29 +86,38 @@ HF.start(async function () {
 
   async function act(action, body) {
     if (!session) return;
-    $('error').textContent = '';
+    HF.showError($('error'), null);
     try {
       var r = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/' + action, body || {}, { token: session.token, key: HF.key() });
       w = r.window;
       render();
       load();
     } catch (e) {
-      if (e.status === 401) { signedOut(); $('signin-error').textContent = e.message; return; }
-      $('error').textContent = HF.t('err.generic', e.message);
-      // The page showed the window as it no longer is: show it as it is.
+      if (e.status === 401) { signedOut(); HF.showError($('signin-error'), e); return; }
+      HF.showError($('error'), e);
+      // A conflict means this screen and the hall disagree (another tap,
+      // a button on the desk, a screen that missed an event): ask the hall
+      // what the window is now, so the next tap acts on what it shows.
       if (e.status === 409) load();
     }
+  }
+
+  // callNext tells the hall which ticket this screen shows as current (""
+  // when none): the hall refuses a call made on a stale screen instead of
+  // finishing a service the clerk did not see.
+  function callNext() {
+    act('call', { current: $('cur-number').getAttribute('data-ticket') || '' });
   }
 
   $('signin').addEventListener('submit', async function (ev) {
     ev.preventDefault();
     var err = $('signin-error');
-    err.textContent = '';
+    HF.showError(err, null);
     var who;
     try {
       who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
     } catch (e) {
-      err.textContent = e.status === 401 ? HF.t('err.login') : HF.t('err.generic', e.message);
+      HF.showError(err, e.status === 401 ? 'err.login' : e);
       return;
     }
     try {
@@ -118,7 +127,7 @@ HF.start(async function () {
       var cur = null;
       try { cur = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id)); } catch (e2) { /* report the first error */ }
       if (!(cur && cur.state !== 'closed' && cur.clerk && cur.clerk.staff === who.staff)) {
-        err.textContent = HF.t('err.generic', e.message);
+        HF.showError(err, e);
         return;
       }
     }
@@ -134,7 +143,7 @@ HF.start(async function () {
     try {
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/close', {}, { token: session.token });
     } catch (e) {
-      if (e.status !== 401) { $('error').textContent = HF.t('err.generic', e.message); return; }
+      if (e.status !== 401) { HF.showError($('error'), e); return; }
     }
     signedOut();
     load();
@@ -182,10 +191,7 @@ HF.start(async function () {
   });
 
   var actions = {
-    // The call says which ticket this page shows as current ('' for none):
-    // the hall refuses a call made on a stale page, so a second tap never
-    // finishes a citizen the clerk has not seen.
-    call: function () { act('call', { current: w && w.current ? w.current.id : '' }); },
+    call: callNext,
     recall: function () { act('recall'); },
     skip: function () { act('skip'); },
     finish: function () { act('finish'); },
@@ -226,7 +232,7 @@ HF.start(async function () {
   }
   $('act-otconfirm').addEventListener('click', async function () {
     if (!session) return;
-    $('error').textContent = '';
+    HF.showError($('error'), null);
     try {
       var rec = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/overtime/confirm', {}, { token: session.token, key: HF.key() });
       delete otPending[rec.id];
@@ -235,7 +241,7 @@ HF.start(async function () {
     } catch (e) {
       if (e.status === 401) { signedOut(); return; }
       if (e.status === 409) { otPending = {}; if (w && w.overtime_confirm) otConfirmed[w.overtime_confirm.record] = true; }
-      $('error').textContent = HF.t('err.generic', e.message);
+      HF.showError($('error'), e);
     }
     renderOvertime();
   });

@@ -175,22 +175,22 @@ HF.start(async function () {
     try {
       return await HF.api(method, path, body, { token: mgr && mgr.token, key: method === 'POST' ? HF.key() : undefined });
     } catch (e) {
-      if (e.status === 401) { setManager(null); $('signin-error').textContent = e.message; }
+      if (e.status === 401) { setManager(null); HF.showError($('signin-error'), e); }
       throw e;
     }
   }
 
   $('signin').addEventListener('submit', async function (ev) {
     ev.preventDefault();
-    $('signin-error').textContent = '';
+    HF.showError($('signin-error'), null);
     var who;
     try {
       who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
     } catch (e) {
-      $('signin-error').textContent = e.status === 401 ? HF.t('err.login') : HF.t('err.generic', e.message);
+      HF.showError($('signin-error'), e.status === 401 ? 'err.login' : e);
       return;
     }
-    if (who.role !== 'manager') { $('signin-error').textContent = HF.t('err.manager'); return; }
+    if (who.role !== 'manager') { HF.showError($('signin-error'), 'err.manager'); return; }
     $('password').value = '';
     setManager({ token: who.token, staff: who.staff, name: who.name });
   });
@@ -247,10 +247,7 @@ HF.start(async function () {
   }
   var mins = function (s) { return s / 60; };
 
-  function levelName(l) {
-    var n = { 5: ['非常满意', 'Very satisfied'], 4: ['满意', 'Satisfied'], 3: ['基本满意', 'Fairly satisfied'], 2: ['不满意', 'Dissatisfied'], 1: ['非常不满意', 'Very dissatisfied'] }[l];
-    return n ? n[HF.lang === 'en' ? 1 : 0] : String(l);
-  }
+  function levelName(l) { return HF.term('level.', l); }
   function levelChart(title, levels) {
     return bars(title, [5, 4, 3, 2, 1].map(function (l) { return { label: l + ' ' + levelName(l), values: [(levels || {})[l] || 0] }; }),
       [{ name: HF.t('dash.rated'), color: function (j) { return LEVEL_COLORS[5 - j]; } }]);
@@ -304,11 +301,11 @@ HF.start(async function () {
         txt.addEventListener('input', function () { draft.text = txt.value; });
         var btn = HF.el('button', { type: 'button', class: 'btn dl', text: HF.t('dash.fu.record') });
         btn.addEventListener('click', async function () {
-          $('fu-error').textContent = '';
+          HF.showError($('fu-error'), null);
           if (!txt.value.trim()) { txt.focus(); return; }
           try {
             await mapi('POST', '/api/v1/followups/' + encodeURIComponent(f.id), { action: sel.value, outcome: txt.value.trim() });
-          } catch (e) { $('fu-error').textContent = HF.t('err.generic', e.message); return; }
+          } catch (e) { HF.showError($('fu-error'), e); return; }
           delete drafts[f.id];
           refreshFollowups();
           refreshRatings();
@@ -316,7 +313,7 @@ HF.start(async function () {
         cell.appendChild(HF.el('div', { class: 'fuform' }, [sel, txt, btn]));
       } else {
         cell.className = 'muted';
-        cell.textContent = (f.action || '') + '：' + (f.outcome || '') + ' · ' + (f.closed_by || '') + ' ' + fmtDay(f.closed_at);
+        cell.textContent = HF.t('dash.fu.closed', f.action || '', f.outcome || '', f.closed_by || '', fmtDay(f.closed_at));
       }
       tb.appendChild(HF.el('tr', { 'data-followup-form': f.id }, [cell]));
     });
@@ -329,7 +326,7 @@ HF.start(async function () {
   function renderOvertime() {
     var now = [];
     if (hall) hall.windows.forEach(function (w) { if (w.overtime) now.push(HF.t('window.n', w.id)); });
-    $('ot-now').textContent = now.length ? HF.t('dash.ot.now', now.join('、')) : HF.t('dash.ot.none');
+    $('ot-now').textContent = now.length ? HF.t('dash.ot.now', now.join(HF.t('list.sep'))) : HF.t('dash.ot.none');
     $('ot-now').className = now.length ? 'over' : 'muted';
     var tb = HF.clear($('ot-register'));
     var recs = (day.overtime && day.overtime.records) || [];
@@ -370,7 +367,7 @@ HF.start(async function () {
 
   function devName(d) {
     if (d.kind === 'compartment') return d.bank + '-' + d.compartment;
-    return (d.window ? HF.t('window.n', d.window) + ' ' : '') + d.kind;
+    return (d.window ? HF.t('window.n', d.window) + ' ' : '') + HF.term('devices.kind.', d.kind);
   }
   function renderDevices() {
     var list = (day.devices && day.devices.devices) || [];
@@ -382,7 +379,7 @@ HF.start(async function () {
     var tb = HF.clear($('devices'));
     tb.parentNode.hidden = !rows.length;
     rows.forEach(function (d) {
-      var last = d.last_activity ? HF.fmtTime(d.last_activity.at) + ' ' + d.last_activity.what + (d.last_activity.detail ? ' · ' + d.last_activity.detail : '') : '—';
+      var last = d.last_activity ? HF.fmtTime(d.last_activity.at) + ' ' + HF.term('devices.what.', d.last_activity.what) + (d.last_activity.detail ? ' · ' + d.last_activity.detail : '') : '—';
       tb.appendChild(HF.el('tr', { 'data-device': d.device }, [
         HF.el('td', {}, [HF.el('span', { class: 'pill ' + d.status, text: HF.t('dev.' + d.status) })]),
         HF.el('td', { title: d.device, text: devName(d) + (d.detail ? ' · ' + d.detail : '') }),
@@ -479,8 +476,8 @@ HF.start(async function () {
   // cannot carry it) and hands it to the browser as a file.
   async function download(path) {
     var res = await fetch(path, { headers: { Authorization: 'Bearer ' + (mgr && mgr.token) }, cache: 'no-store' });
-    if (res.status === 401) { setManager(null); throw new Error(HF.t('err.login')); }
-    if (!res.ok) throw new Error(res.statusText);
+    if (res.status === 401) setManager(null);
+    if (!res.ok) throw await HF.refusal(res);
     var blob = await res.blob();
     var m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
     var name = m ? m[1] : path.split('/').pop();
@@ -492,10 +489,10 @@ HF.start(async function () {
   }
   window.__hf.download = download;
   document.querySelectorAll('[data-dl]').forEach(function (b) {
-    b.addEventListener('click', function () { download(b.getAttribute('data-dl')).catch(function (e) { window.alert(HF.t('err.generic', e.message)); }); });
+    b.addEventListener('click', function () { download(b.getAttribute('data-dl')).catch(function (e) { window.alert(HF.errorText(e)); }); });
   });
-  $('rep-xlsx').addEventListener('click', function () { download(reportPath('xlsx')).catch(function (e) { window.alert(HF.t('err.generic', e.message)); }); });
-  $('rep-csv').addEventListener('click', function () { download(reportPath('csv')).catch(function (e) { window.alert(HF.t('err.generic', e.message)); }); });
+  $('rep-xlsx').addEventListener('click', function () { download(reportPath('xlsx')).catch(function (e) { window.alert(HF.errorText(e)); }); });
+  $('rep-csv').addEventListener('click', function () { download(reportPath('csv')).catch(function (e) { window.alert(HF.errorText(e)); }); });
 
   try { await HF.loadNames(); } catch (e) { /* service codes stand in for names */ }
   renderManager();

@@ -52,7 +52,7 @@ HF.start(async function () {
     if (p && (!shown || key(shown) !== key(p))) {
       // A new question: start from the five levels.
       level = 0;
-      $('error').textContent = '';
+      HF.showError($('error'), null);
       thanksUntil = 0;
     }
     shown = p;
@@ -111,7 +111,7 @@ HF.start(async function () {
     if (choices && l <= choices.bad_rating) {
       level = l;
       picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons);
-      $('error').textContent = '';
+      HF.showError($('error'), null);
       render();
       return;
     }
@@ -121,13 +121,13 @@ HF.start(async function () {
   async function send(l, reason) {
     var p = shown;
     if (!p) return;
-    $('error').textContent = '';
+    HF.showError($('error'), null);
     sent.push({ kind: 'rating', level: l, number: p.number });
     try {
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating', { level: l, reason: reason }, { key: HF.key() });
     } catch (e) {
       if (e.status === 409) { done[key(p)] = true; level = 0; render(); return; }
-      $('error').textContent = HF.t('err.generic', e.message);
+      HF.showError($('error'), e);
       return;
     }
     done[key(p)] = true;
@@ -139,10 +139,10 @@ HF.start(async function () {
 
   $('why-send').addEventListener('click', function () {
     var r = picker ? picker.value() : '';
-    if (!r) { $('error').textContent = HF.t('eval.need.reason'); $('other').focus(); return; }
+    if (!r) { HF.showError($('error'), 'eval.need.reason'); $('other').focus(); return; }
     send(level, r);
   });
-  $('why-back').addEventListener('click', function () { level = 0; $('error').textContent = ''; render(); });
+  $('why-back').addEventListener('click', function () { level = 0; HF.showError($('error'), null); render(); });
   $('decline').addEventListener('click', function () { if (shown) close(shown, 'declined'); });
 
   $('ot-confirm').addEventListener('click', async function () {
@@ -152,7 +152,7 @@ HF.start(async function () {
     try {
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/overtime/applicant-confirm', { record: c.record }, { key: HF.key() });
     } catch (e) {
-      if (e.status !== 409) { $('error').textContent = HF.t('err.generic', e.message); return; }
+      if (e.status !== 409) { HF.showError($('error'), e); return; }
     }
     otDone[c.record] = true;
     otDoneUntil = HF.serverNow() + 5000;

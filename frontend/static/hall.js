@@ -69,7 +69,7 @@ HF.start(function () {
     ul.classList.toggle('many', st.order.length > 8);
     st.order.forEach(function (id) {
       var w = st.windows[id];
-      var label = w.state === 'paused' && w.pause_reason ? HF.t('state.paused') + '：' + w.pause_reason : HF.t('state.' + w.state);
+      var label = w.state === 'paused' && w.pause_reason ? HF.t('state.paused.reason', w.pause_reason) : HF.t('state.' + w.state);
       if (w.overtime) label = overtimeText(w);
       ul.appendChild(HF.el('li', { class: w.state + (w.overtime ? ' overtime' : ''), 'data-window': id }, [
         HF.el('span', { class: 'id', text: id }),

@@ -50,18 +50,19 @@ HF.start(function () {
     try { hall = await HF.api('GET', '/api/v1/hall'); render(); } catch (e) { /* the next event retries */ }
   }, 400);
 
-  function errorText(e) {
-    if (e.field === 'id_number') return e.code === 'conflict' ? HF.t('err.id_dup') : HF.t('err.id_number');
-    if (e.field === 'phone') return HF.t('err.phone');
-    if (e.code === 'network') return e.message;
-    return HF.t('err.generic', e.message);
+  // The kiosk words the fields a citizen typed in itself, plainly; any
+  // other refusal is the hall's own sentence.
+  function refusal(e) {
+    if (e.field === 'id_number') return e.code === 'conflict' ? 'err.id_dup' : 'err.id_number';
+    if (e.field === 'phone') return 'err.phone';
+    return e;
   }
 
   async function take(code) {
     if (busy) return;
     busy = true;
     var err = document.getElementById('error');
-    err.textContent = HF.t('kiosk.issuing');
+    HF.showError(err, 'kiosk.issuing');
     var body = { service: code };
     var id = document.getElementById('idnumber').value.trim();
     var phone = document.getElementById('phone').value.trim();
@@ -71,11 +72,11 @@ HF.start(function () {
     try {
       // One key per tap: a retry after a lost answer cannot issue twice.
       ticket = await HF.api('POST', '/api/v1/tickets', body, { key: HF.key() });
-      err.textContent = '';
+      HF.showError(err, null);
       showTicket(ticket);
       refresh();
     } catch (e) {
-      err.textContent = errorText(e);
+      HF.showError(err, refusal(e));
     } finally {
       busy = false;
     }
@@ -94,7 +95,7 @@ HF.start(function () {
     img.src = '/qr?data=' + encodeURIComponent(url);
     img.alt = url;
     var d = new Date(t.issued_at);
-    document.getElementById('slip-time').textContent = HF.t('ticket.issued') + ' ' + d.toLocaleString(HF.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    document.getElementById('slip-time').textContent = HF.t('ticket.issued') + ' ' + d.toLocaleString(HF.locale(), { hour12: false });
     var ov = document.getElementById('overlay');
     if (ov.hidden) {
       ov.hidden = false;

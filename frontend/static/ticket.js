@@ -39,14 +39,14 @@ HF.start(async function () {
   async function load() {
     try {
       t = await HF.api('GET', '/api/v1/tickets/' + encodeURIComponent(id));
-      document.getElementById('error').textContent = '';
+      HF.showError(document.getElementById('error'), null);
       render();
       if (t.status === 'done' || rating) loadRating();
     } catch (e) {
       if (e.status === 404) {
         t = null;
         document.getElementById('card').hidden = true;
-        document.getElementById('error').textContent = HF.t('ticket.notfound');
+        HF.showError(document.getElementById('error'), 'ticket.notfound');
       }
     }
   }
@@ -86,27 +86,27 @@ HF.start(async function () {
   }
   async function sendRating(l, reason) {
     var err = document.getElementById('rate-error');
-    err.textContent = '';
+    HF.showError(err, null);
     try {
       await HF.api('POST', '/api/v1/tickets/' + encodeURIComponent(id) + '/rating?k=' + encodeURIComponent(holder), { level: l, reason: reason }, { key: HF.key() });
     } catch (e) {
-      if (e.status !== 409) { err.textContent = HF.t('err.generic', e.message); return; }
+      if (e.status !== 409) { HF.showError(err, e); return; }
     }
     badLevel = 0;
     loadRating();
   }
   document.getElementById('rate-send').addEventListener('click', function () {
     var r = picker ? picker.value() : '';
-    if (!r) { document.getElementById('rate-error').textContent = HF.t('eval.need.reason'); return; }
+    if (!r) { HF.showError(document.getElementById('rate-error'), 'eval.need.reason'); return; }
     sendRating(badLevel, r);
   });
-  document.getElementById('rate-back').addEventListener('click', function () { badLevel = 0; document.getElementById('rate-error').textContent = ''; renderRating(); });
+  document.getElementById('rate-back').addEventListener('click', function () { badLevel = 0; HF.showError(document.getElementById('rate-error'), null); renderRating(); });
   HF.onLang(function () { if (!badLevel) renderRating(); });
 
   document.getElementById('cancel').addEventListener('click', async function () {
     if (!t || !window.confirm(HF.t('ticket.cancel.confirm'))) return;
     try { t = await HF.api('POST', '/api/v1/tickets/' + encodeURIComponent(id) + '/cancel?k=' + encodeURIComponent(holder)); render(); } catch (e) {
-      document.getElementById('error').textContent = HF.t('err.generic', e.message);
+      HF.showError(document.getElementById('error'), e);
     }
   });
 

@@ -1,0 +1,81 @@
+package server_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"hallfloor/app"
+	"hallfloor/app/apptest"
+	"hallfloor/frontend/browsertest"
+)
+
+// TestOneLanguageOnEveryPage: the language chosen on one face is the
+// language of every face, the frontend's and the server's own alike, kept
+// under one storage key.
+func TestOneLanguageOnEveryPage(t *testing.T) {
+	run := apptest.Start(t, app.Options{})
+	kiosk := browsertest.Open(t, run.URL+"/kiosk", 1080, 1920)
+	kiosk.WaitText(".lead", "请选择办理的业务")
+	kiosk.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	kiosk.WaitJS(`document.documentElement.lang === 'en'`)
+
+	var devices *browsertest.Tab
+	for _, p := range []struct{ path, css, want string }{
+		{"/locker/L1", "#tab-pickup", "Collect"},
+		{"/lockers", "h1", "Lockers"},
+		{"/devices", "h1", "Devices"},
+	} {
+		tab := browsertest.Open(t, run.URL+p.path, 1280, 900)
+		tab.WaitJS(`document.documentElement.lang === 'en' && document.title.indexOf('hallfloor') > 0`)
+		tab.WaitText(p.css, p.want)
+		tab.WaitText("[data-conn]", "Connected")
+		tab.WaitText("[data-lang-toggle]", "中文")
+		devices = tab
+	}
+	var keys []string
+	devices.Eval(`Object.keys(localStorage)`, &keys)
+	if !slices.Contains(keys, "hf.lang") || slices.ContainsFunc(keys, func(k string) bool { return k != "hf.lang" && k != "hf.voice" && k != "hf.target" }) {
+		t.Errorf("localStorage holds %v; the language lives under hf.lang alone", keys)
+	}
+
+	// Back to Chinese from the devices page: a face opened next is Chinese.
+	devices.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	devices.WaitText("h1", "设备")
+	panel := browsertest.Open(t, run.URL+"/locker/L1", 1280, 900)
+	panel.WaitText("#tab-pickup", "取件")
+	panel.WaitJS(`document.documentElement.lang === 'zh-CN'`)
+}
+
+// TestDevicesPageInBrowser drives the simulated devices from /devices, whose
+// script is a file of its own under the pages' Content-Security-Policy (a
+// refused script would fail the tab): a held call button calls the next
+// number, an unlock pulses the relay, and the door opens and shuts.
+func TestDevicesPageInBrowser(t *testing.T) {
+	h := startDevHall(t, true, 0)
+	h.openWindow1(1)
+	ws := h.dialWS()
+	page := browsertest.Open(t, h.ts.URL+"/devices", 1600, 1000)
+	page.WaitJS(`document.querySelectorAll('button[data-door]').length >= 12 && document.querySelector('[data-conn]').getAttribute('data-state') === 'online'`)
+	page.WaitText("#mode", "模拟设备")
+	page.WaitText(`#health tr[data-device="locker:L1:01"]`, "正常")
+
+	page.Do(chromedp.Click(chromedp.CSS(`#window-1 button[data-pin="GPIO17"]`)))
+	if m := nextOfType(t, ws, "ticket.called"); m.Type != "ticket.called" {
+		t.Fatalf("got %s", m.Type)
+	}
+
+	// Without the spring latch the door stays shut until it is opened here.
+	page.Do(chromedp.Click(chromedp.CSS("#spring")))
+	page.Do(chromedp.Click(chromedp.CSS(`#box-L1-01 button.unlock`)))
+	h.expectActivity("locker:L1:01", "pulse")
+	page.Do(chromedp.Click(chromedp.CSS(`#box-L1-01 button[data-door]`)))
+	h.expectActivity("locker:L1:01", "opened")
+	page.WaitText(`#box-L1-01 span[data-door]`, "开")
+	page.WaitText(`#box-L1-01 button[data-door]`, "关门")
+	page.Do(chromedp.Click(chromedp.CSS(`#box-L1-01 button[data-door]`)))
+	h.expectActivity("locker:L1:01", "closed")
+	page.WaitText(`#box-L1-01 span[data-door]`, "关")
+	page.WaitText(`#health tr[data-device="locker:L1:01"]`, "门关")
+}
