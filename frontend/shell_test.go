@@ -92,7 +92,7 @@ func TestCounterCallSaysWhatItShows(t *testing.T) {
 	h.wsBlocked.Store(true)
 	h.srv.Hub().DisconnectAll()
 	counter.WaitJS(`document.body.classList.contains('offline')`)
-	h.act(h.login("1001"), "1", "call", nil) // finishes A002, calls A003
+	h.act(h.login("1001"), "1", "call", map[string]string{"current": a2.ID}) // finishes A002, calls A003
 	counter.WaitText("#cur-number", a2.Number)
 
 	const zh, en = "1号窗口的当前号码已变化，请按屏幕上的号码重新操作", "Window 1 has moved on; act on the number now shown"
