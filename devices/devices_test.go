@@ -2,14 +2,13 @@ package devices
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"periph.io/x/conn/v3/gpio"
-	"periph.io/x/conn/v3/gpio/gpioreg"
 
 	"hallfloor/config"
 	"hallfloor/engine"
@@ -62,14 +61,17 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 // rig is a hall with a real engine on a SQLite journal and its devices on
-// simulated pins, with a clock for the devices that the test moves.
+// the fake transport, with a clock for the devices that the test moves.
 type rig struct {
 	t      *testing.T
 	m      *Manager
 	eng    *engine.Engine
+	tr     *fakeTransport
 	clock  *fakeClock
 	acts   chan Activity
 	events chan queue.Event
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu  sync.Mutex
 	log []Activity
@@ -77,7 +79,9 @@ type rig struct {
 
 const wait = 10 * time.Second // a deadline for things that must happen, not a measure of speed
 
-func newRig(t *testing.T, tune func(*Options)) *rig {
+// newRig builds the hall and its devices; start runs them. tune may change
+// the options and prepare the transport before the devices are made.
+func newRig(t *testing.T, tune func(*Options, *fakeTransport)) *rig {
 	t.Helper()
 	hall, err := config.Parse([]byte(testHall))
 	if err != nil {
@@ -93,19 +97,23 @@ func newRig(t *testing.T, tune func(*Options)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, eng: eng, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
-		acts: make(chan Activity, 1000), events: make(chan queue.Event, 1000)}
+	r := &rig{t: t, eng: eng, tr: newFakeTransport(), clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+		acts: make(chan Activity, 4096), events: make(chan queue.Event, 4096), ctx: ctx, cancel: cancel}
 	o := Options{
-		Devices: hall.Devices, Hall: eng, Clock: r.clock, Sim: true, Poll: 5 * time.Millisecond, Tick: 2 * time.Millisecond,
+		Devices: hall.Devices, Transport: r.tr, Hall: eng, Clock: r.clock, Tick: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
 		Observe: func(a Activity) {
 			r.mu.Lock()
 			r.log = append(r.log, a)
 			r.mu.Unlock()
-			r.acts <- a
+			select { // never block the devices
+			case r.acts <- a:
+			default:
+			}
 		},
 	}
 	if tune != nil {
-		tune(&o)
+		tune(&o, r.tr)
 	}
 	m, err := New(o)
 	if err != nil {
@@ -115,63 +123,44 @@ func newRig(t *testing.T, tune func(*Options)) *rig {
 	eng.Subscribe(m.Observe)
 	eng.Subscribe(func(_ *queue.State, evs []queue.Event) {
 		for _, ev := range evs {
-			r.events <- ev
+			select {
+			case r.events <- ev:
+			default:
+			}
 		}
 	})
-	engDone, devDone := make(chan struct{}), make(chan struct{})
+	engDone := make(chan struct{})
 	go func() { eng.Run(ctx); close(engDone) }()
-	go func() { m.Run(ctx); close(devDone) }()
 	t.Cleanup(func() {
 		cancel()
-		<-devDone
 		<-engDone
 	})
 	return r
 }
 
-func (r *rig) input(pin string) *input {
+// start runs the devices and waits until every input is watched.
+func (r *rig) start() *rig {
+	r.t.Helper()
+	devDone := make(chan struct{})
+	go func() { r.m.Run(r.ctx); close(devDone) }()
+	r.t.Cleanup(func() { r.cancel(); <-devDone })
+	deadline := time.After(wait)
 	for _, in := range r.m.inputs {
-		if in.ref.Pin.Name == pin {
-			return in
+		select {
+		case <-in.in.(*fakeInput).ready:
+		case <-deadline:
+			r.t.Fatal("the devices never watched their inputs")
 		}
 	}
-	r.t.Fatalf("no input %s", pin)
-	return nil
+	return r
 }
 
-// drive sets a simulated input and waits until its watcher has taken the
-// edge, so that the test's next move of the clock comes after it.
-func (r *rig) drive(pin string, l gpio.Level) {
-	r.t.Helper()
-	in := r.input(pin)
-	before := in.changes.Load()
-	if err := r.m.Sim().Drive(pin, l); err != nil {
-		r.t.Fatal(err)
-	}
-	deadline := time.After(wait)
-	for in.changes.Load() == before {
-		select {
-		case <-deadline:
-			r.t.Fatalf("the watcher of %s never took the edge to %s", pin, l)
-		case <-time.After(time.Millisecond):
-		}
-	}
+func startRig(t *testing.T, tune func(*Options, *fakeTransport)) *rig {
+	return newRig(t, tune).start()
 }
 
-// settle waits until the watcher of pin has looked at the clock again.
-func (r *rig) settle(pin string) {
-	r.t.Helper()
-	in := r.input(pin)
-	target := in.loops.Load() + 2
-	deadline := time.After(wait)
-	for in.loops.Load() < target {
-		select {
-		case <-deadline:
-			r.t.Fatalf("the watcher of %s stopped", pin)
-		case <-time.After(time.Millisecond):
-		}
-	}
-}
+func (r *rig) press(pin string)   { r.tr.input(pin).set(true) }
+func (r *rig) release(pin string) { r.tr.input(pin).set(false) }
 
 // expect waits for the device's next activity of the kind.
 func (r *rig) expect(device, what string) Activity {
@@ -195,16 +184,6 @@ func (r *rig) seen() []Activity {
 	return append([]Activity(nil), r.log...)
 }
 
-func (r *rig) count(device, what string) int {
-	n := 0
-	for _, a := range r.seen() {
-		if a.Device == device && a.What == what {
-			n++
-		}
-	}
-	return n
-}
-
 // expectEvent waits for the next event of the type.
 func (r *rig) expectEvent(typ string) queue.Event {
 	r.t.Helper()
@@ -217,6 +196,22 @@ func (r *rig) expectEvent(typ string) queue.Event {
 			}
 		case <-deadline:
 			r.t.Fatalf("no %s event", typ)
+		}
+	}
+}
+
+// expectReport waits for the hall to journal a report of the device.
+func (r *rig) expectReport(device, kind string) queue.DeviceReported {
+	r.t.Helper()
+	deadline := time.After(wait)
+	for {
+		select {
+		case ev := <-r.events:
+			if p, ok := ev.Data.(queue.DeviceReported); ok && p.Device == device && p.Kind == kind {
+				return p
+			}
+		case <-deadline:
+			r.t.Fatalf("no %s report of %s journaled", kind, device)
 		}
 	}
 }
@@ -236,91 +231,32 @@ func (r *rig) openWithTickets(n int) {
 	}
 }
 
-func (r *rig) waiting() int {
-	var n int
-	r.eng.Read(context.Background(), func(s *queue.State, _ *queue.Setup) { n = s.Waiting("A") })
-	return n
-}
-
-const window = 30 * time.Millisecond
-
-func TestBouncingPressCallsOnce(t *testing.T) {
-	r := newRig(t, nil)
-	r.openWithTickets(2)
-	// The key bounces: five edges at one instant, ending pressed (active low).
-	for _, l := range []gpio.Level{gpio.Low, gpio.High, gpio.Low, gpio.High, gpio.Low} {
-		r.drive("GPIO17", l)
-	}
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "pressed")
-	ev := r.expectEvent("ticket.called")
-	if c := ev.Data.(queue.TicketCalled); c.Window != "1" || c.Ticket.Number != "A001" {
-		t.Fatalf("called %+v", c)
-	}
-	// Bouncing on release too, then settled.
-	for _, l := range []gpio.Level{gpio.High, gpio.Low, gpio.High} {
-		r.drive("GPIO17", l)
-	}
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "released")
-	if n := r.count("window:1:caller", "pressed"); n != 1 {
-		t.Fatalf("%d presses from one bouncing press", n)
-	}
-	if n := r.waiting(); n != 1 {
-		t.Fatalf("%d tickets still wait, want 1: the press called more than once", n)
-	}
-}
-
-func TestShortTapIgnored(t *testing.T) {
-	r := newRig(t, nil)
-	r.drive("GPIO17", gpio.Low)
-	r.clock.Advance(window / 2)
-	r.drive("GPIO17", gpio.High)
-	r.clock.Advance(time.Second)
-	r.settle("GPIO17")
-	// Then a real press, so the test knows the watcher has seen everything before it.
-	r.drive("GPIO27", gpio.Low)
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "pressed")
-	for _, a := range r.seen() {
-		if a.What == "pressed" && a.Detail == "next" {
-			t.Fatalf("a tap shorter than the debounce window was taken as a press: %v", r.seen())
+func (r *rig) health(device string) Health {
+	for _, h := range r.m.Health() {
+		if h.Device == device {
+			return h
 		}
 	}
+	r.t.Fatalf("no device %s", device)
+	return Health{}
 }
 
-func TestHeldKeyCallsOnce(t *testing.T) {
-	r := newRig(t, nil)
-	r.openWithTickets(3)
-	r.drive("GPIO17", gpio.Low)
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "pressed")
-	r.expectEvent("ticket.called")
-	for range 5 {
-		r.clock.Advance(10 * time.Second)
-		r.settle("GPIO17")
-	}
-	r.drive("GPIO17", gpio.High)
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "released")
-	if n := r.count("window:1:caller", "pressed"); n != 1 {
-		t.Fatalf("a key held for 50s pressed %d times", n)
-	}
-	if n := r.waiting(); n != 2 {
-		t.Fatalf("%d tickets wait, want 2", n)
+func TestKeyCallsNextTicket(t *testing.T) {
+	r := startRig(t, nil)
+	r.openWithTickets(2)
+	r.press("GPIO17")
+	ev := r.expectEvent("ticket.called")
+	if c := ev.Data.(queue.TicketCalled); c.Window != "1" || c.Ticket.Number != "A001" || c.Staff != "1001" {
+		t.Fatalf("called %+v", c)
 	}
 }
 
 func TestPauseKeyToggles(t *testing.T) {
-	r := newRig(t, nil)
+	r := startRig(t, nil)
 	r.openWithTickets(0)
 	press := func() {
-		r.drive("GPIO23", gpio.Low)
-		r.clock.Advance(window)
-		r.expect("window:1:caller", "pressed")
-		r.drive("GPIO23", gpio.High)
-		r.clock.Advance(window)
-		r.expect("window:1:caller", "released")
+		r.press("GPIO23")
+		r.release("GPIO23")
 	}
 	press()
 	if p := r.expectEvent("window.paused").Data.(queue.WindowPaused); p.Reason != pauseReason {
@@ -331,9 +267,8 @@ func TestPauseKeyToggles(t *testing.T) {
 }
 
 func TestButtonAtClosedWindowIsRejected(t *testing.T) {
-	r := newRig(t, nil)
-	r.drive("GPIO17", gpio.Low)
-	r.clock.Advance(window)
+	r := startRig(t, nil)
+	r.press("GPIO17")
 	a := r.expect("window:1:caller", "rejected")
 	if !strings.Contains(a.Detail, "closed") {
 		t.Fatalf("rejection says %q", a.Detail)
@@ -342,11 +277,10 @@ func TestButtonAtClosedWindowIsRejected(t *testing.T) {
 
 func TestEvaluatorKeyReachesRatingHook(t *testing.T) {
 	ratings := make(chan [2]any, 10)
-	r := newRig(t, func(o *Options) {
+	r := startRig(t, func(o *Options, _ *fakeTransport) {
 		o.Rating = func(_ context.Context, window string, score int) { ratings <- [2]any{window, score} }
 	})
-	r.drive("GPIO6", gpio.Low) // the second key: 满意
-	r.clock.Advance(window)
+	r.press("GPIO6") // the second key: 满意
 	if a := r.expect("window:1:evaluator", "key"); a.Detail != "4 满意" {
 		t.Fatalf("key activity %q", a.Detail)
 	}
@@ -358,43 +292,22 @@ func TestEvaluatorKeyReachesRatingHook(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("the rating hook was not called")
 	}
-	h := r.health("window:1:evaluator")
-	if h.Last == nil || h.Last.What != "key" {
+	if h := r.health("window:1:evaluator"); h.Last == nil || h.Last.What != "key" {
 		t.Fatalf("evaluator health %+v", h)
 	}
-}
-
-func (r *rig) health(device string) Health {
-	for _, h := range r.m.Health() {
-		if h.Device == device {
-			return h
-		}
-	}
-	r.t.Fatalf("no device %s", device)
-	return Health{}
-}
-
-func (r *rig) level(pin string) gpio.Level {
-	p, ok := r.m.Sim().Pin(pin)
-	if !ok {
-		r.t.Fatalf("no pin %s", pin)
-	}
-	l, _ := ParseLevel(p.Level)
-	return l
 }
 
 // The lockers' rules decide that an opening nobody commanded is an alarm;
 // the devices report the door and show the verdict on the compartment.
 func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
-	r := newRig(t, nil)
-	r.drive("GPIO21", gpio.High) // door 01 opens; nothing released it
-	r.clock.Advance(window)
+	r := startRig(t, nil)
+	r.press("GPIO21") // door 01 opens; nothing released it
 	a := r.expect("locker:L1:01", queue.DeviceAlarm)
 	ev := r.expectEvent("locker.alarm")
 	if p := ev.Data.(locker.Alarm); p.Comp != "L1/01" {
 		t.Fatalf("journaled %+v", p)
 	}
-	if h := r.health("locker:L1:01"); h.Status != queue.DeviceAlarm || h.Detail != a.Detail || h.Problems != 1 {
+	if h := r.health("locker:L1:01"); h.Status != queue.DeviceAlarm || h.Detail != a.Detail || h.Problems != 1 || !h.State["door_open"] {
 		t.Fatalf("health %+v", h)
 	}
 	var open bool
@@ -402,8 +315,7 @@ func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 	if !open {
 		t.Fatal("the lockers do not know the door is open")
 	}
-	r.drive("GPIO21", gpio.Low)
-	r.clock.Advance(window)
+	r.release("GPIO21")
 	r.expect("locker:L1:01", queue.DeviceOK)
 	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
@@ -414,26 +326,26 @@ func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 }
 
 func TestPulseWithoutDoorIsFault(t *testing.T) {
-	r := newRig(t, nil)
+	r := startRig(t, nil)
+	relay := r.tr.output("GPIO16")
 	if err := r.m.Unlock("L1", "02"); err != nil {
 		t.Fatal(err)
 	}
-	if l := r.level("GPIO16"); l != gpio.High {
-		t.Fatalf("relay pin is %s during the pulse", l)
-	}
 	if err := r.m.Unlock("L1", "02"); err == nil {
-		t.Fatal("a second unlock during the pulse was accepted")
+		t.Fatal("a second unlock while the first waits or runs was accepted")
+	}
+	r.expect("locker:L1:02", "pulse")
+	if !relay.on() || !r.health("locker:L1:02").State["relay_on"] {
+		t.Fatal("the relay is not energised during the pulse")
 	}
 	r.clock.Advance(500 * time.Millisecond)
 	r.expect("locker:L1:02", "off")
-	if l := r.level("GPIO16"); l != gpio.Low {
-		t.Fatalf("relay pin is %s after the pulse", l)
+	if relay.on() {
+		t.Fatal("the relay is energised after the pulse")
 	}
 	r.clock.Advance(5 * time.Second)
 	r.expect("locker:L1:02", queue.DeviceFault)
-	if p := r.expectEvent("device.reported").Data.(queue.DeviceReported); p.Device != "locker:L1:02" || p.Kind != queue.DeviceFault {
-		t.Fatalf("journaled %+v", p)
-	}
+	r.expectReport("locker:L1:02", queue.DeviceFault)
 	if h := r.health("locker:L1:02"); h.Status != queue.DeviceFault || h.Problems != 1 {
 		t.Fatalf("health %+v", h)
 	}
@@ -441,33 +353,28 @@ func TestPulseWithoutDoorIsFault(t *testing.T) {
 	if err := r.m.Unlock("L1", "02"); err != nil {
 		t.Fatal(err)
 	}
-	r.drive("GPIO12", gpio.High)
-	r.clock.Advance(window)
+	r.expect("locker:L1:02", "pulse")
+	r.press("GPIO12")
 	r.expect("locker:L1:02", queue.DeviceOK)
 }
 
 // A release journaled by the lockers pulses the relay; the door then opens
 // on command (no alarm), and its closing completes the release.
 func TestRelayFollowsJournaledRelease(t *testing.T) {
-	r := newRig(t, nil)
-	res := r.eng.Do(context.Background(), queue.LockerCommand{Cmd: locker.Open{Comp: "L1/01", By: "9001"}}, "", nil)
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
+	r := startRig(t, nil)
+	r.do(queue.LockerCommand{Cmd: locker.Open{Comp: "L1/01", By: "9001"}})
 	r.expect("locker:L1:01", "pulse")
-	if l := r.level("GPIO20"); l != gpio.High {
-		t.Fatalf("relay pin is %s after the release", l)
+	if !r.tr.output("GPIO20").on() {
+		t.Fatal("the relay is not energised after the release")
 	}
-	r.drive("GPIO21", gpio.High)
-	r.clock.Advance(window)
+	r.press("GPIO21")
 	r.expect("locker:L1:01", "opened")
 	if p := r.expectEvent("locker.door_opened").Data.(locker.DoorOpened); p.Purpose != locker.ForService {
 		t.Fatalf("opened for %q", p.Purpose)
 	}
 	r.clock.Advance(10 * time.Second) // past the pulse and the confirm time
 	r.expect("locker:L1:01", "off")
-	r.drive("GPIO21", gpio.Low)
-	r.clock.Advance(window)
+	r.release("GPIO21")
 	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
 		if a.Device == "locker:L1:01" && (a.What == queue.DeviceAlarm || a.What == queue.DeviceFault) {
@@ -478,133 +385,133 @@ func TestRelayFollowsJournaledRelease(t *testing.T) {
 
 // A door the lockers find left open shows as an alert on its health.
 func TestLeftOpenShowsOnHealth(t *testing.T) {
-	hall, err := config.Parse([]byte(testHall))
-	if err != nil {
-		t.Fatal(err)
+	r := startRig(t, nil)
+	r.m.Observe(&queue.State{}, []queue.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
+	r.expect("locker:L1:02", queue.DeviceAlert)
+	if h := r.health("locker:L1:02"); h.Status != queue.DeviceAlert {
+		t.Fatalf("health %+v", h)
 	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.src.close()
-	m.Observe(&queue.State{}, []queue.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
-	h := m.Health()
-	for _, d := range h {
-		if d.Device == "locker:L1:02" && d.Status == queue.DeviceAlert {
-			return
-		}
-	}
-	t.Fatalf("health %+v", h)
 }
 
 func TestUnlockRefusals(t *testing.T) {
-	r := newRig(t, nil)
+	r := startRig(t, nil)
 	if err := r.m.Unlock("L1", "99"); err == nil {
 		t.Fatal("unknown compartment unlocked")
 	}
-	r.drive("GPIO21", gpio.High)
-	r.clock.Advance(window)
+	r.press("GPIO21")
 	r.expect("locker:L1:01", "opened")
 	if err := r.m.Unlock("L1", "01"); err == nil {
 		t.Fatal("an open door was unlocked again")
 	}
 }
 
-// The lamp driver, tested on its own: a LampFunc decides from the window's
-// state; the overtime state will bind here.
+// The lamp follows its binding: a LampFunc decides from the window's state.
 func TestLampFollowsBinding(t *testing.T) {
-	hall, err := config.Parse([]byte(testHall))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true,
-		Lamp: func(s *queue.State, w string) bool { return s.Windows[w].State == queue.Paused }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.src.close()
-	lamp := func() gpio.Level { p, _ := m.Sim().Pin("GPIO24"); l, _ := ParseLevel(p.Level); return l }
-	if lamp() != gpio.Low {
-		t.Fatal("lamp lit before any state")
-	}
-	st := &queue.State{Windows: map[string]*queue.Window{"1": {State: queue.Paused}}}
-	m.Observe(st, nil)
-	if lamp() != gpio.High {
+	r := startRig(t, func(o *Options, _ *fakeTransport) {
+		o.Lamp = func(s *queue.State, w string) bool { return s.Windows[w].State == queue.Paused }
+	})
+	lamp := r.tr.output("GPIO24")
+	r.openWithTickets(0)
+	r.do(queue.Pause{Window: "1", Actor: queue.Actor{Staff: "1001"}, Reason: "午休"})
+	r.expect("window:1:lamp", "on")
+	if !lamp.on() || !r.health("window:1:lamp").State["on"] {
 		t.Fatal("lamp dark though its binding says on")
 	}
-	if h := m.Health(); !h[1].State["on"] || h[1].Device != "window:1:lamp" {
-		t.Fatalf("health %+v", h[1])
-	}
-	st.Windows["1"].State = queue.Serving
-	m.Observe(st, nil)
-	if lamp() != gpio.Low {
+	r.do(queue.Resume{Window: "1", Actor: queue.Actor{Staff: "1001"}})
+	r.expect("window:1:lamp", "off")
+	if lamp.on() {
 		t.Fatal("lamp lit though its binding says off")
 	}
+}
 
-	// Without a binding (overtime is not yet part of the hall) lamps stay dark.
-	m2, err := New(Options{Devices: hall.Devices, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m2.src.close()
-	m2.Observe(&queue.State{Windows: map[string]*queue.Window{"1": {State: queue.Paused}}}, nil)
-	if p, _ := m2.Sim().Pin("GPIO24"); p.Active {
-		t.Fatal("lamp lit without a binding")
+// Without a binding lamps stay dark.
+func TestLampDarkWithoutBinding(t *testing.T) {
+	r := startRig(t, nil)
+	r.openWithTickets(0)
+	r.do(queue.Pause{Window: "1", Actor: queue.Actor{Staff: "1001"}, Reason: "午休"})
+	// The rig's subscriber comes after the devices', so once it has the
+	// event the devices have had their word.
+	r.expectEvent("window.paused")
+	if c := r.tr.output("GPIO24").completed(); len(c) != 0 {
+		t.Fatalf("the lamp was switched %v without a binding", c)
 	}
 }
 
-// An active-low lamp is lit by driving its pin low.
-func TestActiveLowOutput(t *testing.T) {
-	hall, err := config.Parse([]byte(strings.Replace(testHall, "lamp: GPIO24", "lamp: {pin: GPIO24, active: low}", 1)))
-	if err != nil {
-		t.Fatal(err)
+// A pin the transport cannot give makes its device faulty; the rest runs.
+func TestUnavailablePinIsFault(t *testing.T) {
+	r := startRig(t, func(_ *Options, tr *fakeTransport) { tr.missing["GPIO24"] = true })
+	r.expectReport("window:1:lamp", queue.DeviceFault)
+	if h := r.health("window:1:lamp"); h.Status != queue.DeviceFault || !strings.Contains(h.Detail, "GPIO24") {
+		t.Fatalf("health %+v", h)
 	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true, Lamp: func(*queue.State, string) bool { return true }})
-	if err != nil {
-		t.Fatal(err)
+	r.press("GPIO17")
+	r.expect("window:1:caller", "pressed")
+}
+
+// An input that cannot be read is a fault until it can again.
+func TestInputHealth(t *testing.T) {
+	r := startRig(t, nil)
+	door := r.tr.input("GPIO12")
+	door.health(errors.New("i2c: no ack"))
+	r.expectReport("locker:L1:02", queue.DeviceFault)
+	if h := r.health("locker:L1:02"); !strings.Contains(h.Detail, "GPIO12") || !strings.Contains(h.Detail, "no ack") {
+		t.Fatalf("health %+v", h)
 	}
-	defer m.src.close()
-	if p, _ := m.Sim().Pin("GPIO24"); p.Level != "high" {
-		t.Fatalf("an active-low lamp starts %s, want high (off)", p.Level)
+	door.health(nil)
+	r.expectReport("locker:L1:02", queue.DeviceOK)
+}
+
+// The hall stopped while a pickup's door stood open, and the applicant shut
+// it while the hall was down. On start the devices report each door as the
+// sensor sees it, so the lockers complete the pickup; a door found open
+// with nothing released is an alarm.
+func TestDoorsReportedOnStart(t *testing.T) {
+	r := newRig(t, nil)
+	// What the journal holds: an item stored in 01, its pickup released and
+	// the door seen open; nothing about 02.
+	item := locker.Item{Case: "C1", What: "证照", IDHash: "id", CodeHash: "k", Clerk: "1001"}
+	for _, cmd := range []locker.Command{
+		locker.Deposit{Size: locker.Small, Item: item},
+		locker.DoorChanged{Comp: "L1/01", Open: true},
+		locker.DoorChanged{Comp: "L1/01", Open: false},
+		locker.Pickup{Bank: "L1", Who: "id", CodeHash: "k"},
+		locker.DoorChanged{Comp: "L1/01", Open: true},
+	} {
+		r.do(queue.LockerCommand{Cmd: cmd})
 	}
-	m.Observe(&queue.State{}, nil)
-	if p, _ := m.Sim().Pin("GPIO24"); p.Level != "low" || !p.Active {
-		t.Fatalf("an active-low lamp switched on reads %+v", p)
+	// The sensors now: 01 shut, 02 (a medium) open.
+	r.tr.input("GPIO12").active = true // before the devices run, nobody else looks
+	r.start()
+	seen := map[string]string{}
+	deadline := time.After(wait)
+	for seen["L1/01"] == "" || seen["L1/02"] == "" {
+		select {
+		case ev := <-r.events:
+			switch p := ev.Data.(type) {
+			case locker.PickedUp:
+				seen[p.Comp] = ev.Data.Type()
+			case locker.Alarm:
+				seen[p.Comp] = ev.Data.Type()
+			}
+		case <-deadline:
+			t.Fatalf("after start the lockers heard %v", seen)
+		}
+	}
+	if seen["L1/01"] != "locker.picked_up" || seen["L1/02"] != "locker.alarm" {
+		t.Fatalf("after start: %v", seen)
 	}
 }
 
-func TestSimPinsRegisteredAndListed(t *testing.T) {
-	hall, err := config.Parse([]byte(testHall))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := gpioreg.ByName("GPIO17"); p == nil || p.Name() != "GPIO17" {
-		t.Fatalf("simulated GPIO17 not registered with periph: %v", p)
-	}
-	pins := m.Sim().Pins()
-	if len(pins) != 4+1+5+4 {
-		t.Fatalf("%d pins listed", len(pins))
-	}
-	want := PinInfo{Name: "GPIO17", Role: "button", Window: "1", Action: "next", Level: "high", ActiveLevel: "low", Input: true}
-	if pins[0] != want {
-		t.Fatalf("first pin %+v, want %+v", pins[0], want)
-	}
-	door := pins[len(pins)-1]
-	if door.Role != "door" || door.Bank != "L1" || door.Compartment != "02" || door.Level != "low" || door.Active {
-		t.Fatalf("a door starts %+v, want shut", door)
-	}
-	if err := m.Sim().Drive("GPIO24", gpio.High); err == nil {
-		t.Fatal("an output was driven from outside")
-	}
-	if err := m.Sim().Drive("GPIO99", gpio.High); err == nil {
-		t.Fatal("an unknown pin was driven")
-	}
-	m.src.close()
-	if p := gpioreg.ByName("GPIO17"); p != nil {
-		t.Fatal("simulated pins stay registered after close")
+func TestTransportClosedAfterRun(t *testing.T) {
+	r := newRig(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.m.Run(ctx); close(done) }()
+	cancel()
+	<-done
+	r.tr.mu.Lock()
+	defer r.tr.mu.Unlock()
+	if !r.tr.closed {
+		t.Fatal("the devices did not let go of the transport")
 	}
 }
