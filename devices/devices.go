@@ -6,6 +6,11 @@
 // wires themselves are a Transport's business (package devices/gpio for
 // GPIO pins and MCP23017 expanders, simulated or real), so a second
 // transport is a package beside it.
+//
+// The engine's writer only leaves word for the devices' own goroutines and
+// keeps their books; it never touches a device or waits for one, so an
+// output that hangs (a stuck I²C expander, a slow bus) holds up that output
+// only, and is reported as a fault.
 package devices
 
 import (
@@ -24,8 +29,8 @@ import (
 	"hallfloor/queue"
 )
 
-// Clock tells the time; pulses and door limits read it, so tests can move
-// it by hand.
+// Clock tells the time; pulses, door limits and output deadlines read it,
+// so tests can move it by hand.
 type Clock interface{ Now() time.Time }
 
 type systemClock struct{}
@@ -39,7 +44,8 @@ type Hall interface {
 }
 
 // LampFunc says whether a window's overtime lamp is lit in a state of the
-// hall.
+// hall. It runs inside the engine's writer (from Observe): it must be quick
+// and must not keep s.
 type LampFunc func(s *queue.State, window string) bool
 
 // RatingHook receives a settled press of an evaluator key: the window and
@@ -67,7 +73,12 @@ type Options struct {
 	// Observe, if set, is told every activity as it happens. It runs under
 	// the devices' lock: it must be quick and must not call back.
 	Observe func(Activity)
-	// Tick is how often relay pulses and door timers are checked; 20ms when 0.
+	// Deadline bounds each call to an output (a lamp switched, a relay
+	// energised or let go); an output that has not answered by then is
+	// reported faulty while the call goes on. 2s when 0.
+	Deadline time.Duration
+	// Tick is how often the devices look at their clock: relay pulses,
+	// door timers, output deadlines; 20ms when 0.
 	Tick time.Duration
 }
 
@@ -108,21 +119,25 @@ func boxID(b, c string) string    { return "locker:" + b + ":" + c }
 
 // Manager runs the devices of one hall.
 type Manager struct {
-	hall  Hall
-	clock Clock
-	log   *slog.Logger
-	opts  Options
-	tr    Transport
-	sim   Simulator
-	tick  time.Duration
-	jobs  jobQueue
+	hall     Hall
+	clock    Clock
+	log      *slog.Logger
+	opts     Options
+	tr       Transport
+	sim      Simulator
+	deadline time.Duration
+	tick     time.Duration
+	jobs     jobQueue
 
-	// Fixed once New returns.
+	// Fixed once New returns, so Observe reads them without a lock.
 	inputs  []*input
 	outputs []*output
 	lamps   map[string]*output // by window
 	boxes   map[string]*compartment
 
+	// mu guards the devices' health and state. It is never held across a
+	// call to the hardware or to the hall, so whoever takes it (the writer
+	// too, in Observe) waits only for bookkeeping.
 	mu      sync.Mutex
 	devices map[string]*Health
 	order   []string
@@ -142,9 +157,8 @@ type compartment struct {
 	relay            *output // nil when the transport could not give it
 	pulse, confirm   time.Duration
 	// Under m.mu:
-	relayOff time.Time // when the running pulse ends
-	expect   time.Time // until when an opening is commanded
-	open     bool
+	expect time.Time // until when an opening is commanded
+	open   bool
 }
 
 // New prepares the devices of the hall file: it asks the transport for
@@ -158,8 +172,12 @@ func New(o Options) (*Manager, error) {
 		o.Logger = slog.Default()
 	}
 	m := &Manager{
-		hall: o.Hall, clock: o.Clock, log: o.Logger, opts: o, tr: o.Transport, tick: o.Tick,
+		hall: o.Hall, clock: o.Clock, log: o.Logger, opts: o, tr: o.Transport,
+		deadline: o.Deadline, tick: o.Tick,
 		devices: map[string]*Health{}, lamps: map[string]*output{}, boxes: map[string]*compartment{},
+	}
+	if m.deadline <= 0 {
+		m.deadline = 2 * time.Second
 	}
 	if m.tick <= 0 {
 		m.tick = 20 * time.Millisecond
@@ -308,7 +326,10 @@ func (m *Manager) Run(ctx context.Context) {
 	for _, in := range m.inputs {
 		wg.Go(func() { in.in.Watch(ctx, inputEvents{m, in}) })
 	}
-	wg.Go(func() { m.ticker(ctx) })
+	for _, o := range m.outputs {
+		wg.Go(func() { m.runOutput(ctx, o) })
+	}
+	wg.Go(func() { m.loop(ctx) })
 	wg.Go(func() { m.jobs.run(ctx) })
 	wg.Wait()
 	if m.tr != nil {
@@ -326,9 +347,9 @@ func (m *Manager) restore(ctx context.Context) {
 		return
 	}
 	err := m.hall.Read(ctx, func(s *queue.State, _ *queue.Setup) {
+		m.setLamps(s)
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.setLamps(s)
 		for id, h := range s.Devices {
 			if d := m.devices[id]; d != nil {
 				d.Status, d.Detail = h.Status, h.Detail
@@ -385,7 +406,9 @@ func (m *Manager) activity(a Activity) {
 }
 
 // report changes a device's status and tells the hall, which journals it and
-// shows it on every screen. Only a change is reported. The caller holds m.mu.
+// shows it on every screen. Only a change is reported. The caller holds
+// m.mu; the hall is told from the devices' job queue, never from the
+// engine's writer.
 func (m *Manager) report(device, kind, detail string, now time.Time) {
 	d := m.devices[device]
 	if d == nil || (d.Status == kind && (kind == queue.DeviceOK || d.Detail == detail)) {
@@ -417,7 +440,9 @@ func (m *Manager) clear(device, fault, detail string, now time.Time) {
 	}
 }
 
-func (m *Manager) ticker(ctx context.Context) {
+// loop is the devices' own clockwork: it looks at the clock for door
+// timers and output deadlines.
+func (m *Manager) loop(ctx context.Context) {
 	t := time.NewTicker(m.tick)
 	defer t.Stop()
 	for {
@@ -430,18 +455,20 @@ func (m *Manager) ticker(ctx context.Context) {
 	}
 }
 
-// check ends relay pulses and watches the doors' timers.
+// check watches the timers.
 func (m *Manager) check(now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.boxList {
-		if !c.relayOff.IsZero() && !now.Before(c.relayOff) {
-			c.relayOff = time.Time{}
-			m.drive(c.relay, false, now)
-		}
 		if !c.expect.IsZero() && !now.Before(c.expect) {
 			c.expect = time.Time{}
 			m.report(c.device, queue.DeviceFault, fmt.Sprintf("开锁脉冲后 %v 内柜门未打开 (the door did not open after the lock pulse)", c.confirm), now)
+		}
+	}
+	for _, o := range m.outputs {
+		if !o.busy.IsZero() && !o.late && now.Sub(o.busy) >= o.allow {
+			o.late = true
+			m.outputFault(o, fmt.Sprintf("引脚 %s 超过 %v 未响应 (the output did not answer in time: %s)", o.name, o.allow, o.doing), now)
 		}
 	}
 }

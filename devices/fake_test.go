@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"hallfloor/config"
 )
@@ -17,6 +18,7 @@ type fakeTransport struct {
 	ins     map[string]*fakeInput
 	outs    map[string]*fakeOutput
 	missing map[string]bool // pins it cannot give
+	pulser  bool            // outputs time their own pulses
 	closed  bool
 }
 
@@ -57,7 +59,11 @@ func (f *fakeTransport) Output(ref config.PinRef) (Output, error) {
 	if f.missing[ref.Pin.Name] {
 		return nil, errors.New("not wired")
 	}
-	return f.output(ref.Pin.Name), nil
+	o := f.output(ref.Pin.Name)
+	if f.pulser {
+		return fakePulser{o}, nil
+	}
+	return o, nil
 }
 
 func (f *fakeTransport) Close() error {
@@ -108,7 +114,8 @@ func (i *fakeInput) health(err error) {
 }
 
 type fakeCall struct {
-	on bool
+	on    bool
+	pulse time.Duration // for a pulse; 0 for Set
 }
 
 type fakeOutput struct {
@@ -180,4 +187,12 @@ func (o *fakeOutput) completed() []fakeCall {
 func (o *fakeOutput) on() bool {
 	c := o.completed()
 	return len(c) > 0 && c[len(c)-1].on
+}
+
+// fakePulser is an output that times its own pulses, as a lock board on a
+// bus does.
+type fakePulser struct{ *fakeOutput }
+
+func (p fakePulser) Pulse(ctx context.Context, d time.Duration) error {
+	return p.do(ctx, fakeCall{on: true, pulse: d})
 }

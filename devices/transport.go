@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"time"
 
 	"hallfloor/config"
 )
@@ -47,8 +48,18 @@ type InputEvents interface {
 
 // Output is one output: a lamp or a lock relay.
 type Output interface {
-	// Set switches the output on or off.
+	// Set switches the output on or off. It may be slow or never return (a
+	// stuck I²C bus): the devices call it on a goroutine of the output's
+	// own, watch it against a deadline and report an overrun as a fault, so
+	// it holds up nothing else.
 	Set(ctx context.Context, on bool) error
+}
+
+// Pulser is an output that times a pulse itself, as a lock board on a bus
+// does when told to open lock 3. An output without it is pulsed with Set:
+// on, the bank's pulse time on the devices' clock, off.
+type Pulser interface {
+	Pulse(ctx context.Context, d time.Duration) error
 }
 
 // Simulator is a transport's stand-in for hardware, on a machine without
