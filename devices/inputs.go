@@ -74,46 +74,6 @@ func scoreName(score int) string {
 	return fmt.Sprint(score)
 }
 
-// pauseReason is what a window paused from its caller's button shows.
-const pauseReason = "暂停服务（呼叫器）"
-
-// press turns a settled button press into the window's command. The clerk
-// signed on at the window is the actor: the button belongs to the window.
-func (m *Manager) press(ctx context.Context, window, action string) {
-	if m.hall == nil {
-		return
-	}
-	var staff string
-	err := m.hall.Read(ctx, func(s *queue.State, _ *queue.Setup) {
-		if w := s.Windows[window]; w != nil {
-			staff = w.Staff
-		}
-	})
-	if err != nil {
-		return
-	}
-	a := queue.Actor{Staff: staff}
-	var cmd queue.Command
-	switch action {
-	case "next":
-		cmd = queue.CallNext{Window: window, Actor: a}
-	case "recall":
-		cmd = queue.Recall{Window: window, Actor: a}
-	case "skip":
-		cmd = queue.Skip{Window: window, Actor: a}
-	case "pause":
-		// One key both pauses and resumes, as on a hand-held caller.
-		cmd = queue.TogglePause{Window: window, Actor: a, Reason: pauseReason}
-	default:
-		return
-	}
-	if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil {
-		m.mu.Lock()
-		m.activity(Activity{At: m.clock.Now(), Device: callerID(window), What: "rejected", Detail: action + ": " + res.Err.Error()})
-		m.mu.Unlock()
-	}
-}
-
 // pushDoor tells the lockers what a door sensor says; the lockers decide
 // what it means. The caller holds m.mu.
 func (m *Manager) pushDoor(bank, box string, open bool) {
