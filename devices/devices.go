@@ -21,6 +21,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"hallfloor/config"
 	"hallfloor/engine"
@@ -423,12 +424,23 @@ func (m *Manager) report(device, kind, detail string, now time.Time) {
 	if m.hall == nil {
 		return
 	}
-	cmd := queue.ReportDevice{Device: device, Kind: kind, Detail: detail}
+	cmd := queue.ReportDevice{Device: device, Kind: kind, Detail: clip(detail, maxDetail)}
 	m.jobs.push(func(ctx context.Context) {
 		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
 			m.log.Error("devices: the hall did not take a device report", "device", device, "err", res.Err)
 		}
 	})
+}
+
+// maxDetail is the longest detail the hall takes in a device report; a
+// driver's error can be longer, and the report must not bounce for it.
+const maxDetail = 200
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // clear reports a device ok again after a fault its part raised, unless

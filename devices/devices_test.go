@@ -613,3 +613,15 @@ func TestTransportClosedAfterRun(t *testing.T) {
 		t.Fatal("the devices did not let go of the transport")
 	}
 }
+
+// A driver's error longer than the hall takes still reaches the journal,
+// shortened.
+func TestLongFaultIsReported(t *testing.T) {
+	r := startRig(t, func(o *Options, tr *fakeTransport) {
+		o.Lamp = func(*queue.State, string) bool { return true } // lit from the start
+		tr.output("GPIO24").failWith(errors.New(strings.Repeat("i2c: remote I/O error; ", 20)))
+	})
+	if p := r.expectReport("window:1:lamp", queue.DeviceFault); len([]rune(p.Detail)) != maxDetail {
+		t.Fatalf("reported %d characters", len([]rune(p.Detail)))
+	}
+}
