@@ -18,6 +18,7 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/devices"
+	"hallfloor/devices/gpio"
 	"hallfloor/engine"
 	"hallfloor/frontend"
 	"hallfloor/hall"
@@ -99,7 +100,11 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	a.Engine = eng
-	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Hall: eng, Logger: o.Logger, Sim: o.Sim,
+	pins, err := gpio.Open(gpio.Options{Devices: o.Hall.Devices, Sim: o.Sim, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Transport: pins, Hall: eng, Logger: o.Logger,
 		Lamp:   func(s *hall.State, w string) bool { return s.Overtime.In(w) },
 		Rating: a.rateByKey, Observe: o.DeviceActivity})
 	if err != nil {

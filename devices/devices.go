@@ -1,22 +1,27 @@
-// Package devices is the hall's hardware edge: the clerks' call buttons, the
-// overtime lamps, the 好差评 evaluator keys and the pickup lockers' lock
-// relays and door sensors, on GPIO through periph (directly or through
-// MCP23017 expanders). Inputs are debounced here and turned into the
-// engine's commands; outputs follow the hall's state; the door sensors are
-// watched as the truth about each locker door. On a machine without GPIO
-// the same code runs on simulated pins (see Sim).
+// Package devices is the hall-facing side of its hardware: the clerks' call
+// buttons, the overtime lamps, the 好差评 evaluator keys and the pickup
+// lockers' lock relays and door sensors. Settled inputs become the hall's
+// commands, the hall's events drive the outputs, and every device's health
+// and activity is kept for the /devices page and reported to the hall. The
+// wires themselves are a Transport's business (package devices/gpio for
+// GPIO pins and MCP23017 expanders, simulated or real), so a second
+// transport is a package beside it.
+//
+// The engine's writer only leaves word for the devices' own goroutines and
+// keeps their books; it never touches a device or waits for one, so an
+// output that hangs (a stuck I²C expander, a slow bus) holds up that output
+// only, and is reported as a fault.
 package devices
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"periph.io/x/conn/v3/gpio"
+	"unicode/utf8"
 
 	"hallfloor/config"
 	"hallfloor/engine"
@@ -24,12 +29,10 @@ import (
 	"hallfloor/errs"
 	"hallfloor/hall"
 	"hallfloor/locker"
-	"hallfloor/queue"
-	"hallfloor/room"
 )
 
-// Clock tells the time; debounce, pulses and door limits read it, so tests
-// can move it by hand.
+// Clock tells the time; pulses, door limits and output deadlines read it,
+// so tests can move it by hand.
 type Clock interface{ Now() time.Time }
 
 type systemClock struct{}
@@ -43,8 +46,8 @@ type Hall interface {
 }
 
 // LampFunc says whether a window's overtime lamp is lit in a state of the
-// hall. It is the binding point for 延时服务: until overtime is part of the
-// hall's state, no LampFunc is given and lamps stay dark.
+// hall. It runs inside the engine's writer (from Observe): it must be quick
+// and must not keep s.
 type LampFunc func(s *hall.State, window string) bool
 
 // RatingHook receives a settled press of an evaluator key: the window and
@@ -60,21 +63,24 @@ type DoorHook func(ctx context.Context, bank, compartment string, open bool)
 // Options configure the devices of a hall.
 type Options struct {
 	Devices config.Devices
-	Hall    Hall
-	Clock   Clock // the system clock if nil
-	Logger  *slog.Logger
-	// Sim runs on simulated pins even on a machine with GPIO.
-	Sim    bool
-	Lamp   LampFunc
-	Rating RatingHook
-	Door   DoorHook
+	// Transport reaches the pins of the device map (see devices/gpio). It
+	// may be nil only when the map names no pins.
+	Transport Transport
+	Hall      Hall
+	Clock     Clock // the system clock if nil
+	Logger    *slog.Logger
+	Lamp      LampFunc
+	Rating    RatingHook
+	Door      DoorHook
 	// Observe, if set, is told every activity as it happens. It runs under
 	// the devices' lock: it must be quick and must not call back.
 	Observe func(Activity)
-	// Poll bounds how long a watcher waits for an edge before it looks at
-	// its context and the clock again; 100ms when 0.
-	Poll time.Duration
-	// Tick is how often relay pulses and door timers are checked; 20ms when 0.
+	// Deadline bounds each call to an output (a lamp switched, a relay
+	// energised or let go); an output that has not answered by then is
+	// reported faulty while the call goes on. 2s when 0.
+	Deadline time.Duration
+	// Tick is how often the devices look at their clock: relay pulses,
+	// door timers, output deadlines; 20ms when 0.
 	Tick time.Duration
 }
 
@@ -115,61 +121,51 @@ func boxID(b, c string) string    { return "locker:" + b + ":" + c }
 
 // Manager runs the devices of one hall.
 type Manager struct {
-	hall    Hall
-	clock   Clock
-	log     *slog.Logger
-	opts    Options
-	src     pinSource
-	sim     *Sim
-	window  time.Duration
-	poll    time.Duration
-	tick    time.Duration
-	jobs    jobQueue
-	started atomic.Bool
+	hall     Hall
+	clock    Clock
+	log      *slog.Logger
+	opts     Options
+	tr       Transport
+	sim      Simulator
+	deadline time.Duration
+	tick     time.Duration
+	jobs     jobQueue
 
+	// Fixed once New returns, so Observe reads them without a lock.
+	inputs  []*input
+	outputs []*output
+	lamps   map[string]*output // by window
+	boxes   map[string]*compartment
+
+	// mu guards the devices' health and state. It is never held across a
+	// call to the hardware or to the hall, so whoever takes it (the writer
+	// too, in Observe) waits only for bookkeeping.
 	mu      sync.Mutex
 	devices map[string]*Health
 	order   []string
-	inputs  []*input
-	lamps   map[string]*output // by window
-	boxes   map[string]*compartment
 	boxList []*compartment
 	pending []Activity // problems found while setting up, reported on Run
 }
 
 type input struct {
 	ref    config.PinRef
-	pin    gpio.PinIO
-	active gpio.Level
 	device string
-	deb    *debouncer
-	// changes counts raw level changes the watcher has taken (for tests to
-	// know an edge has been seen before they move the clock).
-	changes atomic.Int64
-	loops   atomic.Int64
-}
-
-type output struct {
-	name   string
-	pin    gpio.PinIO
-	active gpio.Level
-	on     bool
-	device string
+	in     Input
+	fault  string // the fault this input raised, until it can be read again (m.mu)
 }
 
 type compartment struct {
 	bank, id, device string
-	relay            *output
+	relay            *output // nil when the transport could not give it
 	pulse, confirm   time.Duration
-	relayOff         time.Time // when the running pulse ends
-	expect           time.Time // until when an opening is commanded
-	open             bool
+	// Under m.mu:
+	expect time.Time // until when an opening is commanded
+	open   bool
 }
 
-// New prepares the devices of the hall file: it finds every pin, sets inputs
-// up and switches every output off. A pin that cannot be had makes its
-// device faulty; the rest of the hall runs on. Without GPIO on the machine
-// (or with Options.Sim) the pins are simulated.
+// New prepares the devices of the hall file: it asks the transport for
+// every pin, which sets inputs up and switches every output off. A pin that
+// cannot be had makes its device faulty; the rest of the hall runs on.
 func New(o Options) (*Manager, error) {
 	if o.Clock == nil {
 		o.Clock = systemClock{}
@@ -178,12 +174,12 @@ func New(o Options) (*Manager, error) {
 		o.Logger = slog.Default()
 	}
 	m := &Manager{
-		hall: o.Hall, clock: o.Clock, log: o.Logger, opts: o,
-		window: o.Devices.Debounce(), poll: o.Poll, tick: o.Tick,
+		hall: o.Hall, clock: o.Clock, log: o.Logger, opts: o, tr: o.Transport,
+		deadline: o.Deadline, tick: o.Tick,
 		devices: map[string]*Health{}, lamps: map[string]*output{}, boxes: map[string]*compartment{},
 	}
-	if m.poll <= 0 {
-		m.poll = 100 * time.Millisecond
+	if m.deadline <= 0 {
+		m.deadline = 2 * time.Second
 	}
 	if m.tick <= 0 {
 		m.tick = 20 * time.Millisecond
@@ -193,22 +189,11 @@ func New(o Options) (*Manager, error) {
 	if len(refs) == 0 {
 		return m, nil
 	}
-	sim := o.Sim
-	if !sim {
-		ok, err := hasGPIO()
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("devices: periph: %w", err)
-		case !ok:
-			m.log.Warn("no GPIO on this machine: the devices run on simulated pins (see /devices)")
-			sim = true
-		}
+	if m.tr == nil {
+		return nil, errs.Internalf("no_transport", "devices: the device map names %d pins but no transport reaches them", len(refs))
 	}
-	if sim {
-		m.sim = NewSim(o.Devices)
-		m.src = m.sim
-	} else {
-		m.src = newBoardPins(o.Devices)
+	if s, ok := m.tr.(interface{ Simulator() Simulator }); ok {
+		m.sim = s.Simulator()
 	}
 	m.declare(o.Devices)
 	now := m.clock.Now()
@@ -251,7 +236,7 @@ func (m *Manager) declare(d config.Devices) {
 			add(&Health{Device: id, Kind: "compartment", Bank: b.ID, Compartment: c.ID, Size: c.Size,
 				Pins: []string{c.Relay.Name, c.Door.Name}, State: map[string]bool{"door_open": false, "relay_on": false}})
 			box := &compartment{bank: b.ID, id: c.ID, device: id, pulse: b.Pulse(), confirm: b.Confirm()}
-			m.boxes[b.ID+"/"+c.ID] = box
+			m.boxes[locker.Key(b.ID, c.ID)] = box
 			m.boxList = append(m.boxList, box)
 		}
 	}
@@ -269,55 +254,46 @@ func deviceOf(ref config.PinRef) string {
 	return boxID(ref.Bank, ref.Box)
 }
 
-// attach finds a pin and sets it up for its role.
+// attach asks the transport for one pin of the map.
 func (m *Manager) attach(ref config.PinRef, now time.Time) {
 	dev := deviceOf(ref)
 	fail := func(err error) {
 		m.pending = append(m.pending, Activity{At: now, Device: dev, What: equipment.Fault,
 			Detail: fmt.Sprintf("引脚 %s 不可用 (pin unavailable): %v", ref.Pin.Name, err)})
 	}
-	p, err := m.src.pin(ref.Pin.Name)
-	if err != nil {
-		fail(err)
-		return
-	}
-	high, pull := ref.Pin.Wiring(ref.Role)
-	active := gpio.Level(high)
 	if ref.Role.Input() {
-		// Edges wake the watcher at once where the driver has them; where it
-		// has not (an expander without its interrupt line), the watcher polls.
-		if err := p.In(pullOf(pull), gpio.BothEdges); err != nil {
-			if err := p.In(pullOf(pull), gpio.NoEdge); err != nil {
-				fail(err)
-				return
-			}
+		in, err := m.tr.Input(ref)
+		if err != nil {
+			fail(err)
+			return
 		}
-		in := &input{ref: ref, pin: p, active: active, device: dev}
-		in.deb = newDebouncer(m.window, p.Read() == active)
-		m.inputs = append(m.inputs, in)
+		m.inputs = append(m.inputs, &input{ref: ref, device: dev, in: in})
 		if ref.Role == config.RoleDoor {
-			box := m.boxes[ref.Bank+"/"+ref.Box]
-			box.open = in.deb.stable
+			box := m.boxes[locker.Key(ref.Bank, ref.Box)]
+			box.open = in.Active()
 			m.devices[dev].State["door_open"] = box.open
 		}
 		return
 	}
-	out := &output{name: ref.Pin.Name, pin: p, active: active, device: dev}
-	if err := p.Out(!active); err != nil {
+	out, err := m.tr.Output(ref)
+	if err != nil {
 		fail(err)
 		return
 	}
+	o := newOutput(ref.Pin.Name, dev, out)
+	m.outputs = append(m.outputs, o)
 	if ref.Role == config.RoleLamp {
-		m.lamps[ref.Window] = out
+		m.lamps[ref.Window] = o
 	} else {
-		m.boxes[ref.Bank+"/"+ref.Box].relay = out
+		o.box = m.boxes[locker.Key(ref.Bank, ref.Box)]
+		o.box.relay = o
 	}
 }
 
-// Sim is the simulator, or nil when the pins are real.
-func (m *Manager) Sim() *Sim { return m.sim }
+// Sim is the transport's simulator, or nil when the hardware is real.
+func (m *Manager) Sim() Simulator { return m.sim }
 
-// Simulated reports whether the devices run on simulated pins.
+// Simulated reports whether the devices run on a simulator.
 func (m *Manager) Simulated() bool { return m.sim != nil }
 
 // Health lists every device in the order of the hall file.
@@ -332,22 +308,15 @@ func (m *Manager) Health() []Health {
 			a := *h.Last
 			h.Last = &a
 		}
-		if h.State != nil {
-			st := make(map[string]bool, len(h.State))
-			for k, v := range h.State {
-				st[k] = v
-			}
-			h.State = st
-		}
+		h.State = maps.Clone(h.State)
 		out = append(out, h)
 	}
 	return out
 }
 
 // Run watches the inputs and keeps the outputs until ctx ends, then lets go
-// of the pins.
+// of the hardware.
 func (m *Manager) Run(ctx context.Context) {
-	m.started.Store(true)
 	m.restore(ctx)
 	m.mu.Lock()
 	for _, a := range m.pending {
@@ -357,15 +326,18 @@ func (m *Manager) Run(ctx context.Context) {
 	m.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, in := range m.inputs {
-		wg.Add(1)
-		go func() { defer wg.Done(); m.watch(ctx, in) }()
+		wg.Go(func() { in.in.Watch(ctx, inputEvents{m, in}) })
 	}
-	wg.Add(2)
-	go func() { defer wg.Done(); m.ticker(ctx) }()
-	go func() { defer wg.Done(); m.jobs.run(ctx) }()
+	for _, o := range m.outputs {
+		wg.Go(func() { m.runOutput(ctx, o) })
+	}
+	wg.Go(func() { m.loop(ctx) })
+	wg.Go(func() { m.jobs.run(ctx) })
 	wg.Wait()
-	if m.src != nil {
-		m.src.close()
+	if m.tr != nil {
+		if err := m.tr.Close(); err != nil {
+			m.log.Warn("devices: letting go of the hardware", "err", err)
+		}
 	}
 }
 
@@ -377,6 +349,7 @@ func (m *Manager) restore(ctx context.Context) {
 		return
 	}
 	err := m.hall.Read(ctx, func(s *hall.State, _ *hall.Setup) {
+		m.setLamps(s)
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		for id, h := range s.Equipment.Devices {
@@ -384,7 +357,6 @@ func (m *Manager) restore(ctx context.Context) {
 				d.Status, d.Detail = h.Status, h.Detail
 			}
 		}
-		m.setLamps(s)
 		now := m.clock.Now()
 		for key, c := range m.boxes {
 			if lc := s.Lockers.Compartments[key]; lc != nil && lc.DoorOpen && lc.Opened == "" && c.open {
@@ -401,38 +373,13 @@ func (m *Manager) restore(ctx context.Context) {
 	m.mu.Lock()
 	for _, in := range m.inputs {
 		if in.ref.Role == config.RoleDoor {
-			m.pushDoor(in.ref.Bank, in.ref.Box, in.deb.stable)
+			c := m.boxes[locker.Key(in.ref.Bank, in.ref.Box)]
+			c.open = in.in.Active()
+			m.devices[c.device].State["door_open"] = c.open
+			m.pushDoor(in.ref.Bank, in.ref.Box, c.open)
 		}
 	}
 	m.mu.Unlock()
-}
-
-// Observe is an engine subscriber: lamps follow the hall's state, lock
-// relays pulse for each journaled release, and the lockers' alarms and
-// alerts show on the compartment's health.
-func (m *Manager) Observe(s *hall.State, evs []room.Event) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.setLamps(s)
-	now := m.clock.Now()
-	for _, ev := range evs {
-		switch e := ev.Data.(type) {
-		case locker.Released:
-			if c := m.boxes[e.Comp]; c != nil {
-				if err := m.pulse(c, now); err != nil {
-					m.report(c.device, equipment.Fault, "开锁失败 (the lock was not released): "+err.Error(), now)
-				}
-			}
-		case locker.Alarm:
-			if c := m.boxes[e.Comp]; c != nil {
-				m.mark(c.device, equipment.Alarm, alarmDetail, now)
-			}
-		case locker.LeftOpen:
-			if c := m.boxes[e.Comp]; c != nil && m.devices[c.device].Status != equipment.Alarm {
-				m.mark(c.device, equipment.Alert, "柜门打开时间过长 (door left open)", now)
-			}
-		}
-	}
 }
 
 const alarmDetail = "柜门在无开锁指令时被打开 (door opened without a command)"
@@ -450,40 +397,6 @@ func (m *Manager) mark(device, kind, detail string, now time.Time) {
 	m.activity(Activity{At: now, Device: device, What: kind, Detail: detail})
 }
 
-func (m *Manager) setLamps(s *hall.State) {
-	now := m.clock.Now()
-	for w, out := range m.lamps {
-		on := m.opts.Lamp != nil && m.opts.Lamp(s, w)
-		if on != out.on {
-			m.drive(out, on, now)
-		}
-	}
-}
-
-// drive switches an output; the caller holds m.mu.
-func (m *Manager) drive(out *output, on bool, now time.Time) {
-	l := !out.active
-	if on {
-		l = out.active
-	}
-	what := "off"
-	if on {
-		what = "on"
-	}
-	if err := out.pin.Out(l); err != nil {
-		m.report(out.device, equipment.Fault, fmt.Sprintf("无法驱动引脚 %s (cannot drive pin): %v", out.name, err), now)
-		return
-	}
-	out.on = on
-	d := m.devices[out.device]
-	if d.Kind == "lamp" {
-		d.State["on"] = on
-	} else {
-		d.State["relay_on"] = on
-	}
-	m.activity(Activity{At: now, Device: out.device, What: what, Detail: out.name})
-}
-
 // activity records what a device did; the caller holds m.mu.
 func (m *Manager) activity(a Activity) {
 	if d := m.devices[a.Device]; d != nil {
@@ -495,7 +408,9 @@ func (m *Manager) activity(a Activity) {
 }
 
 // report changes a device's status and tells the hall, which journals it and
-// shows it on every screen. Only a change is reported. The caller holds m.mu.
+// shows it on every screen. Only a change is reported. The caller holds
+// m.mu; the hall is told from the devices' job queue, never from the
+// engine's writer.
 func (m *Manager) report(device, kind, detail string, now time.Time) {
 	d := m.devices[device]
 	if d == nil || (d.Status == kind && (kind == equipment.OK || d.Detail == detail)) {
@@ -510,182 +425,37 @@ func (m *Manager) report(device, kind, detail string, now time.Time) {
 	if m.hall == nil {
 		return
 	}
-	cmd := equipment.Report{Device: device, Kind: kind, Detail: detail}
+	cmd := equipment.Report{Device: device, Kind: kind, Detail: clip(detail, maxDetail)}
 	m.jobs.push(func(ctx context.Context) {
-		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil {
+		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
 			m.log.Error("devices: the hall did not take a device report", "device", device, "err", res.Err)
 		}
 	})
 }
 
-// watch follows one input until ctx ends. It never waits for an edge
-// without a limit (WaitForEdge(-1) returns at once on Linux's GPIO driver),
-// and it reads the level after every wait, edge or not, so a pin without
-// edge detection is polled on the same path.
-func (m *Manager) watch(ctx context.Context, in *input) {
-	last := in.pin.Read() == in.active
-	for ctx.Err() == nil {
-		in.loops.Add(1)
-		wait := m.poll
-		m.mu.Lock()
-		dl, pending := in.deb.deadline()
-		m.mu.Unlock()
-		if pending {
-			wait = min(max(dl.Sub(m.clock.Now()), time.Millisecond), m.poll)
-		}
-		start := time.Now()
-		edge := in.pin.WaitForEdge(wait)
-		active := in.pin.Read() == in.active
-		if active != last {
-			last = active
-			in.changes.Add(1)
-		}
-		m.sample(in, active, m.clock.Now())
-		if !edge && time.Since(start) < wait/2 {
-			// The pin cannot wait for edges and returned at once: pace the polling.
-			t := time.NewTimer(wait - time.Since(start))
-			select {
-			case <-ctx.Done():
-			case <-t.C:
-			}
-			t.Stop()
-		}
+// maxDetail is the longest detail the hall takes in a device report; a
+// driver's error can be longer, and the report must not bounce for it.
+const maxDetail = 200
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// clear reports a device ok again after a fault its part raised, unless
+// something else has been said about the device since. The caller holds
+// m.mu.
+func (m *Manager) clear(device, fault, detail string, now time.Time) {
+	if d := m.devices[device]; d != nil && d.Status == equipment.Fault && d.Detail == fault {
+		m.report(device, equipment.OK, detail, now)
 	}
 }
 
-func (m *Manager) sample(in *input, active bool, now time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	level, changed := in.deb.sample(active, now)
-	if !changed {
-		return
-	}
-	ref := in.ref
-	switch ref.Role {
-	case config.RoleButton:
-		if !level {
-			m.activity(Activity{At: now, Device: in.device, What: "released", Detail: ref.Action})
-			return
-		}
-		m.activity(Activity{At: now, Device: in.device, What: "pressed", Detail: ref.Action})
-		m.jobs.push(func(ctx context.Context) { m.press(ctx, ref.Window, ref.Action) })
-	case config.RoleEvaluator:
-		if !level {
-			return
-		}
-		m.activity(Activity{At: now, Device: in.device, What: "key", Detail: scoreName(ref.Score)})
-		if hook := m.opts.Rating; hook != nil {
-			m.jobs.push(func(ctx context.Context) { hook(ctx, ref.Window, ref.Score) })
-		}
-	case config.RoleDoor:
-		m.door(m.boxes[ref.Bank+"/"+ref.Box], level, now)
-		m.pushDoor(ref.Bank, ref.Box, level)
-		if hook := m.opts.Door; hook != nil {
-			m.jobs.push(func(ctx context.Context) { hook(ctx, ref.Bank, ref.Box, level) })
-		}
-	}
-}
-
-func scoreName(score int) string {
-	for _, l := range config.EvaluatorLevels {
-		if l.Score == score {
-			return fmt.Sprintf("%d %s", score, l.Name)
-		}
-	}
-	return fmt.Sprint(score)
-}
-
-// press turns a settled button press into the window's key command; the
-// hall decides who is signed on and whether the press is the bounce of the
-// one before.
-func (m *Manager) press(ctx context.Context, window, action string) {
-	if m.hall == nil {
-		return
-	}
-	keys := map[string]string{"next": queue.KeyCall, "recall": queue.KeyRecall, "skip": queue.KeySkip, "pause": queue.KeyPause}
-	key, ok := keys[action]
-	if !ok {
-		return
-	}
-	cmd := queue.PressKey{Window: window, Key: key}
-	if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil {
-		m.mu.Lock()
-		m.activity(Activity{At: m.clock.Now(), Device: callerID(window), What: "rejected", Detail: action + ": " + res.Err.Error()})
-		m.mu.Unlock()
-	}
-}
-
-// pushDoor tells the lockers what a door sensor says; the lockers decide
-// what it means. The caller holds m.mu.
-func (m *Manager) pushDoor(bank, box string, open bool) {
-	if m.hall == nil {
-		return
-	}
-	cmd := locker.DoorChanged{Comp: locker.Key(bank, box), Open: open}
-	m.jobs.push(func(ctx context.Context) {
-		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
-			m.log.Error("devices: the lockers did not take a door report", "bank", bank, "compartment", box, "err", res.Err)
-		}
-	})
-}
-
-// Unlock pulses a compartment's lock relay; its door sensor must then report
-// the door open within the bank's confirm time. The hall pulses through its
-// journal (a locker.released event, see Observe); this is the pulse itself.
-func (m *Manager) Unlock(bank, box string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c := m.boxes[bank+"/"+box]
-	if c == nil {
-		return errs.R(errs.NotFound, "no_compartment", "comp", bank+"/"+box)
-	}
-	return m.pulse(c, m.clock.Now())
-}
-
-// pulse energises a relay for the bank's pulse time; the caller holds m.mu.
-func (m *Manager) pulse(c *compartment, now time.Time) error {
-	bank, box := c.bank, c.id
-	if c.relay == nil {
-		return errs.R(errs.Conflict, "locker_no_relay", "comp", bank+"/"+box)
-	}
-	if c.open {
-		return errs.R(errs.Conflict, "locker_already_open", "comp", bank+"/"+box)
-	}
-	if !c.relayOff.IsZero() {
-		return errs.R(errs.Conflict, "locker_door_busy", "comp", bank+"/"+box)
-	}
-	m.drive(c.relay, true, now)
-	if !c.relay.on {
-		return errs.Internalf("relay_failed", "the lock relay of %s/%s did not switch", bank, box)
-	}
-	c.relayOff, c.expect = now.Add(c.pulse), now.Add(c.confirm)
-	m.activity(Activity{At: now, Device: c.device, What: "pulse", Detail: c.pulse.String()})
-	return nil
-}
-
-// door is a settled change of a door sensor; the caller holds m.mu.
-func (m *Manager) door(c *compartment, open bool, now time.Time) {
-	c.open = open
-	m.devices[c.device].State["door_open"] = open
-	if !open {
-		m.activity(Activity{At: now, Device: c.device, What: "closed"})
-		if st := m.devices[c.device].Status; st == equipment.Alarm || st == equipment.Alert {
-			m.report(c.device, equipment.OK, "柜门已关闭 (door closed)", now)
-		}
-		return
-	}
-	m.activity(Activity{At: now, Device: c.device, What: "opened"})
-	// Whether an opening was commanded is the lockers' rule (locker.Alarm,
-	// mirrored by Observe); here only the lock's own fault clears.
-	if !c.expect.IsZero() {
-		c.expect = time.Time{}
-		if m.devices[c.device].Status == equipment.Fault {
-			m.report(c.device, equipment.OK, "开锁后柜门已打开 (door opened on command)", now)
-		}
-	}
-}
-
-func (m *Manager) ticker(ctx context.Context) {
+// loop is the devices' own clockwork: it looks at the clock for door
+// timers and output deadlines.
+func (m *Manager) loop(ctx context.Context) {
 	t := time.NewTicker(m.tick)
 	defer t.Stop()
 	for {
@@ -698,18 +468,20 @@ func (m *Manager) ticker(ctx context.Context) {
 	}
 }
 
-// check ends relay pulses and watches the doors' timers.
+// check watches the timers.
 func (m *Manager) check(now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.boxList {
-		if !c.relayOff.IsZero() && !now.Before(c.relayOff) {
-			c.relayOff = time.Time{}
-			m.drive(c.relay, false, now)
-		}
 		if !c.expect.IsZero() && !now.Before(c.expect) {
 			c.expect = time.Time{}
 			m.report(c.device, equipment.Fault, fmt.Sprintf("开锁脉冲后 %v 内柜门未打开 (the door did not open after the lock pulse)", c.confirm), now)
+		}
+	}
+	for _, o := range m.outputs {
+		if !o.busy.IsZero() && !o.late && now.Sub(o.busy) >= o.allow {
+			o.late = true
+			m.outputFault(o, fmt.Sprintf("引脚 %s 超过 %v 未响应 (the output did not answer in time: %s)", o.name, o.allow, o.doing), now)
 		}
 	}
 }

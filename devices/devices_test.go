@@ -2,14 +2,13 @@ package devices
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"periph.io/x/conn/v3/gpio"
-	"periph.io/x/conn/v3/gpio/gpioreg"
 
 	"hallfloor/config"
 	"hallfloor/engine"
@@ -64,15 +63,50 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// recordingHall is the real engine, with every command the devices send
+// and every read they make counted on the way.
+type recordingHall struct {
+	*engine.Engine
+	sent chan hall.Command
+
+	mu    sync.Mutex
+	reads int
+}
+
+func (h *recordingHall) Do(ctx context.Context, cmd hall.Command, key string, reply engine.ReplyFunc) engine.Result {
+	select {
+	case h.sent <- cmd:
+	default:
+	}
+	return h.Engine.Do(ctx, cmd, key, reply)
+}
+
+func (h *recordingHall) Read(ctx context.Context, fn func(s *hall.State, setup *hall.Setup)) error {
+	h.mu.Lock()
+	h.reads++
+	h.mu.Unlock()
+	return h.Engine.Read(ctx, fn)
+}
+
+func (h *recordingHall) readCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.reads
+}
+
 // rig is a hall with a real engine on a SQLite journal and its devices on
-// simulated pins, with a clock for the devices that the test moves.
+// the fake transport, with a clock for the devices that the test moves.
 type rig struct {
 	t      *testing.T
 	m      *Manager
 	eng    *engine.Engine
+	hall   *recordingHall
+	tr     *fakeTransport
 	clock  *fakeClock
 	acts   chan Activity
 	events chan room.Event
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu  sync.Mutex
 	log []Activity
@@ -80,9 +114,13 @@ type rig struct {
 
 const wait = 10 * time.Second // a deadline for things that must happen, not a measure of speed
 
-func newRig(t *testing.T, tune func(*Options)) *rig {
+const deadline = 2 * time.Second // the rig's output deadline
+
+// newRig builds the hall and its devices; start runs them. tune may change
+// the options and prepare the transport before the devices are made.
+func newRig(t *testing.T, tune func(*Options, *fakeTransport)) *rig {
 	t.Helper()
-	hall, err := config.Parse([]byte(testHall))
+	cfg, err := config.Parse([]byte(testHall))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,23 +130,28 @@ func newRig(t *testing.T, tune func(*Options)) *rig {
 	}
 	t.Cleanup(func() { j.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
-	eng, err := engine.Open(ctx, engine.Options{Setup: hall.Setup(), Journal: j})
+	eng, err := engine.Open(ctx, engine.Options{Setup: cfg.Setup(), Journal: j})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, eng: eng, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
-		acts: make(chan Activity, 1000), events: make(chan room.Event, 1000)}
+	r := &rig{t: t, eng: eng, hall: &recordingHall{Engine: eng, sent: make(chan hall.Command, 1000)},
+		tr: newFakeTransport(), clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+		acts: make(chan Activity, 4096), events: make(chan room.Event, 4096), ctx: ctx, cancel: cancel}
 	o := Options{
-		Devices: hall.Devices, Hall: eng, Clock: r.clock, Sim: true, Poll: 5 * time.Millisecond, Tick: 2 * time.Millisecond,
+		Devices: cfg.Devices, Transport: r.tr, Hall: r.hall, Clock: r.clock, Deadline: deadline, Tick: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
 		Observe: func(a Activity) {
 			r.mu.Lock()
 			r.log = append(r.log, a)
 			r.mu.Unlock()
-			r.acts <- a
+			select { // never block the devices
+			case r.acts <- a:
+			default:
+			}
 		},
 	}
 	if tune != nil {
-		tune(&o)
+		tune(&o, r.tr)
 	}
 	m, err := New(o)
 	if err != nil {
@@ -118,63 +161,44 @@ func newRig(t *testing.T, tune func(*Options)) *rig {
 	eng.Subscribe(m.Observe)
 	eng.Subscribe(func(_ *hall.State, evs []room.Event) {
 		for _, ev := range evs {
-			r.events <- ev
+			select {
+			case r.events <- ev:
+			default:
+			}
 		}
 	})
-	engDone, devDone := make(chan struct{}), make(chan struct{})
+	engDone := make(chan struct{})
 	go func() { eng.Run(ctx); close(engDone) }()
-	go func() { m.Run(ctx); close(devDone) }()
 	t.Cleanup(func() {
 		cancel()
-		<-devDone
 		<-engDone
 	})
 	return r
 }
 
-func (r *rig) input(pin string) *input {
+// start runs the devices and waits until every input is watched.
+func (r *rig) start() *rig {
+	r.t.Helper()
+	devDone := make(chan struct{})
+	go func() { r.m.Run(r.ctx); close(devDone) }()
+	r.t.Cleanup(func() { r.cancel(); <-devDone })
+	deadline := time.After(wait)
 	for _, in := range r.m.inputs {
-		if in.ref.Pin.Name == pin {
-			return in
+		select {
+		case <-in.in.(*fakeInput).ready:
+		case <-deadline:
+			r.t.Fatal("the devices never watched their inputs")
 		}
 	}
-	r.t.Fatalf("no input %s", pin)
-	return nil
+	return r
 }
 
-// drive sets a simulated input and waits until its watcher has taken the
-// edge, so that the test's next move of the clock comes after it.
-func (r *rig) drive(pin string, l gpio.Level) {
-	r.t.Helper()
-	in := r.input(pin)
-	before := in.changes.Load()
-	if err := r.m.Sim().Drive(pin, l); err != nil {
-		r.t.Fatal(err)
-	}
-	deadline := time.After(wait)
-	for in.changes.Load() == before {
-		select {
-		case <-deadline:
-			r.t.Fatalf("the watcher of %s never took the edge to %s", pin, l)
-		case <-time.After(time.Millisecond):
-		}
-	}
+func startRig(t *testing.T, tune func(*Options, *fakeTransport)) *rig {
+	return newRig(t, tune).start()
 }
 
-// settle waits until the watcher of pin has looked at the clock again.
-func (r *rig) settle(pin string) {
-	r.t.Helper()
-	in := r.input(pin)
-	target := in.loops.Load() + 2
-	deadline := time.After(wait)
-	for in.loops.Load() < target {
-		select {
-		case <-deadline:
-			r.t.Fatalf("the watcher of %s stopped", pin)
-		case <-time.After(time.Millisecond):
-		}
-	}
-}
+func (r *rig) press(pin string)   { r.tr.input(pin).set(true) }
+func (r *rig) release(pin string) { r.tr.input(pin).set(false) }
 
 // expect waits for the device's next activity of the kind.
 func (r *rig) expect(device, what string) Activity {
@@ -198,16 +222,6 @@ func (r *rig) seen() []Activity {
 	return append([]Activity(nil), r.log...)
 }
 
-func (r *rig) count(device, what string) int {
-	n := 0
-	for _, a := range r.seen() {
-		if a.Device == device && a.What == what {
-			n++
-		}
-	}
-	return n
-}
-
 // expectEvent waits for the next event of the type.
 func (r *rig) expectEvent(typ string) room.Event {
 	r.t.Helper()
@@ -220,6 +234,39 @@ func (r *rig) expectEvent(typ string) room.Event {
 			}
 		case <-deadline:
 			r.t.Fatalf("no %s event", typ)
+		}
+	}
+}
+
+// expectReport waits for the hall to journal a report of the device.
+func (r *rig) expectReport(device, kind string) equipment.Reported {
+	r.t.Helper()
+	deadline := time.After(wait)
+	for {
+		select {
+		case ev := <-r.events:
+			if p, ok := ev.Data.(equipment.Reported); ok && p.Device == device && p.Kind == kind {
+				return p
+			}
+		case <-deadline:
+			r.t.Fatalf("no %s report of %s journaled", kind, device)
+		}
+	}
+}
+
+// expectKey waits for the devices to send the hall a key press.
+func (r *rig) expectKey() hall.Command {
+	r.t.Helper()
+	deadline := time.After(wait)
+	for {
+		select {
+		case cmd := <-r.hall.sent:
+			if _, ok := cmd.(queue.PressKey); ok {
+				return cmd
+			}
+		case <-deadline:
+			r.t.Fatal("the devices sent the hall no key")
+			return nil
 		}
 	}
 }
@@ -239,104 +286,87 @@ func (r *rig) openWithTickets(n int) {
 	}
 }
 
-func (r *rig) waiting() int {
-	var n int
-	r.eng.Read(context.Background(), func(s *hall.State, _ *hall.Setup) { n = s.Waiting("A") })
-	return n
-}
-
-const window = 30 * time.Millisecond
-
-func TestBouncingPressCallsOnce(t *testing.T) {
-	r := newRig(t, nil)
-	r.openWithTickets(2)
-	// The key bounces: five edges at one instant, ending pressed (active low).
-	for _, l := range []gpio.Level{gpio.Low, gpio.High, gpio.Low, gpio.High, gpio.Low} {
-		r.drive("GPIO17", l)
-	}
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "pressed")
-	ev := r.expectEvent("ticket.called")
-	if c := ev.Data.(queue.TicketCalled); c.Window != "1" || c.Ticket.Number != "A001" {
-		t.Fatalf("called %+v", c)
-	}
-	// Bouncing on release too, then settled.
-	for _, l := range []gpio.Level{gpio.High, gpio.Low, gpio.High} {
-		r.drive("GPIO17", l)
-	}
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "released")
-	if n := r.count("window:1:caller", "pressed"); n != 1 {
-		t.Fatalf("%d presses from one bouncing press", n)
-	}
-	if n := r.waiting(); n != 1 {
-		t.Fatalf("%d tickets still wait, want 1: the press called more than once", n)
-	}
-}
-
-func TestShortTapIgnored(t *testing.T) {
-	r := newRig(t, nil)
-	r.drive("GPIO17", gpio.Low)
-	r.clock.Advance(window / 2)
-	r.drive("GPIO17", gpio.High)
-	r.clock.Advance(time.Second)
-	r.settle("GPIO17")
-	// Then a real press, so the test knows the watcher has seen everything before it.
-	r.drive("GPIO27", gpio.Low)
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "pressed")
-	for _, a := range r.seen() {
-		if a.What == "pressed" && a.Detail == "next" {
-			t.Fatalf("a tap shorter than the debounce window was taken as a press: %v", r.seen())
+func (r *rig) health(device string) Health {
+	for _, h := range r.m.Health() {
+		if h.Device == device {
+			return h
 		}
 	}
+	r.t.Fatalf("no device %s", device)
+	return Health{}
 }
 
-func TestHeldKeyCallsOnce(t *testing.T) {
-	r := newRig(t, nil)
-	r.openWithTickets(3)
-	r.drive("GPIO17", gpio.Low)
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "pressed")
-	r.expectEvent("ticket.called")
-	for range 5 {
-		r.clock.Advance(10 * time.Second)
-		r.settle("GPIO17")
+// Every key of a window's button set becomes the hall's PressKey for that
+// window and key, and nothing else: the devices do not read the hall to
+// find who is signed on or whether the window is paused.
+func TestKeysSendPressKey(t *testing.T) {
+	r := startRig(t, nil)
+	r.openWithTickets(1)
+	reads := r.hall.readCount()
+	for _, tc := range []struct{ pin, key string }{
+		{"GPIO17", "call"}, {"GPIO27", "recall"}, {"GPIO22", "skip"}, {"GPIO23", "pause"},
+	} {
+		r.press(tc.pin)
+		cmd := r.expectKey()
+		if want := (queue.PressKey{Window: "1", Key: tc.key}); cmd != want {
+			t.Fatalf("%s sent %#v, want %#v", tc.pin, cmd, want)
+		}
+		r.release(tc.pin)
+		r.expect("window:1:caller", "released")
 	}
-	r.drive("GPIO17", gpio.High)
-	r.clock.Advance(window)
-	r.expect("window:1:caller", "released")
-	if n := r.count("window:1:caller", "pressed"); n != 1 {
-		t.Fatalf("a key held for 50s pressed %d times", n)
+	if n := r.hall.readCount() - reads; n != 0 {
+		t.Fatalf("the devices read the hall %d times to press its keys", n)
 	}
-	if n := r.waiting(); n != 2 {
-		t.Fatalf("%d tickets wait, want 2", n)
+}
+
+// A refusal of a key shows on the caller's activity, where an installer
+// looks.
+func TestRefusedKeyShowsAsRejected(t *testing.T) {
+	r := startRig(t, func(o *Options, _ *fakeTransport) {
+		o.Hall = refusingHall{o.Hall}
+	})
+	r.press("GPIO17")
+	if a := r.expect("window:1:caller", "rejected"); !strings.HasPrefix(a.Detail, "next: ") || !strings.Contains(a.Detail, "refused") {
+		t.Fatalf("rejection says %q", a.Detail)
+	}
+}
+
+// refusingHall refuses every key press and passes everything else on.
+type refusingHall struct{ Hall }
+
+func (h refusingHall) Do(ctx context.Context, cmd hall.Command, key string, reply engine.ReplyFunc) engine.Result {
+	if _, ok := cmd.(queue.PressKey); ok {
+		return engine.Result{Err: errors.New("refused")}
+	}
+	return h.Hall.Do(ctx, cmd, key, reply)
+}
+
+func TestKeyCallsNextTicket(t *testing.T) {
+	r := startRig(t, nil)
+	r.openWithTickets(2)
+	r.press("GPIO17")
+	ev := r.expectEvent("ticket.called")
+	if c := ev.Data.(queue.TicketCalled); c.Window != "1" || c.Ticket.Number != "A001" || c.Staff != "1001" {
+		t.Fatalf("called %+v", c)
 	}
 }
 
 func TestPauseKeyToggles(t *testing.T) {
-	r := newRig(t, nil)
+	r := startRig(t, nil)
 	r.openWithTickets(0)
 	press := func() {
-		r.drive("GPIO23", gpio.Low)
-		r.clock.Advance(window)
-		r.expect("window:1:caller", "pressed")
-		r.drive("GPIO23", gpio.High)
-		r.clock.Advance(window)
-		r.expect("window:1:caller", "released")
+		r.press("GPIO23")
+		r.release("GPIO23")
 	}
 	press()
-	if p := r.expectEvent("window.paused").Data.(queue.WindowPaused); p.Reason != pauseReason {
-		t.Fatalf("paused with %q", p.Reason)
-	}
+	r.expectEvent("window.paused") // with the reason the hall gives a key's pause
 	press()
 	r.expectEvent("window.resumed")
 }
 
 func TestButtonAtClosedWindowIsRejected(t *testing.T) {
-	r := newRig(t, nil)
-	r.drive("GPIO17", gpio.Low)
-	r.clock.Advance(window)
+	r := startRig(t, nil)
+	r.press("GPIO17")
 	a := r.expect("window:1:caller", "rejected")
 	if !strings.Contains(a.Detail, "closed") {
 		t.Fatalf("rejection says %q", a.Detail)
@@ -345,11 +375,10 @@ func TestButtonAtClosedWindowIsRejected(t *testing.T) {
 
 func TestEvaluatorKeyReachesRatingHook(t *testing.T) {
 	ratings := make(chan [2]any, 10)
-	r := newRig(t, func(o *Options) {
+	r := startRig(t, func(o *Options, _ *fakeTransport) {
 		o.Rating = func(_ context.Context, window string, score int) { ratings <- [2]any{window, score} }
 	})
-	r.drive("GPIO6", gpio.Low) // the second key: 满意
-	r.clock.Advance(window)
+	r.press("GPIO6") // the second key: 满意
 	if a := r.expect("window:1:evaluator", "key"); a.Detail != "4 满意" {
 		t.Fatalf("key activity %q", a.Detail)
 	}
@@ -361,43 +390,22 @@ func TestEvaluatorKeyReachesRatingHook(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("the rating hook was not called")
 	}
-	h := r.health("window:1:evaluator")
-	if h.Last == nil || h.Last.What != "key" {
+	if h := r.health("window:1:evaluator"); h.Last == nil || h.Last.What != "key" {
 		t.Fatalf("evaluator health %+v", h)
 	}
-}
-
-func (r *rig) health(device string) Health {
-	for _, h := range r.m.Health() {
-		if h.Device == device {
-			return h
-		}
-	}
-	r.t.Fatalf("no device %s", device)
-	return Health{}
-}
-
-func (r *rig) level(pin string) gpio.Level {
-	p, ok := r.m.Sim().Pin(pin)
-	if !ok {
-		r.t.Fatalf("no pin %s", pin)
-	}
-	l, _ := ParseLevel(p.Level)
-	return l
 }
 
 // The lockers' rules decide that an opening nobody commanded is an alarm;
 // the devices report the door and show the verdict on the compartment.
 func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
-	r := newRig(t, nil)
-	r.drive("GPIO21", gpio.High) // door 01 opens; nothing released it
-	r.clock.Advance(window)
+	r := startRig(t, nil)
+	r.press("GPIO21") // door 01 opens; nothing released it
 	a := r.expect("locker:L1:01", equipment.Alarm)
 	ev := r.expectEvent("locker.alarm")
 	if p := ev.Data.(locker.Alarm); p.Comp != "L1/01" {
 		t.Fatalf("journaled %+v", p)
 	}
-	if h := r.health("locker:L1:01"); h.Status != equipment.Alarm || h.Detail != a.Detail || h.Problems != 1 {
+	if h := r.health("locker:L1:01"); h.Status != equipment.Alarm || h.Detail != a.Detail || h.Problems != 1 || !h.State["door_open"] {
 		t.Fatalf("health %+v", h)
 	}
 	var open bool
@@ -405,8 +413,7 @@ func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 	if !open {
 		t.Fatal("the lockers do not know the door is open")
 	}
-	r.drive("GPIO21", gpio.Low)
-	r.clock.Advance(window)
+	r.release("GPIO21")
 	r.expect("locker:L1:01", equipment.OK)
 	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
@@ -417,26 +424,26 @@ func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 }
 
 func TestPulseWithoutDoorIsFault(t *testing.T) {
-	r := newRig(t, nil)
+	r := startRig(t, nil)
+	relay := r.tr.output("GPIO16")
 	if err := r.m.Unlock("L1", "02"); err != nil {
 		t.Fatal(err)
 	}
-	if l := r.level("GPIO16"); l != gpio.High {
-		t.Fatalf("relay pin is %s during the pulse", l)
-	}
 	if err := r.m.Unlock("L1", "02"); err == nil {
-		t.Fatal("a second unlock during the pulse was accepted")
+		t.Fatal("a second unlock while the first waits or runs was accepted")
+	}
+	r.expect("locker:L1:02", "pulse")
+	if !relay.on() || !r.health("locker:L1:02").State["relay_on"] {
+		t.Fatal("the relay is not energised during the pulse")
 	}
 	r.clock.Advance(500 * time.Millisecond)
 	r.expect("locker:L1:02", "off")
-	if l := r.level("GPIO16"); l != gpio.Low {
-		t.Fatalf("relay pin is %s after the pulse", l)
+	if relay.on() {
+		t.Fatal("the relay is energised after the pulse")
 	}
 	r.clock.Advance(5 * time.Second)
 	r.expect("locker:L1:02", equipment.Fault)
-	if p := r.expectEvent("device.reported").Data.(equipment.Reported); p.Device != "locker:L1:02" || p.Kind != equipment.Fault {
-		t.Fatalf("journaled %+v", p)
-	}
+	r.expectReport("locker:L1:02", equipment.Fault)
 	if h := r.health("locker:L1:02"); h.Status != equipment.Fault || h.Problems != 1 {
 		t.Fatalf("health %+v", h)
 	}
@@ -444,33 +451,28 @@ func TestPulseWithoutDoorIsFault(t *testing.T) {
 	if err := r.m.Unlock("L1", "02"); err != nil {
 		t.Fatal(err)
 	}
-	r.drive("GPIO12", gpio.High)
-	r.clock.Advance(window)
+	r.expect("locker:L1:02", "pulse")
+	r.press("GPIO12")
 	r.expect("locker:L1:02", equipment.OK)
 }
 
 // A release journaled by the lockers pulses the relay; the door then opens
 // on command (no alarm), and its closing completes the release.
 func TestRelayFollowsJournaledRelease(t *testing.T) {
-	r := newRig(t, nil)
-	res := r.eng.Do(context.Background(), locker.Open{Comp: "L1/01", By: "9001"}, "", nil)
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
+	r := startRig(t, nil)
+	r.do(locker.Open{Comp: "L1/01", By: "9001"})
 	r.expect("locker:L1:01", "pulse")
-	if l := r.level("GPIO20"); l != gpio.High {
-		t.Fatalf("relay pin is %s after the release", l)
+	if !r.tr.output("GPIO20").on() {
+		t.Fatal("the relay is not energised after the release")
 	}
-	r.drive("GPIO21", gpio.High)
-	r.clock.Advance(window)
+	r.press("GPIO21")
 	r.expect("locker:L1:01", "opened")
 	if p := r.expectEvent("locker.door_opened").Data.(locker.DoorOpened); p.Purpose != locker.ForService {
 		t.Fatalf("opened for %q", p.Purpose)
 	}
 	r.clock.Advance(10 * time.Second) // past the pulse and the confirm time
 	r.expect("locker:L1:01", "off")
-	r.drive("GPIO21", gpio.Low)
-	r.clock.Advance(window)
+	r.release("GPIO21")
 	r.expectEvent("locker.door_closed")
 	for _, a := range r.seen() {
 		if a.Device == "locker:L1:01" && (a.What == equipment.Alarm || a.What == equipment.Fault) {
@@ -481,133 +483,145 @@ func TestRelayFollowsJournaledRelease(t *testing.T) {
 
 // A door the lockers find left open shows as an alert on its health.
 func TestLeftOpenShowsOnHealth(t *testing.T) {
-	hall, err := config.Parse([]byte(testHall))
-	if err != nil {
-		t.Fatal(err)
+	r := startRig(t, nil)
+	r.m.Observe(hall.NewState(r.eng.Setup()), []room.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
+	r.expect("locker:L1:02", equipment.Alert)
+	if h := r.health("locker:L1:02"); h.Status != equipment.Alert {
+		t.Fatalf("health %+v", h)
 	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.src.close()
-	m.Observe(&queue.State{}, []room.Event{{Seq: 1, Data: locker.LeftOpen{Comp: "L1/02"}}})
-	h := m.Health()
-	for _, d := range h {
-		if d.Device == "locker:L1:02" && d.Status == equipment.Alert {
-			return
-		}
-	}
-	t.Fatalf("health %+v", h)
 }
 
 func TestUnlockRefusals(t *testing.T) {
-	r := newRig(t, nil)
+	r := startRig(t, nil)
 	if err := r.m.Unlock("L1", "99"); err == nil {
 		t.Fatal("unknown compartment unlocked")
 	}
-	r.drive("GPIO21", gpio.High)
-	r.clock.Advance(window)
+	r.press("GPIO21")
 	r.expect("locker:L1:01", "opened")
 	if err := r.m.Unlock("L1", "01"); err == nil {
 		t.Fatal("an open door was unlocked again")
 	}
 }
 
-// The lamp driver, tested on its own: a LampFunc decides from the window's
-// state; the overtime state will bind here.
+// The lamp follows its binding: a LampFunc decides from the window's state.
 func TestLampFollowsBinding(t *testing.T) {
-	hall, err := config.Parse([]byte(testHall))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true,
-		Lamp: func(s *hall.State, w string) bool { return s.Windows[w].State == queue.Paused }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.src.close()
-	lamp := func() gpio.Level { p, _ := m.Sim().Pin("GPIO24"); l, _ := ParseLevel(p.Level); return l }
-	if lamp() != gpio.Low {
-		t.Fatal("lamp lit before any state")
-	}
-	st := &queue.State{Windows: map[string]*queue.Window{"1": {State: queue.Paused}}}
-	m.Observe(st, nil)
-	if lamp() != gpio.High {
+	r := startRig(t, func(o *Options, _ *fakeTransport) {
+		o.Lamp = func(s *hall.State, w string) bool { return s.Queue.Windows[w].State == queue.Paused }
+	})
+	lamp := r.tr.output("GPIO24")
+	r.openWithTickets(0)
+	r.do(queue.Pause{Window: "1", Actor: room.Actor{Staff: "1001"}, Reason: "午休"})
+	r.expect("window:1:lamp", "on")
+	if !lamp.on() || !r.health("window:1:lamp").State["on"] {
 		t.Fatal("lamp dark though its binding says on")
 	}
-	if h := m.Health(); !h[1].State["on"] || h[1].Device != "window:1:lamp" {
-		t.Fatalf("health %+v", h[1])
-	}
-	st.Windows["1"].State = queue.Serving
-	m.Observe(st, nil)
-	if lamp() != gpio.Low {
+	r.do(queue.Resume{Window: "1", Actor: room.Actor{Staff: "1001"}})
+	r.expect("window:1:lamp", "off")
+	if lamp.on() {
 		t.Fatal("lamp lit though its binding says off")
 	}
+}
 
-	// Without a binding (overtime is not yet part of the hall) lamps stay dark.
-	m2, err := New(Options{Devices: hall.Devices, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m2.src.close()
-	m2.Observe(&queue.State{Windows: map[string]*queue.Window{"1": {State: queue.Paused}}}, nil)
-	if p, _ := m2.Sim().Pin("GPIO24"); p.Active {
-		t.Fatal("lamp lit without a binding")
+// Without a binding lamps stay dark.
+func TestLampDarkWithoutBinding(t *testing.T) {
+	r := startRig(t, nil)
+	r.openWithTickets(0)
+	r.do(queue.Pause{Window: "1", Actor: room.Actor{Staff: "1001"}, Reason: "午休"})
+	// The rig's subscriber comes after the devices', so once it has the
+	// event the devices have had their word.
+	r.expectEvent("window.paused")
+	if r.m.lamps["1"].mail.lamp() {
+		t.Fatal("the lamp is asked to light without a binding")
 	}
 }
 
-// An active-low lamp is lit by driving its pin low.
-func TestActiveLowOutput(t *testing.T) {
-	hall, err := config.Parse([]byte(strings.Replace(testHall, "lamp: GPIO24", "lamp: {pin: GPIO24, active: low}", 1)))
-	if err != nil {
-		t.Fatal(err)
+// A pin the transport cannot give makes its device faulty; the rest runs.
+func TestUnavailablePinIsFault(t *testing.T) {
+	r := startRig(t, func(_ *Options, tr *fakeTransport) { tr.missing["GPIO24"] = true })
+	r.expectReport("window:1:lamp", equipment.Fault)
+	if h := r.health("window:1:lamp"); h.Status != equipment.Fault || !strings.Contains(h.Detail, "GPIO24") {
+		t.Fatalf("health %+v", h)
 	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true, Lamp: func(*hall.State, string) bool { return true }})
-	if err != nil {
-		t.Fatal(err)
+	r.press("GPIO17")
+	r.expect("window:1:caller", "pressed")
+}
+
+// An input that cannot be read is a fault until it can again.
+func TestInputHealth(t *testing.T) {
+	r := startRig(t, nil)
+	door := r.tr.input("GPIO12")
+	door.health(errors.New("i2c: no ack"))
+	r.expectReport("locker:L1:02", equipment.Fault)
+	if h := r.health("locker:L1:02"); !strings.Contains(h.Detail, "GPIO12") || !strings.Contains(h.Detail, "no ack") {
+		t.Fatalf("health %+v", h)
 	}
-	defer m.src.close()
-	if p, _ := m.Sim().Pin("GPIO24"); p.Level != "high" {
-		t.Fatalf("an active-low lamp starts %s, want high (off)", p.Level)
+	door.health(nil)
+	r.expectReport("locker:L1:02", equipment.OK)
+}
+
+// The hall stopped while a pickup's door stood open, and the applicant shut
+// it while the hall was down. On start the devices report each door as the
+// sensor sees it, so the lockers complete the pickup; a door found open
+// with nothing released is an alarm.
+func TestDoorsReportedOnStart(t *testing.T) {
+	r := newRig(t, nil)
+	// What the journal holds: an item stored in 01, its pickup released and
+	// the door seen open; nothing about 02.
+	item := locker.Item{Case: "C1", What: "证照", Name: "张三", IDHash: "id", CodeHash: "k", Clerk: "1001"}
+	for _, cmd := range []locker.Command{
+		locker.Deposit{Size: locker.Small, Item: item},
+		locker.DoorChanged{Comp: "L1/01", Open: true},
+		locker.DoorChanged{Comp: "L1/01", Open: false},
+		locker.Pickup{Bank: "L1", Who: "id", CodeHash: "k"},
+		locker.DoorChanged{Comp: "L1/01", Open: true},
+	} {
+		r.do(cmd)
 	}
-	m.Observe(&queue.State{}, nil)
-	if p, _ := m.Sim().Pin("GPIO24"); p.Level != "low" || !p.Active {
-		t.Fatalf("an active-low lamp switched on reads %+v", p)
+	// The sensors now: 01 shut, 02 (a medium) open.
+	r.tr.input("GPIO12").active = true // before the devices run, nobody else looks
+	r.start()
+	seen := map[string]string{}
+	deadline := time.After(wait)
+	for seen["L1/01"] == "" || seen["L1/02"] == "" {
+		select {
+		case ev := <-r.events:
+			switch p := ev.Data.(type) {
+			case locker.PickedUp:
+				seen[p.Comp] = ev.Data.Type()
+			case locker.Alarm:
+				seen[p.Comp] = ev.Data.Type()
+			}
+		case <-deadline:
+			t.Fatalf("after start the lockers heard %v", seen)
+		}
+	}
+	if seen["L1/01"] != "locker.picked_up" || seen["L1/02"] != "locker.alarm" {
+		t.Fatalf("after start: %v", seen)
 	}
 }
 
-func TestSimPinsRegisteredAndListed(t *testing.T) {
-	hall, err := config.Parse([]byte(testHall))
-	if err != nil {
-		t.Fatal(err)
+func TestTransportClosedAfterRun(t *testing.T) {
+	r := newRig(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.m.Run(ctx); close(done) }()
+	cancel()
+	<-done
+	r.tr.mu.Lock()
+	defer r.tr.mu.Unlock()
+	if !r.tr.closed {
+		t.Fatal("the devices did not let go of the transport")
 	}
-	m, err := New(Options{Devices: hall.Devices, Sim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := gpioreg.ByName("GPIO17"); p == nil || p.Name() != "GPIO17" {
-		t.Fatalf("simulated GPIO17 not registered with periph: %v", p)
-	}
-	pins := m.Sim().Pins()
-	if len(pins) != 4+1+5+4 {
-		t.Fatalf("%d pins listed", len(pins))
-	}
-	want := PinInfo{Name: "GPIO17", Role: "button", Window: "1", Action: "next", Level: "high", ActiveLevel: "low", Input: true}
-	if pins[0] != want {
-		t.Fatalf("first pin %+v, want %+v", pins[0], want)
-	}
-	door := pins[len(pins)-1]
-	if door.Role != "door" || door.Bank != "L1" || door.Compartment != "02" || door.Level != "low" || door.Active {
-		t.Fatalf("a door starts %+v, want shut", door)
-	}
-	if err := m.Sim().Drive("GPIO24", gpio.High); err == nil {
-		t.Fatal("an output was driven from outside")
-	}
-	if err := m.Sim().Drive("GPIO99", gpio.High); err == nil {
-		t.Fatal("an unknown pin was driven")
-	}
-	m.src.close()
-	if p := gpioreg.ByName("GPIO17"); p != nil {
-		t.Fatal("simulated pins stay registered after close")
+}
+
+// A driver's error longer than the hall takes still reaches the journal,
+// shortened.
+func TestLongFaultIsReported(t *testing.T) {
+	r := startRig(t, func(o *Options, tr *fakeTransport) {
+		o.Lamp = func(*hall.State, string) bool { return true } // lit from the start
+		tr.output("GPIO24").failWith(errors.New(strings.Repeat("i2c: remote I/O error; ", 20)))
+	})
+	if p := r.expectReport("window:1:lamp", equipment.Fault); len([]rune(p.Detail)) != maxDetail {
+		t.Fatalf("reported %d characters", len([]rune(p.Detail)))
 	}
 }

@@ -116,6 +116,8 @@ var reasons = map[string]Words{
 	"no_pin":                {"设备表中没有引脚 {pin}", "No pin {pin} in the device map"},
 	"pin_is_output":         {"引脚 {pin} 是输出引脚，由大厅驱动", "Pin {pin} is an output; the hall drives it"},
 	"pin_busy":              {"引脚 {pin} 还有未处理的信号，请稍后再试", "Pin {pin} has edges not yet taken; try again"},
+	"no_expander":           {"设备表中没有扩展板 {expander}", "No expander {expander} in the device map"},
+	"no_transport":          {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
 	"bad_pin_name":          {"引脚名称无效", "The pin name is not valid"},
 	"bad_level":             {"电平只能是 low 或 high", "Level must be low or high"},
 	"device_name":           {"设备名称为 1 到 {max} 个字符", "A device is named by 1-{max} characters"},

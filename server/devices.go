@@ -105,7 +105,7 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by string) {
 
 // sim returns the simulator, or fails the request when the pins are real:
 // the simulator's endpoints exist only where nothing real can be driven.
-func (s *Server) sim(w http.ResponseWriter, r *http.Request) *devices.Sim {
+func (s *Server) sim(w http.ResponseWriter, r *http.Request) devices.Simulator {
 	if s.devices == nil || s.devices.Sim() == nil {
 		s.fail(w, r, errs.R(errs.NotFound, "devices_not_simulated"))
 		return nil

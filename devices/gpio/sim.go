@@ -1,19 +1,19 @@
-package devices
+package gpio
 
 import (
-	"fmt"
-
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/gpio/gpioreg"
 	"periph.io/x/conn/v3/gpio/gpiotest"
 
 	"hallfloor/config"
+	"hallfloor/devices"
 	"hallfloor/errs"
 )
 
 // Sim is the hall's device map on simulated pins (periph's gpiotest), for a
 // machine without GPIO: the same watchers and drivers run on them, and a
-// person or a test drives the inputs through Drive.
+// person or a test drives the inputs through Drive. It is the transport's
+// devices.Simulator.
 type Sim struct {
 	pins       map[string]*simPin
 	order      []string
@@ -64,11 +64,11 @@ func NewSim(d config.Devices) *Sim {
 	return s
 }
 
-func (s *Sim) pin(name string) (gpio.PinIO, error) {
+func (s *Sim) pin(name string) (wire, error) {
 	if p := s.pins[name]; p != nil {
-		return p, nil
+		return onBoard(p), nil
 	}
-	return nil, fmt.Errorf("no simulated pin %s", name)
+	return wire{}, errs.R(errs.NotFound, "no_pin", "pin", name)
 }
 
 func (s *Sim) close() {
@@ -78,25 +78,9 @@ func (s *Sim) close() {
 	s.registered = nil
 }
 
-// PinInfo is a simulated pin, its role and its level, for the device page.
-type PinInfo struct {
-	Name        string `json:"name"`
-	Role        string `json:"role"`
-	Window      string `json:"window,omitempty"`
-	Action      string `json:"action,omitempty"`
-	Score       int    `json:"score,omitempty"`
-	Bank        string `json:"bank,omitempty"`
-	Compartment string `json:"compartment,omitempty"`
-	Level       string `json:"level"`
-	// Active is whether the level means pressed, on or open.
-	Active      bool   `json:"active"`
-	ActiveLevel string `json:"active_level"`
-	Input       bool   `json:"input"`
-}
-
 // Pins lists every simulated pin in the order of the hall file.
-func (s *Sim) Pins() []PinInfo {
-	out := make([]PinInfo, 0, len(s.order))
+func (s *Sim) Pins() []devices.PinInfo {
+	out := make([]devices.PinInfo, 0, len(s.order))
 	for _, n := range s.order {
 		out = append(out, s.pins[n].info())
 	}
@@ -104,27 +88,27 @@ func (s *Sim) Pins() []PinInfo {
 }
 
 // Pin is one simulated pin.
-func (s *Sim) Pin(name string) (PinInfo, bool) {
+func (s *Sim) Pin(name string) (devices.PinInfo, bool) {
 	p := s.pins[name]
 	if p == nil {
-		return PinInfo{}, false
+		return devices.PinInfo{}, false
 	}
 	return p.info(), true
 }
 
-func (p *simPin) info() PinInfo {
+func (p *simPin) info() devices.PinInfo {
 	l := p.Read()
-	return PinInfo{
+	return devices.PinInfo{
 		Name: p.ref.Pin.Name, Role: string(p.ref.Role), Window: p.ref.Window, Action: p.ref.Action,
 		Score: p.ref.Score, Bank: p.ref.Bank, Compartment: p.ref.Box,
-		Level: levelName(l), Active: l == p.active, ActiveLevel: levelName(p.active), Input: p.ref.Role.Input(),
+		Level: devices.Level(l).String(), Active: l == p.active, ActiveLevel: devices.Level(p.active).String(), Input: p.ref.Role.Input(),
 	}
 }
 
 // Drive sets a simulated input to a level by delivering an edge, exactly as
 // a wire would: the pin's watcher sees the edge, reads the level and
 // debounces it.
-func (s *Sim) Drive(name string, level gpio.Level) error {
+func (s *Sim) Drive(name string, level devices.Level) error {
 	p := s.pins[name]
 	if p == nil {
 		return errs.R(errs.NotFound, "no_pin", "pin", name)
@@ -133,7 +117,7 @@ func (s *Sim) Drive(name string, level gpio.Level) error {
 		return errs.R(errs.Conflict, "pin_is_output", "pin", name)
 	}
 	select {
-	case p.EdgesChan <- level:
+	case p.EdgesChan <- gpio.Level(level):
 		return nil
 	default:
 		return errs.R(errs.Conflict, "pin_busy", "pin", name)

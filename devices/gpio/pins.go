@@ -1,7 +1,6 @@
-package devices
+package gpio
 
 import (
-	"fmt"
 	"sync"
 
 	"periph.io/x/conn/v3/gpio"
@@ -11,14 +10,27 @@ import (
 	"periph.io/x/host/v3"
 
 	"hallfloor/config"
+	"hallfloor/errs"
 )
 
 // pinSource finds the pins the hall file names. Real and simulated pins are
-// both gpio.PinIO, so everything above this takes one code path. A second
-// transport (an RS485 bus of call buttons) would be another source.
+// both gpio.PinIO, so the watchers and drivers take one code path on both.
 type pinSource interface {
-	pin(name string) (gpio.PinIO, error)
+	pin(name string) (wire, error)
 	close()
+}
+
+// wire is a pin with a read that can fail. periph's Read on an expander pin
+// hides a failed I²C transfer as a low level, which would pass for a pressed
+// key or a shut door; through a one-pin group the same read says it failed.
+type wire struct {
+	gpio.PinIO
+	level func() (gpio.Level, error)
+}
+
+// onBoard is a pin whose Read cannot fail: the board's own, or a simulated one.
+func onBoard(p gpio.PinIO) wire {
+	return wire{PinIO: p, level: func() (gpio.Level, error) { return p.Read(), nil }}
 }
 
 // boardPins are the pins of the box itself and of MCP23017 expanders on its
@@ -48,23 +60,31 @@ func newBoardPins(d config.Devices) *boardPins {
 	return b
 }
 
-func (b *boardPins) pin(name string) (gpio.PinIO, error) {
+func (b *boardPins) pin(name string) (wire, error) {
 	exp, port, bit, ok := config.SplitExpanderPin(name)
 	if !ok {
 		p := gpioreg.ByName(name)
 		if p == nil {
-			return nil, fmt.Errorf("the board has no pin %s", name)
+			return wire{}, errs.R(errs.NotFound, "no_pin", "pin", name)
 		}
-		return p, nil
+		return onBoard(p), nil
 	}
 	dev, err := b.expander(exp)
 	if err != nil {
-		return nil, err
+		return wire{}, err
 	}
 	if port >= len(dev.Pins) || bit >= len(dev.Pins[port]) {
-		return nil, fmt.Errorf("expander %s has no pin %s", exp, name)
+		return wire{}, errs.R(errs.NotFound, "no_pin", "pin", exp+":"+name)
 	}
-	return dev.Pins[port][bit], nil
+	w := onBoard(dev.Pins[port][bit])
+	if g := dev.Group(port, []int{bit}); g != nil {
+		grp := *g
+		w.level = func() (gpio.Level, error) {
+			v, err := grp.Read(0)
+			return v&1 != 0, err
+		}
+	}
+	return w, nil
 }
 
 func (b *boardPins) expander(name string) (*mcp23xxx.Dev, error) {
@@ -75,16 +95,16 @@ func (b *boardPins) expander(name string) (*mcp23xxx.Dev, error) {
 	}
 	e, ok := b.expanders[name]
 	if !ok {
-		return nil, fmt.Errorf("no expander %s", name)
+		return nil, errs.R(errs.NotFound, "no_expander", "expander", name)
 	}
 	bus, err := i2creg.Open(e.Bus)
 	if err != nil {
-		return nil, fmt.Errorf("expander %s: I²C bus %q: %w", name, e.Bus, err)
+		return nil, errs.Wrap(err, "expander %s: I²C bus %q", name, e.Bus)
 	}
 	d, err := mcp23xxx.NewI2C(bus, mcp23xxx.MCP23017, uint16(e.Address))
 	if err != nil {
 		bus.Close()
-		return nil, fmt.Errorf("expander %s at %#x: %w", name, e.Address, err)
+		return nil, errs.Wrap(err, "expander %s at %#x", name, e.Address)
 	}
 	b.opened[name] = d
 	b.closers = append(b.closers, d.Close, bus.Close)
@@ -110,22 +130,4 @@ func pullOf(s string) gpio.Pull {
 		return gpio.Float
 	}
 	return gpio.PullNoChange
-}
-
-func levelName(l gpio.Level) string {
-	if l == gpio.High {
-		return "high"
-	}
-	return "low"
-}
-
-// ParseLevel reads a level as the API writes it: "high" or "low".
-func ParseLevel(s string) (gpio.Level, bool) {
-	switch s {
-	case "high":
-		return gpio.High, true
-	case "low":
-		return gpio.Low, true
-	}
-	return gpio.Low, false
 }
