@@ -18,7 +18,7 @@ vet:
 # verify: the checks beside the tests. The tools are pinned and fetched
 # through the module proxy; govulncheck needs the Go vulnerability database
 # (vuln.go.dev) and says plainly when this machine cannot reach it.
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2026.2.2
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.9.0
 verify: vet
 	$(GO) mod tidy -diff

@@ -18,7 +18,9 @@ import (
 // serving lights window 1's lamp while a ticket is being served there, so
 // that the ordinary calls of a window switch it on and off.
 func serving(o *Options, _ *fakeTransport) {
-	o.Lamp = func(s *hall.State, w string) bool { return s.Queue.Windows[w] != nil && s.Queue.Windows[w].Current != "" }
+	o.Lamp = func(s *hall.State, w string) bool {
+		return s.Queue.Windows[w] != nil && s.Queue.Windows[w].Current != ""
+	}
 }
 
 // expectCall waits for a call to an output to begin.

@@ -85,20 +85,6 @@ type apiAnswer struct {
 	header http.Header
 }
 
-func (a apiAnswer) errCode() string {
-	var e struct {
-		Error struct{ Code, Message, Field string }
-	}
-	json.Unmarshal(a.body, &e)
-	return e.Error.Code
-}
-
-func (a apiAnswer) message() string {
-	var e struct{ Error struct{ Message string } }
-	json.Unmarshal(a.body, &e)
-	return e.Error.Message
-}
-
 func (h *lockHall) call(method, path, token string, body any) apiAnswer {
 	h.t.Helper()
 	r := h.req(method, path, token, body)

@@ -72,9 +72,7 @@ func TestEveryPageHasTheHallsHeaders(t *testing.T) {
 		switch {
 		case method != http.MethodGet:
 		case route == "/*": // the frontend, mounted at the root
-			for _, p := range frontend.Pages() {
-				pages = append(pages, p)
-			}
+			pages = append(pages, frontend.Pages()...)
 		case strings.HasPrefix(route, "/api/"), route == "/ws", route == "/metrics", route == "/healthz",
 			strings.HasSuffix(route, "/*"), strings.HasSuffix(route, "/{file}"): // not pages
 		default:
