@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"hallfloor/rating"
 	"regexp"
 	"strconv"
 	"strings"
@@ -187,11 +188,9 @@ func (p Pin) Wiring(r PinRole) (activeHigh bool, pull string) {
 	return activeHigh, pull
 }
 
-// EvaluatorLevels are the 好差评 levels of the evaluator's keys, in order.
-var EvaluatorLevels = []struct {
-	Score int
-	Name  string
-}{{5, "非常满意"}, {4, "满意"}, {3, "基本满意"}, {2, "不满意"}, {1, "非常不满意"}}
+// EvaluatorLevels are the 好差评 levels of the evaluator's keys, in order:
+// the ratings room's own list.
+var EvaluatorLevels = rating.Levels
 
 // LockerSizes are the compartment sizes a bank may have.
 var LockerSizes = []string{"S", "M", "L"}
@@ -230,7 +229,7 @@ func (d Devices) Pins() []PinRef {
 		for j, k := range w.Evaluator {
 			score := 0
 			if j < len(EvaluatorLevels) {
-				score = EvaluatorLevels[j].Score
+				score = EvaluatorLevels[j].Value
 			}
 			out = append(out, PinRef{Key: fmt.Sprintf("%s.evaluator[%d]", key, j), Pin: k, Role: RoleEvaluator, Window: w.Window, Score: score})
 		}

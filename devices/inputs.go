@@ -8,6 +8,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/equipment"
 	"hallfloor/locker"
+	"hallfloor/rating"
 )
 
 // inputEvents is how an input's transport reaches the manager.
@@ -66,10 +67,8 @@ func (m *Manager) inputHealth(in *input, err error, now time.Time) {
 }
 
 func scoreName(score int) string {
-	for _, l := range config.EvaluatorLevels {
-		if l.Score == score {
-			return fmt.Sprintf("%d %s", score, l.Name)
-		}
+	if name := rating.LevelName(score); name != "" {
+		return fmt.Sprintf("%d %s", score, name)
 	}
 	return fmt.Sprint(score)
 }

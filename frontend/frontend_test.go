@@ -13,6 +13,7 @@ import (
 
 	"hallfloor/frontend"
 	"hallfloor/frontend/pagetest"
+	"hallfloor/rating"
 )
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
@@ -221,6 +222,21 @@ func TestPagesAreSmall(t *testing.T) {
 		}
 		if total > budget {
 			t.Errorf("%s loads %d bytes; keep a page under %d", page, total, budget)
+		}
+	}
+}
+
+// The pages word the five 好差评 levels as the ratings room names them, in
+// both languages: the two lists cannot drift apart again.
+func TestLevelsAreTheRatingsRoomsOwn(t *testing.T) {
+	words := pagetest.LoadWords(t)
+	for _, l := range rating.Levels {
+		key := fmt.Sprintf("level.%d", l.Value)
+		if got := words.Text["zh"][key]; got != l.Name {
+			t.Errorf("%s is %q on the pages, %q in the ratings room", key, got, l.Name)
+		}
+		if got := words.Text["en"][key]; got != l.NameEN {
+			t.Errorf("%s is %q on the pages in English, %q in the ratings room", key, got, l.NameEN)
 		}
 	}
 }

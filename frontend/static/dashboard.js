@@ -1,37 +1,24 @@
 'use strict';
 // The manager's view of the hall: load per service, every window's state
 // and current service time, paused windows with reasons, calls per hour,
-// and alerts when a wait passes the target or a window idles while people
-// wait for its services.
+// and the hall's alerts. What is an alert (a wait past the target, a window
+// idle while people wait, a late follow-up, a device fault) is decided on
+// the server from the hall file, so every dashboard shows the same.
 HF.start(async function () {
   var $ = function (x) { return document.getElementById(x); };
-  var IDLE_ALERT_S = 120;
   var hall = null;
   var hourly = null;
   window.__hf.dashboard = function () { return { hall: hall, hourly: hourly, alerts: alerts(), day: day }; };
   HF.startClock($('clock'));
 
-  var target = 30;
-  try { target = Number(localStorage.getItem('hf.target')) || 30; } catch (e) { /* private mode */ }
-  var q = Number(new URLSearchParams(location.search).get('target'));
-  if (q > 0) target = q;
-  $('target').value = target;
-  $('target').addEventListener('change', function () {
-    var v = Number($('target').value);
-    if (v > 0) { target = v; try { localStorage.setItem('hf.target', String(v)); } catch (e) { /* private mode */ } render(); }
-  });
-
+  // The server's alerts, in the page's language, as it words them.
   function alerts() {
-    var out = [];
-    if (!hall) return out;
-    hall.services.forEach(function (s) {
-      if (s.waiting > 0 && s.longest_wait_s > target * 60) out.push({ level: 'bad', text: HF.t('dash.alert.wait', HF.name(s), HF.fmtDur(s.longest_wait_s), target) });
+    return ((hall && hall.alerts) || []).map(function (a) {
+      return { kind: a.kind, subject: a.subject, level: a.level, text: HF.lang === 'en' ? a.text_en : a.text };
     });
-    hall.windows.forEach(function (w) {
-      if (w.state === 'idle' && w.waiting > 0 && HF.since(w.since) > IDLE_ALERT_S) out.push({ level: 'bad', text: HF.t('dash.alert.idle', w.id, HF.fmtDur(HF.since(w.since)), w.waiting) });
-      if (w.state === 'paused') out.push({ level: 'warn', text: HF.t('dash.alert.paused', w.id, w.pause_reason || '') });
-    });
-    return out.concat(dayAlerts());
+  }
+  function flagged(kind, subject) {
+    return ((hall && hall.alerts) || []).some(function (a) { return a.kind === kind && a.subject === subject; });
   }
 
   function render() {
@@ -41,7 +28,7 @@ HF.start(async function () {
     var tb = HF.clear($('services'));
     hall.services.forEach(function (s) {
       waiting += s.waiting; issued += s.issued; served += s.served; longest = Math.max(longest, s.longest_wait_s);
-      var over = s.waiting > 0 && s.longest_wait_s > target * 60;
+      var over = flagged('wait', s.code);
       tb.appendChild(HF.el('tr', { 'data-service': s.code }, [
         HF.el('td', { text: s.code + ' ' + HF.name(s) }),
         HF.el('td', { class: 'n', text: String(s.waiting) }),
@@ -58,7 +45,7 @@ HF.start(async function () {
     $('k-served').textContent = served;
     $('k-open').textContent = open + ' / ' + hall.windows.length;
     $('k-longest').textContent = longest ? HF.fmtDur(longest) : '—';
-    $('k-longest-box').classList.toggle('bad', longest > target * 60);
+    $('k-longest-box').classList.toggle('bad', hall.services.some(function (s) { return flagged('wait', s.code); }));
     renderWindows();
     renderAlerts();
     renderChart();
@@ -403,17 +390,6 @@ HF.start(async function () {
         HF.el('td', { text: m.text || m.purpose || '' }),
       ]));
     });
-  }
-
-  function dayAlerts() {
-    var out = [];
-    ((day.followups && day.followups.followups) || []).forEach(function (f) {
-      if (f.late) out.push({ level: 'bad', text: HF.t('dash.alert.fu', f.id, f.window, f.ticket.number, fmtDay(f.deadline)) });
-    });
-    ((day.devices && day.devices.devices) || []).forEach(function (d) {
-      if (d.status !== 'ok') out.push({ level: d.status === 'alert' ? 'warn' : 'bad', text: HF.t('dash.alert.dev', devName(d), HF.t('dev.' + d.status), d.detail || '') });
-    });
-    return out;
   }
 
   function renderDay() { renderManager(); renderRatings(); renderFollowups(); renderOvertime(); renderReport(); renderDevices(); renderOutbox(); }

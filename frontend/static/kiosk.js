@@ -1,12 +1,46 @@
 'use strict';
 // The kiosk: one large button per service with its line and estimated
-// wait; optional ID number and phone; priority for guides (?mode=guide).
+// wait; optional ID number and phone; in guide mode (?mode=guide) a guide
+// signs in and may ask for a priority number, which the hall issues only on
+// a member of staff's word.
 // The issued ticket shows with a QR code to its page and prints on an
 // 80 mm slip.
 HF.start(function () {
   var guide = new URLSearchParams(location.search).get('mode') === 'guide';
-  document.getElementById('prio-row').hidden = !guide;
+  document.getElementById('guide-row').hidden = !guide;
   if (guide) document.getElementById('opts').open = true;
+  // The guide's sign-in lasts as long as this tab: a tablet carried round
+  // the hall keeps it through a reload, a shared kiosk loses it on close.
+  var who = null;
+  try { who = JSON.parse(sessionStorage.getItem('hf.guide') || 'null'); } catch (e) { /* private mode */ }
+  function showGuide() {
+    var on = !!(who && who.token);
+    document.getElementById('guide-signin').hidden = on;
+    document.getElementById('guide-who').hidden = !on;
+    document.getElementById('priority').disabled = !on;
+    if (!on) document.getElementById('priority').checked = false;
+    document.getElementById('guide-name').textContent = on ? HF.t('kiosk.guide.who', who.name, who.staff) : '';
+  }
+  function setGuide(v) {
+    who = v;
+    try { if (v) sessionStorage.setItem('hf.guide', JSON.stringify(v)); else sessionStorage.removeItem('hf.guide'); } catch (e) { /* private mode */ }
+    showGuide();
+  }
+  document.getElementById('guide-signin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var err = document.getElementById('guide-error');
+    HF.showError(err, null);
+    try {
+      var r = await HF.api('POST', '/api/v1/login', { staff: document.getElementById('guide-staff').value.trim(), password: document.getElementById('guide-password').value });
+      document.getElementById('guide-password').value = '';
+      setGuide({ token: r.token, staff: r.staff, name: r.name });
+    } catch (e) {
+      HF.showError(err, e.status === 401 ? 'err.login' : e);
+    }
+  });
+  document.getElementById('guide-out').addEventListener('click', function () { setGuide(null); });
+  HF.onLang(showGuide);
+  if (guide) showGuide();
   HF.startClock(document.getElementById('clock'));
   var hall = null;
   var busy = false;
@@ -71,11 +105,14 @@ HF.start(function () {
     if (guide && document.getElementById('priority').checked) body.priority = true;
     try {
       // One key per tap: a retry after a lost answer cannot issue twice.
-      ticket = await HF.api('POST', '/api/v1/tickets', body, { key: HF.key() });
+      var opts = { key: HF.key() };
+      if (guide && who && who.token) opts.token = who.token;
+      ticket = await HF.api('POST', '/api/v1/tickets', body, opts);
       HF.showError(err, null);
       showTicket(ticket);
       refresh();
     } catch (e) {
+      if (e.status === 401 && guide) setGuide(null); // the sign-in expired: sign in again
       HF.showError(err, refusal(e));
     } finally {
       busy = false;
