@@ -144,7 +144,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/windows/{id}", s.getWindow)
 		r.Get("/windows/{id}/led", s.getWindowLED)
 		s.deviceRoutes(r)
-		s.dayRoutes(r)
+		s.managerRoutes(r)
 		s.lockerRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
