@@ -84,7 +84,7 @@ func Rollover(s *State, setup *Setup, now time.Time) room.Payload {
 // with the hall's next sequence numbers and env.Now. On a refusal only the
 // new day, or what a refusal records, is applied.
 func (s *State) Run(setup *Setup, cmd Command, env room.Env) (room.Outcome, []room.Event, error) {
-	var applied []room.Event
+	applied := make([]room.Event, 0, 4)
 	apply := func(ps []room.Payload) []room.Event {
 		start := len(applied)
 		for _, p := range ps {

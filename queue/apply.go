@@ -157,6 +157,7 @@ func (s *State) lineOf(t *Ticket) *[]string {
 // journal keeps them), but a ticket still at a window stays until finished.
 func (s *State) startDay(p DayStarted) {
 	s.Day = p.Day
+	s.dayFrom, s.dayTo = time.Time{}, time.Time{} // bounds of the new day, found when next asked
 	for _, id := range p.Cancelled {
 		if t := s.Tickets[id]; t != nil {
 			s.dequeue(t)

@@ -14,6 +14,9 @@ import (
 // Rollover returns the event that starts a new day if now is past the
 // state's day, or nil.
 func Rollover(s *State, setup *Setup, now time.Time) room.Payload {
+	if s.inDay(setup, now) {
+		return nil
+	}
 	day := setup.Day(now)
 	if day == s.Day {
 		return nil
@@ -249,7 +252,7 @@ func decideCall(s *State, setup *Setup, c CallNext, now time.Time) (room.Outcome
 		}
 		return room.Outcome{}, errs.R(errs.Conflict, "stale_current", "window", c.Window, "number", s.Tickets[w.Current].Number)
 	}
-	var out room.Outcome
+	out := room.Outcome{Events: make([]room.Payload, 0, 2)}
 	if w.Current != "" {
 		out.Events = append(out.Events, finished(s.Tickets[w.Current], c.Window, w.Staff, now))
 	}

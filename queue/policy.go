@@ -22,25 +22,30 @@ func CallOrder(s *State, setup *Setup, windowID string, now time.Time, n int) []
 		weight float64
 		at     int
 	}
-	var lines []*line
+	// Two lines per service and the window's own: a window serves a few
+	// services, so the lines fit on the stack and a call allocates nothing
+	// to choose.
+	var buf [17]line
+	lines := buf[:0]
 	maxWeight := 1.0
 	for _, code := range ws.Services {
 		st := s.Services[code]
 		wt := ws.weight(code)
 		maxWeight = max(maxWeight, wt)
-		lines = append(lines, &line{ids: st.Priority, weight: wt}, &line{ids: st.Line, weight: wt})
+		lines = append(lines, line{ids: st.Priority, weight: wt}, line{ids: st.Line, weight: wt})
 	}
 	// Tickets sent to this window in particular: the whole line is this
 	// window's, so only its head competes, at the window's highest weight.
-	lines = append(lines, &line{ids: w.Line, weight: maxWeight})
+	lines = append(lines, line{ids: w.Line, weight: maxWeight})
 
 	run := w.PriorityRun
-	var out []*Ticket
+	out := make([]*Ticket, 0, min(n, 64))
 	for len(out) < n {
 		var prio, normal *line
 		var prioT, normalT *Ticket
 		var prioScore, normalScore float64
-		for _, l := range lines {
+		for i := range lines {
+			l := &lines[i]
 			if l.at >= len(l.ids) {
 				continue
 			}

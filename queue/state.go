@@ -87,6 +87,20 @@ type State struct {
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.
 	holders map[string]string
+	// dayFrom and dayTo bound Day in time, so that asking whether a new
+	// day is due, before every command, is two comparisons. Derived from
+	// Day.
+	dayFrom, dayTo time.Time
+}
+
+// inDay reports whether now falls within the state's day.
+func (s *State) inDay(setup *Setup, now time.Time) bool {
+	if s.dayTo.IsZero() && s.Day != "" {
+		if d, err := time.ParseInLocation(time.DateOnly, s.Day, setup.Location); err == nil {
+			s.dayFrom, s.dayTo = d, d.AddDate(0, 0, 1)
+		}
+	}
+	return !now.Before(s.dayFrom) && now.Before(s.dayTo)
 }
 
 // NewState is an empty hall for the setup.
