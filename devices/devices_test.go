@@ -460,7 +460,7 @@ func TestPulseWithoutDoorIsFault(t *testing.T) {
 // on command (no alarm), and its closing completes the release.
 func TestRelayFollowsJournaledRelease(t *testing.T) {
 	r := startRig(t, nil)
-	r.do(locker.Open{Comp: "L1/01", By: "9001"})
+	r.do(locker.Open{Comp: "L1/01", Actor: room.Actor{Staff: "9001", Role: room.Manager}})
 	r.expect("locker:L1:01", "pulse")
 	if !r.tr.output("GPIO20").on() {
 		t.Fatal("the relay is not energised after the release")

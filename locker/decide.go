@@ -10,6 +10,7 @@ import (
 
 	"hallfloor/errs"
 	"hallfloor/outbox"
+	"hallfloor/room"
 )
 
 // Command is a request to the lockers.
@@ -89,8 +90,8 @@ type ReplaceCode struct {
 // Open releases a compartment for maintenance or a look inside, by a
 // manager; its closing completes nothing and changes no item.
 type Open struct {
-	Comp string
-	By   string
+	Comp  string
+	Actor room.Actor
 }
 
 // Check is time passing: overdue items, doors left open, releases the door
@@ -180,6 +181,9 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		if c.Out && strings.TrimSpace(c.Reason) == "" {
 			return nil, errs.Bad("reason", "locker_reason_needed")
 		}
+		if utf8.RuneCountInString(c.Reason) > MaxServiceReason {
+			return nil, errs.Bad("reason", "too_long", "max", MaxServiceReason)
+		}
 		return []Payload{ServiceChanged{Comp: c.Comp, Out: c.Out, Reason: strings.TrimSpace(c.Reason), By: c.Clerk}}, nil
 	case ReplaceCode:
 		comp, err := s.find(c.Comp)
@@ -199,10 +203,13 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		if err != nil {
 			return nil, err
 		}
+		if !c.Actor.IsManager() {
+			return nil, errs.R(errs.Forbidden, "manager_only")
+		}
 		if err := ready(comp); err != nil {
 			return nil, err
 		}
-		return []Payload{Released{Comp: c.Comp, Purpose: ForService, By: c.By}}, nil
+		return []Payload{Released{Comp: c.Comp, Purpose: ForService, By: c.Actor.Staff}}, nil
 	case Check:
 		return check(s, setup, now), nil
 	}
@@ -248,9 +255,10 @@ func (s *State) Allocate(setup *Setup, bank string, size Size) *Compartment {
 
 // The longest a deposit's words may be: they fit a slip, a panel and an SMS.
 const (
-	MaxCase = 40
-	MaxWhat = 60
-	MaxName = 30
+	MaxServiceReason = 100
+	MaxCase          = 40
+	MaxWhat          = 60
+	MaxName          = 30
 )
 
 func decideDeposit(s *State, setup *Setup, c Deposit) ([]Payload, error) {

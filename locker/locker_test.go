@@ -3,6 +3,7 @@ package locker
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -418,5 +419,23 @@ func TestReplayAfterCrashMidPickup(t *testing.T) {
 	}
 	if _, ok := re.must(DoorChanged{Comp: comp, Open: false})[0].(PickedUp); !ok {
 		t.Error("the close after restart completes the pickup")
+	}
+}
+
+// Only a manager opens a compartment for maintenance: the room decides it,
+// and a clerk's or nobody's request changes nothing.
+func TestMaintenanceOpenNeedsAManager(t *testing.T) {
+	h := newHall(t)
+	for _, a := range []room.Actor{{}, {Staff: "1001", Role: room.Clerk}, {Staff: "2001", Role: room.Guide}} {
+		if _, err := h.do(Open{Comp: "A/01", Actor: a}); errs.ReasonOf(err) != "manager_only" {
+			t.Fatalf("%+v opened a compartment: %v", a, err)
+		}
+	}
+	evs := h.must(Open{Comp: "A/01", Actor: room.Actor{Staff: "admin", Role: room.Manager}})
+	if r, ok := evs[0].(Released); !ok || r.Purpose != ForService || r.By != "admin" {
+		t.Fatalf("a manager's opening: %+v", evs)
+	}
+	if _, err := h.do(SetService{Comp: "A/02", Out: true, Reason: strings.Repeat("坏", MaxServiceReason+1), Clerk: "1001"}); errs.ReasonOf(err) != "too_long" {
+		t.Fatalf("an out-of-service reason of %d characters: %v", MaxServiceReason+1, err)
 	}
 }
