@@ -201,9 +201,6 @@ func Refusal(err error) Words {
 	return Words{ZH: fill(w.ZH, e.Args), EN: fill(w.EN, e.Args)}
 }
 
-// Worded reports whether a reason code has its words.
-func Worded(reason string) bool { _, ok := reasons[reason]; return ok }
-
 func fill(s string, args map[string]string) string {
 	for k, v := range args {
 		s = strings.ReplaceAll(s, "{"+k+"}", v)

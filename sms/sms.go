@@ -52,8 +52,11 @@ func NewSealer(key []byte) (*Sealer, error) {
 	return &Sealer{aead: aead}, nil
 }
 
-// Seal encrypts a message; the message id is bound in as additional data,
-// so a sealed text cannot be moved to another outbox entry.
+// Seal encrypts a whole message, recipient and text: the form an outbox
+// entry had before texts were worded at send time, which OpenEnvelope still
+// reads. The hall now seals envelopes; Seal stays to write that older form.
+// The message id is bound in as additional data, so a sealed text cannot be
+// moved to another outbox entry.
 func (s *Sealer) Seal(m Message) ([]byte, error) {
 	plain, err := json.Marshal(struct{ To, Text string }{m.To, m.Text})
 	if err != nil {
