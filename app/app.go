@@ -86,11 +86,19 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err := os.MkdirAll(o.Data, 0o750); err != nil {
 		return nil, err
 	}
-	keys, err := server.LoadKeys(o.Data)
+	j, hist, err := a.openJournal(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	j, hist, err := a.openJournal(ctx, o)
+	// A hall with a history keeps its secret: a new one would be made
+	// silently and break everything the old one protected.
+	load := server.LoadKeys
+	if past, err := j.Tail(ctx, 1); err != nil {
+		return nil, err
+	} else if len(past) > 0 {
+		load = server.LoadExistingKeys
+	}
+	keys, err := load(o.Data)
 	if err != nil {
 		return nil, err
 	}

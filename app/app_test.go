@@ -131,3 +131,41 @@ func TestUnknownJournal(t *testing.T) {
 		}
 	}
 }
+
+// A hall whose journal holds a history does not start without the secret
+// that protects it: a new secret would be made silently, and with it every
+// sign-in, protected ID number and pickup code of that history would be
+// lost. It says what is missing and how to restore it, and changes nothing.
+func TestHistoryWithoutItsSecretDoesNotStart(t *testing.T) {
+	dir := t.TempDir()
+	a, err := app.Open(context.Background(), app.Options{Hall: config.Demo(), Data: dir, Logger: quiet(), Sim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start()
+	issue(t, a)
+	a.Close()
+
+	key := dir + "/secret.key"
+	if err := os.Remove(key); err != nil {
+		t.Fatal(err)
+	}
+	_, err = app.Open(context.Background(), app.Options{Hall: config.Demo(), Data: dir, Logger: quiet(), Sim: true})
+	if err == nil || !strings.Contains(err.Error(), "secret.key is missing") || !strings.Contains(err.Error(), "hallfloor backup") {
+		t.Fatalf("a history without its secret opened: %v", err)
+	}
+	if _, err := os.Stat(key); !os.IsNotExist(err) {
+		t.Fatal("a new secret was written beside the old history")
+	}
+
+	// A new hall, with no history, makes its secret.
+	fresh := t.TempDir()
+	b, err := app.Open(context.Background(), app.Options{Hall: config.Demo(), Data: fresh, Logger: quiet(), Sim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := os.Stat(fresh + "/secret.key"); err != nil {
+		t.Fatal("a new hall made no secret")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -37,9 +38,22 @@ type Keys struct {
 const SecretFile = "secret.key"
 
 // LoadKeys reads dir/secret.key, creating it on first start.
-func LoadKeys(dir string) (Keys, error) {
+func LoadKeys(dir string) (Keys, error) { return loadKeys(dir, true) }
+
+// ErrNoSecret is LoadExistingKeys finding no secret where one must be.
+var ErrNoSecret = errors.New("no secret key")
+
+// LoadExistingKeys is LoadKeys for a hall that already has a history: its
+// secret must be there, since a new one would break every sign-in, the
+// one-ticket-per-ID rule and every stored pickup code.
+func LoadExistingKeys(dir string) (Keys, error) { return loadKeys(dir, false) }
+
+func loadKeys(dir string, create bool) (Keys, error) {
 	path := filepath.Join(dir, SecretFile)
 	secret, err := os.ReadFile(path)
+	if os.IsNotExist(err) && !create {
+		return Keys{}, fmt.Errorf("%w: the journal holds this hall's history but %s is missing; restore it from the backup made with the journal (hallfloor backup copies both), or the protected ID numbers, pickup codes and sign-ins of that history cannot be read", ErrNoSecret, path)
+	}
 	if os.IsNotExist(err) {
 		secret = make([]byte, 32)
 		rand.Read(secret)
