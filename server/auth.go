@@ -109,12 +109,18 @@ type wrongTries struct {
 // says whether the staff number or the password was wrong.
 func (a *auth) login(staff, password string) (string, error) {
 	now := a.now()
-	if until := a.lockedUntil(staff, now); !until.IsZero() {
+	// The try is counted before the password is compared, so guesses sent
+	// together cannot all be compared before the lockout notices them; a
+	// right password then takes its try back.
+	if until := a.reserveTry(staff, now); !until.IsZero() {
+		// The time a person reads is the hall's.
+		if loc, err := a.hall.Location(); err == nil {
+			until = until.In(loc)
+		}
 		return "", errs.R(errs.Forbidden, "signin_locked_out", "until", until.Format("15:04"))
 	}
 	s := a.hall.FindStaff(staff)
 	if !a.passwordOK(s, password) {
-		a.wrongTry(staff, now)
 		return "", errs.R(errs.Unauthorized, "signin_wrong")
 	}
 	a.mu.Lock()
@@ -140,18 +146,14 @@ func (a *auth) passwordOK(s *config.Staff, password string) bool {
 	return false
 }
 
-func (a *auth) lockedUntil(staff string, now time.Time) time.Time {
+// reserveTry counts a sign-in try for staff at now, or returns until when
+// the staff number is locked out and the try may not be made at all.
+func (a *auth) reserveTry(staff string, now time.Time) time.Time {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if w := a.wrong[staff]; w != nil && now.Before(w.until) {
 		return w.until
 	}
-	return time.Time{}
-}
-
-func (a *auth) wrongTry(staff string, now time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.wrong == nil {
 		a.wrong = map[string]*wrongTries{}
 	}
@@ -173,6 +175,7 @@ func (a *auth) wrongTry(staff string, now time.Time) {
 		w.until = now.Add(wrongWindow)
 		w.n, w.first = 0, w.until
 	}
+	return time.Time{}
 }
 
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)

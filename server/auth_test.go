@@ -1,6 +1,7 @@
 package server
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -62,5 +63,45 @@ func TestUnknownStaffLooksLikeAWrongPassword(t *testing.T) {
 	_, e2 := a.login("1001", "wrong")
 	if e1 == nil || e2 == nil || e1.Error() != e2.Error() {
 		t.Fatalf("unknown staff %v and wrong password %v must answer alike", e1, e2)
+	}
+}
+
+// Guesses sent together cannot outrun the lockout: each try is counted
+// before its password is compared, so of many parallel guesses at most
+// maxWrong are compared, and the right password sent among the last is
+// refused like the rest; the lockout's time is the hall's.
+func TestParallelGuessesCannotOutrunTheLockout(t *testing.T) {
+	now := time.Date(2026, 11, 20, 8, 51, 0, 0, time.UTC) // 16:51 in Shanghai
+	a := &auth{key: []byte("k"), hall: config.Demo(), now: func() time.Time { return now }}
+	const guesses = 50
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	compared, locked := 0, 0
+	for range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := a.login("1001", "guess")
+			mu.Lock()
+			defer mu.Unlock()
+			switch errs.ReasonOf(err) {
+			case "signin_wrong":
+				compared++
+			case "signin_locked_out":
+				locked++
+				if e, _ := errs.As(err); e.Args["until"] != "17:06" {
+					t.Errorf("locked until %q, want 17:06 in the hall's zone", e.Args["until"])
+				}
+			default:
+				t.Errorf("a guess answered %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if compared != maxWrong || locked != guesses-maxWrong {
+		t.Fatalf("%d guesses compared and %d locked out, want %d and %d", compared, locked, maxWrong, guesses-maxWrong)
+	}
+	if _, err := a.login("1001", "demo"); errs.ReasonOf(err) != "signin_locked_out" {
+		t.Fatalf("the right password after the guesses: %v", err)
 	}
 }
