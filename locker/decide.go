@@ -134,8 +134,16 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		}
 		return []Payload{Released{Comp: c.Comp, Purpose: ForRetrieve, By: c.Clerk}}, nil
 	case IssueDropoff:
-		if c.Case == "" {
+		c.Case, c.What = strings.TrimSpace(c.Case), strings.TrimSpace(c.What)
+		switch {
+		case c.Case == "":
 			return nil, errs.Bad("case", "locker_case_needed")
+		case utf8.RuneCountInString(c.Case) > MaxCase:
+			return nil, errs.Bad("case", "too_long", "max", MaxCase)
+		case utf8.RuneCountInString(c.What) > MaxWhat:
+			return nil, errs.Bad("what", "too_long", "max", MaxWhat)
+		case c.What == "":
+			c.What = DropoffWhat
 		}
 		if !c.Size.Valid() {
 			return nil, errs.Bad("size", "locker_size")
@@ -232,9 +240,9 @@ func ready(c *Compartment) error {
 	return nil
 }
 
-// Allocate picks the smallest free compartment that fits, in bank order,
+// allocate picks the smallest free compartment that fits, in bank order,
 // in the named bank or, when bank is empty, in any; nil when none is free.
-func (s *State) Allocate(setup *Setup, bank string, size Size) *Compartment {
+func (s *State) allocate(setup *Setup, bank string, size Size) *Compartment {
 	var best *Compartment
 	for _, b := range setup.Banks {
 		if bank != "" && b.ID != bank {
@@ -252,6 +260,10 @@ func (s *State) Allocate(setup *Setup, bank string, size Size) *Compartment {
 	}
 	return best
 }
+
+// DropoffWhat is what dropped-off papers are called when the clerk says
+// nothing more.
+const DropoffWhat = "补充材料"
 
 // The longest a deposit's words may be: they fit a slip, a panel and an SMS.
 const (
@@ -285,7 +297,7 @@ func decideDeposit(s *State, setup *Setup, c Deposit) ([]Payload, error) {
 	if c.Bank != "" && !slices.ContainsFunc(setup.Banks, func(b BankSetup) bool { return b.ID == c.Bank }) {
 		return nil, errs.Bad("bank", "no_bank", "bank", c.Bank)
 	}
-	comp := s.Allocate(setup, c.Bank, c.Size)
+	comp := s.allocate(setup, c.Bank, c.Size)
 	if comp == nil {
 		return nil, errs.R(errs.Conflict, "locker_full", "size", c.Size)
 	}
@@ -404,7 +416,7 @@ func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]
 		}
 		return []Payload{f}, errs.R(errs.Unauthorized, "dropoff_wrong")
 	}
-	comp := s.Allocate(setup, c.Bank, d.Size)
+	comp := s.allocate(setup, c.Bank, d.Size)
 	if comp == nil {
 		return nil, errs.R(errs.Conflict, "dropoff_full")
 	}

@@ -439,3 +439,22 @@ func TestMaintenanceOpenNeedsAManager(t *testing.T) {
 		t.Fatalf("an out-of-service reason of %d characters: %v", MaxServiceReason+1, err)
 	}
 }
+
+// A drop-off code's words are checked in the room: a case is needed, long
+// words are refused, and papers nobody described are 补充材料.
+func TestDropoffWordsAreTheRoomsRule(t *testing.T) {
+	h := newHall(t)
+	for _, c := range []IssueDropoff{
+		{CodeHash: "d1", Case: " ", Size: Small},
+		{CodeHash: "d2", Case: strings.Repeat("案", MaxCase+1), Size: Small},
+		{CodeHash: "d3", Case: "C1", What: strings.Repeat("材", MaxWhat+1), Size: Small},
+	} {
+		if _, err := h.do(c); !errs.Is(errs.Invalid, err) {
+			t.Errorf("%+v was taken: %v", c, err)
+		}
+	}
+	evs := h.must(IssueDropoff{CodeHash: "d4", Case: " C1 ", Clerk: "1001", Size: Small})
+	if d, ok := evs[0].(DropoffIssued); !ok || d.Case != "C1" || d.What != DropoffWhat {
+		t.Fatalf("issued %+v", evs)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -117,17 +116,6 @@ func lockerSize(v string) (locker.Size, error) {
 	return sz, nil
 }
 
-func textField(field, v string, max int, required bool) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" && required {
-		return "", errs.Bad(field, "required", "field", field)
-	}
-	if utf8.RuneCountInString(v) > max {
-		return "", errs.Bad(field, "too_long", "max", max)
-	}
-	return v, nil
-}
-
 // releasedReply answers with the compartment a command released.
 func releasedReply(_ *hall.State, _ *hall.Setup, out room.Outcome) any {
 	for _, ev := range out.Events {
@@ -205,19 +193,7 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 		s.fail(w, r, err)
 		return
 	}
-	c, err := textField("case", body.Case, 40, true)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	what, err := textField("what", body.What, 60, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if what == "" {
-		what = "补充材料"
-	}
+	c, what := body.Case, body.What
 	size, err := lockerSize(body.Size)
 	if err != nil {
 		s.fail(w, r, err)
