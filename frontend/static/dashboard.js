@@ -352,7 +352,7 @@ HF.start(async function () {
           refreshFollowups();
           refreshRatings();
         });
-        cell.appendChild(HF.el('div', { class: 'fuform' }, [phoneCell(f), sel, txt, btn]));
+        cell.appendChild(HF.el('div', { class: 'fuform' }, [sel, txt, btn, phoneCell(f)]));
       } else {
         cell.className = 'muted';
         cell.textContent = HF.t('dash.fu.closed', f.action || '', f.outcome || '', f.closed_by || '', fmtDay(f.closed_at));
