@@ -194,7 +194,7 @@ HF.start(async function () {
     var list = targets || HF.names.windowList.filter(function (x) { return x.id !== id; }).map(function (x) { return { window: x.id, available: true }; });
     list.forEach(function (t) {
       var label = HF.t('window.n', t.window) + ' ' + (byID[t.window] ? HF.name(byID[t.window]) : t.name || '');
-      var o = HF.el('option', { value: t.window, text: t.available ? label : label + '（' + HF.t('counter.to.closed') + '）' });
+      var o = HF.el('option', { value: t.window, text: t.available ? label : label + HF.t('counter.to.closed') });
       if (!t.available) {
         o.disabled = true;
         if (t.note) o.title = HF.lang === 'en' ? t.note.en : t.note.zh;
