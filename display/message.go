@@ -40,6 +40,8 @@ func (h *Hall) Message(s *hall.State, ev room.Event) Message {
 		service, window, number = p.Ticket.Service, p.Window, p.Ticket.Number
 	case queue.TicketSkipped:
 		service, window = p.Ticket.Service, p.Window
+	case queue.SkipUndone:
+		service, window = p.Ticket.Service, p.Window
 	case queue.TicketFinished:
 		service, window = p.Ticket.Service, p.Window
 	case queue.TicketTransferred:

@@ -32,6 +32,16 @@ var reasons = map[string]Words{
 	"ticket_without_id":   {"服务器出错，请重试", "The server made a mistake; please try again"},
 	"ticket_id_reused":    {"服务器出错，请重试", "The server made a mistake; please try again"},
 
+	// Taking a 过号 back, and requeueing by the number the citizen holds.
+	"requeue_no_number":      {"今日没有 {number} 号", "No number {number} was issued today"},
+	"requeue_number_needed":  {"请输入要重新排队的号码，如 A001", "Type the number to requeue, like A001"},
+	"requeue_one_ticket":     {"请只指定一个号：号码或编号", "Name one ticket: by its number or by its id"},
+	"undo_nothing_skipped":   {"{window} 号窗口没有可撤销的过号", "Window {window} has no skip to undo"},
+	"undo_skip_expired":      {"{number} 号过号已超过 {seconds} 秒，不能撤销，请用过号重排", "{number} was skipped more than {seconds} s ago and cannot be undone; requeue it instead"},
+	"undo_skip_called_since": {"{window} 号窗口已呼叫下一位，{number} 号的过号不能撤销，请用过号重排", "Window {window} has called someone since; {number} cannot be undone, requeue it instead"},
+	"undo_ticket_needed":     {"请指明要撤销过号的号", "Name the skipped ticket to undo"},
+	"no_staff":               {"没有工号 {staff}", "No staff number {staff}"},
+
 	// Windows.
 	"no_window":              {"本大厅没有 {window} 号窗口", "This hall has no window {window}"},
 	"sign_in_required":       {"请先登录", "Sign in first"},

@@ -27,6 +27,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/windows/{id}/overtime/applicant-confirm", s.postApplicantConfirm)
 	r.Get("/followups", s.withManager(s.getFollowUps))
 	r.Post("/followups/{id}", s.withManager(s.postFollowUp))
+	r.Get("/followups/{id}/phone", s.withManager(s.getFollowUpPhone))
 	r.Get("/stats/ratings", s.withManager(s.getRatingStats))
 	r.Get("/reports/daily", s.withManager(s.getDailyReport))
 	r.Get("/reports/monthly", s.withManager(s.getMonthlyReport))

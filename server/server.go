@@ -141,6 +141,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/tickets/{id}", s.getTicket)
 		r.Post("/tickets/{id}/cancel", s.asHolder(s.postCancel))
 		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
+		r.Post("/tickets/requeue", s.withStaff(s.postRequeueByNumber))
 		r.Get("/windows/{id}", s.getWindow)
 		r.Get("/windows/{id}/led", s.getWindowLED)
 		s.deviceRoutes(r)
@@ -342,14 +343,16 @@ func (s *Server) postRequeue(w http.ResponseWriter, r *http.Request, p Principal
 func (s *Server) windowReply(window string) engine.ReplyFunc {
 	return func(st *hall.State, _ *hall.Setup, out room.Outcome) any {
 		var reply struct {
-			Ticket *display.TicketView `json:"ticket"`
-			Window display.WindowView  `json:"window"`
+			Ticket   *display.TicketView `json:"ticket"`
+			Window   display.WindowView  `json:"window"`
+			UndoSkip *display.UndoView   `json:"undo_skip"`
 		}
 		if t := st.Queue.Tickets[out.Ticket]; t != nil {
 			v := s.view.Ticket(st, t)
 			reply.Ticket = &v
 		}
 		reply.Window, _ = s.view.Window(st, window)
+		reply.UndoSkip = s.view.SkipUndo(st, window, s.clock())
 		return reply
 	}
 }
@@ -361,10 +364,13 @@ func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
+		now := s.clock()
 		return struct {
 			display.WindowView
-			Queue []display.TicketView `json:"queue"`
-		}{v, s.view.WaitingList(st, id, s.clock(), 50)}, nil
+			Queue      []display.TicketView     `json:"queue"`
+			UndoSkip   *display.UndoView        `json:"undo_skip"`
+			TransferTo []display.TransferTarget `json:"transfer_to"`
+		}{v, s.view.WaitingList(st, id, now, 50), s.view.SkipUndo(st, id, now), s.view.TransferTargets(st, id)}, nil
 	})
 }
 
@@ -392,8 +398,14 @@ func (s *Server) getWindowLED(w http.ResponseWriter, r *http.Request) {
 
 // windowActions build the command for POST /api/v1/windows/{id}/{action}.
 var windowActions = map[string]func(window string, a room.Actor, r *http.Request) (hall.Command, error){
-	"open": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
-		return queue.OpenWindow{Window: w, Actor: a}, nil
+	"open": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
+		// A manager may name the clerk to sign on; the role is filled in
+		// from the hall file by windowAction.
+		var body struct {
+			Staff string `json:"staff"`
+		}
+		err := decode(r, &body)
+		return queue.OpenWindow{Window: w, Actor: a, For: room.Actor{Staff: strings.TrimSpace(body.Staff)}}, err
 	},
 	"close": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.CloseWindow{Window: w, Actor: a}, nil
@@ -412,6 +424,16 @@ var windowActions = map[string]func(window string, a room.Actor, r *http.Request
 	},
 	"skip": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Skip{Window: w, Actor: a}, nil
+	},
+	"undo-skip": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
+		var body struct {
+			Ticket string `json:"ticket"`
+		}
+		err := decode(r, &body)
+		return queue.UndoSkip{Window: w, Ticket: body.Ticket, Actor: a}, err
+	},
+	"force-signoff": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
+		return queue.ForceSignOff{Window: w, Actor: a}, nil
 	},
 	"finish": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Finish{Window: w, Actor: a}, nil
@@ -440,6 +462,9 @@ func (s *Server) windowAction(build func(string, room.Actor, *http.Request) (hal
 	return func(w http.ResponseWriter, r *http.Request, p Principal) {
 		id := chi.URLParam(r, "id")
 		cmd, err := build(id, actor(p), r)
+		if err == nil {
+			cmd, err = s.withStaffRole(cmd)
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
