@@ -447,7 +447,9 @@ func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
 		// Settings the panel needs to ask the right question.
 		PickupByLastSix bool `json:"pickup_by_last_six"`
 		RetentionDays   int  `json:"retention_days"`
-	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail}
+		// The hall's zone, in which the pages show every time.
+		TimeZone string `json:"time_zone"`
+	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail, TimeZone: s.location().String()}
 	err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
 		reply.RetentionDays = int(setup.Lockers.Retention / (24 * time.Hour))
 		for _, b := range setup.Lockers.Banks {

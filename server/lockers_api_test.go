@@ -142,7 +142,7 @@ func (h *lockHall) nextMessage() sms.Message {
 
 const (
 	applicantID = "11010519491231002X"
-	otherID     = "110105194912310021"
+	otherID     = "110105198001010016"
 )
 
 func deposit(caseNo string) map[string]string {
@@ -153,7 +153,13 @@ func deposit(caseNo string) map[string]string {
 // the code the applicant was sent.
 func (h *lockHall) depositStored(clerk, caseNo string) (string, string) {
 	h.t.Helper()
-	a := h.call("POST", "/api/v1/lockers/deposits", clerk, deposit(caseNo))
+	return h.depositStoredFor(clerk, deposit(caseNo))
+}
+
+// depositStoredFor is depositStored with the deposit's body given.
+func (h *lockHall) depositStoredFor(clerk string, body map[string]string) (string, string) {
+	h.t.Helper()
+	a := h.call("POST", "/api/v1/lockers/deposits", clerk, body)
 	var r struct{ Bank, Comp, Status string }
 	if a.code != http.StatusAccepted || json.Unmarshal(a.body, &r) != nil || r.Bank != "L1" || r.Status != "opening" {
 		h.t.Fatalf("deposit: %d %s", a.code, a.body)
