@@ -11,8 +11,11 @@ import (
 // Message is an event as the WebSocket sends it: the public event, plus
 // what a screen needs to redraw without asking again.
 type Message struct {
-	Type string       `json:"type"`
-	Seq  uint64       `json:"seq"`
+	Type string `json:"type"`
+	Seq  uint64 `json:"seq"`
+	// Prev is the seq of the event sent to screens before this one: seqs
+	// in between were private events, journaled but sent to no screen.
+	Prev uint64       `json:"prev"`
 	At   time.Time    `json:"at"`
 	Data room.Payload `json:"data"`
 	// Waiting is the new length of the line of the service the event touched.

@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -61,6 +60,8 @@ type Server struct {
 	router  chi.Router
 	devices *devices.Manager
 	lockers *lockerAPI
+	// shown is the seq of the newest event sent to screens (see frame).
+	shown uint64
 
 	historyJournal journal.Journal
 }
@@ -169,12 +170,12 @@ func (s *Server) publish(st *hall.State, evs []room.Event) {
 	s.metrics.observe(st, evs)
 	frames := make([]ws.Frame, 0, len(evs))
 	for _, ev := range evs {
-		b, err := json.Marshal(s.view.Message(st, ev))
+		f, err := s.frame(st, ev)
 		if err != nil {
 			s.log.Error("encode event", "seq", ev.Seq, "err", err)
 			continue
 		}
-		frames = append(frames, ws.Frame{Seq: ev.Seq, Data: b})
+		frames = append(frames, f)
 	}
 	s.hub.Publish(frames)
 }
@@ -192,9 +193,8 @@ func (s *Server) frames(recs []journal.Record) ([]ws.Frame, error) {
 			if err != nil {
 				continue
 			}
-			b, err := json.Marshal(s.view.Message(st, ev))
-			if err == nil {
-				out = append(out, ws.Frame{Seq: ev.Seq, Data: b})
+			if f, err := s.frame(st, ev); err == nil {
+				out = append(out, f)
 			}
 		}
 	})
