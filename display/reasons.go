@@ -151,6 +151,8 @@ var reasons = map[string]Words{
 	"body_one_object":    {"请求体只能是一个 JSON 对象", "The body must hold one JSON object and nothing after it"},
 	"body_not_object":    {"请求体应为 JSON 对象", "The body must be a JSON object"},
 	"body_not_json":      {"请求体不是有效的 JSON", "The body is not valid JSON"},
+	"body_not_json_type": {"请求体须以 JSON 发送（Content-Type: application/json），收到的是 {type}", "The body must be sent as JSON (Content-Type: application/json), not {type}"},
+	"body_type_missing":  {"请求体须以 JSON 发送，请注明 Content-Type: application/json", "The body must be sent as JSON; say Content-Type: application/json"},
 	"field_type":         {"{field} 的类型应为 {type}", "{field} must be a {type}"},
 	"unknown_field":      {"不认识的字段 {field}", "Unknown field {field}"},
 	"no_api":             {"没有这个接口：{method} {path}", "No API at {method} {path}"},

@@ -132,6 +132,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.jsonBodies)
 		r.Get("/hall", s.getHall)
 		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
