@@ -355,18 +355,50 @@ func (s *Server) windowReply(window string) engine.ReplyFunc {
 	}
 }
 
+// getWindow answers a window and what it would call next. A waiting
+// ticket's id lets whoever holds it read the ticket, and it becomes public
+// only when the ticket is called; so the public answer lists the waiting
+// by number and wait alone, and only signed-in staff (the counter) get
+// their ids.
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
+	staff := false
+	if r.Header.Get("Authorization") != "" {
+		// A sign-in that is sent must be good, as everywhere.
+		if _, err := s.auth.principal(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		staff = true
+	}
 	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
 		if !ok {
 			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
+		waiting := s.view.WaitingList(st, id, s.clock(), 50)
+		if staff {
+			return struct {
+				display.WindowView
+				Queue []display.TicketView `json:"queue"`
+			}{v, waiting}, nil
+		}
+		public := make([]waitingTicket, len(waiting))
+		for i, t := range waiting {
+			public[i] = waitingTicket{TicketView: t}
+		}
 		return struct {
 			display.WindowView
-			Queue []display.TicketView `json:"queue"`
-		}{v, s.view.WaitingList(st, id, s.clock(), 50)}, nil
+			Queue []waitingTicket `json:"queue"`
+		}{v, public}, nil
 	})
+}
+
+// waitingTicket is a waiting ticket as anyone may see it: its id, which
+// the outer field shadows, is left out.
+type waitingTicket struct {
+	display.TicketView
+	ID string `json:"id,omitempty"`
 }
 
 // getWindowLED is the text for the LED bar over a window, split to its
