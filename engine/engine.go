@@ -66,6 +66,7 @@ type Engine struct {
 	replies     map[string]journal.Reply
 	sinceSnap   int
 	subscribers []Subscriber
+	lost        bool // the journal's loss has been logged
 
 	mu      sync.Mutex // guards registration and reads before Run
 	running bool
@@ -194,6 +195,10 @@ func (e *Engine) Run(ctx context.Context) {
 		case fn := <-e.reads:
 			fn()
 		case <-tick.C:
+			// An idle hall says so too, before anyone is refused.
+			if err := e.Health(); err != nil {
+				e.journalLost(err)
+			}
 			e.rollover()
 		}
 	}
@@ -267,6 +272,15 @@ type pending struct {
 // process decides and applies a batch of commands, commits their events in
 // one transaction, then answers and publishes.
 func (e *Engine) process(batch []*request) {
+	if err := e.Health(); err != nil {
+		// Nothing decided now could be made durable: refuse before
+		// deciding, so the state stays what the journal holds.
+		e.journalLost(err)
+		for _, r := range batch {
+			r.done <- Result{Err: err}
+		}
+		return
+	}
 	var b journal.Batch
 	results := make([]pending, len(batch))
 	var all []room.Event
@@ -348,13 +362,37 @@ func (e *Engine) process(batch []*request) {
 // is ever shown or built upon.
 func (e *Engine) failBatch(results []pending, err error) {
 	e.log.Error("journal append failed; batch refused", "err", err, "commands", len(results))
+	answer := err
+	// A journal that says why (its file is gone) is answered with its reason.
+	if je, ok := errs.As(err); !ok || je.Reason == "" {
+		answer = errs.Wrap(err, "the hall could not record this; try again")
+	}
 	for i := range results {
-		results[i].req.done <- Result{Err: errs.Wrap(err, "the hall could not record this; try again")}
+		results[i].req.done <- Result{Err: answer}
 	}
 	if rerr := e.restore(context.Background()); rerr != nil {
 		// Without a trustworthy state the hall must not go on deciding.
 		panic(fmt.Sprintf("engine: journal failed (%v) and cannot be reloaded: %v", err, rerr))
 	}
+}
+
+// Health is nil while the journal can make commits durable where the next
+// start will find them; the journal's refusal otherwise (its file deleted
+// or replaced under the hall). Safe to call from any goroutine.
+func (e *Engine) Health() error {
+	if c, ok := e.journal.(journal.Checker); ok {
+		return c.Check()
+	}
+	return nil
+}
+
+// journalLost says once, loudly, that the hall stopped acknowledging.
+func (e *Engine) journalLost(err error) {
+	if e.lost {
+		return
+	}
+	e.lost = true
+	e.log.Error("the journal is lost; no command is acknowledged until it is restored and the hall restarted", "err", err)
 }
 
 // forgetReplies drops answers too old to be repeated, as a restart would

@@ -52,13 +52,21 @@ func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, code int, er
 	if code == 0 {
 		code = status[e.Kind]
 	}
-	words := display.Refusal(e)
-	b := errorBody{Error: errorJSON{Code: e.Kind, Reason: e.Reason, Args: e.Args, Message: words.ZH, MessageEN: words.EN, Field: e.Field}}
 	if e.Kind == errs.Internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		b.Error.Args = nil
 	}
-	writeJSON(w, code, b)
+	writeJSON(w, code, errorBody{Error: refusalJSON(e)})
+}
+
+// refusalJSON is an error in the one shape of a refusal. An internal
+// error's arguments stay in the log.
+func refusalJSON(e *errs.Error) errorJSON {
+	words := display.Refusal(e)
+	b := errorJSON{Code: e.Kind, Reason: e.Reason, Args: e.Args, Message: words.ZH, MessageEN: words.EN, Field: e.Field}
+	if e.Kind == errs.Internal {
+		b.Args = nil
+	}
+	return b
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -123,9 +123,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes(pages http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	r.Get("/healthz", s.getHealth)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
@@ -161,6 +159,24 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Mount("/", pages)
 	}
 	return r
+}
+
+// getHealth is ok while the hall can acknowledge what it is asked; 503
+// with the reason when it cannot (its journal is gone), so a supervisor or
+// load balancer stops sending it work. Not logged: pages poll it.
+func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.engine.Health(); err != nil {
+		e, ok := errs.As(err)
+		if !ok {
+			e = errs.Wrap(err, "health")
+		}
+		writeJSON(w, http.StatusServiceUnavailable, struct {
+			Status string    `json:"status"`
+			Error  errorJSON `json:"error"`
+		}{"failing", refusalJSON(e)})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // publish sends a committed batch to the WebSocket clients and the metrics.
