@@ -151,6 +151,7 @@ var reasons = map[string]Words{
 	"body_one_object":    {"请求体只能是一个 JSON 对象", "The body must hold one JSON object and nothing after it"},
 	"body_not_object":    {"请求体应为 JSON 对象", "The body must be a JSON object"},
 	"body_not_json":      {"请求体不是有效的 JSON", "The body is not valid JSON"},
+	"body_unreadable":    {"请求体未能完整收到，请重试", "The body did not arrive in full; please try again"},
 	"body_not_json_type": {"请求体须以 JSON 发送（Content-Type: application/json），收到的是 {type}", "The body must be sent as JSON (Content-Type: application/json), not {type}"},
 	"body_type_missing":  {"请求体须以 JSON 发送，请注明 Content-Type: application/json", "The body must be sent as JSON; say Content-Type: application/json"},
 	"field_type":         {"{field} 的类型应为 {type}", "{field} must be a {type}"},
@@ -159,6 +160,9 @@ var reasons = map[string]Words{
 	"method_not_allowed": {"{path} 不支持 {method}", "{method} is not allowed on {path}"},
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
+
+	// A request sent again.
+	"idempotency_key_reused": {"该 Idempotency-Key 已用于另一请求，新请求请换一个新键", "This Idempotency-Key was used for a different request; use a new key for a new request"},
 
 	// The journal, for whoever starts the server.
 	"journal_in_use":    {"日志 {path} 正被另一个 hallfloor 进程使用", "Journal {path} is in use by another hallfloor process"},

@@ -63,7 +63,7 @@ type Engine struct {
 
 	// Owned by the writer goroutine.
 	state       *hall.State
-	replies     map[string]journal.Reply
+	replies     map[string]answered // by request key
 	sinceSnap   int
 	subscribers []Subscriber
 	lost        bool // the journal's loss has been logged
@@ -77,6 +77,7 @@ type request struct {
 	ctx   context.Context
 	cmd   hall.Command
 	key   string
+	fp    string // the request's fingerprint, with key
 	reply ReplyFunc
 	done  chan Result
 }
@@ -136,9 +137,13 @@ func (e *Engine) restore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.replies = make(map[string]journal.Reply, len(reps))
+	e.replies = make(map[string]answered, len(reps))
 	for _, r := range reps {
-		e.replies[r.Key] = r
+		key, fp := splitKey(r.Key)
+		if old, ok := e.replies[key]; ok && old.At.After(r.At) {
+			continue // the later answer of a key answered again after a day
+		}
+		e.replies[key] = answered{r, fp}
 	}
 	return nil
 }
@@ -210,7 +215,11 @@ func (e *Engine) Wait() { <-e.stopped }
 // Do runs a command. key, if not empty, makes it idempotent: a repeat within
 // a day returns the first answer and changes nothing.
 func (e *Engine) Do(ctx context.Context, cmd hall.Command, key string, reply ReplyFunc) Result {
-	r := &request{ctx: ctx, cmd: cmd, key: key, reply: reply, done: make(chan Result, 1)}
+	return e.DoOnce(ctx, cmd, Once{Key: key}, reply)
+}
+
+// submit queues a request and waits for its answer.
+func (e *Engine) submit(ctx context.Context, r *request) Result {
 	select {
 	case e.cmds <- r:
 	case <-ctx.Done():
@@ -291,7 +300,8 @@ func (e *Engine) process(batch []*request) {
 		if r.key != "" {
 			// Within replyTTL only, which is what a restart remembers.
 			if rep, ok := e.replies[r.key]; ok && !rep.At.Before(now.Add(-replyTTL)) {
-				p.body, p.repeat = rep.Body, true
+				p.body, p.err = repeat(rep, r.fp)
+				p.repeat = p.err == nil
 				continue
 			}
 		}
@@ -326,8 +336,8 @@ func (e *Engine) process(batch []*request) {
 		}
 		all = append(all, p.events...)
 		if r.key != "" && p.err == nil {
-			rep := journal.Reply{Key: r.key, Seq: e.state.Seq, At: now, Body: p.body}
-			e.replies[r.key] = rep
+			rep := journal.Reply{Key: joinKey(r.key, r.fp), Seq: e.state.Seq, At: now, Body: p.body}
+			e.replies[r.key] = answered{rep, r.fp}
 			b.Replies = append(b.Replies, rep)
 		}
 	}

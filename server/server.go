@@ -130,7 +130,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.jsonBodies)
+		r.Use(s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
 		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
@@ -515,26 +515,14 @@ func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
 	}
 }
 
-// do runs a command through the engine and writes its answer. With an
-// Idempotency-Key the key is scoped to the method, path and caller, so two
-// kiosks choosing the same key do not share an answer.
+// do runs a command through the engine and writes its answer; with an
+// Idempotency-Key, a repeat gets the first answer (see idempotent).
 func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd hall.Command, reply engine.ReplyFunc) {
-	key := r.Header.Get("Idempotency-Key")
-	if key != "" {
-		if len(key) > 200 {
-			s.fail(w, r, errs.Bad("Idempotency-Key", "too_long", "max", 200))
-			return
-		}
-		key = r.Method + " " + r.URL.Path + " " + r.Header.Get("Authorization") + " " + key
-	}
-	res := s.engine.Do(r.Context(), cmd, key, reply)
+	res := s.run(w, r, cmd, reply)
 	if res.Err != nil {
 		s.metrics.httpErrors.WithLabelValues(string(errs.KindOf(res.Err))).Inc()
 		s.fail(w, r, res.Err)
 		return
-	}
-	if res.Repeat {
-		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeRaw(w, code, res.Body)
 }
