@@ -161,6 +161,9 @@ var reasons = map[string]Words{
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
 
+	// One address holding more connections than its share.
+	"too_many_connections": {"此地址打开的连接过多（上限 {max} 个），请关闭一些页面后再试", "Too many connections are open from this address (at most {max}); close some pages and try again"},
+
 	// A request sent again.
 	"idempotency_key_reused": {"该 Idempotency-Key 已用于另一请求，新请求请换一个新键", "This Idempotency-Key was used for a different request; use a new key for a new request"},
 
