@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // serveHall starts `hallfloor serve` on the demo hall with a server section
@@ -175,5 +177,39 @@ func TestOneSourceCannotStarveAnother(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("a newcomer: healthz %d", resp.StatusCode)
+	}
+}
+
+// A screen's WebSocket outlives the HTTP timeouts: it is taken over from
+// the HTTP server, which lets go of its deadlines, and lives by the hub's
+// pings. Long after a request's and an idle connection's time it still
+// gets the next call.
+func TestScreensOutliveTheTimeouts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real server")
+	}
+	p := serveHall(t, "  connections: {header_timeout_s: 1, request_timeout_s: 1, idle_timeout_s: 1}\n", 0)
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+p.addr()+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if _, _, err := ws.ReadMessage(); err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	// Three times every timeout, with nothing said.
+	time.Sleep(3 * time.Second)
+	resp, err := http.Post(p.base+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"A"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, msg, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatalf("the screen after the timeouts: %v", err)
+	}
+	if !strings.Contains(string(msg), "A001") {
+		t.Fatalf("the screen got %s, want the new ticket", msg)
 	}
 }
