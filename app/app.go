@@ -213,9 +213,11 @@ func (a *App) run(f func()) {
 // hall: screens are told first, then requests drain, then the writer
 // takes its last snapshot.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second}
+	conns := a.Hall.Server.Connections
+	hs := httpServer(a.Server, conns, a.log)
+	perSource, total := conns.Caps()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(limitConnections(ln, perSource, total, a.log)) }()
 	var err error
 	select {
 	case err = <-errc:

@@ -119,6 +119,8 @@ type Server struct {
 	// AllowedOrigins are the web origins (besides the server's own) whose
 	// pages may open the WebSocket.
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// Connections bound the time and number of clients' connections.
+	Connections Connections `yaml:"connections"`
 }
 
 // Problem is one thing wrong with a hall file.
@@ -297,6 +299,7 @@ func (h *Hall) Validate() Problems {
 	h.validateDevices(add)
 	h.Ratings.validate(add)
 	h.validateLockers(add)
+	h.Server.Connections.validate(add)
 	return ps
 }
 

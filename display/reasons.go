@@ -161,12 +161,21 @@ var reasons = map[string]Words{
 	"body_one_object":    {"请求体只能是一个 JSON 对象", "The body must hold one JSON object and nothing after it"},
 	"body_not_object":    {"请求体应为 JSON 对象", "The body must be a JSON object"},
 	"body_not_json":      {"请求体不是有效的 JSON", "The body is not valid JSON"},
+	"body_unreadable":    {"请求体未能完整收到，请重试", "The body did not arrive in full; please try again"},
+	"body_not_json_type": {"请求体须以 JSON 发送（Content-Type: application/json），收到的是 {type}", "The body must be sent as JSON (Content-Type: application/json), not {type}"},
+	"body_type_missing":  {"请求体须以 JSON 发送，请注明 Content-Type: application/json", "The body must be sent as JSON; say Content-Type: application/json"},
 	"field_type":         {"{field} 的类型应为 {type}", "{field} must be a {type}"},
 	"unknown_field":      {"不认识的字段 {field}", "Unknown field {field}"},
 	"no_api":             {"没有这个接口：{method} {path}", "No API at {method} {path}"},
 	"method_not_allowed": {"{path} 不支持 {method}", "{method} is not allowed on {path}"},
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
+
+	// One address holding more connections than its share.
+	"too_many_connections": {"此地址打开的连接过多（上限 {max} 个），请关闭一些页面后再试", "Too many connections are open from this address (at most {max}); close some pages and try again"},
+
+	// A request sent again.
+	"idempotency_key_reused": {"该 Idempotency-Key 已用于另一请求，新请求请换一个新键", "This Idempotency-Key was used for a different request; use a new key for a new request"},
 
 	// The journal, for whoever starts the server.
 	"journal_in_use":    {"日志 {path} 正被另一个 hallfloor 进程使用", "Journal {path} is in use by another hallfloor process"},
@@ -178,6 +187,7 @@ var reasons = map[string]Words{
 	"unknown_command": {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
 	"abandoned":       {"请求已取消，请重试", "The request was abandoned; please try again"},
 	"shutting_down":   {"大厅服务正在重启，请稍后再试", "The hall's server is restarting; try again in a moment"},
+	"journal_gone":    {"大厅的记录文件已丢失，服务器已停止受理，请联系管理员", "The hall's journal file is gone; the server has stopped taking requests. Call the administrator"},
 }
 
 // kindWords word an error whose reason has no entry: what the person can do

@@ -40,7 +40,8 @@ func TestScreenshots(t *testing.T) {
 		Current *struct{ ID string }  `json:"current"`
 		Queue   []struct{ ID string } `json:"queue"`
 	}
-	h.call(200, "GET", "/api/v1/windows/2", "", nil, &w2)
+	// Waiting tickets' ids are for signed-in staff.
+	h.call(200, "GET", "/api/v1/windows/2", h.login("1002"), nil, &w2)
 	if w2.Current == nil || len(w2.Queue) < 3 {
 		t.Fatalf("the busy hall has no call at window 2 or too short a line: %+v", w2)
 	}

@@ -91,7 +91,7 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by room.Actor) {
 		return
 	}
 	bank, box := chi.URLParam(r, "bank"), chi.URLParam(r, "compartment")
-	res := s.engine.Do(r.Context(), locker.Open{Comp: locker.Key(bank, box), Actor: by}, "", nil)
+	res := s.run(w, r, locker.Open{Comp: locker.Key(bank, box), Actor: by}, nil)
 	if res.Err != nil {
 		s.fail(w, r, res.Err)
 		return

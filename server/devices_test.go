@@ -199,6 +199,7 @@ func TestSimPinsAPI(t *testing.T) {
 	}
 	for _, tc := range tests {
 		req, _ := http.NewRequest("POST", h.ts.URL+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -223,16 +223,25 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 				return
 			}
 		}
-		res := s.engine.Do(r.Context(), cmd, "", nil)
-		if errs.Is(errs.Conflict, res.Err) {
+		// The answer is what a retry under the same Idempotency-Key gets
+		// again, and the journal keeps it a day: the code in it is sealed,
+		// since the hall keeps codes only as hashes.
+		sealed, err := s.lockers.sealer.SealEnvelope(dropoffAnswer, sms.Envelope{Code: code})
+		if err != nil {
+			s.fail(w, r, errs.Wrap(err, "seal the code"))
+			return
+		}
+		res := s.run(w, r, cmd, func(*hall.State, *hall.Setup, room.Outcome) any {
+			return dropoffReply{Sealed: sealed, Case: c, Size: size, SMS: phone != ""}
+		})
+		if errs.Is(errs.Conflict, res.Err) && errs.ReasonOf(res.Err) != "idempotency_key_reused" {
 			continue
 		}
 		if res.Err != nil {
 			s.fail(w, r, res.Err)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusCreated, map[string]any{"code": code, "case": c, "size": size, "sms": phone != ""})
+		s.writeDropoff(w, r, res.Body)
 		return
 	}
 	s.fail(w, r, errs.R(errs.Conflict, "dropoff_code_exhausted"))
@@ -298,7 +307,7 @@ func (s *Server) panel(w http.ResponseWriter, r *http.Request, bank string, cmd 
 		s.fail(w, r, errs.R(errs.NotFound, "no_bank", "bank", bank))
 		return
 	}
-	res := s.engine.Do(r.Context(), cmd, "", releasedReply)
+	res := s.run(w, r, cmd, releasedReply)
 	switch {
 	case errs.Is(errs.Unauthorized, res.Err):
 		// One answer for any mistake: the panel must not tell which of the

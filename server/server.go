@@ -124,15 +124,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes(pages http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	r.Get("/healthz", s.getHealth)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
 		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
@@ -162,6 +161,24 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Mount("/", pages)
 	}
 	return r
+}
+
+// getHealth is ok while the hall can acknowledge what it is asked; 503
+// with the reason when it cannot (its journal is gone), so a supervisor or
+// load balancer stops sending it work. Not logged: pages poll it.
+func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.engine.Health(); err != nil {
+		e, ok := errs.As(err)
+		if !ok {
+			e = errs.Wrap(err, "health")
+		}
+		writeJSON(w, http.StatusServiceUnavailable, struct {
+			Status string    `json:"status"`
+			Error  errorJSON `json:"error"`
+		}{"failing", refusalJSON(e)})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // publish sends a committed batch to the WebSocket clients and the metrics.
@@ -357,21 +374,56 @@ func (s *Server) windowReply(window string) engine.ReplyFunc {
 	}
 }
 
+// getWindow answers a window and what it would call next. A waiting
+// ticket's id lets whoever holds it read the ticket, and it becomes public
+// only when the ticket is called; so the public answer lists the waiting
+// by number and wait alone, and only signed-in staff (the counter) get
+// their ids.
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
+	staff := false
+	if r.Header.Get("Authorization") != "" {
+		// A sign-in that is sent must be good, as everywhere.
+		if _, err := s.auth.principal(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		staff = true
+	}
 	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
 		if !ok {
 			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
 		now := s.clock()
+		waiting := s.view.WaitingList(st, id, now, 50)
+		undo, targets := s.view.SkipUndo(st, id, now), s.view.TransferTargets(st, id)
+		if staff {
+			return struct {
+				display.WindowView
+				Queue      []display.TicketView     `json:"queue"`
+				UndoSkip   *display.UndoView        `json:"undo_skip"`
+				TransferTo []display.TransferTarget `json:"transfer_to"`
+			}{v, waiting, undo, targets}, nil
+		}
+		public := make([]waitingTicket, len(waiting))
+		for i, t := range waiting {
+			public[i] = waitingTicket{TicketView: t}
+		}
 		return struct {
 			display.WindowView
-			Queue      []display.TicketView     `json:"queue"`
+			Queue      []waitingTicket          `json:"queue"`
 			UndoSkip   *display.UndoView        `json:"undo_skip"`
 			TransferTo []display.TransferTarget `json:"transfer_to"`
-		}{v, s.view.WaitingList(st, id, now, 50), s.view.SkipUndo(st, id, now), s.view.TransferTargets(st, id)}, nil
+		}{v, public, undo, targets}, nil
 	})
+}
+
+// waitingTicket is a waiting ticket as anyone may see it: its id, which
+// the outer field shadows, is left out.
+type waitingTicket struct {
+	display.TicketView
+	ID string `json:"id,omitempty"`
 }
 
 // getWindowLED is the text for the LED bar over a window, split to its
@@ -491,26 +543,14 @@ func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
 	}
 }
 
-// do runs a command through the engine and writes its answer. With an
-// Idempotency-Key the key is scoped to the method, path and caller, so two
-// kiosks choosing the same key do not share an answer.
+// do runs a command through the engine and writes its answer; with an
+// Idempotency-Key, a repeat gets the first answer (see idempotent).
 func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd hall.Command, reply engine.ReplyFunc) {
-	key := r.Header.Get("Idempotency-Key")
-	if key != "" {
-		if len(key) > 200 {
-			s.fail(w, r, errs.Bad("Idempotency-Key", "too_long", "max", 200))
-			return
-		}
-		key = r.Method + " " + r.URL.Path + " " + r.Header.Get("Authorization") + " " + key
-	}
-	res := s.engine.Do(r.Context(), cmd, key, reply)
+	res := s.run(w, r, cmd, reply)
 	if res.Err != nil {
 		s.metrics.httpErrors.WithLabelValues(string(errs.KindOf(res.Err))).Inc()
 		s.fail(w, r, res.Err)
 		return
-	}
-	if res.Repeat {
-		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeRaw(w, code, res.Body)
 }

@@ -23,7 +23,11 @@ func startHall(log *slog.Logger) (*hall, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.Open(context.Background(), app.Options{Hall: config.Demo(), Data: data, Logger: log, Sim: true})
+	cfg := config.Demo()
+	// Every simulated screen and kiosk comes from this one address: the
+	// share of connections per address is for a hall's real clients.
+	cfg.Server.Connections.PerSource, cfg.Server.Connections.Total = 1<<20, 1<<20
+	a, err := app.Open(context.Background(), app.Options{Hall: cfg, Data: data, Logger: log, Sim: true})
 	if err != nil {
 		os.RemoveAll(data)
 		return nil, err

@@ -7,7 +7,10 @@
 //	hallload -mode issue [-url …] [-duration 10s] [-workers 64]
 //
 // Without -url it runs the demo hall in this process on a random port with a
-// fresh data directory, wired as `hallfloor serve` wires it.
+// fresh data directory, wired as `hallfloor serve` wires it, except that
+// this one address may hold every connection. A hall given with -url must
+// allow it in its hall file (server.connections.per_source and total), or
+// the screens past its share are refused.
 package main
 
 import (

@@ -84,7 +84,8 @@ HF.start(async function () {
 
   async function load() {
     try {
-      var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id));
+      // Signed in, the list carries the waiting tickets' ids.
+      var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id), undefined, session ? { token: session.token } : undefined);
       queue = r.queue || [];
       undo = r.undo_skip || null;
       targets = r.transfer_to || null;
