@@ -108,7 +108,7 @@ func TestIdempotencyKeyOnLockers(t *testing.T) {
 		name, path, token, body string
 		want                    int
 	}{
-		{"drop-off code", "/api/v1/lockers/dropoffs", clerk, `{"case":"2026-0101","size":"M"}`, 201},
+		{"drop-off code", "/api/v1/lockers/dropoffs", clerk, `{"case":"2026-0101","size":"M","id_number":"` + applicantID + `"}`, 201},
 		{"unlock", "/api/v1/devices/lockers/L1/06/unlock", admin, ``, 202},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
