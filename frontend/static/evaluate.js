@@ -1,10 +1,13 @@
 'use strict';
 // The evaluator pad at a window (好差评). It waits with a welcome; when the
 // window finishes a service, the window's view carries the open question and
-// the pad offers the five levels with a countdown. A 2 or 1 asks why before
-// it is sent. Rating is voluntary: the applicant may decline, and when the
-// countdown runs out the question closes as not rated — the pad never sends
-// a level nobody pressed. It also asks the applicant to confirm an overtime
+// the pad offers the five levels with a countdown. A 2 or 1 is recorded as
+// chosen at once and then asks why; should the countdown run out on the
+// reason, the hall keeps the 差评 and asks the reason at the call-back.
+// Rating is voluntary: the applicant may decline, and when the countdown
+// runs out before a level is chosen the question closes as not rated — the
+// pad never sends a level nobody pressed. The window's next call ends the
+// question at once (the hall closes it; the pad shows what the view says). It also asks the applicant to confirm an overtime
 // service (延时服务确认) when the window's view says one waits.
 HF.start(async function () {
   var id = decodeURIComponent(location.pathname.split('/').pop());
@@ -83,7 +86,14 @@ HF.start(async function () {
     if (!p) return;
     var s = left(p);
     if (s <= 0) {
+      var chosen = level;
       close(p, 'timeout');
+      if (chosen) {
+        // The hall keeps the chosen 差评; the call-back asks why.
+        thanksBad = true;
+        thanksUntil = HF.serverNow() + 6000;
+        render();
+      }
       return;
     }
     var total = (choices && choices.timeout_s) || 60;
@@ -113,9 +123,18 @@ HF.start(async function () {
       picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons);
       HF.showError($('error'), null);
       render();
+      choose(shown, l);
       return;
     }
     send(l, '');
+  }
+
+  // choose tells the hall the level chosen before its reason, so a slow
+  // reason cannot lose the 差评.
+  function choose(p, l) {
+    sent.push({ kind: 'choice', level: l, number: p.number });
+    HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/choice', { level: l }, { key: HF.key() })
+      .catch(function (e) { if (e.status !== 409) HF.showError($('error'), e); });
   }
 
   async function send(l, reason) {
