@@ -57,6 +57,7 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 // due is everything time alone makes due at now.
 func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	var evs []room.Payload
+	evs = append(evs, queue.IssuingDue(s.Queue, setup.Queue, now)...)
 	evs = append(evs, overtime.Due(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, now)...)
 	evs = append(evs, rating.ExpiredPrompts(s.Ratings, setup.Ratings, now)...)
 	evs = append(evs, rating.Overdue(s.Ratings, now)...)
