@@ -16,7 +16,9 @@ import (
 //     before (a level already chosen stays as the rating);
 //   - a service finished at a window in overtime is registered, and a window
 //     in overtime with nobody left to serve, or signed off, leaves overtime
-//     (罗山 延时办).
+//     (罗山 延时办);
+//   - a ticket near the front, or called, sends its holder the SMS held for
+//     that moment (reminders.go).
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -28,5 +30,6 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 		}
 	}
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
+	out = append(out, remind(s, setup, events)...)
 	return out
 }
