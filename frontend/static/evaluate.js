@@ -53,10 +53,15 @@ HF.start(async function () {
     var p = open();
     if (!p) level = 0;
     if (p && (!shown || key(shown) !== key(p))) {
-      // A new question: start from the five levels.
+      // A new question: start from the five levels, or from the reason
+      // when a 差评 was chosen before this pad (re)loaded.
       level = 0;
       HF.showError($('error'), null);
       thanksUntil = 0;
+      if (p.chosen && choices && p.chosen <= choices.bad_rating) {
+        level = p.chosen;
+        picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons);
+      }
     }
     shown = p;
     var m = rendered = mode();
