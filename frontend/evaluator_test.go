@@ -381,7 +381,7 @@ type followUpList struct {
 // run out on the reason screen: the 差评 stays, with its reason to be asked
 // at the call-back, and the manager finds it among the follow-ups.
 func TestEvaluatorKeepsAChosenBadLevel(t *testing.T) {
-	h := startHallWith(t, func(c *config.Hall) { c.Ratings.PromptSeconds = 3 }, nil)
+	h := startHallWith(t, func(c *config.Hall) { c.Ratings.PromptSeconds = 5 }, nil)
 	tok := h.login("1002")
 	h.act(tok, "2", "open", nil)
 	tk := h.issue("A")

@@ -92,12 +92,14 @@ HF.start(async function () {
     var s = left(p);
     if (s <= 0) {
       var chosen = level;
-      close(p, 'timeout');
+      var closing = close(p, 'timeout');
       if (chosen) {
         // The hall keeps the chosen 差评; the call-back asks why.
-        thanksBad = true;
-        thanksUntil = HF.serverNow() + 6000;
-        render();
+        closing.then(function () {
+          thanksBad = true;
+          thanksUntil = HF.serverNow() + 6000;
+          render();
+        });
       }
       return;
     }
@@ -112,14 +114,21 @@ HF.start(async function () {
 
   // close ends a question here without a rating, and tells the hall it was
   // declined or timed out so the other faces stop asking too.
+  // It answers once the hall has heard it.
   function close(p, why) {
     done[key(p)] = true;
     level = 0;
     render();
     sent.push({ kind: 'dismiss', reason: why, number: p.number });
-    HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/dismiss', { reason: why }, { key: HF.key() })
-      .catch(function () { /* closed already, or the hall closes it itself when its time is up */ });
+    return after(function () {
+      return HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/dismiss', { reason: why }, { key: HF.key() });
+    }).catch(function () { /* closed already, or the hall closes it itself when its time is up */ });
   }
+
+  // after sends a request once the chosen level has reached the hall, so
+  // the hall hears the choice before what follows it.
+  var choosing = Promise.resolve();
+  function after(fn) { return choosing.then(fn); }
 
   function pick(l) {
     if (!shown) return;
@@ -138,8 +147,9 @@ HF.start(async function () {
   // reason cannot lose the 差评.
   function choose(p, l) {
     sent.push({ kind: 'choice', level: l, number: p.number });
-    HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/choice', { level: l }, { key: HF.key() })
-      .catch(function (e) { if (e.status !== 409) HF.showError($('error'), e); });
+    choosing = after(function () {
+      return HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/choice', { level: l }, { key: HF.key() });
+    }).catch(function (e) { if (e.status !== 409) HF.showError($('error'), e); });
   }
 
   async function send(l, reason) {
@@ -148,6 +158,7 @@ HF.start(async function () {
     HF.showError($('error'), null);
     sent.push({ kind: 'rating', level: l, number: p.number });
     try {
+      await choosing;
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating', { level: l, reason: reason }, { key: HF.key() });
     } catch (e) {
       if (e.status === 409) { done[key(p)] = true; level = 0; render(); return; }
