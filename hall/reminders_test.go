@@ -134,3 +134,24 @@ func TestRemindersWithdrawn(t *testing.T) {
 		}
 	}
 }
+
+// The hall file says how near is near.
+func TestRemindersNearAheadFromTheHallFile(t *testing.T) {
+	setup := testSetup()
+	setup.NearAhead = 1
+	f := newFloorWith(t, setup)
+	for range 3 {
+		f.issue("A")
+	}
+	tk := f.issueWithPhone("A") // three before it
+	f.open("1")
+	f.call("1")
+	if q := f.queuedNow(); len(q) != 0 {
+		t.Fatalf("two before it: queued %+v", q)
+	}
+	f.advance(time.Minute)
+	f.call("1")
+	if q := f.queuedNow(); len(q) != 1 || q[0].Vars[outbox.VarAhead] != "1" || q[0].Vars[outbox.VarNumber] != tk.Number {
+		t.Fatalf("one before it: queued %+v", q)
+	}
+}
