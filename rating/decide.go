@@ -176,9 +176,9 @@ func decideChoose(s *State, setup *Setup, qs *queue.Setup, c Choose, now time.Ti
 		return room.Outcome{}, errs.Bad("level", "rate_level")
 	}
 	if p.Chosen == c.Level {
-		return room.Outcome{Ticket: p.Ticket.ID}, nil // the same tap again
+		return room.Outcome{}, nil // the same tap again
 	}
-	return room.Outcome{Ticket: p.Ticket.ID, Events: []room.Payload{Chosen{Ticket: p.Ticket, Window: c.Window, Level: c.Level}}}, nil
+	return room.Outcome{Events: []room.Payload{Chosen{Ticket: p.Ticket, Window: c.Window, Level: c.Level}}}, nil
 }
 
 // Closed is what closing a window's prompt records: the level the applicant
@@ -209,7 +209,7 @@ func decideDismiss(s *State, setup *Setup, qs *queue.Setup, c Dismiss, now time.
 	if reason != "declined" && reason != "timeout" {
 		return room.Outcome{}, errs.Bad("reason", "dismiss_reason")
 	}
-	return room.Outcome{Ticket: p.Ticket.ID, Events: Closed(s, setup, c.Window, p, reason, 1, now)}, nil
+	return room.Outcome{Events: Closed(s, setup, c.Window, p, reason, 1, now)}, nil
 }
 
 func decideClose(s *State, c CloseFollowUp) (room.Outcome, error) {
