@@ -181,11 +181,12 @@ func decideChoose(s *State, setup *Setup, qs *queue.Setup, c Choose, now time.Ti
 	return room.Outcome{Events: []room.Payload{Chosen{Ticket: p.Ticket, Window: c.Window, Level: c.Level}}}, nil
 }
 
-// Closed is what closing a window's prompt records: the level the applicant
-// chose, when they chose one and did not decline (a 差评 whose reason is
-// then asked at the call-back), or the prompt closed unrated. n counts the
-// follow-ups opened before in the same decision.
-func Closed(s *State, setup *Setup, window string, p *Prompt, reason string, n uint64, now time.Time) []room.Payload {
+// closeUnanswered is what closing a window's prompt before its rating
+// records: the level the applicant chose, when they chose one and did not
+// decline (a 差评 whose reason is then asked at the call-back), or the
+// prompt closed unrated. n counts the follow-ups opened before in the same
+// decision.
+func closeUnanswered(s *State, setup *Setup, window string, p *Prompt, reason string, n uint64, now time.Time) []room.Payload {
 	if p.Chosen > 0 && reason != "declined" {
 		return rated(s, setup, Given{Ticket: p.Ticket, Window: window, Staff: p.Staff, Level: p.Chosen, Channel: ChannelEvaluator}, n, now)
 	}
@@ -209,7 +210,7 @@ func decideDismiss(s *State, setup *Setup, qs *queue.Setup, c Dismiss, now time.
 	if reason != "declined" && reason != "timeout" {
 		return room.Outcome{}, errs.Bad("reason", "dismiss_reason")
 	}
-	return room.Outcome{Events: Closed(s, setup, c.Window, p, reason, 1, now)}, nil
+	return room.Outcome{Events: closeUnanswered(s, setup, c.Window, p, reason, 1, now)}, nil
 }
 
 func decideClose(s *State, c CloseFollowUp) (room.Outcome, error) {
@@ -268,7 +269,7 @@ func ExpiredPrompts(s *State, setup *Setup, now time.Time) []room.Payload {
 	n := uint64(1)
 	for _, w := range slices.Sorted(maps.Keys(s.Prompts)) {
 		if p := s.Prompts[w]; !now.Before(p.Expires(setup)) {
-			evs := Closed(s, setup, w, p, "timeout", n, now)
+			evs := closeUnanswered(s, setup, w, p, "timeout", n, now)
 			n += opened(evs)
 			out = append(out, evs...)
 		}
@@ -283,7 +284,7 @@ func NextCalled(s *State, setup *Setup, window, ticket string, now time.Time) []
 	if p == nil || p.Ticket.ID == ticket {
 		return nil
 	}
-	return Closed(s, setup, window, p, "next_call", 1, now)
+	return closeUnanswered(s, setup, window, p, "next_call", 1, now)
 }
 
 func opened(evs []room.Payload) uint64 {
