@@ -413,6 +413,22 @@ func TestEvaluatorKeepsAChosenBadLevel(t *testing.T) {
 	if got := dash.Text(`#followups tr[data-followup] td:nth-child(4)`); got != "1 非常不满意" {
 		t.Errorf("follow-up level cell %q", got)
 	}
+
+	// Back to the levels takes the choice back: left alone, the question
+	// then closes unrated.
+	second := h.issue("A")
+	h.act(tok, "2", "call", nil)
+	h.act(tok, "2", "finish", nil)
+	eval.WaitJS(`!document.getElementById('ask').hidden && !document.getElementById('levels').hidden`)
+	eval.WaitText("#ask-number", second.Number)
+	eval.Do(chromedp.Click(chromedp.CSS(`#levels button[data-level="2"]`)))
+	eval.WaitJS(`!document.getElementById('why').hidden`)
+	eval.Do(chromedp.Click(chromedp.CSS("#why-back")))
+	eval.WaitJS(`!document.getElementById('idle').hidden`)
+	h.call(200, "GET", "/api/v1/tickets/"+second.ID+"/rating", "", nil, &r)
+	if r.Level != 0 || !r.CanRate {
+		t.Fatalf("a choice taken back left %+v, want unrated", r)
+	}
 }
 
 // TestEvaluatorEndsAtTheNextCall finishes a service and calls the next

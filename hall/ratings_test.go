@@ -331,7 +331,8 @@ func TestChosenBadLevelOutlivesTheTimeout(t *testing.T) {
 	f.refuse(rating.Choose{Window: "1", Level: 1}, errs.Conflict, "no_prompt")
 	tk := f.served()
 	f.refuse(rating.Choose{Window: "9", Level: 1}, errs.NotFound, "no_window")
-	f.refuse(rating.Choose{Window: "1", Level: 0}, errs.Invalid, "rate_level")
+	f.refuse(rating.Choose{Window: "1", Level: 6}, errs.Invalid, "rate_level")
+	f.refuse(rating.Choose{Window: "1", Level: -1}, errs.Invalid, "rate_level")
 	f.advance(10 * time.Second)
 	if got := types(f.applied(rating.Choose{Window: "1", Level: 1})); !slices.Equal(got, []string{"rating.chosen"}) {
 		t.Fatalf("choose: %v", got)
@@ -379,6 +380,15 @@ func TestChosenLevelThenReasonOrDecline(t *testing.T) {
 	}
 	if fu := f.s.Ratings.FollowUpList(); len(fu) != 2 || fu[1].ID == fu[0].ID || !fu[1].ReasonPending || fu[1].Ticket.ID != second.ID {
 		t.Fatalf("follow-ups %+v", fu)
+	}
+	// A choice taken back (the applicant went back to the levels) is no
+	// rating when the time runs out.
+	back := f.served()
+	f.must(rating.Choose{Window: "1", Level: 1})
+	f.must(rating.Choose{Window: "1", Level: 0})
+	f.advance(rating.DefaultPromptTimeout)
+	if got := types(f.applied(Tick{})); !slices.Equal(got, []string{"rating.expired"}) || f.s.Ratings.Rated[back.ID] != 0 {
+		t.Fatalf("timeout after taking the choice back: %v", got)
 	}
 	// Declining after choosing is declining: nothing is filled in.
 	third := f.served()

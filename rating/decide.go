@@ -37,6 +37,7 @@ type PressLevel struct {
 // Choose is a level chosen on the evaluator pad before the applicant says
 // why (a 差评 asks for a reason on a second screen). The choice is recorded
 // at once, so the question can no longer close as if nobody had answered.
+// Level 0 takes the choice back: the applicant went back to the levels.
 type Choose struct {
 	Window string
 	Level  int
@@ -172,7 +173,7 @@ func decideChoose(s *State, setup *Setup, qs *queue.Setup, c Choose, now time.Ti
 	if p == nil {
 		return room.Outcome{}, errs.R(errs.Conflict, "no_prompt", "window", c.Window)
 	}
-	if c.Level < 1 || c.Level > 5 {
+	if c.Level < 0 || c.Level > 5 {
 		return room.Outcome{}, errs.Bad("level", "rate_level")
 	}
 	if p.Chosen == c.Level {

@@ -26,7 +26,8 @@ type Given struct {
 }
 
 // Chosen is the level the applicant chose on the pad, recorded before the
-// reason a 差评 asks for, so that the choice outlives a slow answer.
+// reason a 差评 asks for, so that the choice outlives a slow answer; 0 when
+// they took it back.
 type Chosen struct {
 	Ticket queue.TicketRef `json:"ticket"`
 	Window string          `json:"window"`

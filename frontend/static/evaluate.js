@@ -177,7 +177,14 @@ HF.start(async function () {
     if (!r) { HF.showError($('error'), 'eval.need.reason'); $('other').focus(); return; }
     send(level, r);
   });
-  $('why-back').addEventListener('click', function () { level = 0; HF.showError($('error'), null); render(); });
+  $('why-back').addEventListener('click', function () {
+    // Back to the levels: the choice is taken back too, so a pad left
+    // alone now records nothing.
+    level = 0;
+    HF.showError($('error'), null);
+    render();
+    if (shown) choose(shown, 0);
+  });
   $('decline').addEventListener('click', function () { if (shown) close(shown, 'declined'); });
 
   $('ot-confirm').addEventListener('click', async function () {
