@@ -345,7 +345,9 @@ func (h *Hall) Setup() *hall.Setup {
 	}
 	r := h.RatingSetup()
 	r.Calendar = cal
-	return hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
+	setup := hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
+	setup.NearAhead = h.SMS.NearAhead
+	return setup
 }
 
 // FindStaff returns the member of staff with the id, or nil.

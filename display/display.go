@@ -167,6 +167,8 @@ type HallView struct {
 	Recent   []Call        `json:"recent"`
 	// Alerts are what the manager should look at, decided on the server.
 	Alerts []AlertView `json:"alerts"`
+	// Issuing says whether the kiosk issues numbers now.
+	Issuing IssuingView `json:"issuing"`
 }
 
 // HallInfo names the hall.
@@ -220,6 +222,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 		v.Windows = append(v.Windows, h.window(s, ws))
 	}
 	v.Alerts = h.Alerts(s, now)
+	v.Issuing = h.Issuing(now)
 	return v
 }
 

@@ -26,6 +26,8 @@ type Message struct {
 	Text   string `json:"text,omitempty"`
 	TextEN string `json:"text_en,omitempty"`
 	Speech string `json:"speech,omitempty"`
+	// Issuing is the kiosk's new state when issuing opens or closes.
+	Issuing *IssuingView `json:"issuing,omitempty"`
 }
 
 // Message builds the wire form of ev from the state right after it. Within
@@ -61,6 +63,11 @@ func (h *Hall) Message(s *hall.State, ev room.Event) Message {
 		window = p.Window
 	case queue.WindowResumed:
 		window = p.Window
+	case queue.IssuingClosed:
+		v := h.issuingView(queue.Issuance{Next: p.Next}, ev.At)
+		m.Issuing = &v
+	case queue.IssuingOpened:
+		m.Issuing = &IssuingView{Open: true}
 	}
 	if w, text, en := evaluatorMessage(ev.Data); w != "" {
 		window, m.Text, m.TextEN = w, text, en

@@ -112,6 +112,10 @@ func (s *State) Apply(e room.Event) {
 		w := s.Windows[p.Window]
 		w.PauseReason = ""
 		w.setState(Idle, at)
+	case IssuingClosed:
+		s.IssuingClosed = true
+	case IssuingOpened:
+		s.IssuingClosed = false
 	}
 }
 

@@ -141,21 +141,6 @@ func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Out
 	return one(c.ID, TicketIssued{Ticket: ref, Priority: c.Priority, IDHash: c.IDHash, Phone: c.Phone, Seqno: n}), nil
 }
 
-// checkHours refuses walk-in numbers while the hall is closed: after its
-// last session, between sessions and before it opens. Everyone who took a
-// number before the close is still served (overtime).
-func checkHours(setup *Setup, now time.Time) error {
-	cal := setup.Calendar
-	if cal.Open(now) {
-		return nil
-	}
-	next, ok := cal.NextOpening(now)
-	if !ok {
-		return errs.R(errs.Conflict, "hall_closed")
-	}
-	return errs.R(errs.Conflict, "hall_closed_until", "at", next.In(cal.Location).Format("2006-01-02 15:04"))
-}
-
 // FormatNumber is a service's letter and at least three digits: A001, A1000.
 func FormatNumber(prefix string, n int) string {
 	d := strconv.Itoa(n)

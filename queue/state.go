@@ -104,6 +104,9 @@ type State struct {
 	Services map[string]*ServiceState `json:"services"`
 	Windows  map[string]*Window       `json:"windows"`
 	Tickets  map[string]*Ticket       `json:"tickets"`
+	// IssuingClosed is set while the hall has said it issues no numbers
+	// (issuing.closed), so the change is said once.
+	IssuingClosed bool `json:"issuing_closed,omitempty"`
 
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.

@@ -140,6 +140,13 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 	}
 	h.must(400, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": 7, "reason": "x"})
 	h.must(400, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": "five"})
+	// The pad's chosen level: checked like a rating, and not yet one.
+	if e := h.must(400, "POST", "/api/v1/windows/1/rating/choice", "", map[string]any{"level": 6}).apiError(t); e.Error.Field != "level" {
+		t.Fatalf("choice error %+v", e)
+	}
+	h.must(404, "POST", "/api/v1/windows/9/rating/choice", "", map[string]any{"level": 2})
+	h.must(400, "POST", "/api/v1/windows/1/rating/choice", "", map[string]any{"level": 2, "reason": "x"})
+	h.must(200, "POST", "/api/v1/windows/1/rating/choice", "", map[string]any{"level": 2})
 	var given struct {
 		Ticket   string    `json:"ticket"`
 		Level    int       `json:"level"`

@@ -328,7 +328,12 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.do(w, r, http.StatusCreated, cmd, s.issueReply)
+	issue, err := s.reminders(cmd)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.do(w, r, http.StatusCreated, issue, s.issueReply)
 }
 
 // ticketReply answers with the ticket a command concerned.

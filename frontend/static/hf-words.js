@@ -406,6 +406,8 @@ var HF_WORDS = {
   "sms.purpose.locker.code": "取件码",
   "sms.purpose.locker.dropoff": "投递码",
   "sms.purpose.locker.overdue": "超期提醒",
+  "sms.purpose.ticket.called": "叫号通知",
+  "sms.purpose.ticket.near": "叫号前提醒",
 
   "state.closed": "未开放",
   "state.idle": "空闲",
@@ -847,6 +849,8 @@ var HF_WORDS = {
   "sms.purpose.locker.code": "Pickup code",
   "sms.purpose.locker.dropoff": "Drop-off code",
   "sms.purpose.locker.overdue": "Overdue reminder",
+  "sms.purpose.ticket.called": "Called to a window",
+  "sms.purpose.ticket.near": "Turn near",
 
   "state.closed": "Closed",
   "state.idle": "Available",
