@@ -112,7 +112,7 @@ var reasons = map[string]Words{
 
 	// Devices.
 	"no_devices":            {"本大厅没有配置设备", "This hall has no devices"},
-	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -sim or on a machine without GPIO"},
+	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -simulate-devices"},
 	"no_pin":                {"设备表中没有引脚 {pin}", "No pin {pin} in the device map"},
 	"pin_is_output":         {"引脚 {pin} 是输出引脚，由大厅驱动", "Pin {pin} is an output; the hall drives it"},
 	"pin_busy":              {"引脚 {pin} 还有未处理的信号，请稍后再试", "Pin {pin} has edges not yet taken; try again"},

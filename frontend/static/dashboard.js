@@ -358,6 +358,7 @@ HF.start(async function () {
   }
   function renderDevices() {
     var list = (day.devices && day.devices.devices) || [];
+    $('dev-sim').hidden = !(day.devices && day.devices.simulated);
     var bad = list.filter(function (d) { return d.status !== 'ok'; });
     $('dev-summary').textContent = !list.length ? HF.t('dash.dev.none') : bad.length ? '' : HF.t('dash.dev.ok', list.length);
     // Problems first, then the latest activity.
