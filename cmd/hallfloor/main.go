@@ -176,7 +176,8 @@ func serve(args []string) error {
 		return err
 	}
 	a.Start()
-	if a.Devices.Simulated() {
+	if simPins && a.Devices.Simulated() {
+		// (The demo's fall-back to simulated pins has its own warning.)
 		log.Warn("the devices run on simulated pins: buttons, lamps and locks are driven from /devices, not wired to this machine")
 	}
 	log.Info("hallfloor serving", "hall", hall.Hall.Name, "addr", ln.Addr().String(), "data", *data, "journal", journalName(*journalAt))
