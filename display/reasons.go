@@ -44,6 +44,7 @@ var reasons = map[string]Words{
 
 	// Windows.
 	"no_window":              {"本大厅没有 {window} 号窗口", "This hall has no window {window}"},
+	"no_window_page":         {"本大厅没有 {window} 号窗口，请选择下列窗口之一", "This hall has no window {window}; choose one of its windows below"},
 	"sign_in_required":       {"请先登录", "Sign in first"},
 	"guide_no_window":        {"导办员不在窗口签到办理业务", "A guide does not sign on at a window"},
 	"already_signed_on":      {"您已在 {window} 号窗口签到", "You are already signed on at window {window}"},
@@ -93,6 +94,7 @@ var reasons = map[string]Words{
 
 	// Lockers.
 	"no_bank":                    {"没有取件柜 {bank}", "No locker bank {bank}"},
+	"no_bank_page":               {"本大厅没有取件柜 {bank}，请选择下列取件柜之一", "This hall has no locker bank {bank}; choose one of its banks below"},
 	"no_compartment":             {"没有柜格 {comp}", "No compartment {comp}"},
 	"locker_size":                {"柜格尺寸只能是 S、M 或 L", "Size must be S, M or L"},
 	"locker_full":                {"没有 {size} 号或更大的空闲柜格，请到出件窗口办理", "No free compartment of size {size} or larger; use the output window"},
@@ -122,7 +124,7 @@ var reasons = map[string]Words{
 
 	// Devices.
 	"no_devices":            {"本大厅没有配置设备", "This hall has no devices"},
-	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -sim or on a machine without GPIO"},
+	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -simulate-devices"},
 	"no_pin":                {"设备表中没有引脚 {pin}", "No pin {pin} in the device map"},
 	"pin_is_output":         {"引脚 {pin} 是输出引脚，由大厅驱动", "Pin {pin} is an output; the hall drives it"},
 	"pin_busy":              {"引脚 {pin} 还有未处理的信号，请稍后再试", "Pin {pin} has edges not yet taken; try again"},

@@ -158,6 +158,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		})
 	})
 	if pages != nil {
+		s.windowPages(r, pages)
 		r.Mount("/", pages)
 	}
 	return r

@@ -413,6 +413,7 @@ HF.start(async function () {
   }
   function renderDevices() {
     var list = (day.devices && day.devices.devices) || [];
+    $('dev-sim').hidden = !(day.devices && day.devices.simulated);
     var bad = list.filter(function (d) { return d.status !== 'ok'; });
     $('dev-summary').textContent = !list.length ? HF.t('dash.dev.none') : bad.length ? '' : HF.t('dash.dev.ok', list.length);
     // Problems first, then the latest activity.
@@ -436,13 +437,15 @@ HF.start(async function () {
     if (!ob) return;
     $('ob-demo').hidden = !ob.demo;
     var tb = HF.clear($('outbox'));
-    if (!ob.messages.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 4, class: 'muted', text: HF.t('dash.outbox.none') })]));
+    if (!ob.messages.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 5, class: 'muted', text: HF.t('dash.outbox.none') })]));
     ob.messages.slice(0, 50).forEach(function (m) {
+      // A message's purpose is a code (locker.code); the dictionary words it.
       tb.appendChild(HF.el('tr', { 'data-message': m.id }, [
         HF.el('td', { text: fmtDay(m.queued) }),
         HF.el('td', {}, [HF.el('span', { class: 'pill ' + m.status, text: HF.t('outbox.' + m.status) })]),
+        HF.el('td', { class: 'purpose', text: HF.term('sms.purpose.', m.purpose) }),
         HF.el('td', { class: 'num', text: m.to || '' }),
-        HF.el('td', { text: m.text || m.purpose || '' }),
+        HF.el('td', { text: m.text || '' }),
       ]));
     });
   }

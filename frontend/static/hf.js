@@ -216,11 +216,12 @@ var HF = (function () {
   };
 
   // names: the hall's names in both languages, loaded once per page.
-  HF.names = { hall: {}, services: {}, windows: {}, windowList: [] };
+  HF.names = { hall: {}, services: {}, windows: {}, windowList: [], lockerList: [] };
   HF.loadNames = async function () {
     var n = await HF.api('GET', '/api/v1/hall/names');
     HF.names.hall = n.hall;
     HF.names.windowList = n.windows;
+    HF.names.lockerList = n.lockers || [];
     HF.names.pauseReasons = n.pause_reasons || [];
     n.services.forEach(function (s) { HF.names.services[s.id] = s; });
     n.windows.forEach(function (w) { HF.names.windows[w.id] = w; });
