@@ -81,7 +81,7 @@ func TestOutboxShowsPurposesInWords(t *testing.T) {
 	}, nil)
 	var clerk struct{ Token string }
 	h.call(200, "POST", "/api/v1/login", "", map[string]string{"staff": "1007", "password": "a real password"}, &clerk)
-	h.call(201, "POST", "/api/v1/lockers/dropoffs", clerk.Token, map[string]string{"case": "2026-0001", "size": "m", "what": "补交材料", "phone": "13800138000"}, nil)
+	h.call(201, "POST", "/api/v1/lockers/dropoffs", clerk.Token, map[string]string{"case": "2026-0001", "size": "m", "what": "补交材料", "phone": "13800138000", "id_number": "11010519491231002X"}, nil)
 
 	d := openTab(t, h.url("/dashboard"), 1440, 900)
 	d.WaitJS(`!document.getElementById('signin-panel').hidden`)
