@@ -177,6 +177,9 @@ type HallInfo struct {
 	Name   string `json:"name"`
 	NameEN string `json:"name_en"`
 	Day    string `json:"day"`
+	// TimeZone is the hall's zone (an IANA name): every face shows its
+	// times in it, whatever the zone of the browser showing them.
+	TimeZone string `json:"time_zone"`
 }
 
 // recentCalls is how many past calls the snapshot carries.
@@ -186,7 +189,7 @@ const recentCalls = 10
 func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	v := HallView{
 		Seq:  s.Seq,
-		Hall: HallInfo{ID: h.ID, Name: h.Name, NameEN: h.NameEN, Day: s.Day()},
+		Hall: HallInfo{ID: h.ID, Name: h.Name, NameEN: h.NameEN, Day: s.Day(), TimeZone: h.Setup.Location().String()},
 	}
 	longest := map[string]time.Time{}
 	q, qs := s.Queue, h.Setup.Queue

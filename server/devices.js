@@ -153,7 +153,7 @@ HF.start(function () {
   function activity(a) {
     if (!a) return '—';
     var t = new Date(a.at);
-    return [isNaN(t) ? '' : t.toLocaleTimeString(HF.locale()), HF.term('devices.what.', a.what), a.detail || ''].join(' ').trim();
+    return [HF.fmtClock(t), HF.term('devices.what.', a.what), a.detail || ''].join(' ').trim();
   }
 
   function paint() {

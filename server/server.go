@@ -124,6 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes(pages http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	r.Use(s.sayZone)
 	r.Get("/healthz", s.getHealth)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
@@ -180,6 +181,18 @@ func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ZoneHeader names the hall's time zone on every answer, so a page shows
+// its times in the hall's zone whatever the zone of its browser.
+const ZoneHeader = "X-Hall-Time-Zone"
+
+func (s *Server) sayZone(next http.Handler) http.Handler {
+	zone := s.location().String()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(ZoneHeader, zone)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // publish sends a committed batch to the WebSocket clients and the metrics.

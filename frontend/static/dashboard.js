@@ -278,12 +278,7 @@ HF.start(async function () {
       [{ name: HF.t('dash.rated'), color: function (j) { return LEVEL_COLORS[5 - j]; } }]);
   }
   function pct(v) { return Math.round(v * 1000) / 10 + '%'; }
-  function fmtDay(iso) {
-    var d = new Date(iso);
-    if (isNaN(d)) return '';
-    var p = function (n) { return (n < 10 ? '0' : '') + n; };
-    return p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + HF.fmtTime(iso);
-  }
+  var fmtDay = HF.fmtDay;
   function has(iso) { return !!iso && iso.slice(0, 4) !== '0001'; }
 
   // ---- panels

@@ -86,18 +86,44 @@ var HF = (function () {
     return (h ? h + ':' : '') + mm + ':' + ss;
   };
 
-  HF.fmtTime = function (iso) {
-    var d = new Date(iso);
-    if (isNaN(d)) return '';
-    var p = function (n) { return (n < 10 ? '0' : '') + n; };
-    return p(d.getHours()) + ':' + p(d.getMinutes());
+  // Every time a page shows is in the hall's zone, in the Chinese form
+  // (24 h, month-day), whatever the zone or locale of the browser: the
+  // server names its zone on every answer and in the hall's snapshot.
+  HF.zone = '';
+  var zoneWatchers = [];
+  HF.setZone = function (z) {
+    if (!z || z === HF.zone) return;
+    try { new Intl.DateTimeFormat('zh-CN', { timeZone: z }); } catch (e) { return; /* not a zone this browser knows */ }
+    HF.zone = z;
+    zoneWatchers.forEach(function (fn) { fn(); });
   };
+  var partsFmt = {};
+  // parts are the fields of a moment in the hall's zone, or null.
+  HF.timeParts = function (iso) {
+    var d = iso instanceof Date ? iso : new Date(iso);
+    if (iso === '' || iso === null || iso === undefined || isNaN(d)) return null;
+    var key = HF.zone || '-';
+    if (!partsFmt[key]) {
+      var o = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+      if (HF.zone) o.timeZone = HF.zone;
+      partsFmt[key] = new Intl.DateTimeFormat('zh-CN', o);
+    }
+    var p = {};
+    partsFmt[key].formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p;
+  };
+  // fmtTime is 16:41; fmtClock 16:41:40; fmtDay 12-08 16:41; fmtDateTime 2026-12-08 16:41.
+  HF.fmtTime = function (iso) { var p = HF.timeParts(iso); return p ? p.hour + ':' + p.minute : ''; };
+  HF.fmtClock = function (iso) { var p = HF.timeParts(iso); return p ? p.hour + ':' + p.minute + ':' + p.second : ''; };
+  HF.fmtDay = function (iso) { var p = HF.timeParts(iso); return p ? p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute : ''; };
+  HF.fmtDateTime = function (iso) { var p = HF.timeParts(iso); return p ? p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute : ''; };
 
   // serverNow is the server's clock as best known, so ages ("waited 12
   // min") do not depend on a screen box whose clock has drifted.
   var skew = 0;
   HF.serverNow = function () { return Date.now() + skew; };
   function learnSkew(res) {
+    HF.setZone(res.headers.get('X-Hall-Time-Zone'));
     var d = Date.parse(res.headers.get('Date') || '');
     if (!isNaN(d)) skew = d - Date.now();
   }
@@ -125,11 +151,11 @@ var HF = (function () {
     if (!el) return;
     var tick = function () {
       var d = new Date(HF.serverNow());
-      var p = function (n) { return (n < 10 ? '0' : '') + n; };
-      el.textContent = p(d.getHours()) + ':' + p(d.getMinutes());
+      el.textContent = HF.fmtTime(d);
       el.setAttribute('datetime', d.toISOString());
     };
     tick();
+    zoneWatchers.push(tick); // the first tick may precede the hall's word on its zone
     setInterval(tick, 5000);
   };
 
@@ -338,6 +364,7 @@ var HF = (function () {
       this.seq = m.seq;
       this.stats.snapshots++;
       this.setState('online');
+      if (m.hall && m.hall.hall) HF.setZone(m.hall.hall.time_zone);
       if (this.h.snapshot) this.h.snapshot(m.hall, true);
       return;
     }

@@ -176,7 +176,7 @@ HF.start(function () {
     img.src = '/qr?data=' + encodeURIComponent(url);
     img.alt = url;
     var d = new Date(t.issued_at);
-    document.getElementById('slip-time').textContent = HF.t('ticket.issued') + ' ' + d.toLocaleString(HF.locale(), { hour12: false });
+    document.getElementById('slip-time').textContent = HF.t('ticket.issued') + ' ' + HF.fmtDateTime(d);
     var ov = document.getElementById('overlay');
     if (ov.hidden) {
       ov.hidden = false;

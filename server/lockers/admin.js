@@ -81,26 +81,9 @@ HF.start(function () {
     } catch (err) { failed($('grid-error'), err); }
   }
 
-  // Every time is shown in the hall's zone (the server says which), in the
-  // Chinese form (24 h, month-day), whatever the browser's zone or locale.
-  var zone = 'Asia/Shanghai';
-  function parts(iso) {
-    var d = new Date(iso), p = {};
-    if (!iso || isNaN(d)) return null;
-    new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-      second: '2-digit', hourCycle: 'h23' }).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
-    return p;
-  }
-  // fmt is a date and time: 12-08 16:41.
-  function fmt(iso) {
-    var p = parts(iso);
-    return p ? p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute : '';
-  }
-  // clock is a time of today: 16:41:40.
-  function clock(iso) {
-    var p = parts(iso);
-    return p ? p.hour + ':' + p.minute + ':' + p.second : '';
-  }
+  // Every time is shown in the hall's zone (HF learns it from the server),
+  // in the Chinese form, whatever the browser's zone or locale.
+  var fmt = HF.fmtDay, clock = HF.fmtClock;
 
   function card(c) {
     var cls = ['comp', c.status];
@@ -177,7 +160,7 @@ HF.start(function () {
     loading = true;
     try {
       var r = await HF.api('GET', '/api/v1/lockers', undefined, opts());
-      if (r.time_zone) zone = r.time_zone;
+      HF.setZone(r.time_zone);
       drawBanks(r.banks);
       if (session && session.role === 'manager') await managerViews();
       window.__lockers.ready = true;
