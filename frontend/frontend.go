@@ -74,9 +74,10 @@ func PageHeaders(h http.Header, contentType string) {
 
 // Page answers with a page's HTML under PageHeaders.
 func Page(body []byte) http.HandlerFunc {
+	c := newCompressed(body)
 	return func(w http.ResponseWriter, r *http.Request) {
 		PageHeaders(w.Header(), "text/html; charset=utf-8")
-		w.Write(body)
+		c.write(w, r)
 	}
 }
 
@@ -104,7 +105,7 @@ func Assets() http.Handler {
 			return
 		}
 		PageHeaders(w.Header(), typ)
-		w.Write(body)
+		asset(name, body).write(w, r)
 	})
 }
 

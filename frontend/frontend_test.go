@@ -1,7 +1,9 @@
 package frontend_test
 
 import (
+	"compress/gzip"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -196,32 +198,67 @@ func eachFile(t *testing.T, fn func(name string, b []byte)) {
 	}
 }
 
-// TestPagesAreSmall bounds what each page loads: its HTML and every
-// stylesheet and script it names. A cheap screen box on a busy network
-// should load a page in one go, however many faces the hall has.
+// TestPagesAreSmall bounds what each page loads, its HTML and every
+// stylesheet and script it names: as sent (gzipped, which every browser
+// takes) and as the browser must then read it. A cheap screen box on a busy
+// network should load a page in one go, however many faces the hall has.
 func TestPagesAreSmall(t *testing.T) {
-	const budget = 100 << 10
-	ref := regexp.MustCompile(`(?:src|href)="/static/([^"]+)"`)
-	pages, _ := filepath.Glob("static/*.html")
-	if len(pages) == 0 {
-		t.Fatal("no pages in static/")
-	}
-	for _, page := range pages {
-		b, err := os.ReadFile(page)
+	const sentBudget, readBudget = 40 << 10, 128 << 10
+	ref := regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
+	id := regexp.MustCompile(`\{[^}]*\}`)
+	h := frontend.Handler()
+	get := func(path string) (sent int, body []byte) {
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 || w.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("GET %s: %d, encoding %q; want 200 gzipped", path, w.Code, w.Header().Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(w.Body)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("GET %s: %v", path, err)
 		}
-		total := int64(len(b))
-		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
-			fi, err := os.Stat(filepath.Join("static", m[1]))
-			if err != nil {
-				t.Errorf("%s names /static/%s: %v", page, m[1], err)
-				continue
+		sent = w.Body.Len()
+		if body, err = io.ReadAll(zr); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		return sent, body
+	}
+	for _, pattern := range frontend.Pages() {
+		page := id.ReplaceAllString(strings.TrimSuffix(pattern, "{$}"), "1")
+		sent, body := get(page)
+		read := len(body)
+		for _, m := range ref.FindAllStringSubmatch(string(body), -1) {
+			s, b := get(m[1])
+			sent, read = sent+s, read+len(b)
+		}
+		if sent > sentBudget {
+			t.Errorf("%s sends %d bytes; keep a page under %d", page, sent, sentBudget)
+		}
+		if read > readBudget {
+			t.Errorf("%s loads %d bytes; keep a page under %d", page, read, readBudget)
+		}
+	}
+}
+
+// A client that does not take gzip gets each file as it is.
+func TestPagesPlainWithoutGzip(t *testing.T) {
+	h := frontend.Handler()
+	for _, path := range []string{"/kiosk", "/static/hf.js"} {
+		for _, accept := range []string{"", "gzip;q=0", "identity"} {
+			r := httptest.NewRequest("GET", path, nil)
+			if accept != "" {
+				r.Header.Set("Accept-Encoding", accept)
 			}
-			total += fi.Size()
-		}
-		if total > budget {
-			t.Errorf("%s loads %d bytes; keep a page under %d", page, total, budget)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != 200 || w.Header().Get("Content-Encoding") != "" || !strings.Contains(w.Body.String(), "hf") {
+				t.Errorf("GET %s (Accept-Encoding %q): %d, encoding %q", path, accept, w.Code, w.Header().Get("Content-Encoding"))
+			}
+			if !strings.Contains(w.Header().Get("Vary"), "Accept-Encoding") {
+				t.Errorf("GET %s: Vary %q, want Accept-Encoding", path, w.Header().Get("Vary"))
+			}
 		}
 	}
 }
