@@ -219,7 +219,7 @@ type Templates struct {
 var DefaultTemplates = Templates{
 	LockerCode:    "【{{.Hall}}】您的办件结果（{{.Case}} {{.What}}）已存入{{.Bank}}{{.Comp}}号柜格，取件码 {{.Code}}，请于{{.Deadline}}前凭身份证号和取件码自助取件。",
 	LockerOverdue: "【{{.Hall}}】您在{{.Bank}}的办件结果（{{.Case}}）已超过保管期限，请尽快到出件窗口领取。",
-	DropoffCode:   "【{{.Hall}}】请凭投递码 {{.Code}} 到{{.Bank}}投递案件 {{.Case}} 的补充材料。",
+	DropoffCode:   "【{{.Hall}}】请凭身份证号和投递码 {{.Code}} 到{{.Bank}}投递案件 {{.Case}} 的补充材料。",
 	TicketNear:    "【{{.Hall}}】您的 {{.Number}} 号前面还有 {{.Ahead}} 人，请回到大厅留意叫号。",
 	TicketCalled:  "【{{.Hall}}】请 {{.Number}} 号到 {{.Window}} 号窗口办理。",
 }
