@@ -116,6 +116,11 @@ type Server struct {
 	// AllowedOrigins are the web origins (besides the server's own) whose
 	// pages may open the WebSocket.
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// Kiosks, TrustedProxies and Limits bound what one source may ask of
+	// the hall; see limits.go.
+	Kiosks         []string `yaml:"kiosks"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	Limits         Limits   `yaml:"limits"`
 }
 
 // Problem is one thing wrong with a hall file.
@@ -200,6 +205,7 @@ func (h *Hall) Validate() Problems {
 		add("hall.name", "missing; the hall's name shows on every screen")
 	}
 	h.Alerts.validate(add)
+	h.Server.validate(add)
 	if g := h.Queue.CallGapSeconds; g < 0 || g > 60 {
 		add("queue.call_gap_s", "%v must be between 0 (default 3) and 60 seconds", g)
 	}

@@ -14,32 +14,32 @@ func TestLoginLocksAfterWrongPasswords(t *testing.T) {
 	a := &auth{key: []byte("k"), hall: config.Demo(), now: func() time.Time { return now }}
 
 	for i := 1; i <= maxWrong; i++ {
-		if _, err := a.login("1001", "guess"); !errs.Is(errs.Unauthorized, err) {
+		if _, err := a.login("1001", "guess", "10.0.0.5"); !errs.Is(errs.Unauthorized, err) {
 			t.Fatalf("wrong password %d: %v", i, err)
 		}
 		now = now.Add(time.Second)
 	}
 	// Locked: even the right password is refused, and says until when.
-	if _, err := a.login("1001", "demo"); !errs.Is(errs.Forbidden, err) {
+	if _, err := a.login("1001", "demo", "10.0.0.5"); !errs.Is(errs.Forbidden, err) {
 		t.Fatalf("right password while locked: %v", err)
 	}
 	// Another clerk is not locked.
-	if _, err := a.login("1002", "demo"); err != nil {
+	if _, err := a.login("1002", "demo", "10.0.0.5"); err != nil {
 		t.Fatalf("another staff number: %v", err)
 	}
 	now = now.Add(wrongWindow)
-	if _, err := a.login("1001", "demo"); err != nil {
+	if _, err := a.login("1001", "demo", "10.0.0.5"); err != nil {
 		t.Fatalf("after the lock: %v", err)
 	}
 	// A success forgets earlier mistakes.
 	for range maxWrong - 1 {
-		a.login("1001", "guess")
+		a.login("1001", "guess", "10.0.0.5")
 	}
-	a.login("1001", "demo")
-	if _, err := a.login("1001", "guess"); !errs.Is(errs.Unauthorized, err) {
+	a.login("1001", "demo", "10.0.0.5")
+	if _, err := a.login("1001", "guess", "10.0.0.5"); !errs.Is(errs.Unauthorized, err) {
 		t.Fatalf("one mistake after a success: %v", err)
 	}
-	if _, err := a.login("1001", "demo"); err != nil {
+	if _, err := a.login("1001", "demo", "10.0.0.5"); err != nil {
 		t.Fatalf("the count restarted after the success: %v", err)
 	}
 }
@@ -48,19 +48,19 @@ func TestOldMistakesAreForgiven(t *testing.T) {
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	a := &auth{key: []byte("k"), hall: config.Demo(), now: func() time.Time { return now }}
 	for range maxWrong - 1 {
-		a.login("1001", "guess")
+		a.login("1001", "guess", "10.0.0.5")
 	}
 	now = now.Add(wrongWindow + time.Minute)
-	a.login("1001", "guess")
-	if _, err := a.login("1001", "demo"); err != nil {
+	a.login("1001", "guess", "10.0.0.5")
+	if _, err := a.login("1001", "demo", "10.0.0.5"); err != nil {
 		t.Fatalf("mistakes spread over more than the window must not lock: %v", err)
 	}
 }
 
 func TestUnknownStaffLooksLikeAWrongPassword(t *testing.T) {
 	a := &auth{key: []byte("k"), hall: config.Demo(), now: time.Now}
-	_, e1 := a.login("nobody", "demo")
-	_, e2 := a.login("1001", "wrong")
+	_, e1 := a.login("nobody", "demo", "10.0.0.5")
+	_, e2 := a.login("1001", "wrong", "10.0.0.5")
 	if e1 == nil || e2 == nil || e1.Error() != e2.Error() {
 		t.Fatalf("unknown staff %v and wrong password %v must answer alike", e1, e2)
 	}
@@ -81,7 +81,7 @@ func TestParallelGuessesCannotOutrunTheLockout(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := a.login("1001", "guess")
+			_, err := a.login("1001", "guess", "10.0.0.5")
 			mu.Lock()
 			defer mu.Unlock()
 			switch errs.ReasonOf(err) {
@@ -101,7 +101,7 @@ func TestParallelGuessesCannotOutrunTheLockout(t *testing.T) {
 	if compared != maxWrong || locked != guesses-maxWrong {
 		t.Fatalf("%d guesses compared and %d locked out, want %d and %d", compared, locked, maxWrong, guesses-maxWrong)
 	}
-	if _, err := a.login("1001", "demo"); errs.ReasonOf(err) != "signin_locked_out" {
+	if _, err := a.login("1001", "demo", "10.0.0.5"); errs.ReasonOf(err) != "signin_locked_out" {
 		t.Fatalf("the right password after the guesses: %v", err)
 	}
 }

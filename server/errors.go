@@ -19,6 +19,7 @@ var status = map[errs.Kind]int{
 	errs.NotFound:     http.StatusNotFound,
 	errs.Conflict:     http.StatusConflict,
 	errs.Internal:     http.StatusInternalServerError,
+	errs.Busy:         http.StatusTooManyRequests,
 }
 
 type errorBody struct {
@@ -47,6 +48,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Kind == errs.Internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		b.Error.Args = nil
+	}
+	if retry := e.Args["retry_s"]; retry != "" {
+		w.Header().Set("Retry-After", retry)
 	}
 	writeJSON(w, status[e.Kind], b)
 }

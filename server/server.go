@@ -61,6 +61,7 @@ type Server struct {
 	router  chi.Router
 	devices *devices.Manager
 	lockers *lockerAPI
+	limits  *limits
 
 	historyJournal journal.Journal
 }
@@ -97,6 +98,14 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if s.lockers, err = newLockerAPI(o.Keys, o.Hall); err != nil {
+		return nil, err
+	}
+	if s.limits, err = newLimits(o.Hall.Server); err != nil {
+		return nil, err
+	}
+	if err := o.Engine.Read(context.Background(), func(st *hall.State, _ *hall.Setup) {
+		s.auth.ended = newSignoffs(st.Sessions)
+	}); err != nil {
 		return nil, err
 	}
 	s.hub = ws.NewHub(ws.Options{
@@ -137,6 +146,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/hall/names", s.getNames)
 		r.Get("/stats/hourly", s.getHourly)
 		r.Post("/login", s.postLogin)
+		r.Post("/logout", s.withStaff(s.postLogout))
 		r.Post("/tickets", s.postTicket)
 		r.Get("/tickets/{id}", s.getTicket)
 		r.Post("/tickets/{id}/cancel", s.asHolder(s.postCancel))
@@ -166,6 +176,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 // It runs in the engine's writer, so it sees the state the batch led to.
 func (s *Server) publish(st *hall.State, evs []room.Event) {
 	s.metrics.observe(st, evs)
+	s.auth.ended.note(evs)
 	frames := make([]ws.Frame, 0, len(evs))
 	for _, ev := range evs {
 		b, err := json.Marshal(s.view.Message(st, ev))
@@ -256,7 +267,11 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.Bad("staff", "staff_needed"))
 		return
 	}
-	tok, err := s.auth.login(body.Staff, body.Password)
+	src, ok := s.admitSignin(w, r)
+	if !ok {
+		return
+	}
+	tok, err := s.auth.login(body.Staff, body.Password, src.key())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -276,10 +291,6 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		Phone    string `json:"phone"`
 		Priority bool   `json:"priority"`
 	}
-	if err := decode(r, &body); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	// Staff (a guide at the door, a clerk) may be signed in; the hall
 	// decides what they may issue. A sign-in that is sent must be good.
 	var who Principal
@@ -290,7 +301,14 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		who = p
+	} else if !s.admitIssue(w, r) {
+		return // staff are not limited as anonymous callers are
 	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+
 	cmd := queue.IssueTicket{Service: strings.ToUpper(strings.TrimSpace(body.Service)), Priority: body.Priority, Actor: actor(who)}
 	if cmd.Service == "" {
 		s.fail(w, r, errs.Bad("service", "service_needed"))
