@@ -167,9 +167,9 @@ func (l *limiter) size() int {
 }
 
 // burstOf is the burst a per-minute rate allows: a third of a minute's
-// worth, and at least three, so a person who retries at once is not
+// worth, and at least five, so a person who retries at once is not
 // refused.
-func burstOf(perMinute int) int { return max(3, perMinute/3) }
+func burstOf(perMinute int) int { return max(5, perMinute/3) }
 
 // tooMany refuses a request for wait: retry_s for machines (and the
 // Retry-After header), wait and wait_en for people.
