@@ -187,6 +187,7 @@ func TestSignOffEndsTheToken(t *testing.T) {
 		if len(routes) < 20 {
 			t.Fatalf("only %d staff routes found: %v", len(routes), routes)
 		}
+		t.Logf("%d staff routes", len(routes))
 		retrieve := false
 		for _, rt := range routes {
 			retrieve = retrieve || strings.HasSuffix(rt[1], "/retrieve")
