@@ -3,7 +3,7 @@ GO ?= go
 ADDR ?= :8080
 DATA ?= ./data
 
-.PHONY: run build test bench load vet verify fmt clean
+.PHONY: run build test test-deps bench load vet verify fmt clean
 
 run:
 	$(GO) run ./cmd/hallfloor serve -addr $(ADDR) -data $(DATA)
@@ -29,8 +29,15 @@ verify: vet
 		echo "govulncheck: the vulnerability database (vuln.go.dev) cannot be reached from here; not checked"; \
 	fi
 
-test: verify
+# test: every test. test-deps first installs what the tests need where it is
+# missing (Chromium, a Redis server on 127.0.0.1:6379; apt-get, as root or
+# with sudo) and only looks where it is there.
+test: test-deps
+	$(MAKE) verify
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+test-deps:
+	@bash scripts/test-deps
 
 # bench: the Go benchmarks, then the load command against the demo hall in
 # process (1,000 screens × 200 calls, then 10 s of durable ticket issue).

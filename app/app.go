@@ -41,7 +41,9 @@ type Options struct {
 	// with the hall's id.
 	Journal string
 	Logger  *slog.Logger
-	// Sim runs the devices on simulated pins even where the machine has GPIO.
+	// Sim runs the devices on simulated pins even where the machine has
+	// GPIO. Without it only the demo hall falls back to simulated pins on
+	// a machine without GPIO; a real hall refuses to open there.
 	Sim bool
 
 	// For tests and tools. Clock replaces the system clock of the hall's
@@ -108,7 +110,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	a.Engine = eng
-	pins, err := gpio.Open(gpio.Options{Devices: o.Hall.Devices, Sim: o.Sim, Logger: o.Logger})
+	pins, err := gpio.Open(gpio.Options{Devices: o.Hall.Devices, Sim: o.Sim, FallBack: o.Hall.Hall.Demo, Logger: o.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -213,9 +215,11 @@ func (a *App) run(f func()) {
 // hall: screens are told first, then requests drain, then the writer
 // takes its last snapshot.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second}
+	conns := a.Hall.Server.Connections
+	hs := httpServer(a.Server, conns, a.log)
+	perSource, total := conns.Caps()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(limitConnections(ln, perSource, total, a.log)) }()
 	var err error
 	select {
 	case err = <-errc:

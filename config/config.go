@@ -56,6 +56,9 @@ type Queue struct {
 	// window's physical call key; a press sooner is the bounce or echo of
 	// the one before (default 3).
 	CallGapSeconds float64 `yaml:"call_gap_s"`
+	// UndoSkipSeconds is how long after a 过号 the clerk may take it back
+	// (default 10).
+	UndoSkipSeconds float64 `yaml:"undo_skip_s"`
 	// PauseReasons are offered at the counter when a window pauses; a clerk
 	// may still type another.
 	PauseReasons []string `yaml:"pause_reasons"`
@@ -121,6 +124,8 @@ type Server struct {
 	Kiosks         []string `yaml:"kiosks"`
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	Limits         Limits   `yaml:"limits"`
+	// Connections bound the time and number of clients' connections.
+	Connections Connections `yaml:"connections"`
 }
 
 // Problem is one thing wrong with a hall file.
@@ -208,6 +213,9 @@ func (h *Hall) Validate() Problems {
 	h.Server.validate(add)
 	if g := h.Queue.CallGapSeconds; g < 0 || g > 60 {
 		add("queue.call_gap_s", "%v must be between 0 (default 3) and 60 seconds", g)
+	}
+	if g := h.Queue.UndoSkipSeconds; g < 0 || g > 300 {
+		add("queue.undo_skip_s", "%v must be between 0 (default 10) and 300 seconds", g)
 	}
 	if h.Hall.ID != "" && !idRE.MatchString(h.Hall.ID) {
 		add("hall.id", "%q must be 1-16 letters, digits, - or _", h.Hall.ID)
@@ -297,6 +305,7 @@ func (h *Hall) Validate() Problems {
 	h.validateDevices(add)
 	h.Ratings.validate(add)
 	h.validateLockers(add)
+	h.Server.Connections.validate(add)
 	return ps
 }
 
@@ -329,7 +338,8 @@ func (h *Hall) Setup() *hall.Setup {
 	}
 	cal := h.CalendarSetup()
 	q := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: cal,
-		CallGap: time.Duration(h.Queue.CallGapSeconds * float64(time.Second))}
+		CallGap:  time.Duration(h.Queue.CallGapSeconds * float64(time.Second)),
+		UndoSkip: time.Duration(h.Queue.UndoSkipSeconds * float64(time.Second))}
 	for _, sv := range h.Services {
 		q.Services = append(q.Services, queue.Service{
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,
@@ -341,7 +351,9 @@ func (h *Hall) Setup() *hall.Setup {
 	}
 	r := h.RatingSetup()
 	r.Calendar = cal
-	return hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
+	setup := hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
+	setup.NearAhead = h.SMS.NearAhead
+	return setup
 }
 
 // FindStaff returns the member of staff with the id, or nil.

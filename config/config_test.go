@@ -196,6 +196,9 @@ func TestParseNamesEachWrongKey(t *testing.T) {
 		{"duplicate staff id", hallYAML(nil, "staff", "staff:\n  - {id: \"1001\", name: x, role: clerk, password_hash: \"$2a$x\"}\n  - {id: \"1001\", name: y, role: clerk, password_hash: \"$2a$x\"}"), []string{"staff[1].id"}},
 		{"staff without a name", hallYAML(nil, "staff", "staff:\n  - {id: \"1001\", role: clerk, password_hash: \"$2a$x\"}"), []string{"staff[0].name"}},
 
+		{"reminder too far ahead", hallYAML([]string{"sms: {near_ahead: 51}"}), []string{"sms.near_ahead"}},
+		{"reminder with a misspelt field", hallYAML([]string{"sms: {ticket_near: \"{{.Numbr}}\", ticket_called: \"{{.Windows}}\"}"}), []string{"sms.ticket_near", "sms.ticket_called"}},
+
 		{"several problems at once", hallYAML(nil,
 			"hall", "hall: {name: x, timezone: Nowhere/At_All}",
 			"windows", "windows:\n  - {id: \"1\", services: [A, X]}\n  - {id: \"1\", services: [B]}",

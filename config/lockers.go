@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"hallfloor/locker"
@@ -43,6 +44,22 @@ type SMS struct {
 	SecretEnv string `yaml:"secret_env"`
 	// TimeoutS bounds one attempt to reach the gateway (10).
 	TimeoutS int `yaml:"timeout_s"`
+	// NearAhead is how many people may still be before a ticket when its
+	// holder, who gave a phone at the kiosk, is told their turn is near
+	// (叫号前提醒; 3). The holder is told again when called.
+	NearAhead int `yaml:"near_ahead"`
+	// TicketNear and TicketCalled word those two messages; empty keeps the
+	// built-in wording. Fields: Hall Number Ahead Window.
+	TicketNear   string `yaml:"ticket_near"`
+	TicketCalled string `yaml:"ticket_called"`
+}
+
+// smsTemplates are every message's wording: the lockers' and the queue's
+// reminders, the built-in one where the hall file is silent.
+func (h *Hall) smsTemplates() sms.Templates {
+	t := h.Lockers.SMS
+	t.TicketNear, t.TicketCalled = h.SMS.TicketNear, h.SMS.TicketCalled
+	return t.WithDefaults()
 }
 
 var envRE = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
@@ -61,16 +78,23 @@ func (h *Hall) validateLockers(add func(key, format string, args ...any)) {
 	if l.DoorLimitS < 0 || l.DoorLimitS > 3600 {
 		add("lockers.door_limit_s", "%d must be between 0 (default 120) and 3600", l.DoorLimitS)
 	}
-	bad := l.SMS.WithDefaults().Check()
+	bad := h.smsTemplates().Check()
 	names := make([]string, 0, len(bad))
 	for n := range bad {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		add("lockers.sms."+n, "%v", bad[n])
+		if strings.HasPrefix(n, "ticket_") {
+			add("sms."+n, "%v", bad[n])
+		} else {
+			add("lockers.sms."+n, "%v", bad[n])
+		}
 	}
 	s := h.SMS
+	if s.NearAhead < 0 || s.NearAhead > 50 {
+		add("sms.near_ahead", "%d must be between 0 (default 3) and 50", s.NearAhead)
+	}
 	switch s.Sender {
 	case "", "log":
 	case "webhook":
@@ -119,7 +143,7 @@ func (h *Hall) SMSWording() *sms.Wording {
 	if err != nil {
 		loc = time.UTC // unreachable after Validate
 	}
-	return &sms.Wording{Hall: h.Hall.Name, Templates: h.Lockers.SMS.WithDefaults(), Location: loc}
+	return &sms.Wording{Hall: h.Hall.Name, Templates: h.smsTemplates(), Location: loc}
 }
 
 func (h *Hall) SMSSender() (sms.Sender, error) {

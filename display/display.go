@@ -5,6 +5,7 @@
 package display
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -116,7 +117,9 @@ type ServiceView struct {
 	LongestWaitS   int        `json:"longest_wait_s"`
 	Issued         int        `json:"issued"`
 	Served         int        `json:"served"`
-	AvgServiceS    int        `json:"avg_service_s"`
+	// AvgServiceS is the mean of today's services, as the windows' and
+	// the daily report's; estimates use the queue's live guess instead.
+	AvgServiceS int `json:"avg_service_s"`
 }
 
 // Clerk is a member of staff as the public sees them.
@@ -164,6 +167,8 @@ type HallView struct {
 	Recent   []Call        `json:"recent"`
 	// Alerts are what the manager should look at, decided on the server.
 	Alerts []AlertView `json:"alerts"`
+	// Issuing says whether the kiosk issues numbers now.
+	Issuing IssuingView `json:"issuing"`
 }
 
 // HallInfo names the hall.
@@ -206,7 +211,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,
 			Waiting:        q.Waiting(sv.Code),
 			EstimatedWaitS: int(q.ServiceWait(qs, sv.Code).Seconds()),
-			Issued:         st.Issued, Served: st.Served, AvgServiceS: int(st.AvgServiceS),
+			Issued:         st.Issued, Served: st.Served, AvgServiceS: seconds(st.MeanServiceS()),
 		}
 		if t, ok := longest[sv.Code]; ok {
 			view.LongestWaitS = int(now.Sub(t).Seconds())
@@ -217,6 +222,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 		v.Windows = append(v.Windows, h.window(s, ws))
 	}
 	v.Alerts = h.Alerts(s, now)
+	v.Issuing = h.Issuing(now)
 	return v
 }
 
@@ -227,9 +233,7 @@ func (h *Hall) window(s *hall.State, ws queue.WindowSetup) WindowView {
 		ID: ws.ID, Name: ws.Name, Services: ws.Services, State: w.State, Since: w.Since,
 		PauseReason: w.PauseReason, Served: w.Served, Waiting: len(w.Line),
 	}
-	if w.Served > 0 {
-		v.AvgServiceS = int(w.ServiceS / float64(w.Served))
-	}
+	v.AvgServiceS = seconds(w.MeanServiceS())
 	v.Waiting = q.WindowWaiting(h.Setup.Queue, ws.ID)
 	if w.Current != "" {
 		r := ref(q.Tickets[w.Current])
@@ -249,6 +253,53 @@ func (h *Hall) Window(s *hall.State, id string) (WindowView, bool) {
 		return WindowView{}, false
 	}
 	return h.window(s, *ws), true
+}
+
+// seconds rounds a length to whole seconds for a screen.
+func seconds(s float64) int { return int(math.Round(s)) }
+
+// UndoView is the 过号 a window may still take back, and until when.
+type UndoView struct {
+	Ticket TicketRef `json:"ticket"`
+	Until  time.Time `json:"until"`
+}
+
+// SkipUndo is the counter's 撤销过号 key: shown while the queue would take
+// the skip back, nil otherwise.
+func (h *Hall) SkipUndo(s *hall.State, window string, now time.Time) *UndoView {
+	t, until, err := queue.SkipUndo(s.Queue, h.Setup.Queue, window, now)
+	if err != nil {
+		return nil
+	}
+	return &UndoView{Ticket: ref(t), Until: until.In(h.Setup.Location())}
+}
+
+// TransferTarget is a window the counter may offer for a transfer; a
+// window that would be refused is marked, with the refusal's words.
+type TransferTarget struct {
+	Window    string            `json:"window"`
+	Name      string            `json:"name"`
+	State     queue.WindowState `json:"state"`
+	Available bool              `json:"available"`
+	Note      *Words            `json:"note"`
+}
+
+// TransferTargets are the other windows, each marked with what the
+// transfer rule would say now.
+func (h *Hall) TransferTargets(s *hall.State, from string) []TransferTarget {
+	out := []TransferTarget{}
+	for _, tt := range queue.TransferTargets(s.Queue, h.Setup.Queue, from) {
+		v := TransferTarget{Window: tt.Window, State: tt.State, Available: tt.Refusal == nil}
+		if ws := h.Setup.Queue.Window(tt.Window); ws != nil {
+			v.Name = ws.Name
+		}
+		if tt.Refusal != nil {
+			w := Refusal(tt.Refusal)
+			v.Note = &w
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func ref(t *queue.Ticket) TicketRef {

@@ -22,6 +22,8 @@ type RatingPrompt struct {
 	Number    string    `json:"number"`
 	Service   string    `json:"service"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Chosen is the level already chosen on the pad, waiting for its reason.
+	Chosen int `json:"chosen,omitempty"`
 }
 
 // OvertimeConfirm is the overtime service the evaluator asks the applicant
@@ -39,7 +41,7 @@ func (h *Hall) evaluatorWindow(s *hall.State, window string, v *WindowView) {
 		v.Overtime, v.OvertimeSince, v.Notice = true, ot.Since, OvertimeText
 	}
 	if p := s.Ratings.Prompts[window]; p != nil {
-		v.Rating = &RatingPrompt{Number: p.Ticket.Number, Service: p.Ticket.Service, ExpiresAt: p.Expires(h.Setup.Ratings)}
+		v.Rating = &RatingPrompt{Number: p.Ticket.Number, Service: p.Ticket.Service, ExpiresAt: p.Expires(h.Setup.Ratings), Chosen: p.Chosen}
 	}
 	if r := s.Overtime.Log[s.Overtime.Confirm[window]]; r != nil {
 		v.OvertimeConfirm = &OvertimeConfirm{Record: r.ID, Number: r.Ticket.Number, Start: r.Start, End: r.End}
@@ -61,6 +63,8 @@ func evaluatorMessage(p room.Payload) (window, text, textEN string) {
 	case rating.Given:
 		return p.Window, "", ""
 	case rating.Expired:
+		return p.Window, "", ""
+	case rating.Chosen:
 		return p.Window, "", ""
 	case rating.PromptOpened:
 		return p.Window, "", ""

@@ -11,8 +11,11 @@ import (
 // Message is an event as the WebSocket sends it: the public event, plus
 // what a screen needs to redraw without asking again.
 type Message struct {
-	Type string       `json:"type"`
-	Seq  uint64       `json:"seq"`
+	Type string `json:"type"`
+	Seq  uint64 `json:"seq"`
+	// Prev is the seq of the event sent to screens before this one: seqs
+	// in between were private events, journaled but sent to no screen.
+	Prev uint64       `json:"prev"`
 	At   time.Time    `json:"at"`
 	Data room.Payload `json:"data"`
 	// Waiting is the new length of the line of the service the event touched.
@@ -23,6 +26,8 @@ type Message struct {
 	Text   string `json:"text,omitempty"`
 	TextEN string `json:"text_en,omitempty"`
 	Speech string `json:"speech,omitempty"`
+	// Issuing is the kiosk's new state when issuing opens or closes.
+	Issuing *IssuingView `json:"issuing,omitempty"`
 }
 
 // Message builds the wire form of ev from the state right after it. Within
@@ -40,6 +45,8 @@ func (h *Hall) Message(s *hall.State, ev room.Event) Message {
 		service, window, number = p.Ticket.Service, p.Window, p.Ticket.Number
 	case queue.TicketSkipped:
 		service, window = p.Ticket.Service, p.Window
+	case queue.SkipUndone:
+		service, window = p.Ticket.Service, p.Window
 	case queue.TicketFinished:
 		service, window = p.Ticket.Service, p.Window
 	case queue.TicketTransferred:
@@ -56,6 +63,11 @@ func (h *Hall) Message(s *hall.State, ev room.Event) Message {
 		window = p.Window
 	case queue.WindowResumed:
 		window = p.Window
+	case queue.IssuingClosed:
+		v := h.issuingView(queue.Issuance{Next: p.Next}, ev.At)
+		m.Issuing = &v
+	case queue.IssuingOpened:
+		m.Issuing = &IssuingView{Open: true}
 	}
 	if w, text, en := evaluatorMessage(ev.Data); w != "" {
 		window, m.Text, m.TextEN = w, text, en

@@ -32,8 +32,19 @@ var reasons = map[string]Words{
 	"ticket_without_id":   {"服务器出错，请重试", "The server made a mistake; please try again"},
 	"ticket_id_reused":    {"服务器出错，请重试", "The server made a mistake; please try again"},
 
+	// Taking a 过号 back, and requeueing by the number the citizen holds.
+	"requeue_no_number":      {"今日没有 {number} 号", "No number {number} was issued today"},
+	"requeue_number_needed":  {"请输入要重新排队的号码，如 A001", "Type the number to requeue, like A001"},
+	"requeue_one_ticket":     {"请只指定一个号：号码或编号", "Name one ticket: by its number or by its id"},
+	"undo_nothing_skipped":   {"{window} 号窗口没有可撤销的过号", "Window {window} has no skip to undo"},
+	"undo_skip_expired":      {"{number} 号过号已超过 {seconds} 秒，不能撤销，请用过号重排", "{number} was skipped more than {seconds} s ago and cannot be undone; requeue it instead"},
+	"undo_skip_called_since": {"{window} 号窗口已呼叫下一位，{number} 号的过号不能撤销，请用过号重排", "Window {window} has called someone since; {number} cannot be undone, requeue it instead"},
+	"undo_ticket_needed":     {"请指明要撤销过号的号", "Name the skipped ticket to undo"},
+	"no_staff":               {"没有工号 {staff}", "No staff number {staff}"},
+
 	// Windows.
 	"no_window":              {"本大厅没有 {window} 号窗口", "This hall has no window {window}"},
+	"no_window_page":         {"本大厅没有 {window} 号窗口，请选择下列窗口之一", "This hall has no window {window}; choose one of its windows below"},
 	"sign_in_required":       {"请先登录", "Sign in first"},
 	"guide_no_window":        {"导办员不在窗口签到办理业务", "A guide does not sign on at a window"},
 	"already_signed_on":      {"您已在 {window} 号窗口签到", "You are already signed on at window {window}"},
@@ -83,6 +94,7 @@ var reasons = map[string]Words{
 
 	// Lockers.
 	"no_bank":                    {"没有取件柜 {bank}", "No locker bank {bank}"},
+	"no_bank_page":               {"本大厅没有取件柜 {bank}，请选择下列取件柜之一", "This hall has no locker bank {bank}; choose one of its banks below"},
 	"no_compartment":             {"没有柜格 {comp}", "No compartment {comp}"},
 	"locker_size":                {"柜格尺寸只能是 S、M 或 L", "Size must be S, M or L"},
 	"locker_full":                {"没有 {size} 号或更大的空闲柜格，请到出件窗口办理", "No free compartment of size {size} or larger; use the output window"},
@@ -101,9 +113,9 @@ var reasons = map[string]Words{
 	"locker_nothing_dropped":     {"柜格 {comp} 没有投递的材料", "Compartment {comp} holds no dropped-off papers"},
 	"pickup_empty":               {"请输入身份证号和取件码", "Enter the ID number and the pickup code"},
 	"pickup_wrong":               {"身份证号或取件码不正确", "The ID number or the code is not right"},
-	"pickup_locked_out":          {"输错次数过多，请 {minutes} 分钟后再试", "Too many wrong entries; try again in {minutes} min"},
-	"dropoff_empty":              {"请输入投递码", "Enter the drop-off code"},
-	"dropoff_wrong":              {"投递码不正确", "The drop-off code is not right"},
+	"pickup_locked_out":          {"该身份证号输错次数过多，请 {minutes} 分钟后再试", "Too many wrong entries for this ID number; try again in {minutes} min"},
+	"dropoff_empty":              {"请输入身份证号和投递码", "Enter the ID number and the drop-off code"},
+	"dropoff_wrong":              {"身份证号或投递码不正确", "The ID number or the drop-off code is not right"},
 	"dropoff_full":               {"没有空闲柜格存放材料，请交到窗口", "No free compartment for the papers; please hand them in at a window"},
 	"dropoff_code_in_use":        {"该投递码已在使用", "That drop-off code is already in use"},
 	"dropoff_code_exhausted":     {"暂时无法生成投递码，请重试", "No free drop-off code could be drawn; try again"},
@@ -112,7 +124,7 @@ var reasons = map[string]Words{
 
 	// Devices.
 	"no_devices":            {"本大厅没有配置设备", "This hall has no devices"},
-	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -sim or on a machine without GPIO"},
+	"devices_not_simulated": {"设备不是模拟设备", "The devices are not simulated; start with -simulate-devices"},
 	"no_pin":                {"设备表中没有引脚 {pin}", "No pin {pin} in the device map"},
 	"pin_is_output":         {"引脚 {pin} 是输出引脚，由大厅驱动", "Pin {pin} is an output; the hall drives it"},
 	"pin_busy":              {"引脚 {pin} 还有未处理的信号，请稍后再试", "Pin {pin} has edges not yet taken; try again"},
@@ -160,12 +172,21 @@ var reasons = map[string]Words{
 	"body_one_object":    {"请求体只能是一个 JSON 对象", "The body must hold one JSON object and nothing after it"},
 	"body_not_object":    {"请求体应为 JSON 对象", "The body must be a JSON object"},
 	"body_not_json":      {"请求体不是有效的 JSON", "The body is not valid JSON"},
+	"body_unreadable":    {"请求体未能完整收到，请重试", "The body did not arrive in full; please try again"},
+	"body_not_json_type": {"请求体须以 JSON 发送（Content-Type: application/json），收到的是 {type}", "The body must be sent as JSON (Content-Type: application/json), not {type}"},
+	"body_type_missing":  {"请求体须以 JSON 发送，请注明 Content-Type: application/json", "The body must be sent as JSON; say Content-Type: application/json"},
 	"field_type":         {"{field} 的类型应为 {type}", "{field} must be a {type}"},
 	"unknown_field":      {"不认识的字段 {field}", "Unknown field {field}"},
 	"no_api":             {"没有这个接口：{method} {path}", "No API at {method} {path}"},
 	"method_not_allowed": {"{path} 不支持 {method}", "{method} is not allowed on {path}"},
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
+
+	// One address holding more connections than its share.
+	"too_many_connections": {"此地址打开的连接过多（上限 {max} 个），请关闭一些页面后再试", "Too many connections are open from this address (at most {max}); close some pages and try again"},
+
+	// A request sent again.
+	"idempotency_key_reused": {"该 Idempotency-Key 已用于另一请求，新请求请换一个新键", "This Idempotency-Key was used for a different request; use a new key for a new request"},
 
 	// The journal, for whoever starts the server.
 	"journal_in_use":    {"日志 {path} 正被另一个 hallfloor 进程使用", "Journal {path} is in use by another hallfloor process"},
@@ -177,6 +198,7 @@ var reasons = map[string]Words{
 	"unknown_command": {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
 	"abandoned":       {"请求已取消，请重试", "The request was abandoned; please try again"},
 	"shutting_down":   {"大厅服务正在重启，请稍后再试", "The hall's server is restarting; try again in a moment"},
+	"journal_gone":    {"大厅的记录文件已丢失，服务器已停止受理，请联系管理员", "The hall's journal file is gone; the server has stopped taking requests. Call the administrator"},
 }
 
 // kindWords word an error whose reason has no entry: what the person can do

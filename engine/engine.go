@@ -63,9 +63,10 @@ type Engine struct {
 
 	// Owned by the writer goroutine.
 	state       *hall.State
-	replies     map[string]journal.Reply
+	replies     map[string]answered // by request key
 	sinceSnap   int
 	subscribers []Subscriber
+	lost        bool // the journal's loss has been logged
 
 	mu      sync.Mutex // guards registration and reads before Run
 	running bool
@@ -76,6 +77,7 @@ type request struct {
 	ctx   context.Context
 	cmd   hall.Command
 	key   string
+	fp    string // the request's fingerprint, with key
 	reply ReplyFunc
 	done  chan Result
 }
@@ -135,9 +137,13 @@ func (e *Engine) restore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.replies = make(map[string]journal.Reply, len(reps))
+	e.replies = make(map[string]answered, len(reps))
 	for _, r := range reps {
-		e.replies[r.Key] = r
+		key, fp := splitKey(r.Key)
+		if old, ok := e.replies[key]; ok && old.At.After(r.At) {
+			continue // the later answer of a key answered again after a day
+		}
+		e.replies[key] = answered{r, fp}
 	}
 	return nil
 }
@@ -194,6 +200,10 @@ func (e *Engine) Run(ctx context.Context) {
 		case fn := <-e.reads:
 			fn()
 		case <-tick.C:
+			// An idle hall says so too, before anyone is refused.
+			if err := e.Health(); err != nil {
+				e.journalLost(err)
+			}
 			e.rollover()
 		}
 	}
@@ -205,7 +215,11 @@ func (e *Engine) Wait() { <-e.stopped }
 // Do runs a command. key, if not empty, makes it idempotent: a repeat within
 // a day returns the first answer and changes nothing.
 func (e *Engine) Do(ctx context.Context, cmd hall.Command, key string, reply ReplyFunc) Result {
-	r := &request{ctx: ctx, cmd: cmd, key: key, reply: reply, done: make(chan Result, 1)}
+	return e.DoOnce(ctx, cmd, Once{Key: key}, reply)
+}
+
+// submit queues a request and waits for its answer.
+func (e *Engine) submit(ctx context.Context, r *request) Result {
 	select {
 	case e.cmds <- r:
 	case <-ctx.Done():
@@ -267,6 +281,15 @@ type pending struct {
 // process decides and applies a batch of commands, commits their events in
 // one transaction, then answers and publishes.
 func (e *Engine) process(batch []*request) {
+	if err := e.Health(); err != nil {
+		// Nothing decided now could be made durable: refuse before
+		// deciding, so the state stays what the journal holds.
+		e.journalLost(err)
+		for _, r := range batch {
+			r.done <- Result{Err: err}
+		}
+		return
+	}
 	var b journal.Batch
 	results := make([]pending, len(batch))
 	var all []room.Event
@@ -277,7 +300,8 @@ func (e *Engine) process(batch []*request) {
 		if r.key != "" {
 			// Within replyTTL only, which is what a restart remembers.
 			if rep, ok := e.replies[r.key]; ok && !rep.At.Before(now.Add(-replyTTL)) {
-				p.body, p.repeat = rep.Body, true
+				p.body, p.err = repeat(rep, r.fp)
+				p.repeat = p.err == nil
 				continue
 			}
 		}
@@ -312,8 +336,8 @@ func (e *Engine) process(batch []*request) {
 		}
 		all = append(all, p.events...)
 		if r.key != "" && p.err == nil {
-			rep := journal.Reply{Key: r.key, Seq: e.state.Seq, At: now, Body: p.body}
-			e.replies[r.key] = rep
+			rep := journal.Reply{Key: joinKey(r.key, r.fp), Seq: e.state.Seq, At: now, Body: p.body}
+			e.replies[r.key] = answered{rep, r.fp}
 			b.Replies = append(b.Replies, rep)
 		}
 	}
@@ -348,13 +372,37 @@ func (e *Engine) process(batch []*request) {
 // is ever shown or built upon.
 func (e *Engine) failBatch(results []pending, err error) {
 	e.log.Error("journal append failed; batch refused", "err", err, "commands", len(results))
+	answer := err
+	// A journal that says why (its file is gone) is answered with its reason.
+	if je, ok := errs.As(err); !ok || je.Reason == "" {
+		answer = errs.Wrap(err, "the hall could not record this; try again")
+	}
 	for i := range results {
-		results[i].req.done <- Result{Err: errs.Wrap(err, "the hall could not record this; try again")}
+		results[i].req.done <- Result{Err: answer}
 	}
 	if rerr := e.restore(context.Background()); rerr != nil {
 		// Without a trustworthy state the hall must not go on deciding.
 		panic(fmt.Sprintf("engine: journal failed (%v) and cannot be reloaded: %v", err, rerr))
 	}
+}
+
+// Health is nil while the journal can make commits durable where the next
+// start will find them; the journal's refusal otherwise (its file deleted
+// or replaced under the hall). Safe to call from any goroutine.
+func (e *Engine) Health() error {
+	if c, ok := e.journal.(journal.Checker); ok {
+		return c.Check()
+	}
+	return nil
+}
+
+// journalLost says once, loudly, that the hall stopped acknowledging.
+func (e *Engine) journalLost(err error) {
+	if e.lost {
+		return
+	}
+	e.lost = true
+	e.log.Error("the journal is lost; no command is acknowledged until it is restored and the hall restarted", "err", err)
 }
 
 // forgetReplies drops answers too old to be repeated, as a restart would

@@ -53,6 +53,11 @@ func TestTicketJourney(t *testing.T) {
 	)
 	counter.WaitJS(`!document.getElementById('desk').hidden && !document.getElementById('act-call').disabled`)
 	counter.WaitText("#queue", "A001")
+	// Signed in, the counter's list carries the waiting tickets' ids, which
+	// the public answer leaves out.
+	if got := counter.EvalString(`window.__hf.counter().queue[0].id || ''`); got != tk.ID {
+		t.Errorf("the counter's first waiting ticket has id %q, want %s", got, tk.ID)
+	}
 	win := openTab(t, h.url("/screen/window/1"), 1280, 720)
 	win.WaitText("#cur-state", "空闲")
 	win.WaitText("#clerk", "王*娟")

@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,4 +138,103 @@ func checkChinese(t *testing.T, tb *tab, r refusal, want string) {
 	if body := tb.EvalString(`document.body.innerText`); strings.Contains(body, r.Error.MessageEN) {
 		t.Errorf("the page shows the server's English %q", r.Error.MessageEN)
 	}
+}
+
+// TestCounterUndoSkipAndRequeueByNumber: after 过号 the counter offers 撤销过号
+// and the skipped citizen is current again; past the hall's time to undo
+// (the hall's clock moved on) the hall refuses in Chinese, and the clerk
+// requeues the number the citizen holds, which waits again.
+func TestCounterUndoSkipAndRequeueByNumber(t *testing.T) {
+	var ahead atomic.Int64
+	h := startHallWith(t, nil, func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) })
+	a1, a2 := h.issue("A"), h.issue("A")
+
+	counter := openTab(t, h.url("/counter/1"), 1366, 900)
+	signOn(counter, "1001")
+	if !counter.HiddenJS("#act-undo") {
+		t.Fatal("撤销过号 is offered before any skip")
+	}
+	counter.Do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.WaitText("#cur-number", a1.Number)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-skip")))
+	counter.WaitJS(`document.getElementById('cur-number').textContent === '—'`)
+	counter.WaitText("#act-undo", "撤销过号")
+	counter.WaitText("#act-undo", a1.Number)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-undo")))
+	counter.WaitText("#cur-number", a1.Number)
+	counter.WaitJS(`document.getElementById('act-undo').hidden`)
+	var tk ticket
+	h.call(200, "GET", "/api/v1/tickets/"+a1.ID, "", nil, &tk)
+	if tk.Status != "called" || tk.Window != "1" {
+		t.Fatalf("after 撤销过号: %+v, want called at window 1", tk)
+	}
+
+	// Skipped again; the hall's clock passes the ten seconds while the
+	// page still offers the undo.
+	counter.Do(chromedp.Click(chromedp.CSS("#act-skip")))
+	counter.WaitText("#act-undo", a1.Number)
+	ahead.Store(int64(11 * time.Second))
+	counter.Do(chromedp.Click(chromedp.CSS("#act-undo")))
+	counter.WaitJS(`document.getElementById('error').textContent !== ''`)
+	if got := counter.Text("#error"); !strings.Contains(got, a1.Number+" 号过号已超过 10 秒") {
+		t.Errorf("the refusal reads %q", got)
+	}
+	counter.WaitJS(`document.getElementById('act-undo').hidden`)
+	h.call(200, "GET", "/api/v1/tickets/"+a1.ID, "", nil, &tk)
+	if tk.Status != "no_show" {
+		t.Fatalf("after the late undo: %+v, want no_show", tk)
+	}
+
+	// 过号重排 by the number on the slip, typed as the clerk hears it.
+	counter.Do(chromedp.SendKeys(chromedp.CSS("#requeue-number"), "a099"), chromedp.Click(chromedp.CSS("#act-requeue")))
+	counter.WaitText("#error", "今日没有 A099 号")
+	var cleared bool
+	counter.Eval(`(document.getElementById('requeue-number').value = '', true)`, &cleared)
+	counter.Do(chromedp.SendKeys(chromedp.CSS("#requeue-number"), strings.ToLower(a1.Number)), chromedp.Click(chromedp.CSS("#act-requeue")))
+	counter.WaitText("#requeue-msg", a1.Number+" 号已重新排队")
+	counter.WaitJS(`document.getElementById('error').textContent === ''`)
+	h.call(200, "GET", "/api/v1/tickets/"+a1.ID, "", nil, &tk)
+	if tk.Status != "waiting" {
+		t.Fatalf("after 过号重排: %+v, want waiting", tk)
+	}
+	// Behind those who waited: the counter's list says A002, then A001.
+	counter.WaitJS(`Array.from(document.querySelectorAll('#queue tr')).map(function (r) { return r.querySelector('td').firstChild.textContent; }).join(',') === '` + a2.Number + `,` + a1.Number + `'`)
+}
+
+// TestCounterTransferListMarksClosedWindows: the transfer list shows every
+// other window, the closed ones marked 已关闭 and not to be chosen, as the
+// hall answers for each.
+func TestCounterTransferListMarksClosedWindows(t *testing.T) {
+	h := startHall(t)
+	h.issue("A")
+	h.act(h.login("1003"), "3", "open", nil)
+	counter := openTab(t, h.url("/counter/1"), 1366, 900)
+	signOn(counter, "1001")
+	counter.Do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.WaitJS(`document.getElementById('cur-number').textContent !== '—'`)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-transfer")))
+	counter.WaitJS(`!document.getElementById('transfer-dlg').hidden`)
+	var opts []struct {
+		Value, Text string
+		Disabled    bool
+	}
+	counter.Eval(`Array.from(document.querySelectorAll('#to-window option')).filter(function (o) { return o.value; }).map(function (o) { return { value: o.value, text: o.textContent, disabled: o.disabled }; })`, &opts)
+	if len(opts) != 7 {
+		t.Fatalf("transfer list %+v, want the 7 other windows", opts)
+	}
+	for _, o := range opts {
+		closed := o.Value != "3"
+		if o.Disabled != closed || strings.Contains(o.Text, "已关闭") != closed {
+			t.Errorf("window %s in the list: %+v", o.Value, o)
+		}
+	}
+	// Window 2 opens: the next time the list is opened it is offered.
+	h.act(h.login("1002"), "2", "open", nil)
+	counter.Do(chromedp.Click(chromedp.CSS(`#transfer-dlg [data-close]`)))
+	countRequests(counter)
+	settle(counter)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-transfer")))
+	counter.WaitJS(`!document.querySelector('#to-window option[value="2"]').disabled`)
+	counter.Do(chromedp.SetValue(chromedp.CSS("#to-window"), "2"), chromedp.Click(chromedp.CSS(`#transfer-form button[type="submit"]`)))
+	counter.WaitJS(`document.getElementById('cur-number').textContent === '—'`)
 }

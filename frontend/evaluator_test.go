@@ -100,8 +100,8 @@ func TestRatingAtTheWindow(t *testing.T) {
 	eval.WaitText("#error", "请选择或填写一个原因")
 	var sent []map[string]any
 	eval.Eval(`window.__hf.evaluate().sent`, &sent)
-	if len(sent) != 0 {
-		t.Fatalf("the pad sent %v before a reason was given", sent)
+	if len(sent) != 1 || sent[0]["kind"] != "choice" || sent[0]["level"] != 2.0 {
+		t.Fatalf("the pad sent %v before a reason was given, want only the chosen level", sent)
 	}
 	eval.Do(
 		chromedp.Click(chromedp.CSS(`#reasons button:first-child`)),
@@ -361,5 +361,102 @@ func TestEvaluatorRecovers(t *testing.T) {
 	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
 	if r.Level != 5 {
 		t.Errorf("rating after the reconnect: %+v", r)
+	}
+}
+
+type followUpList struct {
+	Followups []struct {
+		Ticket struct {
+			ID     string `json:"id"`
+			Number string `json:"number"`
+		} `json:"ticket"`
+		Level         int    `json:"level"`
+		Reason        string `json:"reason"`
+		ReasonPending bool   `json:"reason_pending"`
+		Channel       string `json:"channel"`
+	} `json:"followups"`
+}
+
+// TestEvaluatorKeepsAChosenBadLevel chooses 非常不满意 and lets the time
+// run out on the reason screen: the 差评 stays, with its reason to be asked
+// at the call-back, and the manager finds it among the follow-ups.
+func TestEvaluatorKeepsAChosenBadLevel(t *testing.T) {
+	h := startHallWith(t, func(c *config.Hall) { c.Ratings.PromptSeconds = 5 }, nil)
+	tok := h.login("1002")
+	h.act(tok, "2", "open", nil)
+	tk := h.issue("A")
+
+	eval := openTab(t, h.url("/evaluate/2"), 1280, 800)
+	eval.WaitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
+	h.act(tok, "2", "call", nil)
+	h.act(tok, "2", "finish", nil)
+	eval.WaitJS(`!document.getElementById('ask').hidden && document.querySelectorAll('#levels button.lvl').length === 5`)
+	eval.Do(chromedp.Click(chromedp.CSS(`#levels button[data-level="1"]`)))
+	eval.WaitJS(`!document.getElementById('why').hidden`)
+	// The time runs out while the applicant thinks of a reason.
+	eval.WaitJS(`!document.getElementById('thanks').hidden && !document.getElementById('thanks-bad').hidden`)
+
+	var r ratingInfo
+	h.call(200, "GET", "/api/v1/tickets/"+tk.ID+"/rating", "", nil, &r)
+	if r.Level != 1 || r.CanRate {
+		t.Fatalf("after the time ran out on the reason the ticket is %+v, want rated 1", r)
+	}
+	var fus followUpList
+	h.call(200, "GET", "/api/v1/followups", h.login("admin"), nil, &fus)
+	if len(fus.Followups) != 1 || fus.Followups[0].Ticket.Number != tk.Number || fus.Followups[0].Level != 1 ||
+		!fus.Followups[0].ReasonPending || fus.Followups[0].Reason != "" || fus.Followups[0].Channel != "evaluator" {
+		t.Fatalf("follow-ups %+v, want one for %s with its reason pending", fus, tk.Number)
+	}
+	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
+	managerSignIn(dash)
+	dash.WaitText("#followups", tk.Number)
+	if got := dash.Text(`#followups tr[data-followup] td:nth-child(4)`); got != "1 非常不满意" {
+		t.Errorf("follow-up level cell %q", got)
+	}
+
+	// Back to the levels takes the choice back: left alone, the question
+	// then closes unrated.
+	second := h.issue("A")
+	h.act(tok, "2", "call", nil)
+	h.act(tok, "2", "finish", nil)
+	eval.WaitJS(`!document.getElementById('ask').hidden && !document.getElementById('levels').hidden`)
+	eval.WaitText("#ask-number", second.Number)
+	eval.Do(chromedp.Click(chromedp.CSS(`#levels button[data-level="2"]`)))
+	eval.WaitJS(`!document.getElementById('why').hidden`)
+	eval.Do(chromedp.Click(chromedp.CSS("#why-back")))
+	eval.WaitJS(`!document.getElementById('idle').hidden`)
+	h.call(200, "GET", "/api/v1/tickets/"+second.ID+"/rating", "", nil, &r)
+	if r.Level != 0 || !r.CanRate {
+		t.Fatalf("a choice taken back left %+v, want unrated", r)
+	}
+}
+
+// TestEvaluatorEndsAtTheNextCall finishes a service and calls the next
+// person while the pad still asks: the question about the one before ends
+// at once.
+func TestEvaluatorEndsAtTheNextCall(t *testing.T) {
+	h := startHall(t)
+	tok := h.login("1002")
+	h.act(tok, "2", "open", nil)
+	first := h.issue("A")
+	h.issue("A")
+
+	eval := openTab(t, h.url("/evaluate/2"), 1280, 800)
+	eval.WaitJS(`document.body.classList.contains('online') && !document.getElementById('idle').hidden`)
+	h.act(tok, "2", "call", nil)
+	h.act(tok, "2", "finish", nil)
+	eval.WaitJS(`!document.getElementById('ask').hidden`)
+	eval.WaitText("#ask-number", first.Number)
+	h.act(tok, "2", "call", nil)
+	eval.WaitJS(`!document.getElementById('idle').hidden && document.getElementById('ask').hidden && window.__hf.evaluate().window.rating == null`)
+	var sent []map[string]any
+	eval.Eval(`window.__hf.evaluate().sent`, &sent)
+	if len(sent) != 0 {
+		t.Errorf("the pad sent %v, want nothing: the hall closed the question", sent)
+	}
+	var r ratingInfo
+	h.call(200, "GET", "/api/v1/tickets/"+first.ID+"/rating", "", nil, &r)
+	if r.Level != 0 || !r.CanRate {
+		t.Errorf("after the next call the first ticket is %+v, want unrated", r)
 	}
 }

@@ -40,7 +40,8 @@ func TestScreenshots(t *testing.T) {
 		Current *struct{ ID string }  `json:"current"`
 		Queue   []struct{ ID string } `json:"queue"`
 	}
-	h.call(200, "GET", "/api/v1/windows/2", "", nil, &w2)
+	// Waiting tickets' ids are for signed-in staff.
+	h.call(200, "GET", "/api/v1/windows/2", h.login("1002"), nil, &w2)
 	if w2.Current == nil || len(w2.Queue) < 3 {
 		t.Fatalf("the busy hall has no call at window 2 or too short a line: %+v", w2)
 	}
@@ -105,7 +106,15 @@ func TestScreenshots(t *testing.T) {
 			)
 			tb.WaitJS(`document.getElementById('signin-box').hidden && !document.getElementById('forms').hidden && document.querySelectorAll('[data-comp]').length >= 12`)
 		}, true},
-		{"devices", "/devices", 1600, 1000, `document.querySelectorAll('button[data-door]').length >= 12`, nil, true},
+		{"devices", "/devices", 1600, 1000, `!document.getElementById('sim-signin').hidden`, func(tb *tab) {
+			// The simulator is a manager's bench.
+			tb.Do(
+				chromedp.SendKeys(chromedp.CSS("#staff"), "admin"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+				chromedp.Click(chromedp.CSS("#sim-signin button[type=submit]")),
+			)
+			tb.WaitJS(`document.querySelectorAll('button[data-door]').length >= 12`)
+		}, true},
 	}
 	for _, s := range shots {
 		tb := openTab(t, h.url(s.path), s.width, s.height)

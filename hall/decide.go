@@ -16,7 +16,8 @@ import (
 
 // Command is a command of one of the hall's rooms (queue.Command,
 // rating.Command, overtime.Command, locker.Command, outbox.Command,
-// equipment.Command, session.Command), or Tick.
+// equipment.Command, session.Command), or Tick, or IssueTicket (a number
+// with reminders).
 type Command any
 
 // Tick lets time pass: it asks every room what is due now (overtime at a
@@ -31,6 +32,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 	switch c := cmd.(type) {
 	case Tick:
 		return room.Outcome{Events: due(s, setup, env.Now)}, nil
+	case IssueTicket:
+		return decideIssue(s, setup, c, env)
 	case queue.Command:
 		return queue.Decide(s.Queue, setup.Queue, c, env)
 	case rating.Command:
@@ -60,6 +63,7 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 // due is everything time alone makes due at now.
 func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	var evs []room.Payload
+	evs = append(evs, queue.IssuingDue(s.Queue, setup.Queue, now)...)
 	evs = append(evs, overtime.Due(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, now)...)
 	evs = append(evs, rating.ExpiredPrompts(s.Ratings, setup.Ratings, now)...)
 	evs = append(evs, rating.Overdue(s.Ratings, now)...)

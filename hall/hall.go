@@ -26,6 +26,9 @@ type Setup struct {
 	Ratings *rating.Setup
 	Lockers *locker.Setup
 	Alerts  Alerts
+	// NearAhead is how many people may still be before a ticket when its
+	// holder's "your turn is near" SMS goes (DefaultNearAhead when 0).
+	NearAhead int
 }
 
 // NewSetup indexes a hall's setup. The caller (config) has validated it; a

@@ -22,12 +22,22 @@ func TestLockerEventsArePublicWithoutSecrets(t *testing.T) {
 		{locker.Released{Comp: "L1/01", Purpose: locker.ForDeposit, Incoming: &locker.Item{IDHash: "h"}, Notice: &outbox.Queued{ID: "m"}},
 			locker.Released{Comp: "L1/01", Purpose: locker.ForDeposit}},
 		{locker.CodeReplaced{Comp: "L1/01", CodeHash: "h", By: "1"}, locker.CodeReplaced{Comp: "L1/01", By: "1"}},
-		{locker.PickupFailed{Bank: "L1", Who: "h", Tries: 2}, locker.PickupFailed{Bank: "L1", Tries: 2}},
+		{locker.DropoffIssued{CodeHash: "c", Case: "C", Clerk: "1", IDHash: "h", TailHash: "t"}, locker.DropoffIssued{Case: "C", Clerk: "1"}},
 	}
 	for _, tt := range tests {
 		got := room.Public(tt.in)
 		if gs, ws := toJSON(t, got), toJSON(t, tt.want); gs != ws {
 			t.Errorf("Public(%T) = %s, want %s", tt.in, gs, ws)
+		}
+	}
+}
+
+// A wrong try at a panel is journaled but private: no screen is sent it.
+func TestWrongTriesArePrivate(t *testing.T) {
+	for _, p := range []room.Payload{locker.PickupFailed{Bank: "L1", Who: "h", Tries: 2},
+		locker.PickupFailed{Bank: "L1", Who: "h", Dropoff: true, Tries: 5}} {
+		if got := room.Public(p); got != nil {
+			t.Errorf("Public(%+v) = %+v, want nothing for screens", p, got)
 		}
 	}
 }

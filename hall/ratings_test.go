@@ -322,3 +322,121 @@ func TestBadRatingOnTheKeysAsksTheReasonAtTheCallBack(t *testing.T) {
 		t.Fatalf("a 3 on the keys: %v", types(got))
 	}
 }
+
+// A 差评 chosen on the pad outlives a reason that takes longer than the
+// question: when the time is up, the level stays and its reason is asked
+// at the call-back.
+func TestChosenBadLevelOutlivesTheTimeout(t *testing.T) {
+	f := newFloor(t)
+	f.refuse(rating.Choose{Window: "1", Level: 1}, errs.Conflict, "no_prompt")
+	tk := f.served()
+	f.refuse(rating.Choose{Window: "9", Level: 1}, errs.NotFound, "no_window")
+	f.refuse(rating.Choose{Window: "1", Level: 6}, errs.Invalid, "rate_level")
+	f.refuse(rating.Choose{Window: "1", Level: -1}, errs.Invalid, "rate_level")
+	f.advance(10 * time.Second)
+	if got := types(f.applied(rating.Choose{Window: "1", Level: 1})); !slices.Equal(got, []string{"rating.chosen"}) {
+		t.Fatalf("choose: %v", got)
+	}
+	if p := f.s.Ratings.Prompts["1"]; p == nil || p.Chosen != 1 || f.s.Ratings.Rated[tk.ID] != 0 {
+		t.Fatalf("a choice is not a rating yet: prompt %+v, rated %v", p, f.s.Ratings.Rated)
+	}
+	if out := f.must(rating.Choose{Window: "1", Level: 1}); len(out.Events) != 0 {
+		t.Fatalf("the same tap again recorded %v", types(out.Events))
+	}
+	f.advance(rating.DefaultPromptTimeout)
+	got := f.applied(Tick{})
+	if !slices.Equal(types(got), []string{"rating.given", "followup.opened"}) {
+		t.Fatalf("tick: %v", types(got))
+	}
+	g := got[0].(rating.Given)
+	if g.Level != 1 || g.Reason != "" || g.Window != "1" || g.Staff != "s1" || g.Ticket.ID != tk.ID || g.Channel != rating.ChannelEvaluator {
+		t.Fatalf("given %+v", g)
+	}
+	fu := f.s.Ratings.FollowUpList()
+	if len(fu) != 1 || !fu[0].ReasonPending || fu[0].Level != 1 || fu[0].Ticket.ID != tk.ID {
+		t.Fatalf("follow-ups %+v", fu)
+	}
+	if f.s.Ratings.Prompts["1"] != nil || f.s.Ratings.Rated[tk.ID] != 1 {
+		t.Fatal("the chosen level is not the rating")
+	}
+}
+
+func TestChosenLevelThenReasonOrDecline(t *testing.T) {
+	f := newFloor(t)
+	tk := f.served()
+	f.must(rating.Choose{Window: "1", Level: 2})
+	out := f.must(rating.Rate{Channel: rating.ChannelEvaluator, Window: "1", Level: 2, Reason: "等候时间长"})
+	if g := payloads[rating.Given](out.Events); len(g) != 1 || g[0].Reason != "等候时间长" || f.s.Ratings.Rated[tk.ID] != 2 {
+		t.Fatalf("rated %+v", out.Events)
+	}
+	if fu := f.s.Ratings.FollowUpList(); len(fu) != 1 || fu[0].ReasonPending {
+		t.Fatalf("follow-ups %+v", fu)
+	}
+	// The pad's own countdown closes it the same way as the hall's ticker.
+	second := f.served()
+	f.must(rating.Choose{Window: "1", Level: 1})
+	if got := types(f.applied(rating.Dismiss{Window: "1", Reason: "timeout"})); !slices.Equal(got, []string{"rating.given", "followup.opened"}) {
+		t.Fatalf("pad timeout: %v", got)
+	}
+	if fu := f.s.Ratings.FollowUpList(); len(fu) != 2 || fu[1].ID == fu[0].ID || !fu[1].ReasonPending || fu[1].Ticket.ID != second.ID {
+		t.Fatalf("follow-ups %+v", fu)
+	}
+	// A choice taken back (the applicant went back to the levels) is no
+	// rating when the time runs out.
+	back := f.served()
+	f.must(rating.Choose{Window: "1", Level: 1})
+	f.must(rating.Choose{Window: "1", Level: 0})
+	f.advance(rating.DefaultPromptTimeout)
+	if got := types(f.applied(Tick{})); !slices.Equal(got, []string{"rating.expired"}) || f.s.Ratings.Rated[back.ID] != 0 {
+		t.Fatalf("timeout after taking the choice back: %v", got)
+	}
+	// Declining after choosing is declining: nothing is filled in.
+	third := f.served()
+	f.must(rating.Choose{Window: "1", Level: 1})
+	if got := types(f.applied(rating.Dismiss{Window: "1", Reason: "declined"})); !slices.Equal(got, []string{"rating.expired"}) {
+		t.Fatalf("declined: %v", got)
+	}
+	if f.s.Ratings.Rated[third.ID] != 0 {
+		t.Fatal("a declined choice became a rating")
+	}
+}
+
+// The window's next call ends the question about the service before, at
+// once; a level chosen by then stays.
+func TestNextCallClosesThePrompt(t *testing.T) {
+	f := newFloor(t)
+	first := f.served()
+	f.issue("A")
+	f.advance(5 * time.Second)
+	got := f.applied(f.next("1"))
+	if !slices.Equal(types(got), []string{"ticket.called", "rating.expired"}) {
+		t.Fatalf("next call: %v", types(got))
+	}
+	if e := got[1].(rating.Expired); e.Reason != "next_call" || e.Ticket.ID != first.ID || e.Window != "1" {
+		t.Fatalf("expired %+v", e)
+	}
+	if f.s.Ratings.Prompts["1"] != nil || f.s.Ratings.Rated[first.ID] != 0 {
+		t.Fatal("the prompt outlived the next call")
+	}
+	// A recall of the person at the window asks nothing new.
+	if got := types(f.applied(queue.Recall{Window: "1", Actor: clerk("1")})); slices.Contains(got, "rating.expired") {
+		t.Fatalf("recall: %v", got)
+	}
+	f.advance(5 * time.Minute)
+	f.must(queue.Finish{Window: "1", Actor: clerk("1")})
+	second := f.s.Ratings.Prompts["1"].Ticket.ID
+	f.must(rating.Choose{Window: "1", Level: 2})
+	f.issue("A")
+	got = f.applied(f.next("1"))
+	if !slices.Equal(types(got), []string{"ticket.called", "rating.given", "followup.opened"}) || f.s.Ratings.Rated[second] != 2 {
+		t.Fatalf("next call after a choice: %v", types(got))
+	}
+	// Another window's call leaves this one's question alone.
+	f.advance(5 * time.Minute)
+	f.must(queue.Finish{Window: "1", Actor: clerk("1")})
+	f.open("2")
+	f.issue("A")
+	if got := types(f.applied(f.next("2"))); !slices.Equal(got, []string{"ticket.called"}) || f.s.Ratings.Prompts["1"] == nil {
+		t.Fatalf("window 2's call: %v", got)
+	}
+}

@@ -11,17 +11,25 @@ import (
 // the state after they applied, never predicted:
 //
 //   - a finished service opens the evaluator's question at its window (好差评:
-//     staff prompt, the applicant may answer or not);
+//     staff prompt, the applicant may answer or not), and the window's next
+//     call closes it, so the pad never asks the next person about the one
+//     before (a level already chosen stays as the rating);
 //   - a service finished at a window in overtime is registered, and a window
 //     in overtime with nobody left to serve, or signed off, leaves overtime
-//     (罗山 延时办).
+//     (罗山 延时办);
+//   - a ticket near the front, or called, sends its holder the SMS held for
+//     that moment (reminders.go).
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
-		if f, ok := e.Data.(queue.TicketFinished); ok {
-			out = append(out, rating.PromptOpened{Ticket: f.Ticket, Window: f.Window, Staff: f.Staff})
+		switch p := e.Data.(type) {
+		case queue.TicketFinished:
+			out = append(out, rating.PromptOpened{Ticket: p.Ticket, Window: p.Window, Staff: p.Staff})
+		case queue.TicketCalled:
+			out = append(out, rating.NextCalled(s.Ratings, setup.Ratings, p.Window, p.Ticket.ID, e.At)...)
 		}
 	}
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
+	out = append(out, remind(s, setup, events)...)
 	return out
 }

@@ -50,6 +50,15 @@ const KeepSnapshots = 3
 // exactly: another writer got there first, or a retry repeated a commit.
 var ErrGap = errors.New("journal: batch does not follow the last sequence number")
 
+// Checker is a journal that can tell cheaply whether what it appends still
+// reaches the store the hall will restore from at its next start: a SQLite
+// file deleted or replaced under the open handle takes appends into a file
+// no one will ever read again. The engine asks before each commit and
+// /healthz on each call.
+type Checker interface {
+	Check() error
+}
+
 // Journal stores a hall's history. Append is durable when it returns nil.
 type Journal interface {
 	// Append commits a batch whose records continue the log without a gap.

@@ -3,7 +3,10 @@ package locker
 import "time"
 
 // Apply changes the lockers by one event. Outbox events are the outbox's.
+// Any event, whatever room it is for, also lets the lockers forget the
+// wrong tries whose time has passed.
 func (s *State) Apply(at time.Time, p Payload) {
+	s.forget(at)
 	switch e := p.(type) {
 	case Released:
 		c := s.Compartments[e.Comp]
@@ -53,16 +56,16 @@ func (s *State) Apply(at time.Time, p Payload) {
 			c.Incoming, c.Notice = nil, nil
 		}
 	case PickupFailed:
-		key := e.Bank + "|" + e.Who
 		if e.Who == "" {
 			return
 		}
+		key := lockoutKey(e.Dropoff, e.Who)
 		l := s.Lockouts[key]
 		if l == nil {
 			l = &Lockout{}
 			s.Lockouts[key] = l
 		}
-		l.Tries, l.Until, l.Last = e.Tries, e.Until, at
+		l.Tries, l.Until, l.Last, l.Expires = e.Tries, e.Until, at, e.Expires
 		if !e.Until.IsZero() {
 			l.Tries = 0 // after the lockout, a fresh count
 		}
@@ -76,8 +79,61 @@ func (s *State) Apply(at time.Time, p Payload) {
 	case CodeReplaced:
 		s.Compartments[e.Comp].Item.CodeHash = e.CodeHash
 	case DropoffIssued:
-		s.Dropoffs[e.CodeHash] = &DropoffCode{Case: e.Case, Clerk: e.Clerk, Size: e.Size, What: e.What}
+		s.Dropoffs[e.CodeHash] = &DropoffCode{Case: e.Case, Clerk: e.Clerk, Size: e.Size, What: e.What,
+			IDHash: e.IDHash, TailHash: e.TailHash}
 	}
+}
+
+// lockoutKey names the count of wrong tries for one holder: the hash of
+// the ID number typed, for pickups or for drop-offs. It names no bank or
+// panel, so a lockout keeps nobody else from the panel, and trying the
+// same ID at another bank does not start a fresh count.
+func lockoutKey(dropoff bool, who string) string {
+	if dropoff {
+		return "dropoff|" + who
+	}
+	return "pickup|" + who
+}
+
+// sweepEvery is the least time between two sweeps of the lockouts, so that
+// a flood of wrong tries does not make every event look through them all.
+const sweepEvery = time.Minute
+
+// unknownExpiry is how long a count journaled without its expiry (before
+// counts carried one) is kept: longer than any lockout a hall sets.
+const unknownExpiry = 24 * time.Hour
+
+// forget drops the counts and lockouts that have expired by at. They decide
+// nothing any more (the lockout is over, the mistakes too old to add up),
+// so when they go changes no decision; they go at the first event past
+// NextSweep, which replay reaches at the same event, so the state stays
+// bounded by the wrong tries of the last lockout period.
+func (s *State) forget(at time.Time) {
+	if len(s.Lockouts) == 0 || at.Before(s.NextSweep) {
+		return
+	}
+	var next time.Time
+	for k, l := range s.Lockouts {
+		exp := l.Expires
+		if exp.IsZero() {
+			exp = l.Last.Add(unknownExpiry)
+		}
+		if !at.Before(exp) {
+			delete(s.Lockouts, k)
+			continue
+		}
+		if next.IsZero() || exp.Before(next) {
+			next = exp
+		}
+	}
+	s.NextSweep = later(next, at.Add(sweepEvery))
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // compOf is the compartment an emptying event concerns.

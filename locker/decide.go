@@ -49,19 +49,25 @@ type Retrieve struct {
 }
 
 // IssueDropoff gives an applicant a code to leave missing papers; Notice,
-// if set, sends the code to the applicant's phone.
+// if set, sends the code to the applicant's phone. IDHash and TailHash are
+// the applicant's ID number and its last six, protected as for a deposit.
 type IssueDropoff struct {
 	CodeHash string
 	Case     string
 	Clerk    string
 	Size     Size
 	What     string
+	IDHash   string
+	TailHash string
 	Notice   *outbox.Queued
 }
 
-// OpenDropoff is an applicant entering a drop-off code at a panel.
+// OpenDropoff is an applicant entering a drop-off code at a panel, with
+// their ID number as for a pickup (Who, ByTail).
 type OpenDropoff struct {
 	Bank     string
+	Who      string
+	ByTail   bool
 	CodeHash string
 }
 
@@ -148,10 +154,14 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 		if !c.Size.Valid() {
 			return nil, errs.Bad("size", "locker_size")
 		}
+		if c.IDHash == "" || c.TailHash == "" {
+			return nil, errs.Bad("id_number", "locker_id_needed")
+		}
 		if _, dup := s.Dropoffs[c.CodeHash]; dup {
 			return nil, errs.R(errs.Conflict, "dropoff_code_in_use")
 		}
-		evs := []Payload{DropoffIssued{CodeHash: c.CodeHash, Case: c.Case, Clerk: c.Clerk, Size: c.Size, What: c.What}}
+		evs := []Payload{DropoffIssued{CodeHash: c.CodeHash, Case: c.Case, Clerk: c.Clerk, Size: c.Size, What: c.What,
+			IDHash: c.IDHash, TailHash: c.TailHash}}
 		if c.Notice != nil {
 			// The code opens at any bank; with one bank the SMS can name it.
 			n := worded(c.Notice, setup, "", &Item{Case: c.Case, What: c.What})
@@ -342,13 +352,12 @@ func decideDoor(s *State, setup *Setup, c DoorChanged, now time.Time) ([]Payload
 	return []Payload{DoorClosed{Comp: c.Comp}}, nil
 }
 
-// lockedOut refuses a panel locked for an ID (or for drop-off codes) until
-// then: the arguments say when, and in how many seconds, for the panel's
-// countdown and a Retry-After.
+// lockedOut refuses the holder of a locked ID until then: the arguments
+// say in how long (a duration, never a clock time), for the panel's words
+// and a Retry-After.
 func lockedOut(until, now time.Time) error {
-	secs := max(int(until.Sub(now).Seconds())+1, 1)
-	return errs.R(errs.Forbidden, "pickup_locked_out", "until", until.Format("15:04"),
-		"minutes", (secs+59)/60, "retry_s", secs)
+	secs := max(int((until.Sub(now)+time.Second-1)/time.Second), 1) // whole seconds, rounded up
+	return errs.R(errs.Forbidden, "pickup_locked_out", "minutes", (secs+59)/60, "retry_s", secs)
 }
 
 // wrongEntry is the one answer to any failed panel entry: it never says
@@ -357,13 +366,31 @@ func wrongEntry() error {
 	return errs.R(errs.Unauthorized, "pickup_wrong")
 }
 
+// held refuses an entry for a holder who is locked out now.
+func (s *State) held(dropoff bool, who string, now time.Time) error {
+	if l := s.Lockouts[lockoutKey(dropoff, who)]; l != nil && now.Before(l.Until) {
+		return lockedOut(l.Until, now)
+	}
+	return nil
+}
+
+// failed records one more wrong entry for the holder, locking the holder
+// out after too many.
+func (s *State) failed(setup *Setup, bank string, dropoff bool, who string, now time.Time) PickupFailed {
+	f := PickupFailed{Bank: bank, Who: who, Dropoff: dropoff, Tries: s.tries(lockoutKey(dropoff, who), setup, now),
+		Expires: now.Add(setup.Lockout)}
+	if f.Tries >= setup.MaxTries {
+		f.Until = now.Add(setup.Lockout)
+	}
+	return f
+}
+
 func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, error) {
 	if c.Who == "" || c.CodeHash == "" {
 		return nil, errs.R(errs.Invalid, "pickup_empty")
 	}
-	lkey := c.Bank + "|" + c.Who
-	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
-		return nil, lockedOut(l.Until, now)
+	if err := s.held(false, c.Who, now); err != nil {
+		return nil, err
 	}
 	var match *Compartment
 	for _, b := range setup.Banks {
@@ -389,12 +416,7 @@ func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, e
 		}
 	}
 	if match == nil {
-		tries := s.tries(lkey, setup, now)
-		f := PickupFailed{Bank: c.Bank, Who: c.Who, Tries: tries}
-		if tries >= setup.MaxTries {
-			f.Until = now.Add(setup.Lockout)
-		}
-		return []Payload{f}, wrongEntry()
+		return []Payload{s.failed(setup, c.Bank, false, c.Who, now)}, wrongEntry()
 	}
 	if err := ready(match); err != nil {
 		return nil, err
@@ -402,19 +424,20 @@ func decidePickup(s *State, setup *Setup, c Pickup, now time.Time) ([]Payload, e
 	return []Payload{Released{Comp: Key(match.Bank, match.ID), Purpose: ForPickup, By: "applicant"}}, nil
 }
 
+// decideOpenDropoff opens a compartment for the holder of a drop-off code.
+// The ID number typed with it says whose code it should be: wrong tries
+// count against that holder only, so a stranger's guesses lock out nobody
+// else's valid code.
 func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]Payload, error) {
-	lkey := c.Bank + "|dropoff"
-	if l := s.Lockouts[lkey]; l != nil && now.Before(l.Until) {
-		return nil, lockedOut(l.Until, now)
+	if c.Who == "" || c.CodeHash == "" {
+		return nil, errs.R(errs.Invalid, "dropoff_empty")
+	}
+	if err := s.held(true, c.Who, now); err != nil {
+		return nil, err
 	}
 	d := s.Dropoffs[c.CodeHash]
-	if d == nil {
-		tries := s.tries(lkey, setup, now)
-		f := PickupFailed{Bank: c.Bank, Who: "dropoff", Tries: tries}
-		if tries >= setup.MaxTries {
-			f.Until = now.Add(setup.Lockout)
-		}
-		return []Payload{f}, errs.R(errs.Unauthorized, "dropoff_wrong")
+	if d == nil || !d.heldBy(c.Who, c.ByTail) {
+		return []Payload{s.failed(setup, c.Bank, true, c.Who, now)}, errs.R(errs.Unauthorized, "dropoff_wrong")
 	}
 	comp := s.allocate(setup, c.Bank, d.Size)
 	if comp == nil {
@@ -422,6 +445,20 @@ func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]
 	}
 	item := &Item{Kind: Dropoff, Case: d.Case, What: d.What, Clerk: d.Clerk, CodeHash: c.CodeHash}
 	return []Payload{Released{Comp: Key(comp.Bank, comp.ID), Purpose: ForDropoff, By: "applicant", Incoming: item}}, nil
+}
+
+// heldBy reports whether who (an ID's hash, or its last six's) is the
+// applicant the code was issued to. A code issued before codes named their
+// holder opens with any ID number, as it did then.
+func (d *DropoffCode) heldBy(who string, byTail bool) bool {
+	want := d.IDHash
+	if byTail {
+		want = d.TailHash
+	}
+	if d.IDHash == "" && d.TailHash == "" {
+		return true
+	}
+	return subtle.ConstantTimeCompare([]byte(want), []byte(who)) == 1
 }
 
 // tries counts this wrong entry with the earlier ones, if they were recent:

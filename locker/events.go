@@ -93,12 +93,17 @@ type Unconfirmed struct {
 	Purpose Purpose `json:"purpose"`
 }
 
-// PickupFailed: a wrong ID number or code at a panel.
+// PickupFailed: a wrong ID number or code at a panel, for a pickup or, with
+// Dropoff, a drop-off. It is journaled, so a lockout outlives a restart, but
+// it is nobody's news: no screen is sent it.
 type PickupFailed struct {
-	Bank  string    `json:"bank"`
-	Who   string    `json:"who"` // the hash the attempt was made for
-	Tries int       `json:"tries"`
-	Until time.Time `json:"until,omitzero"` // locked until, after too many
+	Bank    string    `json:"bank"`
+	Who     string    `json:"who"` // the hash of the ID the attempt was made for
+	Dropoff bool      `json:"dropoff,omitempty"`
+	Tries   int       `json:"tries"`
+	Until   time.Time `json:"until,omitzero"` // locked until, after too many
+	// Expires is when this count no longer matters and is forgotten.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // ServiceChanged: a compartment taken out of, or back into, service.
@@ -123,6 +128,8 @@ type DropoffIssued struct {
 	Clerk    string `json:"clerk"`
 	Size     Size   `json:"size"`
 	What     string `json:"what"`
+	IDHash   string `json:"id_hash,omitempty"`
+	TailHash string `json:"tail_hash,omitempty"`
 }
 
 func (Released) Type() string        { return "locker.released" }
@@ -159,10 +166,9 @@ func (e PickedUp) Public() room.Payload {
 	return e
 }
 
-func (e PickupFailed) Public() room.Payload {
-	e.Who = ""
-	return e
-}
+// A wrong try is private: screens get no frame for it, so a stranger's
+// flood of made-up entries costs the hall's screens nothing.
+func (PickupFailed) Public() room.Payload { return nil }
 
 func (e CodeReplaced) Public() room.Payload {
 	e.CodeHash = ""
@@ -170,7 +176,7 @@ func (e CodeReplaced) Public() room.Payload {
 }
 
 func (e DropoffIssued) Public() room.Payload {
-	e.CodeHash = ""
+	e.CodeHash, e.IDHash, e.TailHash = "", "", ""
 	return e
 }
 

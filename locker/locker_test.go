@@ -319,11 +319,15 @@ func TestExpiry(t *testing.T) {
 
 func TestDropoff(t *testing.T) {
 	h := newHall(t)
-	h.must(IssueDropoff{CodeHash: "d1", Case: "c9", Clerk: "1003", Size: Medium, What: "补充材料"})
-	if _, err := h.do(OpenDropoff{Bank: "A", CodeHash: "nope"}); !errs.Is(errs.Unauthorized, err) {
+	h.must(IssueDropoff{CodeHash: "d1", Case: "c9", Clerk: "1003", Size: Medium, What: "补充材料", IDHash: "id9", TailHash: "tail9"})
+	if _, err := h.do(OpenDropoff{Bank: "A", Who: "id9", CodeHash: "nope"}); !errs.Is(errs.Unauthorized, err) {
 		t.Fatalf("wrong drop-off code = %v", err)
 	}
-	evs := h.must(OpenDropoff{Bank: "A", CodeHash: "d1"})
+	// The code is the applicant's: with another ID number it does not open.
+	if _, err := h.do(OpenDropoff{Bank: "A", Who: "id8", CodeHash: "d1"}); !errs.Is(errs.Unauthorized, err) {
+		t.Fatalf("drop-off code with another ID = %v", err)
+	}
+	evs := h.must(OpenDropoff{Bank: "A", Who: "id9", CodeHash: "d1"})
 	comp := evs[0].(Released).Comp
 	if comp != "A/03" {
 		t.Errorf("drop-off compartment = %s, want the medium A/03", comp)
@@ -333,7 +337,7 @@ func TestDropoff(t *testing.T) {
 	if r, ok := evs[0].(DropoffReceived); !ok || r.Clerk != "1003" || r.Case != "c9" {
 		t.Fatalf("drop-off = %+v", evs)
 	}
-	if _, err := h.do(OpenDropoff{Bank: "A", CodeHash: "d1"}); err == nil {
+	if _, err := h.do(OpenDropoff{Bank: "A", Who: "id9", CodeHash: "d1"}); err == nil {
 		t.Error("a drop-off code opens once")
 	}
 	h.must(Collect{Comp: comp, Clerk: "1003"})
@@ -371,6 +375,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		SetService{Comp: comp, Out: true, Reason: "x", Clerk: "1"},
 		SetService{Comp: "A/02", Out: true, Clerk: "1"},
 		IssueDropoff{CodeHash: "d", Size: Small},
+		IssueDropoff{CodeHash: "d", Case: "c", Size: Small},
+		OpenDropoff{Bank: "A", CodeHash: "d"},
 	} {
 		if evs, err := h.do(cmd); err == nil || len(evs) != 0 {
 			t.Errorf("%T %+v: err %v, events %v", cmd, cmd, err, types(evs))
@@ -445,15 +451,16 @@ func TestMaintenanceOpenNeedsAManager(t *testing.T) {
 func TestDropoffWordsAreTheRoomsRule(t *testing.T) {
 	h := newHall(t)
 	for _, c := range []IssueDropoff{
-		{CodeHash: "d1", Case: " ", Size: Small},
-		{CodeHash: "d2", Case: strings.Repeat("案", MaxCase+1), Size: Small},
-		{CodeHash: "d3", Case: "C1", What: strings.Repeat("材", MaxWhat+1), Size: Small},
+		{CodeHash: "d1", Case: " ", Size: Small, IDHash: "i", TailHash: "t"},
+		{CodeHash: "d2", Case: strings.Repeat("案", MaxCase+1), Size: Small, IDHash: "i", TailHash: "t"},
+		{CodeHash: "d3", Case: "C1", What: strings.Repeat("材", MaxWhat+1), Size: Small, IDHash: "i", TailHash: "t"},
+		{CodeHash: "d5", Case: "C1", Size: Small},
 	} {
 		if _, err := h.do(c); !errs.Is(errs.Invalid, err) {
 			t.Errorf("%+v was taken: %v", c, err)
 		}
 	}
-	evs := h.must(IssueDropoff{CodeHash: "d4", Case: " C1 ", Clerk: "1001", Size: Small})
+	evs := h.must(IssueDropoff{CodeHash: "d4", Case: " C1 ", Clerk: "1001", Size: Small, IDHash: "i", TailHash: "t"})
 	if d, ok := evs[0].(DropoffIssued); !ok || d.Case != "C1" || d.What != DropoffWhat {
 		t.Fatalf("issued %+v", evs)
 	}

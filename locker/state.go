@@ -86,26 +86,38 @@ type Compartment struct {
 	Reason string         `json:"reason,omitempty"` // why out of service
 }
 
-// Lockout counts wrong entries at a bank's panel for one person.
+// Lockout counts the wrong entries made at the panels for one holder: an
+// ID number (or its last six), for pickups or for drop-offs. It is kept
+// only while it can still decide something.
 type Lockout struct {
 	Tries int       `json:"tries"`
 	Last  time.Time `json:"last"` // the latest wrong entry
 	Until time.Time `json:"until,omitzero"`
+	// Expires is when the count and the lockout no longer matter: the
+	// lockout is over and an earlier mistake no longer adds up.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // DropoffCode is a drop-off a clerk opened for a case with missing papers.
+// IDHash and TailHash are the applicant's, as for a deposit: the code opens
+// only with the applicant's ID number, and wrong tries count against it.
 type DropoffCode struct {
-	Case  string `json:"case"`
-	Clerk string `json:"clerk"`
-	Size  Size   `json:"size"`
-	What  string `json:"what"`
+	Case     string `json:"case"`
+	Clerk    string `json:"clerk"`
+	Size     Size   `json:"size"`
+	What     string `json:"what"`
+	IDHash   string `json:"id_hash,omitempty"`
+	TailHash string `json:"tail_hash,omitempty"`
 }
 
 // State is the hall's lockers.
 type State struct {
 	Compartments map[string]*Compartment `json:"compartments"`
-	Lockouts     map[string]*Lockout     `json:"lockouts"`
+	Lockouts     map[string]*Lockout     `json:"lockouts"` // by lockoutKey
 	Dropoffs     map[string]*DropoffCode `json:"dropoffs"` // by code hash
+	// NextSweep is when the lockouts are next looked through for those
+	// that have expired.
+	NextSweep time.Time `json:"next_sweep,omitzero"`
 }
 
 // NewState is a hall's lockers, all free.

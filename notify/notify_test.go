@@ -148,7 +148,7 @@ func TestDispatcherGivesUpOnUnreadableMessage(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer func() { cancel(); eng.Wait() }()
 	go eng.Run(ctx)
-	res := eng.Do(ctx, locker.IssueDropoff{CodeHash: "d", Case: "C", Clerk: "1", Size: locker.Small,
+	res := eng.Do(ctx, locker.IssueDropoff{CodeHash: "d", Case: "C", Clerk: "1", Size: locker.Small, IDHash: "i", TailHash: "t",
 		Notice: &outbox.Queued{ID: "m2", Sealed: []byte("not sealed with this key")}}, "", nil)
 	if res.Err != nil {
 		t.Fatal(res.Err)

@@ -32,6 +32,9 @@ const (
 	VarComp     = "comp"
 	VarDeadline = "deadline" // RFC 3339; worded in the hall's zone when sent
 	VarPhone    = "phone"    // the recipient, for a message sealed without one
+	VarNumber   = "number"   // a queue number (A012)
+	VarWindow   = "window"   // the window that calls it
+	VarAhead    = "ahead"    // people still before it
 )
 
 // Sent is a message the sender delivered.
@@ -48,12 +51,33 @@ type Failed struct {
 	GaveUp   bool      `json:"gave_up,omitempty"`
 }
 
-func (Queued) Type() string { return "outbox.queued" }
-func (Sent) Type() string   { return "outbox.sent" }
-func (Failed) Type() string { return "outbox.failed" }
+// Held is a message sealed before the moment it is for (a ticket's turn
+// near, its call): the hall queues it when that moment comes, at most once,
+// or withdraws it when the moment cannot come any more.
+type Held struct {
+	Message Queued `json:"message"`
+	Ticket  string `json:"ticket"`
+	When    string `json:"when"`
+}
+
+// Withdrawn drops a held message unsent.
+type Withdrawn struct {
+	ID string `json:"id"`
+}
+
+func (Queued) Type() string    { return "outbox.queued" }
+func (Sent) Type() string      { return "outbox.sent" }
+func (Failed) Type() string    { return "outbox.failed" }
+func (Held) Type() string      { return "outbox.held" }
+func (Withdrawn) Type() string { return "outbox.withdrawn" }
 
 // Public hides the sealed text from screens.
 func (q Queued) Public() room.Payload { q.Sealed, q.Vars = nil, nil; return q }
+
+// Public keeps the message and whose ticket it is for off the screens.
+func (h Held) Public() room.Payload {
+	return Held{Message: Queued{ID: h.Message.ID, Purpose: h.Message.Purpose}, When: h.When}
+}
 
 // Public keeps a gateway's answer for the manager, off the hall's screens.
 func (f Failed) Public() room.Payload { f.Error = ""; return f }
@@ -62,6 +86,8 @@ func init() {
 	room.Register[Queued]()
 	room.Register[Sent]()
 	room.Register[Failed]()
+	room.Register[Held]()
+	room.Register[Withdrawn]()
 }
 
 // Message is one message waiting to go out.
@@ -84,13 +110,15 @@ type State struct {
 	// Recent are the last messages sent, newest last, so the manager can see
 	// that they went out. Their text stays sealed, as in the journal.
 	Recent []Message `json:"recent,omitempty"`
+	// Held are messages sealed ahead of their moment, by id.
+	Held map[string]*Held `json:"held,omitempty"`
 }
 
 // KeepRecent bounds Recent.
 const KeepRecent = 50
 
 // New is an empty outbox.
-func New() *State { return &State{Pending: map[string]*Message{}} }
+func New() *State { return &State{Pending: map[string]*Message{}, Held: map[string]*Held{}} }
 
 // MaxAttempts is how often a message is tried before it is given up and
 // left for the manager to see.
@@ -107,9 +135,17 @@ func (s *State) Apply(at time.Time, p any) {
 	if s.Pending == nil {
 		s.Pending = map[string]*Message{}
 	}
+	if s.Held == nil {
+		s.Held = map[string]*Held{}
+	}
 	switch e := p.(type) {
 	case Queued:
 		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Vars: e.Vars, Queued: at, Next: at}
+		delete(s.Held, e.ID)
+	case Held:
+		s.Held[e.Message.ID] = &e
+	case Withdrawn:
+		delete(s.Held, e.ID)
 	case Sent:
 		if m := s.Pending[e.ID]; m != nil {
 			m.SentAt, m.Error = at, ""

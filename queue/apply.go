@@ -35,7 +35,7 @@ func (s *State) Apply(e room.Event) {
 		s.dequeue(t)
 		t.Status, t.Window, t.Staff, t.CalledAt, t.Target = Called, p.Window, p.Staff, at, ""
 		w := s.Windows[p.Window]
-		w.Current = t.ID
+		w.Current, w.Skipped = t.ID, ""
 		w.setState(Serving, at)
 		if t.Priority {
 			w.PriorityRun++
@@ -48,12 +48,22 @@ func (s *State) Apply(e room.Event) {
 		t := s.Tickets[p.Ticket.ID]
 		t.Status, t.FinishedAt = NoShow, at
 		s.Services[t.Service].NoShows++
-		s.Windows[p.Window].release(at)
+		w := s.Windows[p.Window]
+		w.release(at)
+		w.Skipped = t.ID
+	case SkipUndone:
+		t := s.Tickets[p.Ticket.ID]
+		t.Status, t.FinishedAt = Called, time.Time{}
+		s.Services[t.Service].NoShows--
+		w := s.Windows[p.Window]
+		w.Current, w.Skipped = t.ID, ""
+		w.setState(Serving, at)
 	case TicketFinished:
 		t := s.Tickets[p.Ticket.ID]
 		t.Status, t.FinishedAt = Done, at
 		sv := s.Services[t.Service]
 		sv.Served++
+		sv.ServiceS += p.ServiceS
 		sv.AvgServiceS += avgWeight * (p.ServiceS - sv.AvgServiceS)
 		w := s.Windows[p.Window]
 		w.Served++
@@ -69,6 +79,9 @@ func (s *State) Apply(e room.Event) {
 	case TicketRequeued:
 		t := s.Tickets[p.Ticket.ID]
 		s.Services[t.Service].NoShows--
+		if w := s.Windows[t.Window]; w != nil && w.Skipped == t.ID {
+			w.Skipped = "" // back in line: no longer the window's to undo
+		}
 		t.Status, t.Window, t.Staff, t.FinishedAt = Waiting, "", "", time.Time{}
 		t.CalledAt = time.Time{}
 		t.QueuedAt, t.Order = at, e.Seq
@@ -82,8 +95,14 @@ func (s *State) Apply(e room.Event) {
 		w.Staff = p.Staff
 		w.setState(Idle, at)
 	case WindowClosed:
+		for _, id := range p.Returned {
+			t := s.Tickets[id]
+			s.dequeue(t)
+			t.Target = ""
+			s.enqueue(t) // its QueuedAt keeps its place in the service's line
+		}
 		w := s.Windows[p.Window]
-		w.Staff, w.PauseReason, w.PriorityRun = "", "", 0
+		w.Staff, w.PauseReason, w.PriorityRun, w.Skipped = "", "", 0, ""
 		w.setState(Closed, at)
 	case WindowPaused:
 		w := s.Windows[p.Window]
@@ -93,6 +112,10 @@ func (s *State) Apply(e room.Event) {
 		w := s.Windows[p.Window]
 		w.PauseReason = ""
 		w.setState(Idle, at)
+	case IssuingClosed:
+		s.IssuingClosed = true
+	case IssuingOpened:
+		s.IssuingClosed = false
 	}
 }
 
@@ -166,7 +189,7 @@ func (s *State) startDay(p DayStarted) {
 	}
 	keep := map[string]bool{}
 	for _, w := range s.Windows {
-		w.Served, w.ServiceS, w.PriorityRun = 0, 0, 0
+		w.Served, w.ServiceS, w.PriorityRun, w.Skipped = 0, 0, 0, ""
 		if w.Current != "" {
 			keep[w.Current] = true
 		}
@@ -177,7 +200,7 @@ func (s *State) startDay(p DayStarted) {
 		}
 	}
 	for _, sv := range s.Services {
-		sv.Issued, sv.Served, sv.NoShows = 0, 0, 0
+		sv.Issued, sv.Served, sv.NoShows, sv.ServiceS = 0, 0, 0, 0
 		sv.Line, sv.Priority = nil, nil
 	}
 	for _, w := range s.Windows {

@@ -19,9 +19,13 @@ type IssueTicket struct {
 	Actor    room.Actor
 }
 
+// OpenWindow signs a member of staff on at a window: the actor, or, when a
+// manager signs a clerk on (for a window worked from its physical keys, or
+// a terminal that will not start), For.
 type OpenWindow struct {
 	Window string
 	Actor  room.Actor
+	For    room.Actor
 }
 
 type CloseWindow struct {
@@ -47,6 +51,24 @@ type Recall struct {
 }
 
 type Skip struct {
+	Window string
+	Actor  room.Actor
+}
+
+// UndoSkip takes back a 过号 made by mistake: Ticket, skipped at Window,
+// is served there again. The room allows it only for a short time after
+// the skip (Setup.UndoSkip) and only while the window has called nobody
+// since.
+type UndoSkip struct {
+	Window string
+	Ticket string
+	Actor  room.Actor
+}
+
+// ForceSignOff is a manager signing a clerk off a window, serving or not
+// (the clerk has gone, the terminal is lost): the ticket being served and
+// those sent to this window alone go back to their lines, in their places.
+type ForceSignOff struct {
 	Window string
 	Actor  room.Actor
 }
@@ -85,8 +107,12 @@ type Transfer struct {
 }
 
 // Requeue puts a no-show ticket back in line, behind those waiting now.
+// The ticket is named by its id or, as a clerk hears it from the citizen,
+// by today's number (A001): numbers are per service per day, so a number
+// names one ticket of the day.
 type Requeue struct {
 	Ticket string
+	Number string
 	Actor  room.Actor
 }
 
@@ -121,6 +147,8 @@ func (CloseWindow) queueCommand()  {}
 func (CallNext) queueCommand()     {}
 func (Recall) queueCommand()       {}
 func (Skip) queueCommand()         {}
+func (UndoSkip) queueCommand()     {}
+func (ForceSignOff) queueCommand() {}
 func (Finish) queueCommand()       {}
 func (Pause) queueCommand()        {}
 func (Resume) queueCommand()       {}

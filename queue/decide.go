@@ -61,6 +61,10 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 			return room.Outcome{}, err
 		}
 		return one(t.ID, TicketSkipped{Ticket: t.Ref(), Window: c.Window}), nil
+	case UndoSkip:
+		return decideUndoSkip(s, setup, c, now)
+	case ForceSignOff:
+		return decideForceSignOff(s, setup, c)
 	case Finish:
 		w, t, err := serving(s, setup, c.Window, c.Actor)
 		if err != nil {
@@ -137,21 +141,6 @@ func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Out
 	return one(c.ID, TicketIssued{Ticket: ref, Priority: c.Priority, IDHash: c.IDHash, Phone: c.Phone, Seqno: n}), nil
 }
 
-// checkHours refuses walk-in numbers while the hall is closed: after its
-// last session, between sessions and before it opens. Everyone who took a
-// number before the close is still served (overtime).
-func checkHours(setup *Setup, now time.Time) error {
-	cal := setup.Calendar
-	if cal.Open(now) {
-		return nil
-	}
-	next, ok := cal.NextOpening(now)
-	if !ok {
-		return errs.R(errs.Conflict, "hall_closed")
-	}
-	return errs.R(errs.Conflict, "hall_closed_until", "at", next.In(cal.Location).Format("2006-01-02 15:04"))
-}
-
 // FormatNumber is a service's letter and at least three digits: A001, A1000.
 func FormatNumber(prefix string, n int) string {
 	d := strconv.Itoa(n)
@@ -168,22 +157,111 @@ func decideOpen(s *State, setup *Setup, c OpenWindow) (room.Outcome, error) {
 	if !c.Actor.Staffed() {
 		return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
 	}
-	if c.Actor.Role == room.Guide {
+	staff, by := c.Actor, ""
+	if c.For.Staffed() && c.For.Staff != c.Actor.Staff {
+		// Only a manager signs someone else on.
+		if !c.Actor.IsManager() {
+			return room.Outcome{}, errs.R(errs.Forbidden, "manager_only")
+		}
+		staff, by = c.For, c.Actor.Staff
+	}
+	if staff.Role == room.Guide {
 		return room.Outcome{}, errs.R(errs.Forbidden, "guide_no_window")
 	}
 	w := s.Windows[c.Window]
 	if w.State != Closed {
-		if w.Staff == c.Actor.Staff {
+		if w.Staff == staff.Staff {
 			return room.Outcome{}, errs.R(errs.Conflict, "already_signed_on", "window", c.Window)
 		}
 		return room.Outcome{}, errs.R(errs.Conflict, "window_taken", "window", c.Window, "staff", w.Staff)
 	}
 	for id, other := range s.Windows {
-		if other.State != Closed && other.Staff == c.Actor.Staff {
-			return room.Outcome{}, errs.R(errs.Conflict, "staff_elsewhere", "staff", c.Actor.Staff, "window", id)
+		if other.State != Closed && other.Staff == staff.Staff {
+			return room.Outcome{}, errs.R(errs.Conflict, "staff_elsewhere", "staff", staff.Staff, "window", id)
 		}
 	}
-	return one("", WindowOpened{Window: c.Window, Staff: c.Actor.Staff}), nil
+	return one("", WindowOpened{Window: c.Window, Staff: staff.Staff, By: by}), nil
+}
+
+// decideForceSignOff signs the clerk off whatever the window is doing. A
+// manager does this when the clerk cannot (gone home, terminal lost), so
+// nobody may be stranded: the citizen being served goes back to the head
+// of their line, where they were, and so do those sent to this window.
+func decideForceSignOff(s *State, setup *Setup, c ForceSignOff) (room.Outcome, error) {
+	if setup.Window(c.Window) == nil {
+		return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
+	}
+	if !c.Actor.Staffed() {
+		return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
+	}
+	if !c.Actor.IsManager() {
+		return room.Outcome{}, errs.R(errs.Forbidden, "manager_only")
+	}
+	w := s.Windows[c.Window]
+	if w.State == Closed {
+		return room.Outcome{}, errs.R(errs.Conflict, "window_closed", "window", c.Window)
+	}
+	var out room.Outcome
+	if w.Current != "" {
+		t := s.Tickets[w.Current]
+		if holderWaits(s, t, t.Service) == nil {
+			out.Events = append(out.Events, TicketTransferred{Ticket: t.Ref(), FromWindow: c.Window, ToService: t.Service})
+		} else {
+			// The holder already waits again with another number: one
+			// waiting ticket each, so this one ends as not served.
+			out.Events = append(out.Events, TicketSkipped{Ticket: t.Ref(), Window: c.Window})
+		}
+	}
+	closed := WindowClosed{Window: c.Window, Staff: w.Staff, By: c.Actor.Staff}
+	closed.Returned = slices.Clone(w.Line)
+	out.Events = append(out.Events, closed)
+	return out, nil
+}
+
+// SkipUndo answers whether the window's last 过号 may still be taken back
+// at now, and until when: the skipped ticket and the end of the time to undo
+// it, or the refusal. The counter shows its 撤销过号 key from this answer,
+// and UndoSkip is decided by it.
+func SkipUndo(s *State, setup *Setup, window string, now time.Time) (*Ticket, time.Time, error) {
+	if setup.Window(window) == nil {
+		return nil, time.Time{}, errs.R(errs.NotFound, "no_window", "window", window)
+	}
+	w := s.Windows[window]
+	t := s.Tickets[w.Skipped]
+	if t == nil || t.Status != NoShow {
+		return nil, time.Time{}, errs.R(errs.Conflict, "undo_nothing_skipped", "window", window)
+	}
+	until := t.FinishedAt.Add(setup.UndoSkip)
+	if !now.Before(until) {
+		return t, until, errs.R(errs.Conflict, "undo_skip_expired", "number", t.Number, "seconds", int(setup.UndoSkip.Seconds()))
+	}
+	if w.State == Paused {
+		return t, until, errs.R(errs.Conflict, "window_paused", "window", window)
+	}
+	return t, until, nil
+}
+
+func decideUndoSkip(s *State, setup *Setup, c UndoSkip, now time.Time) (room.Outcome, error) {
+	w, err := atWindow(s, setup, c.Window, c.Actor)
+	if err != nil {
+		return room.Outcome{}, err
+	}
+	if c.Ticket == "" {
+		return room.Outcome{}, errs.Bad("ticket", "undo_ticket_needed")
+	}
+	if w.Skipped != c.Ticket {
+		// The clerk means a skip that is no longer the window's last: it
+		// called someone since, or the ticket is back in line.
+		if t := s.Tickets[c.Ticket]; t != nil && t.Window == c.Window && t.Status == NoShow {
+			return room.Outcome{}, errs.R(errs.Conflict, "undo_skip_called_since", "number", t.Number, "window", c.Window)
+		}
+		return room.Outcome{}, errs.R(errs.Conflict, "undo_nothing_skipped", "window", c.Window)
+	}
+	t, _, err := SkipUndo(s, setup, c.Window, now)
+	if err != nil {
+		return room.Outcome{}, err
+	}
+	return one(t.ID, SkipUndone{Ticket: t.Ref(), Window: c.Window, Staff: w.Staff}), nil
 }
 
 func decideClose(s *State, setup *Setup, c CloseWindow) (room.Outcome, error) {
@@ -333,15 +411,8 @@ func decideTransfer(s *State, setup *Setup, c Transfer) (room.Outcome, error) {
 		}
 		ev.ToService = c.ToService
 	case c.ToWindow != "":
-		if setup.Window(c.ToWindow) == nil {
-			return room.Outcome{}, errs.Bad("window", "no_window", "window", c.ToWindow)
-		}
-		if c.ToWindow == c.Window {
-			return room.Outcome{}, errs.Bad("window", "transfer_same_window", "window", c.Window)
-		}
-		if s.Windows[c.ToWindow].State == Closed {
-			// Only that window would call it, and nobody is there.
-			return room.Outcome{}, errs.R(errs.Conflict, "transfer_window_closed", "window", c.ToWindow)
+		if err := transferTo(s, setup, c.Window, c.ToWindow); err != nil {
+			return room.Outcome{}, err
 		}
 		ev.ToWindow = c.ToWindow
 		ev.ToService = t.Service
@@ -352,6 +423,43 @@ func decideTransfer(s *State, setup *Setup, c Transfer) (room.Outcome, error) {
 		return room.Outcome{}, err
 	}
 	return one(t.ID, ev), nil
+}
+
+// transferTo refuses a transfer from one window to another that cannot
+// take it.
+func transferTo(s *State, setup *Setup, from, to string) error {
+	if setup.Window(to) == nil {
+		return errs.Bad("window", "no_window", "window", to)
+	}
+	if to == from {
+		return errs.Bad("window", "transfer_same_window", "window", from)
+	}
+	if s.Windows[to].State == Closed {
+		// Only that window would call it, and nobody is there.
+		return errs.R(errs.Conflict, "transfer_window_closed", "window", to)
+	}
+	return nil
+}
+
+// TransferTarget is another window as a transfer sees it: Refusal is why a
+// transfer to it would be refused now (it is closed), nil when it would not.
+type TransferTarget struct {
+	Window  string
+	State   WindowState
+	Refusal error
+}
+
+// TransferTargets are the windows the counter of window from offers for a
+// transfer, in the hall's order, each with the transfer rule's own answer.
+func TransferTargets(s *State, setup *Setup, from string) []TransferTarget {
+	out := make([]TransferTarget, 0, len(setup.Windows))
+	for _, ws := range setup.Windows {
+		if ws.ID == from {
+			continue
+		}
+		out = append(out, TransferTarget{Window: ws.ID, State: s.Windows[ws.ID].State, Refusal: transferTo(s, setup, from, ws.ID)})
+	}
+	return out
 }
 
 // holderWaits refuses to put t back in a line of service while its holder
@@ -367,13 +475,41 @@ func holderWaits(s *State, t *Ticket, service string) error {
 	return nil
 }
 
+// maxNumber bounds a typed number: letters and digits, A001 or A1000.
+const maxNumber = 12
+
+// TicketByNumber finds today's ticket with a number. A ticket still at a
+// window from yesterday may share it; today's is the one meant.
+func TicketByNumber(s *State, number string) *Ticket {
+	var found *Ticket
+	for _, t := range s.Tickets {
+		if t.Number == number && (found == nil || t.IssuedAt.After(found.IssuedAt)) {
+			found = t
+		}
+	}
+	return found
+}
+
 func decideRequeue(s *State, c Requeue) (room.Outcome, error) {
 	if !c.Actor.Staffed() {
 		return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
 	}
-	t := s.Tickets[c.Ticket]
-	if t == nil {
-		return room.Outcome{}, errs.R(errs.NotFound, "no_ticket", "ticket", c.Ticket)
+	var t *Ticket
+	switch number := strings.ToUpper(strings.TrimSpace(c.Number)); {
+	case c.Ticket != "" && number != "":
+		return room.Outcome{}, errs.Bad("number", "requeue_one_ticket")
+	case c.Ticket != "":
+		if t = s.Tickets[c.Ticket]; t == nil {
+			return room.Outcome{}, errs.R(errs.NotFound, "no_ticket", "ticket", c.Ticket)
+		}
+	case number == "":
+		return room.Outcome{}, errs.Bad("number", "requeue_number_needed")
+	case utf8.RuneCountInString(number) > maxNumber:
+		return room.Outcome{}, errs.Bad("number", "too_long", "max", maxNumber)
+	default:
+		if t = TicketByNumber(s, number); t == nil {
+			return room.Outcome{}, errs.R(errs.NotFound, "requeue_no_number", "number", number).OnField("number")
+		}
 	}
 	if t.Status != NoShow {
 		return room.Outcome{}, errs.R(errs.Conflict, "requeue_not_no_show", "number", t.Number, "status", t.Status)

@@ -42,6 +42,13 @@ type TicketSkipped struct {
 	Window string    `json:"window"`
 }
 
+// SkipUndone takes back a skip: the ticket is served at Window again.
+type SkipUndone struct {
+	Ticket TicketRef `json:"ticket"`
+	Window string    `json:"window"`
+	Staff  string    `json:"staff"`
+}
+
 type TicketFinished struct {
 	Ticket   TicketRef `json:"ticket"`
 	Window   string    `json:"window"`
@@ -69,11 +76,18 @@ type TicketCancelled struct {
 type WindowOpened struct {
 	Window string `json:"window"`
 	Staff  string `json:"staff"`
+	// By is the manager who signed Staff on, when not Staff themselves.
+	By string `json:"by,omitempty"`
 }
 
 type WindowClosed struct {
 	Window string `json:"window"`
 	Staff  string `json:"staff"`
+	// By is the manager who signed Staff off, when not Staff themselves.
+	By string `json:"by,omitempty"`
+	// Returned are the tickets sent to this window alone that go back to
+	// their service's line, when a manager forces the clerk off.
+	Returned []string `json:"returned,omitempty"`
 }
 
 type WindowPaused struct {
@@ -90,6 +104,7 @@ func (TicketIssued) Type() string      { return "ticket.issued" }
 func (TicketCalled) Type() string      { return "ticket.called" }
 func (TicketRecalled) Type() string    { return "ticket.recalled" }
 func (TicketSkipped) Type() string     { return "ticket.skipped" }
+func (SkipUndone) Type() string        { return "ticket.skip_undone" }
 func (TicketFinished) Type() string    { return "ticket.finished" }
 func (TicketTransferred) Type() string { return "ticket.transferred" }
 func (TicketRequeued) Type() string    { return "ticket.requeued" }
@@ -106,12 +121,20 @@ func (e TicketIssued) Public() room.Payload {
 	return e
 }
 
+// Public leaves out the ids of the tickets a forced sign-off sent back: they
+// wait again, and a waiting ticket's id opens its page.
+func (e WindowClosed) Public() room.Payload {
+	e.Returned = nil
+	return e
+}
+
 func init() {
 	room.Register[DayStarted]()
 	room.Register[TicketIssued]()
 	room.Register[TicketCalled]()
 	room.Register[TicketRecalled]()
 	room.Register[TicketSkipped]()
+	room.Register[SkipUndone]()
 	room.Register[TicketFinished]()
 	room.Register[TicketTransferred]()
 	room.Register[TicketRequeued]()

@@ -59,6 +59,8 @@ type Setup struct {
 	// physical call key: a second press sooner is the bounce or echo of the
 	// press that made the current call, not a new call.
 	CallGap time.Duration
+	// UndoSkip is how long after a 过号 the clerk may take it back.
+	UndoSkip time.Duration
 
 	services map[string]*Service
 	windows  map[string]*WindowSetup
@@ -80,6 +82,9 @@ func NewSetup(s Setup) *Setup {
 	if s.CallGap <= 0 {
 		s.CallGap = DefaultCallGap
 	}
+	if s.UndoSkip <= 0 {
+		s.UndoSkip = DefaultUndoSkip
+	}
 	s.services = make(map[string]*Service, len(s.Services))
 	for i := range s.Services {
 		if s.Services[i].ServiceTime <= 0 {
@@ -97,6 +102,10 @@ func NewSetup(s Setup) *Setup {
 // DefaultCallGap applies when the hall file is silent: a clerk presses the
 // call key again for a new citizen well after three seconds.
 const DefaultCallGap = 3 * time.Second
+
+// DefaultUndoSkip applies when the hall file is silent: long enough to see
+// a wrong key, short enough that the citizen is still at the window.
+const DefaultUndoSkip = 10 * time.Second
 
 // Service returns the service with the given code, or nil.
 func (s *Setup) Service(code string) *Service { return s.services[code] }

@@ -57,11 +57,17 @@ type ServiceState struct {
 	Issued   int      `json:"issued"`   // numbers issued today
 	Line     []string `json:"line"`     // waiting normal tickets, in calling order
 	Priority []string `json:"priority"` // waiting priority tickets, in calling order
-	// AvgServiceS is the live mean length of one service, in seconds.
+	// AvgServiceS is the live guess of one service's length, in seconds,
+	// that estimates use: it starts from the hall file's figure and follows
+	// recent services. What was served today is ServiceS over Served.
 	AvgServiceS float64 `json:"avg_service_s"`
 	Served      int     `json:"served"`
+	ServiceS    float64 `json:"service_s"` // total service seconds today
 	NoShows     int     `json:"no_shows"`
 }
+
+// MeanServiceS is the mean length of the services finished today.
+func (sv *ServiceState) MeanServiceS() float64 { return MeanS(sv.ServiceS, sv.Served) }
 
 // Window is a counter's live state.
 type Window struct {
@@ -75,6 +81,21 @@ type Window struct {
 	PriorityRun int      `json:"priority_run"` // priority calls in a row
 	Served      int      `json:"served"`       // today
 	ServiceS    float64  `json:"service_s"`    // total service seconds today
+	// Skipped is the ticket this window last skipped, until it calls
+	// again: the one skip that may still be undone.
+	Skipped string `json:"skipped,omitempty"`
+}
+
+// MeanServiceS is the mean length of the window's services today.
+func (w *Window) MeanServiceS() float64 { return MeanS(w.ServiceS, w.Served) }
+
+// MeanS is a total of seconds over a count, 0 for none: the one mean of
+// service lengths that the dashboard, the counter and the reports show.
+func MeanS(total float64, n int) float64 {
+	if n <= 0 {
+		return 0
+	}
+	return total / float64(n)
 }
 
 // State is the queue of one hall: today's numbers, lines and windows.
@@ -83,6 +104,9 @@ type State struct {
 	Services map[string]*ServiceState `json:"services"`
 	Windows  map[string]*Window       `json:"windows"`
 	Tickets  map[string]*Ticket       `json:"tickets"`
+	// IssuingClosed is set while the hall has said it issues no numbers
+	// (issuing.closed), so the change is said once.
+	IssuingClosed bool `json:"issuing_closed,omitempty"`
 
 	// holders maps an ID hash and service to the holder's waiting ticket,
 	// for the one-waiting-ticket rule. Derived from Tickets.

@@ -11,6 +11,10 @@ func (s *State) Apply(e room.Event) {
 	switch p := e.Data.(type) {
 	case PromptOpened:
 		s.Prompts[p.Window] = &Prompt{Ticket: p.Ticket, Staff: p.Staff, OpenedAt: e.At}
+	case Chosen:
+		if pr := s.Prompts[p.Window]; pr != nil && pr.Ticket.ID == p.Ticket.ID {
+			pr.Chosen = p.Level
+		}
 	case Given:
 		s.Rated[p.Ticket.ID] = p.Level
 		s.closePrompt(p.Window, p.Ticket.ID)

@@ -34,6 +34,15 @@ type PressLevel struct {
 	Level  int
 }
 
+// Choose is a level chosen on the evaluator pad before the applicant says
+// why (a 差评 asks for a reason on a second screen). The choice is recorded
+// at once, so the question can no longer close as if nobody had answered.
+// Level 0 takes the choice back: the applicant went back to the levels.
+type Choose struct {
+	Window string
+	Level  int
+}
+
 // Dismiss closes a window's open prompt unrated: the evaluator's countdown
 // ran out or the applicant chose not to rate.
 type Dismiss struct {
@@ -57,6 +66,7 @@ type CheckFollowUps struct{}
 
 func (Rate) ratingCommand()           {}
 func (PressLevel) ratingCommand()     {}
+func (Choose) ratingCommand()         {}
 func (Dismiss) ratingCommand()        {}
 func (CloseFollowUp) ratingCommand()  {}
 func (CheckFollowUps) ratingCommand() {}
@@ -69,8 +79,10 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		return decideRate(s, setup, q, qs, c, false, now)
 	case PressLevel:
 		return decideRate(s, setup, q, qs, Rate{Channel: ChannelEvaluator, Window: c.Window, Level: c.Level}, true, now)
+	case Choose:
+		return decideChoose(s, setup, qs, c, now)
 	case Dismiss:
-		return decideDismiss(s, qs, c)
+		return decideDismiss(s, setup, qs, c, now)
 	case CloseFollowUp:
 		return decideClose(s, c)
 	case CheckFollowUps:
@@ -135,20 +147,56 @@ func decideRate(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Rate,
 		return room.Outcome{}, errs.Bad("reason", "rate_reason_needed", "level", c.Level)
 	}
 	given := Given{Ticket: t.Ref(), Window: t.Window, Staff: t.Staff, Level: c.Level, Reason: reason, Channel: c.Channel}
-	out := room.Outcome{Ticket: t.ID, Events: []room.Payload{given}}
-	if c.Level <= Bad {
-		out.Events = append(out.Events, FollowUpOpened{FollowUp: FollowUp{
-			ID: followUpID(s.FollowUpSeq + 1), Ticket: t.Ref(), Window: t.Window, Staff: t.Staff,
-			Level: c.Level, Reason: reason, ReasonPending: reason == "", Channel: c.Channel, OpenedAt: now,
+	return room.Outcome{Ticket: t.ID, Events: rated(s, setup, given, 1, now)}, nil
+}
+
+// rated is a rating and, for a 差评, the follow-up it opens; n counts the
+// follow-ups opened in the same decision, so each gets its own id. A 差评
+// without a reason has it asked at the call-back.
+func rated(s *State, setup *Setup, g Given, n uint64, now time.Time) []room.Payload {
+	out := []room.Payload{g}
+	if g.Level <= Bad {
+		out = append(out, FollowUpOpened{FollowUp: FollowUp{
+			ID: followUpID(s.FollowUpSeq + n), Ticket: g.Ticket, Window: g.Window, Staff: g.Staff,
+			Level: g.Level, Reason: g.Reason, ReasonPending: g.Reason == "", Channel: g.Channel, OpenedAt: now,
 			Deadline: setup.Calendar.AddWorkingDays(now, setup.FollowUpDays),
 		}})
 	}
-	return out, nil
+	return out
+}
+
+func decideChoose(s *State, setup *Setup, qs *queue.Setup, c Choose, now time.Time) (room.Outcome, error) {
+	if qs.Window(c.Window) == nil {
+		return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
+	}
+	p := Asking(s, setup, c.Window, now)
+	if p == nil {
+		return room.Outcome{}, errs.R(errs.Conflict, "no_prompt", "window", c.Window)
+	}
+	if c.Level < 0 || c.Level > 5 {
+		return room.Outcome{}, errs.Bad("level", "rate_level")
+	}
+	if p.Chosen == c.Level {
+		return room.Outcome{}, nil // the same tap again
+	}
+	return room.Outcome{Events: []room.Payload{Chosen{Ticket: p.Ticket, Window: c.Window, Level: c.Level}}}, nil
+}
+
+// closeUnanswered is what closing a window's prompt before its rating
+// records: the level the applicant chose, when they chose one and did not
+// decline (a 差评 whose reason is then asked at the call-back), or the
+// prompt closed unrated. n counts the follow-ups opened before in the same
+// decision.
+func closeUnanswered(s *State, setup *Setup, window string, p *Prompt, reason string, n uint64, now time.Time) []room.Payload {
+	if p.Chosen > 0 && reason != "declined" {
+		return rated(s, setup, Given{Ticket: p.Ticket, Window: window, Staff: p.Staff, Level: p.Chosen, Channel: ChannelEvaluator}, n, now)
+	}
+	return []room.Payload{Expired{Ticket: p.Ticket, Window: window, Reason: reason}}
 }
 
 func followUpID(n uint64) string { return "FU" + strconv.FormatUint(n, 10) }
 
-func decideDismiss(s *State, qs *queue.Setup, c Dismiss) (room.Outcome, error) {
+func decideDismiss(s *State, setup *Setup, qs *queue.Setup, c Dismiss, now time.Time) (room.Outcome, error) {
 	if qs.Window(c.Window) == nil {
 		return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
 	}
@@ -163,7 +211,7 @@ func decideDismiss(s *State, qs *queue.Setup, c Dismiss) (room.Outcome, error) {
 	if reason != "declined" && reason != "timeout" {
 		return room.Outcome{}, errs.Bad("reason", "dismiss_reason")
 	}
-	return room.Outcome{Events: []room.Payload{Expired{Ticket: p.Ticket, Window: c.Window, Reason: reason}}}, nil
+	return room.Outcome{Events: closeUnanswered(s, setup, c.Window, p, reason, 1, now)}, nil
 }
 
 func decideClose(s *State, c CloseFollowUp) (room.Outcome, error) {
@@ -215,15 +263,39 @@ func Overdue(s *State, now time.Time) []room.Payload {
 	return out
 }
 
-// ExpiredPrompts closes the evaluator prompts whose time is up.
+// ExpiredPrompts closes the evaluator prompts whose time is up; a level
+// chosen on one stays as the rating.
 func ExpiredPrompts(s *State, setup *Setup, now time.Time) []room.Payload {
 	var out []room.Payload
+	n := uint64(1)
 	for _, w := range slices.Sorted(maps.Keys(s.Prompts)) {
 		if p := s.Prompts[w]; !now.Before(p.Expires(setup)) {
-			out = append(out, Expired{Ticket: p.Ticket, Window: w, Reason: "timeout"})
+			evs := closeUnanswered(s, setup, w, p, "timeout", n, now)
+			n += opened(evs)
+			out = append(out, evs...)
 		}
 	}
 	return out
+}
+
+// NextCalled closes the prompt of a window that called its next ticket:
+// the evaluator asks about the person at the window, never the one before.
+func NextCalled(s *State, setup *Setup, window, ticket string, now time.Time) []room.Payload {
+	p := s.Prompts[window]
+	if p == nil || p.Ticket.ID == ticket {
+		return nil
+	}
+	return closeUnanswered(s, setup, window, p, "next_call", 1, now)
+}
+
+func opened(evs []room.Payload) uint64 {
+	var n uint64
+	for _, e := range evs {
+		if _, ok := e.(FollowUpOpened); ok {
+			n++
+		}
+	}
+	return n
 }
 
 // FollowUpList returns the follow-ups in the state, oldest first.

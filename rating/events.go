@@ -25,12 +25,22 @@ type Given struct {
 	Channel Channel         `json:"channel"`
 }
 
+// Chosen is the level the applicant chose on the pad, recorded before the
+// reason a 差评 asks for, so that the choice outlives a slow answer; 0 when
+// they took it back.
+type Chosen struct {
+	Ticket queue.TicketRef `json:"ticket"`
+	Window string          `json:"window"`
+	Level  int             `json:"level"`
+}
+
 // Expired closes a window's prompt without a rating: the applicant did not
-// answer in time or declined. Nothing is filled in for them.
+// answer in time, declined, or the window called the next person. Nothing
+// is filled in for them.
 type Expired struct {
 	Ticket queue.TicketRef `json:"ticket"`
 	Window string          `json:"window"`
-	Reason string          `json:"reason"` // timeout or declined
+	Reason string          `json:"reason"` // timeout, declined or next_call
 }
 
 type FollowUpOpened struct {
@@ -55,6 +65,7 @@ type FollowUpClosed struct {
 
 func (PromptOpened) Type() string    { return "rating.prompted" }
 func (Given) Type() string           { return "rating.given" }
+func (Chosen) Type() string          { return "rating.chosen" }
 func (Expired) Type() string         { return "rating.expired" }
 func (FollowUpOpened) Type() string  { return "followup.opened" }
 func (FollowUpOverdue) Type() string { return "followup.overdue" }
@@ -68,6 +79,11 @@ func (e PromptOpened) Public() room.Payload {
 // Public keeps the applicant's words and the ticket id off the screens.
 func (e Given) Public() room.Payload {
 	e.Ticket.ID, e.Reason = "", ""
+	return e
+}
+
+func (e Chosen) Public() room.Payload {
+	e.Ticket.ID = ""
 	return e
 }
 
@@ -89,6 +105,7 @@ func (e FollowUpClosed) Public() room.Payload {
 func init() {
 	room.Register[PromptOpened]()
 	room.Register[Given]()
+	room.Register[Chosen]()
 	room.Register[Expired]()
 	room.Register[FollowUpOpened]()
 	room.Register[FollowUpOverdue]()

@@ -102,6 +102,9 @@ type Prompt struct {
 	Ticket   queue.TicketRef `json:"ticket"`
 	Staff    string          `json:"staff"`
 	OpenedAt time.Time       `json:"opened_at"`
+	// Chosen is the level the applicant chose on the pad before being
+	// asked why: a question that closes with it unanswered keeps it.
+	Chosen int `json:"chosen,omitempty"`
 }
 
 // Expires is when the prompt closes unanswered.

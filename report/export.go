@@ -25,6 +25,18 @@ func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" }
 
+// none is what a figure that does not exist shows: a satisfaction where
+// nothing was rated.
+const none = "—"
+
+// satisfaction is a share of good ratings, or none when nothing was rated.
+func satisfaction(v *float64) string {
+	if v == nil {
+		return none
+	}
+	return pct(*v)
+}
+
 // Tables lays a report out as sheets: 业务 (services), 窗口 (windows),
 // 评价 (ratings) and 每日 (days).
 func (r Report) Tables() []Table {
@@ -51,7 +63,7 @@ func (r Report) Tables() []Table {
 	rat.Rows = append(rat.Rows,
 		[]string{"已评价 rated", itoa(rt.Rated)},
 		[]string{"未评价 not rated", itoa(rt.NotRated)},
-		[]string{"满意率 satisfaction", pct(rt.Satisfaction)},
+		[]string{"满意率 satisfaction", ratedPct(rt)},
 		[]string{"差评 bad ratings", itoa(rt.Bad)},
 		[]string{"整改回访 follow-ups opened", itoa(rt.FollowUps.Opened)},
 		[]string{"已办结 closed", itoa(rt.FollowUps.Closed)},
@@ -61,9 +73,16 @@ func (r Report) Tables() []Table {
 		"日期 day", "取号 issued", "办结 served", "过号 no-shows", "平均等候(秒) avg wait s", "评价 rated", "满意率 satisfaction",
 	}}
 	for _, d := range r.Days {
-		days.Rows = append(days.Rows, []string{d.Day, itoa(d.Issued), itoa(d.Served), itoa(d.NoShows), ftoa(d.AvgWaitS), itoa(d.Rated), pct(d.Satisfaction)})
+		days.Rows = append(days.Rows, []string{d.Day, itoa(d.Issued), itoa(d.Served), itoa(d.NoShows), ftoa(d.AvgWaitS), itoa(d.Rated), satisfaction(d.Satisfaction)})
 	}
 	return []Table{svc, win, rat, days}
+}
+
+func ratedPct(rt Ratings) string {
+	if rt.Rated == 0 {
+		return none
+	}
+	return pct(rt.Satisfaction)
 }
 
 // OvertimeTable is the 延时服务登记表 as one sheet; names maps staff ids

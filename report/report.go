@@ -82,7 +82,7 @@ func summarise(vals []float64) Stats {
 	}
 	// Nearest rank: the smallest value with at least 90% at or below it.
 	rank := int(math.Ceil(0.9*float64(len(s)))) - 1
-	return Stats{Count: len(s), AvgS: round1(sum / float64(len(s))), P90S: round1(s[rank]), MaxS: round1(s[len(s)-1])}
+	return Stats{Count: len(s), AvgS: round1(queue.MeanS(sum, len(s))), P90S: round1(s[rank]), MaxS: round1(s[len(s)-1])}
 }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
@@ -130,13 +130,15 @@ type WindowRow struct {
 
 // DayRow is one day of a longer report, for the dashboard's charts.
 type DayRow struct {
-	Day          string  `json:"day"`
-	Issued       int     `json:"issued"`
-	Served       int     `json:"served"`
-	NoShows      int     `json:"no_shows"`
-	AvgWaitS     float64 `json:"avg_wait_s"`
-	Rated        int     `json:"rated"`
-	Satisfaction float64 `json:"satisfaction"`
+	Day      string  `json:"day"`
+	Issued   int     `json:"issued"`
+	Served   int     `json:"served"`
+	NoShows  int     `json:"no_shows"`
+	AvgWaitS float64 `json:"avg_wait_s"`
+	Rated    int     `json:"rated"`
+	// Satisfaction is null on a day nobody rated: no ratings is not a
+	// satisfaction of 0.
+	Satisfaction *float64 `json:"satisfaction"`
 }
 
 // Report is a daily or monthly report.
@@ -299,6 +301,10 @@ func (b *Builder) Add(e room.Event) {
 	case queue.TicketSkipped:
 		b.service(p.Ticket.Service).noShows++
 		b.day(e.At).noShows++
+	case queue.SkipUndone:
+		// The skip was taken back at the window.
+		b.service(p.Ticket.Service).noShows--
+		b.day(e.At).noShows--
 	case queue.TicketRequeued:
 		// The no-show came after all.
 		b.service(p.Ticket.Service).noShows--
@@ -417,8 +423,14 @@ func (b *Builder) Report(hall string) Report {
 	}
 	rep.Ratings = ratingsOf(b.ratings, b.now)
 	rep.Ratings.NotRated = max(0, b.finished-rep.Ratings.Rated)
+	// Days after today, in the hall's zone, have not happened: a month
+	// asked for mid-month lists the days up to today.
+	today := b.setup.Queue.Day(b.now)
 	for d := b.p.From; d.Before(b.p.To); d = d.AddDate(0, 0, 1) {
 		k := d.Format(time.DateOnly)
+		if k > today {
+			break
+		}
 		a := b.days[k]
 		row := DayRow{Day: k}
 		if a != nil {
@@ -432,7 +444,8 @@ func (b *Builder) Report(hall string) Report {
 				}
 			}
 			if row.Rated > 0 {
-				row.Satisfaction = math.Round(float64(good)/float64(row.Rated)*1000) / 1000
+				v := math.Round(float64(good)/float64(row.Rated)*1000) / 1000
+				row.Satisfaction = &v
 			}
 		}
 		rep.Days = append(rep.Days, row)

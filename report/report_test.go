@@ -154,7 +154,7 @@ func TestMonthlyReportAndStats(t *testing.T) {
 	}
 	b := h.build(p, at("2025-03-12 10:00:00"))
 	rep := b.Report("演示")
-	if rep.Totals.Issued != 6 || len(rep.Days) != 31 || rep.Days[9].Issued != 5 || rep.Days[10].Issued != 1 {
+	if rep.Totals.Issued != 6 || len(rep.Days) != 12 || rep.Days[9].Issued != 5 || rep.Days[10].Issued != 1 {
 		t.Fatalf("month totals %+v, days %d", rep.Totals, len(rep.Days))
 	}
 	rows := b.RatingStats(ByClerk)
@@ -168,6 +168,50 @@ func TestMonthlyReportAndStats(t *testing.T) {
 	ot := b.Overtime()
 	if len(ot) != 1 || ot[0].Window != "2" || ot[0].Ticket.Number != "B001" || ot[0].ApplicantConfirmed.IsZero() || !ot[0].ClerkConfirmed.IsZero() {
 		t.Fatalf("overtime register %+v", ot)
+	}
+}
+
+// A month asked for mid-month lists its days up to today in the hall's zone
+// (the days to come have no figures, not figures of 0), and a day nobody
+// rated shows no satisfaction rather than 0.0%.
+func TestMonthlyReportHasNoFutureAndNoFalseZero(t *testing.T) {
+	h := day(t)
+	p, _ := Month("2025-03", shanghai)
+	// 2025-03-12 00:30 in Shanghai is still 03-11 in UTC: today is the 12th.
+	rep := h.build(p, at("2025-03-12 00:30:00")).Report("演示")
+	if n := len(rep.Days); n != 12 || rep.Days[n-1].Day != "2025-03-12" {
+		t.Fatalf("days %d, last %+v; want 12, up to 2025-03-12", n, rep.Days[len(rep.Days)-1])
+	}
+	if d := rep.Days[9]; d.Rated != 2 || d.Satisfaction == nil || *d.Satisfaction != 0.5 {
+		t.Fatalf("the rated day: %+v", d)
+	}
+	if d := rep.Days[10]; d.Satisfaction != nil {
+		t.Fatalf("a day without ratings has satisfaction %v", *d.Satisfaction)
+	}
+	var days Table
+	for _, tb := range rep.Tables() {
+		if tb.Name == "每日 Days" {
+			days = tb
+		}
+	}
+	if len(days.Rows) != 12 {
+		t.Fatalf("the days sheet has %d rows", len(days.Rows))
+	}
+	for _, row := range days.Rows {
+		sat := row[len(row)-1]
+		if row[0] == "2025-03-10" && sat != "50.0%" || row[0] != "2025-03-10" && sat != "—" {
+			t.Errorf("day %s: satisfaction %q", row[0], sat)
+		}
+	}
+	// A period with no ratings at all.
+	q, _ := Month("2025-02", shanghai)
+	feb := h.build(q, at("2025-03-12 10:00:00")).Report("演示")
+	for _, tb := range feb.Tables() {
+		for _, row := range tb.Rows {
+			if row[0] == "满意率 satisfaction" && row[1] != "—" {
+				t.Errorf("February's satisfaction %q, want —", row[1])
+			}
+		}
 	}
 }
 

@@ -51,10 +51,12 @@ type Outcome struct {
 }
 
 // Publicer is implemented by payloads that hold something a public screen
-// must not show; Public returns the stripped copy.
+// must not show; Public returns the stripped copy, or nil for an event that
+// is journaled but is no screen's business at all.
 type Publicer interface{ Public() Payload }
 
-// Public strips what a payload must not show on a screen.
+// Public strips what a payload must not show on a screen; nil means the
+// event is private and no screen is sent it.
 func Public(p Payload) Payload {
 	if v, ok := p.(Publicer); ok {
 		return v.Public()

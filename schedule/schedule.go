@@ -89,6 +89,18 @@ func New(o Options) (*Scheduler, error) {
 			}
 		}
 	}
+	// A session's start or end opens or stops issuing numbers; a Tick then
+	// tells every kiosk and screen at once instead of at the next minute.
+	for _, at := range SessionStarts(o.Calendar) {
+		if err := add("issuing", spec(at), send("issuing", hall.Tick{})); err != nil {
+			return nil, err
+		}
+	}
+	for _, at := range SessionEnds(o.Calendar) {
+		if err := add("issuing", spec(at), send("issuing", hall.Tick{})); err != nil {
+			return nil, err
+		}
+	}
 	if o.LockerExpiry != nil {
 		if err := add("lockers", "*/10 * * * *", func() { o.LockerExpiry(s.ctx, time.Now()) }); err != nil {
 			return nil, err
@@ -122,6 +134,30 @@ func SessionEnds(cal *calendar.Calendar) []calendar.Clock {
 	}
 	slices.Sort(ends)
 	return ends
+}
+
+// SessionStarts are the distinct times of day any session starts, as
+// SessionEnds; a start at midnight is the rollover's.
+func SessionStarts(cal *calendar.Calendar) []calendar.Clock {
+	if cal.AlwaysOpen {
+		return nil
+	}
+	var starts []calendar.Clock
+	addAll := func(ss []calendar.Session) {
+		for _, s := range ss {
+			if s.Start > 0 && !slices.Contains(starts, s.Start) {
+				starts = append(starts, s.Start)
+			}
+		}
+	}
+	for _, ss := range cal.Weekly {
+		addAll(ss)
+	}
+	for _, ss := range cal.Special {
+		addAll(ss)
+	}
+	slices.Sort(starts)
+	return starts
 }
 
 // Jobs lists the scheduled jobs.

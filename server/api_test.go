@@ -226,7 +226,7 @@ func TestWindowActions(t *testing.T) {
 		window
 		Queue []ticket `json:"queue"`
 	}
-	h.must(200, "GET", "/api/v1/windows/2", "", nil).into(t, &w2)
+	h.must(200, "GET", "/api/v1/windows/2", tok, nil).into(t, &w2)
 	if len(w2.Queue) != 2 || w2.Queue[0].ID != a3.ID {
 		t.Fatalf("window 2 line = %+v, want A003 first", w2.Queue)
 	}

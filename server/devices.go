@@ -29,9 +29,11 @@ var devicesPage = page(deviceFiles, "devices.html")
 func (s *Server) deviceRoutes(r chi.Router) {
 	r.Get("/devices", s.getDevices)
 	r.Post("/devices/lockers/{bank}/{compartment}/unlock", s.withStaff(s.postUnlock))
-	r.Get("/sim/pins", s.getSimPins)
-	r.Post("/sim/pins/{name}", s.postSimPin)
-	r.Post("/sim/lockers/{bank}/{compartment}/unlock", s.postSimUnlock)
+	// The simulator presses call buttons, rates, opens locks and fakes door
+	// sensors: a manager's bench, never a public one.
+	r.Get("/sim/pins", s.simulator(s.getSimPins))
+	r.Post("/sim/pins/{name}", s.simulator(s.postSimPin))
+	r.Post("/sim/lockers/{bank}/{compartment}/unlock", s.simulator(s.postSimUnlock))
 }
 
 // getDevicesPage answers GET /devices, the installers' page, with the
@@ -47,12 +49,16 @@ type deviceView struct {
 }
 
 // getDevices answers GET /api/v1/devices. Device alarms are pushed to every
-// screen anyway, so their health is as public as the hall board.
+// screen anyway, so their health is as public as the hall board. Simulated
+// says the pins are a simulator's, which the dashboard and /devices show;
+// demo that the hall is the demo hall, whose sign-ins the devices page may
+// offer.
 func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
 	reply := struct {
 		Simulated bool         `json:"simulated"`
+		Demo      bool         `json:"demo"`
 		Devices   []deviceView `json:"devices"`
-	}{Devices: []deviceView{}}
+	}{Demo: s.hall.Hall.Demo, Devices: []deviceView{}}
 	if s.devices == nil {
 		writeJSON(w, http.StatusOK, reply)
 		return
@@ -91,7 +97,7 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by room.Actor) {
 		return
 	}
 	bank, box := chi.URLParam(r, "bank"), chi.URLParam(r, "compartment")
-	res := s.engine.Do(r.Context(), locker.Open{Comp: locker.Key(bank, box), Actor: by}, "", nil)
+	res := s.run(w, r, locker.Open{Comp: locker.Key(bank, box), Actor: by}, nil)
 	if res.Err != nil {
 		s.fail(w, r, res.Err)
 		return
@@ -99,33 +105,35 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request, by room.Actor) {
 	writeJSON(w, http.StatusAccepted, map[string]string{"bank": bank, "compartment": box, "status": "pulsed"})
 }
 
-// sim returns the simulator, or fails the request when the pins are real:
-// the simulator's endpoints exist only where nothing real can be driven.
-func (s *Server) sim(w http.ResponseWriter, r *http.Request) devices.Simulator {
-	if s.devices == nil || s.devices.Sim() == nil {
-		s.fail(w, r, errs.R(errs.NotFound, "devices_not_simulated"))
-		return nil
+// simHandler is a simulator endpoint: the simulator and who drives it.
+type simHandler func(http.ResponseWriter, *http.Request, devices.Simulator, Principal)
+
+// simulator admits a signed-in manager to the simulator. Its endpoints
+// exist only where the pins are simulated (404 where they are real); there,
+// in the demo hall too, a press on them is a call, a rating or an opened
+// door, so nobody else may make one.
+func (s *Server) simulator(h simHandler) http.HandlerFunc {
+	manager := s.withManager(func(w http.ResponseWriter, r *http.Request, p Principal) {
+		h(w, r, s.devices.Sim(), p)
+	})
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.devices == nil || s.devices.Sim() == nil {
+			s.fail(w, r, errs.R(errs.NotFound, "devices_not_simulated"))
+			return
+		}
+		manager(w, r)
 	}
-	return s.devices.Sim()
 }
 
 // getSimPins answers GET /api/v1/sim/pins: every simulated pin, its role and level.
-func (s *Server) getSimPins(w http.ResponseWriter, r *http.Request) {
-	sim := s.sim(w, r)
-	if sim == nil {
-		return
-	}
+func (s *Server) getSimPins(w http.ResponseWriter, r *http.Request, sim devices.Simulator, _ Principal) {
 	writeJSON(w, http.StatusOK, sim.Pins())
 }
 
 // postSimPin answers POST /api/v1/sim/pins/{name} {"level":"low"|"high"}:
 // the level arrives at the pin as an edge, and the pin's watcher debounces it
 // like any other, so the answer says what was sent, not what it caused.
-func (s *Server) postSimPin(w http.ResponseWriter, r *http.Request) {
-	sim := s.sim(w, r)
-	if sim == nil {
-		return
-	}
+func (s *Server) postSimPin(w http.ResponseWriter, r *http.Request, sim devices.Simulator, _ Principal) {
 	name, err := url.PathUnescape(chi.URLParam(r, "name"))
 	if err != nil {
 		s.fail(w, r, errs.Bad("name", "bad_pin_name"))
@@ -151,12 +159,8 @@ func (s *Server) postSimPin(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]any{"name": name, "level": body.Level, "role": p.Role})
 }
 
-// postSimUnlock lets the device page pulse a simulated lock without signing in.
-func (s *Server) postSimUnlock(w http.ResponseWriter, r *http.Request) {
-	if s.sim(w, r) == nil {
-		return
-	}
-	// On simulated pins the devices page is the installer's bench, with no
-	// hall behind the doors: it opens them as a manager would.
-	s.unlock(w, r, room.Actor{Staff: "sim", Role: room.Manager})
+// postSimUnlock lets the devices page pulse a simulated lock, journaled as
+// the signed-in manager's maintenance release.
+func (s *Server) postSimUnlock(w http.ResponseWriter, r *http.Request, _ devices.Simulator, p Principal) {
+	s.unlock(w, r, actor(p))
 }

@@ -1,22 +1,59 @@
 // The devices page (/devices): every window's buttons, lamp and evaluator
 // keys and every compartment's lock and door, with each device's health.
-// On simulated pins the page presses the buttons and opens the doors. The
-// words, the API and the live feed are the hall's shell (/static/hf.js).
+// On simulated pins the page says so, and a signed-in manager presses the
+// buttons and opens the doors from here (the server refuses anyone else).
+// The manager's sign-in is the dashboard's, kept in sessionStorage under
+// the same key. The words, the API and the live feed are the hall's shell
+// (/static/hf.js).
 'use strict';
 
 HF.start(function () {
   var $ = function (id) { return document.getElementById(id); };
-  var pins = [], health = [], simulated = false, built = '';
+  var pins = [], health = [], simulated = false, demo = false, built = '';
   var lastRelay = {};
   window.__devices = { refreshes: 0 };
+  var mgr = null;
+  try { mgr = JSON.parse(sessionStorage.getItem('hf.manager') || 'null'); } catch (e) { mgr = null; }
 
-  function failed(e) { HF.showError($('err'), e); }
+  function failed(e) {
+    if (e && e.status === 401) setManager(null);
+    HF.showError($('err'), e);
+  }
+
+  function setManager(m) {
+    mgr = m;
+    try { if (m) sessionStorage.setItem('hf.manager', JSON.stringify(m)); else sessionStorage.removeItem('hf.manager'); } catch (e) { /* private mode */ }
+    pins = [];
+    build();
+    refresh();
+  }
+
+  // sapi calls the simulator as the signed-in manager.
+  function sapi(method, path, body) {
+    return HF.api(method, path, body, { token: mgr && mgr.token });
+  }
+
+  $('sim-signin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    HF.showError($('signin-error'), null);
+    var who;
+    try {
+      who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
+    } catch (e) {
+      HF.showError($('signin-error'), e.status === 401 ? 'err.login' : e);
+      return;
+    }
+    if (who.role !== 'manager') { HF.showError($('signin-error'), 'err.manager'); return; }
+    $('password').value = '';
+    setManager({ token: who.token, staff: who.staff, name: who.name });
+  });
+  $('signout').addEventListener('click', function () { setManager(null); });
 
   function drive(pin, active) {
     var p = pins.filter(function (x) { return x.name === pin; })[0];
     if (!p) return Promise.resolve();
     var high = (p.active_level === 'high') === active;
-    return HF.api('POST', '/api/v1/sim/pins/' + encodeURIComponent(pin), { level: high ? 'high' : 'low' })
+    return sapi('POST', '/api/v1/sim/pins/' + encodeURIComponent(pin), { level: high ? 'high' : 'low' })
       .then(function () { failed(null); }, failed);
   }
 
@@ -40,22 +77,28 @@ HF.start(function () {
   function healthOf(id) { return health.filter(function (h) { return h.device === id; })[0]; }
 
   function unlock(bank, id) {
-    HF.api('POST', '/api/v1/sim/lockers/' + encodeURIComponent(bank) + '/' + encodeURIComponent(id) + '/unlock').then(function () { failed(null); }, failed);
+    sapi('POST', '/api/v1/sim/lockers/' + encodeURIComponent(bank) + '/' + encodeURIComponent(id) + '/unlock').then(function () { failed(null); }, failed);
   }
 
   // build lays out the simulated devices once per set of pins and language;
   // paint then only moves their lamps and labels, so a button is never
   // replaced under a finger holding it.
   function build() {
-    var sig = HF.lang + '|' + simulated + '|' + pins.map(function (p) { return p.name; }).join(',');
+    var bench = simulated && !!mgr;
+    var sig = HF.lang + '|' + simulated + '|' + bench + '|' + pins.map(function (p) { return p.name; }).join(',');
     if (sig === built) return;
     built = sig;
     $('mode').textContent = HF.t(simulated ? 'devices.sim' : 'devices.real');
     $('mode').className = 'badge' + (simulated ? '' : ' real');
-    $('sim-windows').hidden = !simulated;
-    $('sim-lockers').hidden = !simulated;
+    $('sim-notice').hidden = !simulated;
+    $('sim-signin').hidden = !simulated || !!mgr;
+    $('sim-demo').hidden = !demo;
+    $('sim-who').hidden = !bench;
+    $('who').textContent = mgr ? HF.t('dash.signedas', mgr.name || mgr.staff) : '';
+    $('sim-windows').hidden = !bench;
+    $('sim-lockers').hidden = !bench;
     var wins = HF.clear($('windows')), banks = HF.clear($('banks'));
-    if (!simulated) return;
+    if (!bench) return;
     var byWindow = {}, windowOrder = [], byBank = {}, bankOrder = [];
     pins.forEach(function (p) {
       if (p.window) {
@@ -160,7 +203,8 @@ HF.start(function () {
       var d = await HF.api('GET', '/api/v1/devices');
       health = d.devices || [];
       simulated = d.simulated;
-      pins = simulated ? await HF.api('GET', '/api/v1/sim/pins') : [];
+      demo = !!d.demo;
+      pins = simulated && mgr ? await sapi('GET', '/api/v1/sim/pins') : [];
       build();
       paint();
       window.__devices.refreshes++;
@@ -176,7 +220,7 @@ HF.start(function () {
   // page asks for them often; real devices' health comes with the hall's
   // device events, and a slow poll keeps their last activity fresh.
   (function poll() {
-    refresh().then(function () { setTimeout(poll, simulated ? 400 : 5000); });
+    refresh().then(function () { setTimeout(poll, simulated && mgr ? 400 : 5000); });
   })();
   HF.live({
     event: function (m) { if (m.type.indexOf('device.') === 0 || m.type.indexOf('locker.') === 0) refresh(); },

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/crypto/bcrypt"
 
 	"hallfloor/app"
 	"hallfloor/app/apptest"
@@ -32,6 +33,7 @@ type devHall struct {
 	eng  *engine.Engine
 	devs *devices.Manager
 	acts activities
+	mgr  string // a manager's token, for the simulator
 }
 
 func startDevHall(tb testing.TB, withDevices bool, debounceMS int, tune ...func(*config.Hall)) *devHall {
@@ -107,9 +109,17 @@ func nextOfType(tb testing.TB, c *websocket.Conn, typ string) devMsg {
 	}
 }
 
+// manager is a manager's token, signed in once: the simulator takes no one else.
+func (h *devHall) manager() string {
+	if h.mgr == "" {
+		h.mgr = h.login("admin")
+	}
+	return h.mgr
+}
+
 func (h *devHall) drive(pin, level string) {
 	h.tb.Helper()
-	if code, b := h.call("POST", "/api/v1/sim/pins/"+pin, "", map[string]string{"level": level}); code != http.StatusAccepted {
+	if code, b := h.call("POST", "/api/v1/sim/pins/"+pin, h.manager(), map[string]string{"level": level}); code != http.StatusAccepted {
 		h.tb.Fatalf("drive %s %s: %d %s", pin, level, code, b)
 	}
 }
@@ -169,7 +179,7 @@ func TestButtonPressCallsAndScreenSeesIt(t *testing.T) {
 
 func TestSimPinsAPI(t *testing.T) {
 	h := startDevHall(t, true, 0)
-	code, b := h.call("GET", "/api/v1/sim/pins", "", nil)
+	code, b := h.call("GET", "/api/v1/sim/pins", h.manager(), nil)
 	var pins []devices.PinInfo
 	if code != 200 || json.Unmarshal(b, &pins) != nil {
 		t.Fatalf("%d %s", code, b)
@@ -199,6 +209,8 @@ func TestSimPinsAPI(t *testing.T) {
 	}
 	for _, tc := range tests {
 		req, _ := http.NewRequest("POST", h.ts.URL+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer "+h.manager())
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -330,5 +342,72 @@ func BenchmarkButtonToWebSocket(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
+	}
+}
+
+// TestSimulatorNeedsAManager: on simulated pins the simulator presses call
+// buttons, rates and opens doors, so in a real hall started with
+// -simulate-devices (and in the demo hall) it takes a signed-in manager:
+// nobody anonymous, no clerk.
+func TestSimulatorNeedsAManager(t *testing.T) {
+	cfg := config.Demo()
+	cfg.Hall.Demo = false
+	hash, err := bcrypt.GenerateFromPassword([]byte("a real password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Staff {
+		cfg.Staff[i].Password, cfg.Staff[i].PasswordHash = "", string(hash)
+	}
+	run := apptest.Start(t, app.Options{Hall: cfg, Sim: true})
+	c := client{t, run.URL}
+	signIn := func(staff string) string {
+		var out struct{ Token string }
+		c.must(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "a real password"}).into(t, &out)
+		return out.Token
+	}
+	clerk, manager := signIn("1001"), signIn("admin")
+
+	var view struct{ Simulated, Demo bool }
+	c.must(200, "GET", "/api/v1/devices", "", nil).into(t, &view)
+	if !view.Simulated || view.Demo {
+		t.Fatalf("devices view %+v: want simulated, not the demo", view)
+	}
+	calls := []struct {
+		method, path string
+		body         any
+		ok           int
+	}{
+		{"GET", "/api/v1/sim/pins", nil, 200},
+		{"POST", "/api/v1/sim/pins/GPIO17", map[string]string{"level": "low"}, 202},
+		{"POST", "/api/v1/sim/pins/io6%3AB0", map[string]string{"level": "high"}, 202},
+		{"POST", "/api/v1/sim/lockers/L1/05/unlock", nil, 202},
+	}
+	for _, k := range calls {
+		for _, who := range []struct {
+			name, token string
+			want        int
+		}{{"anonymous", "", 401}, {"clerk", clerk, 403}, {"manager", manager, k.ok}} {
+			if r := c.req(k.method, k.path, who.token, k.body); r.status != who.want {
+				t.Errorf("%s %s as %s: %d %s, want %d", k.method, k.path, who.name, r.status, r.body, who.want)
+			}
+		}
+	}
+}
+
+// TestDemoSimulatorNeedsAManager: the demo hall's simulator is no more open
+// than a real hall's; its devices page offers the demo's manager sign-in.
+func TestDemoSimulatorNeedsAManager(t *testing.T) {
+	h := startDevHall(t, true, 0)
+	var view struct{ Simulated, Demo bool }
+	h.must(200, "GET", "/api/v1/devices", "", nil).into(t, &view)
+	if !view.Simulated || !view.Demo {
+		t.Fatalf("devices view %+v", view)
+	}
+	if code, b := h.call("POST", "/api/v1/sim/pins/GPIO17", "", map[string]string{"level": "low"}); code != 401 {
+		t.Errorf("anonymous press in the demo hall: %d %s", code, b)
+	}
+	if code, b := h.call("POST", "/api/v1/sim/pins/GPIO17", h.login("1001"), map[string]string{"level": "low"}); code != 403 {
+		t.Errorf("a clerk's press in the demo hall: %d %s", code, b)
 	}
 }

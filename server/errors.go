@@ -39,20 +39,38 @@ type errorJSON struct {
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.failStatus(w, r, 0, err)
+}
+
+// failStatus is fail with an HTTP status other than the kind's own (415 for
+// a body that is not JSON, 503 for a hall that cannot record); 0 keeps the
+// kind's.
+func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, code int, err error) {
 	e, ok := errs.As(err)
 	if !ok {
 		e = errs.Wrap(err, "unexpected failure")
 	}
-	words := display.Refusal(e)
-	b := errorBody{Error: errorJSON{Code: e.Kind, Reason: e.Reason, Args: e.Args, Message: words.ZH, MessageEN: words.EN, Field: e.Field}}
+	if code == 0 {
+		code = status[e.Kind]
+	}
 	if e.Kind == errs.Internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		b.Error.Args = nil
 	}
-	if retry := e.Args["retry_s"]; retry != "" {
+	if retry := e.Args["retry_s"]; retry != "" && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", retry)
 	}
-	writeJSON(w, status[e.Kind], b)
+	writeJSON(w, code, errorBody{Error: refusalJSON(e)})
+}
+
+// refusalJSON is an error in the one shape of a refusal. An internal
+// error's arguments stay in the log.
+func refusalJSON(e *errs.Error) errorJSON {
+	words := display.Refusal(e)
+	b := errorJSON{Code: e.Kind, Reason: e.Reason, Args: e.Args, Message: words.ZH, MessageEN: words.EN, Field: e.Field}
+	if e.Kind == errs.Internal {
+		b.Args = nil
+	}
+	return b
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -34,10 +34,10 @@ func proxiedHall(t *testing.T, dir string, tune func(*config.Hall)) *demoHall {
 	return &demoHall{client: client{t, run.URL}, t: t, dir: dir, ts: run.HTTP, run: run}
 }
 
-func from(addr string) []string { return []string{"X-Forwarded-For", addr} }
+func forwardedFor(addr string) []string { return []string{"X-Forwarded-For", addr} }
 
 func signIn(h *demoHall, staff, password, addr string) reply {
-	return h.req("POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": password}, from(addr)...)
+	return h.req("POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": password}, forwardedFor(addr)...)
 }
 
 // A stranger hammering a clerk's staff number locks out only himself: the
@@ -70,7 +70,7 @@ func TestStrangerCannotLockAClerkOut(t *testing.T) {
 func TestAnonymousNumbersAreLimitedPerSource(t *testing.T) {
 	h := proxiedHall(t, "", func(h *config.Hall) { h.Server.Kiosks = []string{"10.9.0.0/24"} })
 	take := func(addr, token string) reply {
-		return h.req("POST", "/api/v1/tickets", token, map[string]string{"service": "A"}, from(addr)...)
+		return h.req("POST", "/api/v1/tickets", token, map[string]string{"service": "A"}, forwardedFor(addr)...)
 	}
 	issued := 0
 	var refused reply
@@ -116,7 +116,7 @@ func TestAnonymousNumbersAreLimitedPerSource(t *testing.T) {
 func TestPickupTriesAreLimitedPerSource(t *testing.T) {
 	h := proxiedHall(t, "", nil)
 	try := func(addr string, i int) reply {
-		return h.req("POST", "/api/v1/lockers/L1/pickup", "", map[string]string{"id_number": idNumber(fmt.Sprintf("11010519491231%03d", i)), "code": "000000"}, from(addr)...)
+		return h.req("POST", "/api/v1/lockers/L1/pickup", "", map[string]string{"id_number": idNumber(fmt.Sprintf("11010519491231%03d", i)), "code": "000000"}, forwardedFor(addr)...)
 	}
 	tries := 0
 	var refused reply

@@ -184,12 +184,19 @@ func (s *Server) postDeposit(w http.ResponseWriter, r *http.Request, p Principal
 // is also sent by SMS.
 func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Principal) {
 	var body struct {
-		Case  string `json:"case"`
-		Size  string `json:"size"`
-		What  string `json:"what"`
-		Phone string `json:"phone"`
+		Case     string `json:"case"`
+		Size     string `json:"size"`
+		What     string `json:"what"`
+		Phone    string `json:"phone"`
+		IDNumber string `json:"id_number"`
 	}
 	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The applicant's ID number makes the code theirs: at the panel it is
+	// typed with the code, and wrong tries count against it alone.
+	if err := idcard.Validate(body.IDNumber); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -207,7 +214,8 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 	// A drop-off code opens at any bank: two live codes must differ.
 	for range 3 {
 		code := newCode()
-		cmd := locker.IssueDropoff{CodeHash: s.lockers.codeHash(code), Case: c, Clerk: p.Staff, Size: size, What: what}
+		cmd := locker.IssueDropoff{CodeHash: s.lockers.codeHash(code), Case: c, Clerk: p.Staff, Size: size, What: what,
+			IDHash: idcard.Protect(s.idKey, body.IDNumber), TailHash: s.lockers.tailHash(body.IDNumber)}
 		if phone != "" {
 			var err error
 			if cmd.Notice, err = s.notice(sms.PurposeDropoffCode, sms.Envelope{To: phone, Code: code}); err != nil {
@@ -215,16 +223,25 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 				return
 			}
 		}
-		res := s.engine.Do(r.Context(), cmd, "", nil)
-		if errs.Is(errs.Conflict, res.Err) {
+		// The answer is what a retry under the same Idempotency-Key gets
+		// again, and the journal keeps it a day: the code in it is sealed,
+		// since the hall keeps codes only as hashes.
+		sealed, err := s.lockers.sealer.SealEnvelope(dropoffAnswer, sms.Envelope{Code: code})
+		if err != nil {
+			s.fail(w, r, errs.Wrap(err, "seal the code"))
+			return
+		}
+		res := s.run(w, r, cmd, func(*hall.State, *hall.Setup, room.Outcome) any {
+			return dropoffReply{Sealed: sealed, Case: c, Size: size, SMS: phone != ""}
+		})
+		if errs.Is(errs.Conflict, res.Err) && errs.ReasonOf(res.Err) != "idempotency_key_reused" {
 			continue
 		}
 		if res.Err != nil {
 			s.fail(w, r, res.Err)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusCreated, map[string]any{"code": code, "case": c, "size": size, "sms": phone != ""})
+		s.writeDropoff(w, r, res.Body)
 		return
 	}
 	s.fail(w, r, errs.R(errs.Conflict, "dropoff_code_exhausted"))
@@ -248,38 +265,49 @@ func (s *Server) postPickup(w http.ResponseWriter, r *http.Request) {
 	}
 	bank := chi.URLParam(r, "bank")
 	cmd := locker.Pickup{Bank: bank, CodeHash: s.lockers.codeHash(code)}
-	if s.lockers.byTail {
-		cmd.Who, cmd.ByTail = s.lockers.tailHash(id), true
-	} else {
-		cmd.Who = idcard.Protect(s.idKey, id)
-	}
-	s.panel(w, r, bank, cmd.Who, cmd)
+	cmd.Who, cmd.ByTail = s.panelWho(id)
+	s.panel(w, r, bank, cmd)
 }
 
-// postPanelDropoff answers POST /api/v1/lockers/{bank}/dropoff {code}.
+// panelWho protects the ID number typed at a panel as the hall's panels
+// ask for it: the whole number, or its last six.
+func (s *Server) panelWho(id string) (who string, byTail bool) {
+	if s.lockers.byTail {
+		return s.lockers.tailHash(id), true
+	}
+	return idcard.Protect(s.idKey, id), false
+}
+
+// postPanelDropoff answers POST /api/v1/lockers/{bank}/dropoff {id_number,
+// code}: the ID number says whose code it is, as for a pickup.
 func (s *Server) postPanelDropoff(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Code string `json:"code"`
+		IDNumber string `json:"id_number"`
+		Code     string `json:"code"`
 	}
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	code := strings.TrimSpace(body.Code)
-	if code == "" || len(code) > 40 {
-		s.fail(w, r, errs.Bad("code", "dropoff_empty"))
+	id, code := idcard.Normalize(body.IDNumber), strings.TrimSpace(body.Code)
+	if id == "" || code == "" || len(id) > 40 || len(code) > 40 {
+		s.fail(w, r, errs.R(errs.Invalid, "dropoff_empty"))
 		return
 	}
 	bank := chi.URLParam(r, "bank")
-	s.panel(w, r, bank, "dropoff", locker.OpenDropoff{Bank: bank, CodeHash: s.lockers.codeHash(code)})
+	cmd := locker.OpenDropoff{Bank: bank, CodeHash: s.lockers.codeHash(code)}
+	cmd.Who, cmd.ByTail = s.panelWho(id)
+	s.panel(w, r, bank, cmd)
 }
 
-func (s *Server) panel(w http.ResponseWriter, r *http.Request, bank, who string, cmd locker.Command) {
+// panel runs an entry at a bank's panel. The lockers count wrong entries
+// and lock out by holder (the ID number typed); the edge only answers.
+func (s *Server) panel(w http.ResponseWriter, r *http.Request, bank string, cmd locker.Command) {
 	if !s.hasBank(bank) {
 		s.fail(w, r, errs.R(errs.NotFound, "no_bank", "bank", bank))
 		return
 	}
-	res := s.engine.Do(r.Context(), cmd, "", releasedReply)
+	res := s.run(w, r, cmd, releasedReply)
 	switch {
 	case errs.Is(errs.Unauthorized, res.Err):
 		// One answer for any mistake: the panel must not tell which of the
@@ -428,7 +456,9 @@ func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
 		// Settings the panel needs to ask the right question.
 		PickupByLastSix bool `json:"pickup_by_last_six"`
 		RetentionDays   int  `json:"retention_days"`
-	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail}
+		// The hall's zone, in which the pages show every time.
+		TimeZone string `json:"time_zone"`
+	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail, TimeZone: s.location().String()}
 	err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
 		reply.RetentionDays = int(setup.Lockers.Retention / (24 * time.Hour))
 		for _, b := range setup.Lockers.Banks {

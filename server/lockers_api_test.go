@@ -34,6 +34,7 @@ type lockHall struct {
 	sent chan sms.Message
 	ws   *websocket.Conn
 	acts activities
+	mgr  string // a manager's token, for the simulator
 
 	mu  sync.Mutex
 	now time.Time
@@ -99,7 +100,10 @@ func (h *lockHall) door(comp string, open bool) {
 	if open {
 		level = "high"
 	}
-	if a := h.call("POST", "/api/v1/sim/pins/"+n, "", map[string]string{"level": level}); a.code != http.StatusAccepted {
+	if h.mgr == "" {
+		h.mgr = h.login("admin") // the simulator is a manager's
+	}
+	if a := h.call("POST", "/api/v1/sim/pins/"+n, h.mgr, map[string]string{"level": level}); a.code != http.StatusAccepted {
 		h.t.Fatalf("door %s: %d %s", comp, a.code, a.body)
 	}
 }
@@ -140,7 +144,10 @@ func (h *lockHall) nextMessage() sms.Message {
 	return sms.Message{}
 }
 
-const applicantID = "11010519491231002X"
+const (
+	applicantID = "11010519491231002X"
+	otherID     = "110105198001010016"
+)
 
 func deposit(caseNo string) map[string]string {
 	return map[string]string{"case": caseNo, "what": "营业执照", "name": "张三", "id_number": applicantID, "phone": "13800138000", "size": "S"}
@@ -150,7 +157,13 @@ func deposit(caseNo string) map[string]string {
 // the code the applicant was sent.
 func (h *lockHall) depositStored(clerk, caseNo string) (string, string) {
 	h.t.Helper()
-	a := h.call("POST", "/api/v1/lockers/deposits", clerk, deposit(caseNo))
+	return h.depositStoredFor(clerk, deposit(caseNo))
+}
+
+// depositStoredFor is depositStored with the deposit's body given.
+func (h *lockHall) depositStoredFor(clerk string, body map[string]string) (string, string) {
+	h.t.Helper()
+	a := h.call("POST", "/api/v1/lockers/deposits", clerk, body)
 	var r struct{ Bank, Comp, Status string }
 	if a.code != http.StatusAccepted || json.Unmarshal(a.body, &r) != nil || r.Bank != "L1" || r.Status != "opening" {
 		h.t.Fatalf("deposit: %d %s", a.code, a.body)
@@ -279,7 +292,7 @@ func TestLockerDropoffReplaceCodeAndService(t *testing.T) {
 	clerk := h.login("1003")
 
 	// A drop-off code, shown to the clerk once and sent to the phone.
-	a := h.call("POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "2026-0100", "size": "M", "phone": "13900139000"})
+	a := h.call("POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "2026-0100", "size": "M", "phone": "13900139000", "id_number": applicantID})
 	var d struct{ Code string }
 	if a.code != http.StatusCreated || json.Unmarshal(a.body, &d) != nil || len(d.Code) != 6 {
 		t.Fatalf("drop-off code: %d %s", a.code, a.body)
@@ -287,10 +300,13 @@ func TestLockerDropoffReplaceCodeAndService(t *testing.T) {
 	if m, c := h.nextCode(); c != d.Code || m.To != "13900139000" {
 		t.Fatalf("drop-off SMS %+v", m)
 	}
-	if a := h.call("POST", "/api/v1/lockers/L1/dropoff", "", map[string]string{"code": "123"}); a.code != 401 {
+	if a := h.call("POST", "/api/v1/lockers/L1/dropoff", "", map[string]string{"id_number": applicantID, "code": "123"}); a.code != 401 {
 		t.Fatalf("wrong drop-off code: %d", a.code)
 	}
-	a = h.call("POST", "/api/v1/lockers/L1/dropoff", "", map[string]string{"code": d.Code})
+	if a := h.call("POST", "/api/v1/lockers/L1/dropoff", "", map[string]string{"id_number": otherID, "code": d.Code}); a.code != 401 {
+		t.Fatalf("the drop-off code with another's ID number: %d", a.code)
+	}
+	a = h.call("POST", "/api/v1/lockers/L1/dropoff", "", map[string]string{"id_number": applicantID, "code": d.Code})
 	if a.code != 200 || !strings.Contains(string(a.body), `"comp":"07"`) {
 		t.Fatalf("drop-off at the panel: %d %s (want the first medium, 07)", a.code, a.body)
 	}
@@ -359,7 +375,8 @@ func TestLockerBadInputChangesNothing(t *testing.T) {
 		{"no such compartment", "POST", "/api/v1/lockers/L1/99/retrieve", clerk, nil, 404, ""},
 		{"out of service without reason", "POST", "/api/v1/lockers/L1/05/service", clerk, map[string]any{"out": true}, 400, "reason"},
 		{"maintenance by a clerk", "POST", "/api/v1/lockers/L1/05/open", clerk, nil, 403, ""},
-		{"drop-off without size", "POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "C2"}, 400, "size"},
+		{"drop-off without size", "POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "C2", "id_number": applicantID}, 400, "size"},
+		{"drop-off without the applicant's ID", "POST", "/api/v1/lockers/dropoffs", clerk, map[string]string{"case": "C2", "size": "S"}, 400, "id_number"},
 		{"bad receipt dates", "GET", "/api/v1/lockers/receipts?from=yesterday", h.login("admin"), nil, 400, "from"},
 	}
 	for _, tc := range tests {

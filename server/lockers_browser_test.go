@@ -77,6 +77,8 @@ func TestLockerPagesDepositAndPickup(t *testing.T) {
 	panel.Do(chromedp.Click(chromedp.CSS("#submit")))
 	panel.WaitText("#error", "身份证号或取件码不正确")
 
+	// Nothing typed stays on the panel: the ID number is typed again.
+	press(applicantID)
 	press(code)
 	for len(h.acts) > 0 { // what the devices did before the pickup
 		<-h.acts

@@ -23,7 +23,7 @@ import (
 var lockerFiles embed.FS
 
 func (s *Server) lockerPages(r chi.Router) {
-	r.Get("/locker/{bank}", page(lockerFiles, "lockers/panel.html"))
+	r.Get("/locker/{bank}", s.bankPage(page(lockerFiles, "lockers/panel.html")))
 	r.Get("/lockers", page(lockerFiles, "lockers/admin.html"))
 	r.Get("/locker-assets/{file}", assets(lockerFiles, "lockers"))
 	// The devices page's script and style; the page is GET /devices.

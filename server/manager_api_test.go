@@ -140,6 +140,13 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 	}
 	h.must(400, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": 7, "reason": "x"})
 	h.must(400, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": "five"})
+	// The pad's chosen level: checked like a rating, and not yet one.
+	if e := h.must(400, "POST", "/api/v1/windows/1/rating/choice", "", map[string]any{"level": 6}).apiError(t); e.Error.Field != "level" {
+		t.Fatalf("choice error %+v", e)
+	}
+	h.must(404, "POST", "/api/v1/windows/9/rating/choice", "", map[string]any{"level": 2})
+	h.must(400, "POST", "/api/v1/windows/1/rating/choice", "", map[string]any{"level": 2, "reason": "x"})
+	h.must(200, "POST", "/api/v1/windows/1/rating/choice", "", map[string]any{"level": 2})
 	var given struct {
 		Ticket   string    `json:"ticket"`
 		Level    int       `json:"level"`
@@ -259,7 +266,8 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 		h.must(400, "GET", "/api/v1/reports/daily?"+bad, admin, nil)
 	}
 	h.must(200, "GET", "/api/v1/reports/monthly?month=2025-03", admin, nil).into(t, &rep)
-	if len(rep.Days) != 31 || rep.Totals.Issued != 2 {
+	// Up to today: the days to come are not listed.
+	if len(rep.Days) != 14 || rep.Totals.Issued != 2 {
 		t.Fatalf("monthly report: %d days, %+v", len(rep.Days), rep.Totals)
 	}
 	h.must(400, "GET", "/api/v1/reports/monthly?month=March", admin, nil)
@@ -295,7 +303,18 @@ func TestDayAPIRatingsOvertimeAndReports(t *testing.T) {
 			ClerkConfirmed     time.Time `json:"clerk_confirmed"`
 		} `json:"records"`
 	}
-	h.must(200, "GET", "/api/v1/overtime?from=2025-03-14&to=2025-03-14", admin, nil).into(t, &reg)
+	regReply := h.must(200, "GET", "/api/v1/overtime?from=2025-03-14&to=2025-03-14", admin, nil)
+	regReply.into(t, &reg)
+	// One form for every time of the register: the hall's zone.
+	if times := rfc3339.FindAllStringSubmatch(string(regReply.body), -1); len(times) != 4 {
+		t.Errorf("register times %q, want start, end and two confirmations", times)
+	} else {
+		for _, m := range times {
+			if !strings.HasSuffix(m[1], "+08:00") {
+				t.Errorf("register time %s is not in the hall's zone", m[1])
+			}
+		}
+	}
 	if len(reg.Records) != 1 || reg.Records[0].Ticket.Number != "A002" || reg.Records[0].Ticket.ID != "" ||
 		reg.Records[0].ApplicantConfirmed.IsZero() || reg.Records[0].ClerkConfirmed.IsZero() {
 		t.Fatalf("register %+v", reg)

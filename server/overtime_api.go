@@ -46,7 +46,7 @@ func (s *Server) overtimeReply(st *hall.State, _ *hall.Setup, out room.Outcome) 
 		if c, ok := p.(overtime.Confirmed); ok {
 			rec := *st.Overtime.Log[c.ID]
 			rec.Ticket.ID = ""
-			return rec
+			return inZone(rec, s.location())
 		}
 	}
 	return nil
@@ -70,11 +70,13 @@ func (s *Server) getOvertime(w http.ResponseWriter, r *http.Request, _ Principal
 	}
 	recs := b.Overtime()
 	if format == "json" {
+		out := make([]overtime.Record, 0, len(recs))
 		for _, rec := range recs {
 			rec.Ticket.ID = ""
+			out = append(out, inZone(*rec, s.location()))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"from": p.From.Format(time.DateOnly),
-			"to": p.To.AddDate(0, 0, -1).Format(time.DateOnly), "records": recs})
+			"to": p.To.AddDate(0, 0, -1).Format(time.DateOnly), "records": out})
 		return
 	}
 	names := map[string]string{}
@@ -83,4 +85,16 @@ func (s *Server) getOvertime(w http.ResponseWriter, r *http.Request, _ Principal
 	}
 	name := "overtime-" + p.From.Format(time.DateOnly) + "-" + p.To.AddDate(0, 0, -1).Format(time.DateOnly)
 	s.writeTables(w, r, format, name, []report.Table{report.OvertimeTable(recs, names, s.location())})
+}
+
+// inZone gives every time of a record in the hall's zone: read back from
+// the journal they come in UTC, decided live in the hall's, and a register
+// filed with the supervision office shows one form.
+func inZone(rec overtime.Record, loc *time.Location) overtime.Record {
+	for _, t := range []*time.Time{&rec.Start, &rec.End, &rec.ClerkConfirmed, &rec.ApplicantConfirmed} {
+		if !t.IsZero() {
+			*t = t.In(loc)
+		}
+	}
+	return rec
 }

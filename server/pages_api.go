@@ -19,6 +19,8 @@ type namesReply struct {
 	} `json:"hall"`
 	Services []nameEntry `json:"services"`
 	Windows  []nameEntry `json:"windows"`
+	// Lockers are the locker banks, each with its panel at /locker/{id}.
+	Lockers []nameEntry `json:"lockers"`
 	// PauseReasons are what the counter offers when a window pauses.
 	PauseReasons []string `json:"pause_reasons"`
 }
@@ -40,6 +42,10 @@ func (s *Server) getNames(w http.ResponseWriter, r *http.Request) {
 	out.Windows = make([]nameEntry, 0, len(s.hall.Windows))
 	for _, wd := range s.hall.Windows {
 		out.Windows = append(out.Windows, nameEntry{ID: wd.ID, Name: wd.Name, NameEN: wd.NameEN})
+	}
+	out.Lockers = make([]nameEntry, 0, len(s.hall.Devices.Lockers))
+	for _, b := range s.hall.Devices.Lockers {
+		out.Lockers = append(out.Lockers, nameEntry{ID: b.ID, Name: b.Name})
 	}
 	out.PauseReasons = s.hall.Queue.Reasons()
 	writeJSON(w, http.StatusOK, out)

@@ -50,14 +50,32 @@ func TestOneLanguageOnEveryPage(t *testing.T) {
 
 // TestDevicesPageInBrowser drives the simulated devices from /devices, whose
 // script is a file of its own under the pages' Content-Security-Policy (a
-// refused script would fail the tab): a held call button calls the next
-// number, an unlock pulses the relay, and the door opens and shuts.
+// refused script would fail the tab): the page says the devices are
+// simulated and offers no button before a manager signs in (a clerk is
+// refused); then a held call button calls the next number, an unlock
+// pulses the relay, and the door opens and shuts.
 func TestDevicesPageInBrowser(t *testing.T) {
 	h := startDevHall(t, true, 0)
 	h.openWindow1(1)
 	ws := h.dialWS()
 	page := browsertest.Open(t, h.ts.URL+"/devices", 1600, 1000)
-	page.WaitJS(`document.querySelectorAll('button[data-door]').length >= 12 && document.querySelector('[data-conn]').getAttribute('data-state') === 'online'`)
+	page.WaitJS(`!document.getElementById('sim-notice').hidden && !document.getElementById('sim-signin').hidden && document.querySelector('[data-conn]').getAttribute('data-state') === 'online'`)
+	page.WaitText("#sim-notice", "本大厅的设备是模拟设备")
+	page.WaitText("#sim-demo", "admin")
+	if n := page.EvalString(`String(document.querySelectorAll('button[data-pin], button[data-door]').length)`); n != "0" {
+		t.Fatalf("%s simulator buttons before anyone signed in", n)
+	}
+	signIn := func(staff string) {
+		page.Do(
+			chromedp.SetValue(chromedp.CSS("#staff"), staff),
+			chromedp.SetValue(chromedp.CSS("#password"), "demo"),
+			chromedp.Click(chromedp.CSS(`#sim-signin button[type=submit]`)),
+		)
+	}
+	signIn("1001")
+	page.WaitText("#signin-error", "不是大厅管理员")
+	signIn("admin")
+	page.WaitJS(`document.querySelectorAll('button[data-door]').length >= 12 && document.getElementById('sim-signin').hidden`)
 	page.WaitText("#mode", "模拟设备")
 	page.WaitText(`#health tr[data-device="locker:L1:01"]`, "正常")
 

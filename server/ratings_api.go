@@ -20,6 +20,7 @@ import (
 func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/windows/{id}/rating", s.getWindowRating)
 	r.Post("/windows/{id}/rating", s.postWindowRating)
+	r.Post("/windows/{id}/rating/choice", s.postRatingChoice)
 	r.Post("/windows/{id}/rating/dismiss", s.postDismissRating)
 	r.Get("/tickets/{id}/rating", s.getTicketRating)
 	r.Post("/tickets/{id}/rating", s.asHolder(s.postTicketRating))
@@ -27,6 +28,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/windows/{id}/overtime/applicant-confirm", s.postApplicantConfirm)
 	r.Get("/followups", s.withManager(s.getFollowUps))
 	r.Post("/followups/{id}", s.withManager(s.postFollowUp))
+	r.Get("/followups/{id}/phone", s.withManager(s.getFollowUpPhone))
 	r.Get("/stats/ratings", s.withManager(s.getRatingStats))
 	r.Get("/reports/daily", s.withManager(s.getDailyReport))
 	r.Get("/reports/monthly", s.withManager(s.getMonthlyReport))
@@ -99,6 +101,20 @@ func (s *Server) postWindowRating(w http.ResponseWriter, r *http.Request) {
 	}
 	s.do(w, r, http.StatusCreated, rating.Rate{Channel: rating.ChannelEvaluator, Window: chi.URLParam(r, "id"),
 		Level: body.Level, Reason: body.Reason}, s.ratingReply)
+}
+
+// postRatingChoice records the level chosen on the pad before its reason:
+// should the reason never come, the hall keeps the level.
+func (s *Server) postRatingChoice(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Level int `json:"level"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := chi.URLParam(r, "id")
+	s.do(w, r, http.StatusOK, rating.Choose{Window: id, Level: body.Level}, s.windowReply(id))
 }
 
 func (s *Server) postDismissRating(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -62,6 +61,8 @@ type Server struct {
 	devices *devices.Manager
 	lockers *lockerAPI
 	limits  *limits
+	// shown is the seq of the newest event sent to screens (see frame).
+	shown uint64
 
 	historyJournal journal.Journal
 }
@@ -132,15 +133,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes(pages http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	r.Get("/healthz", s.getHealth)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
 		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
@@ -151,6 +151,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/tickets/{id}", s.getTicket)
 		r.Post("/tickets/{id}/cancel", s.asHolder(s.postCancel))
 		r.Post("/tickets/{id}/requeue", s.withStaff(s.postRequeue))
+		r.Post("/tickets/requeue", s.withStaff(s.postRequeueByNumber))
 		r.Get("/windows/{id}", s.getWindow)
 		r.Get("/windows/{id}/led", s.getWindowLED)
 		s.deviceRoutes(r)
@@ -167,9 +168,28 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		})
 	})
 	if pages != nil {
+		s.windowPages(r, pages)
 		r.Mount("/", pages)
 	}
 	return r
+}
+
+// getHealth is ok while the hall can acknowledge what it is asked; 503
+// with the reason when it cannot (its journal is gone), so a supervisor or
+// load balancer stops sending it work. Not logged: pages poll it.
+func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.engine.Health(); err != nil {
+		e, ok := errs.As(err)
+		if !ok {
+			e = errs.Wrap(err, "health")
+		}
+		writeJSON(w, http.StatusServiceUnavailable, struct {
+			Status string    `json:"status"`
+			Error  errorJSON `json:"error"`
+		}{"failing", refusalJSON(e)})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // publish sends a committed batch to the WebSocket clients and the metrics.
@@ -179,12 +199,12 @@ func (s *Server) publish(st *hall.State, evs []room.Event) {
 	s.auth.ended.note(evs)
 	frames := make([]ws.Frame, 0, len(evs))
 	for _, ev := range evs {
-		b, err := json.Marshal(s.view.Message(st, ev))
+		f, err := s.frame(st, ev)
 		if err != nil {
 			s.log.Error("encode event", "seq", ev.Seq, "err", err)
 			continue
 		}
-		frames = append(frames, ws.Frame{Seq: ev.Seq, Data: b})
+		frames = append(frames, f)
 	}
 	s.hub.Publish(frames)
 }
@@ -202,9 +222,8 @@ func (s *Server) frames(recs []journal.Record) ([]ws.Frame, error) {
 			if err != nil {
 				continue
 			}
-			b, err := json.Marshal(s.view.Message(st, ev))
-			if err == nil {
-				out = append(out, ws.Frame{Seq: ev.Seq, Data: b})
+			if f, err := s.frame(st, ev); err == nil {
+				out = append(out, f)
 			}
 		}
 	})
@@ -328,7 +347,12 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.do(w, r, http.StatusCreated, cmd, s.issueReply)
+	issue, err := s.reminders(cmd)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.do(w, r, http.StatusCreated, issue, s.issueReply)
 }
 
 // ticketReply answers with the ticket a command concerned.
@@ -360,30 +384,70 @@ func (s *Server) postRequeue(w http.ResponseWriter, r *http.Request, p Principal
 func (s *Server) windowReply(window string) engine.ReplyFunc {
 	return func(st *hall.State, _ *hall.Setup, out room.Outcome) any {
 		var reply struct {
-			Ticket *display.TicketView `json:"ticket"`
-			Window display.WindowView  `json:"window"`
+			Ticket   *display.TicketView `json:"ticket"`
+			Window   display.WindowView  `json:"window"`
+			UndoSkip *display.UndoView   `json:"undo_skip"`
 		}
 		if t := st.Queue.Tickets[out.Ticket]; t != nil {
 			v := s.view.Ticket(st, t)
 			reply.Ticket = &v
 		}
 		reply.Window, _ = s.view.Window(st, window)
+		reply.UndoSkip = s.view.SkipUndo(st, window, s.clock())
 		return reply
 	}
 }
 
+// getWindow answers a window and what it would call next. A waiting
+// ticket's id lets whoever holds it read the ticket, and it becomes public
+// only when the ticket is called; so the public answer lists the waiting
+// by number and wait alone, and only signed-in staff (the counter) get
+// their ids.
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
+	staff := false
+	if r.Header.Get("Authorization") != "" {
+		// A sign-in that is sent must be good, as everywhere.
+		if _, err := s.auth.principal(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		staff = true
+	}
 	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
 		if !ok {
 			return nil, errs.R(errs.NotFound, "no_window", "window", id)
 		}
+		now := s.clock()
+		waiting := s.view.WaitingList(st, id, now, 50)
+		undo, targets := s.view.SkipUndo(st, id, now), s.view.TransferTargets(st, id)
+		if staff {
+			return struct {
+				display.WindowView
+				Queue      []display.TicketView     `json:"queue"`
+				UndoSkip   *display.UndoView        `json:"undo_skip"`
+				TransferTo []display.TransferTarget `json:"transfer_to"`
+			}{v, waiting, undo, targets}, nil
+		}
+		public := make([]waitingTicket, len(waiting))
+		for i, t := range waiting {
+			public[i] = waitingTicket{TicketView: t}
+		}
 		return struct {
 			display.WindowView
-			Queue []display.TicketView `json:"queue"`
-		}{v, s.view.WaitingList(st, id, s.clock(), 50)}, nil
+			Queue      []waitingTicket          `json:"queue"`
+			UndoSkip   *display.UndoView        `json:"undo_skip"`
+			TransferTo []display.TransferTarget `json:"transfer_to"`
+		}{v, public, undo, targets}, nil
 	})
+}
+
+// waitingTicket is a waiting ticket as anyone may see it: its id, which
+// the outer field shadows, is left out.
+type waitingTicket struct {
+	display.TicketView
+	ID string `json:"id,omitempty"`
 }
 
 // getWindowLED is the text for the LED bar over a window, split to its
@@ -410,8 +474,14 @@ func (s *Server) getWindowLED(w http.ResponseWriter, r *http.Request) {
 
 // windowActions build the command for POST /api/v1/windows/{id}/{action}.
 var windowActions = map[string]func(window string, a room.Actor, r *http.Request) (hall.Command, error){
-	"open": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
-		return queue.OpenWindow{Window: w, Actor: a}, nil
+	"open": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
+		// A manager may name the clerk to sign on; the role is filled in
+		// from the hall file by windowAction.
+		var body struct {
+			Staff string `json:"staff"`
+		}
+		err := decode(r, &body)
+		return queue.OpenWindow{Window: w, Actor: a, For: room.Actor{Staff: strings.TrimSpace(body.Staff)}}, err
 	},
 	"close": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.CloseWindow{Window: w, Actor: a}, nil
@@ -430,6 +500,16 @@ var windowActions = map[string]func(window string, a room.Actor, r *http.Request
 	},
 	"skip": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Skip{Window: w, Actor: a}, nil
+	},
+	"undo-skip": func(w string, a room.Actor, r *http.Request) (hall.Command, error) {
+		var body struct {
+			Ticket string `json:"ticket"`
+		}
+		err := decode(r, &body)
+		return queue.UndoSkip{Window: w, Ticket: body.Ticket, Actor: a}, err
+	},
+	"force-signoff": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
+		return queue.ForceSignOff{Window: w, Actor: a}, nil
 	},
 	"finish": func(w string, a room.Actor, _ *http.Request) (hall.Command, error) {
 		return queue.Finish{Window: w, Actor: a}, nil
@@ -458,6 +538,9 @@ func (s *Server) windowAction(build func(string, room.Actor, *http.Request) (hal
 	return func(w http.ResponseWriter, r *http.Request, p Principal) {
 		id := chi.URLParam(r, "id")
 		cmd, err := build(id, actor(p), r)
+		if err == nil {
+			cmd, err = s.withStaffRole(cmd)
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -484,26 +567,14 @@ func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
 	}
 }
 
-// do runs a command through the engine and writes its answer. With an
-// Idempotency-Key the key is scoped to the method, path and caller, so two
-// kiosks choosing the same key do not share an answer.
+// do runs a command through the engine and writes its answer; with an
+// Idempotency-Key, a repeat gets the first answer (see idempotent).
 func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd hall.Command, reply engine.ReplyFunc) {
-	key := r.Header.Get("Idempotency-Key")
-	if key != "" {
-		if len(key) > 200 {
-			s.fail(w, r, errs.Bad("Idempotency-Key", "too_long", "max", 200))
-			return
-		}
-		key = r.Method + " " + r.URL.Path + " " + r.Header.Get("Authorization") + " " + key
-	}
-	res := s.engine.Do(r.Context(), cmd, key, reply)
+	res := s.run(w, r, cmd, reply)
 	if res.Err != nil {
 		s.metrics.httpErrors.WithLabelValues(string(errs.KindOf(res.Err))).Inc()
 		s.fail(w, r, res.Err)
 		return
-	}
-	if res.Repeat {
-		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeRaw(w, code, res.Body)
 }

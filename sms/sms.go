@@ -205,11 +205,14 @@ func (w WebhookSender) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// Templates word the messages; the hall file may override each.
+// Templates word the messages; the hall file may override each (the
+// lockers' in lockers.sms, the queue's reminders in sms).
 type Templates struct {
 	LockerCode    string `yaml:"locker_code"`
 	LockerOverdue string `yaml:"locker_overdue"`
 	DropoffCode   string `yaml:"dropoff_code"`
+	TicketNear    string `yaml:"-"`
+	TicketCalled  string `yaml:"-"`
 }
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
@@ -217,6 +220,8 @@ var DefaultTemplates = Templates{
 	LockerCode:    "【{{.Hall}}】您的办件结果（{{.Case}} {{.What}}）已存入{{.Bank}}{{.Comp}}号柜格，取件码 {{.Code}}，请于{{.Deadline}}前凭身份证号和取件码自助取件。",
 	LockerOverdue: "【{{.Hall}}】您在{{.Bank}}的办件结果（{{.Case}}）已超过保管期限，请尽快到出件窗口领取。",
 	DropoffCode:   "【{{.Hall}}】请凭投递码 {{.Code}} 到{{.Bank}}投递案件 {{.Case}} 的补充材料。",
+	TicketNear:    "【{{.Hall}}】您的 {{.Number}} 号前面还有 {{.Ahead}} 人，请回到大厅留意叫号。",
+	TicketCalled:  "【{{.Hall}}】请 {{.Number}} 号到 {{.Window}} 号窗口办理。",
 }
 
 // Render fills a template; the template text comes from the hall file and
@@ -234,9 +239,12 @@ func Render(text string, data any) (string, error) {
 }
 
 // Vars are the fields a template may use. Deadline is worded in the hall's
-// zone (e.g. 11月27日 17:30); Comp is the compartment the result lies in.
+// zone (e.g. 11月27日 17:30); Comp is the compartment the result lies in;
+// Number, Window and Ahead are a queue number, the window calling it and
+// the people still before it.
 type Vars struct {
 	Hall, Case, What, Bank, Comp, Code, Deadline string
+	Number, Window, Ahead                        string
 }
 
 // For returns the template of a message's purpose, or "" for a purpose
@@ -249,6 +257,10 @@ func (t Templates) For(purpose string) string {
 		return t.LockerOverdue
 	case PurposeDropoffCode:
 		return t.DropoffCode
+	case PurposeTicketNear:
+		return t.TicketNear
+	case PurposeTicketCalled:
+		return t.TicketCalled
 	}
 	return ""
 }
@@ -278,7 +290,8 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 	if tmpl == "" {
 		return Message{}, fmt.Errorf("sms: no template words a %s message", purpose)
 	}
-	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code}
+	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code,
+		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"]}
 	if v.Bank == "" {
 		v.Bank = AnyBank
 	}
@@ -301,14 +314,18 @@ const (
 	PurposeLockerCode    = "locker.code"
 	PurposeLockerOverdue = "locker.overdue"
 	PurposeDropoffCode   = "locker.dropoff"
+	PurposeTicketNear    = "ticket.near"   // 叫号前提醒: a few people before the ticket
+	PurposeTicketCalled  = "ticket.called" // the ticket is called to a window
 )
 
 // Check renders every template with sample fields, so a hall file with a
 // misspelt field is refused at start instead of sending "<no value>".
 func (t Templates) Check() map[string]error {
-	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日"}
+	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日",
+		Number: "A012", Window: "3", Ahead: "3"}
 	bad := map[string]error{}
-	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode} {
+	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode,
+		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled} {
 		if _, err := Render(text, sample); err != nil {
 			bad[name] = err
 		}
@@ -326,6 +343,12 @@ func (t Templates) WithDefaults() Templates {
 	}
 	if t.DropoffCode == "" {
 		t.DropoffCode = DefaultTemplates.DropoffCode
+	}
+	if t.TicketNear == "" {
+		t.TicketNear = DefaultTemplates.TicketNear
+	}
+	if t.TicketCalled == "" {
+		t.TicketCalled = DefaultTemplates.TicketCalled
 	}
 	return t
 }

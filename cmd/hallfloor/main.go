@@ -59,11 +59,13 @@ func main() {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml] [-sim]
-                 [-journal sqlite|redis://host:port/db]
-      run the hall; without -config, the embedded demo hall; -sim runs the
-      devices on simulated pins (as on a machine without GPIO); -journal
-      keeps the journal in Redis instead of a SQLite file under -data
+  hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml]
+                 [-simulate-devices] [-journal sqlite|redis://host:port/db]
+      run the hall; without -config, the embedded demo hall.
+      -simulate-devices runs the devices on simulated pins, driven from
+      /devices by a signed-in manager; a hall file's hall refuses to start
+      without it on a machine without GPIO (the demo hall falls back).
+      -journal keeps the journal in Redis instead of a SQLite file under -data
   hallfloor check -config hall.yaml
       validate a hall file; exits 1 and names each wrong key
   hallfloor hash-password
@@ -149,7 +151,10 @@ func serve(args []string) error {
 	addr := fs.String("addr", ":8080", "address to listen on")
 	data := fs.String("data", "./data", "directory for the journal and keys")
 	cfgPath := fs.String("config", "", "hall file (YAML); the embedded demo hall when empty")
-	simPins := fs.Bool("sim", false, "run the devices on simulated pins even where the machine has GPIO")
+	var simPins bool
+	const simUsage = "run the devices on simulated pins, even where the machine has GPIO; without it a hall file's hall needs its pins"
+	fs.BoolVar(&simPins, "simulate-devices", false, simUsage)
+	fs.BoolVar(&simPins, "sim", false, "the same as -simulate-devices")
 	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) or redis://host:port/db (keys prefixed with the hall's id)`)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -161,7 +166,7 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: *simPins})
+	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins})
 	if err != nil {
 		return err
 	}
@@ -171,6 +176,10 @@ func serve(args []string) error {
 		return err
 	}
 	a.Start()
+	if simPins && a.Devices.Simulated() {
+		// (The demo's fall-back to simulated pins has its own warning.)
+		log.Warn("the devices run on simulated pins: buttons, lamps and locks are driven from /devices, not wired to this machine")
+	}
 	log.Info("hallfloor serving", "hall", hall.Hall.Name, "addr", ln.Addr().String(), "data", *data, "journal", journalName(*journalAt))
 	if hall.Hall.Demo {
 		log.Info("demo hall: clerks 1001-1008, guides 2001-2002 and manager admin sign in with password \"demo\"", "open", app.URL(ln))

@@ -64,10 +64,16 @@ type proc struct {
 	err  error         // how it ended, once done
 }
 
-// startServe starts the server on a free port and waits until it answers.
-func startServe(t *testing.T, dataDir string) *proc {
+// startServe starts the server on a free port and waits until it answers;
+// args are further flags of serve.
+func startServe(t *testing.T, dataDir string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(binary(t), "serve", "-addr", "127.0.0.1:0", "-data", dataDir)
+	return startCmd(t, exec.Command(binary(t), append([]string{"serve", "-addr", "127.0.0.1:0", "-data", dataDir}, args...)...))
+}
+
+// startCmd starts a serve command and waits until it answers.
+func startCmd(t *testing.T, cmd *exec.Cmd) *proc {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

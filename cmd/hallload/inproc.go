@@ -26,6 +26,9 @@ type hall struct {
 // cost in a real hall.
 func loadHall() *config.Hall {
 	h := config.Demo()
+	// Every simulated screen and kiosk comes from this one address: the
+	// share of connections per address is for a hall's real clients.
+	h.Server.Connections.PerSource, h.Server.Connections.Total = 1<<20, 1<<20
 	if s := h.FindStaff("1002"); s != nil {
 		hash, _ := bcrypt.GenerateFromPassword([]byte(s.Password), bcrypt.DefaultCost)
 		s.PasswordHash, s.Password = string(hash), ""

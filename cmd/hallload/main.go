@@ -8,11 +8,13 @@
 //	hallload -flood 32 [-flood-staff 1002] …   (calls during a sign-in flood)
 //
 // Without -url it runs the demo hall in this process on a random port with a
-// fresh data directory, wired as `hallfloor serve` wires it; the demo hall's
-// kiosk (this machine) issues as fast as the hall can. Against a hall of
-// your own, list the load machine in the hall file's server.kiosks
-// and raise server.limits.kiosk_tickets_per_minute, or the hall refuses the
-// numbers beyond a kiosk's rate as it would a flood.
+// fresh data directory, wired as `hallfloor serve` wires it, except that
+// this one address may hold every connection; the demo hall's kiosk (this
+// machine) issues as fast as the hall can. A hall given with -url must
+// allow it in its hall file (server.connections.per_source and total), or
+// the screens past its share are refused; list the load machine in
+// server.kiosks and raise server.limits.kiosk_tickets_per_minute, or the
+// hall refuses the numbers beyond a kiosk's rate as it would a flood.
 package main
 
 import (

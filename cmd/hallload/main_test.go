@@ -84,13 +84,15 @@ func TestPeek(t *testing.T) {
 		msg  string
 		want header
 	}{
-		{"snapshot", `{"type":"snapshot","seq":41,"hall":{"seq":41}}`, header{Type: "snapshot", Seq: 41}},
-		{"call", `{"type":"ticket.called","seq":42,"at":"2025-03-10T09:00:00+08:00","data":{"ticket":{"id":"abc","number":"A001","service":"A"},"window":"1"}}`,
-			header{Type: "ticket.called", Seq: 42, Ticket: "abc"}},
-		{"other event", `{"type":"ticket.finished","seq":43,"data":{"ticket":{"id":"abc"}}}`, header{Type: "ticket.finished", Seq: 43}},
+		{"snapshot", `{"type":"snapshot","seq":41,"hall":{"seq":41}}`, header{Type: "snapshot", Seq: 41, Prev: 40}},
+		{"call", `{"type":"ticket.called","seq":42,"prev":41,"at":"2025-03-10T09:00:00+08:00","data":{"ticket":{"id":"abc","number":"A001","service":"A"},"window":"1"}}`,
+			header{Type: "ticket.called", Seq: 42, Prev: 41, Ticket: "abc"}},
+		{"other event", `{"type":"ticket.finished","seq":43,"data":{"ticket":{"id":"abc"}}}`, header{Type: "ticket.finished", Seq: 43, Prev: 42}},
+		// After private events the seq skips; prev says nothing was missed.
+		{"after private events", `{"type":"ticket.finished","seq":48,"prev":43,"data":{}}`, header{Type: "ticket.finished", Seq: 48, Prev: 43}},
 		// Not in the server's field order: the full decode takes over.
-		{"reordered", `{"seq":44,"type":"ticket.called","data":{"ticket":{"id":"xyz"}}}`, header{Type: "ticket.called", Seq: 44, Ticket: "xyz"}},
-		{"spaced", `{ "type": "ticket.called", "seq": 45, "data": {"ticket": {"id": "q"}}}`, header{Type: "ticket.called", Seq: 45, Ticket: "q"}},
+		{"reordered", `{"seq":44,"prev":40,"type":"ticket.called","data":{"ticket":{"id":"xyz"}}}`, header{Type: "ticket.called", Seq: 44, Prev: 40, Ticket: "xyz"}},
+		{"spaced", `{ "type": "ticket.called", "seq": 45, "data": {"ticket": {"id": "q"}}}`, header{Type: "ticket.called", Seq: 45, Prev: 44, Ticket: "q"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -123,7 +123,11 @@ func (s *screen) read(called *atomic.Int64) {
 		case h.Seq <= s.last:
 			s.outOfOrder++
 		default:
-			s.gaps += h.Seq - s.last - 1
+			// Seqs between prev and this one were private events, sent
+			// to no screen: only a prev past the last seen is a gap.
+			if h.Prev > s.last {
+				s.gaps += h.Prev - s.last
+			}
 			s.last = h.Seq
 		}
 		if h.Type == "ticket.called" {
@@ -154,6 +158,7 @@ func (ss *screens) close() {
 type header struct {
 	Type   string
 	Seq    uint64
+	Prev   uint64 // the seq of the message sent before
 	Ticket string // the ticket of a ticket.* event
 }
 
@@ -164,6 +169,7 @@ type header struct {
 var (
 	typePrefix   = []byte(`{"type":"`)
 	seqPrefix    = []byte(`","seq":`)
+	prevPrefix   = []byte(`,"prev":`)
 	ticketPrefix = []byte(`"data":{"ticket":{"id":"`)
 )
 
@@ -172,8 +178,9 @@ func peek(msg []byte) (header, error) {
 		return h, nil
 	}
 	var m struct {
-		Type string `json:"type"`
-		Seq  uint64 `json:"seq"`
+		Type string  `json:"type"`
+		Seq  uint64  `json:"seq"`
+		Prev *uint64 `json:"prev"`
 		Data struct {
 			Ticket struct {
 				ID string `json:"id"`
@@ -183,7 +190,11 @@ func peek(msg []byte) (header, error) {
 	if err := json.Unmarshal(msg, &m); err != nil {
 		return header{}, fmt.Errorf("unreadable message: %w", err)
 	}
-	return header{Type: m.Type, Seq: m.Seq, Ticket: m.Data.Ticket.ID}, nil
+	h := header{Type: m.Type, Seq: m.Seq, Prev: m.Seq - 1, Ticket: m.Data.Ticket.ID}
+	if m.Prev != nil {
+		h.Prev = *m.Prev
+	}
+	return h, nil
 }
 
 func peekFast(msg []byte) (header, bool) {
@@ -208,7 +219,18 @@ func peekFast(msg []byte) (header, bool) {
 	if err != nil {
 		return h, false
 	}
-	h.Seq = seq
+	h.Seq, h.Prev, rest = seq, seq-1, rest[j:]
+	if after, ok := bytes.CutPrefix(rest, prevPrefix); ok {
+		k := 0
+		for k < len(after) && after[k] >= '0' && after[k] <= '9' {
+			k++
+		}
+		prev, err := strconv.ParseUint(string(after[:k]), 10, 64)
+		if err != nil {
+			return h, false
+		}
+		h.Prev = prev
+	}
 	if h.Type == "ticket.called" {
 		k := bytes.Index(rest, ticketPrefix)
 		if k < 0 {

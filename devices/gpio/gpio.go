@@ -9,7 +9,10 @@ package gpio
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,9 +35,14 @@ func (systemClock) Now() time.Time { return time.Now() }
 type Options struct {
 	Devices config.Devices
 	// Sim runs on simulated pins even on a machine with GPIO.
-	Sim    bool
-	Clock  Clock // the system clock if nil
-	Logger *slog.Logger
+	Sim bool
+	// FallBack lets a machine without GPIO run on simulated pins (the demo
+	// hall). Without it, and without Sim, Open refuses such a machine: a
+	// real hall must not answer its buttons and locks from a simulator
+	// nobody asked for.
+	FallBack bool
+	Clock    Clock // the system clock if nil
+	Logger   *slog.Logger
 	// Poll bounds how long a watcher waits for an edge before it looks at
 	// its context and the clock again; 100ms when 0.
 	Poll time.Duration
@@ -55,9 +63,11 @@ type Transport struct {
 
 var _ devices.Transport = (*Transport)(nil)
 
-// Open finds the GPIO of the machine for the device map. Without GPIO on
-// the machine (or with Options.Sim) the pins are simulated; a device map
-// that names no pins needs neither.
+// Open finds the GPIO of the machine for the device map. With Options.Sim,
+// or on a machine without GPIO when Options.FallBack allows it, the pins
+// are simulated; on a machine without GPIO otherwise it fails with
+// ErrNoGPIO, naming the pins. A device map that names no pins needs
+// neither.
 func Open(o Options) (*Transport, error) {
 	if o.Clock == nil {
 		o.Clock = systemClock{}
@@ -78,6 +88,8 @@ func Open(o Options) (*Transport, error) {
 		switch {
 		case err != nil:
 			return nil, errs.Wrap(err, "devices: periph")
+		case !ok && !o.FallBack:
+			return nil, noGPIO(o.Devices)
 		case !ok:
 			o.Logger.Warn("no GPIO on this machine: the devices run on simulated pins (see /devices)")
 			sim = true
@@ -90,6 +102,24 @@ func Open(o Options) (*Transport, error) {
 		t.src = newBoardPins(o.Devices)
 	}
 	return t, nil
+}
+
+// ErrNoGPIO is Open finding no GPIO on the machine for a device map that
+// names pins, with no simulation asked for.
+var ErrNoGPIO = errors.New("no GPIO on this machine")
+
+// noGPIO says which pins are missing and how to run without them.
+func noGPIO(d config.Devices) error {
+	var names []string
+	seen := map[string]bool{}
+	for _, p := range d.Pins() {
+		if !seen[p.Pin.Name] {
+			seen[p.Pin.Name] = true
+			names = append(names, p.Pin.Name)
+		}
+	}
+	return fmt.Errorf("%w, but the hall file's devices name pins %s: run on the machine they are wired to, "+
+		"or start with -simulate-devices to run them on simulated pins (the dashboard and /devices then say so)", ErrNoGPIO, strings.Join(names, ", "))
 }
 
 // Simulator is the simulated pins, or nil when the pins are real.

@@ -583,3 +583,34 @@ func TestWatcherTellsFailedReads(t *testing.T) {
 		t.Fatalf("told more: %d health, %d changes", len(ev.health), len(ev.changes))
 	}
 }
+
+// TestNoGPIOWithoutFallBack: on a machine without GPIO a device map with
+// pins is refused unless simulation is asked for (Sim) or allowed
+// (FallBack, the demo hall); the refusal names the pins and the flag.
+func TestNoGPIOWithoutFallBack(t *testing.T) {
+	if ok, err := hasGPIO(); err != nil || ok {
+		t.Skipf("this machine has GPIO (or periph fails: %v)", err)
+	}
+	cfg := config.Demo()
+	quiet := slog.New(slog.DiscardHandler)
+	_, err := Open(Options{Devices: cfg.Devices, Logger: quiet})
+	if !errors.Is(err, ErrNoGPIO) {
+		t.Fatalf("opened without GPIO: %v", err)
+	}
+	for _, want := range []string{"GPIO17", "io6:B0", "-simulate-devices"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not name %s", err, want)
+		}
+	}
+	for _, o := range []Options{{Devices: cfg.Devices, FallBack: true, Logger: quiet}, {Devices: cfg.Devices, Sim: true, Logger: quiet}} {
+		tr, err := Open(o)
+		if err != nil || tr.Simulator() == nil {
+			t.Fatalf("Open(FallBack %v, Sim %v): %v, simulator %v", o.FallBack, o.Sim, err, tr != nil && tr.Simulator() != nil)
+		}
+		tr.Close()
+	}
+	// A map without pins needs no GPIO at all.
+	if _, err := Open(Options{Logger: quiet}); err != nil {
+		t.Fatalf("no pins: %v", err)
+	}
+}

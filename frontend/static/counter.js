@@ -9,7 +9,11 @@ HF.start(async function () {
   var w = null;
   var queue = [];
   var live = null;
-  window.__hf.counter = function () { return { window: w, queue: queue }; };
+  // undo is the 过号 the hall would still take back (and until when);
+  // targets are the other windows as the transfer rule sees them now.
+  var undo = null;
+  var targets = null;
+  window.__hf.counter = function () { return { window: w, queue: queue, undo: undo }; };
   try { session = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (e) { session = null; }
 
   var $ = function (x) { return document.getElementById(x); };
@@ -51,6 +55,7 @@ HF.start(async function () {
     $('act-pause').hidden = w.state === 'paused';
     $('act-pause').disabled = !open || !!cur;
     $('act-resume').hidden = w.state !== 'paused';
+    renderUndo();
     tickElapsed();
     var tb = HF.clear($('queue'));
     queue.forEach(function (t) {
@@ -67,13 +72,27 @@ HF.start(async function () {
   function tickElapsed() {
     $('elapsed').textContent = w && w.current && w.since ? HF.fmtDur(HF.since(w.since)) : '—';
   }
-  setInterval(tickElapsed, 1000);
+  setInterval(function () { tickElapsed(); renderUndo(); }, 1000);
+
+  // 撤销过号 shows while the hall would take the skip back: the server says
+  // until when; the page only counts down to it.
+  function renderUndo() {
+    var left = undo ? Math.ceil((Date.parse(undo.until) - HF.serverNow()) / 1000) : 0;
+    $('act-undo').hidden = !(session && left > 0);
+    $('undo-number').textContent = undo && left > 0 ? undo.ticket.number + ' · ' + left + 's' : '';
+  }
 
   async function load() {
     try {
-      var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id));
+      // Signed in, the list carries the waiting tickets' ids.
+      var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id), undefined, session ? { token: session.token } : undefined);
       queue = r.queue || [];
+      undo = r.undo_skip || null;
+      targets = r.transfer_to || null;
       w = r;
+      // Signed on here, but the hall says otherwise (signed off elsewhere,
+      // or by a manager): back to the sign-in.
+      if (session && (w.state === 'closed' || (w.clerk && w.clerk.staff !== session.staff))) signedOut();
       render();
     } catch (e) { /* the next event or action tries again */ }
   }
@@ -90,6 +109,7 @@ HF.start(async function () {
     try {
       var r = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/' + action, body || {}, { token: session.token, key: HF.key() });
       w = r.window;
+      undo = r.undo_skip || null;
       render();
       load();
     } catch (e) {
@@ -166,10 +186,24 @@ HF.start(async function () {
     var svc = HF.clear($('to-service'));
     svc.appendChild(HF.el('option', { value: '', text: HF.t('counter.any') }));
     Object.keys(HF.names.services).forEach(function (c) { svc.appendChild(HF.el('option', { value: c, text: c + ' ' + HF.serviceName(c) })); });
+    fillTargets();
+  }
+  // The windows to transfer to, as the hall answers for each: one it would
+  // refuse (closed) is marked and cannot be chosen.
+  function fillTargets() {
     var win = HF.clear($('to-window'));
     win.appendChild(HF.el('option', { value: '', text: HF.t('counter.any') }));
-    HF.names.windowList.forEach(function (x) {
-      if (x.id !== id) win.appendChild(HF.el('option', { value: x.id, text: HF.t('window.n', x.id) + ' ' + HF.name(x) }));
+    var byID = {};
+    HF.names.windowList.forEach(function (x) { byID[x.id] = x; });
+    var list = targets || HF.names.windowList.filter(function (x) { return x.id !== id; }).map(function (x) { return { window: x.id, available: true }; });
+    list.forEach(function (t) {
+      var label = HF.t('window.n', t.window) + ' ' + (byID[t.window] ? HF.name(byID[t.window]) : t.name || '');
+      var o = HF.el('option', { value: t.window, text: t.available ? label : label + HF.t('counter.to.closed') });
+      if (!t.available) {
+        o.disabled = true;
+        if (t.note) o.title = HF.lang === 'en' ? t.note.en : t.note.zh;
+      }
+      win.appendChild(o);
     });
   }
   function openDialog(dlg, focus) { dlg.hidden = false; (focus || dlg.querySelector('button,input,select')).focus(); }
@@ -198,7 +232,8 @@ HF.start(async function () {
     recall: function () { act('recall'); },
     skip: function () { act('skip'); },
     finish: function () { act('finish'); },
-    transfer: function () { openDialog($('transfer-dlg'), $('to-service')); },
+    transfer: function () { fillTargets(); openDialog($('transfer-dlg'), $('to-service')); },
+    undo: function () { if (undo) act('undo-skip', { ticket: undo.ticket.id }); },
     pause: function () { openDialog($('pause-dlg')); },
     resume: function () { act('resume'); },
   };
@@ -215,6 +250,33 @@ HF.start(async function () {
     document.querySelectorAll('#desk .actions [data-key="' + k + '"]').forEach(function (b) { if (!b.hidden && !b.disabled) btn = b; });
     if (btn) { e.preventDefault(); btn.click(); }
   });
+
+  // 过号重排: the clerk types the number on the citizen's slip.
+  $('requeue-form').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    if (!session) return;
+    var input = $('requeue-number');
+    HF.showError($('error'), null);
+    $('requeue-msg').textContent = '';
+    if (!input.value.trim()) { input.focus(); return; }
+    try {
+      var t = await HF.api('POST', '/api/v1/tickets/requeue', { number: input.value }, { token: session.token, key: HF.key() });
+      input.value = '';
+      $('requeue-msg').textContent = HF.t('counter.requeue.done', t.number);
+      load();
+    } catch (e) {
+      if (e.status === 401) { signedOut(); HF.showError($('signin-error'), e); return; }
+      HF.showError($('error'), e);
+    }
+  });
+
+  // A manager signed this clerk off: say so where the clerk signs on again.
+  function forcedOff(m) {
+    if (!session || m.type !== 'window.closed' || m.data.window !== id || !m.data.by || m.data.staff !== session.staff) return;
+    signedOut();
+    HF.showError($('signin-error'), null);
+    $('signin-error').textContent = HF.t('counter.forced', m.data.by);
+  }
 
   // ---- 延时服务: the window's overtime state and the clerk's confirmation
   // of each service given in it. The page learns of records from the live
@@ -255,6 +317,7 @@ HF.start(async function () {
       snapshot: function () { load(); },
       event: function (m) {
         if (m.type.indexOf('overtime.') === 0) overtimeEvent(m);
+        forcedOff(m);
         // Any change to the lines this window serves, or to the window.
         if (m.waiting || (m.window && m.window.id === id)) refresh();
       },

@@ -53,6 +53,7 @@ HF.start(async function () {
   }
 
   function renderWindows() {
+    var focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.openDraft : '';
     var tb = HF.clear($('windows'));
     hall.windows.forEach(function (w) {
       var st = HF.el('span', { class: 'pill ' + w.state, text: HF.t('state.' + w.state) });
@@ -65,8 +66,44 @@ HF.start(async function () {
         HF.el('td', { class: 'n', text: String(w.waiting) }),
         HF.el('td', { class: 'n', text: String(w.served) }),
         HF.el('td', { class: 'n', text: w.served ? HF.fmtDur(w.avg_service_s) : '—' }),
+        mgr ? windowActions(w) : null,
       ]));
     });
+    if (focused) {
+      var again = tb.querySelector('[data-open-draft="' + focused + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  // A manager's hand on a window: close it as its clerk would, force the
+  // clerk off (the hall puts whoever was being served back in line), or
+  // sign a clerk on. The hall decides and words every refusal.
+  var openDrafts = {};
+  function windowActions(w) {
+    var cell = HF.el('td', { class: 'winact' });
+    function button(key, action, body) {
+      return HF.el('button', { type: 'button', class: 'btn dl', 'data-action': action, text: HF.t(key), onclick: function () { windowAct(w.id, action, body && body()); } });
+    }
+    if (w.state === 'closed') {
+      var input = HF.el('input', { type: 'text', size: 6, inputmode: 'numeric', placeholder: HF.t('dash.win.staff'), 'aria-label': HF.t('dash.win.staff'), 'data-open-draft': w.id });
+      input.value = openDrafts[w.id] || '';
+      input.addEventListener('input', function () { openDrafts[w.id] = input.value; });
+      cell.appendChild(input);
+      cell.appendChild(button('dash.win.open', 'open', function () { return { staff: input.value.trim() }; }));
+    } else {
+      cell.appendChild(button('dash.win.close', 'close'));
+      cell.appendChild(button('dash.win.force', 'force-signoff'));
+    }
+    return cell;
+  }
+  async function windowAct(window, action, body) {
+    HF.showError($('win-error'), null);
+    try {
+      var r = await mapi('POST', '/api/v1/windows/' + encodeURIComponent(window) + '/' + action, body || {});
+      if (action === 'open') delete openDrafts[window];
+      if (hall && r && r.window) hall.windows = hall.windows.map(function (x) { return x.id === r.window.id ? r.window : x; });
+      render();
+    } catch (e) { HF.showError($('win-error'), e); }
   }
 
   function renderAlerts() {
@@ -144,8 +181,9 @@ HF.start(async function () {
   function setManager(m) {
     mgr = m;
     try { if (m) sessionStorage.setItem('hf.manager', JSON.stringify(m)); else sessionStorage.removeItem('hf.manager'); } catch (e) { /* private mode */ }
-    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = null; }
+    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = null; phones = {}; }
     renderManager();
+    if (hall) renderWindows();
     if (m) refreshDay();
   }
 
@@ -266,6 +304,23 @@ HF.start(async function () {
   // What the manager has begun to write for a follow-up survives the
   // panel's refresh (every minute, and on each rating in the hall).
   var drafts = {};
+  // phones are the applicants' numbers the manager asked to see, by
+  // follow-up: asked one at a time, forgotten on sign-out.
+  var phones = {};
+  function phoneCell(f) {
+    if (!(f.id in phones)) {
+      return HF.el('button', { type: 'button', class: 'btn dl', 'data-phone': f.id, text: HF.t('dash.fu.phone'), onclick: async function () {
+        HF.showError($('fu-error'), null);
+        try {
+          var c = await mapi('GET', '/api/v1/followups/' + encodeURIComponent(f.id) + '/phone');
+          phones[f.id] = c.phone || '';
+        } catch (e) { HF.showError($('fu-error'), e); return; }
+        renderFollowups();
+      } });
+    }
+    if (!phones[f.id]) return HF.el('span', { class: 'muted', 'data-phone-shown': f.id, text: HF.t('dash.fu.nophone') });
+    return HF.el('a', { class: 'num', href: 'tel:' + phones[f.id], 'data-phone-shown': f.id, text: phones[f.id] });
+  }
   function renderFollowups() {
     var focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.draft : '';
     var tb = HF.clear($('followups'));
@@ -301,7 +356,7 @@ HF.start(async function () {
           refreshFollowups();
           refreshRatings();
         });
-        cell.appendChild(HF.el('div', { class: 'fuform' }, [sel, txt, btn]));
+        cell.appendChild(HF.el('div', { class: 'fuform' }, [sel, txt, btn, phoneCell(f)]));
       } else {
         cell.className = 'muted';
         cell.textContent = HF.t('dash.fu.closed', f.action || '', f.outcome || '', f.closed_by || '', fmtDay(f.closed_at));
@@ -362,6 +417,7 @@ HF.start(async function () {
   }
   function renderDevices() {
     var list = (day.devices && day.devices.devices) || [];
+    $('dev-sim').hidden = !(day.devices && day.devices.simulated);
     var bad = list.filter(function (d) { return d.status !== 'ok'; });
     $('dev-summary').textContent = !list.length ? HF.t('dash.dev.none') : bad.length ? '' : HF.t('dash.dev.ok', list.length);
     // Problems first, then the latest activity.
@@ -385,13 +441,15 @@ HF.start(async function () {
     if (!ob) return;
     $('ob-demo').hidden = !ob.demo;
     var tb = HF.clear($('outbox'));
-    if (!ob.messages.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 4, class: 'muted', text: HF.t('dash.outbox.none') })]));
+    if (!ob.messages.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 5, class: 'muted', text: HF.t('dash.outbox.none') })]));
     ob.messages.slice(0, 50).forEach(function (m) {
+      // A message's purpose is a code (locker.code); the dictionary words it.
       tb.appendChild(HF.el('tr', { 'data-message': m.id }, [
         HF.el('td', { text: fmtDay(m.queued) }),
         HF.el('td', {}, [HF.el('span', { class: 'pill ' + m.status, text: HF.t('outbox.' + m.status) })]),
+        HF.el('td', { class: 'purpose', text: HF.term('sms.purpose.', m.purpose) }),
         HF.el('td', { class: 'num', text: m.to || '' }),
-        HF.el('td', { text: m.text || m.purpose || '' }),
+        HF.el('td', { text: m.text || '' }),
       ]));
     });
   }

@@ -1,10 +1,13 @@
 'use strict';
 // The evaluator pad at a window (好差评). It waits with a welcome; when the
 // window finishes a service, the window's view carries the open question and
-// the pad offers the five levels with a countdown. A 2 or 1 asks why before
-// it is sent. Rating is voluntary: the applicant may decline, and when the
-// countdown runs out the question closes as not rated — the pad never sends
-// a level nobody pressed. It also asks the applicant to confirm an overtime
+// the pad offers the five levels with a countdown. A 2 or 1 is recorded as
+// chosen at once and then asks why; should the countdown run out on the
+// reason, the hall keeps the 差评 and asks the reason at the call-back.
+// Rating is voluntary: the applicant may decline, and when the countdown
+// runs out before a level is chosen the question closes as not rated — the
+// pad never sends a level nobody pressed. The window's next call ends the
+// question at once (the hall closes it; the pad shows what the view says). It also asks the applicant to confirm an overtime
 // service (延时服务确认) when the window's view says one waits.
 HF.start(async function () {
   var id = decodeURIComponent(location.pathname.split('/').pop());
@@ -50,10 +53,15 @@ HF.start(async function () {
     var p = open();
     if (!p) level = 0;
     if (p && (!shown || key(shown) !== key(p))) {
-      // A new question: start from the five levels.
+      // A new question: start from the five levels, or from the reason
+      // when a 差评 was chosen before this pad (re)loaded.
       level = 0;
       HF.showError($('error'), null);
       thanksUntil = 0;
+      if (p.chosen && choices && p.chosen <= choices.bad_rating) {
+        level = p.chosen;
+        picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons);
+      }
     }
     shown = p;
     var m = rendered = mode();
@@ -83,7 +91,16 @@ HF.start(async function () {
     if (!p) return;
     var s = left(p);
     if (s <= 0) {
-      close(p, 'timeout');
+      var chosen = level;
+      var closing = close(p, 'timeout');
+      if (chosen) {
+        // The hall keeps the chosen 差评; the call-back asks why.
+        closing.then(function () {
+          thanksBad = true;
+          thanksUntil = HF.serverNow() + 6000;
+          render();
+        });
+      }
       return;
     }
     var total = (choices && choices.timeout_s) || 60;
@@ -97,14 +114,21 @@ HF.start(async function () {
 
   // close ends a question here without a rating, and tells the hall it was
   // declined or timed out so the other faces stop asking too.
+  // It answers once the hall has heard it.
   function close(p, why) {
     done[key(p)] = true;
     level = 0;
     render();
     sent.push({ kind: 'dismiss', reason: why, number: p.number });
-    HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/dismiss', { reason: why }, { key: HF.key() })
-      .catch(function () { /* closed already, or the hall closes it itself when its time is up */ });
+    return after(function () {
+      return HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/dismiss', { reason: why }, { key: HF.key() });
+    }).catch(function () { /* closed already, or the hall closes it itself when its time is up */ });
   }
+
+  // after sends a request once the chosen level has reached the hall, so
+  // the hall hears the choice before what follows it.
+  var choosing = Promise.resolve();
+  function after(fn) { return choosing.then(fn); }
 
   function pick(l) {
     if (!shown) return;
@@ -113,9 +137,19 @@ HF.start(async function () {
       picker = HF.reasonPicker($('reasons'), $('other'), choices.reasons);
       HF.showError($('error'), null);
       render();
+      choose(shown, l);
       return;
     }
     send(l, '');
+  }
+
+  // choose tells the hall the level chosen before its reason, so a slow
+  // reason cannot lose the 差评.
+  function choose(p, l) {
+    sent.push({ kind: 'choice', level: l, number: p.number });
+    choosing = after(function () {
+      return HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating/choice', { level: l }, { key: HF.key() });
+    }).catch(function (e) { if (e.status !== 409) HF.showError($('error'), e); });
   }
 
   async function send(l, reason) {
@@ -124,6 +158,7 @@ HF.start(async function () {
     HF.showError($('error'), null);
     sent.push({ kind: 'rating', level: l, number: p.number });
     try {
+      await choosing;
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/rating', { level: l, reason: reason }, { key: HF.key() });
     } catch (e) {
       if (e.status === 409) { done[key(p)] = true; level = 0; render(); return; }
@@ -142,7 +177,14 @@ HF.start(async function () {
     if (!r) { HF.showError($('error'), 'eval.need.reason'); $('other').focus(); return; }
     send(level, r);
   });
-  $('why-back').addEventListener('click', function () { level = 0; HF.showError($('error'), null); render(); });
+  $('why-back').addEventListener('click', function () {
+    // Back to the levels: the choice is taken back too, so a pad left
+    // alone now records nothing.
+    level = 0;
+    HF.showError($('error'), null);
+    render();
+    if (shown) choose(shown, 0);
+  });
   $('decline').addEventListener('click', function () { if (shown) close(shown, 'declined'); });
 
   $('ot-confirm').addEventListener('click', async function () {

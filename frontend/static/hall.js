@@ -3,6 +3,8 @@
 // and every window's state, all from the live stream. Calls are said by
 // voice one at a time; a call the screen only learns of late (after a
 // reconnect) is shown but not said, so the hall never hears stale numbers.
+// When the hall stops issuing numbers the screen says so, with the next
+// opening, as the hall's view words it.
 HF.start(function () {
   var st = { services: [], windows: {}, order: [], recent: [] };
   window.__hf.hall = st;
@@ -79,7 +81,15 @@ HF.start(function () {
     });
   }
 
-  function render() { renderNow(); renderRecent(); renderWaits(); renderWins(); }
+  function renderIssuing() {
+    var is = st.issuing || { open: true };
+    var en = HF.lang === 'en';
+    document.getElementById('issuing').hidden = is.open;
+    document.getElementById('issuing-text').textContent = is.open ? '' : (en ? is.text_en : is.text) || '';
+    document.getElementById('issuing-next').textContent = is.open ? '' : (en ? is.next_text_en : is.next_text) || '';
+  }
+
+  function render() { renderIssuing(); renderNow(); renderRecent(); renderWaits(); renderWins(); }
   HF.onLang(render);
 
   function flash() {
@@ -98,11 +108,13 @@ HF.start(function () {
       st.order = [];
       (h.windows || []).forEach(function (w) { st.windows[w.id] = w; st.order.push(w.id); });
       st.recent = (h.recent || []).map(fromCall);
+      st.issuing = h.issuing;
       render();
     },
     event: function (m) {
       if (m.waiting) st.services.forEach(function (s) { if (m.waiting[s.code] !== undefined) s.waiting = m.waiting[s.code]; });
       if (m.window && st.windows[m.window.id]) st.windows[m.window.id] = m.window;
+      if (m.issuing) st.issuing = m.issuing;
       if (m.type === 'ticket.called' || m.type === 'ticket.recalled') {
         var t = m.data.ticket;
         st.recent = st.recent.filter(function (c) { return c.id !== t.id; });

@@ -216,11 +216,12 @@ var HF = (function () {
   };
 
   // names: the hall's names in both languages, loaded once per page.
-  HF.names = { hall: {}, services: {}, windows: {}, windowList: [] };
+  HF.names = { hall: {}, services: {}, windows: {}, windowList: [], lockerList: [] };
   HF.loadNames = async function () {
     var n = await HF.api('GET', '/api/v1/hall/names');
     HF.names.hall = n.hall;
     HF.names.windowList = n.windows;
+    HF.names.lockerList = n.lockers || [];
     HF.names.pauseReasons = n.pause_reasons || [];
     n.services.forEach(function (s) { HF.names.services[s.id] = s; });
     n.windows.forEach(function (w) { HF.names.windows[w.id] = w; });
@@ -269,8 +270,9 @@ var HF = (function () {
   // number it applied and, after any drop, reconnects with back-off and asks
   // to resume after it (/ws?since=N); the server answers with what was
   // missed or a fresh snapshot. A frame at or below the last number is a
-  // repeat and is ignored. A jump in the numbers on a live connection means
-  // the server skipped frames this screen needed, so it starts again from
+  // repeat and is ignored. A frame whose prev (the seq sent before it) is
+  // past the last number on a live connection means the server skipped
+  // frames this screen needed, so it starts again from
   // a snapshot rather than trust what it holds; a new day (day.started)
   // does too, since the numbering and lines start afresh. Test hooks read
   // window.__hf.
@@ -341,7 +343,10 @@ var HF = (function () {
     }
     if (typeof m.seq !== 'number') return;
     if (this.seq !== null && m.seq <= this.seq) return;
-    if (this.seq !== null && m.seq > this.seq + 1) {
+    // prev is the event sent before this one; the seqs between were
+    // private events no screen is sent, so only a prev past ours is a gap.
+    var prev = typeof m.prev === 'number' ? m.prev : m.seq - 1;
+    if (this.seq !== null && prev > this.seq) {
       this.stats.gaps++;
       this.resync();
       return;

@@ -12,6 +12,11 @@ HF.start(async function () {
         box.appendChild(HF.el('a', { href: p[1] + encodeURIComponent(id), title: HF.windowName(id), text: HF.t('window.n', id) }));
       });
     });
+    var panels = HF.clear(document.getElementById('lockerpanels'));
+    panels.parentNode.hidden = !names.lockerList.length;
+    names.lockerList.forEach(function (b) {
+      panels.appendChild(HF.el('a', { href: '/locker/' + encodeURIComponent(b.id), title: b.name, text: b.id }));
+    });
   }
   HF.onLang(render);
   try { names = await HF.loadNames(); } catch (e) { return; }

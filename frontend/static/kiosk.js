@@ -5,6 +5,11 @@
 // a member of staff's word.
 // The issued ticket shows with a QR code to its page and prints on an
 // 80 mm slip.
+// A kiosk is shared: what a citizen typed (ID number, phone) is cleared
+// after every outcome, issued or refused, and after IDLE_S seconds nobody
+// touched it (?idle_s= sets it), when the kiosk also returns to Chinese for
+// the next person. A closed hall says so before anyone taps, with its next
+// opening, as the hall's view words it; the buttons then stay off.
 HF.start(function () {
   var guide = new URLSearchParams(location.search).get('mode') === 'guide';
   document.getElementById('guide-row').hidden = !guide;
@@ -51,6 +56,41 @@ HF.start(function () {
   var ticket = null;
   var closeTimer = null;
   window.__hf.kiosk = { last: function () { return ticket; } };
+  var IDLE_S = Number(new URLSearchParams(location.search).get('idle_s')) || 30;
+  var idleTimer = null;
+
+  // forget clears what the last citizen typed.
+  function forget() {
+    document.getElementById('idnumber').value = '';
+    document.getElementById('phone').value = '';
+    document.getElementById('priority').checked = false;
+  }
+
+  // ready leaves the kiosk as the next person should find it: nothing the
+  // last one typed, nothing they were told, in Chinese.
+  function ready() {
+    forget();
+    HF.showError(document.getElementById('error'), null);
+    if (!guide) document.getElementById('opts').open = false;
+    if (HF.lang !== 'zh') HF.setLang('zh');
+  }
+  function touched() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(ready, IDLE_S * 1000);
+  }
+  ['pointerdown', 'keydown', 'input'].forEach(function (t) { document.addEventListener(t, touched, true); });
+  touched();
+
+  // issuing is whether numbers are issued now, as the hall words it.
+  function renderIssuing() {
+    var is = hall.issuing || { open: true };
+    var en = HF.lang === 'en';
+    document.getElementById('closed').hidden = is.open;
+    document.getElementById('closed-text').textContent = is.open ? '' : (en ? is.text_en : is.text) || '';
+    document.getElementById('closed-next').textContent = is.open ? '' : (en ? is.next_text_en : is.next_text) || '';
+    document.getElementById('services').classList.toggle('off', !is.open);
+    return is.open;
+  }
 
   function render() {
     if (!hall) return;
@@ -74,9 +114,12 @@ HF.start(function () {
         ]));
       });
     }
+    var open = renderIssuing();
     hall.services.forEach(function (s) {
-      var meta = box.querySelector('button[data-service="' + s.code + '"] .meta');
-      HF.clear(meta);
+      var btn = box.querySelector('button[data-service="' + s.code + '"]');
+      btn.disabled = !open;
+      var meta = HF.clear(btn.querySelector('.meta'));
+      if (!open) return; // no estimate for a number nobody can take
       meta.appendChild(HF.el('b', { class: 'waiting', text: HF.t('waiting.n', s.waiting) }));
       meta.appendChild(document.createTextNode(' · ' + HF.fmtWait(s.estimated_wait_s)));
     });
@@ -120,6 +163,7 @@ HF.start(function () {
       HF.showError(err, refusal(e));
     } finally {
       busy = false;
+      forget(); // issued or refused, the next person must not see it
     }
   }
 
@@ -156,14 +200,12 @@ HF.start(function () {
     closeTimer = setInterval(tick, 1000);
   }
 
-  // close hides the ticket and forgets what the last person typed.
+  // close hides the ticket and readies the kiosk for the next person.
   function close() {
     clearInterval(closeTimer);
     document.getElementById('overlay').hidden = true;
     ticket = null;
-    document.getElementById('idnumber').value = '';
-    document.getElementById('phone').value = '';
-    document.getElementById('priority').checked = false;
+    ready();
   }
   document.getElementById('done').addEventListener('click', close);
   document.getElementById('print').addEventListener('click', function () { window.print(); });
@@ -171,6 +213,9 @@ HF.start(function () {
 
   HF.live({
     snapshot: function (h) { hall = h; render(); },
-    event: function (m) { if (m.waiting || m.window) refresh(); },
+    event: function (m) {
+      if (m.issuing && hall) { hall.issuing = m.issuing; render(); }
+      if (m.waiting || m.window || m.issuing) refresh();
+    },
   });
 });

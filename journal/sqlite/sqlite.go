@@ -39,8 +39,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 // Journal is a journal.Journal in a SQLite file.
 type Journal struct {
-	db   *sql.DB
-	lock *os.File // held while the journal is open for writing; nil read-only
+	db    *sql.DB
+	lock  *os.File  // held while the journal is open for writing; nil read-only
+	files *identity // the files the writer opened; nil read-only
 }
 
 var _ journal.Journal = (*Journal)(nil)
@@ -61,11 +62,26 @@ func Open(path string) (*Journal, error) {
 			err = fmt.Errorf("journal: create schema in %s: %w", path, err)
 		}
 	}
+	var files *identity
+	if err == nil {
+		if files, err = watchFiles(path); err != nil {
+			db.Close()
+		}
+	}
 	if err != nil {
 		lock.Close()
 		return nil, err
 	}
-	return &Journal{db: db, lock: lock}, nil
+	return &Journal{db: db, lock: lock, files: files}, nil
+}
+
+// Check says whether the path still names the files the journal opened, so
+// that a commit is made where the next start will find it.
+func (j *Journal) Check() error {
+	if j.files == nil {
+		return nil
+	}
+	return j.files.check()
 }
 
 // OpenReadOnly opens an existing journal to read it beside the writer, for
@@ -114,6 +130,9 @@ func (j *Journal) Close() error {
 // Append commits the batch in one transaction, after checking that its first
 // record follows the last one stored.
 func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
+	if err := j.Check(); err != nil {
+		return err
+	}
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("journal: begin: %w", err)

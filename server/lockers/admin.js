@@ -64,9 +64,11 @@ HF.start(function () {
     e.preventDefault();
     HF.showError($('dropoff-error'), null); $('dropoff-result').hidden = true;
     try {
-      var r = await HF.api('POST', '/api/v1/lockers/dropoffs', { case: $('o-case').value, what: $('o-what').value, size: $('o-size').value, phone: $('o-phone').value }, opts());
+      var r = await HF.api('POST', '/api/v1/lockers/dropoffs', { case: $('o-case').value, what: $('o-what').value, size: $('o-size').value,
+        phone: $('o-phone').value, id_number: $('o-id').value }, opts());
       $('dropoff-code').textContent = r.code;
       $('dropoff-result').hidden = false;
+      ['o-case', 'o-what', 'o-id', 'o-phone'].forEach(function (id) { $(id).value = ''; });
     } catch (err) { failed($('dropoff-error'), err); }
   });
 
@@ -79,9 +81,25 @@ HF.start(function () {
     } catch (err) { failed($('grid-error'), err); }
   }
 
+  // Every time is shown in the hall's zone (the server says which), in the
+  // Chinese form (24 h, month-day), whatever the browser's zone or locale.
+  var zone = 'Asia/Shanghai';
+  function parts(iso) {
+    var d = new Date(iso), p = {};
+    if (!iso || isNaN(d)) return null;
+    new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+      second: '2-digit', hourCycle: 'h23' }).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p;
+  }
+  // fmt is a date and time: 12-08 16:41.
   function fmt(iso) {
-    var d = new Date(iso);
-    return isNaN(d) ? '' : (d.getMonth() + 1) + '-' + d.getDate() + ' ' + ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    var p = parts(iso);
+    return p ? p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute : '';
+  }
+  // clock is a time of today: 16:41:40.
+  function clock(iso) {
+    var p = parts(iso);
+    return p ? p.hour + ':' + p.minute + ':' + p.second : '';
   }
 
   function card(c) {
@@ -159,6 +177,7 @@ HF.start(function () {
     loading = true;
     try {
       var r = await HF.api('GET', '/api/v1/lockers', undefined, opts());
+      if (r.time_zone) zone = r.time_zone;
       drawBanks(r.banks);
       if (session && session.role === 'manager') await managerViews();
       window.__lockers.ready = true;
@@ -190,8 +209,9 @@ HF.start(function () {
     });
   }
 
-  function alertLine(text, bad) {
-    var li = HF.el('li', { class: bad ? 'error' : '', text: new Date(HF.serverNow()).toLocaleTimeString(HF.locale()) + ' ' + text });
+  // alertLine notes an event at the time it happened.
+  function alertLine(at, text, bad) {
+    var li = HF.el('li', { class: bad ? 'error' : '', text: clock(at || new Date(HF.serverNow()).toISOString()) + ' ' + text });
     $('alerts').insertBefore(li, $('alerts').firstChild);
   }
 
@@ -204,9 +224,9 @@ HF.start(function () {
         $('deposit-result').textContent = HF.t('lockers.stored', d.comp);
         pendingDeposit = null;
       }
-      if (['alarm', 'left_open', 'unconfirmed'].indexOf(kind) >= 0) alertLine(HF.t('lockers.ev.' + kind, d.comp), true);
-      if (kind === 'overdue') alertLine(HF.t('lockers.ev.overdue', d.comp, d.case), true);
-      if (kind === 'dropoff_received' || kind === 'picked_up') alertLine(HF.t('lockers.ev.' + kind, d.comp, d.case), false);
+      if (['alarm', 'left_open', 'unconfirmed'].indexOf(kind) >= 0) alertLine(m.at, HF.t('lockers.ev.' + kind, d.comp), true);
+      if (kind === 'overdue') alertLine(m.at, HF.t('lockers.ev.overdue', d.comp, d.case), true);
+      if (kind === 'dropoff_received' || kind === 'picked_up') alertLine(m.at, HF.t('lockers.ev.' + kind, d.comp, d.case), false);
       refresh();
     },
   });

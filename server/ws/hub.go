@@ -33,7 +33,8 @@ const (
 	maxCoalesce = 64
 )
 
-// Frame is one encoded event.
+// Frame is one encoded event. A frame without Data is a private event: the
+// hub notes its seq (a client may resume after it) but sends nothing.
 type Frame struct {
 	Seq  uint64
 	Data []byte // JSON text
@@ -62,9 +63,14 @@ type Hub struct {
 
 	mu      sync.Mutex
 	clients map[*client]struct{}
-	ring    []*prepared // the latest events, oldest first
+	ring    []*prepared // the latest events sent, oldest first
 	last    uint64      // seq of the newest event the hub has seen
-	closed  bool
+	// floor is the newest seq whose frame the ring may lack: the seq
+	// before the first event the hub saw, then the newest dropped from
+	// the ring. A client can resume after N only if N >= floor.
+	floor  uint64
+	seen   bool
+	closed bool
 }
 
 type prepared struct {
@@ -139,15 +145,21 @@ func (h *Hub) fanout(fs []Frame) {
 	}
 	ps := make([]*prepared, 0, len(fs))
 	for _, f := range fs {
-		ps = append(ps, &prepared{seq: f.Seq, msg: textFrame(f.Data)})
+		if f.Data != nil {
+			ps = append(ps, &prepared{seq: f.Seq, msg: textFrame(f.Data)})
+		}
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if !h.seen {
+		h.floor, h.seen = fs[0].Seq-1, true
+	}
 	h.ring = append(h.ring, ps...)
 	if over := len(h.ring) - ringSize; over > 0 {
+		h.floor = h.ring[over-1].seq
 		h.ring = append(h.ring[:0:0], h.ring[over:]...)
 	}
-	h.last = ps[len(ps)-1].seq
+	h.last = fs[len(fs)-1].Seq
 	for c := range h.clients {
 		for _, p := range ps {
 			if p.seq > c.after && !h.offer(c, p.msg) {
@@ -278,7 +290,7 @@ func (h *Hub) register(c *client, after uint64, first []byte) bool {
 	if first == nil {
 		// Resuming: the client must not be ahead of us (a different hall or
 		// a wiped journal) and what it missed must still be in the ring.
-		if after > h.last || (after < h.last && (len(h.ring) == 0 || h.ring[0].seq > after+1)) {
+		if after > h.last || after < h.floor {
 			return false
 		}
 	}

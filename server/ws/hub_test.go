@@ -272,3 +272,35 @@ func TestEncodeSnapshot(t *testing.T) {
 		t.Errorf("snapshot %s", b)
 	}
 }
+
+// TestPrivateEventsAreNotSent: a frame without data (a private event) is
+// sent to nobody, yet a client may resume after its seq, and a backlog that
+// begins with one still refuses a client whose missed events are older.
+func TestPrivateEventsAreNotSent(t *testing.T) {
+	backlog := append([]Frame{{Seq: 100}}, frames(101, 102)...)
+	th := newTestHub(t, Options{Backlog: append(backlog, Frame{Seq: 103})})
+	live := th.dial("")
+	if m := read(t, live); m.Type != "snapshot" || m.Seq != 103 {
+		t.Fatalf("first %s %d, want the snapshot at 103", m.Type, m.Seq)
+	}
+	for _, tc := range []struct {
+		since    string
+		snapshot bool
+		first    uint64
+	}{
+		{"99", false, 101},  // 100 was private: nothing it needed is gone
+		{"98", true, 103},   // 99 may have been public and is not held
+		{"103", false, 105}, // after a private event, the next public one
+	} {
+		c := th.dial("since=" + tc.since)
+		if tc.since == "103" {
+			th.publish(Frame{Seq: 104}, frame(105, 0))
+		}
+		if m := read(t, c); (m.Type == "snapshot") != tc.snapshot || m.Seq != tc.first {
+			t.Errorf("since=%s: first %s %d, want snapshot=%v seq %d", tc.since, m.Type, m.Seq, tc.snapshot, tc.first)
+		}
+	}
+	if m := read(t, live); m.Type != "test" || m.Seq != 105 {
+		t.Errorf("the live client got %s %d, want event 105 and nothing for 104", m.Type, m.Seq)
+	}
+}
