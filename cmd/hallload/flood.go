@@ -20,6 +20,8 @@ import (
 type flood struct {
 	mu     sync.Mutex
 	status map[int]int
+	failed int    // sign-ins that got no answer
+	first  string // the first such failure
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -46,6 +48,13 @@ func startFlood(ctx context.Context, base string, n int, staff string) *flood {
 				req.Header.Set("Content-Type", "application/json")
 				resp, err := client.Do(req)
 				if err != nil {
+					if ctx.Err() == nil {
+						f.mu.Lock()
+						if f.failed++; f.first == "" {
+							f.first = err.Error()
+						}
+						f.mu.Unlock()
+					}
 					continue
 				}
 				io.Copy(io.Discard, resp.Body)
@@ -81,5 +90,9 @@ func (f *flood) end() string {
 			total += n
 		}
 	}
-	return fmt.Sprintf("%d sign-ins answered (%s)", total, strings.Join(parts, ", "))
+	out := fmt.Sprintf("%d sign-ins answered (%s)", total, strings.Join(parts, ", "))
+	if f.failed > 0 {
+		out += fmt.Sprintf("; %d not answered, the first: %s", f.failed, f.first)
+	}
+	return out
 }
