@@ -16,6 +16,8 @@ require (
 	periph.io/x/host/v3 v3.8.5
 )
 
+require golang.org/x/time v0.16.0
+
 require (
 	github.com/redis/go-redis/v9 v9.23.0
 	go.uber.org/atomic v1.12.0 // indirect

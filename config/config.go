@@ -119,6 +119,11 @@ type Server struct {
 	// AllowedOrigins are the web origins (besides the server's own) whose
 	// pages may open the WebSocket.
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// Kiosks, TrustedProxies and Limits bound what one source may ask of
+	// the hall; see limits.go.
+	Kiosks         []string `yaml:"kiosks"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	Limits         Limits   `yaml:"limits"`
 	// Connections bound the time and number of clients' connections.
 	Connections Connections `yaml:"connections"`
 }
@@ -205,6 +210,7 @@ func (h *Hall) Validate() Problems {
 		add("hall.name", "missing; the hall's name shows on every screen")
 	}
 	h.Alerts.validate(add)
+	h.Server.validate(add)
 	if g := h.Queue.CallGapSeconds; g < 0 || g > 60 {
 		add("queue.call_gap_s", "%v must be between 0 (default 3) and 60 seconds", g)
 	}

@@ -139,10 +139,19 @@ var reasons = map[string]Words{
 	// Staff and sign-in.
 	"staff_needed":      {"请输入工号", "Give your staff number"},
 	"signin_wrong":      {"工号或密码不正确", "Wrong staff number or password"},
-	"signin_locked_out": {"密码错误次数过多，请于 {until} 后再试", "Too many wrong passwords; try again after {until}"},
+	"signin_locked_out": {"本终端密码错误次数过多，请于 {until}（{wait}后）再试", "Too many wrong passwords from this terminal; try again after {until} (in {wait_en})"},
 	"signin_expired":    {"登录已过期，请重新登录", "The sign-in has expired; sign in again"},
+	"signed_off":        {"已签退，请重新登录", "Signed off; sign in again"},
 	"holder_only":       {"仅限取号人操作：请打开号票上的链接", "Only the ticket's holder can do this: open the link printed on the ticket"},
 	"holder_wrong_link": {"此链接不属于该号，请打开号票上的链接", "This link does not belong to the ticket; open the link printed on the ticket"},
+
+	// What one source may ask: {wait} and {wait_en} are how long until it
+	// may ask again, {until} the hall's clock time then.
+	"signin_source_locked": {"本终端登录失败次数过多，请于 {until}（{wait}后）再试", "Too many failed sign-ins from this terminal; try again after {until} (in {wait_en})"},
+	"signin_too_many":      {"本终端登录请求过于频繁，请{wait}后再试", "Too many sign-ins from this terminal; try again in {wait_en}"},
+	"signin_busy":          {"登录的人太多，请{wait}后再试", "Too many people are signing in; try again in {wait_en}"},
+	"issue_too_many":       {"本设备取号过于频繁，请{wait}后再取", "Too many numbers taken from this device; try again in {wait_en}"},
+	"pickup_too_many":      {"本柜机取件尝试过于频繁，请{wait}后再试", "Too many pickup tries at this panel; try again in {wait_en}"},
 
 	// ID numbers.
 	"id_length":     {"身份证号应为 18 位，当前为 {count} 位", "An ID number has 18 characters, this one has {count}"},
@@ -201,6 +210,7 @@ var kindWords = map[errs.Kind]Words{
 	errs.Unauthorized: {"请先登录", "Sign in first"},
 	errs.Forbidden:    {"您无权进行此操作", "You may not do this"},
 	errs.Internal:     reasons["internal"],
+	errs.Busy:         {"请求过于频繁，请稍后再试", "Too many requests; try again in a moment"},
 }
 
 // Refusal words an error for a person, in both languages. An internal

@@ -29,6 +29,7 @@ const (
 	Conflict     Kind = "conflict"     // the hall is not in a state that allows it
 	Unauthorized Kind = "unauthorized" // who is asking is unknown
 	Forbidden    Kind = "forbidden"    // who is asking may not do this
+	Busy         Kind = "busy"         // too much from this caller now; retry after a while
 )
 
 // Error is an error with a kind, a reason and its arguments, and, for bad

@@ -11,11 +11,13 @@ import (
 	"hallfloor/queue"
 	"hallfloor/rating"
 	"hallfloor/room"
+	"hallfloor/session"
 )
 
 // Command is a command of one of the hall's rooms (queue.Command,
 // rating.Command, overtime.Command, locker.Command, outbox.Command,
-// equipment.Command), or Tick, or IssueTicket (a number with reminders).
+// equipment.Command, session.Command), or Tick, or IssueTicket (a number
+// with reminders).
 type Command any
 
 // Tick lets time pass: it asks every room what is due now (overtime at a
@@ -50,6 +52,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return outbox.Decide(s.Outbox, c, env.Now)
 	case equipment.Command:
 		return equipment.Decide(s.Equipment, c)
+	case session.Command:
+		return session.Decide(s.Sessions, c)
 	case nil:
 		return room.Outcome{}, errs.Bad("command", "no_command")
 	}

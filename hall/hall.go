@@ -17,6 +17,7 @@ import (
 	"hallfloor/queue"
 	"hallfloor/rating"
 	"hallfloor/room"
+	"hallfloor/session"
 )
 
 // Setup is the fixed shape of a hall, room by room.
@@ -60,6 +61,7 @@ type State struct {
 	Lockers   *locker.State    `json:"lockers"`
 	Outbox    *outbox.State    `json:"outbox"`
 	Equipment *equipment.State `json:"equipment"`
+	Sessions  *session.State   `json:"sessions"`
 }
 
 // NewState is an empty hall for the setup.
@@ -96,6 +98,10 @@ func (s *State) Adopt(setup *Setup) {
 		s.Equipment = equipment.NewState()
 	}
 	s.Equipment.Adopt()
+	if s.Sessions == nil {
+		s.Sessions = session.NewState()
+	}
+	s.Sessions.Adopt()
 }
 
 // Apply changes the hall by one event: every room sees it and keeps what
@@ -108,6 +114,7 @@ func (s *State) Apply(e room.Event) {
 	s.Lockers.Apply(e.At, e.Data)
 	s.Outbox.Apply(e.At, e.Data)
 	s.Equipment.Apply(e)
+	s.Sessions.Apply(e)
 }
 
 // Day is the hall's current day, as its numbering knows it.

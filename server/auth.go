@@ -7,9 +7,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"hallfloor/config"
+	"hallfloor/display"
 	"hallfloor/errs"
 	"hallfloor/keyed"
 )
@@ -86,18 +89,43 @@ type auth struct {
 	hall *config.Hall
 	now  func() time.Time
 
-	mu    sync.Mutex
-	wrong map[string]*wrongTries // by staff number
+	mu       sync.Mutex
+	wrong    map[string]*wrongTries // by staff number and source
+	bySource map[string]*wrongTries // by source, whatever the staff number
+	line     map[string]int         // sign-ins being checked, by source
+	compares chan struct{}          // bcrypt compares in flight
+
+	// ended says which sign-off a staff member's tokens must carry to be
+	// good; nil for none (a unit test).
+	ended *signoffs
 }
 
-// A staff number whose password is mistyped maxWrong times within
-// wrongWindow is refused for wrongWindow, right password or not, so a
-// terminal left on the counter cannot be used to guess a password. Kept in
-// memory: a restart forgives, which costs a guesser far more than it saves.
+// Wrong passwords are counted per staff number and source address, so a
+// stranger guessing at a clerk's number from elsewhere slows only himself:
+// the clerk's own terminal still signs in. A pair mistyped maxWrong times
+// within wrongWindow is refused for wrongWindow, right password or not, so
+// a terminal left on the counter cannot be used to guess a password; a
+// source that fails maxSourceWrong times, over any staff numbers, is
+// refused as a source. Kept in memory: a restart forgives, which costs a
+// guesser far more than it saves.
 const (
-	maxWrong    = 5
-	wrongWindow = 15 * time.Minute
+	maxWrong       = 5
+	maxSourceWrong = 20
+	wrongWindow    = 15 * time.Minute
+	maxRemembered  = 10000
 )
+
+// A sign-in costs a bcrypt compare, some 50 ms of a core. At most half the
+// cores compare at once, so the engine and the screens always have a core;
+// a sign-in waits at most compareWait for its turn, and a source has at
+// most perSourceLine sign-ins being checked, so a flood is refused quickly
+// instead of queueing behind itself.
+const (
+	compareWait   = 2 * time.Second
+	perSourceLine = 8
+)
+
+func maxCompares() int { return max(1, runtime.NumCPU()/2) }
 
 type wrongTries struct {
 	n     int
@@ -105,80 +133,172 @@ type wrongTries struct {
 	until time.Time
 }
 
-// login checks a password and returns a signed token. The message never
-// says whether the staff number or the password was wrong.
-func (a *auth) login(staff, password string) (string, error) {
+// login checks a password from source and returns a signed token. The
+// message never says whether the staff number or the password was wrong.
+func (a *auth) login(staff, password, source string) (string, error) {
 	now := a.now()
 	// The try is counted before the password is compared, so guesses sent
 	// together cannot all be compared before the lockout notices them; a
 	// right password then takes its try back.
-	if until := a.reserveTry(staff, now); !until.IsZero() {
-		// The time a person reads is the hall's.
-		if loc, err := a.hall.Location(); err == nil {
-			until = until.In(loc)
-		}
-		return "", errs.R(errs.Forbidden, "signin_locked_out", "until", until.Format("15:04"))
+	pair := staff + "\x00" + source
+	if until, reason := a.reserveTry(pair, source, now); !until.IsZero() {
+		return "", a.lockedOut(reason, until, now)
 	}
 	s := a.hall.FindStaff(staff)
-	if !a.passwordOK(s, password) {
+	ok, err := a.check(s, password, source)
+	if err != nil {
+		a.giveBack(pair, source)
+		return "", err
+	}
+	if !ok {
 		return "", errs.R(errs.Unauthorized, "signin_wrong")
 	}
 	a.mu.Lock()
-	delete(a.wrong, staff)
-	a.mu.Unlock()
-	exp := now.Add(tokenTTL).Unix()
-	body := s.ID + "|" + string(s.Role) + "|" + strconv.FormatInt(exp, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(body)) + "." + a.sign(body), nil
-}
-
-// passwordOK checks a password in constant time, spending a bcrypt check
-// even for an unknown staff number, so timing does not tell which exist.
-func (a *auth) passwordOK(s *config.Staff, password string) bool {
-	switch {
-	case s == nil:
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return false
-	case s.PasswordHash != "":
-		return bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(password)) == nil
-	case a.hall.Hall.Demo && s.Password != "":
-		return subtle.ConstantTimeCompare([]byte(s.Password), []byte(password)) == 1
+	delete(a.wrong, pair)
+	if w := a.bySource[source]; w != nil && w.n > 0 {
+		w.n--
 	}
-	return false
+	a.mu.Unlock()
+	return a.token(s, now), nil
 }
 
-// reserveTry counts a sign-in try for staff at now, or returns until when
-// the staff number is locked out and the try may not be made at all.
-func (a *auth) reserveTry(staff string, now time.Time) time.Time {
+// lockedOut words a lockout: until in the hall's clock and the wait.
+func (a *auth) lockedOut(reason string, until, now time.Time) error {
+	at := until
+	if loc, err := a.hall.Location(); err == nil {
+		at = until.In(loc) // the time a person reads is the hall's
+	}
+	wait := display.Wait(until.Sub(now))
+	return errs.R(errs.Forbidden, reason, "until", at.Format("15:04"),
+		"retry_s", strconv.Itoa(int(math.Ceil(until.Sub(now).Seconds()))), "wait", wait.ZH, "wait_en", wait.EN)
+}
+
+// token signs a sign-in for s, issued at now: it names the staff member,
+// the role, the expiry and the last sign-off it comes after.
+func (a *auth) token(s *config.Staff, now time.Time) string {
+	exp := now.Add(tokenTTL).Unix()
+	body := s.ID + "|" + string(s.Role) + "|" + strconv.FormatInt(exp, 10) + "|" + strconv.FormatUint(a.ended.of(s.ID), 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(body)) + "." + a.sign(body)
+}
+
+// check compares a password, waiting for a turn to compare. An unknown
+// staff number costs no compare: it waits as long as one would take, so
+// timing does not tell which numbers exist.
+func (a *auth) check(s *config.Staff, password, source string) (bool, error) {
+	if !a.joinLine(source) {
+		return false, tooMany("signin_busy", time.Second)
+	}
+	defer a.leaveLine(source)
+	if s == nil || (s.PasswordHash == "" && !(a.hall.Hall.Demo && s.Password != "")) {
+		time.Sleep(compareCost)
+		return false, nil
+	}
+	if s.PasswordHash == "" {
+		return subtle.ConstantTimeCompare([]byte(s.Password), []byte(password)) == 1, nil
+	}
+	timer := time.NewTimer(compareWait)
+	defer timer.Stop()
+	select {
+	case a.gate() <- struct{}{}:
+	case <-timer.C:
+		return false, tooMany("signin_busy", time.Second)
+	}
+	defer func() { <-a.gate() }()
+	return bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(password)) == nil, nil
+}
+
+// gate is the semaphore of compares in flight.
+func (a *auth) gate() chan struct{} {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if w := a.wrong[staff]; w != nil && now.Before(w.until) {
-		return w.until
+	if a.compares == nil {
+		a.compares = make(chan struct{}, maxCompares())
 	}
+	return a.compares
+}
+
+func (a *auth) joinLine(source string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.line == nil {
+		a.line = map[string]int{}
+	}
+	if a.line[source] >= perSourceLine {
+		return false
+	}
+	a.line[source]++
+	return true
+}
+
+func (a *auth) leaveLine(source string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.line[source]--; a.line[source] <= 0 {
+		delete(a.line, source)
+	}
+}
+
+// reserveTry counts a sign-in try for the pair (staff number and source)
+// and for the source at now, or returns until when either is locked out
+// and the try may not be made at all, with the reason.
+func (a *auth) reserveTry(pair, source string, now time.Time) (time.Time, string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if a.wrong == nil {
-		a.wrong = map[string]*wrongTries{}
+		a.wrong, a.bySource = map[string]*wrongTries{}, map[string]*wrongTries{}
 	}
-	if len(a.wrong) > 10000 {
+	if w := a.bySource[source]; w != nil && now.Before(w.until) {
+		return w.until, "signin_source_locked"
+	}
+	if w := a.wrong[pair]; w != nil && now.Before(w.until) {
+		return w.until, "signin_locked_out"
+	}
+	count(a.wrong, pair, maxWrong, now)
+	count(a.bySource, source, maxSourceWrong, now)
+	return time.Time{}, ""
+}
+
+// count adds a try to tries[key], locking it out at the limit-th within
+// the window.
+func count(tries map[string]*wrongTries, key string, limit int, now time.Time) {
+	if len(tries) > maxRemembered {
 		// Guesses at made-up staff numbers must not fill the memory.
-		for k, w := range a.wrong {
+		for k, w := range tries {
 			if now.Sub(w.first) > wrongWindow && !now.Before(w.until) {
-				delete(a.wrong, k)
+				delete(tries, k)
 			}
 		}
 	}
-	w := a.wrong[staff]
+	w := tries[key]
 	if w == nil || now.Sub(w.first) > wrongWindow {
 		w = &wrongTries{first: now}
-		a.wrong[staff] = w
+		tries[key] = w
 	}
 	w.n++
-	if w.n >= maxWrong {
+	if w.n >= limit {
 		w.until = now.Add(wrongWindow)
 		w.n, w.first = 0, w.until
 	}
-	return time.Time{}
 }
 
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+// giveBack returns a reserved try whose password was never compared.
+func (a *auth) giveBack(pair, source string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, w := range []*wrongTries{a.wrong[pair], a.bySource[source]} {
+		if w != nil && w.n > 0 {
+			w.n--
+		}
+	}
+}
+
+// dummyHash is compared for nothing; compareCost is how long it took, the
+// time an unknown staff number waits instead of comparing.
+var dummyHash, compareCost = func() ([]byte, time.Duration) {
+	t0 := time.Now()
+	h, _ := bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+	return h, time.Since(t0)
+}()
 
 func (a *auth) sign(body string) string {
 	return keyed.URL(a.key, body)
@@ -201,7 +321,7 @@ func (a *auth) principal(r *http.Request) (Principal, error) {
 		return Principal{}, bad
 	}
 	parts := strings.Split(string(raw), "|")
-	if len(parts) != 3 {
+	if len(parts) != 4 {
 		return Principal{}, bad
 	}
 	exp, err := strconv.ParseInt(parts[2], 10, 64)
@@ -211,6 +331,9 @@ func (a *auth) principal(r *http.Request) (Principal, error) {
 	s := a.hall.FindStaff(parts[0])
 	if s == nil || string(s.Role) != parts[1] {
 		return Principal{}, bad // removed from the hall file since
+	}
+	if after, err := strconv.ParseUint(parts[3], 10, 64); err != nil || after != a.ended.of(s.ID) {
+		return Principal{}, errs.R(errs.Unauthorized, "signed_off") // signed off since
 	}
 	return Principal{Staff: s.ID, Role: s.Role}, nil
 }

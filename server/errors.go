@@ -19,6 +19,7 @@ var status = map[errs.Kind]int{
 	errs.NotFound:     http.StatusNotFound,
 	errs.Conflict:     http.StatusConflict,
 	errs.Internal:     http.StatusInternalServerError,
+	errs.Busy:         http.StatusTooManyRequests,
 }
 
 type errorBody struct {
@@ -54,6 +55,9 @@ func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, code int, er
 	}
 	if e.Kind == errs.Internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if retry := e.Args["retry_s"]; retry != "" && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retry)
 	}
 	writeJSON(w, code, errorBody{Error: refusalJSON(e)})
 }

@@ -64,7 +64,7 @@ func (s *Server) lockerRoutes(r chi.Router) {
 	r.Post("/lockers/deposits", s.withStaff(s.postDeposit))
 	r.Post("/lockers/dropoffs", s.withStaff(s.postDropoffCode))
 	r.Get("/lockers/receipts", s.withStaff(s.getReceipts))
-	r.Post("/lockers/{bank}/pickup", s.postPickup)
+	r.Post("/lockers/{bank}/pickup", s.limitPickups(s.postPickup))
 	r.Post("/lockers/{bank}/dropoff", s.postPanelDropoff)
 	r.Post("/lockers/{bank}/{comp}/retrieve", s.withStaff(s.postRetrieve))
 	r.Post("/lockers/{bank}/{comp}/collect", s.withStaff(s.postCollect))

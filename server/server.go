@@ -60,6 +60,7 @@ type Server struct {
 	router  chi.Router
 	devices *devices.Manager
 	lockers *lockerAPI
+	limits  *limits
 	// shown is the seq of the newest event sent to screens (see frame).
 	shown uint64
 
@@ -100,6 +101,14 @@ func New(o Options) (*Server, error) {
 	if s.lockers, err = newLockerAPI(o.Keys, o.Hall); err != nil {
 		return nil, err
 	}
+	if s.limits, err = newLimits(o.Hall.Server); err != nil {
+		return nil, err
+	}
+	if err := o.Engine.Read(context.Background(), func(st *hall.State, _ *hall.Setup) {
+		s.auth.ended = newSignoffs(st.Sessions)
+	}); err != nil {
+		return nil, err
+	}
 	s.hub = ws.NewHub(ws.Options{
 		Snapshot: s.snapshot, Origins: o.Hall.Server.AllowedOrigins,
 		Logger: o.Logger, Stats: s.metrics, Backlog: backlog,
@@ -138,6 +147,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/hall/names", s.getNames)
 		r.Get("/stats/hourly", s.getHourly)
 		r.Post("/login", s.postLogin)
+		r.Post("/logout", s.withStaff(s.postLogout))
 		r.Post("/tickets", s.postTicket)
 		r.Get("/tickets/{id}", s.getTicket)
 		r.Post("/tickets/{id}/cancel", s.asHolder(s.postCancel))
@@ -199,6 +209,7 @@ func (s *Server) sayZone(next http.Handler) http.Handler {
 // It runs in the engine's writer, so it sees the state the batch led to.
 func (s *Server) publish(st *hall.State, evs []room.Event) {
 	s.metrics.observe(st, evs)
+	s.auth.ended.note(evs)
 	frames := make([]ws.Frame, 0, len(evs))
 	for _, ev := range evs {
 		f, err := s.frame(st, ev)
@@ -288,7 +299,11 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.Bad("staff", "staff_needed"))
 		return
 	}
-	tok, err := s.auth.login(body.Staff, body.Password)
+	src, ok := s.admitSignin(w, r)
+	if !ok {
+		return
+	}
+	tok, err := s.auth.login(body.Staff, body.Password, src.key())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -308,10 +323,6 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		Phone    string `json:"phone"`
 		Priority bool   `json:"priority"`
 	}
-	if err := decode(r, &body); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	// Staff (a guide at the door, a clerk) may be signed in; the hall
 	// decides what they may issue. A sign-in that is sent must be good.
 	var who Principal
@@ -322,7 +333,14 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		who = p
+	} else if !s.admitIssue(w, r) {
+		return // staff are not limited as anonymous callers are
 	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+
 	cmd := queue.IssueTicket{Service: strings.ToUpper(strings.TrimSpace(body.Service)), Priority: body.Priority, Actor: actor(who)}
 	if cmd.Service == "" {
 		s.fail(w, r, errs.Bad("service", "service_needed"))

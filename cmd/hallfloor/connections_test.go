@@ -29,7 +29,9 @@ func serveHall(t *testing.T, server string, nofile int) *proc {
 	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "hall.yaml")
-	if err := os.WriteFile(cfg, append(demo, []byte("\nserver:\n"+server)...), 0o600); err != nil {
+	// The settings go under the demo's own server section.
+	hall := strings.Replace(string(demo), "\nserver:\n", "\nserver:\n"+server, 1)
+	if err := os.WriteFile(cfg, []byte(hall), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"serve", "-addr", "127.0.0.1:0", "-data", filepath.Join(dir, "data"), "-config", cfg}

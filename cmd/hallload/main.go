@@ -5,12 +5,16 @@
 //
 //	hallload [-url http://host:port] [-clients 1000] [-calls 200] [-every 50ms]
 //	hallload -mode issue [-url …] [-duration 10s] [-workers 64]
+//	hallload -flood 32 [-flood-staff 1002] …   (calls during a sign-in flood)
 //
 // Without -url it runs the demo hall in this process on a random port with a
 // fresh data directory, wired as `hallfloor serve` wires it, except that
-// this one address may hold every connection. A hall given with -url must
+// this one address may hold every connection; the demo hall's kiosk (this
+// machine) issues as fast as the hall can. A hall given with -url must
 // allow it in its hall file (server.connections.per_source and total), or
-// the screens past its share are refused.
+// the screens past its share are refused; list the load machine in
+// server.kiosks and raise server.limits.kiosk_tickets_per_minute, or the
+// hall refuses the numbers beyond a kiosk's rate as it would a flood.
 package main
 
 import (
@@ -48,6 +52,10 @@ type options struct {
 	Workers  int
 	Dialers  int
 	Profile  string
+	// Flood sign-in clients run beside the calls; FloodStaff is the staff
+	// number they guess at ("" for made-up ones).
+	Flood      int
+	FloodStaff string
 }
 
 func main() {
@@ -65,6 +73,8 @@ func main() {
 	flag.DurationVar(&o.Duration, "duration", 10*time.Second, "how long to issue tickets (issue mode)")
 	flag.IntVar(&o.Workers, "workers", 64, "kiosks issuing at once (issue mode)")
 	flag.IntVar(&o.Dialers, "dialers", 64, "screens connecting at once")
+	flag.IntVar(&o.Flood, "flood", 0, "clients sending wrong sign-ins during the calls (call mode), each from its own loopback address")
+	flag.StringVar(&o.FloodStaff, "flood-staff", "", "staff number the flood guesses at; empty for made-up numbers")
 	flag.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the run (the in-process hall included) to this file")
 	flag.Parse()
 
@@ -153,6 +163,7 @@ type callReport struct {
 	Dropped     int // screens whose connection ended early
 	DropReasons []string
 	Elapsed     time.Duration // first call to last answer
+	Flood       string        // how the sign-in flood was answered, if any
 }
 
 func runCalls(ctx context.Context, base string, o options) (*callReport, error) {
@@ -187,6 +198,11 @@ func runCalls(ctx context.Context, base string, o options) (*callReport, error) 
 
 	// The calls, at a steady pace: call i goes out at start + i×every, or at
 	// once if the previous answer came later than that.
+	if o.Flood > 0 {
+		f := startFlood(ctx, base, o.Flood, o.FloodStaff)
+		time.Sleep(time.Second) // the flood under way before the first call
+		defer func() { r.Flood = f.end() }()
+	}
 	sent := make(map[string]time.Time, o.Calls)
 	order := make([]string, 0, o.Calls)
 	before := ss.called.Load()
@@ -293,6 +309,9 @@ func (r *callReport) print(w io.Writer, where string, o options) {
 	fmt.Fprintf(w, "  call request %s\n", quantiles(r.Request))
 	fmt.Fprintf(w, "  call→screen  %s   (%d deliveries)\n", quantiles(r.Latencies), len(r.Latencies))
 	fmt.Fprintf(w, "  call→all     %s   (until the last screen had it)\n", quantiles(r.LastScreen))
+	if r.Flood != "" {
+		fmt.Fprintf(w, "  flood        %d clients: %s\n", o.Flood, r.Flood)
+	}
 	fmt.Fprintf(w, "  missed %d, sequence gaps %d, out of order %d, connections ended %d\n",
 		r.Missed, r.Gaps, r.OutOfOrder, r.Dropped)
 	for _, s := range r.DropReasons {

@@ -165,6 +165,9 @@ HF.start(async function () {
     } catch (e) {
       if (e.status !== 401) { HF.showError($('error'), e); return; }
     }
+    // Signing off ends the sign-in itself, not only the window's: the token
+    // is refused everywhere from now on.
+    try { await HF.api('POST', '/api/v1/logout', {}, { token: session.token }); } catch (e) { /* ended already */ }
     signedOut();
     load();
   });

@@ -219,7 +219,11 @@ HF.start(async function () {
     $('password').value = '';
     setManager({ token: who.token, staff: who.staff, name: who.name });
   });
-  $('signout').addEventListener('click', function () { setManager(null); });
+  $('signout').addEventListener('click', async function () {
+    // Signing out ends the token on the server, not only on this page.
+    if (mgr) { try { await HF.api('POST', '/api/v1/logout', {}, { token: mgr.token }); } catch (e) { /* ended already */ } }
+    setManager(null);
+  });
 
   // ---- charts: grouped bars on a round scale, hand-drawn SVG.
   var LEVEL_COLORS = { 5: '#11703c', 4: '#2e8f55', 3: '#0b57a4', 2: '#b86200', 1: '#b3261e' };

@@ -43,7 +43,11 @@ HF.start(function () {
       HF.showError(err, e.status === 401 ? 'err.login' : e);
     }
   });
-  document.getElementById('guide-out').addEventListener('click', function () { setGuide(null); });
+  document.getElementById('guide-out').addEventListener('click', async function () {
+    // A kiosk is public: signing out ends the guide's token on the server.
+    if (who) { try { await HF.api('POST', '/api/v1/logout', {}, { token: who.token }); } catch (e) { /* ended already */ } }
+    setGuide(null);
+  });
   HF.onLang(showGuide);
   if (guide) showGuide();
   HF.startClock(document.getElementById('clock'));
