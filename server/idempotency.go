@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"net"
 	"net/http"
 
 	"hallfloor/engine"
@@ -59,7 +58,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		once := engine.Once{
-			Key:         digest("idempotency-scope", r.Method, r.URL.Path, caller(r), key),
+			Key:         digest("idempotency-scope", r.Method, r.URL.Path, s.caller(r), key),
 			Fingerprint: digest("idempotency-request", r.URL.RawQuery, string(body)),
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), onceCtx{}, once)))
@@ -67,16 +66,13 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 }
 
 // caller is who a key belongs to: the sign-in sent, else the address the
-// request came from.
-func caller(r *http.Request) string {
+// request came from, found as the limits find it (behind a proxy the hall
+// file trusts, the address it forwarded for).
+func (s *Server) caller(r *http.Request) string {
 	if a := r.Header.Get("Authorization"); a != "" {
 		return "authorization\x00" + a
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return "address\x00" + host
+	return "address\x00" + s.limits.sources.of(r).addr.String()
 }
 
 // digest hashes parts unambiguously (each is length-prefixed by the NUL

@@ -127,3 +127,27 @@ func TestIdempotencyKeyOnLockers(t *testing.T) {
 		})
 	}
 }
+
+// Behind a proxy the hall file trusts, a key belongs to the address the
+// proxy forwarded for, as the limits see it: two citizens behind the
+// hall's proxy who happen to send the same key get a ticket each.
+func TestIdempotencyKeyBehindATrustedProxy(t *testing.T) {
+	h := proxiedHall(t, "", nil)
+	ask := func(addr string) ticket {
+		r := h.req("POST", "/api/v1/tickets", "", map[string]string{"service": "A"},
+			"X-Forwarded-For", addr, "Idempotency-Key", "same-key")
+		if r.status != 201 {
+			t.Fatalf("from %s: %s", addr, r)
+		}
+		var tk ticket
+		r.into(t, &tk)
+		return tk
+	}
+	a, again, b := ask("198.51.100.7"), ask("198.51.100.7"), ask("198.51.100.8")
+	if again.ID != a.ID {
+		t.Errorf("the same citizen's retry got %s, want %s", again.Number, a.Number)
+	}
+	if b.ID == a.ID || b.Key == a.Key {
+		t.Errorf("another citizen behind the proxy got the first citizen's ticket %s", a.Number)
+	}
+}
