@@ -6,8 +6,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Signing off on the counter, signing out on the dashboard and a guide's
-// sign-out at the kiosk end the token on the server, not only on the page: a copy of it kept elsewhere
+// Signing off on the counter and the lockers' page, signing out on the
+// dashboard and a guide's sign-out at the kiosk end the token on the server, not only on the page: a copy of it kept elsewhere
 // is refused afterwards.
 func TestSignOffOnThePagesEndsTheToken(t *testing.T) {
 	h := startHall(t)
@@ -31,6 +31,21 @@ func TestSignOffOnThePagesEndsTheToken(t *testing.T) {
 	h.call(401, "GET", "/api/v1/lockers/receipts", manager, nil, &r)
 	if r.Error.Reason != "signed_off" {
 		t.Fatalf("the manager's token after signing out: %+v", r)
+	}
+
+	lockers := openTab(t, h.url("/lockers"), 1280, 900)
+	lockers.Do(
+		chromedp.SendKeys(chromedp.CSS("#staff"), "1007"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS("#signin button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#deposit")),
+	)
+	output := lockers.EvalString(`JSON.parse(sessionStorage.getItem('hf.lockers')).token`)
+	lockers.Do(chromedp.Click(chromedp.CSS("#signoff")))
+	lockers.WaitJS(`!document.getElementById('signin-box').hidden`)
+	h.call(401, "POST", "/api/v1/lockers/dropoffs", output, map[string]string{"case": "2026-0001", "size": "S", "id_number": "11010519491231002X"}, &r)
+	if r.Error.Reason != "signed_off" {
+		t.Fatalf("the output clerk's token after signing off the lockers' page: %+v", r)
 	}
 
 	kiosk := openTab(t, h.url("/kiosk?mode=guide"), 1080, 1920)

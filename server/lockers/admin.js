@@ -30,7 +30,11 @@ HF.start(function () {
     $('receipts-box').hidden = !mgr;
     refresh();
   }
-  $('signoff').addEventListener('click', function () { save(null); });
+  // Signing off ends the token on the server too, not only on this page.
+  $('signoff').addEventListener('click', async function () {
+    if (session) { try { await HF.api('POST', '/api/v1/logout', {}, { token: session.token }); } catch (e) { /* ended already */ } }
+    save(null);
+  });
   $('signin').addEventListener('submit', async function (e) {
     e.preventDefault();
     try {
