@@ -190,7 +190,7 @@ func (a *auth) check(s *config.Staff, password, source string) (bool, error) {
 	}
 	defer a.leaveLine(source)
 	if s == nil || (s.PasswordHash == "" && !(a.hall.Hall.Demo && s.Password != "")) {
-		time.Sleep(compareCost)
+		time.Sleep(compareCost())
 		return false, nil
 	}
 	if s.PasswordHash == "" {
@@ -292,13 +292,15 @@ func (a *auth) giveBack(pair, source string) {
 	}
 }
 
-// dummyHash is compared for nothing; compareCost is how long it took, the
-// time an unknown staff number waits instead of comparing.
-var dummyHash, compareCost = func() ([]byte, time.Duration) {
+// compareCost is how long one compare at the hall's cost takes on this
+// machine, measured once when first needed: an unknown staff number waits
+// that long instead of comparing, so the time of an answer does not tell
+// which numbers exist.
+var compareCost = sync.OnceValue(func() time.Duration {
 	t0 := time.Now()
-	h, _ := bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
-	return h, time.Since(t0)
-}()
+	bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+	return time.Since(t0)
+})
 
 func (a *auth) sign(body string) string {
 	return keyed.URL(a.key, body)
