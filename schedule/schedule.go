@@ -115,49 +115,37 @@ func spec(c calendar.Clock) string { return fmt.Sprintf("%d %d * * *", int(c)%60
 // weekly schedule or on a special day; the overtime check runs at each and
 // the calendar decides whether it was a session end that day.
 func SessionEnds(cal *calendar.Calendar) []calendar.Clock {
-	if cal.AlwaysOpen {
-		return nil
-	}
-	var ends []calendar.Clock
-	addAll := func(ss []calendar.Session) {
-		for _, s := range ss {
-			if s.End < 24*60 && !slices.Contains(ends, s.End) {
-				ends = append(ends, s.End)
-			}
-		}
-	}
-	for _, ss := range cal.Weekly {
-		addAll(ss)
-	}
-	for _, ss := range cal.Special {
-		addAll(ss)
-	}
-	slices.Sort(ends)
-	return ends
+	return sessionTimes(cal, func(s calendar.Session) calendar.Clock { return s.End }, func(c calendar.Clock) bool { return c < 24*60 })
 }
 
 // SessionStarts are the distinct times of day any session starts, as
 // SessionEnds; a start at midnight is the rollover's.
 func SessionStarts(cal *calendar.Calendar) []calendar.Clock {
+	return sessionTimes(cal, func(s calendar.Session) calendar.Clock { return s.Start }, func(c calendar.Clock) bool { return c > 0 })
+}
+
+// sessionTimes are the distinct times of day, in order, that at picks from
+// every session of the calendar and keep accepts.
+func sessionTimes(cal *calendar.Calendar, at func(calendar.Session) calendar.Clock, keep func(calendar.Clock) bool) []calendar.Clock {
 	if cal.AlwaysOpen {
 		return nil
 	}
-	var starts []calendar.Clock
-	addAll := func(ss []calendar.Session) {
+	var out []calendar.Clock
+	add := func(ss []calendar.Session) {
 		for _, s := range ss {
-			if s.Start > 0 && !slices.Contains(starts, s.Start) {
-				starts = append(starts, s.Start)
+			if c := at(s); keep(c) && !slices.Contains(out, c) {
+				out = append(out, c)
 			}
 		}
 	}
 	for _, ss := range cal.Weekly {
-		addAll(ss)
+		add(ss)
 	}
 	for _, ss := range cal.Special {
-		addAll(ss)
+		add(ss)
 	}
-	slices.Sort(starts)
-	return starts
+	slices.Sort(out)
+	return out
 }
 
 // Jobs lists the scheduled jobs.

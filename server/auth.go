@@ -307,6 +307,17 @@ func (a *auth) sign(body string) string {
 }
 
 // principal reads the bearer token of a request.
+// maybePrincipal is who a request on a public route comes from: anyone
+// (ok false) when it sends no sign-in, else the signed-in staff member. A
+// sign-in that is sent must be good, as everywhere.
+func (a *auth) maybePrincipal(r *http.Request) (p Principal, ok bool, err error) {
+	if r.Header.Get("Authorization") == "" {
+		return Principal{}, false, nil
+	}
+	p, err = a.principal(r)
+	return p, err == nil, err
+}
+
 func (a *auth) principal(r *http.Request) (Principal, error) {
 	h := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(h, "Bearer ")

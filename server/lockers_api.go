@@ -431,13 +431,10 @@ func (s *Server) compView(c *locker.Compartment, staff bool) compView {
 // getLockers answers GET /api/v1/lockers: every compartment's state; signed-in
 // staff also see what each holds and the drop-off codes still open.
 func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
-	staff := false
-	if r.Header.Get("Authorization") != "" {
-		if _, err := s.auth.principal(r); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		staff = true
+	_, staff, err := s.auth.maybePrincipal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	type bankView struct {
 		ID           string     `json:"id"`
@@ -459,7 +456,7 @@ func (s *Server) getLockers(w http.ResponseWriter, r *http.Request) {
 		// The hall's zone, in which the pages show every time.
 		TimeZone string `json:"time_zone"`
 	}{Banks: []bankView{}, PickupByLastSix: s.lockers.byTail, TimeZone: s.location().String()}
-	err := s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
+	err = s.engine.Read(r.Context(), func(st *hall.State, setup *hall.Setup) {
 		reply.RetentionDays = int(setup.Lockers.Retention / (24 * time.Hour))
 		for _, b := range setup.Lockers.Banks {
 			bv := bankView{ID: b.ID, Name: b.Name, Compartments: []compView{}}

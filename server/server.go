@@ -325,15 +325,12 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	// Staff (a guide at the door, a clerk) may be signed in; the hall
 	// decides what they may issue. A sign-in that is sent must be good.
-	var who Principal
-	if r.Header.Get("Authorization") != "" {
-		p, err := s.auth.principal(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		who = p
-	} else if !s.admitIssue(w, r) {
+	who, staff, err := s.auth.maybePrincipal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !staff && !s.admitIssue(w, r) {
 		return // staff are not limited as anonymous callers are
 	}
 	if err := decode(r, &body); err != nil {
@@ -418,14 +415,10 @@ func (s *Server) windowReply(window string) engine.ReplyFunc {
 // their ids.
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	staff := false
-	if r.Header.Get("Authorization") != "" {
-		// A sign-in that is sent must be good, as everywhere.
-		if _, err := s.auth.principal(r); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		staff = true
+	_, staff, err := s.auth.maybePrincipal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		v, ok := s.view.Window(st, id)
