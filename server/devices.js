@@ -35,16 +35,8 @@ HF.start(function () {
 
   $('sim-signin').addEventListener('submit', async function (ev) {
     ev.preventDefault();
-    HF.showError($('signin-error'), null);
-    var who;
-    try {
-      who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
-    } catch (e) {
-      HF.showError($('signin-error'), e.status === 401 ? 'err.login' : e);
-      return;
-    }
-    if (who.role !== 'manager') { HF.showError($('signin-error'), 'err.manager'); return; }
-    $('password').value = '';
+    var who = await HF.signIn($('staff'), $('password'), $('signin-error'), 'manager');
+    if (!who) return;
     setManager({ token: who.token, staff: who.staff, name: who.name });
   });
   $('signout').addEventListener('click', function () { setManager(null); });

@@ -132,14 +132,8 @@ HF.start(async function () {
   $('signin').addEventListener('submit', async function (ev) {
     ev.preventDefault();
     var err = $('signin-error');
-    HF.showError(err, null);
-    var who;
-    try {
-      who = await HF.api('POST', '/api/v1/login', { staff: $('staff').value.trim(), password: $('password').value });
-    } catch (e) {
-      HF.showError(err, e.status === 401 ? 'err.login' : e);
-      return;
-    }
+    var who = await HF.signIn($('staff'), $('password'), err);
+    if (!who) return;
     try {
       await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/open', {}, { token: who.token });
     } catch (e) {
@@ -151,7 +145,6 @@ HF.start(async function () {
         return;
       }
     }
-    $('password').value = '';
     save({ token: who.token, staff: who.staff, name: who.name });
     showDesk(true);
     await load();

@@ -202,6 +202,29 @@ var HF = (function () {
 
   // showError shows e in el (nothing for null) and words it again when the
   // language changes.
+  // signIn signs a staff member in from a page's form: the staff number and
+  // password inputs, and where to show a refusal. With a role, an account of
+  // another role is refused on the page before anything is shown to it (the
+  // server refuses its actions anyway). Answers the sign-in, or null; the
+  // password field is emptied either way.
+  HF.signIn = async function (staffEl, passwordEl, errorEl, role) {
+    HF.showError(errorEl, null);
+    var who;
+    try {
+      who = await HF.api('POST', '/api/v1/login', { staff: staffEl.value.trim(), password: passwordEl.value });
+    } catch (e) {
+      HF.showError(errorEl, e.status === 401 ? 'err.login' : e);
+      return null;
+    } finally {
+      passwordEl.value = '';
+    }
+    if (role && who.role !== role) {
+      HF.showError(errorEl, { manager: 'err.manager' }[role] || 'err.login');
+      return null;
+    }
+    return who;
+  };
+
   HF.showError = function (el, e) {
     if (!el) return;
     el.hfError = e || null;

@@ -33,15 +33,8 @@ HF.start(function () {
   }
   document.getElementById('guide-signin').addEventListener('submit', async function (ev) {
     ev.preventDefault();
-    var err = document.getElementById('guide-error');
-    HF.showError(err, null);
-    try {
-      var r = await HF.api('POST', '/api/v1/login', { staff: document.getElementById('guide-staff').value.trim(), password: document.getElementById('guide-password').value });
-      document.getElementById('guide-password').value = '';
-      setGuide({ token: r.token, staff: r.staff, name: r.name });
-    } catch (e) {
-      HF.showError(err, e.status === 401 ? 'err.login' : e);
-    }
+    var r = await HF.signIn(document.getElementById('guide-staff'), document.getElementById('guide-password'), document.getElementById('guide-error'));
+    if (r) setGuide({ token: r.token, staff: r.staff, name: r.name });
   });
   document.getElementById('guide-out').addEventListener('click', async function () {
     // A kiosk is public: signing out ends the guide's token on the server.
