@@ -18,7 +18,7 @@ import (
 
 // A snapshot is a header line, then the state as JSON:
 //
-//	hallfloor-snapshot 1 crc32c=1a2b3c4d len=123456
+//	hallfloor-snapshot 2 crc32c=1a2b3c4d len=123456
 //	{"seq":5000,…}
 //
 // The format says how the state is encoded, so a build never reads a state
@@ -40,7 +40,12 @@ const snapshotMagic = "hallfloor-snapshot"
 // back as a different state (a field renamed, a meaning changed); a field
 // added that starts empty needs no new format. A snapshot of any other
 // format is passed over, and the events rebuild the state instead.
-const snapshotFormat = 1
+//
+// Format 2: a service's total time served (the one mean the dashboard, the
+// windows and the reports share) is a running sum that an earlier snapshot
+// lacks, and a wrong try at a locker carries when it is forgotten; both
+// must be rebuilt from the events, not started empty.
+const snapshotFormat = 2
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
