@@ -62,6 +62,20 @@ type Queue struct {
 	// PauseReasons are offered at the counter when a window pauses; a clerk
 	// may still type another.
 	PauseReasons []string `yaml:"pause_reasons"`
+	// KeyPauseReason is what a window paused from its caller's pause key
+	// shows as its reason (default 暂停服务（呼叫器）).
+	KeyPauseReason string `yaml:"key_pause_reason"`
+}
+
+// defaultKeyPauseReason is a key pause's reason when the hall file names none.
+const defaultKeyPauseReason = "暂停服务（呼叫器）"
+
+// KeyReason is the reason a pause from the caller's key shows.
+func (q Queue) KeyReason() string {
+	if strings.TrimSpace(q.KeyPauseReason) == "" {
+		return defaultKeyPauseReason
+	}
+	return strings.TrimSpace(q.KeyPauseReason)
 }
 
 // defaultPauseReasons are offered when the hall file names none.
@@ -229,6 +243,9 @@ func (h *Hall) Validate() Problems {
 	if h.Queue.PriorityRun < 0 {
 		add("queue.priority_run", "must be 0 (default 3) or more")
 	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(h.Queue.KeyPauseReason)); n > 100 {
+		add("queue.key_pause_reason", "a reason has 1 to 100 characters")
+	}
 	for i, r := range h.Queue.PauseReasons {
 		if n := utf8.RuneCountInString(strings.TrimSpace(r)); n == 0 || n > 100 {
 			add(fmt.Sprintf("queue.pause_reasons[%d]", i), "a reason has 1 to 100 characters")
@@ -338,8 +355,9 @@ func (h *Hall) Setup() *hall.Setup {
 	}
 	cal := h.CalendarSetup()
 	q := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: cal,
-		CallGap:  time.Duration(h.Queue.CallGapSeconds * float64(time.Second)),
-		UndoSkip: time.Duration(h.Queue.UndoSkipSeconds * float64(time.Second))}
+		CallGap:        time.Duration(h.Queue.CallGapSeconds * float64(time.Second)),
+		UndoSkip:       time.Duration(h.Queue.UndoSkipSeconds * float64(time.Second)),
+		KeyPauseReason: h.Queue.KeyReason()}
 	for _, sv := range h.Services {
 		q.Services = append(q.Services, queue.Service{
 			Code: sv.Code, Name: sv.Name, NameEN: sv.NameEN, Kind: sv.Kind,

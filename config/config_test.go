@@ -48,6 +48,13 @@ func TestQueueSetup(t *testing.T) {
 		t.Fatalf("location %v", hs.Location())
 	}
 	setup := hs.Queue
+	if setup.KeyPauseReason != "暂停服务（呼叫器）" {
+		t.Errorf("a key pause's reason by default: %q", setup.KeyPauseReason)
+	}
+	h.Queue.KeyPauseReason = " 暂停办理 "
+	if got := h.Setup().Queue.KeyPauseReason; got != "暂停办理" {
+		t.Errorf("a key pause's reason from the hall file: %q", got)
+	}
 	if setup.PriorityRun != h.Queue.PriorityRun {
 		t.Fatalf("priority run %d, file says %d", setup.PriorityRun, h.Queue.PriorityRun)
 	}
@@ -171,6 +178,7 @@ func TestParseNamesEachWrongKey(t *testing.T) {
 		{"bad hall id", hallYAML(nil, "hall", "hall: {id: 'a b', name: x}"), []string{"hall.id"}},
 		{"unknown time zone", hallYAML(nil, "hall", "hall: {name: x, timezone: Mars/Olympus}"), []string{"hall.timezone"}},
 		{"negative priority run", hallYAML(nil, "queue", "queue: {priority_run: -1}"), []string{"queue.priority_run"}},
+		{"key pause reason too long", hallYAML(nil, "queue", "queue: {key_pause_reason: "+strings.Repeat("停", 101)+"}"), []string{"queue.key_pause_reason"}},
 
 		{"no services", hallYAML(nil, "services", "", "windows", ""), []string{"services", "windows"}},
 		{"duplicate service code", hallYAML(nil, "services", "services:\n  - {code: A, name: x, kind: intake}\n  - {code: A, name: y, kind: intake}"), []string{"services[1].code"}},

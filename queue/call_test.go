@@ -77,7 +77,7 @@ func TestCallKeyBounceIsDecidedByTheRoom(t *testing.T) {
 	// The pause key toggles, for the clerk signed on.
 	h.open("2")
 	h.must(PressKey{Window: "2", Key: KeyPause})
-	if w := h.s.Windows["2"]; w.State != Paused || w.PauseReason != KeyPauseReason {
+	if w := h.s.Windows["2"]; w.State != Paused || w.PauseReason != "暂停（按键）" {
 		t.Fatalf("pause key: window %+v", w)
 	}
 	h.must(PressKey{Window: "2", Key: KeyPause})

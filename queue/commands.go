@@ -129,9 +129,6 @@ const (
 	KeyPause  = "pause"
 )
 
-// KeyPauseReason is what a window paused from its caller's key shows.
-const KeyPauseReason = "暂停服务（呼叫器）"
-
 // PressKey is a key pressed on a window's physical button set. The press
 // carries no actor and sees no screen: the room acts for whoever is signed
 // on at the window, and tells a new press of the call key from the bounce or

@@ -367,7 +367,7 @@ func decideKey(s *State, setup *Setup, c PressKey, env room.Env) (room.Outcome, 
 	case KeySkip:
 		return Decide(s, setup, Skip{Window: c.Window, Actor: a}, env)
 	case KeyPause:
-		return Decide(s, setup, TogglePause{Window: c.Window, Actor: a, Reason: KeyPauseReason}, env)
+		return Decide(s, setup, TogglePause{Window: c.Window, Actor: a, Reason: setup.KeyPauseReason}, env)
 	}
 	return room.Outcome{}, errs.Bad("key", "unknown_key", "key", c.Key)
 }

@@ -34,6 +34,8 @@ func testSetup() *Setup {
 	return NewSetup(Setup{
 		Location:    shanghai,
 		PriorityRun: 3,
+		// The hall's words for a pause from the key.
+		KeyPauseReason: "暂停（按键）",
 		Services: []Service{
 			{Code: "A", Name: "社会民生", Kind: Intake, ServiceTime: 5 * time.Minute},
 			{Code: "B", Name: "工程建设", Kind: Intake, ServiceTime: 10 * time.Minute},

@@ -61,6 +61,9 @@ type Setup struct {
 	CallGap time.Duration
 	// UndoSkip is how long after a 过号 the clerk may take it back.
 	UndoSkip time.Duration
+	// KeyPauseReason is the reason a window paused from its caller's key
+	// shows: the hall's words, as the reasons a clerk picks are.
+	KeyPauseReason string
 
 	services map[string]*Service
 	windows  map[string]*WindowSetup
