@@ -15,7 +15,6 @@ package devices
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -90,8 +89,11 @@ type Activity struct {
 	Device string    `json:"device"`
 	// What: pressed, released, key, opened, closed, pulse, on, off,
 	// rejected, alarm, alert, fault, ok.
-	What   string `json:"what"`
-	Detail string `json:"detail,omitempty"`
+	What string `json:"what"`
+	// Detail names the action, key or pin of a press or a pulse; a report's
+	// activity carries its Finding instead.
+	Detail  string             `json:"detail,omitempty"`
+	Finding *equipment.Finding `json:"finding,omitempty"`
 }
 
 // Health is a device as the manager sees it now.
@@ -105,8 +107,8 @@ type Health struct {
 	Pins        []string `json:"pins"`
 	// Status is ok, alarm, alert or fault: the last word the device has
 	// given the hall.
-	Status string `json:"status"`
-	Detail string `json:"detail,omitempty"`
+	Status  string            `json:"status"`
+	Finding equipment.Finding `json:"finding"`
 	// Problems counts the alarms, alerts and faults raised since start.
 	Problems int             `json:"problems"`
 	Last     *Activity       `json:"last_activity,omitempty"`
@@ -151,7 +153,7 @@ type input struct {
 	ref    config.PinRef
 	device string
 	in     Input
-	fault  string // the fault this input raised, until it can be read again (m.mu)
+	fault  equipment.Finding // the fault this input raised, until it can be read again (m.mu)
 }
 
 type compartment struct {
@@ -258,8 +260,8 @@ func deviceOf(ref config.PinRef) string {
 func (m *Manager) attach(ref config.PinRef, now time.Time) {
 	dev := deviceOf(ref)
 	fail := func(err error) {
-		m.pending = append(m.pending, Activity{At: now, Device: dev, What: equipment.Fault,
-			Detail: fmt.Sprintf("引脚 %s 不可用 (pin unavailable): %v", ref.Pin.Name, err)})
+		f := equipment.Finding{Reason: equipment.PinUnavailable, Pin: ref.Pin.Name, Detail: err.Error()}
+		m.pending = append(m.pending, Activity{At: now, Device: dev, What: equipment.Fault, Finding: &f})
 	}
 	if ref.Role.Input() {
 		in, err := m.tr.Input(ref)
@@ -320,7 +322,7 @@ func (m *Manager) Run(ctx context.Context) {
 	m.restore(ctx)
 	m.mu.Lock()
 	for _, a := range m.pending {
-		m.report(a.Device, a.What, a.Detail, a.At)
+		m.report(a.Device, a.What, *a.Finding, a.At)
 	}
 	m.pending = nil
 	m.mu.Unlock()
@@ -354,13 +356,13 @@ func (m *Manager) restore(ctx context.Context) {
 		defer m.mu.Unlock()
 		for id, h := range s.Equipment.Devices {
 			if d := m.devices[id]; d != nil {
-				d.Status, d.Detail = h.Status, h.Detail
+				d.Status, d.Finding = h.Status, h.Finding
 			}
 		}
 		now := m.clock.Now()
 		for key, c := range m.boxes {
 			if lc := s.Lockers.Compartments[key]; lc != nil && lc.DoorOpen && lc.Opened == "" && c.open {
-				m.mark(c.device, equipment.Alarm, alarmDetail, now)
+				m.mark(c.device, equipment.Alarm, equipment.Finding{Reason: equipment.DoorForced}, now)
 			}
 		}
 	})
@@ -382,19 +384,17 @@ func (m *Manager) restore(ctx context.Context) {
 	m.mu.Unlock()
 }
 
-const alarmDetail = "柜门在无开锁指令时被打开 (door opened without a command)"
-
 // mark shows on a device's health what the hall's rules decided about it;
 // the journal already has it as the lockers' event, so it is not reported
 // again. The caller holds m.mu.
-func (m *Manager) mark(device, kind, detail string, now time.Time) {
+func (m *Manager) mark(device, kind string, f equipment.Finding, now time.Time) {
 	d := m.devices[device]
 	if d == nil || d.Status == kind {
 		return
 	}
-	d.Status, d.Detail = kind, detail
+	d.Status, d.Finding = kind, f
 	d.Problems++
-	m.activity(Activity{At: now, Device: device, What: kind, Detail: detail})
+	m.activity(Activity{At: now, Device: device, What: kind, Finding: &f})
 }
 
 // activity records what a device did; the caller holds m.mu.
@@ -411,21 +411,22 @@ func (m *Manager) activity(a Activity) {
 // shows it on every screen. Only a change is reported. The caller holds
 // m.mu; the hall is told from the devices' job queue, never from the
 // engine's writer.
-func (m *Manager) report(device, kind, detail string, now time.Time) {
+func (m *Manager) report(device, kind string, f equipment.Finding, now time.Time) {
 	d := m.devices[device]
-	if d == nil || (d.Status == kind && (kind == equipment.OK || d.Detail == detail)) {
+	if d == nil || (d.Status == kind && (kind == equipment.OK || d.Finding == f)) {
 		return
 	}
-	d.Status, d.Detail = kind, detail
+	f.Detail = clip(f.Detail, maxDetail)
+	d.Status, d.Finding = kind, f
 	if kind != equipment.OK {
 		d.Problems++
-		m.log.Warn("device "+kind, "device", device, "detail", detail)
+		m.log.Warn("device "+kind, "device", device, "reason", f.Reason, "pin", f.Pin, "detail", f.Detail)
 	}
-	m.activity(Activity{At: now, Device: device, What: kind, Detail: detail})
+	m.activity(Activity{At: now, Device: device, What: kind, Finding: &f})
 	if m.hall == nil {
 		return
 	}
-	cmd := equipment.Report{Device: device, Kind: kind, Detail: clip(detail, maxDetail)}
+	cmd := equipment.Report{Device: device, Kind: kind, Finding: f}
 	m.jobs.push(func(ctx context.Context) {
 		if res := m.hall.Do(ctx, cmd, "", nil); res.Err != nil && ctx.Err() == nil {
 			m.log.Error("devices: the hall did not take a device report", "device", device, "err", res.Err)
@@ -447,9 +448,9 @@ func clip(s string, n int) string {
 // clear reports a device ok again after a fault its part raised, unless
 // something else has been said about the device since. The caller holds
 // m.mu.
-func (m *Manager) clear(device, fault, detail string, now time.Time) {
-	if d := m.devices[device]; d != nil && d.Status == equipment.Fault && d.Detail == fault {
-		m.report(device, equipment.OK, detail, now)
+func (m *Manager) clear(device string, fault, news equipment.Finding, now time.Time) {
+	if d := m.devices[device]; d != nil && d.Status == equipment.Fault && d.Finding == fault {
+		m.report(device, equipment.OK, news, now)
 	}
 }
 
@@ -475,13 +476,13 @@ func (m *Manager) check(now time.Time) {
 	for _, c := range m.boxList {
 		if !c.expect.IsZero() && !now.Before(c.expect) {
 			c.expect = time.Time{}
-			m.report(c.device, equipment.Fault, fmt.Sprintf("开锁脉冲后 %v 内柜门未打开 (the door did not open after the lock pulse)", c.confirm), now)
+			m.report(c.device, equipment.Fault, equipment.Finding{Reason: equipment.DoorNotOpened, Detail: c.confirm.String()}, now)
 		}
 	}
 	for _, o := range m.outputs {
 		if !o.busy.IsZero() && !o.late && now.Sub(o.busy) >= o.allow {
 			o.late = true
-			m.outputFault(o, fmt.Sprintf("引脚 %s 超过 %v 未响应 (the output did not answer in time: %s)", o.name, o.allow, o.doing), now)
+			m.outputFault(o, equipment.Finding{Reason: equipment.OutputLate, Pin: o.name, Detail: o.allow.String() + ", " + o.doing}, now)
 		}
 	}
 }

@@ -405,7 +405,7 @@ func TestUnexpectedDoorOpeningRaisesAlarm(t *testing.T) {
 	if p := ev.Data.(locker.Alarm); p.Comp != "L1/01" {
 		t.Fatalf("journaled %+v", p)
 	}
-	if h := r.health("locker:L1:01"); h.Status != equipment.Alarm || h.Detail != a.Detail || h.Problems != 1 || !h.State["door_open"] {
+	if h := r.health("locker:L1:01"); h.Status != equipment.Alarm || h.Finding != *a.Finding || h.Finding.Reason != equipment.DoorForced || h.Problems != 1 || !h.State["door_open"] {
 		t.Fatalf("health %+v", h)
 	}
 	var open bool
@@ -539,7 +539,7 @@ func TestLampDarkWithoutBinding(t *testing.T) {
 func TestUnavailablePinIsFault(t *testing.T) {
 	r := startRig(t, func(_ *Options, tr *fakeTransport) { tr.missing["GPIO24"] = true })
 	r.expectReport("window:1:lamp", equipment.Fault)
-	if h := r.health("window:1:lamp"); h.Status != equipment.Fault || !strings.Contains(h.Detail, "GPIO24") {
+	if h := r.health("window:1:lamp"); h.Status != equipment.Fault || h.Finding.Reason != equipment.PinUnavailable || h.Finding.Pin != "GPIO24" {
 		t.Fatalf("health %+v", h)
 	}
 	r.press("GPIO17")
@@ -552,7 +552,7 @@ func TestInputHealth(t *testing.T) {
 	door := r.tr.input("GPIO12")
 	door.health(errors.New("i2c: no ack"))
 	r.expectReport("locker:L1:02", equipment.Fault)
-	if h := r.health("locker:L1:02"); !strings.Contains(h.Detail, "GPIO12") || !strings.Contains(h.Detail, "no ack") {
+	if h := r.health("locker:L1:02"); h.Finding.Reason != equipment.PinUnreadable || h.Finding.Pin != "GPIO12" || !strings.Contains(h.Finding.Detail, "no ack") {
 		t.Fatalf("health %+v", h)
 	}
 	door.health(nil)

@@ -56,13 +56,13 @@ func (m *Manager) inputHealth(in *input, err error, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err != nil {
-		in.fault = fmt.Sprintf("无法读取引脚 %s (cannot read pin): %v", in.ref.Pin.Name, err)
+		in.fault = equipment.Finding{Reason: equipment.PinUnreadable, Pin: in.ref.Pin.Name, Detail: err.Error()}
 		m.report(in.device, equipment.Fault, in.fault, now)
 		return
 	}
-	if in.fault != "" {
-		m.clear(in.device, in.fault, fmt.Sprintf("引脚 %s 恢复读取 (pin readable again)", in.ref.Pin.Name), now)
-		in.fault = ""
+	if in.fault != (equipment.Finding{}) {
+		m.clear(in.device, in.fault, equipment.Finding{Reason: equipment.PinReadable, Pin: in.ref.Pin.Name}, now)
+		in.fault = equipment.Finding{}
 	}
 }
 
@@ -94,7 +94,7 @@ func (m *Manager) door(c *compartment, open bool, now time.Time) {
 	if !open {
 		m.activity(Activity{At: now, Device: c.device, What: "closed"})
 		if st := m.devices[c.device].Status; st == equipment.Alarm || st == equipment.Alert {
-			m.report(c.device, equipment.OK, "柜门已关闭 (door closed)", now)
+			m.report(c.device, equipment.OK, equipment.Finding{Reason: equipment.DoorClosed}, now)
 		}
 		return
 	}
@@ -104,7 +104,7 @@ func (m *Manager) door(c *compartment, open bool, now time.Time) {
 	if !c.expect.IsZero() {
 		c.expect = time.Time{}
 		if m.devices[c.device].Status == equipment.Fault {
-			m.report(c.device, equipment.OK, "开锁后柜门已打开 (door opened on command)", now)
+			m.report(c.device, equipment.OK, equipment.Finding{Reason: equipment.DoorOpened}, now)
 		}
 	}
 }

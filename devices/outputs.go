@@ -3,6 +3,7 @@ package devices
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,7 +39,7 @@ type output struct {
 	allow time.Duration
 	doing string
 	late  bool
-	fault string
+	fault equipment.Finding
 }
 
 // mailbox is an output's word from the hall. Its lock is held only to read
@@ -134,7 +135,7 @@ func (m *Manager) Observe(s *hall.State, evs []room.Event) {
 		case locker.Alarm:
 			if c := m.boxes[e.Comp]; c != nil {
 				m.mu.Lock()
-				m.mark(c.device, equipment.Alarm, alarmDetail, m.clock.Now())
+				m.mark(c.device, equipment.Alarm, equipment.Finding{Reason: equipment.DoorForced}, m.clock.Now())
 				m.mu.Unlock()
 			}
 		case locker.LeftOpen:
@@ -142,7 +143,7 @@ func (m *Manager) Observe(s *hall.State, evs []room.Event) {
 				m.mu.Lock()
 				// A door forced open and then left open is still the alarm.
 				if m.devices[c.device].Status != equipment.Alarm {
-					m.mark(c.device, equipment.Alert, "柜门打开时间过长 (door left open)", m.clock.Now())
+					m.mark(c.device, equipment.Alert, equipment.Finding{Reason: equipment.DoorLeftOpen}, m.clock.Now())
 				}
 				m.mu.Unlock()
 			}
@@ -162,13 +163,13 @@ func (m *Manager) setLamps(s *hall.State) {
 func (m *Manager) queuePulse(c *compartment, seq uint64) {
 	if c.relay == nil {
 		m.mu.Lock()
-		m.report(c.device, equipment.Fault, "开锁失败 (the lock was not released): no working lock relay", m.clock.Now())
+		m.report(c.device, equipment.Fault, equipment.Finding{Reason: equipment.NoLockRelay}, m.clock.Now())
 		m.mu.Unlock()
 		return
 	}
 	if !c.relay.mail.pushPulse(seq, false) {
 		m.mu.Lock()
-		m.outputFault(c.relay, fmt.Sprintf("开锁指令积压 (%d lock pulses waiting): the release of event %d was not carried out", maxPulses, seq), m.clock.Now())
+		m.outputFault(c.relay, equipment.Finding{Reason: equipment.LockBacklog, Pin: c.relay.name, Detail: strconv.FormatUint(seq, 10)}, m.clock.Now())
 		m.mu.Unlock()
 	}
 }
@@ -261,7 +262,7 @@ func (m *Manager) pulse(ctx context.Context, o *output, seq uint64) {
 	m.mu.Lock()
 	open := c.open
 	if open {
-		m.report(c.device, equipment.Fault, "开锁失败 (the lock was not released): the door is already open", m.clock.Now())
+		m.report(c.device, equipment.Fault, equipment.Finding{Reason: equipment.DoorAlreadyOpen}, m.clock.Now())
 	}
 	m.mu.Unlock()
 	if open {
@@ -337,22 +338,22 @@ func (m *Manager) call(ctx context.Context, o *output, doing string, extra time.
 	o.busy = time.Time{}
 	if err != nil {
 		if ctx.Err() == nil {
-			m.outputFault(o, fmt.Sprintf("无法驱动引脚 %s (cannot drive pin, %s): %v", o.name, doing, err), now)
+			m.outputFault(o, equipment.Finding{Reason: equipment.PinUndrivable, Pin: o.name, Detail: doing + ": " + err.Error()}, now)
 		}
 		return now, err
 	}
 	done(now)
-	if o.fault != "" {
-		m.clear(o.device, o.fault, fmt.Sprintf("引脚 %s 恢复正常 (the output answers again)", o.name), now)
-		o.fault = ""
+	if o.fault != (equipment.Finding{}) {
+		m.clear(o.device, o.fault, equipment.Finding{Reason: equipment.OutputRecovered, Pin: o.name}, now)
+		o.fault = equipment.Finding{}
 	}
 	return now, nil
 }
 
 // outputFault reports a fault of an output; the caller holds m.mu.
-func (m *Manager) outputFault(o *output, detail string, now time.Time) {
-	o.fault = detail
-	m.report(o.device, equipment.Fault, detail, now)
+func (m *Manager) outputFault(o *output, f equipment.Finding, now time.Time) {
+	o.fault = f
+	m.report(o.device, equipment.Fault, f, now)
 }
 
 // sleepUntil waits until the devices' clock reaches t, wake fires or ctx

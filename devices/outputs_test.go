@@ -89,8 +89,8 @@ func TestStuckLampDoesNotHoldUpTheHall(t *testing.T) {
 
 	r.clock.Advance(deadline)
 	a := r.expect("window:1:lamp", equipment.Fault)
-	if !strings.Contains(a.Detail, "GPIO24") {
-		t.Fatalf("the fault says %q", a.Detail)
+	if f := a.Finding; f.Reason != equipment.OutputLate || f.Pin != "GPIO24" {
+		t.Fatalf("the fault says %+v", f)
 	}
 	r.expectReport("window:1:lamp", equipment.Fault)
 	if h := r.health("window:1:lamp"); h.Status != equipment.Fault || h.Problems != 1 {
@@ -135,8 +135,8 @@ func TestLockPulsesWaitInOrder(t *testing.T) {
 	}
 	release(200) // one too many
 	a := r.expect("locker:L1:01", equipment.Fault)
-	if !strings.Contains(a.Detail, "event 200") {
-		t.Fatalf("the fault says %q", a.Detail)
+	if f := a.Finding; f.Reason != equipment.LockBacklog || f.Detail != "200" {
+		t.Fatalf("the fault says %+v", f)
 	}
 	r.expectReport("locker:L1:01", equipment.Fault)
 	r.openWithTickets(1) // the hall is not held up
@@ -154,7 +154,7 @@ func TestLockPulsesWaitInOrder(t *testing.T) {
 		}
 	}
 	if h := r.health("locker:L1:01"); h.Status != equipment.OK {
-		t.Fatalf("a relay that works again is %s: %s", h.Status, h.Detail)
+		t.Fatalf("a relay that works again is %s: %+v", h.Status, h.Finding)
 	}
 }
 
@@ -167,8 +167,8 @@ func TestFailingLampIsFaultUntilItWorks(t *testing.T) {
 	r.openWithTickets(1)
 	r.do(queue.CallNext{Window: "1", Actor: room.Actor{Staff: "1001"}})
 	a := r.expect("window:1:lamp", equipment.Fault)
-	if !strings.Contains(a.Detail, "remote I/O error") {
-		t.Fatalf("the fault says %q", a.Detail)
+	if f := a.Finding; f.Reason != equipment.PinUndrivable || !strings.Contains(f.Detail, "remote I/O error") {
+		t.Fatalf("the fault says %+v", f)
 	}
 	r.expectReport("window:1:lamp", equipment.Fault)
 	lamp.failWith(nil)

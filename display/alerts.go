@@ -1,8 +1,10 @@
 package display
 
 import (
+	"maps"
 	"time"
 
+	"hallfloor/equipment"
 	"hallfloor/hall"
 )
 
@@ -14,6 +16,13 @@ var alertWords = map[string]Words{
 	hall.AlertFollowUp: {"差评回访 {id}（{window} 号窗口 {number}）已超过期限 {deadline}", "Follow-up {id} (window {window}, {number}) is past its deadline {deadline}"},
 	hall.AlertDevice:   {"设备 {device}：{detail}", "Device {device}: {detail}"},
 	hall.AlertDoor:     {"取件柜 {device}：{detail}", "Locker {device}: {detail}"},
+}
+
+// withDetail is args with the device's report worded in one language.
+func withDetail(args map[string]string, words string) map[string]string {
+	out := maps.Clone(args)
+	out["detail"] = words
+	return out
 }
 
 // AlertView is an alert as a dashboard shows it.
@@ -28,7 +37,12 @@ func (h *Hall) Alerts(s *hall.State, now time.Time) []AlertView {
 	out := []AlertView{}
 	for _, a := range hall.AlertsAt(s, h.Setup, now) {
 		w := alertWords[a.Kind]
-		out = append(out, AlertView{Alert: a, Text: fill(w.ZH, a.Args), TextEN: fill(w.EN, a.Args)})
+		zh, en := a.Args, a.Args
+		if a.Kind == hall.AlertDevice || a.Kind == hall.AlertDoor {
+			said := Finding(equipment.Finding{Reason: a.Args["reason"], Pin: a.Args["pin"], Detail: a.Args["detail"]})
+			zh, en = withDetail(a.Args, said.ZH), withDetail(a.Args, said.EN)
+		}
+		out = append(out, AlertView{Alert: a, Text: fill(w.ZH, zh), TextEN: fill(w.EN, en)})
 	}
 	return out
 }

@@ -134,6 +134,7 @@ var reasons = map[string]Words{
 	"bad_level":             {"电平只能是 low 或 high", "Level must be low or high"},
 	"device_name":           {"设备名称为 1 到 {max} 个字符", "A device is named by 1-{max} characters"},
 	"device_kind":           {"设备状态 {kind} 无效", "Device status {kind} must be ok, alarm, alert or fault"},
+	"device_reason":         {"设备报告的原因 {reason} 无效", "Device report reason {reason} is not one the hall knows"},
 	"led_width":             {"LED 宽度为 4 到 512 个字符格", "The width is the bar's width in cells, 4 to 512"},
 
 	// Staff and sign-in.

@@ -113,7 +113,7 @@ func (d *driver) command() hall.Command {
 		return queue.CancelTicket{Ticket: ticket()}
 	case n < 99:
 		kinds := []string{equipment.OK, equipment.Alarm, equipment.Alert, equipment.Fault, "smoke"}
-		return equipment.Report{Device: fmt.Sprintf("locker:L1:%02d", r.IntN(4)), Kind: kinds[r.IntN(len(kinds))], Detail: "door"}
+		return equipment.Report{Device: fmt.Sprintf("locker:L1:%02d", r.IntN(4)), Kind: kinds[r.IntN(len(kinds))], Finding: equipment.Finding{Reason: equipment.DoorLeftOpen}}
 	}
 	return hall.Tick{}
 }

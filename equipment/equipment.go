@@ -5,6 +5,7 @@
 package equipment
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +23,41 @@ const (
 	Fault = "fault" // the device did not do what it was told
 )
 
+// Finding is what a report says about a device: a reason code that display
+// words for every face, Chinese first, and what the words name. It is
+// comparable, so the devices layer can tell whether a device says the same
+// thing again.
+type Finding struct {
+	Reason string `json:"reason,omitempty"`
+	// Pin is the pin concerned, where there is one.
+	Pin string `json:"pin,omitempty"`
+	// Detail is what the words need beyond the pin (a time, a count, what
+	// the output was doing), or what a driver said (an error), as it said it.
+	Detail string `json:"detail,omitempty"`
+}
+
+// The reasons a device's report gives.
+const (
+	PinUnavailable  = "pin_unavailable"   // the transport has no such pin; Detail its error
+	PinUnreadable   = "pin_unreadable"    // an input cannot be read; Detail the error
+	PinReadable     = "pin_readable"      // the input reads again
+	PinUndrivable   = "pin_undrivable"    // an output cannot be driven; Detail what it did and the error
+	OutputLate      = "output_late"       // an output did not answer in time; Detail the time and what it did
+	OutputRecovered = "output_recovered"  // the output answers again
+	DoorForced      = "door_forced"       // a door opened without a command
+	DoorLeftOpen    = "door_left_open"    // a door stands open too long
+	DoorClosed      = "door_closed"       // the door is shut again
+	DoorOpened      = "door_opened"       // the door opened on command
+	DoorNotOpened   = "door_not_opened"   // the door did not open after the pulse; Detail the time waited
+	DoorAlreadyOpen = "door_already_open" // a release refused: the door is open
+	NoLockRelay     = "no_lock_relay"     // a release refused: no working relay
+	LockBacklog     = "lock_backlog"      // releases piled up and one was dropped; Detail the count and event
+)
+
+// Reasons are every reason a report may give, for the words' test.
+var Reasons = []string{PinUnavailable, PinUnreadable, PinReadable, PinUndrivable, OutputLate, OutputRecovered,
+	DoorForced, DoorLeftOpen, DoorClosed, DoorOpened, DoorNotOpened, DoorAlreadyOpen, NoLockRelay, LockBacklog}
+
 // Command is a request to the equipment room.
 type Command interface{ equipmentCommand() }
 
@@ -29,7 +65,7 @@ type Command interface{ equipmentCommand() }
 type Report struct {
 	Device string // e.g. "locker:L1:03"
 	Kind   string // ok, alarm, alert, fault
-	Detail string
+	Finding
 }
 
 func (Report) equipmentCommand() {}
@@ -38,7 +74,7 @@ func (Report) equipmentCommand() {}
 type Reported struct {
 	Device string `json:"device"`
 	Kind   string `json:"kind"`
-	Detail string `json:"detail,omitempty"`
+	Finding
 }
 
 func (Reported) Type() string { return "device.reported" }
@@ -47,9 +83,9 @@ func init() { room.Register[Reported]() }
 
 // Health is the last report of a device that ever reported.
 type Health struct {
-	Status string    `json:"status"` // ok, alarm, alert, fault
-	Detail string    `json:"detail,omitempty"`
-	Since  time.Time `json:"since"`
+	Status string `json:"status"` // ok, alarm, alert, fault
+	Finding
+	Since time.Time `json:"since"`
 	// Reports counts the alarms, alerts and faults the device has raised.
 	Reports int `json:"reports"`
 }
@@ -93,14 +129,17 @@ func Decide(s *State, cmd Command) (room.Outcome, error) {
 	default:
 		return room.Outcome{}, errs.Bad("kind", "device_kind", "kind", c.Kind)
 	}
-	if utf8.RuneCountInString(c.Detail) > maxDetail {
+	if c.Reason != "" && !slices.Contains(Reasons, c.Reason) {
+		return room.Outcome{}, errs.Bad("reason", "device_reason", "reason", c.Reason)
+	}
+	if utf8.RuneCountInString(c.Detail) > maxDetail || utf8.RuneCountInString(c.Pin) > maxDevice {
 		return room.Outcome{}, errs.Bad("detail", "too_long", "max", maxDetail)
 	}
 	// A device that is fine and says so again changes nothing worth keeping.
 	if h := s.Devices[dev]; c.Kind == OK && (h == nil || h.Status == OK) {
 		return room.Outcome{}, nil
 	}
-	return room.Outcome{Events: []room.Payload{Reported{Device: dev, Kind: c.Kind, Detail: c.Detail}}}, nil
+	return room.Outcome{Events: []room.Payload{Reported{Device: dev, Kind: c.Kind, Finding: c.Finding}}}, nil
 }
 
 // Apply changes the health by one event.
@@ -114,7 +153,7 @@ func (s *State) Apply(e room.Event) {
 		h = &Health{}
 		s.Devices[p.Device] = h
 	}
-	h.Status, h.Detail, h.Since = p.Kind, p.Detail, e.At
+	h.Status, h.Finding, h.Since = p.Kind, p.Finding, e.At
 	if p.Kind != OK {
 		h.Reports++
 	}

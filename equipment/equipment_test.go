@@ -14,9 +14,9 @@ func TestReportDevice(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	s := NewState()
 	seq := uint64(0)
-	report := func(kind, detail string) room.Outcome {
+	report := func(kind, reason string) room.Outcome {
 		t.Helper()
-		out, err := Decide(s, Report{Device: "locker:L1:01", Kind: kind, Detail: detail})
+		out, err := Decide(s, Report{Device: "locker:L1:01", Kind: kind, Finding: Finding{Reason: reason}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,13 +29,13 @@ func TestReportDevice(t *testing.T) {
 	if out := report(OK, ""); len(out.Events) != 0 || len(s.Devices) != 0 {
 		t.Fatalf("a device that never reported a problem journaled ok: %v", out.Events)
 	}
-	report(Alarm, "door opened without a command")
+	report(Alarm, DoorForced)
 	h := s.Devices["locker:L1:01"]
-	if h == nil || h.Status != Alarm || h.Reports != 1 || !h.Since.Equal(at) || h.Detail != "door opened without a command" {
+	if h == nil || h.Status != Alarm || h.Reports != 1 || !h.Since.Equal(at) || h.Reason != DoorForced {
 		t.Fatalf("after an alarm: %+v", h)
 	}
 	at = at.Add(time.Minute)
-	if out := report(OK, "door closed"); len(out.Events) != 1 {
+	if out := report(OK, DoorClosed); len(out.Events) != 1 {
 		t.Fatal("recovery not journaled")
 	}
 	if h := s.Devices["locker:L1:01"]; h.Status != OK || h.Reports != 1 || !h.Since.Equal(at) {
@@ -45,7 +45,7 @@ func TestReportDevice(t *testing.T) {
 	if out := report(OK, ""); len(out.Events) != 0 {
 		t.Fatalf("a second ok journaled: %v", out.Events)
 	}
-	report(Fault, "relay did not confirm")
+	report(Fault, DoorNotOpened)
 	if h := s.Devices["locker:L1:01"]; h.Status != Fault || h.Reports != 2 {
 		t.Fatalf("after a fault: %+v", h)
 	}
@@ -55,9 +55,10 @@ func TestReportDevice(t *testing.T) {
 		t.Fatalf("another room's event changed the health: %+v", s.Devices)
 	}
 	// The event survives the journal's round trip.
-	b, _ := json.Marshal(Reported{Device: "d", Kind: Fault, Detail: "x"})
+	sent := Reported{Device: "d", Kind: Fault, Finding: Finding{Reason: PinUndrivable, Pin: "GPIO17", Detail: "x"}}
+	b, _ := json.Marshal(sent)
 	p, err := room.Decode("device.reported", b)
-	if err != nil || p != (Reported{Device: "d", Kind: Fault, Detail: "x"}) {
+	if err != nil || p != sent {
 		t.Fatalf("decoded %v %v", p, err)
 	}
 }
@@ -77,7 +78,8 @@ func TestReportDeviceRefusesBadInput(t *testing.T) {
 		{"a blank device", Report{Device: "   ", Kind: Fault}, "device", "device_name"},
 		{"a long device name", Report{Device: strings.Repeat("d", maxDevice+1), Kind: Fault}, "device", "device_name"},
 		{"unknown kind", Report{Device: "d", Kind: "broken"}, "kind", "device_kind"},
-		{"long detail", Report{Device: "d", Kind: Fault, Detail: strings.Repeat("门", maxDetail+1)}, "detail", "too_long"},
+		{"long detail", Report{Device: "d", Kind: Fault, Finding: Finding{Detail: strings.Repeat("门", maxDetail+1)}}, "detail", "too_long"},
+		{"unknown reason", Report{Device: "d", Kind: Fault, Finding: Finding{Reason: "gremlins"}}, "reason", "device_reason"},
 	}
 	for _, tc := range tests {
 		s := NewState()
@@ -93,7 +95,7 @@ func TestReportDeviceRefusesBadInput(t *testing.T) {
 	}
 	// At the limits, accepted.
 	s := NewState()
-	if out, err := Decide(s, Report{Device: strings.Repeat("d", maxDevice), Kind: Alert, Detail: strings.Repeat("门", maxDetail)}); err != nil || len(out.Events) != 1 {
+	if out, err := Decide(s, Report{Device: strings.Repeat("d", maxDevice), Kind: Alert, Finding: Finding{Reason: DoorLeftOpen, Detail: strings.Repeat("门", maxDetail)}}); err != nil || len(out.Events) != 1 {
 		t.Fatalf("at the limits: %v %v", out.Events, err)
 	}
 	if _, err := Decide(s, nil); errs.ReasonOf(err) != "unknown_command" {

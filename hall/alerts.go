@@ -110,7 +110,7 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 			kind = AlertDoor
 		}
 		out = append(out, Alert{Kind: kind, Level: level, Subject: id, Since: h.Since,
-			Args: map[string]string{"device": id, "status": h.Status, "detail": h.Detail}})
+			Args: map[string]string{"device": id, "status": h.Status, "reason": h.Reason, "pin": h.Pin, "detail": h.Detail}})
 	}
 	return out
 }

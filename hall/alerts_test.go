@@ -36,7 +36,7 @@ func TestAlertsFromTheHallFile(t *testing.T) {
 	f.must(queue.CallNext{Window: "1", Actor: clerk("1")})
 	f.must(queue.Finish{Window: "1", Actor: clerk("1")})
 	f.must(queue.Pause{Window: "1", Actor: clerk("1"), Reason: "午间休息"})
-	f.must(equipment.Report{Device: "locker:L1:02", Kind: equipment.Alarm, Detail: "柜门被强行打开"})
+	f.must(equipment.Report{Device: "locker:L1:02", Kind: equipment.Alarm, Finding: equipment.Finding{Reason: equipment.DoorForced}})
 	f.must(equipment.Report{Device: "window:2:lamp", Kind: equipment.Fault})
 	got := kinds()
 	if got["idle:1"] != "" || got["wait:A"] != "" || got["paused:1"] != "warn" ||

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallfloor/devices"
+	"hallfloor/display"
 	"hallfloor/equipment"
 	"hallfloor/errs"
 	"hallfloor/hall"
@@ -45,7 +46,25 @@ func (s *Server) getDevicesPage(w http.ResponseWriter, r *http.Request) {
 // deviceView is a device's live health and its last journaled report.
 type deviceView struct {
 	devices.Health
+	// Said words the device's finding, and LastSaid its last activity's,
+	// where they have one.
+	Said     *display.Words    `json:"said,omitempty"`
+	LastSaid *display.Words    `json:"last_said,omitempty"`
 	Reported *equipment.Health `json:"reported,omitempty"`
+}
+
+// viewDevice is a device's health with its findings worded.
+func viewDevice(h devices.Health) deviceView {
+	v := deviceView{Health: h}
+	if h.Finding != (equipment.Finding{}) {
+		w := display.Finding(h.Finding)
+		v.Said = &w
+	}
+	if h.Last != nil && h.Last.Finding != nil {
+		w := display.Finding(*h.Last.Finding)
+		v.LastSaid = &w
+	}
+	return v
 }
 
 // getDevices answers GET /api/v1/devices. Device alarms are pushed to every
@@ -65,7 +84,7 @@ func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
 	}
 	reply.Simulated = s.devices.Simulated()
 	for _, h := range s.devices.Health() {
-		reply.Devices = append(reply.Devices, deviceView{Health: h})
+		reply.Devices = append(reply.Devices, viewDevice(h))
 	}
 	err := s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
 		for i := range reply.Devices {

@@ -142,10 +142,11 @@ HF.start(function () {
     });
   }
 
-  function activity(a) {
+  // activity is a device's last activity; a report's words come worded
+  // from the server (said), a press or pulse names its action or pin.
+  function activity(a, said) {
     if (!a) return '—';
-    var t = new Date(a.at);
-    return [HF.fmtClock(t), HF.term('devices.what.', a.what), a.detail || ''].join(' ').trim();
+    return [HF.fmtClock(a.at), HF.term('devices.what.', a.what), said ? HF.said(said) : (a.detail || '')].join(' ').trim();
   }
 
   function paint() {
@@ -180,8 +181,8 @@ HF.start(function () {
     health.forEach(function (h) {
       tb.appendChild(HF.el('tr', { 'data-device': h.device }, [
         HF.el('td', {}, [h.device, HF.el('div', { class: 'pin', text: (h.pins || []).join(' ') })]),
-        HF.el('td', {}, [HF.el('span', { class: 'status ' + h.status, text: HF.term('dev.', h.status) }), h.detail ? HF.el('div', { class: 'muted', text: h.detail }) : null]),
-        HF.el('td', { text: activity(h.last_activity) }),
+        HF.el('td', {}, [HF.el('span', { class: 'status ' + h.status, text: HF.term('dev.', h.status) }), h.said ? HF.el('div', { class: 'muted', text: HF.said(h.said) }) : null]),
+        HF.el('td', { text: activity(h.last_activity, h.last_said) }),
         HF.el('td', { text: String(h.problems) }),
       ]));
     });

@@ -413,10 +413,11 @@ HF.start(async function () {
     var tb = HF.clear($('devices'));
     tb.parentNode.hidden = !rows.length;
     rows.forEach(function (d) {
-      var last = d.last_activity ? HF.fmtTime(d.last_activity.at) + ' ' + HF.term('devices.what.', d.last_activity.what) + (d.last_activity.detail ? ' · ' + d.last_activity.detail : '') : '—';
+      var a = d.last_activity, what = a && (d.last_said ? HF.said(d.last_said) : a.detail);
+      var last = a ? HF.fmtTime(a.at) + ' ' + HF.term('devices.what.', a.what) + (what ? ' · ' + what : '') : '—';
       tb.appendChild(HF.el('tr', { 'data-device': d.device }, [
         HF.el('td', {}, [HF.el('span', { class: 'pill ' + d.status, text: HF.t('dev.' + d.status) })]),
-        HF.el('td', { title: d.device, text: devName(d) + (d.detail ? ' · ' + d.detail : '') }),
+        HF.el('td', { title: d.device, text: devName(d) + (d.said ? ' · ' + HF.said(d.said) : '') }),
         HF.el('td', { text: last }),
       ]));
     });

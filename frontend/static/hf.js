@@ -62,6 +62,12 @@ var HF = (function () {
     return DICT.zh[key] !== undefined ? HF.t(key) : String(code === undefined || code === null ? '' : code);
   };
 
+  // said picks words the server sent as {zh, en} in the page's language.
+  HF.said = function (w) {
+    if (!w) return '';
+    return HF.lang === 'en' && w.en ? w.en : w.zh;
+  };
+
   HF.locale = function () { return HF.lang === 'en' ? 'en-GB' : 'zh-CN'; };
 
   // name picks the name in the page's language, falling back to Chinese.
