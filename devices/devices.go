@@ -94,6 +94,8 @@ type Activity struct {
 	// activity carries its Finding instead.
 	Detail  string             `json:"detail,omitempty"`
 	Finding *equipment.Finding `json:"finding,omitempty"`
+	// Refusal is why the hall refused a key's press, for display to word.
+	Refusal error `json:"-"`
 }
 
 // Health is a device as the manager sees it now.

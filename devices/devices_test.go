@@ -13,6 +13,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/equipment"
+	"hallfloor/errs"
 	"hallfloor/hall"
 	"hallfloor/journal/sqlite"
 	"hallfloor/locker"
@@ -326,8 +327,8 @@ func TestRefusedKeyShowsAsRejected(t *testing.T) {
 		o.Hall = refusingHall{o.Hall}
 	})
 	r.press("GPIO17")
-	if a := r.expect("window:1:caller", "rejected"); !strings.HasPrefix(a.Detail, "next: ") || !strings.Contains(a.Detail, "refused") {
-		t.Fatalf("rejection says %q", a.Detail)
+	if a := r.expect("window:1:caller", "rejected"); a.Detail != "next" || a.Refusal == nil || a.Refusal.Error() != "refused" {
+		t.Fatalf("rejection says %q, %v", a.Detail, a.Refusal)
 	}
 }
 
@@ -368,8 +369,8 @@ func TestButtonAtClosedWindowIsRejected(t *testing.T) {
 	r := startRig(t, nil)
 	r.press("GPIO17")
 	a := r.expect("window:1:caller", "rejected")
-	if !strings.Contains(a.Detail, "closed") {
-		t.Fatalf("rejection says %q", a.Detail)
+	if errs.ReasonOf(a.Refusal) != "window_closed" {
+		t.Fatalf("rejection says %v", a.Refusal)
 	}
 }
 

@@ -36,7 +36,7 @@ func (m *Manager) press(ctx context.Context, window, action string) {
 	}
 	if res := m.hall.Do(ctx, keyCommand(window, action), "", nil); res.Err != nil && ctx.Err() == nil {
 		m.mu.Lock()
-		m.activity(Activity{At: m.clock.Now(), Device: callerID(window), What: "rejected", Detail: action + ": " + res.Err.Error()})
+		m.activity(Activity{At: m.clock.Now(), Device: callerID(window), What: "rejected", Detail: action, Refusal: res.Err})
 		m.mu.Unlock()
 	}
 }

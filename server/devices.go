@@ -60,8 +60,13 @@ func viewDevice(h devices.Health) deviceView {
 		w := display.Finding(h.Finding)
 		v.Said = &w
 	}
-	if h.Last != nil && h.Last.Finding != nil {
+	switch {
+	case h.Last != nil && h.Last.Finding != nil:
 		w := display.Finding(*h.Last.Finding)
+		v.LastSaid = &w
+	case h.Last != nil && h.Last.Refusal != nil:
+		w := display.Refusal(h.Last.Refusal)
+		w = display.Words{ZH: h.Last.Detail + "：" + w.ZH, EN: h.Last.Detail + ": " + w.EN}
 		v.LastSaid = &w
 	}
 	return v
