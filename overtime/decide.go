@@ -57,7 +57,7 @@ func Due(s *State, cal *calendar.Calendar, q *queue.State, qs *queue.Setup, now 
 	if cal.Open(now) {
 		for _, ws := range qs.Windows {
 			if s.In(ws.ID) {
-				out = append(out, Ended{Window: ws.ID, Staff: q.Windows[ws.ID].Staff, Reason: EndSession})
+				out = append(out, Ended{Window: ws.ID, Staff: s.staff(ws.ID, q), Reason: EndSession})
 			}
 		}
 		return out
@@ -75,10 +75,22 @@ func Due(s *State, cal *calendar.Calendar, q *queue.State, qs *queue.Setup, now 
 			if w.State == queue.Closed {
 				reason = EndClosed
 			}
-			out = append(out, Ended{Window: ws.ID, Staff: w.Staff, Reason: reason})
+			out = append(out, Ended{Window: ws.ID, Staff: s.staff(ws.ID, q), Reason: reason})
 		}
 	}
 	return out
+}
+
+// staff is who a window's overtime names: the clerk signed on now, or, at
+// a window nobody is signed on to, the one who was when it started.
+func (s *State) staff(window string, q *queue.State) string {
+	if w := q.Windows[window]; w != nil && w.Staff != "" {
+		return w.Staff
+	}
+	if w := s.Windows[window]; w != nil {
+		return w.Staff
+	}
+	return ""
 }
 
 // React is what overtime makes of events just applied, read from the state

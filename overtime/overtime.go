@@ -41,6 +41,9 @@ type Record struct {
 // Window is a window in overtime.
 type Window struct {
 	Since time.Time `json:"since"`
+	// Staff is who was signed on when the overtime started, named when it
+	// ends at a window nobody is signed on to any more.
+	Staff string `json:"staff,omitempty"`
 }
 
 // State is the hall's overtime of today.
@@ -128,7 +131,7 @@ func init() {
 func (s *State) Apply(e room.Event) {
 	switch p := e.Data.(type) {
 	case Started:
-		s.Windows[p.Window] = &Window{Since: e.At}
+		s.Windows[p.Window] = &Window{Since: e.At, Staff: p.Staff}
 	case Ended:
 		delete(s.Windows, p.Window)
 	case Served:

@@ -57,6 +57,24 @@ func waitingQueue() (*queue.State, *queue.Setup) {
 	return q, qs
 }
 
+// A window in overtime that nobody is signed on to any more ends it in the
+// name of the clerk who started it, not in nobody's.
+func TestOvertimeEndsInTheStartersName(t *testing.T) {
+	q, qs := waitingQueue()
+	s := NewState()
+	s.Apply(room.Event{Seq: 1, At: at("2025-03-10", "17:30:00"), Data: Started{Window: "1", Staff: "s1"}})
+	q.Windows["1"].State, q.Windows["1"].Staff = queue.Closed, ""
+	got := Due(s, qs.Calendar, q, qs, at("2025-03-10", "17:40:00"))
+	if len(got) != 1 || got[0] != (Ended{Window: "1", Staff: "s1", Reason: EndClosed}) {
+		t.Fatalf("due at a closed window: %v", got)
+	}
+	// The next session opens while nobody is signed on: the same.
+	got = Due(s, qs.Calendar, q, qs, at("2025-03-11", "09:00:00"))
+	if len(got) != 1 || got[0] != (Ended{Window: "1", Staff: "s1", Reason: EndSession}) {
+		t.Fatalf("due at the next session: %v", got)
+	}
+}
+
 func TestCheckOvertimeFollowsTheCalendar(t *testing.T) {
 	cases := []struct {
 		name string
