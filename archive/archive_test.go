@@ -162,6 +162,21 @@ func TestArchiveKeepsCountsNotPersonalData(t *testing.T) {
 	}
 	j.Close()
 
+	// November's trail joins the archive (3rd to 5th) and the journal (25th).
+	ro, err := sqlite.OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	src := archive.MonthSource(ctx, o.Dir, "demo", "2025-11", shanghai, ro)
+	if _, err := archive.Audit(&out, src, archive.Query{Month: "2025-11", Window: "1"}, shanghai); err != nil {
+		t.Fatal(err)
+	}
+	ro.Close()
+	if n := strings.Count(out.String(), "叫号"); n != 4*perDay {
+		t.Fatalf("window 1's November: %d calls, want %d:\n%s", n, 4*perDay, out.String())
+	}
+
 	r = start(t, path, setup, c)
 	if got := r.state(t); got != before {
 		t.Fatalf("restarted after archiving, the state differs")
