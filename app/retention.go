@@ -19,7 +19,7 @@ const archiveEvery = time.Hour
 func (a *App) keepRetention(ctx context.Context, j *sqlite.Journal, data string, now func() time.Time) {
 	loc, _ := a.Hall.Location()
 	o := archive.Options{Dir: archive.DirOf(data), Hall: hallID(a.Hall), Location: loc,
-		Journal: a.Hall.Retention.Journal(), Personal: a.Hall.Retention.Personal()}
+		Journal: a.Hall.Retention.Journal(), Personal: a.Hall.Retention.Personal(), Archive: a.Hall.Retention.Archive()}
 	tick := time.NewTicker(archiveEvery)
 	defer tick.Stop()
 	for {
@@ -27,8 +27,9 @@ func (a *App) keepRetention(ctx context.Context, j *sqlite.Journal, data string,
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("retention: archiving old events failed; the next turn tries again", "err", err)
-		case res.Archived > 0 || res.Scrubbed > 0:
-			a.log.Info("retention: old events archived, personal data erased", "archived", res.Archived, "months", res.Months, "scrubbed", res.Scrubbed)
+		case res.Archived > 0 || res.Scrubbed > 0 || len(res.Deleted) > 0:
+			a.log.Info("retention: old events archived, personal data erased", "archived", res.Archived, "months", res.Months,
+				"scrubbed", res.Scrubbed, "archives_deleted", res.Deleted)
 		}
 		select {
 		case <-ctx.Done():

@@ -33,6 +33,7 @@ type Options struct {
 	Location *time.Location
 	Journal  time.Duration // events older leave the journal
 	Personal time.Duration // personal data older is erased
+	Archive  time.Duration // a month's archive is deleted this long after the month; 0 never
 }
 
 // Result is what one run did.
@@ -40,6 +41,7 @@ type Result struct {
 	Archived int      // events moved to the archive
 	Scrubbed int      // events in the journal that lost personal data
 	Months   []string // the months written to
+	Deleted  []string // the months whose archive was deleted
 }
 
 // Run archives and erases what is due at now.
@@ -63,7 +65,39 @@ func Run(ctx context.Context, j *sqlite.Journal, o Options, now time.Time) (Resu
 	if err != nil {
 		return res, err
 	}
-	return res, scrub(ctx, j, min(bound, personal), &res)
+	if err := scrub(ctx, j, min(bound, personal), &res); err != nil {
+		return res, err
+	}
+	return res, expire(o, now, &res)
+}
+
+// expire deletes the archives of the months that ended more than
+// o.Archive before now.
+func expire(o Options, now time.Time, res *Result) error {
+	if o.Archive <= 0 {
+		return nil
+	}
+	months, err := Months(o.Dir, o.Hall)
+	if err != nil {
+		return err
+	}
+	for _, mo := range months {
+		start, err := time.ParseInLocation("2006-01", mo, o.Location)
+		if err != nil || now.Before(start.AddDate(0, 1, 0).Add(o.Archive)) {
+			continue
+		}
+		m := Month{Dir: o.Dir, Hall: o.Hall, Month: mo}
+		// The manifest first: a month without one is no month, whatever
+		// bytes are left.
+		if err := os.Remove(m.Manifest()); err != nil {
+			return err
+		}
+		if err := os.Remove(m.Data()); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		res.Deleted = append(res.Deleted, mo)
+	}
+	return nil
 }
 
 // coverable is the highest seq that may leave the journal or change: at or

@@ -263,3 +263,36 @@ func TestDamagedArchiveIsDetected(t *testing.T) {
 		t.Fatalf("a damaged month read: %v, want ErrDamaged", err)
 	}
 }
+
+// With an archive retention set, a month's archive goes that long after
+// the month's end, not before.
+func TestArchivesExpireAfterTheirRetention(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hall-demo.db")
+	c := &clock{}
+	r := start(t, path, config.Demo().Setup(), c)
+	serveDay(t, r, c, time.Date(2025, 11, 3, 0, 0, 0, 0, shanghai))
+	serveDay(t, r, c, time.Date(2025, 12, 15, 0, 0, 0, 0, shanghai))
+	r.stop()
+	j, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	o := archive.Options{Dir: archive.DirOf(dir), Hall: "demo", Location: shanghai, Journal: 30 * 24 * time.Hour,
+		Personal: 30 * 24 * time.Hour, Archive: 60 * 24 * time.Hour}
+	if res, err := archive.Run(ctx, j, o, time.Date(2025, 12, 15, 18, 0, 0, 0, shanghai)); err != nil || len(res.Deleted) != 0 {
+		t.Fatalf("run within the archive's retention: %+v, %v", res, err)
+	}
+	if res, err := archive.Run(ctx, j, o, time.Date(2026, 1, 30, 0, 0, 0, 0, shanghai)); err != nil || len(res.Deleted) != 0 {
+		t.Fatalf("59 days after November: %+v, %v", res, err)
+	}
+	res, err := archive.Run(ctx, j, o, time.Date(2026, 1, 31, 0, 0, 0, 0, shanghai))
+	if err != nil || strings.Join(res.Deleted, ",") != "2025-11" {
+		t.Fatalf("60 days after November: %+v, %v", res, err)
+	}
+	m := archive.Month{Dir: o.Dir, Hall: "demo", Month: "2025-11"}
+	if _, err := os.Stat(m.Data()); !os.IsNotExist(err) {
+		t.Fatalf("November's events still on disk: %v", err)
+	}
+}

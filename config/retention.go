@@ -15,6 +15,11 @@ type Retention struct {
 	// carry it, and the journal's own older events lose it too, while
 	// their counts (types, times, windows, services, numbers, levels) stay.
 	PersonalDays int `yaml:"personal_days"`
+	// ArchiveDays is how long a month's archive is kept after the month's
+	// end, for audits; 0, the default, keeps archives for ever, since how
+	// long a hall must keep its records is its authority's to say. With it
+	// set, the data directory stops growing once the oldest archive goes.
+	ArchiveDays int `yaml:"archive_days"`
 }
 
 // Retention defaults, and the bounds a hall file may set.
@@ -38,6 +43,10 @@ func (r Retention) Personal() time.Duration {
 	return days(orDefault(r.PersonalDays, DefaultPersonalDays))
 }
 
+// Archive is how long a month's archive is kept after the month; 0 for
+// ever.
+func (r Retention) Archive() time.Duration { return days(r.ArchiveDays) }
+
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 
 func (r Retention) validate(add func(key, format string, args ...any)) {
@@ -46,6 +55,9 @@ func (r Retention) validate(add func(key, format string, args ...any)) {
 	}
 	if d := r.PersonalDays; d < 0 || d > MaxDays {
 		add("retention.personal_days", "%d must be 0 (default %d) or between 1 and %d days", d, DefaultPersonalDays, MaxDays)
+	}
+	if d := r.ArchiveDays; d < 0 || d > 10*MaxDays {
+		add("retention.archive_days", "%d must be 0 (keep for ever) or between 1 and %d days", d, 10*MaxDays)
 	}
 	// An archive is written once: what it keeps, it keeps, so it must
 	// already be past the personal data's retention when written.

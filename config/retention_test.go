@@ -24,6 +24,7 @@ func TestRetentionDefaultsAndBounds(t *testing.T) {
 	}{
 		{Retention{JournalDays: 7}, "retention.journal_days"},
 		{Retention{PersonalDays: -1}, "retention.personal_days"},
+		{Retention{ArchiveDays: -1}, "retention.archive_days"},
 		{Retention{JournalDays: 60, PersonalDays: 90}, "retention.personal_days"},
 	} {
 		h := Demo()
