@@ -284,10 +284,10 @@ func TestArchivesExpireAfterTheirRetention(t *testing.T) {
 	if res, err := archive.Run(ctx, j, o, time.Date(2025, 12, 15, 18, 0, 0, 0, shanghai)); err != nil || len(res.Deleted) != 0 {
 		t.Fatalf("run within the archive's retention: %+v, %v", res, err)
 	}
-	if res, err := archive.Run(ctx, j, o, time.Date(2026, 1, 30, 0, 0, 0, 0, shanghai)); err != nil || len(res.Deleted) != 0 {
-		t.Fatalf("59 days after November: %+v, %v", res, err)
+	if res, err := archive.Run(ctx, j, o, time.Date(2026, 1, 29, 23, 0, 0, 0, shanghai)); err != nil || len(res.Deleted) != 0 {
+		t.Fatalf("an hour short of 60 days after November: %+v, %v", res, err)
 	}
-	res, err := archive.Run(ctx, j, o, time.Date(2026, 1, 31, 0, 0, 0, 0, shanghai))
+	res, err := archive.Run(ctx, j, o, time.Date(2026, 1, 30, 0, 0, 0, 0, shanghai))
 	if err != nil || strings.Join(res.Deleted, ",") != "2025-11" {
 		t.Fatalf("60 days after November: %+v, %v", res, err)
 	}
