@@ -69,6 +69,9 @@ type App struct {
 	cancel  context.CancelFunc
 	running []chan struct{}
 	closers []func() error
+	// retention runs the archive beside the writer; nil on Redis, whose
+	// journal is kept by Redis's own means.
+	retention func(context.Context)
 }
 
 // Open builds the hall, restoring it from its journal. Nothing runs until
@@ -163,6 +166,11 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 			return nil, nil, err
 		}
 		a.closers = append(a.closers, j.Close)
+		now := o.Clock
+		if now == nil {
+			now = time.Now
+		}
+		a.retention = func(ctx context.Context) { a.keepRetention(ctx, j, o.Data, now) }
 		// Reports read history through a handle of their own, beside the
 		// writer's, so a long report does not hold up a commit; read-only,
 		// so it needs no share of the lock the writer's handle holds.
@@ -203,6 +211,9 @@ func (a *App) Start() {
 	}
 	a.run(func() { a.Devices.Run(ctx) })
 	a.run(func() { a.outbox.Run(ctx) })
+	if a.retention != nil {
+		a.run(func() { a.retention(ctx) })
+	}
 }
 
 func (a *App) run(f func()) {

@@ -25,18 +25,19 @@ var demoYAML []byte
 
 // Hall is a hall file.
 type Hall struct {
-	Hall     HallInfo  `yaml:"hall"`
-	Queue    Queue     `yaml:"queue"`
-	Services []Service `yaml:"services"`
-	Windows  []Window  `yaml:"windows"`
-	Staff    []Staff   `yaml:"staff"`
-	Server   Server    `yaml:"server"`
-	Devices  Devices   `yaml:"devices"`
-	Calendar Calendar  `yaml:"calendar"`
-	Ratings  Ratings   `yaml:"ratings"`
-	Lockers  Lockers   `yaml:"lockers"`
-	SMS      SMS       `yaml:"sms"`
-	Alerts   Alerts    `yaml:"alerts"`
+	Hall      HallInfo  `yaml:"hall"`
+	Queue     Queue     `yaml:"queue"`
+	Services  []Service `yaml:"services"`
+	Windows   []Window  `yaml:"windows"`
+	Staff     []Staff   `yaml:"staff"`
+	Server    Server    `yaml:"server"`
+	Devices   Devices   `yaml:"devices"`
+	Calendar  Calendar  `yaml:"calendar"`
+	Ratings   Ratings   `yaml:"ratings"`
+	Lockers   Lockers   `yaml:"lockers"`
+	SMS       SMS       `yaml:"sms"`
+	Alerts    Alerts    `yaml:"alerts"`
+	Retention Retention `yaml:"retention"`
 }
 
 // HallInfo names the hall.
@@ -323,6 +324,7 @@ func (h *Hall) Validate() Problems {
 	h.Ratings.validate(add)
 	h.validateLockers(add)
 	h.Server.Connections.validate(add)
+	h.Retention.validate(add)
 	return ps
 }
 

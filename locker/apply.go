@@ -80,7 +80,10 @@ func (s *State) Apply(at time.Time, p Payload) {
 		s.Compartments[e.Comp].Item.CodeHash = e.CodeHash
 	case DropoffIssued:
 		s.Dropoffs[e.CodeHash] = &DropoffCode{Case: e.Case, Clerk: e.Clerk, Size: e.Size, What: e.What,
-			IDHash: e.IDHash, TailHash: e.TailHash}
+			IDHash: e.IDHash, TailHash: e.TailHash, Expires: e.Expires}
+		if !e.Expires.IsZero() && (s.NextSweep.IsZero() || e.Expires.Before(s.NextSweep)) {
+			s.NextSweep = e.Expires
+		}
 	}
 }
 
@@ -103,16 +106,22 @@ const sweepEvery = time.Minute
 // counts carried one) is kept: longer than any lockout a hall sets.
 const unknownExpiry = 24 * time.Hour
 
-// forget drops the counts and lockouts that have expired by at. They decide
-// nothing any more (the lockout is over, the mistakes too old to add up),
-// so when they go changes no decision; they go at the first event past
-// NextSweep, which replay reaches at the same event, so the state stays
-// bounded by the wrong tries of the last lockout period.
+// forget drops the counts, lockouts and unused drop-off codes that have
+// expired by at. They decide nothing any more (the lockout is over, the
+// mistakes too old to add up, the code no longer opens), so when they go
+// changes no decision; they go at the first event past NextSweep, which
+// replay reaches at the same event, so the state stays bounded by what the
+// last lockout period and the last retention period left.
 func (s *State) forget(at time.Time) {
-	if len(s.Lockouts) == 0 || at.Before(s.NextSweep) {
+	if (len(s.Lockouts) == 0 && len(s.Dropoffs) == 0) || at.Before(s.NextSweep) {
 		return
 	}
 	var next time.Time
+	soonest := func(exp time.Time) {
+		if next.IsZero() || exp.Before(next) {
+			next = exp
+		}
+	}
 	for k, l := range s.Lockouts {
 		exp := l.Expires
 		if exp.IsZero() {
@@ -122,9 +131,17 @@ func (s *State) forget(at time.Time) {
 			delete(s.Lockouts, k)
 			continue
 		}
-		if next.IsZero() || exp.Before(next) {
-			next = exp
+		soonest(exp)
+	}
+	for k, d := range s.Dropoffs {
+		if d.Expires.IsZero() {
+			continue
 		}
+		if d.expired(at) {
+			delete(s.Dropoffs, k)
+			continue
+		}
+		soonest(d.Expires)
 	}
 	s.NextSweep = later(next, at.Add(sweepEvery))
 }

@@ -161,7 +161,7 @@ func Decide(s *State, setup *Setup, cmd Command, now time.Time) ([]Payload, erro
 			return nil, errs.R(errs.Conflict, "dropoff_code_in_use")
 		}
 		evs := []Payload{DropoffIssued{CodeHash: c.CodeHash, Case: c.Case, Clerk: c.Clerk, Size: c.Size, What: c.What,
-			IDHash: c.IDHash, TailHash: c.TailHash}}
+			IDHash: c.IDHash, TailHash: c.TailHash, Expires: now.Add(setup.Retention)}}
 		if c.Notice != nil {
 			// The code opens at any bank; with one bank the SMS can name it.
 			n := worded(c.Notice, setup, "", &Item{Case: c.Case, What: c.What})
@@ -436,7 +436,8 @@ func decideOpenDropoff(s *State, setup *Setup, c OpenDropoff, now time.Time) ([]
 		return nil, err
 	}
 	d := s.Dropoffs[c.CodeHash]
-	if d == nil || !d.heldBy(c.Who, c.ByTail) {
+	// An expired code is no code, whether or not a sweep has forgotten it.
+	if d == nil || d.expired(now) || !d.heldBy(c.Who, c.ByTail) {
 		return []Payload{s.failed(setup, c.Bank, true, c.Who, now)}, errs.R(errs.Unauthorized, "dropoff_wrong")
 	}
 	comp := s.allocate(setup, c.Bank, d.Size)

@@ -130,6 +130,9 @@ type DropoffIssued struct {
 	What     string `json:"what"`
 	IDHash   string `json:"id_hash,omitempty"`
 	TailHash string `json:"tail_hash,omitempty"`
+	// Expires is when an unused code no longer opens and is forgotten;
+	// zero for a code issued before codes expired, which stays until used.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 func (Released) Type() string        { return "locker.released" }

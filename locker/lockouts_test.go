@@ -136,3 +136,32 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// An unused drop-off code stops opening when its validity (the lockers'
+// retention) ends, and leaves the state at the first event after: the
+// same event in replay, so the replayed state is the live one.
+func TestUnusedDropoffCodesExpire(t *testing.T) {
+	h := newHall(t)
+	h.must(IssueDropoff{CodeHash: "d1", Case: "c1", Clerk: "1003", Size: Small, IDHash: "id1", TailHash: "t1"})
+	h.now = t0.Add(h.setup.Retention - time.Minute)
+	h.must(IssueDropoff{CodeHash: "d2", Case: "c2", Clerk: "1003", Size: Small, IDHash: "id2", TailHash: "t2"})
+	if len(h.state.Dropoffs) != 2 {
+		t.Fatalf("%d codes within their validity, want 2", len(h.state.Dropoffs))
+	}
+	h.now = t0.Add(h.setup.Retention)
+	if _, err := h.do(OpenDropoff{Bank: "A", Who: "id1", CodeHash: "d1"}); !errs.Is(errs.Unauthorized, err) {
+		t.Fatalf("an expired code: %v, want refused", err)
+	}
+	if _, ok := h.state.Dropoffs["d1"]; ok {
+		t.Fatal("the expired code is still in the state after a later event")
+	}
+	if _, ok := h.state.Dropoffs["d2"]; !ok {
+		t.Fatal("a code within its validity was forgotten")
+	}
+	if got := replay(t, h); got != string(mustJSON(t, h.state)) {
+		t.Fatalf("replayed state differs:\n%s", got)
+	}
+	if _, err := h.do(OpenDropoff{Bank: "A", Who: "id2", CodeHash: "d2"}); err != nil {
+		t.Fatalf("the code still valid: %v", err)
+	}
+}

@@ -49,7 +49,9 @@ type BankSetup struct {
 // Setup holds the lockers' shape and settings.
 type Setup struct {
 	Banks []BankSetup
-	// Retention is how long an item waits before it is overdue (7 days).
+	// Retention is how long an item waits before it is overdue (7 days),
+	// and how long a drop-off code stays good unused: the papers it asks
+	// for are as pressing as a result waiting to be fetched.
 	Retention time.Duration
 	// MaxTries wrong entries lock a panel for an ID for Lockout.
 	MaxTries int

@@ -108,6 +108,13 @@ type DropoffCode struct {
 	What     string `json:"what"`
 	IDHash   string `json:"id_hash,omitempty"`
 	TailHash string `json:"tail_hash,omitempty"`
+	// Expires is when the code, unused, is forgotten (zero: never).
+	Expires time.Time `json:"expires,omitzero"`
+}
+
+// expired reports whether the code no longer opens at now.
+func (d *DropoffCode) expired(now time.Time) bool {
+	return !d.Expires.IsZero() && !now.Before(d.Expires)
 }
 
 // State is the hall's lockers.
@@ -115,8 +122,8 @@ type State struct {
 	Compartments map[string]*Compartment `json:"compartments"`
 	Lockouts     map[string]*Lockout     `json:"lockouts"` // by lockoutKey
 	Dropoffs     map[string]*DropoffCode `json:"dropoffs"` // by code hash
-	// NextSweep is when the lockouts are next looked through for those
-	// that have expired.
+	// NextSweep is when the lockouts and the drop-off codes are next looked
+	// through for those that have expired.
 	NextSweep time.Time `json:"next_sweep,omitzero"`
 }
 

@@ -112,7 +112,15 @@ type State struct {
 	Recent []Message `json:"recent,omitempty"`
 	// Held are messages sealed ahead of their moment, by id.
 	Held map[string]*Held `json:"held,omitempty"`
+	// NextSweep is when the messages given up are next looked through for
+	// those kept long enough.
+	NextSweep time.Time `json:"next_sweep,omitzero"`
 }
+
+// KeepGivenUp is how long a message given up stays for the manager to see,
+// counted from when it was queued: long enough to be seen after a weekend
+// or a holiday, not forever (its sealed text names a citizen).
+const KeepGivenUp = 14 * 24 * time.Hour
 
 // KeepRecent bounds Recent.
 const KeepRecent = 50
@@ -138,6 +146,7 @@ func (s *State) Apply(at time.Time, p any) {
 	if s.Held == nil {
 		s.Held = map[string]*Held{}
 	}
+	s.forget(at)
 	switch e := p.(type) {
 	case Queued:
 		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Vars: e.Vars, Queued: at, Next: at}
@@ -161,6 +170,27 @@ func (s *State) Apply(at time.Time, p any) {
 		}
 	}
 }
+
+// forget drops the messages given up and kept KeepGivenUp, at the first
+// event of any room past NextSweep: the events alone say when, so replay
+// forgets them at the same event. A message given up decides nothing, so
+// when it goes changes no decision.
+func (s *State) forget(at time.Time) {
+	if at.Before(s.NextSweep) {
+		return
+	}
+	for id, m := range s.Pending {
+		if m.GaveUp && !at.Before(m.Queued.Add(KeepGivenUp)) {
+			delete(s.Pending, id)
+		}
+	}
+	// At most hourly: the pending messages are few, and a message given up
+	// stays at most an hour past its time.
+	s.NextSweep = at.Add(sweepEvery)
+}
+
+// sweepEvery is the least time between two looks for messages to forget.
+const sweepEvery = time.Hour
 
 // Due lists the messages to send at now, oldest first.
 func (s *State) Due(now time.Time) []Message {

@@ -48,3 +48,28 @@ func TestQueueFailSend(t *testing.T) {
 		t.Error("failing an unknown message")
 	}
 }
+
+// A message given up stays for the manager KeepGivenUp after it was
+// queued, then leaves the state at the next event of any room; one still
+// being tried stays however old.
+func TestGivenUpMessagesExpire(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s := New()
+	s.Apply(t0, Queued{ID: "m1", Purpose: "locker.code"})
+	s.Apply(t0, Queued{ID: "m2", Purpose: "locker.code"})
+	for i := 1; i <= MaxAttempts; i++ {
+		f, _ := s.Fail("m1", "down", t0)
+		s.Apply(t0.Add(time.Hour), f)
+	}
+	s.Apply(t0.Add(KeepGivenUp-time.Minute), struct{}{})
+	if s.Pending["m1"] == nil {
+		t.Fatal("a given-up message left before its time")
+	}
+	s.Apply(t0.Add(KeepGivenUp+time.Hour), struct{}{}) // any room's event
+	if s.Pending["m1"] != nil {
+		t.Fatal("a given-up message is still kept after KeepGivenUp")
+	}
+	if s.Pending["m2"] == nil {
+		t.Fatal("a message still being tried was forgotten")
+	}
+}

@@ -4,6 +4,8 @@
 //	hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml] [-journal sqlite|redis://host:port/db]
 //	hallfloor check -config hall.yaml
 //	hallfloor hash-password
+//	hallfloor backup -out DIR
+//	hallfloor audit -month 2026-11 (-ticket A001 -day 2026-11-05 | -window 3)
 package main
 
 import (
@@ -43,6 +45,8 @@ func main() {
 		err = hashPassword(os.Stdin, os.Stdout)
 	case "backup":
 		err = backup(os.Args[2:], os.Stdout)
+	case "audit":
+		err = audit(os.Args[2:], os.Stdout)
 	case "help", "-h", "-help", "--help":
 		usage(os.Stdout)
 		return
@@ -73,6 +77,10 @@ func usage(w io.Writer) {
   hallfloor backup [-data ./data] [-config hall.yaml] -out DIR
       copy the hall's journal and secret to a new directory, while it
       serves; serve -data DIR starts from the copy
+  hallfloor audit [-data ./data] [-config hall.yaml] -month 2026-11
+                 (-ticket A001 -day 2026-11-05 | -window 3)
+      print a ticket's or a window's trail (全程流痕) in a month, from
+      the month's archive and the journal, times in the hall's zone
 `)
 }
 

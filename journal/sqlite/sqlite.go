@@ -63,7 +63,7 @@ func Open(path string) (*Journal, error) {
 	}
 	db, err := open(path, url.Values{"_pragma": {"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"}})
 	if err == nil {
-		if _, err = db.Exec(schema); err != nil {
+		if _, err = db.Exec(schema + retentionSchema); err != nil {
 			db.Close()
 			err = fmt.Errorf("journal: create schema in %s: %w", path, err)
 		}
@@ -215,6 +215,9 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 
 // Replay streams the records after seq.
 func (j *Journal) Replay(ctx context.Context, after uint64, fn func(journal.Record) error) error {
+	if err := j.checkFloor(ctx, after); err != nil {
+		return err
+	}
 	rows, err := j.db.QueryContext(ctx, `SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq`, int64(after))
 	if err != nil {
 		return fmt.Errorf("journal: replay: %w", err)

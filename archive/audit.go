@@ -1,0 +1,251 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"hallfloor/journal"
+)
+
+// Query picks the trail (全程流痕) an audit prints: one ticket's, by its
+// number on a day (numbers start again each day), or one window's.
+type Query struct {
+	Month  string // 2026-11, in the hall's zone
+	Day    string // 2026-11-05, with Ticket
+	Ticket string // A001
+	Window string
+}
+
+// Validate names what is wrong with a query.
+func (q Query) Validate() error {
+	if _, err := time.Parse("2006-01", q.Month); err != nil {
+		return fmt.Errorf("-month %q: want a month as 2026-11", q.Month)
+	}
+	switch {
+	case q.Ticket == "" && q.Window == "":
+		return fmt.Errorf("name a ticket (-ticket A001 -day %s-05) or a window (-window 3)", q.Month)
+	case q.Ticket != "" && q.Window != "":
+		return fmt.Errorf("-ticket and -window: one trail at a time")
+	case q.Ticket != "":
+		d, err := time.Parse("2006-01-02", q.Day)
+		if err != nil {
+			return fmt.Errorf("-day %q: a ticket's number is the day's; want the day as %s-05", q.Day, q.Month)
+		}
+		if d.Format("2006-01") != q.Month {
+			return fmt.Errorf("-day %s is not in -month %s", q.Day, q.Month)
+		}
+	}
+	return nil
+}
+
+// eventWords are the events' names in an audit, Chinese first.
+var eventWords = map[string][2]string{
+	"day.started":        {"开始新的一天", "day started"},
+	"issuing.opened":     {"开始取号", "issuing opened"},
+	"issuing.closed":     {"停止取号", "issuing closed"},
+	"ticket.issued":      {"取号", "ticket issued"},
+	"ticket.called":      {"叫号", "called"},
+	"ticket.recalled":    {"重呼", "called again"},
+	"ticket.skipped":     {"过号", "skipped"},
+	"ticket.skip_undone": {"撤销过号", "skip undone"},
+	"ticket.finished":    {"办结", "finished"},
+	"ticket.transferred": {"转办", "transferred"},
+	"ticket.requeued":    {"重新排队", "put back in line"},
+	"ticket.cancelled":   {"作废", "cancelled"},
+	"window.opened":      {"窗口开启", "window opened"},
+	"window.closed":      {"窗口关闭", "window closed"},
+	"window.paused":      {"窗口暂停", "window paused"},
+	"window.resumed":     {"窗口恢复", "window resumed"},
+	"rating.prompted":    {"邀请评价", "rating asked"},
+	"rating.given":       {"评价", "rated"},
+	"rating.chosen":      {"选择评价", "rating chosen"},
+	"rating.expired":     {"评价超时", "rating not given"},
+	"followup.opened":    {"差评回访登记", "follow-up opened"},
+	"followup.overdue":   {"回访逾期", "follow-up overdue"},
+	"followup.closed":    {"回访办结", "follow-up closed"},
+	"overtime.started":   {"超时服务开始", "overtime started"},
+	"overtime.ended":     {"超时服务结束", "overtime ended"},
+	"overtime.served":    {"超时服务", "served in overtime"},
+	"overtime.confirmed": {"超时服务确认", "overtime confirmed"},
+	"staff.signed_off":   {"签退", "signed off"},
+}
+
+// fields are what an audit line needs of an event, whatever its room.
+type fields struct {
+	Ticket     json.RawMessage `json:"ticket"`
+	Window     string          `json:"window"`
+	FromWindow string          `json:"from_window"`
+	ToWindow   string          `json:"to_window"`
+	ToService  string          `json:"to_service"`
+	Staff      string          `json:"staff"`
+	By         string          `json:"by"`
+	Level      int             `json:"level"`
+	Reason     string          `json:"reason"`
+	FollowUp   *fields         `json:"followup"`
+}
+
+type ticketRef struct {
+	ID      string `json:"id"`
+	Number  string `json:"number"`
+	Service string `json:"service"`
+}
+
+func (f fields) ticket() ticketRef {
+	var t ticketRef
+	if json.Unmarshal(f.Ticket, &t) != nil {
+		json.Unmarshal(f.Ticket, &t.ID) // a ticket named by its id alone
+	}
+	if t.ID == "" && f.FollowUp != nil {
+		return f.FollowUp.ticket()
+	}
+	return t
+}
+
+func (f fields) windows() []string {
+	ws := []string{f.Window, f.FromWindow, f.ToWindow}
+	if f.FollowUp != nil {
+		ws = append(ws, f.FollowUp.Window)
+	}
+	return ws
+}
+
+// Source is where the month's events are read from: the archive, then the
+// journal, in order of seq.
+type Source func(fn func(journal.Record) error) error
+
+// MonthSource reads a month from its archive, if there is one, then from
+// the journal what the archive does not hold. j may be nil.
+func MonthSource(ctx context.Context, dir, hall, month string, loc *time.Location, j journal.Journal) Source {
+	return func(fn func(journal.Record) error) error {
+		start, _ := time.ParseInLocation("2006-01", month, loc)
+		end := start.AddDate(0, 1, 0)
+		var last uint64
+		inMonth := func(r journal.Record) error {
+			if r.At.Before(start) || !r.At.Before(end) || r.Seq <= last {
+				return nil
+			}
+			last = r.Seq
+			return fn(r)
+		}
+		m := Month{Dir: dir, Hall: hall, Month: month}
+		archived, err := m.members()
+		if err != nil {
+			return err
+		}
+		if len(archived) > 0 {
+			if err := m.Read(inMonth); err != nil {
+				return err
+			}
+		}
+		if j == nil {
+			return nil
+		}
+		from, err := j.SeqBefore(ctx, start)
+		if err != nil {
+			return err
+		}
+		return j.Replay(ctx, max(from, last), func(r journal.Record) error {
+			if !r.At.Before(end) {
+				return errStop
+			}
+			return inMonth(r)
+		})
+	}
+}
+
+var errStop = fmt.Errorf("stop")
+
+// Audit prints the trail the query asks for from src, one line an event,
+// times in loc; it says how many events it printed.
+func Audit(w io.Writer, src Source, q Query, loc *time.Location) (int, error) {
+	if err := q.Validate(); err != nil {
+		return 0, err
+	}
+	ids := map[string]bool{} // the ticket's ids that day (one, unless numbers repeat)
+	n := 0
+	err := src(func(r journal.Record) error {
+		var f fields
+		if json.Unmarshal(r.Data, &f) != nil {
+			return nil
+		}
+		at := r.At.In(loc)
+		t := f.ticket()
+		switch {
+		case q.Window != "":
+			if !contains(f.windows(), q.Window) {
+				return nil
+			}
+		case r.Type == "ticket.issued" && t.Number == q.Ticket && at.Format("2006-01-02") == q.Day:
+			ids[t.ID] = true
+		case t.ID == "" || !ids[t.ID]:
+			return nil
+		}
+		n++
+		_, err := fmt.Fprintln(w, auditLine(r, at, f, t))
+		return err
+	})
+	if err == errStop {
+		err = nil
+	}
+	if err == nil && n == 0 {
+		if q.Window != "" {
+			fmt.Fprintf(w, "%s 窗口 %s 无记录 (no events of window %s in %s)\n", q.Month, q.Window, q.Window, q.Month)
+		} else {
+			fmt.Fprintf(w, "%s 无 %s 号 (no ticket %s issued on %s)\n", q.Day, q.Ticket, q.Ticket, q.Day)
+		}
+	}
+	return n, err
+}
+
+// auditLine words one event: when, what (Chinese, English), which number,
+// where and who.
+func auditLine(r journal.Record, at time.Time, f fields, t ticketRef) string {
+	words, ok := eventWords[r.Type]
+	if !ok {
+		words = [2]string{r.Type, r.Type}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s (%s)", at.Format("2006-01-02 15:04:05"), words[0], words[1])
+	if t.Number != "" {
+		fmt.Fprintf(&b, "  %s号", t.Number)
+	}
+	if f.Window != "" {
+		fmt.Fprintf(&b, "  %s号窗口", f.Window)
+	}
+	if f.FromWindow != "" {
+		fmt.Fprintf(&b, "  自%s号窗口", f.FromWindow)
+	}
+	if f.ToService != "" {
+		fmt.Fprintf(&b, "  转%s", f.ToService)
+	}
+	if f.ToWindow != "" {
+		fmt.Fprintf(&b, "  至%s号窗口", f.ToWindow)
+	}
+	if f.Staff != "" {
+		fmt.Fprintf(&b, "  工号%s", f.Staff)
+	}
+	if f.By != "" && f.By != f.Staff {
+		fmt.Fprintf(&b, "  经办%s", f.By)
+	}
+	if f.Level != 0 {
+		fmt.Fprintf(&b, "  评价%d", f.Level)
+	}
+	if f.Reason != "" {
+		fmt.Fprintf(&b, "  原因: %s", f.Reason)
+	}
+	fmt.Fprintf(&b, "  [%s #%d]", r.Type, r.Seq)
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
