@@ -23,8 +23,11 @@ import (
 	"hallfloor/journal/sqlite"
 )
 
-// Batch is how many events one turn reads, archives or rewrites.
-const Batch = 2000
+// Batch is how many events one turn reads, archives or rewrites. Each turn
+// of a delete or a rewrite is a transaction on the writer's connection, so
+// the hall's next commit waits for it: a small batch keeps that wait short,
+// and the hourly run takes as many turns as it needs.
+const Batch = 500
 
 // Options say what to keep.
 type Options struct {
