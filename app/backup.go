@@ -1,11 +1,15 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"hallfloor/archive"
 	"hallfloor/config"
 	"hallfloor/journal/sqlite"
 	"hallfloor/server"
@@ -19,8 +23,8 @@ func JournalFile(h *config.Hall, data string) string {
 // Backup copies a hall's data directory to out, which must not exist yet,
 // while the hall may go on serving: a consistent copy of the journal, and
 // the secret without which its protected ID numbers, pickup codes, sealed
-// messages and sign-ins cannot be read. `hallfloor serve -data out` starts
-// from the copy.
+// messages and sign-ins cannot be read, and the months the journal has
+// moved to its archive. `hallfloor serve -data out` starts from the copy.
 func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 	src := JournalFile(h, data)
 	if _, err := os.Stat(src); err != nil {
@@ -48,5 +52,49 @@ func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 		return err
 	}
 	// The journal holds phone numbers and names: only the hall's user reads it.
-	return os.Chmod(dst, 0o600)
+	if err := os.Chmod(dst, 0o600); err != nil {
+		return err
+	}
+	return copyArchive(archive.DirOf(data), archive.DirOf(out))
+}
+
+// copyArchive copies the months moved out of the journal, which the audit
+// reads: each manifest before its parts, since a running archive writes a
+// part before the manifest line that names it, so every line copied names
+// bytes that are there.
+func copyArchive(from, to string) error {
+	entries, err := os.ReadDir(from)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("the archive: %w", err)
+	}
+	if err := os.Mkdir(to, 0o750); err != nil {
+		return fmt.Errorf("the archive's copy: %w", err)
+	}
+	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
+		return cmp.Compare(manifestsFirst(a.Name()), manifestsFirst(b.Name()))
+	})
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return fmt.Errorf("the archive: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o600); err != nil {
+			return fmt.Errorf("the archive's copy: %w", err)
+		}
+	}
+	return nil
+}
+
+// manifestsFirst orders manifests (0) before the parts they name (1).
+func manifestsFirst(name string) int {
+	if strings.HasSuffix(name, ".manifest") {
+		return 0
+	}
+	return 1
 }

@@ -101,3 +101,35 @@ func TestBackupRefuses(t *testing.T) {
 		t.Errorf("a refused backup wrote %d files", len(entries))
 	}
 }
+
+// A backup takes the archive with it: the months moved out of the journal
+// are the hall's record too.
+func TestBackupCopiesTheArchive(t *testing.T) {
+	data := t.TempDir()
+	apptest.Start(t, app.Options{Data: data}).Stop()
+	months := map[string]string{
+		"hall-demo-2026-01.manifest": "0 120 …\n",
+		"hall-demo-2026-01.jsonl.gz": "gzip bytes of January",
+		"hall-demo-2026-02.manifest": "0 90 …\n",
+		"hall-demo-2026-02.jsonl.gz": "gzip bytes of February",
+	}
+	dir := filepath.Join(data, "archive")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range months {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "backup")
+	if err := app.Backup(context.Background(), config.Demo(), data, out); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range months {
+		got, err := os.ReadFile(filepath.Join(out, "archive", name))
+		if err != nil || string(got) != body {
+			t.Errorf("%s in the backup: %q, %v", name, got, err)
+		}
+	}
+}
