@@ -74,6 +74,8 @@ type Hub struct {
 	floor  uint64
 	seen   bool
 	closed bool
+	// snap is the latest snapshot message and its frame.
+	snap struct{ msg, frame []byte }
 }
 
 type prepared struct {
@@ -292,7 +294,18 @@ func (h *Hub) join(c *client, since uint64, resume bool) bool {
 		h.log.Warn("ws: snapshot for new client", "err", err)
 		return false
 	}
-	return h.register(c, seq, textFrame(msg))
+	return h.register(c, seq, h.snapshotFrame(msg))
+}
+
+// snapshotFrame is msg as a frame. A snapshotter that hands every client
+// joining at one seq the same message gets one frame for all of them.
+func (h *Hub) snapshotFrame(msg []byte) []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(msg) == 0 || len(h.snap.msg) != len(msg) || &h.snap.msg[0] != &msg[0] {
+		h.snap.msg, h.snap.frame = msg, textFrame(msg)
+	}
+	return h.snap.frame
 }
 
 // register adds the client if the ring covers everything after `after`

@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"bytes"
 	"runtime"
 	"testing"
 	"time"
@@ -108,5 +109,20 @@ func TestResumeAfterPrivateFrames(t *testing.T) {
 	th.publish(frame(16, 0))
 	if m := read(t, late); m.Seq != 16 {
 		t.Fatalf("after the snapshot got %d, want 16", m.Seq)
+	}
+}
+
+// TestSnapshotFrameShared: clients handed the same snapshot message share
+// one frame of it; another message gets its own.
+func TestSnapshotFrameShared(t *testing.T) {
+	th := newTestHub(t, Options{})
+	a := []byte(`{"type":"snapshot","seq":1}`)
+	f := th.snapshotFrame(a)
+	if g := th.snapshotFrame(a); &g[0] != &f[0] {
+		t.Error("the same message was framed twice")
+	}
+	b := []byte(`{"type":"snapshot","seq":2}`)
+	if g := th.snapshotFrame(b); &g[0] == &f[0] || !bytes.Equal(g, textFrame(b)) {
+		t.Errorf("another message got frame %q", g)
 	}
 }
