@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 )
@@ -20,14 +21,29 @@ import (
 // prints its URL, then answers each "mem" line on its stdin with its
 // memory after a collection; it stops when its stdin closes.
 
-// childFlag runs this binary as the child.
-const childFlag = "-serve-child"
+// childFlag runs this binary as the child; profileEnv names the file the
+// child writes its CPU profile to, when -cpuprofile is given.
+const (
+	childFlag  = "-serve-child"
+	profileEnv = "HALLLOAD_HALL_CPUPROFILE"
+)
 
 // serveChild is the child's side.
 func serveChild() error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if err := raiseFileLimit(); err != nil {
 		log.Warn("cannot raise the open-file limit", "err", err)
+	}
+	if path := os.Getenv(profileEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	h, err := startHall(log)
 	if err != nil {
@@ -85,13 +101,17 @@ type child struct {
 	stop func()
 }
 
-func startChild() (*child, error) {
+// startChild starts the child; a profile path has it profile itself.
+func startChild(profile string) (*child, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(self, childFlag)
 	cmd.Stderr = os.Stderr
+	if profile != "" {
+		cmd.Env = append(os.Environ(), profileEnv+"="+profile)
+	}
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -84,7 +84,7 @@ func main() {
 	flag.StringVar(&o.FloodStaff, "flood-staff", "", "staff number the flood guesses at; empty for made-up numbers")
 	flag.BoolVar(&o.Spawn, "spawn", false, "run the demo hall in a child process rather than in this one")
 	flag.IntVar(&o.Sources, "sources", 1, "loopback source addresses the screens connect from (127.0.0.1 on), for a hall that limits connections per address")
-	flag.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the run (the in-process hall included) to this file")
+	flag.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the run (the in-process hall included) to this file; with -spawn the hall's goes to this file.hall")
 	if len(os.Args) == 2 && os.Args[1] == childFlag {
 		if err := serveChild(); err != nil {
 			fmt.Fprintln(os.Stderr, "hallload child:", err)
@@ -126,7 +126,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	measured := ""
 	switch {
 	case base == "" && o.Spawn:
-		c, err := startChild()
+		profile := ""
+		if o.Profile != "" {
+			profile = o.Profile + ".hall"
+		}
+		c, err := startChild(profile)
 		if err != nil {
 			return fmt.Errorf("start the demo hall in a child process: %w", err)
 		}

@@ -179,20 +179,26 @@ func (h *Hub) fanout(fs []Frame) {
 		h.ring = append(h.ring[:0:0], h.ring[over:]...)
 	}
 	h.last = fs[len(fs)-1].Seq
+	msgs := make([][]byte, 0, len(ps))
 	for c := range h.clients {
+		msgs = msgs[:0]
 		for _, p := range ps {
-			if p.seq > c.after && !h.offer(c, p.msg) {
-				break
+			if p.seq > c.after {
+				msgs = append(msgs, p.msg)
 			}
+		}
+		if len(msgs) > 0 {
+			h.offer(c, msgs)
 		}
 	}
 }
 
-// offer queues a frame for a client or, when its queue is full, cuts it off.
+// offer queues a batch's frames for a client, all at once so that they go
+// out in one write, or, when its queue cannot take them, cuts it off.
 // Called with h.mu held.
-func (h *Hub) offer(c *client, m []byte) bool {
-	if c.push(m, h.queue) {
-		return true
+func (h *Hub) offer(c *client, msgs [][]byte) {
+	if c.push(msgs, h.queue) {
+		return
 	}
 	delete(h.clients, c)
 	c.stop()
@@ -200,7 +206,6 @@ func (h *Hub) offer(c *client, m []byte) bool {
 		h.stats.Dropped()
 		h.stats.ClientsChanged(len(h.clients))
 	}
-	return false
 }
 
 // Clients is the number of connected clients.
@@ -337,9 +342,7 @@ func (h *Hub) register(c *client, after uint64, first []byte) bool {
 	}
 	c.after = after
 	c.ping = time.AfterFunc(pingPeriod, c.pingNow)
-	for _, m := range backlog {
-		c.push(m, h.queue)
-	}
+	c.push(backlog, h.queue)
 	h.clients[c] = struct{}{}
 	if h.stats != nil {
 		h.stats.ClientsChanged(len(h.clients))
@@ -347,18 +350,19 @@ func (h *Hub) register(c *client, after uint64, first []byte) bool {
 	return true
 }
 
-// push queues m and makes sure a writer is on it; false when the queue
-// already holds limit frames. A client on its way out takes nothing more.
-func (c *client) push(m []byte, limit int) bool {
+// push queues msgs and makes sure a writer is on it; false when the queue
+// would hold more than limit frames. A client on its way out takes nothing
+// more.
+func (c *client) push(msgs [][]byte, limit int) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.stopped:
 		return true
-	case len(c.queue) >= limit:
+	case len(c.queue)+len(msgs) > limit:
 		return false
 	}
-	c.queue = append(c.queue, m)
+	c.queue = append(c.queue, msgs...)
 	c.wake()
 	return true
 }
