@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -63,6 +64,8 @@ type Server struct {
 	limits  *limits
 	// shown is the seq of the newest event sent to screens (see frame).
 	shown uint64
+	// snap is the latest snapshot sent to a joining screen (see snapshot).
+	snap snapshotCache
 
 	historyJournal journal.Journal
 }
@@ -243,15 +246,42 @@ func (s *Server) frames(recs []journal.Record) ([]ws.Frame, error) {
 	return out, err
 }
 
-// snapshot builds the first WebSocket message.
+// snapshotReuse is how long, on the hall's clock, screens joining at one
+// seq share one encoded snapshot. The view also says what depends on the
+// time alone (the longest wait, alerts, when issuing opens), so a screen
+// joining later than this gets it afresh even when nothing has happened.
+const snapshotReuse = time.Second
+
+// snapshotCache is the newest snapshot message and the seq and time it
+// was built at.
+type snapshotCache struct {
+	mu  sync.Mutex
+	seq uint64
+	at  time.Time
+	msg []byte
+}
+
+// snapshot builds the first WebSocket message. A crowd of screens joining
+// at one seq (after a restart, say) shares one encoding: the state is
+// viewed and marshalled once, not once per screen.
 func (s *Server) snapshot() (uint64, []byte, error) {
 	var seq uint64
 	var b []byte
 	var err error
 	rerr := s.engine.Read(context.Background(), func(st *hall.State, _ *hall.Setup) {
-		v := s.view.View(st, s.clock())
+		now := s.clock()
+		c := &s.snap
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if age := now.Sub(c.at); c.msg != nil && c.seq == st.Seq && age >= 0 && age < snapshotReuse {
+			seq, b = c.seq, c.msg
+			return
+		}
+		v := s.view.View(st, now)
 		seq = v.Seq
-		b, err = ws.EncodeSnapshot(v.Seq, v)
+		if b, err = ws.EncodeSnapshot(v.Seq, v); err == nil {
+			c.seq, c.at, c.msg = seq, now, b
+		}
 	})
 	if rerr != nil {
 		return 0, nil, rerr

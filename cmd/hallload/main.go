@@ -6,11 +6,14 @@
 //	hallload [-url http://host:port] [-clients 1000] [-calls 200] [-every 50ms]
 //	hallload -mode issue [-url …] [-duration 10s] [-workers 64]
 //	hallload -flood 32 [-flood-staff 1002] …   (calls during a sign-in flood)
+//	hallload -mode screens -spawn [-clients 10000]   (what idle screens cost)
 //
 // Without -url it runs the demo hall in this process on a random port with a
 // fresh data directory, wired as `hallfloor serve` wires it, except that
 // this one address may hold every connection; the demo hall's kiosk (this
-// machine) issues as fast as the hall can. A hall given with -url must
+// machine) issues as fast as the hall can. With -spawn that hall runs in a
+// child process instead, so the load is a process apart from the server
+// and the server's memory is its own. A hall given with -url must
 // allow it in its hall file (server.connections.per_source and total), or
 // the screens past its share are refused; list the load machine in
 // server.kiosks and raise server.limits.kiosk_tickets_per_minute, or the
@@ -56,12 +59,16 @@ type options struct {
 	// number they guess at ("" for made-up ones).
 	Flood      int
 	FloodStaff string
+	// Spawn runs the demo hall in a child process; Sources spreads the
+	// screens over that many loopback source addresses.
+	Spawn   bool
+	Sources int
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.URL, "url", "", "a running hallfloor, e.g. http://127.0.0.1:8081; empty runs the demo hall in this process")
-	flag.StringVar(&o.Mode, "mode", "call", "call: screens and calls; issue: durable ticket issue throughput")
+	flag.StringVar(&o.Mode, "mode", "call", "call: screens and calls; issue: durable ticket issue throughput; screens: what idle screens cost the server")
 	flag.IntVar(&o.Clients, "clients", 1000, "WebSocket screens to connect (call mode)")
 	flag.IntVar(&o.Calls, "calls", 200, "calls to make from the window (call mode)")
 	flag.DurationVar(&o.Every, "every", 50*time.Millisecond, "pace of the calls (call mode)")
@@ -75,7 +82,16 @@ func main() {
 	flag.IntVar(&o.Dialers, "dialers", 64, "screens connecting at once")
 	flag.IntVar(&o.Flood, "flood", 0, "clients sending wrong sign-ins during the calls (call mode), each from its own loopback address")
 	flag.StringVar(&o.FloodStaff, "flood-staff", "", "staff number the flood guesses at; empty for made-up numbers")
-	flag.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the run (the in-process hall included) to this file")
+	flag.BoolVar(&o.Spawn, "spawn", false, "run the demo hall in a child process rather than in this one")
+	flag.IntVar(&o.Sources, "sources", 1, "loopback source addresses the screens connect from (127.0.0.1 on), for a hall that limits connections per address")
+	flag.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the run (the in-process hall included) to this file; with -spawn the hall's goes to this file.hall")
+	if len(os.Args) == 2 && os.Args[1] == childFlag {
+		if err := serveChild(); err != nil {
+			fmt.Fprintln(os.Stderr, "hallload child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -106,7 +122,22 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	base := strings.TrimRight(o.URL, "/")
 	where := base
-	if base == "" {
+	var memOf func() (mem, error)
+	measured := ""
+	switch {
+	case base == "" && o.Spawn:
+		profile := ""
+		if o.Profile != "" {
+			profile = o.Profile + ".hall"
+		}
+		c, err := startChild(profile)
+		if err != nil {
+			return fmt.Errorf("start the demo hall in a child process: %w", err)
+		}
+		defer c.stop()
+		base, where = c.URL, c.URL+" (demo hall in a child process)"
+		memOf, measured = c.mem, "the hall's process"
+	case base == "":
 		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		h, err := startHall(log)
 		if err != nil {
@@ -114,6 +145,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		defer h.stop()
 		base, where = h.URL, h.URL+" (demo hall in this process)"
+		memOf = func() (mem, error) { return readMem(), nil }
+		measured = "this process, the screens' side included"
 	}
 	switch o.Mode {
 	case "call":
@@ -130,8 +163,18 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		r.print(out, where, o)
 		return r.check()
+	case "screens":
+		r, err := runIdle(ctx, base, o, memOf)
+		if err != nil {
+			return err
+		}
+		if memOf != nil {
+			r.Measured = measured
+		}
+		r.print(out, where)
+		return nil
 	}
-	return fmt.Errorf("unknown -mode %q (call or issue)", o.Mode)
+	return fmt.Errorf("unknown -mode %q (call, issue or screens)", o.Mode)
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one: a thousand
@@ -174,7 +217,7 @@ func runCalls(ctx context.Context, base string, o options) (*callReport, error) 
 	r := &callReport{Screens: o.Clients, Calls: o.Calls}
 
 	start := time.Now()
-	ss, err := connectScreens(ctx, base, o.Clients, max(1, o.Dialers))
+	ss, err := connectScreens(ctx, base, o.Clients, max(1, o.Dialers), o.Sources)
 	if err != nil {
 		return nil, err
 	}

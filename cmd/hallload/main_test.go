@@ -5,10 +5,49 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
+
+// TestMain lets the test binary be the child process that -spawn starts.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 2 && os.Args[1] == childFlag {
+		if err := serveChild(); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestScreensRunMeasuresTheHall connects idle screens to a hall in a child
+// process from several loopback addresses and reads that process's memory:
+// a reader per screen is all it may hold (a writer ending just then may
+// still be counted, hence the margin).
+func TestScreensRunMeasuresTheHall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := options{Mode: "screens", Clients: 40, Dialers: 8, Spawn: true, Sources: 4}
+	var out bytes.Buffer
+	if err := run(ctx, o, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	var g float64
+	i := strings.Index(out.String(), "per screen")
+	if i >= 0 {
+		line, _, _ := strings.Cut(out.String()[i:], "\n")
+		fields := strings.Fields(line)
+		if len(fields) >= 2 {
+			g, _ = strconv.ParseFloat(fields[len(fields)-2], 64)
+		}
+	}
+	if !strings.Contains(out.String(), "the hall's process") || g < 1 || g >= 1.5 {
+		t.Fatalf("summary does not show the hall's memory with one goroutine per idle screen:\n%s", out.String())
+	}
+}
 
 // TestCallRunDeliversEveryCall runs the load command small against the demo
 // hall in process: every screen must get every call, in sequence. It checks

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,9 +41,9 @@ type screens struct {
 	called atomic.Int64
 }
 
-// connectScreens dials n screens, `parallel` at a time, and waits for each
-// snapshot.
-func connectScreens(ctx context.Context, base string, n, parallel int) (*screens, error) {
+// connectScreens dials n screens, `parallel` at a time, from `sources`
+// loopback addresses in turn, and waits for each snapshot.
+func connectScreens(ctx context.Context, base string, n, parallel, sources int) (*screens, error) {
 	wsURL := "ws" + strings.TrimPrefix(base, "http") + "/ws"
 	ss := &screens{list: make([]*screen, n)}
 	dialer := websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 1024}
@@ -53,7 +54,11 @@ func connectScreens(ctx context.Context, base string, n, parallel int) (*screens
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			conn, resp, err := dialer.DialContext(ctx, wsURL, http.Header{})
+			d := dialer
+			if sources > 1 {
+				d.NetDialContext = (&net.Dialer{LocalAddr: loopback(i % sources)}).DialContext
+			}
+			conn, resp, err := d.DialContext(ctx, wsURL, http.Header{})
 			if err != nil {
 				if resp != nil {
 					err = fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
@@ -80,6 +85,13 @@ func connectScreens(ctx context.Context, base string, n, parallel int) (*screens
 		return nil, err
 	}
 	return ss, nil
+}
+
+// loopback is the k-th loopback address from 127.0.0.1 on, as a local
+// address to dial from: Linux answers on all of 127.0.0.0/8.
+func loopback(k int) *net.TCPAddr {
+	k++
+	return &net.TCPAddr{IP: net.IPv4(127, byte(k>>16), byte(k>>8), byte(k))}
 }
 
 // read takes every message; the time is read first, so parsing is not

@@ -24,13 +24,16 @@ const (
 	pongWait   = 60 * time.Second
 	pingPeriod = pongWait * 9 / 10
 	// sendQueue is how many frames a client may fall behind before it is
-	// cut off: a burst of calls fits, a dead network does not.
+	// cut off: a burst of calls fits, a dead network does not. The queue
+	// is a slice grown only while frames wait, so the bound costs an idle
+	// client nothing.
 	sendQueue = 1024
+	// readBuffer holds what a screen sends: pongs and the close, whose
+	// payloads are at most 125 bytes.
+	readBuffer = 256
 	// ringSize is how many recent events a reconnecting client can resume
 	// from; past that it gets a fresh snapshot.
 	ringSize = 8192
-	// maxCoalesce bounds how many queued frames go out in one write.
-	maxCoalesce = 64
 )
 
 // Frame is one encoded event. A frame without Data is a private event: the
@@ -71,6 +74,8 @@ type Hub struct {
 	floor  uint64
 	seen   bool
 	closed bool
+	// snap is the latest snapshot message and its frame.
+	snap struct{ msg, frame []byte }
 }
 
 type prepared struct {
@@ -78,12 +83,20 @@ type prepared struct {
 	msg []byte // the whole WebSocket frame, see textFrame
 }
 
+// client is one connection. While it is idle it holds no queue and no
+// writer: a frame for it starts a writer goroutine that drains its queue
+// and ends, so an idle screen costs its reader goroutine, the connection
+// and this struct.
 type client struct {
 	conn  *websocket.Conn
-	send  chan []byte
 	after uint64 // events up to here are already covered
-	once  sync.Once
-	quit  chan struct{}
+	ping  *time.Timer
+
+	mu      sync.Mutex
+	queue   [][]byte // frames not yet taken by the writer, oldest first
+	writing bool     // a writer is draining the queue
+	pingDue bool     // the writer owes the client a ping
+	stopped bool     // cut off, or leaving: the writer says so and closes
 }
 
 // Options configure a hub.
@@ -120,14 +133,20 @@ func NewHub(o Options) *Hub {
 		h.log = slog.Default()
 	}
 	h.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
-		WriteBufferSize: 4096,
+		ReadBufferSize: readBuffer,
+		// Frames go straight onto the socket (see textFrame) and control
+		// frames build their own bytes: with a pool, gorilla never takes a
+		// write buffer for a connection.
+		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     h.checkOrigin,
 	}
 	h.fanout(o.Backlog)
 	go h.run()
 	return h
 }
+
+// writeBuffers is gorilla's pool of write buffers, shared by every hub.
+var writeBuffers sync.Pool
 
 // Publish hands frames to the hub, in sequence order. It does not wait for
 // any client.
@@ -160,29 +179,32 @@ func (h *Hub) fanout(fs []Frame) {
 		h.ring = append(h.ring[:0:0], h.ring[over:]...)
 	}
 	h.last = fs[len(fs)-1].Seq
+	msgs := make([][]byte, 0, len(ps))
 	for c := range h.clients {
+		msgs = msgs[:0]
 		for _, p := range ps {
-			if p.seq > c.after && !h.offer(c, p.msg) {
-				break
+			if p.seq > c.after {
+				msgs = append(msgs, p.msg)
 			}
+		}
+		if len(msgs) > 0 {
+			h.offer(c, msgs)
 		}
 	}
 }
 
-// offer queues a frame for a client or, when its queue is full, cuts it off.
+// offer queues a batch's frames for a client, all at once so that they go
+// out in one write, or, when its queue cannot take them, cuts it off.
 // Called with h.mu held.
-func (h *Hub) offer(c *client, m []byte) bool {
-	select {
-	case c.send <- m:
-		return true
-	default:
-		delete(h.clients, c)
-		c.stop()
-		if h.stats != nil {
-			h.stats.Dropped()
-			h.stats.ClientsChanged(len(h.clients))
-		}
-		return false
+func (h *Hub) offer(c *client, msgs [][]byte) {
+	if c.push(msgs, h.queue) {
+		return
+	}
+	delete(h.clients, c)
+	c.stop()
+	if h.stats != nil {
+		h.stats.Dropped()
+		h.stats.ClientsChanged(len(h.clients))
 	}
 }
 
@@ -256,13 +278,14 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
-	c := &client{conn: conn, send: make(chan []byte, h.queue), quit: make(chan struct{})}
+	c := &client{conn: conn}
 	if !h.join(c, since, resume) {
 		conn.Close()
 		return
 	}
-	go c.writeLoop(h)
-	c.readLoop(h)
+	// The reader gets a goroutine of its own, started small, and the
+	// server's goroutine, whose stack grew while it read the request, ends.
+	go c.readLoop(h)
 }
 
 // join registers a client and queues what it must see first: the events
@@ -276,7 +299,18 @@ func (h *Hub) join(c *client, since uint64, resume bool) bool {
 		h.log.Warn("ws: snapshot for new client", "err", err)
 		return false
 	}
-	return h.register(c, seq, textFrame(msg))
+	return h.register(c, seq, h.snapshotFrame(msg))
+}
+
+// snapshotFrame is msg as a frame. A snapshotter that hands every client
+// joining at one seq the same message gets one frame for all of them.
+func (h *Hub) snapshotFrame(msg []byte) []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(msg) == 0 || len(h.snap.msg) != len(msg) || &h.snap.msg[0] != &msg[0] {
+		h.snap.msg, h.snap.frame = msg, textFrame(msg)
+	}
+	return h.snap.frame
 }
 
 // register adds the client if the ring covers everything after `after`
@@ -295,21 +329,20 @@ func (h *Hub) register(c *client, after uint64, first []byte) bool {
 		}
 	}
 	var backlog [][]byte
+	if first != nil {
+		backlog = append(backlog, first)
+	}
 	for _, p := range h.ring {
 		if p.seq > after {
 			backlog = append(backlog, p.msg)
 		}
 	}
-	if len(backlog)+1 > cap(c.send) {
+	if len(backlog) > h.queue {
 		return false // too far behind to replay; a snapshot is quicker
 	}
-	if first != nil {
-		c.send <- first
-	}
-	for _, m := range backlog {
-		c.send <- m
-	}
 	c.after = after
+	c.ping = time.AfterFunc(pingPeriod, c.pingNow)
+	c.push(backlog, h.queue)
 	h.clients[c] = struct{}{}
 	if h.stats != nil {
 		h.stats.ClientsChanged(len(h.clients))
@@ -317,7 +350,46 @@ func (h *Hub) register(c *client, after uint64, first []byte) bool {
 	return true
 }
 
-func (c *client) stop() { c.once.Do(func() { close(c.quit) }) }
+// push queues msgs and makes sure a writer is on it; false when the queue
+// would hold more than limit frames. A client on its way out takes nothing
+// more.
+func (c *client) push(msgs [][]byte, limit int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.stopped:
+		return true
+	case len(c.queue)+len(msgs) > limit:
+		return false
+	}
+	c.queue = append(c.queue, msgs...)
+	c.wake()
+	return true
+}
+
+// pingNow owes the client a ping; the timer calls it.
+func (c *client) pingNow() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pingDue = true
+	c.wake()
+}
+
+// stop has the writer close the connection, saying why.
+func (c *client) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	c.wake()
+}
+
+// wake starts a writer unless one is running. Called with c.mu held.
+func (c *client) wake() {
+	if !c.writing {
+		c.writing = true
+		go c.write()
+	}
+}
 
 func (h *Hub) leave(c *client) {
 	h.mu.Lock()
@@ -344,47 +416,56 @@ func (c *client) readLoop(h *Hub) {
 	}
 }
 
-func (c *client) writeLoop(h *Hub) {
-	ping := time.NewTicker(pingPeriod)
-	defer func() {
-		ping.Stop()
-		c.conn.Close()
-		h.leave(c)
-	}()
+// write drains the queue and ends once it is empty. Every frame queued
+// while it wrote goes out in the next write: a call is several events (the
+// last ticket finished, the next one called, the evaluator's prompt), and
+// one system call per client instead of three is what keeps thousands of
+// screens quick on a small machine.
+func (c *client) write() {
 	for {
-		select {
-		case m := <-c.send:
-			// Frames queued behind this one go out in the same write: a
-			// call is two events (the last ticket finished, the next one
-			// called), and one system call per client instead of two is
-			// what keeps a thousand screens quick on a small machine.
-			out := net.Buffers{m}
-		more:
-			for len(out) < maxCoalesce {
-				select {
-				case m := <-c.send:
-					out = append(out, m)
-				default:
-					break more
-				}
-			}
-			nc := c.conn.NetConn()
-			nc.SetWriteDeadline(time.Now().Add(writeWait))
-			if _, err := out.WriteTo(nc); err != nil {
-				return
-			}
-		case <-ping.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				return
-			}
-		case <-c.quit:
-			// Cut off: say why, so the client knows to resume.
-			c.conn.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too slow; resume with ?since"),
-				time.Now().Add(time.Second))
+		c.mu.Lock()
+		out, ping, stopped := c.queue, c.pingDue, c.stopped
+		c.queue, c.pingDue = nil, false
+		if !stopped && len(out) == 0 && !ping {
+			c.writing = false
+			c.mu.Unlock()
 			return
 		}
+		c.mu.Unlock()
+		if stopped {
+			c.close()
+			return // writing stays true: no writer is started again
+		}
+		if len(out) > 0 {
+			nc := c.conn.NetConn()
+			nc.SetWriteDeadline(time.Now().Add(writeWait))
+			if _, err := (*net.Buffers)(&out).WriteTo(nc); err != nil {
+				c.close()
+				return
+			}
+		}
+		if ping {
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				c.close()
+				return
+			}
+			c.ping.Reset(pingPeriod)
+		}
 	}
+}
+
+// close ends the connection, first telling a client that is cut off why,
+// so it knows to resume. Closing the socket ends the reader, which takes
+// the client out of the hub.
+func (c *client) close() {
+	c.mu.Lock()
+	c.stopped, c.queue = true, nil
+	c.mu.Unlock()
+	c.ping.Stop()
+	c.conn.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too slow; resume with ?since"),
+		time.Now().Add(time.Second))
+	c.conn.Close()
 }
 
 // EncodeSnapshot is the first message's shape: {"type":"snapshot","seq":N,"hall":{…}}.
