@@ -44,6 +44,15 @@ func Month(month string, loc *time.Location) (Period, error) {
 	return Period{Label: month, From: d, To: d.AddDate(0, 1, 0)}, nil
 }
 
+// Year is one calendar year, 2006.
+func Year(year string, loc *time.Location) (Period, error) {
+	d, err := time.ParseInLocation("2006", year, loc)
+	if err != nil || len(year) != 4 {
+		return Period{}, fmt.Errorf("%q is not a year like 2026", year)
+	}
+	return Period{Label: year, From: d, To: d.AddDate(1, 0, 0)}, nil
+}
+
 // Range is from one date to another, both included.
 func Range(from, to string, loc *time.Location) (Period, error) {
 	a, err := Day(from, loc)

@@ -21,6 +21,7 @@ import (
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/figures"
 	"hallfloor/hall"
 	"hallfloor/idcard"
 	"hallfloor/journal"
@@ -44,6 +45,9 @@ type Options struct {
 	Devices *devices.Manager
 	// History is a reading handle on the journal, for reports.
 	History journal.Journal
+	// Figures are the recorded daily figures reports read; nil reads
+	// every report from History's events.
+	Figures *figures.Store
 }
 
 // Server is the HTTP edge of one hall.
@@ -65,6 +69,7 @@ type Server struct {
 	shown uint64
 
 	historyJournal journal.Journal
+	figures        *figures.Store
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -93,6 +98,7 @@ func New(o Options) (*Server, error) {
 		devices: o.Devices,
 
 		historyJournal: o.History,
+		figures:        o.Figures,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {

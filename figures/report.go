@@ -1,0 +1,114 @@
+package figures
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"hallfloor/engine"
+	"hallfloor/journal"
+	"hallfloor/report"
+)
+
+// Tail is how long after a period its details may still complete it: a
+// 差评 follow-up is due within 15 working days at the most, and an overtime
+// service may be confirmed later.
+const Tail = 45 * 24 * time.Hour
+
+// Assemble gathers a period's figures as of now: the cells of its
+// recorded days, the details of those days and of the weeks after, and,
+// for the days not recorded yet (today), the same read from the journal.
+func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time) (*report.Assembler, error) {
+	a := report.NewAssembler(s.setup, p, now)
+	end := p.To.Add(Tail)
+	before := p.From.AddDate(0, 0, -1)
+	recorded, err := s.recorded(ctx, before.Format(time.DateOnly), end.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cells(ctx, a, p); err != nil {
+		return nil, err
+	}
+	details, err := s.details(ctx, before, end)
+	if err != nil {
+		return nil, err
+	}
+	today := s.setup.Queue.Day(now)
+	for d := before; d.Before(end); d = d.AddDate(0, 0, 1) {
+		date := d.Format(time.DateOnly)
+		if date > today {
+			break
+		}
+		if recorded[date] {
+			continue
+		}
+		live, err := s.readDay(ctx, date, now)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.AddFigures(live.figures); err != nil {
+			return nil, err
+		}
+		for _, rec := range live.details {
+			if !rec.At.After(end) {
+				details = append(details, rec)
+			}
+		}
+	}
+	slices.SortFunc(details, func(x, y journal.Record) int { return cmp.Compare(x.Seq, y.Seq) })
+	for _, rec := range details {
+		ev, err := engine.DecodeRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		a.AddDetail(ev)
+	}
+	return a, nil
+}
+
+// cells adds the cells of the period's recorded days.
+func (s *Store) cells(ctx context.Context, a *report.Assembler, p report.Period) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT day, dim, key, data FROM cells WHERE day >= ? AND day < ?`,
+		p.From.Format(time.DateOnly), p.To.Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day, key string
+		var dim int
+		var data []byte
+		if err := rows.Scan(&day, &dim, &key, &data); err != nil {
+			return err
+		}
+		if err := a.AddCell(day, report.CellKey{Dim: report.Dim(dim), Key: key}, data); err != nil {
+			return fmt.Errorf("figures: cell %s %d %q: %w", day, dim, key, err)
+		}
+	}
+	return rows.Err()
+}
+
+// details are the recorded details stamped from the day before the period
+// to its tail's end.
+func (s *Store) details(ctx context.Context, from, to time.Time) ([]journal.Record, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, type, data FROM details
+		WHERE day >= ? AND day <= ? AND at <= ? ORDER BY seq`,
+		from.Format(time.DateOnly), to.Format(time.DateOnly), to.UnixNano())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []journal.Record
+	for rows.Next() {
+		var rec journal.Record
+		var at int64
+		if err := rows.Scan(&rec.Seq, &at, &rec.Type, &rec.Data); err != nil {
+			return nil, err
+		}
+		rec.At = time.Unix(0, at) // as the journal gives it
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
