@@ -49,3 +49,9 @@ func (a *App) recordFigures(ctx context.Context, fig *figures.Store, clock func(
 		}
 	}
 }
+
+// RecordFigures records now, rather than at the next look, every past day
+// not recorded yet; it says how many.
+func (a *App) RecordFigures(ctx context.Context) (int, error) {
+	return a.figures.CatchUp(ctx, a.clock())
+}
