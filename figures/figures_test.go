@@ -78,6 +78,7 @@ func same(t *testing.T, what string, want, got figureSet) {
 func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	dir := t.TempDir()
 	h := startSim(t, dir, 6)
+	h.bad = 15
 	store, err := figures.Open(filepath.Join(dir, "figures.db"), h.setup, h.hist)
 	if err != nil {
 		t.Fatal(err)

@@ -74,6 +74,7 @@ type simHall struct {
 	ids     int
 	fus     []string
 	kinds   map[string]int
+	bad     int // 差评 in a hundred services
 }
 
 func startSim(tb testing.TB, dir string, windows int) *simHall {
@@ -84,7 +85,7 @@ func startSim(tb testing.TB, dir string, windows int) *simHall {
 		tb.Fatal(err)
 	}
 	h := &simHall{tb: tb, setup: bigSetup(windows), journal: j, clock: &fakeClock{}, rng: rand.New(rand.NewPCG(7, 11)),
-		kinds: map[string]int{}}
+		kinds: map[string]int{}, bad: 3}
 	h.clock.Set(time.Date(2025, 1, 1, 8, 0, 0, 0, shanghai))
 	h.eng, err = engine.Open(context.Background(), engine.Options{Setup: h.setup, Journal: j, Clock: h.clock.Now,
 		NewID: h.newID, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -157,26 +158,27 @@ func (h *simHall) day(date time.Time, tickets int) {
 	}
 	start, issueEnd, end := date.Add(9*time.Hour), date.Add(17*time.Hour), date.Add(17*time.Hour+50*time.Minute)
 	gap := issueEnd.Sub(start) / time.Duration(tickets)
-	nextIssue := start
 	busy := make([]time.Time, len(windows))
 	current := make([]string, len(windows))
+	// A window takes, on average, its share of the day per number.
+	avg := 8 * time.Hour * time.Duration(len(windows)) / time.Duration(tickets)
+	checked := false
 	for now := start; now.Before(end); now = now.Add(gap) {
 		h.clock.Set(now)
-		if now.Before(issueEnd) && !now.Before(nextIssue) {
+		if now.Before(issueEnd) {
 			h.try(queue.IssueTicket{Service: string(rune('A' + h.rng.IntN(8)))})
-			nextIssue = now.Add(gap / 2).Add(time.Duration(h.rng.Int64N(int64(gap))))
 		}
-		if now.Hour() == 17 && now.Minute() >= 30 && now.Second() < int(gap.Seconds())+1 {
+		if !checked && !now.Before(date.Add(17*time.Hour+30*time.Minute)) {
 			h.try(overtime.Check{})
+			checked = true
 		}
-		i := h.rng.IntN(len(windows))
-		if now.Before(busy[i]) {
-			continue
+		for i := range windows {
+			if now.Before(busy[i]) {
+				continue
+			}
+			h.window(i, windows[i].ID, clerk(staff[i]), current)
+			busy[i] = now.Add(avg/2 + time.Duration(h.rng.Int64N(int64(avg))))
 		}
-		h.window(i, windows[i].ID, clerk(staff[i]), current)
-		// A window takes, on average, its share of the day per number.
-		avg := 8 * time.Hour * time.Duration(len(windows)) / time.Duration(tickets)
-		busy[i] = now.Add(avg/2 + time.Duration(h.rng.Int64N(int64(avg))))
 	}
 	h.clock.Set(end)
 	h.try(overtime.Check{})
@@ -229,12 +231,12 @@ func (h *simHall) window(i int, w string, actor room.Actor, current []string) {
 }
 
 func (h *simHall) rate(w string) {
-	switch n := h.rng.IntN(20); {
-	case n == 0:
+	switch n := h.rng.IntN(100); {
+	case n < h.bad-1:
 		h.try(rating.Rate{Channel: rating.ChannelEvaluator, Window: w, Level: 1 + h.rng.IntN(2), Reason: "等候时间过长"})
-	case n == 1:
+	case n < h.bad:
 		h.try(rating.PressLevel{Window: w, Level: 2})
-	case n < 12:
+	case n < 60:
 		h.try(rating.Rate{Channel: rating.ChannelEvaluator, Window: w, Level: 3 + h.rng.IntN(3)})
 	}
 }
