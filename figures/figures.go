@@ -18,7 +18,9 @@ import (
 	"hallfloor/engine"
 	"hallfloor/hall"
 	"hallfloor/journal"
+	"hallfloor/rating"
 	"hallfloor/report"
+	"hallfloor/room"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -42,7 +44,25 @@ CREATE TABLE IF NOT EXISTS details (
 	type TEXT NOT NULL,
 	data BLOB NOT NULL,
 	PRIMARY KEY (day, seq)
-);`
+);
+-- The follow-ups of the 差评 of each day, and their closings by the day
+-- they were closed: what a report counts without reading the details.
+CREATE TABLE IF NOT EXISTS followups (
+	day      TEXT NOT NULL,
+	id       TEXT NOT NULL,
+	staff    TEXT NOT NULL,
+	window   TEXT NOT NULL,
+	service  TEXT NOT NULL,
+	deadline INTEGER NOT NULL,
+	PRIMARY KEY (day, id)
+);
+CREATE TABLE IF NOT EXISTS followup_closings (
+	day TEXT NOT NULL,
+	id  TEXT NOT NULL,
+	at  INTEGER NOT NULL,
+	PRIMARY KEY (day, id)
+);
+CREATE INDEX IF NOT EXISTS followup_closings_id ON followup_closings(id);`
 
 // Store is a hall's daily figures and the journal they are recorded from.
 type Store struct {
@@ -102,6 +122,7 @@ func (s *Store) read(ctx context.Context, from, to time.Time, fn func(journal.Re
 type day struct {
 	figures report.DayFigures
 	details []journal.Record
+	events  []room.Event // the details, decoded
 }
 
 // readDay reads the events of date and of the day before (for overtime
@@ -121,6 +142,7 @@ func (s *Store) readDay(ctx context.Context, date string, now time.Time) (*day, 
 		r.Add(ev)
 		if !rec.At.Before(p.From) && report.IsDetail(ev) {
 			d.details = append(d.details, rec)
+			d.events = append(d.events, ev)
 		}
 		return nil
 	})
@@ -143,7 +165,8 @@ func (s *Store) RecordDay(ctx context.Context, date string, now time.Time) error
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM cells WHERE day = ?`, `DELETE FROM details WHERE day = ?`} {
+	for _, q := range []string{`DELETE FROM cells WHERE day = ?`, `DELETE FROM details WHERE day = ?`,
+		`DELETE FROM followups WHERE day = ?`, `DELETE FROM followup_closings WHERE day = ?`} {
 		if _, err := tx.ExecContext(ctx, q, date); err != nil {
 			return err
 		}
@@ -160,11 +183,33 @@ func (s *Store) RecordDay(ctx context.Context, date string, now time.Time) error
 			return err
 		}
 	}
+	if err := insertFollowUps(ctx, tx, date, d.events); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO days(day, recorded_at) VALUES (?, ?)`, date, now.UnixNano()); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("figures: record %s: %w", date, err)
+	}
+	return nil
+}
+
+// insertFollowUps keeps the day's follow-ups opened and closed.
+func insertFollowUps(ctx context.Context, tx *sql.Tx, date string, events []room.Event) error {
+	for _, e := range events {
+		var err error
+		switch p := e.Data.(type) {
+		case rating.FollowUpOpened:
+			f := p.FollowUp
+			_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO followups(day, id, staff, window, service, deadline) VALUES (?, ?, ?, ?, ?, ?)`,
+				date, f.ID, f.Staff, f.Window, f.Ticket.Service, f.Deadline.UnixNano())
+		case rating.FollowUpClosed:
+			_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO followup_closings(day, id, at) VALUES (?, ?, ?)`, date, p.ID, e.At.UnixNano())
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"hallfloor/engine"
 	"hallfloor/figures"
+	"hallfloor/hall"
 	"hallfloor/journal"
 	"hallfloor/report"
 )
@@ -20,15 +21,19 @@ var errEnough = errors.New("enough")
 // fromEvents is a period's report the way the hall made it before daily
 // figures: every event of the period, the day before and the weeks after.
 func fromEvents(tb testing.TB, h *simHall, p report.Period, now time.Time) *report.Builder {
+	return eventReport(tb, h.setup, h.hist, p, now)
+}
+
+func eventReport(tb testing.TB, setup *hall.Setup, hist journal.Journal, p report.Period, now time.Time) *report.Builder {
 	tb.Helper()
 	ctx := context.Background()
-	b := report.NewBuilder(h.setup, p, now)
-	after, err := h.hist.SeqBefore(ctx, p.From.Add(-24*time.Hour))
+	b := report.NewBuilder(setup, p, now)
+	after, err := hist.SeqBefore(ctx, p.From.Add(-24*time.Hour))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	to := p.To.Add(figures.Tail)
-	err = h.hist.Replay(ctx, after, func(rec journal.Record) error {
+	err = hist.Replay(ctx, after, func(rec journal.Record) error {
 		if rec.At.After(to) {
 			return errEnough
 		}
@@ -114,7 +119,7 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	week, _ := report.Range("2025-01-06", "2025-01-12", shanghai)
 	today, _ := report.Day("2025-01-20", shanghai)
 	for _, p := range []report.Period{month, first, week, today} {
-		got, err := store.Assemble(ctx, p, now)
+		got, err := store.Assemble(ctx, p, now, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,6 +128,14 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 			t.Fatalf("%s: nothing served", p.Label)
 		}
 		same(t, p.Label, want, got)
+		// A report alone reads no details.
+		bare, err := store.Assemble(ctx, p, now, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, g := asJSON(t, want.Report("")), asJSON(t, bare.Report("")); w != g {
+			t.Errorf("%s without details: the report differs\nwant %s\n got %s", p.Label, w, g)
+		}
 		if w, g := asJSON(t, want.Overtime()), asJSON(t, got.Overtime()); w != g {
 			t.Errorf("%s: the overtime register differs\nwant %s\n got %s", p.Label, w, g)
 		}
@@ -147,7 +160,7 @@ func TestRecordingADayAgainGivesTheSameRows(t *testing.T) {
 		if err := store.RecordDay(ctx, "2025-01-02", now); err != nil {
 			t.Fatal(err)
 		}
-		a, err := store.Assemble(ctx, p, now)
+		a, err := store.Assemble(ctx, p, now, true)
 		if err != nil {
 			t.Fatal(err)
 		}

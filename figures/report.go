@@ -3,6 +3,7 @@ package figures
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -12,15 +13,15 @@ import (
 	"hallfloor/report"
 )
 
-// Tail is how long after a period its details may still complete it: a
-// 差评 follow-up is due within 15 working days at the most, and an overtime
-// service may be confirmed later.
-const Tail = 45 * 24 * time.Hour
+// Tail is how long after a period its details may still complete it.
+const Tail = report.Tail
 
 // Assemble gathers a period's figures as of now: the cells of its
-// recorded days, the details of those days and of the weeks after, and,
-// for the days not recorded yet (today), the same read from the journal.
-func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time) (*report.Assembler, error) {
+// recorded days and their follow-ups, closed then or in the weeks after,
+// and, for the days not recorded yet (today), the same read from the
+// journal. With details it also reads the details the rating statistics
+// and the overtime register list one by one.
+func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time, details bool) (*report.Assembler, error) {
 	a := report.NewAssembler(s.setup, p, now)
 	end := p.To.Add(Tail)
 	before := p.From.AddDate(0, 0, -1)
@@ -31,9 +32,14 @@ func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time) (*
 	if err := s.cells(ctx, a, p); err != nil {
 		return nil, err
 	}
-	details, err := s.details(ctx, before, end)
-	if err != nil {
+	if err := s.followUps(ctx, a, p, end); err != nil {
 		return nil, err
+	}
+	var recs []journal.Record
+	if details {
+		if recs, err = s.details(ctx, before, end); err != nil {
+			return nil, err
+		}
 	}
 	today := s.setup.Queue.Day(now)
 	for d := before; d.Before(end); d = d.AddDate(0, 0, 1) {
@@ -51,14 +57,17 @@ func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time) (*
 		if err := a.AddFigures(live.figures); err != nil {
 			return nil, err
 		}
+		for _, e := range live.events {
+			a.AddFollowUpEvent(e)
+		}
 		for _, rec := range live.details {
-			if !rec.At.After(end) {
-				details = append(details, rec)
+			if details && !rec.At.After(end) {
+				recs = append(recs, rec)
 			}
 		}
 	}
-	slices.SortFunc(details, func(x, y journal.Record) int { return cmp.Compare(x.Seq, y.Seq) })
-	for _, rec := range details {
+	slices.SortFunc(recs, func(x, y journal.Record) int { return cmp.Compare(x.Seq, y.Seq) })
+	for _, rec := range recs {
 		ev, err := engine.DecodeRecord(rec)
 		if err != nil {
 			return nil, err
@@ -86,6 +95,33 @@ func (s *Store) cells(ctx context.Context, a *report.Assembler, p report.Period)
 		if err := a.AddCell(day, report.CellKey{Dim: report.Dim(dim), Key: key}, data); err != nil {
 			return fmt.Errorf("figures: cell %s %d %q: %w", day, dim, key, err)
 		}
+	}
+	return rows.Err()
+}
+
+// followUps adds the follow-ups opened in the period's recorded days,
+// each with its closing by end.
+func (s *Store) followUps(ctx context.Context, a *report.Assembler, p report.Period, end time.Time) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT f.day, f.id, f.staff, f.window, f.service, f.deadline, MAX(c.at)
+		FROM followups f LEFT JOIN followup_closings c ON c.id = f.id AND c.at <= ?
+		WHERE f.day >= ? AND f.day < ? GROUP BY f.day, f.id`,
+		end.UnixNano(), p.From.Format(time.DateOnly), p.To.Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f report.FollowUpFact
+		var deadline int64
+		var closed sql.NullInt64
+		if err := rows.Scan(&f.Day, &f.ID, &f.Staff, &f.Window, &f.Service, &deadline, &closed); err != nil {
+			return err
+		}
+		f.Deadline = time.Unix(0, deadline)
+		if closed.Valid {
+			f.ClosedAt = time.Unix(0, closed.Int64)
+		}
+		a.AddFollowUp(f)
 	}
 	return rows.Err()
 }

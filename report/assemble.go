@@ -23,6 +23,7 @@ type Assembler struct {
 	groups map[CellKey]*group
 	days   map[string]*Cell // the hall's cell of each day
 	det    *Builder         // fed the details only
+	fus    map[string]*FollowUpFact
 	err    error
 	one    hist // scratch for one group at a time
 }
@@ -37,7 +38,71 @@ type group struct {
 // NewAssembler assembles the report of p; now is when it is asked for.
 func NewAssembler(setup *hall.Setup, p Period, now time.Time) *Assembler {
 	return &Assembler{setup: setup, p: p, now: now, groups: map[CellKey]*group{}, days: map[string]*Cell{},
-		det: NewBuilder(setup, p, now)}
+		det: NewBuilder(setup, p, now), fus: map[string]*FollowUpFact{}}
+}
+
+// Tail is how long after a period its details may still complete it: a
+// 差评 follow-up is due within 15 working days at the most, and an overtime
+// service may be confirmed later.
+const Tail = 45 * 24 * time.Hour
+
+// FollowUpFact is what a report counts of a 差评's follow-up: opened on
+// Day, for the rating's clerk, window and service; closed at ClosedAt, or
+// still open when zero.
+type FollowUpFact struct {
+	ID, Day, Staff, Window, Service string
+	Deadline, ClosedAt              time.Time
+}
+
+// AddFollowUp adds a follow-up opened in the period, as recorded.
+func (a *Assembler) AddFollowUp(f FollowUpFact) {
+	if f.Day < a.p.From.Format(time.DateOnly) || f.Day >= a.p.To.Format(time.DateOnly) {
+		return
+	}
+	if !f.ClosedAt.IsZero() && f.ClosedAt.After(a.p.To.Add(Tail)) {
+		f.ClosedAt = time.Time{}
+	}
+	a.fus[f.ID] = &f
+}
+
+// AddFollowUpEvent reads a follow-up's opening or closing from an event of
+// a day not recorded yet, in journal order.
+func (a *Assembler) AddFollowUpEvent(e room.Event) {
+	switch p := e.Data.(type) {
+	case rating.FollowUpOpened:
+		if a.p.has(e.At) {
+			f := p.FollowUp
+			a.AddFollowUp(FollowUpFact{ID: f.ID, Day: a.setup.Queue.Day(e.At), Staff: f.Staff, Window: f.Window,
+				Service: f.Ticket.Service, Deadline: f.Deadline})
+		}
+	case rating.FollowUpClosed:
+		if f := a.fus[p.ID]; f != nil && !e.At.After(a.p.To.Add(Tail)) {
+			f.ClosedAt = e.At
+		}
+	}
+}
+
+// followUps counts follow-ups as ratingsOf does.
+func (a *Assembler) followUps(keep func(*FollowUpFact) bool) FollowUps {
+	var out FollowUps
+	for _, f := range a.fus {
+		if !keep(f) {
+			continue
+		}
+		out.Opened++
+		if f.ClosedAt.IsZero() {
+			out.Open++
+			if a.now.After(f.Deadline) {
+				out.Overdue++
+			}
+		} else {
+			out.Closed++
+			if f.ClosedAt.After(f.Deadline) {
+				out.Overdue++
+			}
+		}
+	}
+	return out
 }
 
 // AddCell adds one day's cell in its durable form; data is kept, not
@@ -75,7 +140,8 @@ func (a *Assembler) AddFigures(f DayFigures) error {
 	return nil
 }
 
-// AddDetail adds one detail (see IsDetail), in journal order.
+// AddDetail adds one detail (see IsDetail), in journal order: what the
+// rating statistics list and the overtime register need.
 func (a *Assembler) AddDetail(e room.Event) { a.det.Add(e) }
 
 // Err is the first cell that could not be read.
@@ -171,7 +237,8 @@ func (a *Assembler) Report(hallName string) Report {
 		}
 		served += c.Served
 	}
-	rep.Ratings = a.ratings(levels, a.det.ratings)
+	rep.Ratings = a.ratings(levels, nil)
+	rep.Ratings.FollowUps = a.followUps(func(*FollowUpFact) bool { return true })
 	rep.Ratings.NotRated = max(0, served-rep.Ratings.Rated)
 	today := a.setup.Queue.Day(a.now)
 	for d := a.p.From; d.Before(a.p.To); d = d.AddDate(0, 0, 1) {
@@ -246,7 +313,10 @@ func (a *Assembler) RatingStats(by By) []RatingRow {
 		if n, _, _ := levelFigures(ls); n == 0 {
 			continue
 		}
-		row := RatingRow{Key: k, Ratings: a.ratings(ls, bad[k]), BadRatings: []*Rating{}}
+		row := RatingRow{Key: k, Ratings: a.ratings(ls, nil), BadRatings: []*Rating{}}
+		row.FollowUps = a.followUps(func(f *FollowUpFact) bool {
+			return map[By]string{ByClerk: f.Staff, ByWindow: f.Window, ByService: f.Service, ByDay: f.Day}[by] == k
+		})
 		for _, r := range bad[k] {
 			if r.Level <= rating.Bad {
 				row.BadRatings = append(row.BadRatings, r)

@@ -174,7 +174,7 @@ func simMonth(t *testing.T) *simHall {
 func fromDays(t *testing.T, h *liveHall, p Period, now time.Time) *Assembler {
 	t.Helper()
 	a := NewAssembler(h.setup, p, now)
-	last := p.To.Add(historyTailForTest)
+	last := p.To.Add(Tail)
 	for d := p.From.AddDate(0, 0, -1); d.Before(last) && !d.After(now); d = d.AddDate(0, 0, 1) {
 		date := d.Format(time.DateOnly)
 		r, err := NewRecorder(h.setup, date, now)
@@ -194,13 +194,12 @@ func fromDays(t *testing.T, h *liveHall, p Period, now time.Time) *Assembler {
 		for _, e := range h.events {
 			if r.Period().has(e.At) && IsDetail(e) {
 				a.AddDetail(e)
+				a.AddFollowUpEvent(e)
 			}
 		}
 	}
 	return a
 }
-
-const historyTailForTest = 45 * 24 * time.Hour
 
 func asJSON(t *testing.T, v any) string {
 	t.Helper()

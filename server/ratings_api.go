@@ -215,7 +215,7 @@ func (s *Server) getRatingStats(w http.ResponseWriter, r *http.Request, _ Princi
 		s.fail(w, r, errs.Bad("by", "bad_grouping"))
 		return
 	}
-	b, err := s.figuresOf(r.Context(), p)
+	b, err := s.figuresOf(r.Context(), p, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -29,12 +29,13 @@ type periodFigures interface {
 
 // figuresOf is a period's figures, from the recorded daily figures where
 // the hall keeps them (only the days not recorded yet are read from the
-// journal), else from the journal's events.
-func (s *Server) figuresOf(ctx context.Context, p report.Period) (periodFigures, error) {
+// journal), else from the journal's events. Details are the 差评 and
+// overtime services listed one by one, which a report does not need.
+func (s *Server) figuresOf(ctx context.Context, p report.Period, details bool) (periodFigures, error) {
 	if s.figures == nil {
 		return s.history(ctx, p)
 	}
-	a, err := s.figures.Assemble(ctx, p, s.clock())
+	a, err := s.figures.Assemble(ctx, p, s.clock(), details)
 	if err != nil {
 		return nil, errs.Wrap(err, "read the daily figures")
 	}
@@ -179,7 +180,7 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, kind string
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.figuresOf(r.Context(), p)
+	b, err := s.figuresOf(r.Context(), p, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
