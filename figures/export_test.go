@@ -2,7 +2,8 @@ package figures
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
+	"errors"
 	"time"
 
 	"hallfloor/report"
@@ -34,17 +35,48 @@ func (s *Store) CopyDay(ctx context.Context, from, to string, seqShift uint64) e
 		{`INSERT OR REPLACE INTO cells(day, dim, key, data) SELECT ?, dim, key, data FROM cells WHERE day = ?`, []any{to, from}},
 		{`INSERT OR REPLACE INTO details(day, seq, at, type, data) SELECT ?, seq + ?, at + ?, type, data FROM details WHERE day = ?`,
 			[]any{to, seqShift, int64(shift), from}},
-		// A follow-up of a copied day is another follow-up.
-		{`INSERT OR REPLACE INTO followups(day, id, staff, window, service, deadline)
-			SELECT ?, id || '@' || ?, staff, window, service, deadline + ? FROM followups WHERE day = ?`, []any{to, to, int64(shift), from}},
-		{`INSERT OR REPLACE INTO followup_closings(day, id, at)
-			SELECT ?, c.id || '@' || date(f.day, ?), c.at + ? FROM followup_closings c JOIN followups f ON f.id = c.id WHERE c.day = ?`,
-			[]any{to, fmt.Sprintf("%+d days", int(shift.Hours()/24)), int64(shift), from}},
 		{`INSERT OR REPLACE INTO days(day, recorded_at) VALUES (?, ?)`, []any{to, time.Now().UnixNano()}},
 	} {
 		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 			return err
 		}
 	}
+	if err := copyFollowUps(ctx, tx, from, to, shift); err != nil {
+		return err
+	}
 	return tx.Commit()
+}
+
+// copyFollowUps copies a day's follow-ups as other follow-ups (their ids
+// marked with the day copied to), shifted in time.
+func copyFollowUps(ctx context.Context, tx *sql.Tx, from, to string, shift time.Duration) error {
+	var opened, closed []byte
+	err := tx.QueryRowContext(ctx, `SELECT opened, closed FROM followups WHERE day = ?`, from).Scan(&opened, &closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var blobs [][]byte
+	for _, b := range [][]byte{opened, closed} {
+		fs, err := report.DecodeFollowUps(b)
+		if err != nil {
+			return err
+		}
+		for i := range fs {
+			f := &fs[i]
+			f.ID += "@" + to
+			if f.Day != "" {
+				f.Day = to
+			}
+			for _, t := range []*time.Time{&f.Deadline, &f.ClosedAt} {
+				if !t.IsZero() {
+					*t = t.Add(shift)
+				}
+			}
+		}
+		blobs = append(blobs, report.EncodeFollowUps(fs))
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO followups(day, opened, closed) VALUES (?, ?, ?)`, to, blobs[0], blobs[1])
+	return err
 }

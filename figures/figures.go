@@ -18,7 +18,6 @@ import (
 	"hallfloor/engine"
 	"hallfloor/hall"
 	"hallfloor/journal"
-	"hallfloor/rating"
 	"hallfloor/report"
 	"hallfloor/room"
 
@@ -45,24 +44,13 @@ CREATE TABLE IF NOT EXISTS details (
 	data BLOB NOT NULL,
 	PRIMARY KEY (day, seq)
 );
--- The follow-ups of the 差评 of each day, and their closings by the day
--- they were closed: what a report counts without reading the details.
+-- The follow-ups of the 差评 opened each day, and those closed that day,
+-- one row a day: what a report counts without reading the details.
 CREATE TABLE IF NOT EXISTS followups (
-	day      TEXT NOT NULL,
-	id       TEXT NOT NULL,
-	staff    TEXT NOT NULL,
-	window   TEXT NOT NULL,
-	service  TEXT NOT NULL,
-	deadline INTEGER NOT NULL,
-	PRIMARY KEY (day, id)
-);
-CREATE TABLE IF NOT EXISTS followup_closings (
-	day TEXT NOT NULL,
-	id  TEXT NOT NULL,
-	at  INTEGER NOT NULL,
-	PRIMARY KEY (day, id)
-);
-CREATE INDEX IF NOT EXISTS followup_closings_id ON followup_closings(id);`
+	day    TEXT PRIMARY KEY,
+	opened BLOB NOT NULL,
+	closed BLOB NOT NULL
+);`
 
 // Store is a hall's daily figures and the journal they are recorded from.
 type Store struct {
@@ -166,7 +154,7 @@ func (s *Store) RecordDay(ctx context.Context, date string, now time.Time) error
 	}
 	defer tx.Rollback()
 	for _, q := range []string{`DELETE FROM cells WHERE day = ?`, `DELETE FROM details WHERE day = ?`,
-		`DELETE FROM followups WHERE day = ?`, `DELETE FROM followup_closings WHERE day = ?`} {
+		`DELETE FROM followups WHERE day = ?`} {
 		if _, err := tx.ExecContext(ctx, q, date); err != nil {
 			return err
 		}
@@ -183,7 +171,7 @@ func (s *Store) RecordDay(ctx context.Context, date string, now time.Time) error
 			return err
 		}
 	}
-	if err := insertFollowUps(ctx, tx, date, d.events); err != nil {
+	if err := insertFollowUps(ctx, tx, s.setup, date, d.events); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO days(day, recorded_at) VALUES (?, ?)`, date, now.UnixNano()); err != nil {
@@ -196,22 +184,14 @@ func (s *Store) RecordDay(ctx context.Context, date string, now time.Time) error
 }
 
 // insertFollowUps keeps the day's follow-ups opened and closed.
-func insertFollowUps(ctx context.Context, tx *sql.Tx, date string, events []room.Event) error {
-	for _, e := range events {
-		var err error
-		switch p := e.Data.(type) {
-		case rating.FollowUpOpened:
-			f := p.FollowUp
-			_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO followups(day, id, staff, window, service, deadline) VALUES (?, ?, ?, ?, ?, ?)`,
-				date, f.ID, f.Staff, f.Window, f.Ticket.Service, f.Deadline.UnixNano())
-		case rating.FollowUpClosed:
-			_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO followup_closings(day, id, at) VALUES (?, ?, ?)`, date, p.ID, e.At.UnixNano())
-		}
-		if err != nil {
-			return err
-		}
+func insertFollowUps(ctx context.Context, tx *sql.Tx, setup *hall.Setup, date string, events []room.Event) error {
+	opened, closed := report.FollowUpFacts(setup, events)
+	if len(opened)+len(closed) == 0 {
+		return nil
 	}
-	return nil
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO followups(day, opened, closed) VALUES (?, ?, ?)`,
+		date, report.EncodeFollowUps(opened), report.EncodeFollowUps(closed))
+	return err
 }
 
 // CatchUp records every past day not yet recorded, from the journal's

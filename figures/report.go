@@ -3,7 +3,6 @@ package figures
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -99,29 +98,37 @@ func (s *Store) cells(ctx context.Context, a *report.Assembler, p report.Period)
 	return rows.Err()
 }
 
-// followUps adds the follow-ups opened in the period's recorded days,
-// each with its closing by end.
+// followUps adds the follow-ups opened in the period's recorded days and
+// their closings recorded by end, day by day.
 func (s *Store) followUps(ctx context.Context, a *report.Assembler, p report.Period, end time.Time) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT f.day, f.id, f.staff, f.window, f.service, f.deadline, MAX(c.at)
-		FROM followups f LEFT JOIN followup_closings c ON c.id = f.id AND c.at <= ?
-		WHERE f.day >= ? AND f.day < ? GROUP BY f.day, f.id`,
-		end.UnixNano(), p.From.Format(time.DateOnly), p.To.Format(time.DateOnly))
+	// The days after the period are read for their closings only.
+	rows, err := s.db.QueryContext(ctx, `SELECT day, CASE WHEN day < ? THEN opened ELSE x'00' END, closed
+		FROM followups WHERE day >= ? AND day <= ? ORDER BY day`,
+		p.To.Format(time.DateOnly), p.From.Format(time.DateOnly), end.Format(time.DateOnly))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var f report.FollowUpFact
-		var deadline int64
-		var closed sql.NullInt64
-		if err := rows.Scan(&f.Day, &f.ID, &f.Staff, &f.Window, &f.Service, &deadline, &closed); err != nil {
+		var day string
+		var opened, closed []byte
+		if err := rows.Scan(&day, &opened, &closed); err != nil {
 			return err
 		}
-		f.Deadline = time.Unix(0, deadline)
-		if closed.Valid {
-			f.ClosedAt = time.Unix(0, closed.Int64)
+		opens, err := report.DecodeFollowUps(opened)
+		if err != nil {
+			return fmt.Errorf("figures: follow-ups of %s: %w", day, err)
 		}
-		a.AddFollowUp(f)
+		cs, err := report.DecodeFollowUps(closed)
+		if err != nil {
+			return fmt.Errorf("figures: follow-ups closed on %s: %w", day, err)
+		}
+		for _, f := range opens {
+			a.AddFollowUp(f)
+		}
+		for _, c := range cs {
+			a.CloseFollowUp(c.ID, c.ClosedAt)
+		}
 	}
 	return rows.Err()
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/binary"
 	"maps"
 	"slices"
 	"strconv"
@@ -329,3 +330,82 @@ func (a *Assembler) RatingStats(by By) []RatingRow {
 
 // Overtime is the 延时服务登记表 of the period, in the order served.
 func (a *Assembler) Overtime() []*overtime.Record { return a.det.Overtime() }
+
+// CloseFollowUp closes a follow-up added before, as recorded on the day
+// it was closed; a closing after the period's tail is not seen, as a
+// report from events does not read that far.
+func (a *Assembler) CloseFollowUp(id string, at time.Time) {
+	if f := a.fus[id]; f != nil && !at.After(a.p.To.Add(Tail)) {
+		f.ClosedAt = at
+	}
+}
+
+// EncodeFollowUps is the durable form of a day's follow-up facts: one
+// blob a day, read in one row whatever the day's number of 差评.
+func EncodeFollowUps(fs []FollowUpFact) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(fs)))
+	for _, f := range fs {
+		for _, s := range []string{f.ID, f.Day, f.Staff, f.Window, f.Service} {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		b = binary.AppendVarint(b, unixOrZero(f.Deadline))
+		b = binary.AppendVarint(b, unixOrZero(f.ClosedAt))
+	}
+	return b
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func timeOrZero(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+// DecodeFollowUps reads what EncodeFollowUps wrote.
+func DecodeFollowUps(b []byte) ([]FollowUpFact, error) {
+	r := reader{b: b}
+	n := int(r.uvarint())
+	if r.err || n > len(b) {
+		return nil, errCell
+	}
+	out := make([]FollowUpFact, 0, n)
+	for range n {
+		var f FollowUpFact
+		for _, s := range []*string{&f.ID, &f.Day, &f.Staff, &f.Window, &f.Service} {
+			k := int(r.uvarint())
+			if r.err || k > len(r.b) {
+				return nil, errCell
+			}
+			*s, r.b = string(r.b[:k]), r.b[k:]
+		}
+		f.Deadline, f.ClosedAt = timeOrZero(r.varint()), timeOrZero(r.varint())
+		if r.err {
+			return nil, errCell
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// FollowUpFacts are the follow-ups opened and closed among a day's events.
+func FollowUpFacts(setup *hall.Setup, events []room.Event) (opened, closed []FollowUpFact) {
+	for _, e := range events {
+		switch p := e.Data.(type) {
+		case rating.FollowUpOpened:
+			f := p.FollowUp
+			opened = append(opened, FollowUpFact{ID: f.ID, Day: setup.Queue.Day(e.At), Staff: f.Staff, Window: f.Window,
+				Service: f.Ticket.Service, Deadline: f.Deadline})
+		case rating.FollowUpClosed:
+			closed = append(closed, FollowUpFact{ID: p.ID, ClosedAt: e.At})
+		}
+	}
+	return opened, closed
+}
