@@ -20,6 +20,7 @@ import (
 	"hallfloor/devices"
 	"hallfloor/devices/gpio"
 	"hallfloor/engine"
+	"hallfloor/figures"
 	"hallfloor/frontend"
 	"hallfloor/hall"
 	"hallfloor/journal"
@@ -64,6 +65,9 @@ type App struct {
 	Devices *devices.Manager
 
 	log     *slog.Logger
+	clock   func() time.Time
+	history journal.Journal
+	figures *figures.Store
 	outbox  *notify.Dispatcher
 	sched   *schedule.Scheduler
 	cancel  context.CancelFunc
@@ -80,7 +84,10 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a = &App{Hall: o.Hall, log: o.Logger}
+	a = &App{Hall: o.Hall, log: o.Logger, clock: o.Clock}
+	if a.clock == nil {
+		a.clock = time.Now
+	}
 	// Held apart from the result, which a failed return sets to nil.
 	opened := a
 	defer func() {
@@ -113,6 +120,10 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	a.Engine = eng
+	a.history = hist
+	if a.figures, err = a.openFigures(o); err != nil {
+		return nil, err
+	}
 	pins, err := gpio.Open(gpio.Options{Devices: o.Hall.Devices, Sim: o.Sim, FallBack: o.Hall.Hall.Demo, Logger: o.Logger})
 	if err != nil {
 		return nil, err
@@ -130,7 +141,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	srv, err := server.New(server.Options{Engine: eng, Hall: o.Hall, Keys: keys, Logger: o.Logger, Backlog: tail,
-		Devices: devs, Pages: frontend.Handler(), History: hist, Clock: o.Clock})
+		Devices: devs, Pages: frontend.Handler(), History: hist, Figures: a.figures, Clock: o.Clock})
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +225,7 @@ func (a *App) Start() {
 	if a.retention != nil {
 		a.run(func() { a.retention(ctx) })
 	}
+	a.run(func() { a.recordFigures(ctx, a.figures, a.clock) })
 }
 
 func (a *App) run(f func()) {

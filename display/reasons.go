@@ -166,6 +166,7 @@ var reasons = map[string]Words{
 	"too_long":           {"内容不能超过 {max} 个字", "At most {max} characters"},
 	"bad_date":           {"{field} 应为日期，如 2026-11-20", "{field} must be a date like 2026-11-20"},
 	"bad_month":          {"月份应形如 2026-11", "The month must be like 2026-11"},
+	"bad_year":           {"年份应形如 2026", "The year must be like 2026"},
 	"to_before_from":     {"结束日期早于开始日期", "The end is before the start"},
 	"period_too_long":    {"一次最多查询约一年", "Ask for at most about a year at a time"},
 	"bad_format":         {"格式只能是 {formats}", "The format is {formats}"},

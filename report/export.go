@@ -38,7 +38,7 @@ func satisfaction(v *float64) string {
 }
 
 // Tables lays a report out as sheets: 业务 (services), 窗口 (windows),
-// 评价 (ratings) and 每日 (days).
+// 评价 (ratings), 每日 (days), 人员 (clerks) and 时段 (hours).
 func (r Report) Tables() []Table {
 	svc := Table{Name: "业务 Services", Header: []string{
 		"业务代码 code", "业务 service", "取号 issued", "办结 served", "过号 no-shows", "取消 cancelled",
@@ -75,7 +75,18 @@ func (r Report) Tables() []Table {
 	for _, d := range r.Days {
 		days.Rows = append(days.Rows, []string{d.Day, itoa(d.Issued), itoa(d.Served), itoa(d.NoShows), ftoa(d.AvgWaitS), itoa(d.Rated), satisfaction(d.Satisfaction)})
 	}
-	return []Table{svc, win, rat, days}
+	clerks := Table{Name: "人员 Clerks", Header: []string{
+		"工号 staff", "办结 served", "平均办理(秒) avg service s", "90%办理(秒) p90 service s", "评价 rated", "差评 bad", "满意率 satisfaction", "延时办件 overtime services",
+	}}
+	for _, c := range r.Clerks {
+		clerks.Rows = append(clerks.Rows, []string{c.Staff, itoa(c.Served), ftoa(c.Service.AvgS), ftoa(c.Service.P90S),
+			itoa(c.Rated), itoa(c.Bad), satisfaction(c.Satisfaction), itoa(c.OvertimeServices)})
+	}
+	hours := Table{Name: "时段 Hours", Header: []string{"时段 hour", "取号 issued", "办结 served", "平均等候(秒) avg wait s"}}
+	for _, h := range r.Hours {
+		hours.Rows = append(hours.Rows, []string{fmt.Sprintf("%02d:00", h.Hour), itoa(h.Issued), itoa(h.Served), ftoa(h.AvgWaitS)})
+	}
+	return []Table{svc, win, rat, days, clerks, hours}
 }
 
 func ratedPct(rt Ratings) string {

@@ -44,6 +44,15 @@ func Month(month string, loc *time.Location) (Period, error) {
 	return Period{Label: month, From: d, To: d.AddDate(0, 1, 0)}, nil
 }
 
+// Year is one calendar year, 2006.
+func Year(year string, loc *time.Location) (Period, error) {
+	d, err := time.ParseInLocation("2006", year, loc)
+	if err != nil || len(year) != 4 {
+		return Period{}, fmt.Errorf("%q is not a year like 2026", year)
+	}
+	return Period{Label: year, From: d, To: d.AddDate(1, 0, 0)}, nil
+}
+
 // Range is from one date to another, both included.
 func Range(from, to string, loc *time.Location) (Period, error) {
 	a, err := Day(from, loc)
@@ -152,6 +161,30 @@ type Report struct {
 	Windows  []WindowRow  `json:"windows"`
 	Ratings  Ratings      `json:"ratings"`
 	Days     []DayRow     `json:"days"`
+	// Clerks is each clerk's workload and satisfaction, by staff number.
+	Clerks []ClerkRow `json:"clerks"`
+	// Hours is the load by hour of the day, in the hall's zone.
+	Hours []HourRow `json:"hours"`
+}
+
+// ClerkRow is one clerk's workload and satisfaction in the period.
+type ClerkRow struct {
+	Staff            string   `json:"staff"`
+	Served           int      `json:"served"`
+	Service          Stats    `json:"service"`
+	Rated            int      `json:"rated"`
+	Bad              int      `json:"bad"`
+	Satisfaction     *float64 `json:"satisfaction"` // null when nobody rated
+	OvertimeServices int      `json:"overtime_services"`
+}
+
+// HourRow is one hour of the day summed over the period: numbers issued in
+// it, services finished in it, and the mean wait of those called in it.
+type HourRow struct {
+	Hour     int     `json:"hour"`
+	Issued   int     `json:"issued"`
+	Served   int     `json:"served"`
+	AvgWaitS float64 `json:"avg_wait_s"`
 }
 
 // Rating is one rating with the follow-up it opened, if any.
@@ -178,6 +211,8 @@ type Builder struct {
 	called   map[string]bool      // ticket → first call seen
 	svc      map[string]*svcAcc
 	win      map[string]*winAcc
+	clerks   map[string]*clerkAcc
+	hours    map[int]*hourAcc
 	days     map[string]*dayAcc
 	otSince  map[string]time.Time
 	ratings  []*Rating
@@ -200,6 +235,17 @@ type winAcc struct {
 	servedCount int
 }
 
+type clerkAcc struct {
+	served, otServices int
+	services           []float64
+	levels             [6]int
+}
+
+type hourAcc struct {
+	issued, served int
+	waits          []float64
+}
+
 type dayAcc struct {
 	issued, served, noShows int
 	waits                   []float64
@@ -213,6 +259,7 @@ func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 		setup: setup, p: p, now: now,
 		issued: map[string]time.Time{}, called: map[string]bool{},
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
+		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{},
 		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
 		otByID: map[string]*overtime.Record{},
 	}
@@ -231,6 +278,24 @@ func (b *Builder) window(id string) *winAcc {
 	}
 	return b.win[id]
 }
+
+func (b *Builder) clerk(id string) *clerkAcc {
+	if b.clerks[id] == nil {
+		b.clerks[id] = &clerkAcc{}
+	}
+	return b.clerks[id]
+}
+
+func (b *Builder) hour(t time.Time) *hourAcc {
+	h := hourOf(b.setup, t)
+	if b.hours[h] == nil {
+		b.hours[h] = &hourAcc{}
+	}
+	return b.hours[h]
+}
+
+// hourOf is the hour of t on the hall's clock.
+func hourOf(setup *hall.Setup, t time.Time) int { return t.In(setup.Location()).Hour() }
 
 func (b *Builder) day(t time.Time) *dayAcc {
 	k := b.setup.Queue.Day(t)
@@ -282,12 +347,14 @@ func (b *Builder) Add(e room.Event) {
 		b.issued[p.Ticket.ID] = e.At
 		b.service(p.Ticket.Service).issued++
 		b.day(e.At).issued++
+		b.hour(e.At).issued++
 	case queue.TicketCalled:
 		if at, ok := b.issued[p.Ticket.ID]; ok && !b.called[p.Ticket.ID] {
 			b.called[p.Ticket.ID] = true
 			w := e.At.Sub(at).Seconds()
 			b.service(p.Ticket.Service).waits = append(b.service(p.Ticket.Service).waits, w)
 			b.day(e.At).waits = append(b.day(e.At).waits, w)
+			b.hour(e.At).waits = append(b.hour(e.At).waits, w)
 		}
 	case queue.TicketFinished:
 		sv := b.service(p.Ticket.Service)
@@ -297,6 +364,10 @@ func (b *Builder) Add(e room.Event) {
 		w.servedCount++
 		w.services = append(w.services, p.ServiceS)
 		b.day(e.At).served++
+		b.hour(e.At).served++
+		c := b.clerk(p.Staff)
+		c.served++
+		c.services = append(c.services, p.ServiceS)
 		b.finished++
 	case queue.TicketSkipped:
 		b.service(p.Ticket.Service).noShows++
@@ -318,6 +389,7 @@ func (b *Builder) Add(e room.Event) {
 		b.byTicket[p.Ticket.ID] = r
 		if p.Level >= 1 && p.Level <= 5 {
 			b.day(e.At).levels[p.Level]++
+			b.clerk(p.Staff).levels[p.Level]++
 		}
 	case rating.FollowUpOpened:
 		f := p.FollowUp
@@ -330,6 +402,7 @@ func (b *Builder) Add(e room.Event) {
 		b.overtime = append(b.overtime, &r)
 		b.otByID[r.ID] = &r
 		b.window(r.Window).otServices++
+		b.clerk(r.Staff).otServices++
 	}
 }
 
@@ -399,7 +472,7 @@ func (b *Builder) Report(hall string) Report {
 	rep := Report{
 		Hall: hall, Period: b.p.Label,
 		From: b.p.From.Format(time.DateOnly), To: b.p.To.AddDate(0, 0, -1).Format(time.DateOnly),
-		Services: []ServiceRow{}, Windows: []WindowRow{}, Days: []DayRow{},
+		Services: []ServiceRow{}, Windows: []WindowRow{}, Days: []DayRow{}, Clerks: []ClerkRow{}, Hours: []HourRow{},
 	}
 	var allWaits, allServices []float64
 	for _, sv := range b.setup.Queue.Services {
@@ -421,6 +494,16 @@ func (b *Builder) Report(hall string) Report {
 		rep.Windows = append(rep.Windows, WindowRow{Window: ws.ID, Name: ws.Name, Served: a.servedCount,
 			Service: summarise(a.services), OvertimeMinutes: round1(a.overtime.Minutes()), OvertimeServices: a.otServices})
 	}
+	for _, id := range slices.Sorted(maps.Keys(b.clerks)) {
+		a := b.clerks[id]
+		row := ClerkRow{Staff: id, Served: a.served, Service: summarise(a.services), OvertimeServices: a.otServices}
+		row.Rated, row.Bad, row.Satisfaction = levelFigures(a.levels)
+		rep.Clerks = append(rep.Clerks, row)
+	}
+	for _, h := range slices.Sorted(maps.Keys(b.hours)) {
+		a := b.hours[h]
+		rep.Hours = append(rep.Hours, HourRow{Hour: h, Issued: a.issued, Served: a.served, AvgWaitS: summarise(a.waits).AvgS})
+	}
 	rep.Ratings = ratingsOf(b.ratings, b.now)
 	rep.Ratings.NotRated = max(0, b.finished-rep.Ratings.Rated)
 	// Days after today, in the hall's zone, have not happened: a month
@@ -436,21 +519,30 @@ func (b *Builder) Report(hall string) Report {
 		if a != nil {
 			row.Issued, row.Served, row.NoShows = a.issued, a.served, a.noShows
 			row.AvgWaitS = summarise(a.waits).AvgS
-			good := 0
-			for lvl := 1; lvl <= 5; lvl++ {
-				row.Rated += a.levels[lvl]
-				if lvl > rating.Bad {
-					good += a.levels[lvl]
-				}
-			}
-			if row.Rated > 0 {
-				v := math.Round(float64(good)/float64(row.Rated)*1000) / 1000
-				row.Satisfaction = &v
-			}
+			row.Rated, _, row.Satisfaction = levelFigures(a.levels)
 		}
 		rep.Days = append(rep.Days, row)
 	}
 	return rep
+}
+
+// levelFigures is how many rated, how many 差评, and the satisfaction of
+// counts per level; no satisfaction when nobody rated.
+func levelFigures(levels [6]int) (rated, bad int, satisfaction *float64) {
+	good := 0
+	for lvl := 1; lvl <= 5; lvl++ {
+		rated += levels[lvl]
+		if lvl > rating.Bad {
+			good += levels[lvl]
+		} else {
+			bad += levels[lvl]
+		}
+	}
+	if rated > 0 {
+		v := math.Round(float64(good)/float64(rated)*1000) / 1000
+		satisfaction = &v
+	}
+	return rated, bad, satisfaction
 }
 
 // By is how rating statistics are grouped.

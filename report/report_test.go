@@ -266,7 +266,7 @@ func TestExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); len(got) != 5 || got[4] != "延时服务登记表" {
+	if got := f.GetSheetList(); len(got) != 7 || got[4] != "人员 Clerks" || got[6] != "延时服务登记表" {
 		t.Fatalf("sheets %v", got)
 	}
 	rows, err := f.GetRows("延时服务登记表")

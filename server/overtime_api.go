@@ -63,7 +63,7 @@ func (s *Server) getOvertime(w http.ResponseWriter, r *http.Request, _ Principal
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.history(r.Context(), p)
+	b, err := s.figuresOf(r.Context(), p, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return

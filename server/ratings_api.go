@@ -32,6 +32,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/stats/ratings", s.withManager(s.getRatingStats))
 	r.Get("/reports/daily", s.withManager(s.getDailyReport))
 	r.Get("/reports/monthly", s.withManager(s.getMonthlyReport))
+	r.Get("/reports/yearly", s.withManager(s.getYearlyReport))
 	r.Get("/overtime", s.withManager(s.getOvertime))
 }
 
@@ -214,7 +215,7 @@ func (s *Server) getRatingStats(w http.ResponseWriter, r *http.Request, _ Princi
 		s.fail(w, r, errs.Bad("by", "bad_grouping"))
 		return
 	}
-	b, err := s.history(r.Context(), p)
+	b, err := s.figuresOf(r.Context(), p, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return

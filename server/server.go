@@ -22,6 +22,7 @@ import (
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
+	"hallfloor/figures"
 	"hallfloor/hall"
 	"hallfloor/idcard"
 	"hallfloor/journal"
@@ -45,6 +46,9 @@ type Options struct {
 	Devices *devices.Manager
 	// History is a reading handle on the journal, for reports.
 	History journal.Journal
+	// Figures are the recorded daily figures reports read; nil reads
+	// every report from History's events.
+	Figures *figures.Store
 }
 
 // Server is the HTTP edge of one hall.
@@ -68,6 +72,7 @@ type Server struct {
 	snap snapshotCache
 
 	historyJournal journal.Journal
+	figures        *figures.Store
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -96,6 +101,7 @@ func New(o Options) (*Server, error) {
 		devices: o.Devices,
 
 		historyJournal: o.History,
+		figures:        o.Figures,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {

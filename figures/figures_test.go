@@ -1,0 +1,172 @@
+package figures_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"hallfloor/engine"
+	"hallfloor/figures"
+	"hallfloor/hall"
+	"hallfloor/journal"
+	"hallfloor/report"
+)
+
+var errEnough = errors.New("enough")
+
+// fromEvents is a period's report the way the hall made it before daily
+// figures: every event of the period, the day before and the weeks after.
+func fromEvents(tb testing.TB, h *simHall, p report.Period, now time.Time) *report.Builder {
+	return eventReport(tb, h.setup, h.hist, p, now)
+}
+
+func eventReport(tb testing.TB, setup *hall.Setup, hist journal.Journal, p report.Period, now time.Time) *report.Builder {
+	tb.Helper()
+	ctx := context.Background()
+	b := report.NewBuilder(setup, p, now)
+	after, err := hist.SeqBefore(ctx, p.From.Add(-24*time.Hour))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	to := p.To.Add(figures.Tail)
+	err = hist.Replay(ctx, after, func(rec journal.Record) error {
+		if rec.At.After(to) {
+			return errEnough
+		}
+		ev, err := engine.DecodeRecord(rec)
+		if err != nil {
+			return err
+		}
+		b.Add(ev)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func asJSON(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+type figureSet interface {
+	Report(string) report.Report
+	RatingStats(report.By) []report.RatingRow
+}
+
+func same(t *testing.T, what string, want, got figureSet) {
+	t.Helper()
+	if w, g := asJSON(t, want.Report("演示")), asJSON(t, got.Report("演示")); w != g {
+		t.Errorf("%s: the report from daily figures differs\nwant %s\n got %s", what, w, g)
+	}
+	for _, by := range []report.By{report.ByClerk, report.ByDay, report.ByService, report.ByWindow} {
+		if w, g := asJSON(t, want.RatingStats(by)), asJSON(t, got.RatingStats(by)); w != g {
+			t.Errorf("%s by %s: rating statistics differ\nwant %s\n got %s", what, by, w, g)
+		}
+	}
+}
+
+// Days recorded through the journal of a real engine, some before later
+// days closed their follow-ups and some after, give the reports the
+// events give; today's figures, not recorded, are read live; recording a
+// day again changes nothing.
+func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
+	dir := t.TempDir()
+	h := startSim(t, dir, 6)
+	h.bad = 15
+	store, err := figures.Open(filepath.Join(dir, "figures.db"), h.setup, h.hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	h.run(8, 150)
+	// The eight days recorded at the ninth's start: the follow-ups of the
+	// first days are closed only later.
+	if n, err := store.CatchUp(ctx, time.Date(2025, 1, 9, 8, 0, 0, 0, shanghai)); err != nil || n != 8 {
+		t.Fatalf("caught up %d days, %v; want 8", n, err)
+	}
+	for d := 8; d < 20; d++ {
+		h.day(time.Date(2025, 1, 1+d, 0, 0, 0, 0, shanghai), 150)
+	}
+	for _, k := range []string{"queue.TicketIssued", "queue.SkipUndone", "queue.TicketRequeued", "queue.TicketTransferred",
+		"queue.WindowPaused", "queue.TicketCancelled", "rating.FollowUpOpened", "rating.FollowUpClosed", "rating.FollowUpOverdue",
+		"overtime.Served", "overtime.Confirmed", "overtime.Started"} {
+		if h.kinds[k] == 0 {
+			t.Fatalf("the simulation has no %s: %v", k, h.kinds)
+		}
+	}
+	// Day 20 is today: recorded up to the 19th, the 20th read live.
+	now := time.Date(2025, 1, 20, 18, 0, 0, 0, shanghai)
+	if n, err := store.CatchUp(ctx, now); err != nil || n != 11 {
+		t.Fatalf("caught up %d days, %v; want 11", n, err)
+	}
+	if err := store.RecordDay(ctx, "2025-01-03", now); err != nil {
+		t.Fatal(err)
+	}
+	month, _ := report.Month("2025-01", shanghai)
+	first, _ := report.Day("2025-01-02", shanghai)
+	week, _ := report.Range("2025-01-06", "2025-01-12", shanghai)
+	today, _ := report.Day("2025-01-20", shanghai)
+	for _, p := range []report.Period{month, first, week, today} {
+		got, err := store.Assemble(ctx, p, now, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fromEvents(t, h, p, now)
+		if want.Report("").Totals.Served == 0 {
+			t.Fatalf("%s: nothing served", p.Label)
+		}
+		same(t, p.Label, want, got)
+		// A report alone reads no details.
+		bare, err := store.Assemble(ctx, p, now, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, g := asJSON(t, want.Report("")), asJSON(t, bare.Report("")); w != g {
+			t.Errorf("%s without details: the report differs\nwant %s\n got %s", p.Label, w, g)
+		}
+		if w, g := asJSON(t, want.Overtime()), asJSON(t, got.Overtime()); w != g {
+			t.Errorf("%s: the overtime register differs\nwant %s\n got %s", p.Label, w, g)
+		}
+	}
+}
+
+// A day recorded twice has the same rows.
+func TestRecordingADayAgainGivesTheSameRows(t *testing.T) {
+	dir := t.TempDir()
+	h := startSim(t, dir, 4)
+	store, err := figures.Open(filepath.Join(dir, "figures.db"), h.setup, h.hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h.run(2, 80)
+	ctx := context.Background()
+	now := time.Date(2025, 1, 3, 9, 0, 0, 0, shanghai)
+	p, _ := report.Day("2025-01-02", shanghai)
+	var reports []string
+	for range 2 {
+		if err := store.RecordDay(ctx, "2025-01-02", now); err != nil {
+			t.Fatal(err)
+		}
+		a, err := store.Assemble(ctx, p, now, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, fmt.Sprint(asJSON(t, a.Report("")), asJSON(t, a.Overtime())))
+	}
+	if reports[0] != reports[1] {
+		t.Fatalf("recorded again:\n%s\n%s", reports[0], reports[1])
+	}
+}

@@ -1,0 +1,302 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"hallfloor/hall"
+	"hallfloor/overtime"
+	"hallfloor/queue"
+	"hallfloor/rating"
+	"hallfloor/room"
+)
+
+// simHall runs a hall's rules over days of random work, keeping every
+// event as the journal would. Refusals (a skip with nobody called) are
+// part of a day and are not failures.
+type simHall struct {
+	*liveHall
+	rng     *rand.Rand
+	clock   time.Time
+	fus     []string // follow-ups opened, closed some days later
+	skipped []string // ticket ids skipped today
+}
+
+func (h *simHall) try(cmd hall.Command) (room.Outcome, bool) {
+	if c, ok := cmd.(queue.IssueTicket); ok {
+		h.ids++
+		c.ID = fmt.Sprintf("t%06d", h.ids)
+		cmd = c
+	}
+	out, evs, err := h.s.Run(h.setup, cmd, room.Env{Now: h.clock})
+	if err != nil {
+		return out, false
+	}
+	for _, e := range evs {
+		if f, ok := e.Data.(rating.FollowUpOpened); ok {
+			h.fus = append(h.fus, f.FollowUp.ID)
+		}
+	}
+	h.events = append(h.events, evs...)
+	return out, true
+}
+
+func (h *simHall) tick(d time.Duration) { h.clock = h.clock.Add(d) }
+
+// workDay is one day at the two windows: numbers through the day, calls,
+// no-shows (some taken back, some requeued), transfers, pauses, ratings
+// with 差评, overtime at the end of the afternoon, follow-ups closed.
+func (h *simHall) workDay(date time.Time) {
+	h.clock = date.Add(8*time.Hour + 50*time.Minute)
+	h.skipped = nil
+	h.try(rating.CheckFollowUps{})
+	staff := [2]string{"s1", "s2"}
+	if date.Day()%3 == 0 {
+		staff = [2]string{"s3", "s2"}
+	}
+	for i, w := range []string{"1", "2"} {
+		h.try(queue.OpenWindow{Window: w, Actor: clerk(staff[i])})
+	}
+	// Follow-ups of earlier days are closed now and then.
+	if len(h.fus) > 0 && h.rng.IntN(2) == 0 {
+		h.try(rating.CloseFollowUp{ID: h.fus[0], Action: "回访", Outcome: "已解释", Reason: "等候时间过长",
+			Actor: room.Actor{Staff: "m1", Role: room.Manager}})
+		h.fus = h.fus[1:]
+	}
+	current := map[string]string{}
+	h.clock = date.Add(9 * time.Hour)
+	for h.clock.Before(date.Add(17*time.Hour + 45*time.Minute)) {
+		h.tick(time.Duration(20+h.rng.IntN(200)) * time.Second)
+		if h.clock.Hour() < 17 && h.rng.IntN(3) > 0 {
+			h.try(queue.IssueTicket{Service: []string{"A", "B"}[h.rng.IntN(2)]})
+		}
+		if h.clock.Hour() == 17 && h.clock.Minute() >= 30 {
+			h.try(overtime.Check{})
+		}
+		i := h.rng.IntN(2)
+		w, actor := []string{"1", "2"}[i], clerk(staff[i])
+		switch n := h.rng.IntN(20); {
+		case n < 9:
+			if out, ok := h.try(queue.CallNext{Window: w, Actor: actor, Current: current[w]}); ok {
+				if current[w] != "" {
+					h.rate(w)
+				}
+				current[w] = out.Ticket
+			}
+		case n < 11:
+			if _, ok := h.try(queue.Finish{Window: w, Actor: actor}); ok {
+				current[w] = ""
+				h.rate(w)
+				h.confirm(w, actor)
+			}
+		case n < 12:
+			if _, ok := h.try(queue.Skip{Window: w, Actor: actor}); ok {
+				h.skipped = append(h.skipped, current[w])
+				if h.rng.IntN(3) == 0 {
+					h.try(queue.UndoSkip{Window: w, Ticket: current[w], Actor: actor})
+				} else {
+					current[w] = ""
+				}
+			}
+		case n < 13:
+			if len(h.skipped) > 0 {
+				h.try(queue.Requeue{Ticket: h.skipped[0], Actor: actor})
+				h.skipped = h.skipped[1:]
+			}
+		case n < 14:
+			other := map[string]string{"1": "B", "2": "A"}[w]
+			if _, ok := h.try(queue.Transfer{Window: w, Actor: actor, ToService: other}); ok {
+				current[w] = ""
+			}
+		case n < 15:
+			if _, ok := h.try(queue.Pause{Window: w, Actor: actor, Reason: "暂离"}); ok {
+				h.tick(3 * time.Minute)
+				h.try(queue.Resume{Window: w, Actor: actor})
+			}
+		case n < 16:
+			// A holder giving up: the newest waiting number.
+			if h.ids > 0 {
+				h.try(queue.CancelTicket{Ticket: fmt.Sprintf("t%06d", h.ids)})
+			}
+		}
+	}
+	h.try(overtime.Check{})
+	for i, w := range []string{"1", "2"} {
+		if _, ok := h.try(queue.Finish{Window: w, Actor: clerk(staff[i])}); ok {
+			h.rate(w)
+			h.confirm(w, clerk(staff[i]))
+		}
+		h.try(overtime.Check{})
+		h.try(queue.CloseWindow{Window: w, Actor: clerk(staff[i])})
+	}
+}
+
+// rate answers the window's evaluator, most times, with a 差评 now and then.
+func (h *simHall) rate(w string) {
+	switch n := h.rng.IntN(10); {
+	case n == 0:
+		h.try(rating.Rate{Channel: rating.ChannelEvaluator, Window: w, Level: 1 + h.rng.IntN(2), Reason: "等候时间过长"})
+	case n == 1:
+		h.try(rating.PressLevel{Window: w, Level: 2}) // a 差评 without a reason
+	case n < 8:
+		h.try(rating.Rate{Channel: rating.ChannelEvaluator, Window: w, Level: 3 + h.rng.IntN(3)})
+	}
+}
+
+// confirm confirms an overtime service by both sides, or by one.
+func (h *simHall) confirm(w string, actor room.Actor) {
+	h.try(overtime.Confirm{Window: w, By: overtime.ByClerk, Actor: actor})
+	if h.rng.IntN(2) == 0 {
+		h.try(overtime.Confirm{Window: w, By: overtime.ByApplicant})
+	}
+}
+
+// simMonth runs March 2025's working days.
+func simMonth(t *testing.T) *simHall {
+	h := &simHall{liveHall: newHall(t), rng: rand.New(rand.NewPCG(11, 2025))}
+	for d := at("2025-03-01 00:00:00"); d.Before(at("2025-04-08 00:00:00")); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		h.workDay(d)
+	}
+	return h
+}
+
+// fromDays is a report the way the hall makes it from its daily figures:
+// each day recorded once from its own events (and the day before's),
+// stored in its durable form, and the details of the period and of the
+// weeks after it read back in order.
+func fromDays(t *testing.T, h *liveHall, p Period, now time.Time) *Assembler {
+	t.Helper()
+	a := NewAssembler(h.setup, p, now)
+	last := p.To.Add(Tail)
+	for d := p.From.AddDate(0, 0, -1); d.Before(last) && !d.After(now); d = d.AddDate(0, 0, 1) {
+		date := d.Format(time.DateOnly)
+		r, err := NewRecorder(h.setup, date, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h.events {
+			if !e.At.Before(d.AddDate(0, 0, -1)) && e.At.Before(d.AddDate(0, 0, 1)) {
+				r.Add(e)
+			}
+		}
+		for k, c := range r.Figures().Cells {
+			if err := a.AddCell(date, k, c.Encode()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, e := range h.events {
+			if r.Period().has(e.At) && IsDetail(e) {
+				a.AddDetail(e)
+				a.AddFollowUpEvent(e)
+			}
+		}
+	}
+	return a
+}
+
+func asJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// A month's, a day's and a week's reports, rating statistics and overtime
+// register from daily figures equal those from the raw events, over a
+// month with every kind of event.
+func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
+	h := simMonth(t)
+	kinds := map[string]int{}
+	for _, e := range h.events {
+		kinds[fmt.Sprintf("%T", e.Data)]++
+	}
+	for _, want := range []any{queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
+		queue.TicketRequeued{}, queue.TicketTransferred{}, queue.TicketFinished{}, queue.TicketCancelled{}, queue.WindowPaused{},
+		rating.Given{}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
+		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{}} {
+		if kinds[fmt.Sprintf("%T", want)] == 0 {
+			t.Fatalf("the simulated month has no %T; it has %v", want, kinds)
+		}
+	}
+	month, _ := Month("2025-03", shanghai)
+	day, _ := Day("2025-03-12", shanghai)
+	week, _ := Range("2025-03-17", "2025-03-23", shanghai)
+	for _, p := range []Period{month, day, week} {
+		for _, now := range []time.Time{at("2025-04-07 12:00:00"), at("2025-03-20 16:00:00")} {
+			if now.Before(p.From) {
+				continue
+			}
+			// The journal as it stood at now.
+			upTo := *h.liveHall
+			upTo.events = nil
+			for _, e := range h.events {
+				if !e.At.After(now) {
+					upTo.events = append(upTo.events, e)
+				}
+			}
+			ref := upTo.build(p, now)
+			got := fromDays(t, &upTo, p, now)
+			want, have := ref.Report("演示"), got.Report("演示")
+			if want.Totals.Served == 0 || len(want.Clerks) == 0 {
+				t.Fatalf("%s: an empty reference %+v", p.Label, want.Totals)
+			}
+			if w, g := asJSON(t, want), asJSON(t, have); w != g {
+				t.Errorf("%s at %s: the report from daily figures differs:\n%s", p.Label, now, firstDiff(w, g))
+			}
+			for _, by := range []By{ByClerk, ByWindow, ByService, ByDay} {
+				if w, g := asJSON(t, ref.RatingStats(by)), asJSON(t, got.RatingStats(by)); w != g {
+					t.Errorf("%s by %s: rating statistics differ:\n%s", p.Label, by, firstDiff(w, g))
+				}
+			}
+			if w, g := asJSON(t, ref.Overtime()), asJSON(t, got.Overtime()); w != g {
+				t.Errorf("%s: the overtime register differs:\n%s", p.Label, firstDiff(w, g))
+			}
+		}
+	}
+}
+
+// firstDiff shows where two long texts part.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(0, i-300)
+	return fmt.Sprintf("want …%s…\n got …%s…", a[lo:min(len(a), i+200)], b[lo:min(len(b), i+200)])
+}
+
+// A cell read back is the cell written.
+func TestCellRoundTrip(t *testing.T) {
+	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
+		Wait: Dist{keep: true}, Service: Dist{keep: true}}
+	for _, v := range []float64{12.34, 0, 600, 3.05} {
+		c.Wait.add(v)
+		c.Service.add(v * 2)
+	}
+	h, err := decodeCell(c.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var one hist
+	one.addEncoded(h.waitVals)
+	if got := one.stats(h.Wait.N, h.Wait.Sum); got != summarise([]float64{12.34, 0, 600, 3.05}) {
+		t.Fatalf("waits %+v", got)
+	}
+	h.waitVals, h.svcVals = nil, nil
+	c.Wait, c.Service = Dist{N: 4, Sum: c.Wait.Sum}, Dist{N: 4, Sum: c.Service.Sum}
+	if !reflect.DeepEqual(h.Cell, *c) {
+		t.Fatalf("read back %+v, wrote %+v", h.Cell, *c)
+	}
+	if _, err := decodeCell([]byte{9, 9}); err == nil {
+		t.Fatal("a cell of another format read")
+	}
+}
