@@ -1,6 +1,7 @@
 package frontend_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -173,6 +174,9 @@ func TestCounterUndoSkipAndRequeueByNumber(t *testing.T) {
 	// page still offers the undo.
 	counter.Do(chromedp.Click(chromedp.CSS("#act-skip")))
 	counter.WaitText("#act-undo", a1.Number)
+	// The page has taken the skip's event and read the window after it, so
+	// no re-read races the clock moved on.
+	counter.WaitJS(fmt.Sprintf(`window.__hf.live.seq === %d && window.__hf.counter().settled`, h.seq()))
 	ahead.Store(int64(11 * time.Second))
 	counter.Do(chromedp.Click(chromedp.CSS("#act-undo")))
 	counter.WaitJS(`document.getElementById('error').textContent !== ''`)

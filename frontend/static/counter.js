@@ -13,7 +13,10 @@ HF.start(async function () {
   // targets are the other windows as the transfer rule sees them now.
   var undo = null;
   var targets = null;
-  window.__hf.counter = function () { return { window: w, queue: queue, undo: undo }; };
+  // settled: no re-read of the window is due or on its way, so what the
+  // page shows is the hall's last answer (tests wait for it).
+  var loading = 0, refreshDue = false;
+  window.__hf.counter = function () { return { window: w, queue: queue, undo: undo, settled: !refreshDue && loading === 0 }; };
   try { session = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (e) { session = null; }
 
   var $ = function (x) { return document.getElementById(x); };
@@ -83,6 +86,7 @@ HF.start(async function () {
   }
 
   async function load() {
+    loading++;
     try {
       // Signed in, the list carries the waiting tickets' ids.
       var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id), undefined, session ? { token: session.token } : undefined);
@@ -94,9 +98,10 @@ HF.start(async function () {
       // or by a manager): back to the sign-in.
       if (session && (w.state === 'closed' || (w.clerk && w.clerk.staff !== session.staff))) signedOut();
       render();
-    } catch (e) { /* the next event or action tries again */ }
+    } catch (e) { /* the next event or action tries again */ } finally { loading--; }
   }
-  var refresh = HF.debounce(load, 200);
+  var reread = HF.debounce(function () { refreshDue = false; load(); }, 200);
+  function refresh() { refreshDue = true; reread(); }
 
   function signedOut() {
     save(null);
