@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"hallfloor/hall"
+	"hallfloor/journal"
 )
 
 // For the tests of package engine_test, which write snapshots of their own.
@@ -19,4 +20,10 @@ func (e *Engine) SettleSnapshots() {
 		panic(err)
 	}
 	e.snaps.caughtUp(seq)
+}
+
+// DecodeSnapshot is the state a snapshot of seq holds, restored as a start
+// restores it.
+func DecodeSnapshot(seq uint64, data []byte, setup *hall.Setup) (*hall.State, error) {
+	return decodeSnapshot(journal.Snapshot{Seq: seq, Data: data}, setup, seq)
 }
