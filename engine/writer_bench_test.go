@@ -89,7 +89,7 @@ func (j *pausingJournal) SaveSnapshot(ctx context.Context, seq uint64, data []by
 	return j.Journal.SaveSnapshot(ctx, seq, data)
 }
 
-// BenchmarkWriterPause runs simulated days of a big hall (15,000 numbers on
+// BenchmarkWriterPause runs three simulated days of a big hall (15,000 numbers on
 // 40 windows) through the real engine and SQLite journal with a fake clock,
 // crossing midnights and a dozen snapshots a day, and reports the longest
 // and the 99th-percentile wait of a command. Then it restarts the hall
@@ -98,7 +98,7 @@ func (j *pausingJournal) SaveSnapshot(ctx context.Context, seq uint64, data []by
 //
 //	go test -run '^$' -bench BenchmarkWriterPause -benchtime 1x ./engine/
 func BenchmarkWriterPause(b *testing.B) {
-	const days = 2
+	const days = 3
 	path := filepath.Join(b.TempDir(), "hall.db")
 	setup := bigHall()
 	clock := newClock(time.Date(2025, 3, 10, 8, 0, 0, 0, shanghai))
