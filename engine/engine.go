@@ -46,6 +46,9 @@ type Options struct {
 	// CommitObserver, if set, is told how long each commit took and how many
 	// commands it held (for metrics).
 	CommitObserver func(d time.Duration, commands int)
+	// SnapshotEvery is how many events pass between snapshots
+	// (snapshotEvery if 0).
+	SnapshotEvery int
 }
 
 // Engine serialises all changes to one hall.
@@ -64,9 +67,12 @@ type Engine struct {
 	// Owned by the writer goroutine.
 	state       *hall.State
 	replies     map[string]answered // by request key
-	sinceSnap   int
 	subscribers []Subscriber
 	lost        bool // the journal's loss has been logged
+
+	snaps   *snapshotter
+	pruning chan struct{}  // holds a token while old replies are deleted
+	bg      sync.WaitGroup // the writer's helpers, done before Run returns
 
 	mu      sync.Mutex // guards registration and reads before Run
 	running bool
@@ -104,6 +110,7 @@ func Open(ctx context.Context, o Options) (*Engine, error) {
 		reads:   make(chan func(), 1024),
 		done:    make(chan struct{}),
 		stopped: make(chan struct{}),
+		pruning: make(chan struct{}, 1),
 	}
 	if e.clock == nil {
 		e.clock = time.Now
@@ -114,7 +121,18 @@ func Open(ctx context.Context, o Options) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
-	if err := e.restore(ctx); err != nil {
+	// The writer's state and the snapshotter's copy, rebuilt side by side.
+	sts, err := loadN(ctx, e.journal, e.setup, e.log, 2)
+	if err != nil {
+		return nil, err
+	}
+	e.state = sts[0]
+	every := o.SnapshotEvery
+	if every <= 0 {
+		every = snapshotEvery
+	}
+	e.snaps = newSnapshotter(sts[1], e.setup, e.journal, e.log, every)
+	if err := e.loadReplies(ctx); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -133,6 +151,11 @@ func (e *Engine) restore(ctx context.Context) error {
 		return err
 	}
 	e.state = st
+	return e.loadReplies(ctx)
+}
+
+// loadReplies remembers the idempotent answers of the last replyTTL.
+func (e *Engine) loadReplies(ctx context.Context) error {
 	reps, err := e.journal.Replies(ctx, e.clock().Add(-replyTTL))
 	if err != nil {
 		return err
@@ -176,6 +199,7 @@ func (e *Engine) Run(ctx context.Context) {
 	e.mu.Lock()
 	e.running = true
 	e.mu.Unlock()
+	e.bg.Go(e.snaps.run)
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	e.rollover()
@@ -183,7 +207,8 @@ func (e *Engine) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			close(e.done)
-			e.snapshot()
+			e.snaps.close()
+			e.bg.Wait()
 			return
 		case r := <-e.cmds:
 			batch := []*request{r}
@@ -351,6 +376,7 @@ func (e *Engine) process(batch []*request) {
 			e.failBatch(results, err)
 			return
 		}
+		e.snaps.feed(b.Records)
 	}
 	for i := range results {
 		p := &results[i]
@@ -359,10 +385,6 @@ func (e *Engine) process(batch []*request) {
 	if len(all) > 0 {
 		for _, fn := range e.subscribers {
 			fn(e.state, all)
-		}
-		e.sinceSnap += len(all)
-		if e.sinceSnap >= snapshotEvery {
-			e.snapshot()
 		}
 	}
 }
@@ -409,6 +431,11 @@ func (e *Engine) journalLost(err error) {
 // (restore loads only the last replyTTL), so a repeat is answered the same
 // whether or not the hall restarted, and neither the map nor the journal's
 // table grows for ever.
+//
+// The journal's rows are deleted beside the writer: a day of a big hall's
+// answers took the writer half a second to delete at midnight, and every
+// command waited. Nothing depends on when they go, since the writer's map
+// is what answers repeats and a restart reads only the last replyTTL.
 func (e *Engine) forgetReplies(now time.Time) {
 	cut := now.Add(-replyTTL)
 	for k, r := range e.replies {
@@ -416,9 +443,17 @@ func (e *Engine) forgetReplies(now time.Time) {
 			delete(e.replies, k)
 		}
 	}
-	if err := e.journal.ForgetReplies(context.Background(), cut); err != nil {
-		e.log.Warn("old idempotent answers stay in the journal for now", "err", err)
+	select {
+	case e.pruning <- struct{}{}:
+	default:
+		return // a deletion is still under way; the next day's takes these too
 	}
+	e.bg.Go(func() {
+		defer func() { <-e.pruning }()
+		if err := e.journal.ForgetReplies(context.Background(), cut); err != nil {
+			e.log.Warn("old idempotent answers stay in the journal for now", "err", err)
+		}
+	})
 }
 
 // now is the clock in the hall's zone, which is also how Load stamps
@@ -443,16 +478,4 @@ func (e *Engine) rollover() {
 		return
 	}
 	e.process([]*request{{ctx: context.Background(), cmd: hall.Tick{}, done: make(chan Result, 1)}})
-}
-
-func (e *Engine) snapshot() {
-	data, err := encodeSnapshot(e.state)
-	if err == nil {
-		err = e.journal.SaveSnapshot(context.Background(), e.state.Seq, data)
-	}
-	if err != nil {
-		e.log.Error("snapshot failed; replay will be longer", "err", err)
-		return
-	}
-	e.sinceSnap = 0
 }

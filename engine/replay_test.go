@@ -246,6 +246,7 @@ func TestReplay(t *testing.T) {
 
 	// Phase one: past the engine's own snapshot every 5000 events.
 	d.run(t, h, 20000, 5200)
+	h.e.SettleSnapshots()
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 
 	"hallfloor/hall"
 	"hallfloor/journal"
@@ -104,13 +105,23 @@ func Load(ctx context.Context, j journal.Journal, setup *hall.Setup) (*hall.Stat
 	return load(ctx, j, setup, slog.Default())
 }
 
-// load is Load, logging on log. A snapshot only shortens the replay; the
+// load is Load, logging on log.
+func load(ctx context.Context, j journal.Journal, setup *hall.Setup, log *slog.Logger) (*hall.State, error) {
+	sts, err := loadN(ctx, j, setup, log, 1)
+	if err != nil {
+		return nil, err
+	}
+	return sts[0], nil
+}
+
+// loadN rebuilds n copies of the state that share nothing, in one pass
+// over the journal. A snapshot only shortens the replay; the
 // events are the truth. So a snapshot that cannot be trusted (unreadable,
 // damaged, of another format, or of a state the journal never reached) is
 // passed over, with a warning, for the next older one, and when none is
 // left the events are replayed from the first: a bad snapshot costs time
 // at start, never the start, and every way in reaches the same state.
-func load(ctx context.Context, j journal.Journal, setup *hall.Setup, log *slog.Logger) (*hall.State, error) {
+func loadN(ctx context.Context, j journal.Journal, setup *hall.Setup, log *slog.Logger, n int) ([]*hall.State, error) {
 	snaps, err := j.LoadSnapshots(ctx)
 	if err != nil {
 		log.Warn("snapshots unreadable; replaying the journal from its first event", "err", err)
@@ -127,28 +138,49 @@ func load(ctx context.Context, j journal.Journal, setup *hall.Setup, log *slog.L
 		}
 	}
 	for _, s := range snaps {
-		st, err := decodeSnapshot(s, setup, last)
+		sts, err := decodeSnapshots(s, setup, last, n)
 		if err != nil {
 			log.Warn("snapshot passed over; trying an older one", "seq", s.Seq, "err", err)
 			continue
 		}
-		n, err := replay(ctx, j, setup, st)
+		k, err := replay(ctx, j, setup, sts...)
 		if err != nil {
 			return nil, err
 		}
-		log.Info("hall restored from a snapshot and the events after it", "snapshot", s.Seq, "events", n)
-		return st, nil
+		log.Info("hall restored from a snapshot and the events after it", "snapshot", s.Seq, "events", k)
+		return sts, nil
 	}
 	if len(snaps) > 0 {
 		log.Warn("no sound snapshot; replaying the journal from its first event", "passed_over", len(snaps))
 	}
-	st := hall.NewState(setup)
-	n, err := replay(ctx, j, setup, st)
+	sts := make([]*hall.State, n)
+	for i := range sts {
+		sts[i] = hall.NewState(setup)
+	}
+	k, err := replay(ctx, j, setup, sts...)
 	if err != nil {
 		return nil, err
 	}
-	log.Info("hall restored from its events alone", "events", n)
-	return st, nil
+	log.Info("hall restored from its events alone", "events", k)
+	return sts, nil
+}
+
+// decodeSnapshots decodes a snapshot n times at once, one copy on each
+// core the machine has to spare: a second copy costs a restart little.
+func decodeSnapshots(s journal.Snapshot, setup *hall.Setup, last uint64, n int) ([]*hall.State, error) {
+	sts := make([]*hall.State, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range sts {
+		wg.Go(func() { sts[i], errs[i] = decodeSnapshot(s, setup, last) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sts, nil
 }
 
 // decodeSnapshot is the state a snapshot holds, if it can be trusted with
@@ -174,18 +206,22 @@ func decodeSnapshot(s journal.Snapshot, setup *hall.Setup, last uint64) (*hall.S
 	return st, nil
 }
 
-// replay applies the journal's events after st's to st, and says how many.
-func replay(ctx context.Context, j journal.Journal, setup *hall.Setup, st *hall.State) (int, error) {
+// replay applies the journal's events after the states' (all at the same
+// seq) to each of them, and says how many. Each state gets an event decoded
+// for it alone, so no two share what Apply may keep and change.
+func replay(ctx context.Context, j journal.Journal, setup *hall.Setup, sts ...*hall.State) (int, error) {
 	n := 0
-	err := j.Replay(ctx, st.Seq, func(r journal.Record) error {
-		ev, err := DecodeRecord(r)
-		if err != nil {
-			return err
+	err := j.Replay(ctx, sts[0].Seq, func(r journal.Record) error {
+		for _, st := range sts {
+			ev, err := DecodeRecord(r)
+			if err != nil {
+				return err
+			}
+			// The journal keeps the instant, not the zone: stamp it as the
+			// engine stamped it live, so a replayed state is the same to the byte.
+			ev.At = ev.At.In(setup.Location())
+			st.Apply(ev)
 		}
-		// The journal keeps the instant, not the zone: stamp it as the
-		// engine stamped it live, so a replayed state is the same to the byte.
-		ev.At = ev.At.In(setup.Location())
-		st.Apply(ev)
 		n++
 		return nil
 	})

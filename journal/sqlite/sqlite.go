@@ -310,12 +310,24 @@ func (j *Journal) BackupTo(ctx context.Context, path string) error {
 	return nil
 }
 
-// ForgetReplies deletes the replies given before t.
+// forgetBatch is how many replies one deletion takes: a few milliseconds
+// of the one connection, after which an append waiting for it goes first.
+const forgetBatch = 500
+
+// ForgetReplies deletes the replies given before t, in small transactions
+// of forgetBatch rows each. A day of a big hall's answers deleted at once
+// held the file for half a second, and every append waited for it.
 func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
-	if _, err := j.db.ExecContext(ctx, `DELETE FROM replies WHERE at < ?`, before.UnixNano()); err != nil {
-		return fmt.Errorf("journal: forget replies: %w", err)
+	for {
+		res, err := j.db.ExecContext(ctx, `DELETE FROM replies WHERE rowid IN
+			(SELECT rowid FROM replies WHERE at < ? LIMIT ?)`, before.UnixNano(), forgetBatch)
+		if err != nil {
+			return fmt.Errorf("journal: forget replies: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n < forgetBatch {
+			return err
+		}
 	}
-	return nil
 }
 
 // SaveSnapshot stores a snapshot and keeps the last journal.KeepSnapshots.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"hallfloor/errs"
 	"hallfloor/journal"
@@ -205,5 +206,38 @@ func BenchmarkAppend(b *testing.B) {
 			j, _ := open(b)
 			journaltest.BenchAppend(b, j, n)
 		})
+	}
+}
+
+// TestForgetRepliesInBatches: a day's answers, more than one deletion
+// takes, all go, and those still young enough to be repeated all stay.
+func TestForgetRepliesInBatches(t *testing.T) {
+	j, _ := open(t)
+	const old, young = 1234, 10
+	var reps []journal.Reply
+	for i := range old + young {
+		at := journaltest.Base.Add(time.Duration(i) * time.Second)
+		if i >= old {
+			at = journaltest.Base.Add(48 * time.Hour)
+		}
+		reps = append(reps, journal.Reply{Key: fmt.Sprintf("k%d", i), Seq: 1, At: at, Body: []byte("{}")})
+	}
+	if err := j.Append(ctx, journal.Batch{Records: journaltest.Records(1, 1), Replies: reps}); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.ForgetReplies(ctx, journaltest.Base.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Replies(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != young {
+		t.Fatalf("%d replies left, want the %d young ones", len(got), young)
+	}
+	for _, r := range got {
+		if !r.At.Equal(journaltest.Base.Add(48 * time.Hour)) {
+			t.Errorf("reply %s of %v kept", r.Key, r.At)
+		}
 	}
 }

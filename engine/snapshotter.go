@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"hallfloor/hall"
+	"hallfloor/journal"
+)
+
+// snapshotter keeps a second copy of the hall, fed the records the writer
+// committed, and encodes and saves the snapshots from it. Encoding a big
+// hall's state takes a tenth of a second or more; done in the writer, every
+// command arriving meanwhile waited for it. Here the writer only hands over
+// the records it has just made durable, which it has encoded anyway, and
+// never waits: the queue between them has no bound.
+//
+// The copy is rebuilt from the records exactly as a restart rebuilds the
+// hall from the journal (decoded, stamped in the hall's zone, applied), so
+// a snapshot holds the state a replay of the same events reaches, and it
+// shares nothing with the writer's state that Apply could change under it.
+type snapshotter struct {
+	state   *hall.State // owned by run
+	setup   *hall.Setup
+	journal journal.Journal
+	log     *slog.Logger
+	every   int
+
+	mu      sync.Mutex
+	queue   [][]journal.Record // committed, not yet applied to state
+	closed  bool
+	settled chan struct{} // closed and replaced each time run goes idle
+	idleAt  uint64        // the seq of the state when run last went idle
+	wake    chan struct{}
+	done    chan struct{}
+}
+
+func newSnapshotter(st *hall.State, setup *hall.Setup, j journal.Journal, log *slog.Logger, every int) *snapshotter {
+	return &snapshotter{
+		state: st, setup: setup, journal: j, log: log, every: every,
+		idleAt:  st.Seq,
+		settled: make(chan struct{}),
+		wake:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
+	}
+}
+
+// feed queues a committed batch. Called by the writer; it never blocks.
+func (s *snapshotter) feed(recs []journal.Record) {
+	if len(recs) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.queue = append(s.queue, recs)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close lets run save a last snapshot of everything fed and return; it
+// waits for that.
+func (s *snapshotter) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	<-s.done
+}
+
+// run applies what is fed and saves a snapshot every s.every events, and a
+// last one at close, so a clean stop restarts without replaying anything.
+func (s *snapshotter) run() {
+	defer close(s.done)
+	saved, since := s.state.Seq, 0
+	for range s.wake {
+		for {
+			s.mu.Lock()
+			batches, closed := s.queue, s.closed
+			s.queue = nil
+			if len(batches) == 0 {
+				s.idleAt = s.state.Seq
+				close(s.settled)
+				s.settled = make(chan struct{})
+			}
+			s.mu.Unlock()
+			if len(batches) == 0 {
+				if closed {
+					if s.state.Seq != saved {
+						s.save()
+					}
+					return
+				}
+				break
+			}
+			for _, recs := range batches {
+				since += s.apply(recs)
+			}
+			if since >= s.every {
+				if s.save() {
+					saved, since = s.state.Seq, 0
+				}
+			}
+		}
+	}
+}
+
+// apply brings the copy up to date with one committed batch.
+func (s *snapshotter) apply(recs []journal.Record) int {
+	for _, r := range recs {
+		if r.Seq <= s.state.Seq {
+			continue // already in the state the copy was restored to
+		}
+		ev, err := DecodeRecord(r)
+		if err != nil {
+			// The writer encoded it a moment ago; this is a bug.
+			panic(err)
+		}
+		ev.At = ev.At.In(s.setup.Location())
+		s.state.Apply(ev)
+	}
+	return len(recs)
+}
+
+// save encodes the copy and stores it; a failure costs a longer replay at
+// the next start, nothing else.
+func (s *snapshotter) save() bool {
+	data, err := encodeSnapshot(s.state)
+	if err == nil {
+		err = s.journal.SaveSnapshot(context.Background(), s.state.Seq, data)
+	}
+	if err != nil {
+		s.log.Error("snapshot failed; replay will be longer", "err", err)
+		return false
+	}
+	return true
+}
+
+// caughtUp waits until run has applied everything up to seq, which the
+// writer has fed, and saved the snapshot that made due.
+func (s *snapshotter) caughtUp(seq uint64) {
+	for {
+		s.mu.Lock()
+		ch, at := s.settled, s.idleAt
+		s.mu.Unlock()
+		if at >= seq {
+			return
+		}
+		select {
+		case <-ch:
+		case <-s.done:
+			return
+		}
+	}
+}
