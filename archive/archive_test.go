@@ -26,6 +26,11 @@ import (
 
 var ctx = context.Background()
 
+// opening is the hall's clock when a test's engine starts: before the first
+// day served, so nothing the engine does on its own (its minute's tick) is
+// dated at the zero time.
+var opening = time.Date(2025, 11, 3, 8, 0, 0, 0, shanghai)
+
 type clock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -108,7 +113,7 @@ func TestArchiveKeepsCountsNotPersonalData(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hall-demo.db")
 	setup := config.Demo().Setup()
-	c := &clock{}
+	c := &clock{now: opening}
 	r := start(t, path, setup, c)
 	for _, d := range []int{3, 4, 5, 25} {
 		serveDay(t, r, c, time.Date(2025, 11, d, 0, 0, 0, 0, shanghai))
@@ -200,7 +205,7 @@ func TestNoStartFromAPartialJournal(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hall-demo.db")
 	setup := config.Demo().Setup()
-	c := &clock{}
+	c := &clock{now: opening}
 	r := start(t, path, setup, c)
 	serveDay(t, r, c, time.Date(2025, 11, 3, 0, 0, 0, 0, shanghai))
 	serveDay(t, r, c, time.Date(2025, 12, 15, 0, 0, 0, 0, shanghai))
@@ -238,7 +243,7 @@ func TestNoStartFromAPartialJournal(t *testing.T) {
 func TestDamagedArchiveIsDetected(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hall-demo.db")
-	c := &clock{}
+	c := &clock{now: opening}
 	r := start(t, path, config.Demo().Setup(), c)
 	serveDay(t, r, c, time.Date(2025, 11, 3, 0, 0, 0, 0, shanghai))
 	serveDay(t, r, c, time.Date(2025, 12, 15, 0, 0, 0, 0, shanghai))
@@ -269,7 +274,7 @@ func TestDamagedArchiveIsDetected(t *testing.T) {
 func TestArchivesExpireAfterTheirRetention(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hall-demo.db")
-	c := &clock{}
+	c := &clock{now: opening}
 	r := start(t, path, config.Demo().Setup(), c)
 	serveDay(t, r, c, time.Date(2025, 11, 3, 0, 0, 0, 0, shanghai))
 	serveDay(t, r, c, time.Date(2025, 12, 15, 0, 0, 0, 0, shanghai))
