@@ -3,7 +3,7 @@ GO ?= go
 ADDR ?= :8080
 DATA ?= ./data
 
-.PHONY: run build test test-deps bench load vet verify fmt clean
+.PHONY: run build test test-deps bench bench-year load vet verify fmt clean
 
 run:
 	$(GO) run ./cmd/hallfloor serve -addr $(ADDR) -data $(DATA)
@@ -47,6 +47,20 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./queue/ ./engine/ ./server/
 	$(GO) run ./cmd/hallload -clients 1000 -calls 200 -every 50ms
 	$(GO) run ./cmd/hallload -mode issue -duration 10s -workers 64
+	$(GO) run ./cmd/hallload -mode screens -spawn -clients 1000
+	HALLFLOOR_BENCH_DAYS=2 HALLFLOOR_BENCH_TICKETS=3000 $(GO) test -run '^$$' -bench 'MonthlyReport|YearlyReport' -benchmem -benchtime 1x ./figures/
+
+# bench-year: the figures of a big hall's year (docs/PERFORMANCE.md), at full
+# size: reports of a month and a year of 15,000 numbers a day, the writer's
+# longest wait over simulated days with snapshots and midnights, restarts,
+# 10,000 screens, and what a county hall's year leaves on disk (the last
+# alone takes some minutes).
+bench-year:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./figures/
+	$(GO) test -run '^$$' -bench WriterPause -benchtime 1x ./engine/
+	$(GO) run ./cmd/hallload -mode screens -spawn -clients 10000
+	$(GO) run ./cmd/hallload -spawn -clients 10000 -calls 50 -every 1s -settle 30s
+	HALLFLOOR_DISK_DAYS=430 $(GO) test ./archive -run '^$$' -bench DiskAfterDays -benchtime 1x -timeout 30m -v
 
 # load: only the load command; e.g. make load ARGS='-url http://127.0.0.1:8081 -clients 500'
 load:
