@@ -392,9 +392,31 @@ HF.start(async function () {
     box.appendChild(bars(HF.t('dash.rep.ot'), rep.windows.map(function (w) { return { label: w.window, values: [w.overtime_minutes] }; }),
       [{ name: HF.t('s.minutes'), color: '#c77700' }]));
     box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
-    if (rep.days && rep.days.length > 1) {
+    if (rep.days && rep.days.length > 31) {
+      // A year: its days summed by month.
+      var months = {};
+      rep.days.forEach(function (d) {
+        var m = d.day.slice(0, 7);
+        months[m] = months[m] || { label: d.day.slice(5, 7), values: [0, 0] };
+        months[m].values[0] += d.issued;
+        months[m].values[1] += d.served;
+      });
+      box.appendChild(bars(HF.t('dash.rep.months'), Object.keys(months).sort().map(function (m) { return months[m]; }),
+        [{ name: HF.t('s.issued'), color: '#9bbce0' }, { name: HF.t('s.served'), color: '#0b57a4' }]));
+    } else if (rep.days && rep.days.length > 1) {
       box.appendChild(bars(HF.t('dash.rep.days'), rep.days.map(function (d) { return { label: d.day.slice(8), values: [d.issued, d.served] }; }),
         [{ name: HF.t('s.issued'), color: '#9bbce0' }, { name: HF.t('s.served'), color: '#0b57a4' }]));
+    }
+    if (rep.clerks && rep.clerks.length) {
+      // Each clerk's work, and how satisfied those who rated it were (a
+      // clerk nobody rated has no bar, not a zero).
+      var clerks = rep.clerks.map(function (c) { return { label: c.staff, values: [c.served] }; });
+      box.appendChild(bars(HF.t('dash.rep.clerks'), clerks, [{ name: HF.t('s.served'), color: '#0b57a4' }]));
+      var rated = rep.clerks.filter(function (c) { return c.satisfaction !== null; });
+      if (rated.length) {
+        box.appendChild(bars(HF.t('s.satisfaction'), rated.map(function (c) { return { label: c.staff, values: [c.satisfaction * 100] }; }),
+          [{ name: HF.t('s.satisfaction'), color: '#2e8f55' }]));
+      }
     }
   }
 
@@ -482,12 +504,15 @@ HF.start(async function () {
   var today = function () { return (hall && hall.hall.day) || new Date(HF.serverNow()).toISOString().slice(0, 10); };
   function reportPath(format) {
     var kind = $('rep-kind').value;
-    var q = kind === 'daily' ? 'date=' + ($('rep-date').value || today()) : 'month=' + ($('rep-month').value || today().slice(0, 7));
+    var q = kind === 'daily' ? 'date=' + ($('rep-date').value || today())
+      : kind === 'yearly' ? 'year=' + ($('rep-year').value || today().slice(0, 4))
+      : 'month=' + ($('rep-month').value || today().slice(0, 7));
     return '/api/v1/reports/' + kind + '?' + q + (typeof format === 'string' ? '&format=' + format : '');
   }
   $('rep-kind').addEventListener('change', function () {
     $('rep-date').hidden = $('rep-kind').value !== 'daily';
-    $('rep-month').hidden = $('rep-kind').value === 'daily';
+    $('rep-month').hidden = $('rep-kind').value !== 'monthly';
+    $('rep-year').hidden = $('rep-kind').value !== 'yearly';
     refreshReport();
   });
   $('rep-date').addEventListener('change', refreshReport);
@@ -495,8 +520,10 @@ HF.start(async function () {
   function reportDefaults() {
     if (!$('rep-date').value) $('rep-date').value = today();
     if (!$('rep-month').value) $('rep-month').value = today().slice(0, 7);
+    if (!$('rep-year').value) $('rep-year').value = today().slice(0, 4);
   }
   $('rep-month').addEventListener('change', refreshReport);
+  $('rep-year').addEventListener('change', refreshReport);
 
   // download fetches a spreadsheet with the manager's token (a plain link
   // cannot carry it) and hands it to the browser as a file.

@@ -125,7 +125,9 @@ var HF_WORDS = {
   "dash.overtime": "延时服务",
   "dash.rated": "已评价",
   "dash.ratings": "今日好差评",
+  "dash.rep.clerks": "各工作人员办结",
   "dash.rep.days": "每日取号与办结",
+  "dash.rep.months": "每月取号与办结",
   "dash.rep.none": "这一期间没有数据",
   "dash.rep.ot": "各窗口延时服务（分钟）",
   "dash.rep.ratings": "评价分布",
@@ -148,6 +150,8 @@ var HF_WORDS = {
   "dash.win.open": "开放",
   "dash.win.staff": "工号",
   "dash.windows": "窗口运行",
+  "dash.year": "年份",
+  "dash.yearly": "年报",
 
   "dev.alarm": "报警",
   "dev.alert": "提醒",
@@ -412,6 +416,7 @@ var HF_WORDS = {
   "s.minutes": "分钟",
   "s.ninety": "P90",
   "s.no_shows": "过号",
+  "s.satisfaction": "满意率（%）",
   "s.served": "办结",
 
   "sms.purpose.locker.code": "取件码",
@@ -579,7 +584,9 @@ var HF_WORDS = {
   "dash.overtime": "Extended-hours service",
   "dash.rated": "Rated",
   "dash.ratings": "Ratings today",
+  "dash.rep.clerks": "Served per staff member",
   "dash.rep.days": "Issued and served per day",
+  "dash.rep.months": "Issued and served per month",
   "dash.rep.none": "No data for this period",
   "dash.rep.ot": "Overtime per window (min)",
   "dash.rep.ratings": "Ratings by level",
@@ -602,6 +609,8 @@ var HF_WORDS = {
   "dash.win.open": "Open",
   "dash.win.staff": "Staff no.",
   "dash.windows": "Windows",
+  "dash.year": "Year",
+  "dash.yearly": "Yearly",
 
   "dev.alarm": "Alarm",
   "dev.alert": "Alert",
@@ -866,6 +875,7 @@ var HF_WORDS = {
   "s.minutes": "min",
   "s.ninety": "P90",
   "s.no_shows": "Missed",
+  "s.satisfaction": "Satisfied (%)",
   "s.served": "Served",
 
   "sms.purpose.locker.code": "Pickup code",
