@@ -93,16 +93,7 @@ func (j *Journal) Events(ctx context.Context, after, upTo uint64, limit int) ([]
 	if err != nil {
 		return nil, fmt.Errorf("journal: events: %w", err)
 	}
-	defer rows.Close()
-	var out []journal.Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRecords(rows)
 }
 
 // DropEvents deletes the events up to upTo, which the caller has made

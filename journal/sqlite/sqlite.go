@@ -255,6 +255,11 @@ func (j *Journal) Tail(ctx context.Context, n int) ([]journal.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: tail: %w", err)
 	}
+	return scanRecords(rows)
+}
+
+// scanRecords reads every row of a query of records and closes it.
+func scanRecords(rows *sql.Rows) ([]journal.Record, error) {
 	defer rows.Close()
 	var out []journal.Record
 	for rows.Next() {
