@@ -63,7 +63,7 @@ func (s *Server) lockerRoutes(r chi.Router) {
 	r.Get("/lockers", s.getLockers)
 	r.Post("/lockers/deposits", s.withStaff(s.postDeposit))
 	r.Post("/lockers/dropoffs", s.withStaff(s.postDropoffCode))
-	r.Get("/lockers/receipts", s.withStaff(s.getReceipts))
+	r.Get("/lockers/receipts", s.withManager(s.getReceipts))
 	r.Post("/lockers/{bank}/pickup", s.limitPickups(s.postPickup))
 	r.Post("/lockers/{bank}/dropoff", s.postPanelDropoff)
 	r.Post("/lockers/{bank}/{comp}/retrieve", s.withStaff(s.postRetrieve))
@@ -71,7 +71,7 @@ func (s *Server) lockerRoutes(r chi.Router) {
 	r.Post("/lockers/{bank}/{comp}/service", s.withStaff(s.postService))
 	r.Post("/lockers/{bank}/{comp}/replace-code", s.withStaff(s.postReplaceCode))
 	r.Post("/lockers/{bank}/{comp}/open", s.withStaff(s.postMaintenanceOpen))
-	r.Get("/outbox", s.withStaff(s.getOutbox))
+	r.Get("/outbox", s.withManager(s.getOutbox))
 }
 
 // newCode draws a one-time code of six digits.
@@ -489,11 +489,7 @@ type receipt struct {
 
 // getReceipts answers GET /api/v1/lockers/receipts?from=&to= (manager): the
 // deliveries of the period, read from the journal.
-func (s *Server) getReceipts(w http.ResponseWriter, r *http.Request, p Principal) {
-	if p.Role != config.Manager {
-		s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
-		return
-	}
+func (s *Server) getReceipts(w http.ResponseWriter, r *http.Request, _ Principal) {
 	if s.historyJournal == nil {
 		s.fail(w, r, errs.Internalf("no_history", "this server has no history journal to read receipts from"))
 		return
@@ -566,11 +562,7 @@ type outboxView struct {
 }
 
 // getOutbox answers GET /api/v1/outbox (manager).
-func (s *Server) getOutbox(w http.ResponseWriter, r *http.Request, p Principal) {
-	if p.Role != config.Manager {
-		s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))
-		return
-	}
+func (s *Server) getOutbox(w http.ResponseWriter, r *http.Request, _ Principal) {
 	var msgs []outbox.Message
 	err := s.engine.Read(r.Context(), func(st *hall.State, _ *hall.Setup) {
 		msgs = slices.Clone(st.Outbox.Recent)
