@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"hallfloor/display"
 	"hallfloor/journal"
 )
 
@@ -40,38 +41,6 @@ func (q Query) Validate() error {
 		}
 	}
 	return nil
-}
-
-// eventWords are the events' names in an audit, Chinese first.
-var eventWords = map[string][2]string{
-	"day.started":        {"开始新的一天", "day started"},
-	"issuing.opened":     {"开始取号", "issuing opened"},
-	"issuing.closed":     {"停止取号", "issuing closed"},
-	"ticket.issued":      {"取号", "ticket issued"},
-	"ticket.called":      {"叫号", "called"},
-	"ticket.recalled":    {"重呼", "called again"},
-	"ticket.skipped":     {"过号", "skipped"},
-	"ticket.skip_undone": {"撤销过号", "skip undone"},
-	"ticket.finished":    {"办结", "finished"},
-	"ticket.transferred": {"转办", "transferred"},
-	"ticket.requeued":    {"重新排队", "put back in line"},
-	"ticket.cancelled":   {"作废", "cancelled"},
-	"window.opened":      {"窗口开启", "window opened"},
-	"window.closed":      {"窗口关闭", "window closed"},
-	"window.paused":      {"窗口暂停", "window paused"},
-	"window.resumed":     {"窗口恢复", "window resumed"},
-	"rating.prompted":    {"邀请评价", "rating asked"},
-	"rating.given":       {"评价", "rated"},
-	"rating.chosen":      {"选择评价", "rating chosen"},
-	"rating.expired":     {"评价超时", "rating not given"},
-	"followup.opened":    {"差评回访登记", "follow-up opened"},
-	"followup.overdue":   {"回访逾期", "follow-up overdue"},
-	"followup.closed":    {"回访办结", "follow-up closed"},
-	"overtime.started":   {"超时服务开始", "overtime started"},
-	"overtime.ended":     {"超时服务结束", "overtime ended"},
-	"overtime.served":    {"超时服务", "served in overtime"},
-	"overtime.confirmed": {"超时服务确认", "overtime confirmed"},
-	"staff.signed_off":   {"签退", "signed off"},
 }
 
 // fields are what an audit line needs of an event, whatever its room.
@@ -204,12 +173,9 @@ func Audit(w io.Writer, src Source, q Query, loc *time.Location) (int, error) {
 // auditLine words one event: when, what (Chinese, English), which number,
 // where and who.
 func auditLine(r journal.Record, at time.Time, f fields, t ticketRef) string {
-	words, ok := eventWords[r.Type]
-	if !ok {
-		words = [2]string{r.Type, r.Type}
-	}
+	words := display.EventName(r.Type)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s (%s)", at.Format("2006-01-02 15:04:05"), words[0], words[1])
+	fmt.Fprintf(&b, "%s  %s (%s)", at.Format("2006-01-02 15:04:05"), words.ZH, words.EN)
 	if t.Number != "" {
 		fmt.Fprintf(&b, "  %s号", t.Number)
 	}

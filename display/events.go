@@ -1,0 +1,42 @@
+package display
+
+// eventNames name each kind of event where a person reads the hall's
+// record (全程流痕: the audit of a ticket or a window), Chinese first.
+var eventNames = map[string]Words{
+	"day.started":        {"开始新的一天", "day started"},
+	"issuing.opened":     {"开始取号", "issuing opened"},
+	"issuing.closed":     {"停止取号", "issuing closed"},
+	"ticket.issued":      {"取号", "ticket issued"},
+	"ticket.called":      {"叫号", "called"},
+	"ticket.recalled":    {"重呼", "called again"},
+	"ticket.skipped":     {"过号", "skipped"},
+	"ticket.skip_undone": {"撤销过号", "skip undone"},
+	"ticket.finished":    {"办结", "finished"},
+	"ticket.transferred": {"转办", "transferred"},
+	"ticket.requeued":    {"重新排队", "put back in line"},
+	"ticket.cancelled":   {"作废", "cancelled"},
+	"window.opened":      {"窗口开启", "window opened"},
+	"window.closed":      {"窗口关闭", "window closed"},
+	"window.paused":      {"窗口暂停", "window paused"},
+	"window.resumed":     {"窗口恢复", "window resumed"},
+	"rating.prompted":    {"邀请评价", "rating asked"},
+	"rating.given":       {"评价", "rated"},
+	"rating.chosen":      {"选择评价", "rating chosen"},
+	"rating.expired":     {"评价超时", "rating not given"},
+	"followup.opened":    {"差评回访登记", "follow-up opened"},
+	"followup.overdue":   {"回访逾期", "follow-up overdue"},
+	"followup.closed":    {"回访办结", "follow-up closed"},
+	"overtime.started":   {"延时服务开始", "overtime started"},
+	"overtime.ended":     {"延时服务结束", "overtime ended"},
+	"overtime.served":    {"延时服务", "served in overtime"},
+	"overtime.confirmed": {"延时服务确认", "overtime confirmed"},
+	"staff.signed_off":   {"签退", "signed off"},
+}
+
+// EventName names a kind of event; one without a name shows as its type.
+func EventName(typ string) Words {
+	if w, ok := eventNames[typ]; ok {
+		return w
+	}
+	return Words{typ, typ}
+}
