@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hallfloor/calendar"
+	"hallfloor/calendar/calendartest"
 	"hallfloor/equipment"
 	"hallfloor/errs"
 	"hallfloor/locker"
@@ -20,30 +21,10 @@ import (
 	"hallfloor/room"
 )
 
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var shanghai = calendartest.Shanghai
 
-// workCalendar is a typical hall's week: 09:00–12:00 and 13:30–17:30 on
-// weekdays, 2025-04-04 (清明) off and Sunday 2025-04-27 worked as a 调休
-// day.
-func workCalendar() *calendar.Calendar {
-	week := []calendar.Session{{Start: 9 * 60, End: 12 * 60}, {Start: 13*60 + 30, End: 17*60 + 30}}
-	cal := &calendar.Calendar{
-		Location: shanghai,
-		Holidays: map[string]bool{"2025-04-04": true},
-		Workdays: map[string]bool{"2025-04-27": true},
-		MakeupAs: time.Monday,
-	}
-	for d := time.Monday; d <= time.Friday; d++ {
-		cal.Weekly[d] = week
-	}
-	return cal
-}
+// workCalendar is a typical hall's week (calendartest.WorkWeek).
+var workCalendar = calendartest.WorkWeek
 
 // testSetup is a small hall with the working calendar, a 差评 reason list
 // and a locker bank:
