@@ -10,6 +10,9 @@ import (
 // For the tests of package engine_test, which write snapshots of their own.
 var SealSnapshot = sealSnapshot
 
+// EncodeSnapshot is a snapshot of st as the snapshotter saves it.
+var EncodeSnapshot = encodeSnapshot
+
 const SnapshotFormat = snapshotFormat
 
 // SettleSnapshots waits until the snapshotter has applied every event the

@@ -8,25 +8,36 @@ import (
 	"fmt"
 	"hash/crc32"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"hallfloor/hall"
 	"hallfloor/journal"
+	"hallfloor/queue"
 	"hallfloor/room"
 )
 
 // A snapshot is a header line, then the state as JSON:
 //
-//	hallfloor-snapshot 2 crc32c=1a2b3c4d len=123456
-//	{"seq":5000,…}
+//	hallfloor-snapshot 3 crc32c=1a2b3c4d len=123456
+//	{"seq":5000,"queue":{…,"tickets":null,…},…}
+//	{"id":"…","number":"A001",…}
+//	{"id":"…","number":"A002",…}
+//
+// The state comes first without the queue's tickets, then each ticket on a
+// line of its own, in the order of their ids: a big hall's day is some
+// 15,000 tickets, nearly all of a snapshot, and written one by one they let
+// the snapshotter step aside for the writer between them (see
+// snapshotEncoder).
 //
 // The format says how the state is encoded, so a build never reads a state
 // another build encoded differently. The length and the checksum (CRC-32C
-// of the JSON) catch a torn or damaged write that JSON alone may not: a
-// snapshot cut short is invalid JSON only by luck of where it was cut, and
-// a digit changed is still JSON.
+// of everything after the header) catch a torn or damaged write that JSON
+// alone may not: a snapshot cut short is invalid JSON only by luck of where
+// it was cut, and a digit changed is still JSON.
 //
 // The header is text before the JSON, not a JSON envelope around it, on
 // purpose: a build from before the header reads a snapshot as bare state
@@ -39,63 +50,118 @@ const snapshotMagic = "hallfloor-snapshot"
 // snapshotFormat is how this build encodes the state in a snapshot. Raise
 // it when hall.State's JSON changes so that an earlier snapshot would come
 // back as a different state (a field renamed, a meaning changed); a field
-// added that starts empty needs no new format. A snapshot of any other
-// format is passed over, and the events rebuild the state instead.
+// added that starts empty needs no new format. A snapshot of a format this
+// build does not read is passed over, and the events rebuild the state
+// instead.
 //
 // Format 2: a service's total time served (the one mean the dashboard, the
 // windows and the reports share) is a running sum that an earlier snapshot
 // lacks, and a wrong try at a locker carries when it is forgotten; both
 // must be rebuilt from the events, not started empty.
-const snapshotFormat = 2
+//
+// Format 3: format 2's state, with the tickets on lines after it. A format
+// 2 snapshot holds the same state in one document and is read still.
+const snapshotFormat = 3
+
+// readsFormat says whether this build reads snapshots of the format.
+func readsFormat(format int) bool { return format == 2 || format == snapshotFormat }
+
+// ticketsPerStep is how many tickets the encoder writes between two
+// yields: some 80 KB of JSON, well under a millisecond of work.
+const ticketsPerStep = 256
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// encodeSnapshot is the state as this build stores it in a snapshot.
-func encodeSnapshot(st *hall.State) ([]byte, error) {
-	state, err := json.Marshal(st)
-	if err != nil {
+// snapshotEncoder encodes states as this build stores them in a snapshot,
+// into buffers it keeps from one snapshot to the next.
+//
+// Encoding a big hall's state in one json.Marshal held a processor for a
+// tenth of a second and allocated several times the snapshot's size; while
+// the collector that allocation set off held the other processor, every
+// command waited for the encoder's time slice, up to 40 ms. Written ticket
+// by ticket, with yield called between steps, the writer runs between them,
+// and the buffers, grown once, are not allocated again.
+type snapshotEncoder struct {
+	body, out bytes.Buffer
+	yield     func() // between steps; runtime.Gosched in the snapshotter
+}
+
+// encode returns the snapshot of st, valid until the next encode.
+func (e *snapshotEncoder) encode(st *hall.State) ([]byte, error) {
+	e.body.Reset()
+	enc := json.NewEncoder(&e.body)
+	// The state without its tickets: shallow copies, so st is not touched.
+	head, q := *st, *st.Queue
+	q.Tickets = nil
+	head.Queue = &q
+	if err := enc.Encode(&head); err != nil {
 		return nil, err
 	}
-	return sealSnapshot(snapshotFormat, state), nil
+	ids := slices.Sorted(maps.Keys(st.Queue.Tickets))
+	for i, id := range ids {
+		if i%ticketsPerStep == 0 && e.yield != nil {
+			e.yield()
+		}
+		if err := enc.Encode(st.Queue.Tickets[id]); err != nil {
+			return nil, err
+		}
+	}
+	e.out.Reset()
+	e.out.WriteString(snapshotHeader(snapshotFormat, e.body.Bytes()))
+	e.out.Write(e.body.Bytes())
+	return e.out.Bytes(), nil
+}
+
+// encodeSnapshot is the state as this build stores it in a snapshot, in a
+// buffer of its own.
+func encodeSnapshot(st *hall.State) ([]byte, error) {
+	var e snapshotEncoder
+	b, err := e.encode(st)
+	return bytes.Clone(b), err
 }
 
 // sealSnapshot puts the header of the given format before the state.
 func sealSnapshot(format int, state []byte) []byte {
-	head := fmt.Sprintf("%s %d crc32c=%08x len=%d\n", snapshotMagic, format, crc32.Checksum(state, castagnoli), len(state))
+	head := snapshotHeader(format, state)
 	return append(append(make([]byte, 0, len(head)+len(state)), head...), state...)
 }
 
+// snapshotHeader is the header line of a snapshot of the format holding state.
+func snapshotHeader(format int, state []byte) string {
+	return fmt.Sprintf("%s %d crc32c=%08x len=%d\n", snapshotMagic, format, crc32.Checksum(state, castagnoli), len(state))
+}
+
 // openSnapshot checks a snapshot's header against its contents and
-// returns the state's JSON.
-func openSnapshot(b []byte) ([]byte, error) {
+// returns its format and what follows the header.
+func openSnapshot(b []byte) (int, []byte, error) {
 	head, state, ok := bytes.Cut(b, []byte("\n"))
 	f := strings.Fields(string(head))
 	if !ok || len(f) < 2 || f[0] != snapshotMagic {
-		return nil, errors.New("no snapshot header: not a snapshot, or one from before snapshots had a header")
+		return 0, nil, errors.New("no snapshot header: not a snapshot, or one from before snapshots had a header")
 	}
 	// The format first: another format's header may say other things.
 	format, err := strconv.Atoi(f[1])
 	if err != nil {
-		return nil, fmt.Errorf("snapshot format %q unreadable", f[1])
+		return 0, nil, fmt.Errorf("snapshot format %q unreadable", f[1])
 	}
-	if format != snapshotFormat {
-		return nil, fmt.Errorf("snapshot of format %d; this build reads format %d", format, snapshotFormat)
+	if !readsFormat(format) {
+		return 0, nil, fmt.Errorf("snapshot of format %d; this build reads formats 2 to %d", format, snapshotFormat)
 	}
 	if len(f) != 4 {
-		return nil, fmt.Errorf("snapshot header %q unreadable", head)
+		return 0, nil, fmt.Errorf("snapshot header %q unreadable", head)
 	}
 	var sum uint32
 	var n int
 	if _, err := fmt.Sscanf(f[2]+" "+f[3], "crc32c=%x len=%d", &sum, &n); err != nil {
-		return nil, fmt.Errorf("snapshot header %q unreadable: %w", head, err)
+		return 0, nil, fmt.Errorf("snapshot header %q unreadable: %w", head, err)
 	}
 	if len(state) != n {
-		return nil, fmt.Errorf("snapshot of %d bytes holds %d: cut short or run on", n, len(state))
+		return 0, nil, fmt.Errorf("snapshot of %d bytes holds %d: cut short or run on", n, len(state))
 	}
 	if got := crc32.Checksum(state, castagnoli); got != sum {
-		return nil, fmt.Errorf("snapshot damaged: checksum %08x, its header says %08x", got, sum)
+		return 0, nil, fmt.Errorf("snapshot damaged: checksum %08x, its header says %08x", got, sum)
 	}
-	return state, nil
+	return format, state, nil
 }
 
 // Load rebuilds a hall's state from a journal: from the newest sound
@@ -191,18 +257,52 @@ func decodeSnapshot(s journal.Snapshot, setup *hall.Setup, last uint64) (*hall.S
 	if s.Seq > last {
 		return nil, fmt.Errorf("snapshot of seq %d, past the journal's last event %d", s.Seq, last)
 	}
-	data, err := openSnapshot(s.Data)
+	format, data, err := openSnapshot(s.Data)
 	if err != nil {
 		return nil, err
 	}
-	st := &hall.State{}
-	if err := json.Unmarshal(data, st); err != nil {
-		return nil, fmt.Errorf("snapshot state unreadable: %w", err)
+	st, err := decodeState(format, data)
+	if err != nil {
+		return nil, err
 	}
 	if st.Seq != s.Seq {
 		return nil, fmt.Errorf("snapshot filed under seq %d holds the state of seq %d", s.Seq, st.Seq)
 	}
 	st.Adopt(setup)
+	return st, nil
+}
+
+// decodeState reads the state of a snapshot of the format from what
+// follows its header.
+func decodeState(format int, data []byte) (*hall.State, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	st := &hall.State{}
+	if err := dec.Decode(st); err != nil {
+		return nil, fmt.Errorf("snapshot state unreadable: %w", err)
+	}
+	if format == 2 {
+		if dec.More() {
+			return nil, errors.New("snapshot state unreadable: more after the state")
+		}
+		return st, nil
+	}
+	if st.Queue == nil {
+		return nil, errors.New("snapshot state unreadable: no queue")
+	}
+	if st.Queue.Tickets != nil {
+		return nil, errors.New("snapshot state unreadable: tickets inside the state, not after it")
+	}
+	st.Queue.Tickets = map[string]*queue.Ticket{}
+	for dec.More() {
+		t := &queue.Ticket{}
+		if err := dec.Decode(t); err != nil {
+			return nil, fmt.Errorf("snapshot ticket %d unreadable: %w", len(st.Queue.Tickets)+1, err)
+		}
+		if _, dup := st.Queue.Tickets[t.ID]; dup || t.ID == "" {
+			return nil, fmt.Errorf("snapshot ticket %d unreadable: id %q empty or twice", len(st.Queue.Tickets)+1, t.ID)
+		}
+		st.Queue.Tickets[t.ID] = t
+	}
 	return st, nil
 }
 

@@ -164,16 +164,38 @@ func TestRestorePassesOverBadSnapshots(t *testing.T) {
 	}
 	// A sound snapshot of a state the journal never reached.
 	ahead := func() []byte {
-		var st hall.State
-		if err := json.Unmarshal(stateOfSnapshot(t, snaps[0]), &st); err != nil {
-			t.Fatal(err)
-		}
-		st.Seq = last + 10
-		b, err := json.Marshal(&st)
+		st, err := engine.DecodeSnapshot(snaps[0].Seq, snaps[0].Data, setup)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return engine.SealSnapshot(engine.SnapshotFormat, b)
+		st.Seq = last + 10
+		b, err := engine.EncodeSnapshot(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+
+	// The same state as a build before format 3 saved it: one document.
+	format2 := func() []byte {
+		st, err := engine.DecodeSnapshot(snaps[0].Seq, snaps[0].Data, setup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return engine.SealSnapshot(2, b)
+	}
+	// A ticket's line written twice, under a header that vouches for it.
+	twice := func() []byte {
+		body := stateOfSnapshot(t, snaps[0])
+		lines := bytes.SplitAfter(body, []byte("\n"))
+		if len(lines) < 3 {
+			t.Fatalf("snapshot %d has no ticket lines", snaps[0].Seq)
+		}
+		return engine.SealSnapshot(engine.SnapshotFormat, append(bytes.Clone(body), lines[1]...))
 	}
 
 	tests := []struct {
@@ -193,6 +215,12 @@ func TestRestorePassesOverBadSnapshots(t *testing.T) {
 		{"newest with a digit changed", func(t *testing.T, j journal.Journal) {
 			save(t, j, snaps[0].Seq, changed())
 		}, []uint64{snaps[0].Seq}, "checksum", int64(snaps[1].Seq)},
+		{"newest of format 2, read still", func(t *testing.T, j journal.Journal) {
+			save(t, j, snaps[0].Seq, format2())
+		}, nil, "", int64(snaps[0].Seq)},
+		{"newest with a ticket twice", func(t *testing.T, j journal.Journal) {
+			save(t, j, snaps[0].Seq, twice())
+		}, []uint64{snaps[0].Seq}, "twice", int64(snaps[1].Seq)},
 		{"newest of a future format", func(t *testing.T, j journal.Journal) {
 			save(t, j, snaps[0].Seq, engine.SealSnapshot(engine.SnapshotFormat+1, stateOfSnapshot(t, snaps[0])))
 		}, []uint64{snaps[0].Seq}, fmt.Sprintf("format %d", engine.SnapshotFormat+1), int64(snaps[1].Seq)},

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"sync"
 
 	"hallfloor/hall"
@@ -26,6 +27,8 @@ type snapshotter struct {
 	journal journal.Journal
 	log     *slog.Logger
 	every   int
+	enc     snapshotEncoder // owned by run
+	applied int             // records applied, owned by run
 
 	mu      sync.Mutex
 	queue   [][]journal.Record // committed, not yet applied to state
@@ -39,6 +42,7 @@ type snapshotter struct {
 func newSnapshotter(st *hall.State, setup *hall.Setup, j journal.Journal, log *slog.Logger, every int) *snapshotter {
 	return &snapshotter{
 		state: st, setup: setup, journal: j, log: log, every: every,
+		enc:     snapshotEncoder{yield: runtime.Gosched},
 		idleAt:  st.Seq,
 		settled: make(chan struct{}),
 		wake:    make(chan struct{}, 1),
@@ -110,9 +114,14 @@ func (s *snapshotter) run() {
 	}
 }
 
-// apply brings the copy up to date with one committed batch.
+// apply brings the copy up to date with one committed batch. It steps
+// aside for the writer now and then, as the encoder does: after a snapshot
+// it may have thousands of batches to catch up on.
 func (s *snapshotter) apply(recs []journal.Record) int {
 	for _, r := range recs {
+		if s.applied++; s.applied%ticketsPerStep == 0 {
+			runtime.Gosched()
+		}
 		if r.Seq <= s.state.Seq {
 			continue // already in the state the copy was restored to
 		}
@@ -130,7 +139,7 @@ func (s *snapshotter) apply(recs []journal.Record) int {
 // save encodes the copy and stores it; a failure costs a longer replay at
 // the next start, nothing else.
 func (s *snapshotter) save() bool {
-	data, err := encodeSnapshot(s.state)
+	data, err := s.enc.encode(s.state)
 	if err == nil {
 		err = s.journal.SaveSnapshot(context.Background(), s.state.Seq, data)
 	}

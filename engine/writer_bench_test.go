@@ -96,8 +96,18 @@ func (j *pausingJournal) SaveSnapshot(ctx context.Context, seq uint64, data []by
 // after a clean stop, and after a crash that left the journal without its
 // last snapshot (the most events to replay a crash can leave).
 //
+// The same days run again with no snapshot taken at all: what the writer
+// waits for beyond the disk and the machine (a snapshot, a rollover, the
+// pruning of old answers) is the difference between the two.
+//
 //	go test -run '^$' -bench BenchmarkWriterPause -benchtime 1x ./engine/
 func BenchmarkWriterPause(b *testing.B) {
+	b.Run("snapshots", func(b *testing.B) { writerPause(b, 0) })
+	// More events than the three days hold: none is ever taken.
+	b.Run("no-snapshots", func(b *testing.B) { writerPause(b, 1<<30) })
+}
+
+func writerPause(b *testing.B, snapshotEvery int) {
 	const days = 3
 	path := filepath.Join(b.TempDir(), "hall.db")
 	setup := bigHall()
@@ -122,7 +132,8 @@ func BenchmarkWriterPause(b *testing.B) {
 			b.Fatal(err)
 		}
 		pj := &pausingJournal{Journal: j}
-		e, err := engine.Open(context.Background(), engine.Options{Setup: setup, Journal: pj, Clock: clock.Now, Logger: quiet})
+		e, err := engine.Open(context.Background(), engine.Options{Setup: setup, Journal: pj, Clock: clock.Now, Logger: quiet,
+			SnapshotEvery: snapshotEvery})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -150,6 +161,9 @@ func BenchmarkWriterPause(b *testing.B) {
 		b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(rollover.Microseconds())/1000, "rollover-ms")
 		b.ReportMetric(float64(len(waits)-sort.Search(len(waits), func(i int) bool { return waits[i] > 10*time.Millisecond })), "waits>10ms")
+		if snapshotEvery != 0 {
+			continue // the restarts would only replay
+		}
 
 		// A clean stop snapshotted the last event: nothing to replay.
 		clean := restart()

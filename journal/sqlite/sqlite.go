@@ -34,7 +34,13 @@ CREATE TABLE IF NOT EXISTS replies (
 CREATE INDEX IF NOT EXISTS replies_at ON replies(at);
 CREATE TABLE IF NOT EXISTS snapshots (
 	seq  INTEGER PRIMARY KEY,
-	data BLOB NOT NULL
+	data BLOB NOT NULL -- the first part
+);
+CREATE TABLE IF NOT EXISTS snapshot_parts (
+	seq  INTEGER NOT NULL,
+	part INTEGER NOT NULL, -- from 1; the snapshot is its row's data, then these in order
+	data BLOB NOT NULL,
+	PRIMARY KEY (seq, part)
 );`
 
 // ErrReadOnly is an append through a handle opened to read.
@@ -48,6 +54,7 @@ type Journal struct {
 	// The writer's statements, parsed once: parsing them again for every
 	// commit cost a tenth of a durable ticket's time. Nil read-only.
 	lastSeq, insertEvent, insertReply *sql.Stmt
+	ckpt                              *checkpointer // nil read-only
 }
 
 var _ journal.Journal = (*Journal)(nil)
@@ -61,7 +68,8 @@ func Open(path string) (*Journal, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := open(path, url.Values{"_pragma": {"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"}})
+	db, err := open(path, url.Values{"_pragma": {"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)",
+		fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages)}})
 	if err == nil {
 		if _, err = db.Exec(schema + retentionSchema); err != nil {
 			db.Close()
@@ -77,6 +85,12 @@ func Open(path string) (*Journal, error) {
 	if err == nil {
 		if err = j.prepare(); err != nil {
 			db.Close()
+		}
+	}
+	if err == nil {
+		if j.ckpt, err = startCheckpointer(path); err != nil {
+			db.Close()
+			err = fmt.Errorf("journal: open %s to checkpoint: %w", path, err)
 		}
 	}
 	if err != nil {
@@ -148,12 +162,19 @@ func open(path string, q url.Values) (*sql.DB, error) {
 // Close closes the file, then lets go of the lock, so the next writer finds
 // the journal complete.
 func (j *Journal) Close() error {
+	var cerr error
+	if j.ckpt != nil {
+		cerr = j.ckpt.close()
+	}
 	for _, st := range []*sql.Stmt{j.lastSeq, j.insertEvent, j.insertReply} {
 		if st != nil {
 			st.Close()
 		}
 	}
 	err := j.db.Close()
+	if err == nil {
+		err = cerr
+	}
 	if j.lock != nil {
 		if lerr := j.lock.Close(); err == nil {
 			err = lerr
@@ -210,6 +231,7 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("journal: commit: %w", err)
 	}
+	j.ckpt.committed()
 	return nil
 }
 
@@ -335,31 +357,81 @@ func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
 	}
 }
 
+// snapshotPart is how much of a snapshot one transaction writes. A big
+// hall's snapshot is several megabytes; written in one transaction it held
+// the one connection for tens of milliseconds, and the commands waiting to
+// append waited as long. In parts, an append waits for one part at most.
+const snapshotPart = 256 << 10
+
 // SaveSnapshot stores a snapshot and keeps the last journal.KeepSnapshots.
-// Old replies stay in the file; Replies only returns those since the time
-// asked for.
+// The parts after the first go in first, each in a transaction of its own;
+// the snapshot's row, with the first part, goes in last, so a snapshot is
+// either whole or not there: parts with no row (a save cut short) are never
+// read, and the next save deletes them. Old replies stay in the file;
+// Replies only returns those since the time asked for.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
-	tx, err := j.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("journal: begin: %w", err)
+	first, rest := state, []byte(nil)
+	if len(state) > snapshotPart {
+		first, rest = state[:snapshotPart], state[snapshotPart:]
 	}
-	defer tx.Rollback()
-	if state == nil {
-		state = []byte{} // the column refuses NULL
+	if first == nil {
+		first = []byte{} // the column refuses NULL
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO snapshots(seq, data) VALUES (?, ?)`, int64(seq), state); err != nil {
+	// A snapshot of the same seq is replaced: take it away first, so its
+	// row never meets the parts of this one.
+	if err := j.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq = ?`, int64(seq)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM snapshot_parts WHERE seq = ?`, int64(seq))
+		return err
+	}); err != nil {
 		return fmt.Errorf("journal: save snapshot: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
-		journal.KeepSnapshots); err != nil {
-		return fmt.Errorf("journal: prune snapshots: %w", err)
+	for part := 1; len(rest) > 0; part++ {
+		n := min(len(rest), snapshotPart)
+		if _, err := j.db.ExecContext(ctx, `INSERT INTO snapshot_parts(seq, part, data) VALUES (?, ?, ?)`,
+			int64(seq), part, rest[:n]); err != nil {
+			return fmt.Errorf("journal: save snapshot part %d: %w", part, err)
+		}
+		rest = rest[n:]
+		j.ckpt.committed()
+	}
+	err := j.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots(seq, data) VALUES (?, ?)`, int64(seq), first); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
+			journal.KeepSnapshots); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM snapshot_parts WHERE seq NOT IN (SELECT seq FROM snapshots)`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("journal: save snapshot: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction and commits it if fn succeeds.
+func (j *Journal) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
 
-// LoadSnapshots returns the snapshots kept, newest first.
+// LoadSnapshots returns the snapshots kept, newest first, each put back
+// together from its parts.
 func (j *Journal) LoadSnapshots(ctx context.Context) ([]journal.Snapshot, error) {
-	rows, err := j.db.QueryContext(ctx, `SELECT seq, data FROM snapshots ORDER BY seq DESC`)
+	rows, err := j.db.QueryContext(ctx, `SELECT s.seq, s.data, p.data FROM snapshots s
+		LEFT JOIN snapshot_parts p ON p.seq = s.seq ORDER BY s.seq DESC, p.part`)
 	if err != nil {
 		return nil, fmt.Errorf("journal: load snapshots: %w", err)
 	}
@@ -367,11 +439,15 @@ func (j *Journal) LoadSnapshots(ctx context.Context) ([]journal.Snapshot, error)
 	var out []journal.Snapshot
 	for rows.Next() {
 		var seq int64
-		var data []byte
-		if err := rows.Scan(&seq, &data); err != nil {
+		var first, part []byte
+		if err := rows.Scan(&seq, &first, &part); err != nil {
 			return nil, fmt.Errorf("journal: read snapshot: %w", err)
 		}
-		out = append(out, journal.Snapshot{Seq: uint64(seq), Data: data})
+		if len(out) == 0 || out[len(out)-1].Seq != uint64(seq) {
+			out = append(out, journal.Snapshot{Seq: uint64(seq), Data: first})
+		}
+		last := &out[len(out)-1]
+		last.Data = append(last.Data, part...)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("journal: load snapshots: %w", err)
