@@ -48,6 +48,8 @@ type Journal struct {
 	// The writer's statements, parsed once: parsing them again for every
 	// commit cost a tenth of a durable ticket's time. Nil read-only.
 	lastSeq, insertEvent, insertReply *sql.Stmt
+	// events and replies insert many rows at once (rows.go).
+	events, replies inserts
 	// last is the seq of the last event this writer committed, 0 when not
 	// known (before its first append, after a failed one): then it is
 	// read from the file. Reading it for every commit cost a tenth of
@@ -158,6 +160,8 @@ func (j *Journal) Close() error {
 			st.Close()
 		}
 	}
+	j.events.close()
+	j.replies.close()
 	err := j.db.Close()
 	if j.lock != nil {
 		if lerr := j.lock.Close(); err == nil {
@@ -186,6 +190,12 @@ func (j *Journal) append(ctx context.Context, b journal.Batch) (uint64, error) {
 	if err := j.Check(); err != nil {
 		return 0, err
 	}
+	if err := j.events.ready(j.db, eventsInsert, len(b.Records)); err != nil {
+		return 0, err
+	}
+	if err := j.replies.ready(j.db, repliesInsert, len(b.Replies)); err != nil {
+		return 0, err
+	}
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("journal: begin: %w", err)
@@ -201,29 +211,31 @@ func (j *Journal) append(ctx context.Context, b journal.Batch) (uint64, error) {
 		if b.Records[0].Seq != last+1 {
 			return 0, fmt.Errorf("%w: have %d, batch starts at %d", journal.ErrGap, last, b.Records[0].Seq)
 		}
-		ins := tx.StmtContext(ctx, j.insertEvent)
 		for i, r := range b.Records {
 			// A hole inside the batch is a gap too: replay would skip it.
 			if want := last + 1 + uint64(i); r.Seq != want {
 				return 0, fmt.Errorf("%w: event %d where %d belongs", journal.ErrGap, r.Seq, want)
 			}
-			if _, err := ins.ExecContext(ctx, int64(r.Seq), r.At.UnixNano(), r.Type, r.Data); err != nil {
-				return 0, fmt.Errorf("journal: append event %d: %w", r.Seq, err)
-			}
+		}
+		if err := j.events.exec(ctx, tx, j.insertEvent, len(b.Records), func(i int, to []any) []any {
+			r := b.Records[i]
+			return append(to, int64(r.Seq), r.At.UnixNano(), r.Type, r.Data)
+		}); err != nil {
+			return 0, fmt.Errorf("journal: append events %d to %d: %w", b.Records[0].Seq, b.Records[len(b.Records)-1].Seq, err)
 		}
 		last = b.Records[len(b.Records)-1].Seq
 	}
-	reply := tx.StmtContext(ctx, j.insertReply)
-	for _, r := range b.Replies {
+	if err := j.replies.exec(ctx, tx, j.insertReply, len(b.Replies), func(i int, to []any) []any {
+		r := b.Replies[i]
 		// A command answered without a body (nil) is still answered: store an
 		// empty body, since the column refuses NULL.
 		body := r.Body
 		if body == nil {
 			body = []byte{}
 		}
-		if _, err := reply.ExecContext(ctx, r.Key, int64(r.Seq), r.At.UnixNano(), body); err != nil {
-			return 0, fmt.Errorf("journal: store reply: %w", err)
-		}
+		return append(to, r.Key, int64(r.Seq), r.At.UnixNano(), body)
+	}); err != nil {
+		return 0, fmt.Errorf("journal: store replies: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("journal: commit: %w", err)
