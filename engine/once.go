@@ -40,10 +40,10 @@ type answered struct {
 // digits, so that the journal's index of keys grows at its end as the
 // events' does: the keys themselves are digests, and a batch of answers
 // filed under them landed on as many pages of that index, each written to
-// the journal's log and then to its file again, for every commit (most of
-// what a durable ticket cost the journal). The same key answered again
-// after a day is a second entry; the later one is the one loaded, and the
-// earlier goes when its day is forgotten. Keys stored before have no seq.
+// the journal's log and then to its file again, for every commit (two
+// fifths of an append's CPU). The same key answered again after a day is a
+// second entry; the later one is the one loaded, and the earlier goes when
+// its day is forgotten. Keys stored before have no seq.
 const fpSep = "\n"
 
 func joinKey(seq uint64, key, fp string) string {
