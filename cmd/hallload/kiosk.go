@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,6 +28,21 @@ type kiosk struct {
 	r    *bufio.Reader
 	req  []byte // the request being written, reused
 	body []byte // the answer's body, reused
+}
+
+// issuer takes numbers as one kiosk.
+type issuer interface {
+	issue(ctx context.Context, service, key string) (id string, err error)
+	close()
+}
+
+// newIssuer is a kiosk of its own for a hall over plain HTTP; over HTTPS
+// it is net/http's client, which speaks TLS.
+func newIssuer(base string, conns int) (issuer, error) {
+	if strings.HasPrefix(base, "https://") {
+		return newAPI(base, conns), nil
+	}
+	return newKiosk(base)
 }
 
 // kioskTimeout bounds one request, as the HTTP client's timeout did.

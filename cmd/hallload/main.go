@@ -390,10 +390,10 @@ func runIssue(ctx context.Context, base string, o options) (*issueReport, error)
 	var n atomic.Int64
 	stopAt := time.Now().Add(o.Duration)
 	start := time.Now()
-	kiosks := make([]*kiosk, o.Workers)
+	kiosks := make([]issuer, o.Workers)
 	for k := range kiosks {
 		var err error
-		if kiosks[k], err = newKiosk(base); err != nil {
+		if kiosks[k], err = newIssuer(base, o.Workers); err != nil {
 			return nil, err
 		}
 	}
