@@ -361,7 +361,7 @@ func (e *Engine) process(batch []*request) {
 		}
 		all = append(all, p.events...)
 		if r.key != "" && p.err == nil {
-			rep := journal.Reply{Key: joinKey(r.key, r.fp), Seq: e.state.Seq, At: now, Body: p.body}
+			rep := journal.Reply{Key: joinKey(e.state.Seq, r.key, r.fp), Seq: e.state.Seq, At: now, Body: p.body}
 			e.replies[r.key] = answered{rep, r.fp}
 			b.Replies = append(b.Replies, rep)
 		}

@@ -156,12 +156,24 @@ func (s *State) dequeue(t *Ticket) {
 
 // position finds where t is, or belongs, in a line. Every line is kept in
 // order of QueuedAt, then Order, so this is a binary search: a busy
-// afternoon's line of thousands costs a dozen comparisons per answer.
+// afternoon's line of thousands costs a dozen comparisons per answer. A
+// ticket just issued is, or goes, at the end, which is looked at first:
+// issuing a number asks three times (to queue it, and twice to answer it),
+// and each comparison of the search is a lookup in the day's tickets.
 func (s *State) position(line []string, t *Ticket) (int, bool) {
-	return slices.BinarySearchFunc(line, t, func(id string, t *Ticket) int {
+	order := func(id string, t *Ticket) int {
 		o := s.Tickets[id]
 		return cmp.Or(o.QueuedAt.Compare(t.QueuedAt), cmp.Compare(o.Order, t.Order))
-	})
+	}
+	if n := len(line); n > 0 {
+		switch c := order(line[n-1], t); {
+		case c < 0:
+			return n, false
+		case c == 0:
+			return n - 1, true
+		}
+	}
+	return slices.BinarySearchFunc(line, t, order)
 }
 
 func (s *State) lineOf(t *Ticket) *[]string {

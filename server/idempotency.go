@@ -51,7 +51,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		// One byte past the bound, so decode still sees a body too long.
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		body, err := readBody(r, maxBody+1)
 		if err != nil {
 			s.fail(w, r, errs.R(errs.Invalid, "body_unreadable"))
 			return
@@ -82,9 +82,37 @@ func digest(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
 		io.WriteString(h, p)
-		h.Write([]byte{0})
+		h.Write(nul)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
+}
+
+var nul = []byte{0}
+
+// readBody reads at most limit bytes of the request's body into a buffer of
+// the length the request declares (a kiosk's body is a few dozen bytes,
+// where io.ReadAll starts at 512 and grows).
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	n := r.ContentLength
+	if n < 0 || n >= limit {
+		n = 512 // unknown or too long: grow as it comes
+	}
+	b := make([]byte, 0, n+1) // one more, to see the end without growing
+	lr := io.LimitReader(r.Body, limit)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // run runs a command through the engine under the request's

@@ -26,6 +26,10 @@ func (s *Server) jsonBodies(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if ct == "application/json" {
+			next.ServeHTTP(w, r) // what every kiosk sends: no need to parse it
+			return
+		}
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			e := errs.R(errs.Invalid, "body_not_json_type", "type", ct)
 			if ct == "" {

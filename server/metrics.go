@@ -26,11 +26,16 @@ type metrics struct {
 	batch      prometheus.Histogram
 	lastEvent  prometheus.Gauge
 	httpErrors *prometheus.CounterVec
+
+	// touched is observe's set of the services whose waiting changed,
+	// kept from batch to batch (only the writer uses it).
+	touched map[string]bool
 }
 
 func newMetrics() *metrics {
 	m := &metrics{
-		reg: prometheus.NewRegistry(),
+		reg:     prometheus.NewRegistry(),
+		touched: map[string]bool{},
 		issued: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hallfloor_tickets_issued_total", Help: "Tickets issued, by service.",
 		}, []string{"service"}),
@@ -77,7 +82,8 @@ func newMetrics() *metrics {
 
 // observe counts a committed batch of events. It runs in the writer.
 func (m *metrics) observe(s *hall.State, evs []room.Event) {
-	touched := map[string]bool{}
+	touched := m.touched
+	clear(touched)
 	for _, ev := range evs {
 		switch p := ev.Data.(type) {
 		case queue.TicketIssued:

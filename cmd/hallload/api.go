@@ -25,6 +25,9 @@ func newAPI(base string, conns int) *api {
 	}}
 }
 
+// close lets go of the client's kept connections.
+func (a *api) close() { a.client.CloseIdleConnections() }
+
 // apiError is an answer other than the one wanted.
 type apiError struct {
 	Status int

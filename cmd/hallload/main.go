@@ -376,7 +376,6 @@ func runIssue(ctx context.Context, base string, o options) (*issueReport, error)
 	if o.Workers < 1 || o.Duration <= 0 {
 		return nil, errors.New("-workers must be at least 1 and -duration positive")
 	}
-	a := newAPI(base, o.Workers)
 	services := strings.Split(o.Service, ",")
 	if o.Service == "A" {
 		// The default: every service of the demo hall, as kiosks would.
@@ -391,12 +390,20 @@ func runIssue(ctx context.Context, base string, o options) (*issueReport, error)
 	var n atomic.Int64
 	stopAt := time.Now().Add(o.Duration)
 	start := time.Now()
-	for k := range o.Workers {
+	kiosks := make([]issuer, o.Workers)
+	for k := range kiosks {
+		var err error
+		if kiosks[k], err = newIssuer(base, o.Workers); err != nil {
+			return nil, err
+		}
+	}
+	for k, ks := range kiosks {
 		wg.Go(func() {
+			defer ks.close()
 			for time.Now().Before(stopAt) && ctx.Err() == nil {
 				i := n.Add(1)
 				t0 := time.Now()
-				_, err := a.issue(ctx, services[int(i)%len(services)], "hallload-"+run+"-"+strconv.FormatInt(i, 10))
+				_, err := ks.issue(ctx, services[int(i)%len(services)], "hallload-"+run+"-"+strconv.FormatInt(i, 10))
 				if err != nil {
 					fails[k]++
 					mu.Lock()

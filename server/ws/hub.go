@@ -175,8 +175,13 @@ func (h *Hub) fanout(fs []Frame) {
 	}
 	h.ring = append(h.ring, ps...)
 	if over := len(h.ring) - ringSize; over > 0 {
+		// The ring moves on in its array, the frames that leave it let go;
+		// append moves it to a new array once it reaches the end. Copying
+		// the whole ring to a new one for every batch cost a durable
+		// ticket 4 KB and a fifth of its garbage.
 		h.floor = h.ring[over-1].seq
-		h.ring = append(h.ring[:0:0], h.ring[over:]...)
+		clear(h.ring[:over])
+		h.ring = h.ring[over:]
 	}
 	h.last = fs[len(fs)-1].Seq
 	msgs := make([][]byte, 0, len(ps))
