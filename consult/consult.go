@@ -48,8 +48,9 @@ type Department struct {
 	// video or phone.
 	Resident bool
 	// Place is where in the hall the department meets citizens (二楼咨询区);
-	// empty is the hall's consultation area.
-	Place string
+	// empty is the hall's consultation area. PlaceEN is its English name.
+	Place   string
+	PlaceEN string
 	// Contact is the phone the escalation SMS goes to.
 	Contact string
 	Staff   []Member

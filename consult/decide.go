@@ -315,11 +315,13 @@ const (
 // Direction is what the ticket page and the hall screen say of a 咨询号:
 // where to go, read from the consultation's state.
 type Direction struct {
+	Number     string           `json:"number"` // the 咨询号
 	Place      string           `json:"place"`
 	Department string           `json:"department"`
 	Name       string           `json:"name"`
 	NameEN     string           `json:"name_en,omitempty"`
 	Area       string           `json:"area,omitempty"` // the department's place in the hall, if named
+	AreaEN     string           `json:"area_en,omitempty"`
 	Staff      string           `json:"staff,omitempty"`
 	HandedOn   *queue.TicketRef `json:"handed_on,omitempty"`
 }
@@ -331,9 +333,9 @@ func Where(s *State, setup *Setup, ticket string) (Direction, bool) {
 	if k == nil {
 		return Direction{}, false
 	}
-	dir := Direction{Department: k.Department, Name: k.Department, Staff: k.Staff, HandedOn: k.HandedOn}
+	dir := Direction{Number: k.Ticket.Number, Department: k.Department, Name: k.Department, Staff: k.Staff, HandedOn: k.HandedOn}
 	if d := setup.Department(k.Department); d != nil {
-		dir.Name, dir.NameEN, dir.Area = d.Name, d.NameEN, d.Place
+		dir.Name, dir.NameEN, dir.Area, dir.AreaEN = d.Name, d.NameEN, d.Place, d.PlaceEN
 	}
 	switch k.Status {
 	case Notified:

@@ -324,6 +324,11 @@ type TicketView struct {
 	CalledAt       time.Time    `json:"called_at,omitzero"`
 	Recalls        int          `json:"recalls"`
 	Text           string       `json:"text,omitempty"` // the call sentence, once called
+	// Consult is where a department's 咨询号 sends its holder.
+	Consult *ConsultView `json:"consult,omitempty"`
+	// PreReviewed marks a 收件号 a consultation handed on, its materials
+	// reviewed there (已初审).
+	PreReviewed bool `json:"pre_reviewed,omitempty"`
 }
 
 // Ticket builds a ticket's view.
@@ -339,6 +344,10 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 	if t.Status == queue.Called {
 		v.Text = CallText(t.Number, t.Window)
 	}
+	if c, ok := h.Consult(s, t.ID); ok {
+		v.Consult = &c
+	}
+	_, v.PreReviewed = s.Consults.IsPreReviewed(t.ID)
 	return v
 }
 
