@@ -1,11 +1,18 @@
 package config
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"hallfloor/consult"
+	"hallfloor/hall"
+	"hallfloor/outbox"
+	"hallfloor/queue"
+	"hallfloor/room"
+	"hallfloor/sms"
 )
 
 // The demo hall's two departments reach the consultations' rules as the
@@ -79,5 +86,61 @@ func TestConsultSectionProblems(t *testing.T) {
 	// A misspelt key is refused as every other is.
 	if _, err := Parse(append(append([]byte{}, demoYAML...), []byte("\nconsult_typo: 1\n")...)); err == nil {
 		t.Fatal("an unknown key was accepted")
+	}
+}
+
+// The messages the consultations queue are worded by the hall's templates
+// from what the room decided, and go to the phones the hall file lists,
+// with nothing sealed.
+func TestConsultMessagesAreWorded(t *testing.T) {
+	if sms.PurposeConsultNotify != consult.PurposeNotify || sms.PurposeConsultLate != consult.PurposeLate {
+		t.Fatal("sms and consult name the consultations' messages differently")
+	}
+	h := Demo()
+	setup := h.Setup()
+	s := hall.NewState(setup)
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, setup.Location())
+	n := 0
+	env := func() room.Env {
+		return room.Env{Now: now, NewID: func() string { n++; return fmt.Sprintf("id%d", n) }}
+	}
+	run := func(cmd hall.Command) []outbox.Queued {
+		t.Helper()
+		_, evs, err := s.Run(setup, cmd, env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []outbox.Queued
+		for _, e := range evs {
+			if q, ok := e.Data.(outbox.Queued); ok {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
+	w := h.SMSWording()
+	notices := run(queue.IssueTicket{Service: "S"})
+	if len(notices) != 1 {
+		t.Fatalf("notices %+v, want one to 3001", notices)
+	}
+	m, err := w.Word(notices[0].ID, notices[0].Purpose, notices[0].Vars, sms.Envelope{})
+	if err != nil || m.To != "13800000001" || !strings.Contains(m.Text, "市场监管局") || !strings.Contains(m.Text, "S001") {
+		t.Fatalf("worded %+v, %v", m, err)
+	}
+	sealer, err := sms.NewSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, text, err := sealer.OpenEnvelope(notices[0].ID, notices[0].Sealed); err != nil || e != (sms.Envelope{}) || text != "" {
+		t.Fatalf("a notice with nothing sealed opens as %+v %q %v", e, text, err)
+	}
+	now = now.Add(5 * time.Minute)
+	late := run(hall.Tick{})
+	if len(late) != 1 {
+		t.Fatalf("late notices %+v, want one to the contact", late)
+	}
+	m, err = w.Word(late[0].ID, late[0].Purpose, late[0].Vars, sms.Envelope{})
+	if err != nil || m.To != "13900000001" || !strings.Contains(m.Text, "S001") || !strings.Contains(m.Text, "5 分钟") {
+		t.Fatalf("worded %+v, %v", m, err)
 	}
 }
