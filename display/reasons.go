@@ -105,6 +105,8 @@ var reasons = map[string]Words{
 	"consult_resident":         {"{department}为进驻部门，请到现场接待", "{department} is resident in the hall; answer in person"},
 	"consult_mode":             {"远程解答方式只能是视频或电话", "A remote answer is by video or by phone"},
 	"consult_hand_on_service":  {"{service} 不是收件业务，无法引导办理", "{service} is not an intake service to hand on to"},
+	"consult_staff_only":       {"此页面仅限部门咨询人员", "This page is for the departments' consultation staff"},
+	"consult_duty_needed":      {"请说明是否值守（on: true 或 false）", "Say whether you are on duty (on: true or false)"},
 	"via_by_hall":              {"此类号码只由预约或咨询引导产生", "Such a number is issued only by an appointment or a consultation"},
 
 	// Lockers.
