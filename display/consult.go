@@ -1,6 +1,8 @@
 package display
 
 import (
+	"slices"
+
 	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/room"
@@ -86,4 +88,25 @@ func (h *Hall) consultMessage(s *hall.State, p room.Payload) *ConsultView {
 		v.HandedOn = &r
 	}
 	return &v
+}
+
+// openConsults are the directions of the open 咨询号, oldest first, as a
+// public screen may show them: numbers and places, no ticket ids.
+func (h *Hall) openConsults(s *hall.State) []ConsultView {
+	var open []*consult.Consultation
+	for _, d := range h.Setup.Consults.Departments {
+		for _, k := range consult.List(s.Consults, d.ID) {
+			if k.Open() {
+				open = append(open, k)
+			}
+		}
+	}
+	slices.SortStableFunc(open, func(a, b *consult.Consultation) int { return a.NotifiedAt.Compare(b.NotifiedAt) })
+	out := make([]ConsultView, 0, len(open))
+	for _, k := range open {
+		if v, ok := h.Consult(s, k.Ticket.ID); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }

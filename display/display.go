@@ -169,6 +169,9 @@ type HallView struct {
 	Alerts []AlertView `json:"alerts"`
 	// Issuing says whether the kiosk issues numbers now.
 	Issuing IssuingView `json:"issuing"`
+	// Consults say where each open 咨询号 of a department sends its holder,
+	// oldest first, for the hall screen.
+	Consults []ConsultView `json:"consults"`
 }
 
 // HallInfo names the hall.
@@ -226,6 +229,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	}
 	v.Alerts = h.Alerts(s, now)
 	v.Issuing = h.Issuing(now)
+	v.Consults = h.openConsults(s)
 	return v
 }
 
