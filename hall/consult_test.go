@@ -334,3 +334,19 @@ func consultAlerts(f *floor) []Alert {
 	}
 	return out
 }
+
+// A department's 咨询号 is never called at a window, so the reminders a
+// phone asked for are withdrawn at once rather than sent out of turn.
+func TestConsultNumberHoldsNoReminders(t *testing.T) {
+	f := newFloor(t)
+	for range 5 {
+		f.issue("D")
+	}
+	tk := f.issueWithPhone("D")
+	if len(f.s.Outbox.Held) != 0 {
+		t.Fatalf("reminders held for %s: %v", tk.Number, f.s.Outbox.Held)
+	}
+	if q := f.queuedFor(tk.Number); len(q["ticket.near"]) != 0 || len(q["ticket.called"]) != 0 {
+		t.Fatalf("a reminder queued for a 咨询号: %v", q)
+	}
+}
