@@ -2,7 +2,6 @@ package consult
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -283,12 +282,18 @@ func React(s *State, setup *Setup, events []room.Event) []room.Payload {
 // nobody acknowledged within the setting is escalated, once, with an SMS to
 // its department's contact.
 func Due(s *State, setup *Setup, now time.Time) []room.Payload {
-	var out []room.Payload
-	for _, id := range slices.Sorted(maps.Keys(s.Consults)) {
-		k := s.Consults[id]
-		if k.Escalated || !k.Late(setup, now) {
-			continue
+	// The engine asks every second: only the late are sorted, for a replay
+	// to decide the same order.
+	var late []string
+	for id, k := range s.Consults {
+		if !k.Escalated && k.Late(setup, now) {
+			late = append(late, id)
 		}
+	}
+	slices.Sort(late)
+	var out []room.Payload
+	for _, id := range late {
+		k := s.Consults[id]
 		out = append(out, Escalated{Ticket: k.Ticket, Department: k.Department, Deadline: k.Deadline(setup)})
 		d := setup.Department(k.Department)
 		if d != nil && d.Contact != "" {
