@@ -28,14 +28,12 @@ const (
 
 // Ticket is one queue number.
 type Ticket struct {
-	ID       string `json:"id"`
-	Number   string `json:"number"`
-	Service  string `json:"service"`
-	Status   Status `json:"status"`
-	Priority bool   `json:"priority,omitempty"`
-	// Via is the hall's room that issued it ("booking", "consult"); such
-	// a ticket is ordered as a priority one is.
-	Via      string    `json:"via,omitempty"`
+	ID       string    `json:"id"`
+	Number   string    `json:"number"`
+	Service  string    `json:"service"`
+	Status   Status    `json:"status"`
+	Priority bool      `json:"priority,omitempty"`
+	Via      string    `json:"via,omitempty"` // the hall's room that issued it (booking, consult): ordered as priority
 	IDHash   string    `json:"id_hash,omitempty"`
 	Phone    string    `json:"phone,omitempty"`
 	IssuedAt time.Time `json:"issued_at"`
