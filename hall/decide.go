@@ -17,14 +17,14 @@ import (
 
 // Command is a command of one of the hall's rooms (queue.Command,
 // rating.Command, overtime.Command, locker.Command, outbox.Command,
-// equipment.Command, session.Command, consult.Command), or Tick, or IssueTicket (a number
-// with reminders).
+// equipment.Command, session.Command, consult.Command), or Tick, or
+// IssueTicket (a number with reminders).
 type Command any
 
 // Tick lets time pass: it asks every room what is due now (overtime at a
 // session's end, expired rating prompts, overdue follow-ups, the handover
-// reminder, locker deadlines, 咨询号 nobody acknowledged in time) and, like every command, starts a new day
-// first when one is due.
+// reminder, locker deadlines, 咨询号 nobody acknowledged in time) and, like
+// every command, starts a new day first when one is due.
 type Tick struct{}
 
 // Decide checks a command against the hall and returns what happens. It
