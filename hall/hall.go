@@ -1,9 +1,9 @@
 // Package hall is the aggregate of one service hall: it composes the rooms
 // of the domain (the queue, ratings, overtime, lockers, consultations, the
 // outbox and the equipment's health), routes each command to its room and
-// each event to every room, and computes, in one place (reactions.go), what an event of
-// one room makes another do. Like its rooms it does no I/O and reads no
-// clock: the engine gives it the time and new ids in a room.Env.
+// each event to every room, and computes, in one place (reactions.go), what
+// an event of one room makes another do. Like its rooms it does no I/O and
+// reads no clock: the engine gives it the time and new ids in a room.Env.
 package hall
 
 import (
