@@ -455,6 +455,8 @@ var HF_WORDS = {
   "s.satisfaction": "满意率（%）",
   "s.served": "办结",
 
+  "sms.purpose.consult.late": "咨询超时提醒",
+  "sms.purpose.consult.notify": "咨询号通知",
   "sms.purpose.locker.code": "取件码",
   "sms.purpose.locker.dropoff": "投递码",
   "sms.purpose.locker.overdue": "超期提醒",
@@ -951,6 +953,8 @@ var HF_WORDS = {
   "s.satisfaction": "Satisfied (%)",
   "s.served": "Served",
 
+  "sms.purpose.consult.late": "Consultation unanswered",
+  "sms.purpose.consult.notify": "Consultation notice",
   "sms.purpose.locker.code": "Pickup code",
   "sms.purpose.locker.dropoff": "Drop-off code",
   "sms.purpose.locker.overdue": "Overdue reminder",
