@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/queue"
 )
@@ -38,6 +39,7 @@ type Hall struct {
 	SMS       SMS       `yaml:"sms"`
 	Alerts    Alerts    `yaml:"alerts"`
 	Retention Retention `yaml:"retention"`
+	Consult   Consult   `yaml:"consult"`
 }
 
 // HallInfo names the hall.
@@ -325,6 +327,7 @@ func (h *Hall) Validate() Problems {
 	h.validateLockers(add)
 	h.Server.Connections.validate(add)
 	h.Retention.validate(add)
+	h.validateConsult(add)
 	return ps
 }
 
@@ -373,6 +376,7 @@ func (h *Hall) Setup() *hall.Setup {
 	r.Calendar = cal
 	setup := hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
 	setup.NearAhead = h.SMS.NearAhead
+	setup.Consults = consult.NewSetup(h.ConsultSetup())
 	return setup
 }
 

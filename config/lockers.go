@@ -52,6 +52,11 @@ type SMS struct {
 	// built-in wording. Fields: Hall Number Ahead Window.
 	TicketNear   string `yaml:"ticket_near"`
 	TicketCalled string `yaml:"ticket_called"`
+	// ConsultNotify words a department member's notice of a 咨询号,
+	// ConsultLate its contact's when nobody answered in time. Fields: Hall
+	// Department Number Minutes.
+	ConsultNotify string `yaml:"consult_notify"`
+	ConsultLate   string `yaml:"consult_late"`
 }
 
 // smsTemplates are every message's wording: the lockers' and the queue's
@@ -59,6 +64,7 @@ type SMS struct {
 func (h *Hall) smsTemplates() sms.Templates {
 	t := h.Lockers.SMS
 	t.TicketNear, t.TicketCalled = h.SMS.TicketNear, h.SMS.TicketCalled
+	t.ConsultNotify, t.ConsultLate = h.SMS.ConsultNotify, h.SMS.ConsultLate
 	return t.WithDefaults()
 }
 
@@ -85,7 +91,7 @@ func (h *Hall) validateLockers(add func(key, format string, args ...any)) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if strings.HasPrefix(n, "ticket_") {
+		if strings.HasPrefix(n, "ticket_") || strings.HasPrefix(n, "consult_") {
 			add("sms."+n, "%v", bad[n])
 		} else {
 			add("lockers.sms."+n, "%v", bad[n])

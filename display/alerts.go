@@ -16,6 +16,7 @@ var alertWords = map[string]Words{
 	hall.AlertFollowUp: {"差评回访 {id}（{window} 号窗口 {number}）已超过期限 {deadline}", "Follow-up {id} (window {window}, {number}) is past its deadline {deadline}"},
 	hall.AlertDevice:   {"设备 {device}：{detail}", "Device {device}: {detail}"},
 	hall.AlertDoor:     {"取件柜 {device}：{detail}", "Locker {device}: {detail}"},
+	hall.AlertConsult:  {"咨询号 {number} 已通知{department} {minutes} 分钟，无人响应", "Consultation {number}: {department} was told {minutes} min ago and nobody has answered"},
 }
 
 // withDetail is args with the device's report worded in one language.

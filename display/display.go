@@ -169,6 +169,9 @@ type HallView struct {
 	Alerts []AlertView `json:"alerts"`
 	// Issuing says whether the kiosk issues numbers now.
 	Issuing IssuingView `json:"issuing"`
+	// Consults say where each open 咨询号 of a department sends its holder,
+	// oldest first, for the hall screen.
+	Consults []ConsultView `json:"consults"`
 }
 
 // HallInfo names the hall.
@@ -226,6 +229,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	}
 	v.Alerts = h.Alerts(s, now)
 	v.Issuing = h.Issuing(now)
+	v.Consults = h.openConsults(s)
 	return v
 }
 
@@ -324,6 +328,11 @@ type TicketView struct {
 	CalledAt       time.Time    `json:"called_at,omitzero"`
 	Recalls        int          `json:"recalls"`
 	Text           string       `json:"text,omitempty"` // the call sentence, once called
+	// Consult is where a department's 咨询号 sends its holder.
+	Consult *ConsultView `json:"consult,omitempty"`
+	// PreReviewed marks a 收件号 a consultation handed on, its materials
+	// reviewed there (已初审).
+	PreReviewed bool `json:"pre_reviewed,omitempty"`
 }
 
 // Ticket builds a ticket's view.
@@ -339,6 +348,10 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 	if t.Status == queue.Called {
 		v.Text = CallText(t.Number, t.Window)
 	}
+	if c, ok := h.Consult(s, t.ID); ok {
+		v.Consult = &c
+	}
+	_, v.PreReviewed = s.Consults.IsPreReviewed(t.ID)
 	return v
 }
 

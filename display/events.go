@@ -31,6 +31,13 @@ var eventNames = map[string]Words{
 	"overtime.served":    {"延时服务", "served in overtime"},
 	"overtime.confirmed": {"延时服务确认", "overtime confirmed"},
 	"staff.signed_off":   {"签退", "signed off"},
+	// 咨询号.
+	"consult.requested":    {"咨询号通知部门", "department told of a consultation"},
+	"consult.acknowledged": {"部门响应咨询", "consultation acknowledged"},
+	"consult.met":          {"部门人员接待咨询", "consultation answered"},
+	"consult.ended":        {"咨询结束", "consultation ended"},
+	"consult.escalated":    {"咨询超时未响应", "consultation not acknowledged in time"},
+	"consult.duty":         {"咨询值守变更", "consultation duty changed"},
 }
 
 // EventName names a kind of event; one without a name shows as its type.

@@ -28,6 +28,8 @@ type Message struct {
 	Speech string `json:"speech,omitempty"`
 	// Issuing is the kiosk's new state when issuing opens or closes.
 	Issuing *IssuingView `json:"issuing,omitempty"`
+	// Consult is where a department's 咨询号 now sends its holder.
+	Consult *ConsultView `json:"consult,omitempty"`
 }
 
 // Message builds the wire form of ev from the state right after it. Within
@@ -69,6 +71,7 @@ func (h *Hall) Message(s *hall.State, ev room.Event) Message {
 	case queue.IssuingOpened:
 		m.Issuing = &IssuingView{Open: true}
 	}
+	m.Consult = h.consultMessage(s, ev.Data)
 	if w, text, en := evaluatorMessage(ev.Data); w != "" {
 		window, m.Text, m.TextEN = w, text, en
 	}

@@ -92,6 +92,23 @@ var reasons = map[string]Words{
 	"overtime_not_yours":          {"延时服务 {id} 由工号 {staff} 办理", "Overtime service {id} was given by staff {staff}"},
 	"overtime_confirm_by":         {"延时服务由窗口人员或办事群众确认", "An overtime service is confirmed by the clerk or the applicant"},
 
+	// 咨询号.
+	"no_consultation":          {"没有这个咨询号", "No such consultation number"},
+	"no_department":            {"没有部门 {department}", "No department {department}"},
+	"consult_not_department":   {"您不是{department}的咨询人员", "You are not one of the consultation staff of {department}"},
+	"consult_taken":            {"咨询号 {number} 已由工号 {staff} 响应", "Consultation {number} was already taken by staff {staff}"},
+	"consult_closed":           {"咨询号 {number} 已结束", "Consultation {number} has ended"},
+	"consult_not_acknowledged": {"请先响应咨询号 {number}", "Acknowledge consultation {number} first"},
+	"consult_met_already":      {"咨询号 {number} 已在接待中", "Consultation {number} is already being answered"},
+	"consult_not_met":          {"咨询号 {number} 尚未开始接待", "Consultation {number} has not been answered yet"},
+	"consult_not_yours":        {"咨询号 {number} 由工号 {staff} 负责", "Consultation {number} is taken by staff {staff}"},
+	"consult_resident":         {"{department}为进驻部门，请到现场接待", "{department} is resident in the hall; answer in person"},
+	"consult_mode":             {"远程解答方式只能是视频或电话", "A remote answer is by video or by phone"},
+	"consult_hand_on_service":  {"{service} 不是收件业务，无法引导办理", "{service} is not an intake service to hand on to"},
+	"consult_staff_only":       {"此页面仅限部门咨询人员", "This page is for the departments' consultation staff"},
+	"consult_duty_needed":      {"请说明是否值守（on: true 或 false）", "Say whether you are on duty (on: true or false)"},
+	"via_by_hall":              {"此类号码只由预约或咨询引导产生", "Such a number is issued only by an appointment or a consultation"},
+
 	// Lockers.
 	"no_bank":                    {"没有取件柜 {bank}", "No locker bank {bank}"},
 	"no_bank_page":               {"本大厅没有取件柜 {bank}，请选择下列取件柜之一", "This hall has no locker bank {bank}; choose one of its banks below"},

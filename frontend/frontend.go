@@ -1,6 +1,6 @@
 // Package frontend is the hall's faces in the browser: the kiosk, the hall
 // and window screens, the counter terminal, the evaluator pad, the ticket
-// page and the manager's dashboard. The pages are plain HTML, CSS and
+// page, the departments' consultation page and the manager's dashboard. The pages are plain HTML, CSS and
 // JavaScript embedded in the binary, so a hall runs one program and a cheap
 // screen box loads nothing from outside the hall's network. Every word a
 // screen shows or says about a call comes from the server (package display)
@@ -50,6 +50,7 @@ var pages = map[string]string{
 	"/counter/{id}":       "counter.html",
 	"/t/{ticket}":         "ticket.html",
 	"/dashboard":          "dashboard.html",
+	"/consult":            "consult.html",
 	"/evaluate/{window}":  "evaluate.html",
 }
 

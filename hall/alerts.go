@@ -1,12 +1,14 @@
 package hall
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/queue"
 )
@@ -45,6 +47,7 @@ const (
 	AlertFollowUp = "followup" // a 差评 follow-up is past its deadline
 	AlertDevice   = "device"   // a device reports a fault, an alarm or an alert
 	AlertDoor     = "door"     // a locker door stands open, or was forced
+	AlertConsult  = "consult"  // a 咨询号 nobody of its department acknowledged in time
 )
 
 // Alert is one thing the manager should look at now. Level is "bad" or
@@ -72,6 +75,9 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 		}
 	}
 	for _, sv := range qs.Services {
+		if setup.Consults.ForService(sv.Code) != nil {
+			continue // a department's 咨询号: its alert is the unanswered notice's
+		}
 		if since, ok := longest[sv.Code]; ok && now.Sub(since) > setup.Alerts.WaitTarget {
 			out = append(out, Alert{Kind: AlertWait, Level: "bad", Subject: sv.Code, Since: since,
 				Args: map[string]string{"service": sv.Code, "minutes": strconv.Itoa(int(now.Sub(since).Minutes())),
@@ -97,6 +103,16 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 					"deadline": f.Deadline.In(setup.Location()).Format(time.DateOnly)}})
 		}
 	}
+	for _, k := range consultsLate(s, setup, now) {
+		d := setup.Consults.Department(k.Department)
+		name := k.Department
+		if d != nil {
+			name = d.Name
+		}
+		out = append(out, Alert{Kind: AlertConsult, Level: "bad", Subject: k.Ticket.Number, Since: k.Deadline(setup.Consults),
+			Args: map[string]string{"number": k.Ticket.Number, "department": name,
+				"minutes": strconv.Itoa(int(now.Sub(k.NotifiedAt).Minutes())), "sms": strconv.FormatBool(k.Escalated)}})
+	}
 	for _, id := range slices.Sorted(maps.Keys(s.Equipment.Devices)) {
 		h := s.Equipment.Devices[id]
 		if h.Status == equipment.OK {
@@ -112,5 +128,19 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 		out = append(out, Alert{Kind: kind, Level: level, Subject: id, Since: h.Since,
 			Args: map[string]string{"device": id, "status": h.Status, "reason": h.Reason, "pin": h.Pin, "detail": h.Detail}})
 	}
+	return out
+}
+
+// consultsLate are the 咨询号 nobody acknowledged in time, oldest first.
+func consultsLate(s *State, setup *Setup, now time.Time) []*consult.Consultation {
+	var out []*consult.Consultation
+	for _, k := range s.Consults.Consults {
+		if k.Late(setup.Consults, now) {
+			out = append(out, k)
+		}
+	}
+	slices.SortFunc(out, func(a, b *consult.Consultation) int {
+		return cmp.Or(a.NotifiedAt.Compare(b.NotifiedAt), strings.Compare(a.Ticket.Number, b.Ticket.Number))
+	})
 	return out
 }

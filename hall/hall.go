@@ -1,15 +1,16 @@
 // Package hall is the aggregate of one service hall: it composes the rooms
-// of the domain (the queue, ratings, overtime, lockers, the outbox and the
-// equipment's health), routes each command to its room and each event to
-// every room, and computes, in one place (reactions.go), what an event of
-// one room makes another do. Like its rooms it does no I/O and reads no
-// clock: the engine gives it the time and new ids in a room.Env.
+// of the domain (the queue, ratings, overtime, lockers, consultations, the
+// outbox and the equipment's health), routes each command to its room and
+// each event to every room, and computes, in one place (reactions.go), what
+// an event of one room makes another do. Like its rooms it does no I/O and
+// reads no clock: the engine gives it the time and new ids in a room.Env.
 package hall
 
 import (
 	"time"
 
 	"hallfloor/calendar"
+	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/locker"
 	"hallfloor/outbox"
@@ -25,7 +26,9 @@ type Setup struct {
 	Queue   *queue.Setup
 	Ratings *rating.Setup
 	Lockers *locker.Setup
-	Alerts  Alerts
+	// Consults are the departments that answer 咨询号.
+	Consults *consult.Setup
+	Alerts   Alerts
 	// NearAhead is how many people may still be before a ticket when its
 	// holder's "your turn is near" SMS goes (DefaultNearAhead when 0).
 	NearAhead int
@@ -43,7 +46,7 @@ func NewSetup(q queue.Setup, r rating.Setup, l *locker.Setup, a Alerts) *Setup {
 		l = &locker.Setup{}
 	}
 	ls := l.WithDefaults()
-	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Alerts: a.withDefaults()}
+	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Consults: consult.NewSetup(consult.Setup{}), Alerts: a.withDefaults()}
 }
 
 // Location is the hall's time zone.
@@ -62,6 +65,7 @@ type State struct {
 	Outbox    *outbox.State    `json:"outbox"`
 	Equipment *equipment.State `json:"equipment"`
 	Sessions  *session.State   `json:"sessions"`
+	Consults  *consult.State   `json:"consults"`
 }
 
 // NewState is an empty hall for the setup.
@@ -102,6 +106,10 @@ func (s *State) Adopt(setup *Setup) {
 		s.Sessions = session.NewState()
 	}
 	s.Sessions.Adopt()
+	if s.Consults == nil {
+		s.Consults = consult.NewState()
+	}
+	s.Consults.Adopt()
 }
 
 // Apply changes the hall by one event: every room sees it and keeps what
@@ -115,6 +123,7 @@ func (s *State) Apply(e room.Event) {
 	s.Outbox.Apply(e.At, e.Data)
 	s.Equipment.Apply(e)
 	s.Sessions.Apply(e)
+	s.Consults.Apply(e)
 }
 
 // Day is the hall's current day, as its numbering knows it.

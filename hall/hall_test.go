@@ -11,6 +11,7 @@ import (
 
 	"hallfloor/calendar"
 	"hallfloor/calendar/calendartest"
+	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/errs"
 	"hallfloor/locker"
@@ -30,6 +31,10 @@ var workCalendar = calendartest.WorkWeek
 // and a locker bank:
 //
 //	window 1: A; window 2: A, B; window 3: B, A (B weighted 2); window 4: B; window 5: Z
+//
+// and two departments answering 咨询号: 市场监管局 (service D, resident, staff
+// d1 by page and SMS, d2 by page) and 不动产登记中心 (service E, not
+// resident, staff e1 by SMS).
 func testSetup() *Setup { return setupWith(workCalendar()) }
 
 // openSetup is testSetup without a calendar: the demo hall, always open.
@@ -42,6 +47,8 @@ func setupWith(cal *calendar.Calendar) *Setup {
 			{Code: "A", Name: "社会民生", Kind: queue.Intake, ServiceTime: 5 * time.Minute},
 			{Code: "B", Name: "工程建设", Kind: queue.Intake, ServiceTime: 10 * time.Minute},
 			{Code: "Z", Name: "咨询", Kind: queue.Consult, ServiceTime: 4 * time.Minute},
+			{Code: "D", Name: "市场监管咨询", Kind: queue.Consult},
+			{Code: "E", Name: "不动产咨询", Kind: queue.Consult},
 		},
 		Windows: []queue.WindowSetup{
 			{ID: "1", Services: []string{"A"}},
@@ -54,7 +61,18 @@ func setupWith(cal *calendar.Calendar) *Setup {
 	l := &locker.Setup{Banks: []locker.BankSetup{{ID: "L1", Name: "一号柜", Compartments: []locker.CompartmentSetup{
 		{ID: "01", Size: locker.Small}, {ID: "02", Size: locker.Medium}, {ID: "03", Size: locker.Large},
 	}}}}
-	return NewSetup(q, rating.Setup{Reasons: []string{"等候时间长"}}, l, Alerts{})
+	setup := NewSetup(q, rating.Setup{Reasons: []string{"等候时间长"}}, l, Alerts{})
+	setup.Consults = consult.NewSetup(consult.Setup{Departments: []consult.Department{
+		{ID: "scj", Name: "市场监管局", NameEN: "Market Regulation", Service: "D", Resident: true, Place: "二楼咨询区",
+			Contact: "13900000001", Staff: []consult.Member{
+				{ID: "d1", Phone: "13800000001", Terminal: true, SMS: true},
+				{ID: "d2", Phone: "13800000002", Terminal: true},
+			}},
+		{ID: "bdc", Name: "不动产登记中心", Service: "E", Contact: "13900000002", Staff: []consult.Member{
+			{ID: "e1", Phone: "13800000003", SMS: true},
+		}},
+	}})
+	return setup
 }
 
 // at is a moment in the hall's zone: at("2025-03-10", "12:00:00").
@@ -248,10 +266,13 @@ func randomCommand(r *rand.Rand, f *floor) Command {
 		}
 		return ids[r.IntN(len(ids))]
 	}
+	if r.IntN(8) == 0 {
+		return consultCommand(r, f, pick, r.IntN(4))
+	}
 	tickets := slices.Sorted(maps.Keys(f.s.Queue.Tickets))
 	switch n := r.IntN(100); {
 	case n < 25:
-		c := queue.IssueTicket{Service: []string{"A", "A", "B", "Z"}[r.IntN(4)]}
+		c := queue.IssueTicket{Service: []string{"A", "A", "B", "Z", "D", "E"}[r.IntN(6)]}
 		if r.IntN(6) == 0 {
 			c.Priority, c.Actor = true, guide
 		}
@@ -310,6 +331,46 @@ func randomCommand(r *rand.Rand, f *floor) Command {
 	return Tick{}
 }
 
+// consultCommand is a command of the consultations' room, by a member of a
+// department (sometimes of the wrong one, or a clerk), on one of today's
+// 咨询号 or another ticket.
+func consultCommand(r *rand.Rand, f *floor, pick func([]string) string, n int) Command {
+	a := dept([]string{"d1", "d2", "e1", "d1", "e1"}[r.IntN(5)])
+	if r.IntN(10) == 0 {
+		a = clerk("1")
+	}
+	var ids []string
+	for _, id := range slices.Sorted(maps.Keys(f.s.Consults.Consults)) {
+		if f.s.Consults.Consults[id].Open() || r.IntN(4) == 0 {
+			ids = append(ids, id)
+		}
+	}
+	if r.IntN(8) == 0 {
+		ids = slices.Sorted(maps.Keys(f.s.Queue.Tickets))
+	}
+	id := pick(ids)
+	if k := f.s.Consults.Consults[id]; k != nil && k.Staff != "" && r.IntN(6) > 0 {
+		a = dept(k.Staff)
+	}
+	if k := f.s.Consults.Consults[id]; k != nil && r.IntN(2) == 0 {
+		// Mostly the step the consultation waits for.
+		n = map[consult.Status]int{consult.Notified: 1, consult.Coming: 2, consult.Arrived: 3, consult.Remote: 3}[k.Status]
+	}
+	switch n {
+	case 0, 1:
+		return consult.Acknowledge{Ticket: id, Actor: a}
+	case 2:
+		if r.IntN(2) == 0 {
+			return consult.Arrive{Ticket: id, Actor: a}
+		}
+		return consult.AnswerRemotely{Ticket: id, Mode: []string{consult.ModeVideo, consult.ModePhone, "x"}[r.IntN(3)], Actor: a}
+	}
+	if r.IntN(12) == 0 {
+		return consult.SetDuty{Department: []string{"scj", "bdc"}[r.IntN(2)], On: r.IntN(2) == 0, Actor: a}
+	}
+	return consult.Finish{Ticket: id, HandOn: []string{"", "", "A", "B", "Z"}[r.IntN(5)], Actor: a}
+}
+
 // verify checks what must hold across rooms after every step.
 func verify(f *floor) error {
 	s := f.s
@@ -340,6 +401,26 @@ func verify(f *floor) error {
 	for id, lvl := range s.Ratings.Rated {
 		if lvl < 1 || lvl > 5 {
 			return fmt.Errorf("ticket %s rated %d", id, lvl)
+		}
+	}
+	for id, k := range s.Consults.Consults {
+		t := s.Queue.Tickets[id]
+		switch {
+		case t == nil:
+			return fmt.Errorf("consultation %s has no ticket", id)
+		case k.Open() && t.Status != queue.Waiting:
+			return fmt.Errorf("consultation %s is %s but its ticket %s is %s", id, k.Status, t.Number, t.Status)
+		case !k.Open() && t.Status == queue.Waiting:
+			return fmt.Errorf("consultation %s is %s but %s still waits", id, k.Status, t.Number)
+		case k.Status != consult.Notified && k.Status != consult.Withdrawn && f.setup.Consults.Department(k.Department).Member(k.Staff) == nil:
+			return fmt.Errorf("consultation %s taken by %q, not of %s", id, k.Staff, k.Department)
+		case k.Status == consult.Remote && f.setup.Consults.Department(k.Department).Resident:
+			return fmt.Errorf("consultation %s of a resident department answered remotely", id)
+		}
+	}
+	for id := range s.Consults.PreReviewed {
+		if t := s.Queue.Tickets[id]; t == nil || t.Via != consult.Via {
+			return fmt.Errorf("pre-reviewed ticket %s was not handed on by a consultation", id)
 		}
 	}
 	if s.Seq != uint64(len(f.journal)) {
@@ -397,7 +478,8 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 				t.Fatalf("the walk crossed too few midnights: %v", days)
 			}
 			for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.finished", "rating.prompted", "rating.given",
-				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started"} {
+				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
+				"consult.requested", "consult.acknowledged", "consult.met", "consult.ended", "consult.escalated", "consult.duty"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}

@@ -1,6 +1,7 @@
 package hall
 
 import (
+	"hallfloor/consult"
 	"hallfloor/overtime"
 	"hallfloor/queue"
 	"hallfloor/rating"
@@ -18,7 +19,9 @@ import (
 //     in overtime with nobody left to serve, or signed off, leaves overtime
 //     (罗山 延时办);
 //   - a ticket near the front, or called, sends its holder the SMS held for
-//     that moment (reminders.go).
+//     that moment (reminders.go);
+//   - a 咨询号 of a department's service notifies the department's staff on
+//     duty, on their page and by SMS (台州 三(二)).
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -31,5 +34,6 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	}
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
 	out = append(out, remind(s, setup, events)...)
+	out = append(out, consult.React(s.Consults, setup.Consults, events)...)
 	return out
 }

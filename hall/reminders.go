@@ -57,8 +57,9 @@ func decideIssue(s *State, setup *Setup, c IssueTicket, env room.Env) (room.Outc
 
 // remind queues the held reminders whose moment the events brought, and
 // withdraws those whose moment cannot come: a ticket done, skipped,
-// cancelled or gone with the day, a "near" overtaken by the call, or one
-// issued already that near the front (its slip says as much).
+// cancelled or gone with the day, a "near" overtaken by the call, one
+// issued already that near the front (its slip says as much), or a
+// department's 咨询号, which no window calls.
 func remind(s *State, setup *Setup, events []room.Event) []room.Payload {
 	if len(s.Outbox.Held) == 0 || !movesLine(events) {
 		return nil
@@ -75,6 +76,10 @@ func remind(s *State, setup *Setup, events []room.Event) []room.Payload {
 		t := s.Queue.Tickets[h.Ticket]
 		switch {
 		case t == nil || t.Status == queue.Done || t.Status == queue.NoShow || t.Status == queue.Cancelled:
+			out = append(out, outbox.Withdrawn{ID: id})
+		case setup.Consults.ForService(t.Service) != nil:
+			// A department's 咨询号 is answered by its staff, in no order
+			// of the line and at no window: neither moment comes.
 			out = append(out, outbox.Withdrawn{ID: id})
 		case h.When == RemindCalled && t.Status == queue.Called:
 			out = append(out, reminder(h, t, outbox.VarWindow, t.Window))

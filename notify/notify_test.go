@@ -20,6 +20,7 @@ import (
 	"hallfloor/locker"
 	"hallfloor/notify"
 	"hallfloor/outbox"
+	"hallfloor/queue"
 	"hallfloor/sms"
 )
 
@@ -252,5 +253,46 @@ func TestDepositSMSWordedFromTheLockersDecision(t *testing.T) {
 	}
 	if m.To != "13800138000" {
 		t.Errorf("sent to %s", m.To)
+	}
+}
+
+// A 咨询号 texts its department's member on duty with the SMS channel, through
+// the real engine and journal: the message, queued unsealed with the phone
+// the hall file lists, goes out worded and is journaled as sent.
+func TestConsultNoticeSentThroughTheJournal(t *testing.T) {
+	ck := &clock{now: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)}
+	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	demo := config.Demo()
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: demo.Setup(), Journal: j, Clock: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, _ := sms.NewSealer(make([]byte, 32))
+	rec := &recorder{}
+	d := notify.New(notify.Options{Hall: eng, Sealer: sealer, Clock: ck.Now, Sender: rec, Wording: demo.SMSWording()})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); eng.Wait() }()
+	go eng.Run(ctx)
+
+	if res := eng.Do(ctx, queue.IssueTicket{Service: "S"}, "", nil); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if n := d.Flush(ctx); n != 1 {
+		t.Fatalf("sent %d, want the notice to 3001", n)
+	}
+	rec.mu.Lock()
+	got := append([]sms.Message(nil), rec.got...)
+	rec.mu.Unlock()
+	if len(got) != 1 || got[0].To != "13800000001" || !strings.Contains(got[0].Text, "S001") || !strings.Contains(got[0].Text, "市场监管局") {
+		t.Fatalf("sent %+v", got)
+	}
+	var pending int
+	eng.Read(ctx, func(s *hall.State, _ *hall.Setup) { pending = len(s.Outbox.Pending) })
+	if pending != 0 {
+		t.Fatalf("%d messages still pending after the send", pending)
 	}
 }

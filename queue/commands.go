@@ -9,13 +9,16 @@ type Command interface{ queueCommand() }
 // IssueTicket takes a number. ID is chosen by the caller (unguessable) or,
 // when empty, by the environment; IDHash is the protected form of the
 // holder's ID number, if given. Only staff (a guide, a clerk, a manager)
-// may issue a priority number.
+// may issue a priority number. Via names the hall's room that issues it
+// ("booking", "consult"): such a ticket goes ahead of walk-ins as priority
+// ones do, and only the hall's own rooms issue it.
 type IssueTicket struct {
 	ID       string
 	Service  string
 	IDHash   string
 	Phone    string
 	Priority bool
+	Via      string
 	Actor    room.Actor
 }
 

@@ -33,6 +33,7 @@ type Ticket struct {
 	Service  string    `json:"service"`
 	Status   Status    `json:"status"`
 	Priority bool      `json:"priority,omitempty"`
+	Via      string    `json:"via,omitempty"` // the hall's room that issued it (booking, consult): ordered as priority
 	IDHash   string    `json:"id_hash,omitempty"`
 	Phone    string    `json:"phone,omitempty"`
 	IssuedAt time.Time `json:"issued_at"`
@@ -48,6 +49,11 @@ type Ticket struct {
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Recalls    int       `json:"recalls,omitempty"`
 }
+
+// First reports whether the ticket goes ahead of walk-ins: a priority
+// ticket, or one a hall's room issued (an appointment, a consultation's
+// hand-on), within the priority run rule.
+func (t *Ticket) First() bool { return t.Priority || t.Via != "" }
 
 // Ref names the ticket for events.
 func (t *Ticket) Ref() TicketRef { return TicketRef{ID: t.ID, Number: t.Number, Service: t.Service} }
@@ -197,7 +203,7 @@ func (s *State) Ahead(t *Ticket) int {
 		return 0
 	}
 	i, _ := s.position(*s.lineOf(t), t)
-	if t.Target == "" && !t.Priority {
+	if t.Target == "" && !t.First() {
 		i += len(s.Services[t.Service].Priority) // priority tickets go first
 	}
 	return i

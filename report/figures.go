@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -168,6 +169,9 @@ func (r *Recorder) Add(e room.Event) {
 		total.NoShows--
 		r.cell(DimService, p.Ticket.Service).NoShows--
 	case queue.TicketCancelled:
+		if p.Reason == consult.CancelReason {
+			break // a 咨询号 its department answered: not given up
+		}
 		total.Cancelled++
 		r.cell(DimService, p.Ticket.Service).Cancelled++
 	case rating.Given:

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -381,6 +382,9 @@ func (b *Builder) Add(e room.Event) {
 		b.service(p.Ticket.Service).noShows--
 		b.day(e.At).noShows--
 	case queue.TicketCancelled:
+		if p.Reason == consult.CancelReason {
+			break // a 咨询号 its department answered: not given up
+		}
 		b.service(p.Ticket.Service).cancelled++
 	case rating.Given:
 		r := &Rating{At: e.At, Day: b.setup.Queue.Day(e.At), Window: p.Window, Staff: p.Staff, Service: p.Ticket.Service,

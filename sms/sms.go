@@ -109,8 +109,13 @@ func (s *Sealer) SealEnvelope(id string, e Envelope) ([]byte, error) {
 
 // OpenEnvelope decrypts what outbox entry id keeps sealed. A message sealed
 // whole by an older hallfloor (recipient and finished text) comes back as
-// its text, to be sent as it is.
+// its text, to be sent as it is. A message with nothing sealed (one the
+// hall's rooms queued to staff, whose phones the hall file lists and which
+// holds no secret) opens as an empty envelope: its words say everything.
 func (s *Sealer) OpenEnvelope(id string, sealed []byte) (Envelope, string, error) {
+	if len(sealed) == 0 {
+		return Envelope{}, "", nil
+	}
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
 		return Envelope{}, "", errors.New("sms: sealed message too short")
@@ -213,6 +218,8 @@ type Templates struct {
 	DropoffCode   string `yaml:"dropoff_code"`
 	TicketNear    string `yaml:"-"`
 	TicketCalled  string `yaml:"-"`
+	ConsultNotify string `yaml:"-"`
+	ConsultLate   string `yaml:"-"`
 }
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
@@ -222,6 +229,8 @@ var DefaultTemplates = Templates{
 	DropoffCode:   "【{{.Hall}}】请凭身份证号和投递码 {{.Code}} 到{{.Bank}}投递案件 {{.Case}} 的补充材料。",
 	TicketNear:    "【{{.Hall}}】您的 {{.Number}} 号前面还有 {{.Ahead}} 人，请回到大厅留意叫号。",
 	TicketCalled:  "【{{.Hall}}】请 {{.Number}} 号到 {{.Window}} 号窗口办理。",
+	ConsultNotify: "【{{.Hall}}】{{.Department}}咨询号 {{.Number}} 已取号，请在咨询页响应并尽快接待。",
+	ConsultLate:   "【{{.Hall}}】{{.Department}}咨询号 {{.Number}} 已超过 {{.Minutes}} 分钟无人响应，请尽快安排人员接待。",
 }
 
 // Render fills a template; the template text comes from the hall file and
@@ -241,10 +250,12 @@ func Render(text string, data any) (string, error) {
 // Vars are the fields a template may use. Deadline is worded in the hall's
 // zone (e.g. 11月27日 17:30); Comp is the compartment the result lies in;
 // Number, Window and Ahead are a queue number, the window calling it and
-// the people still before it.
+// the people still before it; Department and Minutes name a 咨询号's
+// department and how long it may wait for an answer.
 type Vars struct {
 	Hall, Case, What, Bank, Comp, Code, Deadline string
 	Number, Window, Ahead                        string
+	Department, Minutes                          string
 }
 
 // For returns the template of a message's purpose, or "" for a purpose
@@ -261,6 +272,10 @@ func (t Templates) For(purpose string) string {
 		return t.TicketNear
 	case PurposeTicketCalled:
 		return t.TicketCalled
+	case PurposeConsultNotify:
+		return t.ConsultNotify
+	case PurposeConsultLate:
+		return t.ConsultLate
 	}
 	return ""
 }
@@ -291,7 +306,8 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 		return Message{}, fmt.Errorf("sms: no template words a %s message", purpose)
 	}
 	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code,
-		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"]}
+		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"],
+		Department: vars["department"], Minutes: vars["minutes"]}
 	if v.Bank == "" {
 		v.Bank = AnyBank
 	}
@@ -316,16 +332,21 @@ const (
 	PurposeDropoffCode   = "locker.dropoff"
 	PurposeTicketNear    = "ticket.near"   // 叫号前提醒: a few people before the ticket
 	PurposeTicketCalled  = "ticket.called" // the ticket is called to a window
+	// A department's staff told of a 咨询号, and its contact told nobody
+	// answered (consult.PurposeNotify, consult.PurposeLate).
+	PurposeConsultNotify = "consult.notify"
+	PurposeConsultLate   = "consult.late"
 )
 
 // Check renders every template with sample fields, so a hall file with a
 // misspelt field is refused at start instead of sending "<no value>".
 func (t Templates) Check() map[string]error {
 	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日",
-		Number: "A012", Window: "3", Ahead: "3"}
+		Number: "A012", Window: "3", Ahead: "3", Department: "市场监管局", Minutes: "5"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode,
-		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled} {
+		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled,
+		"consult_notify": t.ConsultNotify, "consult_late": t.ConsultLate} {
 		if _, err := Render(text, sample); err != nil {
 			bad[name] = err
 		}
@@ -349,6 +370,12 @@ func (t Templates) WithDefaults() Templates {
 	}
 	if t.TicketCalled == "" {
 		t.TicketCalled = DefaultTemplates.TicketCalled
+	}
+	if t.ConsultNotify == "" {
+		t.ConsultNotify = DefaultTemplates.ConsultNotify
+	}
+	if t.ConsultLate == "" {
+		t.ConsultLate = DefaultTemplates.ConsultLate
 	}
 	return t
 }

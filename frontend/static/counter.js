@@ -63,7 +63,9 @@ HF.start(async function () {
     var tb = HF.clear($('queue'));
     queue.forEach(function (t) {
       tb.appendChild(HF.el('tr', { 'data-ticket': t.id }, [
-        HF.el('td', { class: 'num' }, [t.number, t.priority ? HF.el('span', { class: 'pill prio', text: HF.t('kiosk.prio.tag') }) : null]),
+        HF.el('td', { class: 'num' }, [t.number, t.priority ? HF.el('span', { class: 'pill prio', text: HF.t('kiosk.prio.tag') }) : null,
+          // Handed on after a consultation: the materials are pre-reviewed (已初审).
+          t.pre_reviewed ? HF.el('span', { class: 'pill prio', text: HF.t('ticket.prereviewed') }) : null]),
         HF.el('td', { text: HF.serviceName(t.service) }),
         HF.el('td', { class: 'n', text: HF.fmtDur(HF.since(t.issued_at)) }),
       ]));

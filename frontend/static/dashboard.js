@@ -174,14 +174,14 @@ HF.start(async function () {
   // ---- the hall's day: 好差评, follow-ups, overtime, reports, devices, SMS.
   // All but the devices need a manager's sign-in; the token lives in
   // sessionStorage, so it ends with the tab.
-  var day = { ratings: null, followups: null, overtime: null, report: null, devices: null, outbox: null };
+  var day = { ratings: null, followups: null, overtime: null, report: null, devices: null, outbox: null, consults: null };
   var mgr = null;
   try { mgr = JSON.parse(sessionStorage.getItem('hf.manager') || 'null'); } catch (e) { mgr = null; }
 
   function setManager(m) {
     mgr = m;
     try { if (m) sessionStorage.setItem('hf.manager', JSON.stringify(m)); else sessionStorage.removeItem('hf.manager'); } catch (e) { /* private mode */ }
-    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = null; phones = {}; }
+    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = day.consults = null; phones = {}; }
     renderManager();
     if (hall) renderWindows();
     if (m) refreshDay();
@@ -193,6 +193,7 @@ HF.start(async function () {
     $('who').textContent = mgr ? HF.t('dash.signedas', mgr.name || mgr.staff) : '';
     document.querySelectorAll('[data-mgr]').forEach(function (el) { el.hidden = !mgr; });
     if (mgr && !day.outbox) $('p-outbox').hidden = true; // only where the hall has an outbox
+    if (mgr && !hasConsults()) $('p-consults').hidden = true; // only where departments answer 咨询号
   }
 
   // mapi calls a manager's endpoint; a lapsed sign-in asks again.
@@ -375,6 +376,39 @@ HF.start(async function () {
     });
   }
 
+  // 咨询号 of the departments: today's, with the response times the hall
+  // recorded (notified → acknowledged → arrived).
+  function hasConsults() { return !!(day.consults && day.consults.departments && day.consults.departments.length); }
+  function renderConsults() {
+    $('p-consults').hidden = !mgr || !hasConsults();
+    if (!hasConsults()) return;
+    var rows = [], acks = [], arrives = [], late = 0;
+    day.consults.departments.forEach(function (dp) {
+      dp.consults.forEach(function (k) {
+        rows.push({ dp: dp, k: k });
+        if (k.ack_s !== null && k.ack_s !== undefined) acks.push(k.ack_s);
+        if (k.arrive_s !== null && k.arrive_s !== undefined) arrives.push(k.arrive_s);
+        if (k.late || k.escalated) late++;
+      });
+    });
+    var mean = function (xs) { return xs.length ? HF.fmtDur(Math.round(xs.reduce(function (a, b) { return a + b; }, 0) / xs.length)) : '—'; };
+    $('cs-summary').textContent = HF.t('dash.cs.summary', rows.length, mean(acks), mean(arrives), late);
+    $('cs-summary').className = late ? 'over' : 'muted';
+    var tb = HF.clear($('consults'));
+    if (!rows.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 6, class: 'muted', text: HF.t('dash.cs.empty') })]));
+    rows.forEach(function (r) {
+      var k = r.k;
+      tb.appendChild(HF.el('tr', { 'data-ticket': k.ticket.number, class: k.late ? 'over' : '' }, [
+        HF.el('td', { class: 'num', text: k.ticket.number }),
+        HF.el('td', { text: HF.lang === 'en' && r.dp.name_en ? r.dp.name_en : r.dp.name }),
+        HF.el('td', { text: HF.t('consult.status.' + k.status) + (k.late ? ' · ' + HF.t('consult.late') : '') }),
+        HF.el('td', { text: k.staff_name || k.staff || '' }),
+        HF.el('td', { class: 'n', text: k.ack_s !== null && k.ack_s !== undefined ? HF.fmtDur(k.ack_s) : '—' }),
+        HF.el('td', { class: 'n', text: k.arrive_s !== null && k.arrive_s !== undefined ? HF.fmtDur(k.arrive_s) : '—' }),
+      ]));
+    });
+  }
+
   function renderReport() {
     var box = HF.clear($('rep-charts'));
     var rep = day.report;
@@ -464,7 +498,7 @@ HF.start(async function () {
     });
   }
 
-  function renderDay() { renderManager(); renderRatings(); renderFollowups(); renderOvertime(); renderReport(); renderDevices(); renderOutbox(); }
+  function renderDay() { renderManager(); renderRatings(); renderFollowups(); renderOvertime(); renderConsults(); renderReport(); renderDevices(); renderOutbox(); }
   HF.onLang(renderDay);
 
   // ---- loading
@@ -475,6 +509,7 @@ HF.start(async function () {
         day[name] = manager ? await mapi('GET', typeof path === 'function' ? path() : path) : await HF.api('GET', path);
       } catch (e) {
         if (name === 'outbox') day.outbox = null; // no outbox in this hall, or not for us
+        if (name === 'consults') day.consults = null; // no departments answer 咨询号 here
       }
       draw();
       renderAlerts();
@@ -486,19 +521,22 @@ HF.start(async function () {
   var refreshDevices = loader('devices', '/api/v1/devices', renderDevices, false);
   var refreshOutbox = loader('outbox', '/api/v1/outbox', renderOutbox, true);
   var refreshReport = loader('report', reportPath, renderReport, true);
-  function refreshDay() { refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshDevices(); refreshOutbox(); refreshReport(); }
+  var refreshConsults = loader('consults', '/api/v1/consults', renderConsults, true);
+  function refreshDay() { refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshConsults(); refreshDevices(); refreshOutbox(); refreshReport(); }
   window.__hf.refreshDay = refreshDay;
 
   function dayEvent(m) {
     var t = m.type || '';
     if (t.indexOf('rating.') === 0 || t.indexOf('followup.') === 0) { refreshRatings(); refreshFollowups(); }
     if (t.indexOf('overtime.') === 0) { refreshOvertimeReg(); renderOvertime(); }
+    if (t.indexOf('consult.') === 0) refreshConsults();
     if (t.indexOf('device.') === 0 || t.indexOf('locker') === 0) refreshDevices();
     if (t.indexOf('message.') === 0 || t.indexOf('locker') === 0) refreshOutbox();
     if (t === 'ticket.finished' || t.indexOf('rating.') === 0) refreshReport();
   }
   setInterval(refreshDevices, 15000);
   setInterval(function () { refreshFollowups(); refreshOutbox(); }, 60000);
+  setInterval(refreshConsults, 30000); // lateness follows time alone
 
   // ---- reports: a day or a month, with downloads
   var today = function () { return (hall && hall.hall.day) || new Date(HF.serverNow()).toISOString().slice(0, 10); };

@@ -4,7 +4,8 @@
 // voice one at a time; a call the screen only learns of late (after a
 // reconnect) is shown but not said, so the hall never hears stale numbers.
 // When the hall stops issuing numbers the screen says so, with the next
-// opening, as the hall's view words it.
+// opening, as the hall's view words it; and where each open 咨询号 of a
+// department sends its holder.
 HF.start(function () {
   var st = { services: [], windows: {}, order: [], recent: [] };
   window.__hf.hall = st;
@@ -89,7 +90,22 @@ HF.start(function () {
     document.getElementById('issuing-next').textContent = is.open ? '' : (en ? is.next_text_en : is.next_text) || '';
   }
 
-  function render() { renderIssuing(); renderNow(); renderRecent(); renderWaits(); renderWins(); }
+  // A department's 咨询号 is answered by its staff, not at a window: the strip
+  // says where each open one sends its holder, in the server's words.
+  function renderConsults() {
+    var list = st.consults || [];
+    document.getElementById('consults').hidden = !list.length;
+    var ul = HF.clear(document.getElementById('consult-list'));
+    list.forEach(function (c) {
+      ul.appendChild(HF.el('li', { 'data-number': c.number }, [
+        HF.el('span', { class: 'n', text: c.number }),
+        HF.el('span', { text: HF.lang === 'en' ? c.text_en : c.text }),
+      ]));
+    });
+  }
+  function dropConsult(number) { st.consults = (st.consults || []).filter(function (c) { return c.number !== number; }); }
+
+  function render() { renderIssuing(); renderConsults(); renderNow(); renderRecent(); renderWaits(); renderWins(); }
   HF.onLang(render);
 
   function flash() {
@@ -109,12 +125,21 @@ HF.start(function () {
       (h.windows || []).forEach(function (w) { st.windows[w.id] = w; st.order.push(w.id); });
       st.recent = (h.recent || []).map(fromCall);
       st.issuing = h.issuing;
+      st.consults = h.consults || [];
       render();
     },
     event: function (m) {
       if (m.waiting) st.services.forEach(function (s) { if (m.waiting[s.code] !== undefined) s.waiting = m.waiting[s.code]; });
       if (m.window && st.windows[m.window.id]) st.windows[m.window.id] = m.window;
       if (m.issuing) st.issuing = m.issuing;
+      if (m.consult) {
+        var open = ['wait', 'coming', 'area', 'video', 'phone'].indexOf(m.consult.place) >= 0;
+        var at = (st.consults || []).map(function (c) { return c.number; }).indexOf(m.consult.number);
+        if (!open) dropConsult(m.consult.number);
+        else if (at >= 0) st.consults[at] = m.consult;
+        else st.consults = (st.consults || []).concat([m.consult]);
+      }
+      if (m.type === 'ticket.cancelled' && m.data.ticket) dropConsult(m.data.ticket.number);
       if (m.type === 'ticket.called' || m.type === 'ticket.recalled') {
         var t = m.data.ticket;
         st.recent = st.recent.filter(function (c) { return c.id !== t.id; });

@@ -18,10 +18,16 @@ HF.start(async function () {
     document.getElementById('service').textContent = HF.serviceName(t.service) || t.service_name;
     var st = document.getElementById('status');
     st.className = 'pill ' + t.status;
-    st.textContent = HF.t('status.' + t.status) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '');
+    st.textContent = HF.t('status.' + t.status) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') +
+      (t.pre_reviewed ? ' · ' + HF.t('ticket.prereviewed') : '');
     var called = t.status === 'called';
     document.getElementById('callbox').hidden = !called;
-    document.getElementById('facts').hidden = t.status !== 'waiting';
+    // A department's 咨询号: where to go is the server's, from the
+    // consultation; no window calls it, so no line to wait in.
+    var c = t.consult;
+    document.getElementById('consultbox').hidden = !c;
+    document.getElementById('consulttext').textContent = c ? (HF.lang === 'en' ? c.text_en : c.text) : '';
+    document.getElementById('facts').hidden = t.status !== 'waiting' || !!c;
     document.getElementById('cancel').hidden = t.status !== 'waiting' || !holder;
     if (called) {
       document.getElementById('where').textContent = HF.t('window.n', t.window);
@@ -117,6 +123,8 @@ HF.start(async function () {
     snapshot: function () { load(); },
     event: function (m) {
       var mine = m.data && m.data.ticket && m.data.ticket.id === id;
+      // A consultation's steps name the number, not the id.
+      if (t && m.consult && m.consult.number === t.number) { load(); return; }
       // A rating at the evaluator names the number, not the id.
       if (t && t.status === 'done' && m.type.indexOf('rating.') === 0 && m.data.ticket && m.data.ticket.number === t.number) loadRating();
       if (mine && m.text_en) textEN = m.text_en;
