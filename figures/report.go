@@ -155,3 +155,18 @@ func (s *Store) details(ctx context.Context, from, to time.Time) ([]journal.Reco
 	}
 	return out, rows.Err()
 }
+
+// RecordedDays says how many of the period's days are recorded, of how
+// many it has: those not recorded are read from the journal's events.
+func (s *Store) RecordedDays(ctx context.Context, p report.Period) (recorded, days int, err error) {
+	loc := s.setup.Location()
+	first, last := p.From.In(loc), p.To.In(loc).Add(-time.Nanosecond)
+	got, err := s.recorded(ctx, first.Format(time.DateOnly), last.Format(time.DateOnly))
+	if err != nil {
+		return 0, 0, err
+	}
+	for d := first; d.Before(p.To); d = d.AddDate(0, 0, 1) {
+		days++
+	}
+	return len(got), days, nil
+}
