@@ -49,7 +49,13 @@ func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time, de
 		if recorded[date] {
 			continue
 		}
-		live, err := s.readDay(ctx, date, now)
+		// A day outside the period gives it details and follow-ups'
+		// closings, never figures: only those are read.
+		read := s.readDay
+		if d.Before(p.From) || !d.Before(p.To) {
+			read = s.readDetails
+		}
+		live, err := read(ctx, date, now)
 		if err != nil {
 			return nil, err
 		}
