@@ -180,7 +180,7 @@ func TestYearRunPrintsEveryTarget(t *testing.T) {
 		`2025 from daily figures \(2 of its 365 days recorded\), 400 numbers \(the simulation issued 400\)`,
 		`longest pause of the writer +max ` + num + `, p99 ` + num + `, rollover ` + num + `; [0-9]+ of [0-9]+ commands over 10 ms.*target ≤ 10 ms`,
 		`restart +clean stop ` + num + `, kill -9 ` + num + ` \(4[0-9]{3} events after the last snapshot\)`,
-		`data directory +[0-9.]+ MB: journal [0-9.]+ MB, figures [0-9.]+ MB, archive [0-9.]+ MB`,
+		`data directory +[0-9.]+ MB \([0-9]+ bytes\): journal [0-9.]+ MB, figures [0-9.]+ MB, archive [0-9.]+ MB`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out.String()) {
 			t.Errorf("no line matches %s in\n%s", re, out.String())

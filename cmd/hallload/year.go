@@ -419,8 +419,8 @@ func (r *yearReport) print(w io.Writer) {
 		round(r.Recording.max), round(r.Recording.quantile(0.99)), r.Recording.n)
 	fmt.Fprintf(w, "  %-34s clean stop %s, kill -9 %s (%d events after the last snapshot)   target ≤ 0.5 s / ≤ 1 s   %s\n",
 		"restart", round(r.Clean), round(r.Crash), r.CrashEvents, met(r.Clean <= cleanTarget && r.Crash <= crashTarget))
-	fmt.Fprintf(w, "  %-34s %s: journal %s, figures %s, archive %s (retention: journal %d days, personal data %d)   target stated\n",
-		"data directory", mb(r.Disk.Total), mb(r.Disk.Journal), mb(r.Disk.Figures), mb(r.Disk.Archive),
+	fmt.Fprintf(w, "  %-34s %s (%d bytes): journal %s, figures %s, archive %s (retention: journal %d days, personal data %d)   target stated\n",
+		"data directory", mb(r.Disk.Total), r.Disk.Total, mb(r.Disk.Journal), mb(r.Disk.Figures), mb(r.Disk.Archive),
 		config.DefaultJournalDays, config.DefaultPersonalDays)
 	fmt.Fprintf(w, "  screens and HTTP: hallload -mode call | issue | screens (docs/PERFORMANCE.md)\n")
 }
