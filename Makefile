@@ -40,8 +40,10 @@ test-deps:
 	@bash scripts/test-deps
 
 # bench: the Go benchmarks, then the load command against the demo hall in
-# process (1,000 screens × 200 calls, then 10 s of durable ticket issue).
-# About two minutes; docs/PERFORMANCE.md has the figures and what they mean.
+# process (1,000 screens × 200 calls, then 10 s of durable ticket issue),
+# and a short big hall's year (3 days of 3,000 numbers through the whole
+# hall). About three minutes; docs/PERFORMANCE.md has the figures and what
+# they mean.
 BENCHTIME ?= 1s
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./queue/ ./engine/ ./server/
@@ -49,18 +51,21 @@ bench:
 	$(GO) run ./cmd/hallload -mode issue -duration 10s -workers 64
 	$(GO) run ./cmd/hallload -mode screens -spawn -clients 1000
 	HALLFLOOR_BENCH_DAYS=2 HALLFLOOR_BENCH_TICKETS=3000 $(GO) test -run '^$$' -bench 'MonthlyReport|YearlyReport' -benchmem -benchtime 1x ./figures/
+	$(GO) run ./cmd/hallload -mode year -tickets 3000 -days 3 -progress 1
 
 # bench-year: the figures of a big hall's year (docs/PERFORMANCE.md), at full
 # size: reports of a month and a year of 15,000 numbers a day, the writer's
 # longest wait over simulated days with snapshots and midnights, restarts,
-# 10,000 screens, and what a county hall's year leaves on disk (the last
-# alone takes some minutes).
+# 10,000 screens, and what a county hall's year leaves on disk; then the
+# year mode's 250 days of service of 15,000 numbers through the whole hall,
+# which alone takes about two hours on a small machine.
 bench-year:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./figures/
 	$(GO) test -run '^$$' -bench WriterPause -benchtime 1x ./engine/
 	$(GO) run ./cmd/hallload -mode screens -spawn -clients 10000
 	$(GO) run ./cmd/hallload -spawn -clients 10000 -calls 50 -every 1s -settle 30s
 	HALLFLOOR_DISK_DAYS=430 $(GO) test ./archive -run '^$$' -bench DiskAfterDays -benchtime 1x -timeout 30m -v
+	$(GO) run ./cmd/hallload -mode year -tickets 15000 -days 250
 
 # load: only the load command; e.g. make load ARGS='-url http://127.0.0.1:8081 -clients 500'
 load:

@@ -14,8 +14,10 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"hallfloor/archive"
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/devices/gpio"
@@ -76,6 +78,8 @@ type App struct {
 	// retention runs the archive beside the writer; nil on Redis, whose
 	// journal is kept by Redis's own means.
 	retention func(context.Context)
+	retainNow func(context.Context) (archive.Result, error)
+	retaining sync.Mutex // one turn of the retention at a time
 }
 
 // Open builds the hall, restoring it from its journal. Nothing runs until
@@ -182,6 +186,7 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 			now = time.Now
 		}
 		a.retention = func(ctx context.Context) { a.keepRetention(ctx, j, o.Data, now) }
+		a.retainNow = func(ctx context.Context) (archive.Result, error) { return a.retain(ctx, j, o.Data, now()) }
 		// Reports read history through a handle of their own, beside the
 		// writer's, so a long report does not hold up a commit; read-only,
 		// so it needs no share of the lock the writer's handle holds.

@@ -50,6 +50,9 @@ func (a *App) recordFigures(ctx context.Context, fig *figures.Store, clock func(
 	}
 }
 
+// Figures is the hall's daily figures, which its reports read.
+func (a *App) Figures() *figures.Store { return a.figures }
+
 // RecordFigures records now, rather than at the next look, every past day
 // not recorded yet; it says how many.
 func (a *App) RecordFigures(ctx context.Context) (int, error) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"hallfloor/archive"
@@ -17,13 +18,10 @@ const archiveEvery = time.Hour
 // start and then hourly, until ctx ends. A failure is logged and tried
 // again at the next turn: the journal only keeps more than it must.
 func (a *App) keepRetention(ctx context.Context, j *sqlite.Journal, data string, now func() time.Time) {
-	loc, _ := a.Hall.Location()
-	o := archive.Options{Dir: archive.DirOf(data), Hall: hallID(a.Hall), Location: loc,
-		Journal: a.Hall.Retention.Journal(), Personal: a.Hall.Retention.Personal(), Archive: a.Hall.Retention.Archive()}
 	tick := time.NewTicker(archiveEvery)
 	defer tick.Stop()
 	for {
-		res, err := archive.Run(ctx, j, o, now())
+		res, err := a.retain(ctx, j, data, now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("retention: archiving old events failed; the next turn tries again", "err", err)
@@ -37,4 +35,26 @@ func (a *App) keepRetention(ctx context.Context, j *sqlite.Journal, data string,
 		case <-tick.C:
 		}
 	}
+}
+
+// retain is one turn of the retention at now, at the hall file's
+// settings; turns never overlap.
+func (a *App) retain(ctx context.Context, j *sqlite.Journal, data string, now time.Time) (archive.Result, error) {
+	a.retaining.Lock()
+	defer a.retaining.Unlock()
+	loc, _ := a.Hall.Location()
+	o := archive.Options{Dir: archive.DirOf(data), Hall: hallID(a.Hall), Location: loc,
+		Journal: a.Hall.Retention.Journal(), Personal: a.Hall.Retention.Personal(), Archive: a.Hall.Retention.Archive()}
+	return archive.Run(ctx, j, o, now)
+}
+
+// KeepRetention runs a turn of the retention now, rather than at the next
+// hour's: on a SQLite journal, the events past the journal's retention
+// move to the archive and personal data past its own is erased, as the
+// hourly turn does.
+func (a *App) KeepRetention(ctx context.Context) (archive.Result, error) {
+	if a.retainNow == nil {
+		return archive.Result{}, errors.New("retention: the journal is not a SQLite file; Redis keeps it by its own means")
+	}
+	return a.retainNow(ctx)
 }

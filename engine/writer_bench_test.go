@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -17,63 +16,9 @@ import (
 	"hallfloor/journal"
 	"hallfloor/journal/sqlite"
 	"hallfloor/queue"
-	"hallfloor/rating"
 	"hallfloor/room"
+	"hallfloor/simday"
 )
-
-// bigHall is a city's 市民中心: five services on 40 windows, each window
-// serving all of them.
-func bigHall() *hall.Setup {
-	var ws []queue.WindowSetup
-	for i := range 40 {
-		ws = append(ws, queue.WindowSetup{ID: fmt.Sprint(i + 1), Services: []string{"A", "B", "C", "Q", "Z"}})
-	}
-	svc := func(code string, k queue.Kind, min int) queue.Service {
-		return queue.Service{Code: code, Name: code, Kind: k, ServiceTime: time.Duration(min) * time.Minute}
-	}
-	return hall.NewSetup(queue.Setup{
-		Location: shanghai,
-		Services: []queue.Service{svc("A", queue.Intake, 6), svc("B", queue.Intake, 10), svc("C", queue.Intake, 8),
-			svc("Q", queue.Pickup, 2), svc("Z", queue.Consult, 4)},
-		Windows: ws,
-	}, rating.Setup{}, nil, hall.Alerts{})
-}
-
-// bigDay drives one day of a big hall through e, one command at a time:
-// 15,000 numbers from 08:00 to 20:00, each followed by a call at the next
-// window (which finishes the one it served), with the idempotency key a
-// kiosk sends. It returns how long each command waited for its answer.
-func bigDay(b *testing.B, e *engine.Engine, clock *fakeClock, day int, current map[string]string) []time.Duration {
-	const tickets = 15000
-	services := []string{"A", "A", "B", "C", "C", "Q", "Z"}
-	step := 12 * time.Hour / tickets
-	waits := make([]time.Duration, 0, 2*tickets)
-	timed := func(cmd hall.Command, key string) engine.Result {
-		start := time.Now()
-		res := e.Do(context.Background(), cmd, key, nil)
-		waits = append(waits, time.Since(start))
-		return res
-	}
-	for w := range 40 {
-		// Open already, after the first day: refused, and no matter.
-		id := fmt.Sprint(w + 1)
-		e.Do(context.Background(), queue.OpenWindow{Window: id, Actor: room.Actor{Staff: "s" + id, Role: room.Clerk}}, "", nil)
-	}
-	for i := range tickets {
-		clock.Advance(step)
-		if res := timed(queue.IssueTicket{Service: services[i%len(services)]}, fmt.Sprintf("kiosk-%d-%d", day, i)); res.Err != nil {
-			b.Fatal(res.Err)
-		}
-		w := fmt.Sprint(i%40 + 1)
-		res := timed(queue.CallNext{Window: w, Actor: room.Actor{Staff: "s" + w, Role: room.Clerk}, Current: current[w]}, "")
-		for _, ev := range res.Events {
-			if c, ok := ev.Data.(queue.TicketCalled); ok {
-				current[c.Window] = c.Ticket.ID
-			}
-		}
-	}
-	return waits
-}
 
 // pausingJournal is a journal that can be told to stop taking snapshots,
 // as a killed process leaves none at its end.
@@ -89,12 +34,16 @@ func (j *pausingJournal) SaveSnapshot(ctx context.Context, seq uint64, data []by
 	return j.Journal.SaveSnapshot(ctx, seq, data)
 }
 
-// BenchmarkWriterPause runs three simulated days of a big hall (15,000 numbers on
-// 40 windows) through the real engine and SQLite journal with a fake clock,
-// crossing midnights and a dozen snapshots a day, and reports the longest
-// and the 99th-percentile wait of a command. Then it restarts the hall
-// after a clean stop, and after a crash that left the journal without its
-// last snapshot (the most events to replay a crash can leave).
+// BenchmarkWriterPause runs three simulated days of simday's big hall
+// (15,000 numbers on 40 windows, with every kind of event of a hall's day,
+// a kiosk's idempotency key on every number) through the real engine and
+// SQLite journal with a fake clock, crossing midnights and a dozen
+// snapshots a day, and reports the longest and the 99th-percentile wait of
+// a command. Then it restarts the hall after a clean stop, and after a
+// crash that left the journal without its last snapshot (the most events
+// to replay a crash can leave). `hallload -mode year` measures the same
+// through the whole hall, with its daily figures and retention, over as
+// many days as it is told.
 //
 // The same days run again with no snapshot taken at all: what the writer
 // waits for beyond the disk and the machine (a snapshot, a rollover, the
@@ -108,10 +57,11 @@ func BenchmarkWriterPause(b *testing.B) {
 }
 
 func writerPause(b *testing.B, snapshotEvery int) {
-	const days = 3
+	const days, tickets = 3, 15000
 	path := filepath.Join(b.TempDir(), "hall.db")
-	setup := bigHall()
-	clock := newClock(time.Date(2025, 3, 10, 8, 0, 0, 0, shanghai))
+	big := simday.Hall(40)
+	setup := big.Setup()
+	clock := simday.NewClock(time.Date(2025, 3, 10, 8, 0, 0, 0, shanghai))
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// restart is how long a start takes to open the journal and restore.
 	restart := func() time.Duration {
@@ -139,19 +89,18 @@ func writerPause(b *testing.B, snapshotEvery int) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		go e.Run(ctx)
-		current := map[string]string{}
 		var waits []time.Duration
 		var rollover time.Duration
-		for d := range days {
-			day := bigDay(b, e, clock, d, current)
-			if d > 0 {
-				// The day's first number starts the day: the rollover.
-				rollover = max(rollover, day[0])
+		sim := simday.New(e, setup, clock)
+		sim.Wait = func(_ hall.Command, d time.Duration, first bool) {
+			if first && len(waits) > 0 {
+				// The day's first command starts the day: the rollover.
+				rollover = max(rollover, d)
 			}
-			waits = append(waits, day...)
-			// Overnight: the next command after midnight starts the new day.
-			clock.Advance(12 * time.Hour)
+			waits = append(waits, d)
 		}
+		// Overnight: the next command after midnight starts the new day.
+		sim.Days(time.Date(2025, 3, 10, 0, 0, 0, 0, shanghai), days, tickets, nil)
 		cancel()
 		e.Wait()
 		j.Close()
@@ -183,11 +132,16 @@ func writerPause(b *testing.B, snapshotEvery int) {
 		ctx, cancel = context.WithCancel(context.Background())
 		go e.Run(ctx)
 		pj.off.Store(true) // from here on, as if the process were killed before any
+		current := map[string]string{}
 		for i := 0; i < 1600; i++ {
 			clock.Advance(time.Second)
-			w := fmt.Sprint(i%40 + 1)
-			e.Do(context.Background(), queue.IssueTicket{Service: "A"}, "", nil)
-			res := e.Do(context.Background(), queue.CallNext{Window: w, Actor: room.Actor{Staff: "s" + w, Role: room.Clerk}, Current: current[w]}, "", nil)
+			w := big.Windows[i%len(big.Windows)]
+			actor := room.Actor{Staff: "k" + w.ID, Role: room.Clerk}
+			if i < len(big.Windows) {
+				e.Do(context.Background(), queue.OpenWindow{Window: w.ID, Actor: actor}, "", nil)
+			}
+			e.Do(context.Background(), queue.IssueTicket{Service: w.Services[0]}, "", nil)
+			res := e.Do(context.Background(), queue.CallNext{Window: w.ID, Actor: actor, Current: current[w.ID]}, "", nil)
 			for _, ev := range res.Events {
 				if c, ok := ev.Data.(queue.TicketCalled); ok {
 					current[c.Window] = c.Ticket.ID

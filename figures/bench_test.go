@@ -14,14 +14,17 @@ import (
 	"hallfloor/journal"
 	"hallfloor/journal/sqlite"
 	"hallfloor/report"
+	"hallfloor/simday"
 )
 
 // A big hall's history for the report benchmarks: HALLFLOOR_BENCH_DAYS
-// days (5 by default) of HALLFLOOR_BENCH_TICKETS numbers (15,000) on 40
-// windows, run through the real engine and SQLite journal with a fake
-// clock from 2025-01-01, recorded into daily figures; the recorded days'
-// rows are then repeated over the whole of 2025 and into 2026, so a month
-// and a year read as many rows as a real year's would.
+// days of service (5 by default) of HALLFLOOR_BENCH_TICKETS numbers
+// (15,000) on simday's big hall of 40 windows, run through the real engine
+// and SQLite journal with a fake clock from 2025-01-01, recorded into
+// daily figures; the recorded days' rows are then repeated over the
+// hall's working days of the whole of 2025 and into 2026, so a month and a
+// year read as many rows as a real year's would. (`hallload -mode year`
+// simulates every day of the year instead.)
 type bigHistory struct {
 	setup *hall.Setup
 	hist  journal.Journal
@@ -66,7 +69,8 @@ func makeBigHistory(b *testing.B) bigHistory {
 	go func() { <-benchDone; os.RemoveAll(dir) }()
 	start := time.Now()
 	h := startSim(b, dir, 40)
-	h.run(days, tickets)
+	var served []time.Time
+	next := h.Days(simday.First, days, tickets, func(_ int, date time.Time) { served = append(served, date) })
 	h.stop()
 	b.Logf("simulated %d days of %d numbers in %s", days, tickets, time.Since(start).Round(time.Second))
 	hist, err := sqlite.OpenReadOnly(filepath.Join(dir, "hall.db"))
@@ -78,16 +82,19 @@ func makeBigHistory(b *testing.B) bigHistory {
 		return bigHistory{err: err}
 	}
 	ctx := context.Background()
-	first := time.Date(2025, 1, 1, 0, 0, 0, 0, shanghai)
-	if _, err := store.CatchUp(ctx, first.AddDate(0, 0, days+1)); err != nil {
+	first := simday.First
+	if _, err := store.CatchUp(ctx, next.Add(simday.Opens)); err != nil {
 		return bigHistory{err: err}
 	}
-	for d := days; d < 365+50; d++ {
-		from := first.AddDate(0, 0, d%days).Format(time.DateOnly)
-		to := first.AddDate(0, 0, d).Format(time.DateOnly)
-		if err := store.CopyDay(ctx, from, to, uint64(d/days)<<40); err != nil {
+	for d, i := next, 0; d.Before(first.AddDate(0, 0, 365+50)); d = d.AddDate(0, 0, 1) {
+		if !h.Open(d) {
+			continue
+		}
+		from := served[i%len(served)].Format(time.DateOnly)
+		if err := store.CopyDay(ctx, from, d.Format(time.DateOnly), uint64(i/len(served)+1)<<40); err != nil {
 			return bigHistory{err: err}
 		}
+		i++
 	}
 	return bigHistory{setup: h.setup, hist: hist, store: store, days: days, now: first.AddDate(1, 1, 20)}
 }
@@ -126,7 +133,7 @@ func benchEvents(b *testing.B, h *bigHistory, p report.Period, now time.Time) {
 // BenchmarkMonthlyReport is a past month of the big hall (June 2025)
 // from its daily figures; from-events reads the simulated days' month
 // from the journal as before, and runs only with a month simulated
-// (HALLFLOOR_BENCH_DAYS=31).
+// (HALLFLOOR_BENCH_DAYS=23, its working days).
 func BenchmarkMonthlyReport(b *testing.B) {
 	h := bigHall(b)
 	b.Run("from-daily-figures", func(b *testing.B) {
@@ -134,8 +141,8 @@ func BenchmarkMonthlyReport(b *testing.B) {
 		benchAssemble(b, h, p, h.now)
 	})
 	b.Run("from-events", func(b *testing.B) {
-		if h.days < 31 {
-			b.Skip("HALLFLOOR_BENCH_DAYS=31 simulates the month this reads")
+		if h.days < 23 {
+			b.Skip("HALLFLOOR_BENCH_DAYS=23 simulates the working days of the month this reads")
 		}
 		p, _ := report.Month("2025-01", shanghai)
 		benchEvents(b, h, p, h.now)

@@ -141,6 +141,34 @@ func (s *Store) readDay(ctx context.Context, date string, now time.Time) (*day, 
 	return d, nil
 }
 
+// readDetails reads the details of date from the journal, decoding no
+// other event: a report reads no more of a day outside its period.
+func (s *Store) readDetails(ctx context.Context, date string, _ time.Time) (*day, error) {
+	p, err := report.Day(date, s.setup.Location())
+	if err != nil {
+		return nil, err
+	}
+	d := &day{}
+	err = s.read(ctx, p.From, p.To, func(rec journal.Record) error {
+		if !report.MayBeDetail(rec.Type) {
+			return nil
+		}
+		ev, err := engine.DecodeRecord(rec)
+		if err != nil {
+			return err
+		}
+		if report.IsDetail(ev) {
+			d.details = append(d.details, rec)
+			d.events = append(d.events, ev)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("figures: read %s's details from the journal: %w", date, err)
+	}
+	return d, nil
+}
+
 // RecordDay records date's figures from the journal, replacing any
 // recorded before: recording a day again gives the same rows.
 func (s *Store) RecordDay(ctx context.Context, date string, now time.Time) error {

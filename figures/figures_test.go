@@ -83,7 +83,7 @@ func same(t *testing.T, what string, want, got figureSet) {
 func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	dir := t.TempDir()
 	h := startSim(t, dir, 6)
-	h.bad = 15
+	h.Bad = 15
 	store, err := figures.Open(filepath.Join(dir, "figures.db"), h.setup, h.hist)
 	if err != nil {
 		t.Fatal(err)
@@ -97,17 +97,17 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 		t.Fatalf("caught up %d days, %v; want 8", n, err)
 	}
 	for d := 8; d < 20; d++ {
-		h.day(time.Date(2025, 1, 1+d, 0, 0, 0, 0, shanghai), 150)
+		h.Day(time.Date(2025, 1, 1+d, 0, 0, 0, 0, shanghai), 150)
 	}
 	for _, k := range []string{"queue.TicketIssued", "queue.SkipUndone", "queue.TicketRequeued", "queue.TicketTransferred",
 		"queue.WindowPaused", "queue.TicketCancelled", "rating.FollowUpOpened", "rating.FollowUpClosed", "rating.FollowUpOverdue",
 		"overtime.Served", "overtime.Confirmed", "overtime.Started"} {
-		if h.kinds[k] == 0 {
-			t.Fatalf("the simulation has no %s: %v", k, h.kinds)
+		if h.Kinds[k] == 0 {
+			t.Fatalf("the simulation has no %s: %v", k, h.Kinds)
 		}
 	}
 	// Day 20 is today: recorded up to the 19th, the 20th read live.
-	now := time.Date(2025, 1, 20, 18, 0, 0, 0, shanghai)
+	now := time.Date(2025, 1, 20, 21, 0, 0, 0, shanghai)
 	if n, err := store.CatchUp(ctx, now); err != nil || n != 11 {
 		t.Fatalf("caught up %d days, %v; want 11", n, err)
 	}

@@ -49,7 +49,13 @@ func (s *Store) Assemble(ctx context.Context, p report.Period, now time.Time, de
 		if recorded[date] {
 			continue
 		}
-		live, err := s.readDay(ctx, date, now)
+		// A day outside the period gives it details and follow-ups'
+		// closings, never figures: only those are read.
+		read := s.readDay
+		if d.Before(p.From) || !d.Before(p.To) {
+			read = s.readDetails
+		}
+		live, err := read(ctx, date, now)
 		if err != nil {
 			return nil, err
 		}
@@ -154,4 +160,19 @@ func (s *Store) details(ctx context.Context, from, to time.Time) ([]journal.Reco
 		out = append(out, rec)
 	}
 	return out, rows.Err()
+}
+
+// RecordedDays says how many of the period's days are recorded, of how
+// many it has: those not recorded are read from the journal's events.
+func (s *Store) RecordedDays(ctx context.Context, p report.Period) (recorded, days int, err error) {
+	loc := s.setup.Location()
+	first, last := p.From.In(loc), p.To.In(loc).Add(-time.Nanosecond)
+	got, err := s.recorded(ctx, first.Format(time.DateOnly), last.Format(time.DateOnly))
+	if err != nil {
+		return 0, 0, err
+	}
+	for d := first; d.Before(p.To); d = d.AddDate(0, 0, 1) {
+		days++
+	}
+	return len(got), days, nil
 }

@@ -222,6 +222,17 @@ func IsDetail(e room.Event) bool {
 	return false
 }
 
+// MayBeDetail says whether an event of the type may be a detail, so a
+// reader after details alone decodes no other.
+func MayBeDetail(typ string) bool {
+	switch typ {
+	case rating.Given{}.Type(), rating.FollowUpOpened{}.Type(), rating.FollowUpClosed{}.Type(), rating.FollowUpOverdue{}.Type(),
+		overtime.Served{}.Type(), overtime.Confirmed{}.Type():
+		return true
+	}
+	return false
+}
+
 const cellFormat = 1
 
 // Encode is the cell's durable form: varints, the sum's bits, and the

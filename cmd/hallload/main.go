@@ -7,6 +7,7 @@
 //	hallload -mode issue [-url …] [-duration 10s] [-workers 64]
 //	hallload -flood 32 [-flood-staff 1002] …   (calls during a sign-in flood)
 //	hallload -mode screens -spawn [-clients 10000]   (what idle screens cost)
+//	hallload -mode year [-tickets 15000 -days 250] [-dir DIR]   (a big hall's year)
 //
 // Without -url it runs the demo hall in this process on a random port with a
 // fresh data directory, wired as `hallfloor serve` wires it, except that
@@ -63,12 +64,16 @@ type options struct {
 	// screens over that many loopback source addresses.
 	Spawn   bool
 	Sources int
+	// The year mode's big hall: Tickets a day on Windows windows for Days
+	// days of service, progress every Progress days, the data in Dir.
+	Tickets, Days, Windows, Progress int
+	Dir                              string
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.URL, "url", "", "a running hallfloor, e.g. http://127.0.0.1:8081; empty runs the demo hall in this process")
-	flag.StringVar(&o.Mode, "mode", "call", "call: screens and calls; issue: durable ticket issue throughput; screens: what idle screens cost the server")
+	flag.StringVar(&o.Mode, "mode", "call", "call: screens and calls; issue: durable ticket issue throughput; screens: what idle screens cost the server; year: a big hall's year simulated through the engine and journal")
 	flag.IntVar(&o.Clients, "clients", 1000, "WebSocket screens to connect (call mode)")
 	flag.IntVar(&o.Calls, "calls", 200, "calls to make from the window (call mode)")
 	flag.DurationVar(&o.Every, "every", 50*time.Millisecond, "pace of the calls (call mode)")
@@ -84,7 +89,19 @@ func main() {
 	flag.StringVar(&o.FloodStaff, "flood-staff", "", "staff number the flood guesses at; empty for made-up numbers")
 	flag.BoolVar(&o.Spawn, "spawn", false, "run the demo hall in a child process rather than in this one")
 	flag.IntVar(&o.Sources, "sources", 1, "loopback source addresses the screens connect from (127.0.0.1 on), for a hall that limits connections per address")
+	flag.IntVar(&o.Tickets, "tickets", 15000, "numbers issued a day (year mode)")
+	flag.IntVar(&o.Days, "days", 250, "days of service to simulate, weekdays from 2025-01-01 (year mode)")
+	flag.IntVar(&o.Windows, "windows", 40, "windows of the big hall (year mode)")
+	flag.IntVar(&o.Progress, "progress", 10, "print progress every this many days (year mode)")
+	flag.StringVar(&o.Dir, "dir", "", "data directory to keep (year mode; must be empty or new); empty uses a temporary one")
 	flag.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the run (the in-process hall included) to this file; with -spawn the hall's goes to this file.hall")
+	if isYearChild() {
+		if err := yearChild(); err != nil {
+			fmt.Fprintln(os.Stderr, "hallload year child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) == 2 && os.Args[1] == childFlag {
 		if err := serveChild(); err != nil {
 			fmt.Fprintln(os.Stderr, "hallload child:", err)
@@ -119,6 +136,10 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if o.Mode == "year" {
+		_, err := runYear(ctx, o, out)
+		return err
 	}
 	base := strings.TrimRight(o.URL, "/")
 	where := base
@@ -174,7 +195,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		r.print(out, where)
 		return nil
 	}
-	return fmt.Errorf("unknown -mode %q (call, issue or screens)", o.Mode)
+	return fmt.Errorf("unknown -mode %q (call, issue, screens or year)", o.Mode)
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one: a thousand

@@ -6,14 +6,23 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestMain lets the test binary be the child process that -spawn starts.
+// TestMain lets the test binary be the child process that -spawn starts,
+// and the hall the year mode kills.
 func TestMain(m *testing.M) {
+	if isYearChild() {
+		if err := yearChild(); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if len(os.Args) == 2 && os.Args[1] == childFlag {
 		if err := serveChild(); err != nil {
 			os.Exit(1)
@@ -146,5 +155,61 @@ func TestPeek(t *testing.T) {
 	}
 	if _, err := peek([]byte(`{"type":`)); err == nil {
 		t.Error("a cut-off message was read without error")
+	}
+}
+
+// TestYearRunPrintsEveryTarget runs the year mode tiny (2 days of 200
+// numbers on 8 windows): it prints each target's line with its figures,
+// and its reports are read from daily figures that count every number
+// the simulation issued.
+func TestYearRunPrintsEveryTarget(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "data")
+	o := options{Mode: "year", Tickets: 200, Days: 2, Windows: 8, Progress: 1, Dir: dir}
+	var out bytes.Buffer
+	r, err := runYear(ctx, o, &out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	num := `[0-9.]+(µs|ms|s)`
+	for _, re := range []string{
+		`monthly report of a past month +` + num + `, [0-9.]+ MB allocated .*target ≤ 100 ms, ≤ 20 MB`,
+		`2025-01 from daily figures \(2 of its 31 days recorded\), 400 numbers \(the simulation issued 400\)`,
+		`yearly report +` + num + `, .*target ≤ 1 s`,
+		`2025 from daily figures \(2 of its 365 days recorded\), 400 numbers \(the simulation issued 400\)`,
+		`longest pause of the writer +max ` + num + `, p99 ` + num + `, rollover ` + num + `; [0-9]+ of [0-9]+ commands over 10 ms.*target ≤ 10 ms`,
+		`restart +clean stop ` + num + `, kill -9 ` + num + ` \(4[0-9]{3} events after the last snapshot\)`,
+		`data directory +[0-9.]+ MB \([0-9]+ bytes\): journal [0-9.]+ MB, figures [0-9.]+ MB, archive [0-9.]+ MB`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out.String()) {
+			t.Errorf("no line matches %s in\n%s", re, out.String())
+		}
+	}
+	if r.Issued != 400 || r.Month.Issued != 400 || r.Year.Issued != 400 || r.Month.Recorded != 2 {
+		t.Errorf("issued %d; the month's report counts %d (%d days recorded), the year's %d", r.Issued, r.Month.Issued, r.Month.Recorded, r.Year.Issued)
+	}
+	if r.Waits.n != r.Commands || r.Commands < 400 || r.Clean <= 0 || r.Crash <= 0 {
+		t.Errorf("%d commands, %d waits, restarts %s and %s", r.Commands, r.Waits.n, r.Clean, r.Crash)
+	}
+	// The figures file the reports read is the hall's, in the directory kept.
+	if fi, err := os.Stat(filepath.Join(dir, "figures-big.db")); err != nil || fi.Size() == 0 || r.Disk.Figures == 0 {
+		t.Errorf("figures-big.db: %v", err)
+	}
+}
+
+// The year mode's histogram of waits gives its quantiles to the step above
+// and the longest wait as it was.
+func TestWaitsQuantiles(t *testing.T) {
+	var w waits
+	for i := 1; i <= 1000; i++ {
+		w.add(time.Duration(i) * 10 * time.Microsecond)
+	}
+	w.add(20 * time.Second)
+	if w.n != 1001 || w.max != 20*time.Second || w.over(10*time.Millisecond) != 1 || w.over(5*time.Millisecond) != 501 {
+		t.Errorf("n %d, max %s, over 10 ms %d, over 5 ms %d", w.n, w.max, w.over(10*time.Millisecond), w.over(5*time.Millisecond))
+	}
+	if p50, p99 := w.quantile(0.5), w.quantile(0.99); p50 < 5*time.Millisecond || p50 > 5020*time.Microsecond || p99 < 9900*time.Microsecond || p99 > 9930*time.Microsecond {
+		t.Errorf("p50 %s, p99 %s", p50, p99)
 	}
 }
