@@ -21,11 +21,14 @@ func Rollover(s *State, setup *Setup, now time.Time) room.Payload {
 	if day == s.Day {
 		return nil
 	}
+	// Every waiting ticket is in exactly one line (Verify checks it): the
+	// lines are what waits, and far fewer than the day's tickets.
 	ev := DayStarted{Day: day}
-	for _, t := range s.Tickets {
-		if t.Status == Waiting {
-			ev.Cancelled = append(ev.Cancelled, t.ID)
-		}
+	for _, sv := range s.Services {
+		ev.Cancelled = append(append(ev.Cancelled, sv.Line...), sv.Priority...)
+	}
+	for _, w := range s.Windows {
+		ev.Cancelled = append(ev.Cancelled, w.Line...)
 	}
 	slices.Sort(ev.Cancelled)
 	return ev
