@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS replies (
 CREATE INDEX IF NOT EXISTS replies_at ON replies(at);
 CREATE TABLE IF NOT EXISTS snapshots (
 	seq  INTEGER PRIMARY KEY,
-	data BLOB NOT NULL -- the first part
+	data BLOB NOT NULL -- empty; once the first part of the snapshot
 );
 CREATE TABLE IF NOT EXISTS snapshot_parts (
 	seq  INTEGER NOT NULL,
@@ -394,54 +394,58 @@ func (j *Journal) ForgetReplies(ctx context.Context, before time.Time) error {
 const snapshotPart = 256 << 10
 
 // SaveSnapshot stores a snapshot and keeps the last journal.KeepSnapshots.
-// The parts after the first go in first, each in a transaction of its own;
-// the snapshot's row, with the first part, goes in last, so a snapshot is
-// either whole or not there: parts with no row (a save cut short) are never
-// read, and the next save deletes them. Old replies stay in the file;
-// Replies only returns those since the time asked for.
+// The parts go in first, each in a transaction of its own; the snapshot's
+// row, which holds none of it, goes in last, so a snapshot is either whole
+// or not there: parts with no row (a save cut short) are never read. The
+// parts of the snapshots no longer kept, or of a save cut short, are then
+// deleted one at a time too: freeing a part's pages means reading them, and
+// a snapshot's worth in one transaction held the connection for 30 ms.
+// Old replies stay in the file; Replies only returns those since the time
+// asked for.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, state []byte) error {
-	first, rest := state, []byte(nil)
-	if len(state) > snapshotPart {
-		first, rest = state[:snapshotPart], state[snapshotPart:]
-	}
-	if first == nil {
-		first = []byte{} // the column refuses NULL
-	}
-	// A snapshot of the same seq is replaced: take it away first, so its
-	// row never meets the parts of this one.
-	if err := j.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq = ?`, int64(seq)); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM snapshot_parts WHERE seq = ?`, int64(seq))
-		return err
-	}); err != nil {
+	// A snapshot of the same seq is replaced: take its row away first, so it
+	// never meets the parts of this one, which then go as leftovers do.
+	if _, err := j.db.ExecContext(ctx, `DELETE FROM snapshots WHERE seq = ?`, int64(seq)); err != nil {
 		return fmt.Errorf("journal: save snapshot: %w", err)
 	}
-	for part := 1; len(rest) > 0; part++ {
-		n := min(len(rest), snapshotPart)
+	if err := j.dropLeftoverParts(ctx); err != nil {
+		return err
+	}
+	for part := 1; len(state) > 0; part++ {
+		n := min(len(state), snapshotPart)
 		if _, err := j.db.ExecContext(ctx, `INSERT INTO snapshot_parts(seq, part, data) VALUES (?, ?, ?)`,
-			int64(seq), part, rest[:n]); err != nil {
+			int64(seq), part, state[:n]); err != nil {
 			return fmt.Errorf("journal: save snapshot part %d: %w", part, err)
 		}
-		rest = rest[n:]
+		state = state[n:]
 		j.ckpt.committed()
 	}
 	err := j.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots(seq, data) VALUES (?, ?)`, int64(seq), first); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots(seq, data) VALUES (?, x'')`, int64(seq)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
-			journal.KeepSnapshots); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM snapshot_parts WHERE seq NOT IN (SELECT seq FROM snapshots)`)
+		_, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
+			journal.KeepSnapshots)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("journal: save snapshot: %w", err)
 	}
-	return nil
+	return j.dropLeftoverParts(ctx)
+}
+
+// dropLeftoverParts deletes, one by one, the parts no snapshot row holds.
+func (j *Journal) dropLeftoverParts(ctx context.Context) error {
+	for {
+		res, err := j.db.ExecContext(ctx, `DELETE FROM snapshot_parts WHERE rowid =
+			(SELECT rowid FROM snapshot_parts WHERE seq NOT IN (SELECT seq FROM snapshots) LIMIT 1)`)
+		if err != nil {
+			return fmt.Errorf("journal: delete old snapshot parts: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // inTx runs fn in a transaction and commits it if fn succeeds.
