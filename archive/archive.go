@@ -26,8 +26,10 @@ import (
 // Batch is how many events one turn reads, archives or rewrites. Each turn
 // of a delete or a rewrite is a transaction on the writer's connection, so
 // the hall's next commit waits for it: a small batch keeps that wait short,
-// and the hourly run takes as many turns as it needs.
-const Batch = 500
+// and the hourly run takes as many turns as it needs. Turns of 500 events
+// held a big hall's commands up to 177 ms during a retention turn in
+// `hallload -mode year`, at a p99 of 9.4 ms against 4.1 ms outside them.
+const Batch = 100
 
 // Options say what to keep.
 type Options struct {
