@@ -20,6 +20,8 @@ var reasons = map[string]Words{
 	// The hall's numbers.
 	"no_service":          {"本大厅没有 {service} 类业务", "This hall has no service {service}"},
 	"service_needed":      {"请选择业务类别", "Choose a service"},
+	"via_by_room":         {"预约号和咨询转办号只能通过预约签到或咨询转办取得", "Appointment and hand-on numbers come only from a booking check-in or a consultation"},
+	"unknown_via":         {"服务器出错，请重试", "The server made a mistake; please try again"},
 	"priority_by_staff":   {"优先号需由导办员或窗口工作人员登录后取号", "A priority number is issued by a signed-in guide or clerk"},
 	"daily_cap_reached":   {"{service} 类业务今日 {cap} 个号已取完", "All {cap} numbers for service {service} are taken today"},
 	"holder_waits":        {"该身份证号已有等候中的 {number} 号，请勿重复取号", "This ID number already holds waiting number {number}"},

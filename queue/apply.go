@@ -24,7 +24,7 @@ func (s *State) Apply(e room.Event) {
 	case TicketIssued:
 		t := &Ticket{
 			ID: p.Ticket.ID, Number: p.Ticket.Number, Service: p.Ticket.Service,
-			Status: Waiting, Priority: p.Priority, IDHash: p.IDHash, Phone: p.Phone,
+			Status: Waiting, Priority: p.Priority, Via: p.Via, IDHash: p.IDHash, Phone: p.Phone,
 			IssuedAt: at, QueuedAt: at, Order: e.Seq,
 		}
 		s.Tickets[t.ID] = t
@@ -37,7 +37,7 @@ func (s *State) Apply(e room.Event) {
 		w := s.Windows[p.Window]
 		w.Current, w.Skipped = t.ID, ""
 		w.setState(Serving, at)
-		if t.Priority {
+		if t.First() {
 			w.PriorityRun++
 		} else {
 			w.PriorityRun = 0
@@ -168,7 +168,7 @@ func (s *State) lineOf(t *Ticket) *[]string {
 	switch {
 	case t.Target != "":
 		return &s.Windows[t.Target].Line
-	case t.Priority:
+	case t.First():
 		return &s.Services[t.Service].Priority
 	default:
 		return &s.Services[t.Service].Line

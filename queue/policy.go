@@ -51,7 +51,7 @@ func CallOrder(s *State, setup *Setup, windowID string, now time.Time, n int) []
 			}
 			t := s.Tickets[l.ids[l.at]]
 			score := l.weight * now.Sub(t.QueuedAt).Seconds()
-			if t.Priority {
+			if t.First() {
 				if better(prioT, prioScore, t, score) {
 					prio, prioT, prioScore = l, t, score
 				}
@@ -72,7 +72,7 @@ func CallOrder(s *State, setup *Setup, windowID string, now time.Time, n int) []
 		}
 		t := s.Tickets[pick.ids[pick.at]]
 		pick.at++
-		if t.Priority {
+		if t.First() {
 			run++
 		} else {
 			run = 0

@@ -28,11 +28,13 @@ const (
 
 // Ticket is one queue number.
 type Ticket struct {
-	ID       string    `json:"id"`
-	Number   string    `json:"number"`
-	Service  string    `json:"service"`
-	Status   Status    `json:"status"`
-	Priority bool      `json:"priority,omitempty"`
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Service  string `json:"service"`
+	Status   Status `json:"status"`
+	Priority bool   `json:"priority,omitempty"`
+	// Via is the hall's room the ticket was issued for (booking, consult).
+	Via      string    `json:"via,omitempty"`
 	IDHash   string    `json:"id_hash,omitempty"`
 	Phone    string    `json:"phone,omitempty"`
 	IssuedAt time.Time `json:"issued_at"`
@@ -48,6 +50,11 @@ type Ticket struct {
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Recalls    int       `json:"recalls,omitempty"`
 }
+
+// First reports whether the ticket waits in its service's priority line:
+// a priority number, or one a room of the hall issued (an appointment, a
+// consultation handed on).
+func (t *Ticket) First() bool { return t.Priority || t.Via != "" }
 
 // Ref names the ticket for events.
 func (t *Ticket) Ref() TicketRef { return TicketRef{ID: t.ID, Number: t.Number, Service: t.Service} }
@@ -197,7 +204,7 @@ func (s *State) Ahead(t *Ticket) int {
 		return 0
 	}
 	i, _ := s.position(*s.lineOf(t), t)
-	if t.Target == "" && !t.Priority {
+	if t.Target == "" && !t.First() {
 		i += len(s.Services[t.Service].Priority) // priority tickets go first
 	}
 	return i
