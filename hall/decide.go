@@ -3,6 +3,7 @@ package hall
 import (
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/equipment"
 	"hallfloor/errs"
 	"hallfloor/locker"
@@ -16,13 +17,13 @@ import (
 
 // Command is a command of one of the hall's rooms (queue.Command,
 // rating.Command, overtime.Command, locker.Command, outbox.Command,
-// equipment.Command, session.Command), or Tick, or IssueTicket (a number
+// equipment.Command, session.Command, booking.Command), or Tick, or IssueTicket (a number
 // with reminders).
 type Command any
 
 // Tick lets time pass: it asks every room what is due now (overtime at a
 // session's end, expired rating prompts, overdue follow-ups, the handover
-// reminder, locker deadlines) and, like every command, starts a new day
+// reminder, locker deadlines, late bookings and their reminders) and, like every command, starts a new day
 // first when one is due.
 type Tick struct{}
 
@@ -54,6 +55,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return equipment.Decide(s.Equipment, c)
 	case session.Command:
 		return session.Decide(s.Sessions, c)
+	case booking.Command:
+		return decideBooking(s, setup, c, env)
 	case nil:
 		return room.Outcome{}, errs.Bad("command", "no_command")
 	}
@@ -70,6 +73,7 @@ func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	evs = append(evs, overtime.HandoverDue(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, now)...)
 	lk, _ := locker.Decide(s.Lockers, setup.Lockers, locker.Check{}, now)
 	evs = append(evs, lk...)
+	evs = append(evs, booking.Due(s.Bookings, setup.Bookings, now)...)
 	return evs
 }
 

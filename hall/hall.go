@@ -9,6 +9,7 @@ package hall
 import (
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/calendar"
 	"hallfloor/equipment"
 	"hallfloor/locker"
@@ -25,7 +26,10 @@ type Setup struct {
 	Queue   *queue.Setup
 	Ratings *rating.Setup
 	Lockers *locker.Setup
-	Alerts  Alerts
+	// Bookings are the services' appointment slots (预约办); none unless
+	// the hall file declares them.
+	Bookings *booking.Setup
+	Alerts   Alerts
 	// NearAhead is how many people may still be before a ticket when its
 	// holder's "your turn is near" SMS goes (DefaultNearAhead when 0).
 	NearAhead int
@@ -43,7 +47,8 @@ func NewSetup(q queue.Setup, r rating.Setup, l *locker.Setup, a Alerts) *Setup {
 		l = &locker.Setup{}
 	}
 	ls := l.WithDefaults()
-	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Alerts: a.withDefaults()}
+	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Alerts: a.withDefaults(),
+		Bookings: booking.NewSetup(booking.Setup{Calendar: qs.Calendar})}
 }
 
 // Location is the hall's time zone.
@@ -62,6 +67,7 @@ type State struct {
 	Outbox    *outbox.State    `json:"outbox"`
 	Equipment *equipment.State `json:"equipment"`
 	Sessions  *session.State   `json:"sessions"`
+	Bookings  *booking.State   `json:"bookings"`
 }
 
 // NewState is an empty hall for the setup.
@@ -102,6 +108,10 @@ func (s *State) Adopt(setup *Setup) {
 		s.Sessions = session.NewState()
 	}
 	s.Sessions.Adopt()
+	if s.Bookings == nil {
+		s.Bookings = booking.NewState()
+	}
+	s.Bookings.Adopt()
 }
 
 // Apply changes the hall by one event: every room sees it and keeps what
@@ -115,6 +125,7 @@ func (s *State) Apply(e room.Event) {
 	s.Outbox.Apply(e.At, e.Data)
 	s.Equipment.Apply(e)
 	s.Sessions.Apply(e)
+	s.Bookings.Apply(e)
 }
 
 // Day is the hall's current day, as its numbering knows it.

@@ -18,7 +18,9 @@ import (
 //     in overtime with nobody left to serve, or signed off, leaves overtime
 //     (罗山 延时办);
 //   - a ticket near the front, or called, sends its holder the SMS held for
-//     that moment (reminders.go).
+//     that moment (reminders.go);
+//   - a booking made, accepted, declined, reminded of or forfeited sends
+//     the applicant the SMS sealed for it (bookings.go).
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -31,5 +33,6 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	}
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
 	out = append(out, remind(s, setup, events)...)
+	out = append(out, bookingNotices(s, events)...)
 	return out
 }
