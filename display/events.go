@@ -31,6 +31,17 @@ var eventNames = map[string]Words{
 	"overtime.served":    {"延时服务", "served in overtime"},
 	"overtime.confirmed": {"延时服务确认", "overtime confirmed"},
 	"staff.signed_off":   {"签退", "signed off"},
+	"booking.made":       {"预约", "booked"},
+	"booking.accepted":   {"预约受理", "booking accepted"},
+	"booking.declined":   {"预约不予受理", "booking declined"},
+	"booking.cancelled":  {"取消预约", "booking cancelled"},
+	"booking.checked_in": {"预约签到", "checked in"},
+	"booking.late":       {"预约迟到", "booking late"},
+	"booking.reached":    {"迟到已联系", "late applicant reached"},
+	"booking.moved":      {"改约", "booking moved"},
+	"booking.forfeited":  {"预约自动放弃", "booking forfeited"},
+	"booking.bar_lifted": {"恢复预约资格", "booking bar lifted"},
+	"booking.reminded":   {"预约提醒", "booking reminded"},
 }
 
 // EventName names a kind of event; one without a name shows as its type.
