@@ -54,7 +54,9 @@ func setupWith(cal *calendar.Calendar) *Setup {
 	l := &locker.Setup{Banks: []locker.BankSetup{{ID: "L1", Name: "一号柜", Compartments: []locker.CompartmentSetup{
 		{ID: "01", Size: locker.Small}, {ID: "02", Size: locker.Medium}, {ID: "03", Size: locker.Large},
 	}}}}
-	return NewSetup(q, rating.Setup{Reasons: []string{"等候时间长"}}, l, Alerts{})
+	setup := NewSetup(q, rating.Setup{Reasons: []string{"等候时间长"}}, l, Alerts{})
+	setup.Bookings = bookingSetup(setup.Calendar())
+	return setup
 }
 
 // at is a moment in the hall's zone: at("2025-03-10", "12:00:00").
@@ -248,6 +250,9 @@ func randomCommand(r *rand.Rand, f *floor) Command {
 		}
 		return ids[r.IntN(len(ids))]
 	}
+	if r.IntN(10) == 0 {
+		return randomBookingCommand(r, f, a)
+	}
 	tickets := slices.Sorted(maps.Keys(f.s.Queue.Tickets))
 	switch n := r.IntN(100); {
 	case n < 25:
@@ -342,6 +347,9 @@ func verify(f *floor) error {
 			return fmt.Errorf("ticket %s rated %d", id, lvl)
 		}
 	}
+	if err := verifyBookings(f); err != nil {
+		return err
+	}
 	if s.Seq != uint64(len(f.journal)) {
 		return fmt.Errorf("the hall is at seq %d after %d events", s.Seq, len(f.journal))
 	}
@@ -397,7 +405,8 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 				t.Fatalf("the walk crossed too few midnights: %v", days)
 			}
 			for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.finished", "rating.prompted", "rating.given",
-				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started"} {
+				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
+				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}
