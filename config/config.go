@@ -38,6 +38,7 @@ type Hall struct {
 	SMS       SMS       `yaml:"sms"`
 	Alerts    Alerts    `yaml:"alerts"`
 	Retention Retention `yaml:"retention"`
+	Bookings  Bookings  `yaml:"bookings"`
 }
 
 // HallInfo names the hall.
@@ -325,6 +326,7 @@ func (h *Hall) Validate() Problems {
 	h.validateLockers(add)
 	h.Server.Connections.validate(add)
 	h.Retention.validate(add)
+	h.validateBookings(add)
 	return ps
 }
 
@@ -373,6 +375,7 @@ func (h *Hall) Setup() *hall.Setup {
 	r.Calendar = cal
 	setup := hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
 	setup.NearAhead = h.SMS.NearAhead
+	setup.Bookings = h.BookingSetup(setup.Calendar())
 	return setup
 }
 
