@@ -13,7 +13,7 @@ import (
 // Words a booking's SMS carries in its Vars; the code itself is sealed in
 // the message by the edge that drew it.
 const (
-	VarService = "service" // the service's code
+	VarService = "service" // the service's name
 	VarStart   = "start"   // the slot's start, RFC 3339; worded in the hall's zone when sent
 	VarReason  = "reason"  // why a request was declined
 )
@@ -46,7 +46,7 @@ func decideBooking(s *State, setup *Setup, c booking.Command, env room.Env) (roo
 // bookingNotices queues the SMS sealed with a booking for the moment its
 // events bring: the confirmation with the code (or the request received),
 // the request accepted or declined, each reminder, the forfeit.
-func bookingNotices(s *State, events []room.Event) []room.Payload {
+func bookingNotices(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
 		var code, notice string
@@ -84,6 +84,9 @@ func bookingNotices(s *State, events []room.Event) []room.Payload {
 		}
 		maps.Copy(m.Vars, vars)
 		m.Vars[VarService], m.Vars[VarStart] = b.Service, b.Start.Format(time.RFC3339)
+		if sv := setup.Queue.Service(b.Service); sv != nil {
+			m.Vars[VarService] = sv.Name
+		}
 		out = append(out, m)
 	}
 	return out

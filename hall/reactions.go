@@ -33,6 +33,6 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	}
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
 	out = append(out, remind(s, setup, events)...)
-	out = append(out, bookingNotices(s, events)...)
+	out = append(out, bookingNotices(s, setup, events)...)
 	return out
 }
