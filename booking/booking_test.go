@@ -496,3 +496,25 @@ func TestNewDayKeepsLateBookings(t *testing.T) {
 }
 
 func dayStarted(day string) room.Payload { return queue.DayStarted{Day: day} }
+
+// The booking page's offer is the rule's own answer, slot by slot.
+func TestOffersAreTheRulesAnswer(t *testing.T) {
+	h := newHall(t)
+	h.book("h1", "B", "2025-03-10 10:00")
+	offers := Offers(h.s, h.setup, "B", at("2025-03-10 00:00"), h.now)
+	if len(offers) != 3 {
+		t.Fatalf("offers %+v", offers)
+	}
+	for i, want := range []string{"booking_too_soon", "booking_slot_full", ""} {
+		if got := errs.ReasonOf(offers[i].Refusal); got != want {
+			t.Errorf("slot %d: %q, want %q", i, got, want)
+		}
+		_, err := Decide(h.s, h.setup, h.bookCmd("h9", "B", offers[i].Start.In(shanghai).Format("2006-01-02 15:04")), h.env())
+		if got := errs.ReasonOf(err); got != want {
+			t.Errorf("slot %d booked: %q, offer says %q", i, got, want)
+		}
+	}
+	if offers[2].Left != 1 || offers[1].Left != 0 {
+		t.Fatalf("left %d %d", offers[1].Left, offers[2].Left)
+	}
+}

@@ -293,6 +293,37 @@ func lead(setup *Setup, sl Slot, now time.Time) error {
 	return nil
 }
 
+// Offer is a slot as the booking page shows it: what is left of it, and
+// why a booking of it would be refused now (too soon, too far, full), nil
+// when it would not.
+type Offer struct {
+	Slot
+	Left    int
+	Refusal error
+}
+
+// Offers are a service's slots on the hall's date of day, each with the
+// rule's own answer for a booking made at now (an applicant's own limits,
+// one a day and the bar, are not known here).
+func Offers(s *State, setup *Setup, service string, day, now time.Time) []Offer {
+	sv := setup.Service(service)
+	if sv == nil {
+		return nil
+	}
+	var out []Offer
+	for _, sl := range setup.Slots(service, day) {
+		o := Offer{Slot: sl, Left: max(0, sv.Capacity-s.Taken(service, sl.Start))}
+		switch {
+		case lead(setup, sl, now) != nil:
+			o.Refusal = lead(setup, sl, now)
+		case o.Left == 0:
+			o.Refusal = errs.R(errs.Conflict, "booking_slot_full", "slot", sl.Start.In(setup.loc()).Format("2006-01-02 15:04"), "next", "")
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
 // FreeSlots are the next n slots of a service, from from on, that a booking
 // made at now could take: within the lead time, with room left. The phone
 // page lists them; a full slot's refusal names the first few.
