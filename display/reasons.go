@@ -75,6 +75,9 @@ var reasons = map[string]Words{
 	"booking_checked_in_already":      {"该预约已签到取号", "This booking has checked in already"},
 	"booking_not_checkin":             {"该预约已不能签到，请到咨询台", "This booking can no longer check in; ask at the desk"},
 	"booking_checkin_early":           {"签到时间未到，请于 {at} 后签到", "Too early to check in; check in from {at}"},
+	"booking_start_needed":            {"请选择预约时段", "Choose a slot"},
+	"booking_start_format":            {"预约时段应为日期和时间，如 2026-11-20 09:30", "A slot is a date and time like 2026-11-20 09:30"},
+	"booking_days":                    {"一次最多查看 {max} 天", "At most {max} days at a time"},
 	"booking_checkin_closed":          {"签到时间已过（{at}），请到咨询台", "Check-in closed at {at}; ask at the desk"},
 
 	// Windows.
