@@ -153,6 +153,8 @@ func (g *group) sum(h *cellHead) {
 	g.Served += h.Served
 	g.NoShows += h.NoShows
 	g.Cancelled += h.Cancelled
+	g.Appointments += h.Appointments
+	g.PreReviewed += h.PreReviewed
 	for l := range g.Levels {
 		g.Levels[l] += h.Levels[l]
 	}
@@ -200,12 +202,14 @@ func (a *Assembler) Report(hallName string) Report {
 	for _, sv := range a.setup.Queue.Services {
 		g := a.group(DimService, sv.Code)
 		rep.Services = append(rep.Services, ServiceRow{Code: sv.Code, Name: sv.Name, Issued: g.Issued, Served: g.Served,
-			NoShows: g.NoShows, Cancelled: g.Cancelled,
+			NoShows: g.NoShows, Cancelled: g.Cancelled, Appointments: g.Appointments, PreReviewed: g.PreReviewed,
 			Wait: a.stats(g.Wait.N, g.Wait.Sum, g.waits), Service: a.stats(g.Service.N, g.Service.Sum, g.services)})
 		rep.Totals.Issued += g.Issued
 		rep.Totals.Served += g.Served
 		rep.Totals.NoShows += g.NoShows
 		rep.Totals.Cancelled += g.Cancelled
+		rep.Totals.Appointments += g.Appointments
+		rep.Totals.PreReviewed += g.PreReviewed
 		waits, services = append(waits, g.waits...), append(services, g.services...)
 		wait.N, wait.Sum = wait.N+g.Wait.N, wait.Sum+g.Wait.Sum
 		service.N, service.Sum = service.N+g.Service.N, service.Sum+g.Service.Sum

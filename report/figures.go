@@ -38,10 +38,13 @@ const (
 // Cell is one day's figures of one service, window, clerk or hour.
 type Cell struct {
 	Issued, Served, NoShows, Cancelled int
-	Levels                             [6]int // ratings per level 1..5
-	OvertimeNs                         int64
-	OvertimeServices                   int
-	Wait, Service                      Dist
+	// Appointments and PreReviewed are the numbers issued for a booking's
+	// check-in (预约) and for a consultation handed on (已初审).
+	Appointments, PreReviewed int
+	Levels                    [6]int // ratings per level 1..5
+	OvertimeNs                int64
+	OvertimeServices          int
+	Wait, Service             Dist
 }
 
 // Dist is a distribution of durations. Values are kept to the tenth of a
@@ -138,8 +141,17 @@ func (r *Recorder) Add(e room.Event) {
 	case queue.TicketIssued:
 		r.issued[p.Ticket.ID] = e.At
 		total.Issued++
-		r.cell(DimService, p.Ticket.Service).Issued++
+		sc := r.cell(DimService, p.Ticket.Service)
+		sc.Issued++
 		r.hourCell(e.At).Issued++
+		switch p.Via {
+		case queue.ViaBooking:
+			total.Appointments++
+			sc.Appointments++
+		case queue.ViaConsult:
+			total.PreReviewed++
+			sc.PreReviewed++
+		}
 	case queue.TicketCalled:
 		// Waiting numbers are cancelled at midnight: a number called today
 		// was issued today, and its wait belongs to today.
@@ -218,7 +230,9 @@ func IsDetail(e room.Event) bool {
 	return false
 }
 
-const cellFormat = 1
+// cellFormat 2 added the appointments and pre-reviewed counts; a cell of
+// format 1, written before, reads with none.
+const cellFormat = 2
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
 // sorted values as deltas.
@@ -227,7 +241,7 @@ func (c *Cell) Encode() []byte {
 	b = binary.AppendUvarint(b, cellFormat)
 	for _, v := range []int64{int64(c.Issued), int64(c.Served), int64(c.NoShows), int64(c.Cancelled),
 		int64(c.Levels[1]), int64(c.Levels[2]), int64(c.Levels[3]), int64(c.Levels[4]), int64(c.Levels[5]),
-		c.OvertimeNs, int64(c.OvertimeServices)} {
+		c.OvertimeNs, int64(c.OvertimeServices), int64(c.Appointments), int64(c.PreReviewed)} {
 		b = binary.AppendVarint(b, v)
 	}
 	return c.Service.append(c.Wait.append(b))
@@ -258,11 +272,17 @@ type cellHead struct {
 func decodeCell(b []byte) (cellHead, error) {
 	var h cellHead
 	r := reader{b: b}
-	if r.uvarint() != cellFormat {
+	var f [13]int64
+	n := 0
+	switch r.uvarint() {
+	case 1:
+		n = 11
+	case cellFormat:
+		n = 13
+	default:
 		return h, errCell
 	}
-	var f [11]int64
-	for i := range f {
+	for i := range n {
 		f[i] = r.varint()
 	}
 	h.Issued, h.Served, h.NoShows, h.Cancelled = int(f[0]), int(f[1]), int(f[2]), int(f[3])
@@ -270,6 +290,7 @@ func decodeCell(b []byte) (cellHead, error) {
 		h.Levels[l] = int(f[3+l])
 	}
 	h.OvertimeNs, h.OvertimeServices = f[9], int(f[10])
+	h.Appointments, h.PreReviewed = int(f[11]), int(f[12])
 	h.Wait.N, h.Wait.Sum, h.waitVals = r.dist()
 	h.Service.N, h.Service.Sum, h.svcVals = r.dist()
 	if r.err {

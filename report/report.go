@@ -123,8 +123,12 @@ type ServiceRow struct {
 	Served    int    `json:"served"`
 	NoShows   int    `json:"no_shows"`
 	Cancelled int    `json:"cancelled"`
-	Wait      Stats  `json:"wait"`
-	Service   Stats  `json:"service"`
+	// Appointments are the numbers issued at a booking's check-in (预约),
+	// PreReviewed those of a consultation handed on (已初审).
+	Appointments int   `json:"appointments"`
+	PreReviewed  int   `json:"pre_reviewed"`
+	Wait         Stats `json:"wait"`
+	Service      Stats `json:"service"`
 }
 
 // WindowRow is one window's figures.
@@ -225,6 +229,7 @@ type Builder struct {
 
 type svcAcc struct {
 	issued, served, noShows, cancelled int
+	appointments, preReviewed          int
 	waits, services                    []float64
 }
 
@@ -346,6 +351,12 @@ func (b *Builder) Add(e room.Event) {
 	case queue.TicketIssued:
 		b.issued[p.Ticket.ID] = e.At
 		b.service(p.Ticket.Service).issued++
+		switch p.Via {
+		case queue.ViaBooking:
+			b.service(p.Ticket.Service).appointments++
+		case queue.ViaConsult:
+			b.service(p.Ticket.Service).preReviewed++
+		}
 		b.day(e.At).issued++
 		b.hour(e.At).issued++
 	case queue.TicketCalled:
@@ -478,12 +489,15 @@ func (b *Builder) Report(hall string) Report {
 	for _, sv := range b.setup.Queue.Services {
 		a := b.service(sv.Code)
 		row := ServiceRow{Code: sv.Code, Name: sv.Name, Issued: a.issued, Served: a.served, NoShows: a.noShows,
-			Cancelled: a.cancelled, Wait: summarise(a.waits), Service: summarise(a.services)}
+			Cancelled: a.cancelled, Appointments: a.appointments, PreReviewed: a.preReviewed,
+			Wait: summarise(a.waits), Service: summarise(a.services)}
 		rep.Services = append(rep.Services, row)
 		rep.Totals.Issued += a.issued
 		rep.Totals.Served += a.served
 		rep.Totals.NoShows += a.noShows
 		rep.Totals.Cancelled += a.cancelled
+		rep.Totals.Appointments += a.appointments
+		rep.Totals.PreReviewed += a.preReviewed
 		allWaits = append(allWaits, a.waits...)
 		allServices = append(allServices, a.services...)
 	}
