@@ -275,7 +275,7 @@ func TestRequestsAcceptedOrDeclined(t *testing.T) {
 	}
 	h.refuse(Decline{Code: sat.Code, Actor: clerk}, errs.Invalid, "booking_decline_reason_needed")
 	h.refuse(Decline{Code: sat.Code, Actor: clerk, Reason: "  "}, errs.Invalid, "booking_decline_reason_needed")
-	for _, r := range []string{"周六为非工作日", "Not a working day", "节假日不办理"} {
+	for _, r := range []string{"周六为非工作日", "Not a working day", "节假日不办理", "午休时间不受理", "非工作时间"} {
 		h.refuse(Decline{Code: sat.Code, Actor: clerk, Reason: r}, errs.Invalid, "booking_decline_not_working_day")
 	}
 	h.must(Decline{Code: sat.Code, Actor: clerk, Reason: "该业务须由审批科室现场核验，当日无人值守"})

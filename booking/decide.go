@@ -420,8 +420,11 @@ func late(s *State, code string, a room.Actor) (*Booking, error) {
 }
 
 // notWorkingDay are the words of a reason the hall may not decline for (罗山
-// 七: windows may not decline because the day is not a working day).
-var notWorkingDay = []string{"非工作日", "休息日", "节假日", "周末", "双休日", "not a working day", "weekend", "holiday"}
+// 七: windows may not decline because the day is not a working day), nor,
+// for 错时办, because the hour is outside the sessions: taking those is the
+// point of the booking.
+var notWorkingDay = []string{"非工作日", "休息日", "节假日", "周末", "双休日", "非工作时间", "下班", "午休",
+	"not a working day", "weekend", "holiday", "outside working hours", "after hours"}
 
 func declineReason(r string) (string, error) {
 	reason := strings.TrimSpace(r)

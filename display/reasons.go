@@ -64,7 +64,7 @@ var reasons = map[string]Words{
 	"booking_cancel_closed":           {"预约时段开始前 {hours} 小时内不能取消", "A booking cannot be cancelled within {hours} hours of its slot"},
 	"booking_not_requested":           {"该预约不是待受理的申请", "This booking is not a request waiting to be accepted"},
 	"booking_decline_reason_needed":   {"不予受理时请选择或填写原因", "Say why the request is declined"},
-	"booking_decline_not_working_day": {"不得以非工作日为由拒绝预约", "A booking may not be declined because the day is not a working day"},
+	"booking_decline_not_working_day": {"不得以非工作日或非工作时间为由拒绝预约", "A booking may not be declined because the day or the hour is not working time"},
 	"booking_not_late":                {"该预约没有迟到待处理", "This booking is not late"},
 	"booking_move_past":               {"只能改约到以后的时段", "Move the booking to a slot still to come"},
 	"booking_not_barred":              {"该身份证号没有被暂停预约", "This ID number is not barred from booking"},

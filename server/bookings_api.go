@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallfloor/booking"
+	"hallfloor/config"
 	"hallfloor/display"
 	"hallfloor/errs"
 	"hallfloor/hall"
@@ -361,6 +362,14 @@ func (s *Server) postBookingAccept(w http.ResponseWriter, r *http.Request, p Pri
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// The clerk on duty then must be one of the hall's clerks: the one who
+	// serves the applicant outside the hours.
+	if duty := strings.TrimSpace(body.OnDuty); duty != "" {
+		if st := s.hall.FindStaff(duty); st == nil || st.Role == config.Guide {
+			s.fail(w, r, errs.Bad("on_duty", "no_staff", "staff", duty))
+			return
+		}
 	}
 	code := chi.URLParam(r, "code")
 	s.do(w, r, http.StatusOK, booking.Accept{Code: code, OnDuty: body.OnDuty, Actor: actor(p)}, s.bookingReply(code, true))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"hallfloor/config"
 	"hallfloor/hall"
 )
 
@@ -146,5 +147,56 @@ func TestBookingsAPI(t *testing.T) {
 	}
 	if r := h.req("POST", "/api/v1/bookings/bars/lift", clerk, map[string]string{"id_number": ids[1], "reason": "x"}); r.status != http.StatusForbidden {
 		t.Fatalf("a clerk lifts a bar: %s", r)
+	}
+}
+
+// TestBookingRequestsAPI: in a hall with sessions, a booking in the lunch
+// hour (错时办) is a request; the clerk declines one only with a reason, and
+// accepts another naming a clerk of the hall on duty; the applicants are
+// told by SMS either way.
+func TestBookingRequestsAPI(t *testing.T) {
+	h := startLockHall(t, func(c *config.Hall) {
+		c.Calendar = config.Calendar{Weekly: map[string][]string{"mon": {"09:00-12:00", "13:30-17:30"}}}
+		c.Bookings.Services = []config.BookingService{{Service: "A", SlotMinutes: 30, Capacity: 2,
+			Weekly: map[string][]string{"mon": {"09:00-17:30"}}}}
+	})
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	h.mu.Lock()
+	h.now = time.Date(2027, 1, 4, 9, 0, 0, 0, shanghai)
+	h.mu.Unlock()
+	var a, b bookingAnswer
+	h.must(201, "POST", "/api/v1/bookings", "", map[string]string{"service": "A", "start": "2027-01-04 12:00",
+		"id_number": idNumber("11010519800101001"), "name": "张三", "phone": "13800138000"}).into(t, &a)
+	h.must(201, "POST", "/api/v1/bookings", "", map[string]string{"service": "A", "start": "2027-01-04 12:30",
+		"id_number": idNumber("11010519800101002"), "name": "李四", "phone": "13900139000"}).into(t, &b)
+	if !a.Request || a.Status != "requested" {
+		t.Fatalf("a lunch-hour booking %+v", a)
+	}
+	for range 2 {
+		if m := h.nextMessage(); !strings.Contains(m.Text, "申请已收到") {
+			t.Fatalf("request SMS %+v", m)
+		}
+	}
+	clerk := h.login("1001")
+	if e := h.req("POST", "/api/v1/bookings/"+a.Code+"/decline", clerk, map[string]string{"reason": ""}).apiError(t); e.Error.Reason != "booking_decline_reason_needed" {
+		t.Fatalf("decline without a reason: %+v", e)
+	}
+	if e := h.req("POST", "/api/v1/bookings/"+a.Code+"/decline", clerk, map[string]string{"reason": "非工作时间"}).apiError(t); e.Error.Reason != "booking_decline_not_working_day" {
+		t.Fatalf("declined for the hour: %+v", e)
+	}
+	h.must(200, "POST", "/api/v1/bookings/"+b.Code+"/decline", clerk, map[string]string{"reason": "所需材料须审批科室现场核验"})
+	if m := h.nextMessage(); m.To != "13900139000" || !strings.Contains(m.Text, "所需材料须审批科室现场核验") {
+		t.Fatalf("decline SMS %+v", m)
+	}
+	if e := h.req("POST", "/api/v1/bookings/"+a.Code+"/accept", clerk, map[string]string{"on_duty": "2001"}).apiError(t); e.Error.Reason != "no_staff" || e.Error.Field != "on_duty" {
+		t.Fatalf("a guide on duty: %+v", e)
+	}
+	var acc bookingAnswer
+	h.must(200, "POST", "/api/v1/bookings/"+a.Code+"/accept", clerk, map[string]string{"on_duty": "1002"}).into(t, &acc)
+	if acc.Status != "booked" {
+		t.Fatalf("accepted %+v", acc)
+	}
+	if m := h.nextMessage(); m.To != "13800138000" || !strings.Contains(m.Text, "已受理") {
+		t.Fatalf("accept SMS %+v", m)
 	}
 }
