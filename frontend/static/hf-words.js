@@ -274,6 +274,10 @@ var HF_WORDS = {
   "kind.pickup": "取件",
 
   "kiosk.autoclose": "{0} 秒后返回",
+  "kiosk.checkin": "预约签到",
+  "kiosk.checkin.busy": "正在签到…",
+  "kiosk.checkin.go": "签到取号",
+  "kiosk.checkin.label": "预约码或身份证号",
   "kiosk.done": "完成",
   "kiosk.guide": "导办员模式",
   "kiosk.guide.signin": "导办员登录",
@@ -733,6 +737,10 @@ var HF_WORDS = {
   "kind.pickup": "Pickup",
 
   "kiosk.autoclose": "Back in {0} s",
+  "kiosk.checkin": "Booking check-in",
+  "kiosk.checkin.busy": "Checking in…",
+  "kiosk.checkin.go": "Check in",
+  "kiosk.checkin.label": "Booking code or ID number",
   "kiosk.done": "Done",
   "kiosk.guide": "Guide mode",
   "kiosk.guide.signin": "Guide sign-in",
