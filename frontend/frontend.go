@@ -51,6 +51,7 @@ var pages = map[string]string{
 	"/t/{ticket}":         "ticket.html",
 	"/dashboard":          "dashboard.html",
 	"/evaluate/{window}":  "evaluate.html",
+	"/book":               "book.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing

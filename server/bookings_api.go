@@ -30,6 +30,7 @@ import (
 // the booking code and seals the booking's SMS.
 
 func (s *Server) bookingRoutes(r chi.Router) {
+	r.Get("/bookings/services", s.getBookingServices)
 	r.Get("/bookings/slots", s.getBookingSlots)
 	r.Post("/bookings", s.postBooking)
 	r.Post("/bookings/checkin", s.postCheckIn)
@@ -159,6 +160,35 @@ func (s *Server) bookingReply(code string, staff bool) func(st *hall.State, _ *h
 		}
 		return nil
 	}
+}
+
+// getBookingServices lists the services that take bookings, with their
+// slots' length and capacity, and the limits a booking page states.
+func (s *Server) getBookingServices(w http.ResponseWriter, r *http.Request) {
+	s.read(w, r, func(_ *hall.State, setup *hall.Setup) (any, error) {
+		type svc struct {
+			Code        string `json:"code"`
+			Name        string `json:"name"`
+			NameEN      string `json:"name_en"`
+			SlotMinutes int    `json:"slot_minutes"`
+			Capacity    int    `json:"capacity"`
+			SpecialDays bool   `json:"special_days"`
+		}
+		out := []svc{}
+		for _, bs := range setup.Bookings.Services {
+			v := svc{Code: bs.Code, SlotMinutes: int(bs.Length.Minutes()), Capacity: bs.Capacity, SpecialDays: bs.Special}
+			if sv := setup.Queue.Service(bs.Code); sv != nil {
+				v.Name, v.NameEN = sv.Name, sv.NameEN
+			}
+			out = append(out, v)
+		}
+		l := setup.Bookings.Limits
+		return map[string]any{"services": out, "limits": map[string]int{
+			"min_lead_minutes": int(l.MinLead.Minutes()), "max_days": l.MaxDays, "per_day": l.PerDay,
+			"cancel_before_minutes": int(l.CancelBefore.Minutes()), "checkin_before_minutes": int(l.CheckInBefore.Minutes()),
+			"checkin_after_minutes": int(l.CheckInAfter.Minutes()), "forfeits": l.Forfeits,
+		}}, nil
+	})
 }
 
 type slotView struct {
