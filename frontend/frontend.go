@@ -52,6 +52,7 @@ var pages = map[string]string{
 	"/dashboard":          "dashboard.html",
 	"/evaluate/{window}":  "evaluate.html",
 	"/book":               "book.html",
+	"/bookings":           "bookings.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing

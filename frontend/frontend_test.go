@@ -39,6 +39,7 @@ func TestPagesServed(t *testing.T) {
 		{"/dashboard", `src="/static/dashboard.js"`},
 		{"/evaluate/3", `src="/static/evaluate.js"`},
 		{"/book", `src="/static/book.js"`},
+		{"/bookings", `src="/static/bookings.js"`},
 	} {
 		w := get(t, h, tc.path)
 		if w.Code != 200 {
