@@ -294,6 +294,10 @@ var HF_WORDS = {
   "hall.waiting": "各业务等候人数",
   "hall.windows": "窗口状态",
 
+  "home.book": "预约办理",
+  "home.book.d": "群众在手机上预约时段，获取预约码，可取消",
+  "home.bookings": "预约服务登记",
+  "home.bookings.d": "工作人员查看预约、受理或不予受理错时预约、处理迟到、登记电话预约",
   "home.counter": "虚拟呼叫器",
   "home.counter.d": "窗口工作人员签到、叫号、重呼、过号、转移、暂停",
   "home.dashboard": "运行监控",
@@ -808,6 +812,10 @@ var HF_WORDS = {
   "hall.waiting": "Waiting by service",
   "hall.windows": "Windows",
 
+  "home.book": "Book an appointment",
+  "home.book.d": "Citizens book a slot on their phone, get a booking code, cancel",
+  "home.bookings": "Bookings",
+  "home.bookings.d": "Clerks see bookings, accept or decline requests outside hours, settle late ones, enter phone bookings",
   "home.counter": "Counter terminal",
   "home.counter.d": "Clerks sign on, call, recall, skip, transfer, pause",
   "home.dashboard": "Dashboard",
