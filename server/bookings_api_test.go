@@ -46,6 +46,11 @@ func TestBookingsAPI(t *testing.T) {
 			} `json:"slots"`
 		} `json:"days"`
 	}
+	for _, page := range []string{"/book", "/bookings"} {
+		if r := h.must(200, "GET", page, "", nil); !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %s", page, r.header.Get("Content-Type"))
+		}
+	}
 	h.must(200, "GET", "/api/v1/bookings/slots?service=A&from=2027-01-04&days=2", "", nil).into(t, &slots)
 	if len(slots.Days) != 2 || len(slots.Days[0].Slots) != 14 || !slots.Days[0].Slots[0].Free || slots.Days[0].Slots[0].Left != 2 {
 		t.Fatalf("slots %+v", slots)
