@@ -10,6 +10,7 @@ import (
 
 	"hallfloor/errs"
 	"hallfloor/outbox"
+	"hallfloor/queue"
 	"hallfloor/room"
 )
 
@@ -84,6 +85,23 @@ type LiftBar struct {
 	Actor  room.Actor
 }
 
+// Who confirms a line of the 预约服务登记表.
+const (
+	ByClerkConfirm = "clerk"
+	ByApplicant    = "applicant"
+)
+
+// Confirm confirms a served appointment's line of the 预约服务登记表: By the
+// clerk who served it (Actor; a manager may too), or by the applicant, with
+// the booking's ID number.
+type Confirm struct {
+	Code   string
+	By     string
+	IDHash string
+	Actor  room.Actor
+}
+
+func (Confirm) bookingCommand()         {}
 func (Book) bookingCommand()            {}
 func (Cancel) bookingCommand()          {}
 func (Accept) bookingCommand()          {}
@@ -181,6 +199,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 			n += bar.Forfeits
 		}
 		return one(BookingForfeited{Code: b.Code, Staff: c.Actor.Staff, IDHash: b.IDHash, Forfeits: n, Barred: n >= setup.Limits.Forfeits}), nil
+	case Confirm:
+		return decideConfirm(s, c)
 	case LiftBar:
 		if !c.Actor.Staffed() {
 			return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
@@ -533,6 +553,70 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 				continue // the two-hour one says it now
 			}
 			out = append(out, Reminded{Code: code, Notice: r.notice})
+		}
+	}
+	return out
+}
+
+func decideConfirm(s *State, c Confirm) (room.Outcome, error) {
+	var b *Booking
+	switch c.By {
+	case ByApplicant:
+		o, err := owned(s, c.Code, c.IDHash)
+		if err != nil {
+			return room.Outcome{}, err
+		}
+		b = o
+	case ByClerkConfirm:
+		o, err := staffOn(s, c.Code, c.Actor)
+		if err != nil {
+			return room.Outcome{}, err
+		}
+		b = o
+	default:
+		return room.Outcome{}, errs.Bad("by", "booking_confirm_by")
+	}
+	if b.Record == nil {
+		return room.Outcome{}, errs.R(errs.Conflict, "booking_not_served")
+	}
+	r := b.Record
+	switch {
+	case c.By == ByApplicant && !r.ApplicantConfirmed.IsZero(), c.By == ByClerkConfirm && !r.ClerkConfirmed.IsZero():
+		return room.Outcome{}, errs.R(errs.Conflict, "booking_confirmed_already")
+	case c.By == ByClerkConfirm && r.Staff != c.Actor.Staff && !c.Actor.IsManager():
+		return room.Outcome{}, errs.R(errs.Forbidden, "booking_not_yours", "staff", r.Staff)
+	}
+	ev := RegisterConfirmed{Code: b.Code, By: c.By}
+	if c.By == ByClerkConfirm {
+		ev.Staff = c.Actor.Staff
+	}
+	return one(ev), nil
+}
+
+// React is what the bookings make of events just applied: the service of
+// a checked-in appointment's ticket finished is its line of the 预约服务登记表.
+func React(s *State, q *queue.State, events []room.Event) []room.Payload {
+	var out []room.Payload
+	for _, e := range events {
+		f, ok := e.Data.(queue.TicketFinished)
+		if !ok {
+			continue
+		}
+		t := q.Tickets[f.Ticket.ID]
+		if t == nil || t.Via != queue.ViaBooking {
+			continue
+		}
+		for _, code := range slices.Sorted(maps.Keys(s.Bookings)) {
+			b := s.Bookings[code]
+			if b.Ticket != t.ID || b.Status != CheckedIn {
+				continue
+			}
+			start := e.At.Add(-time.Duration(f.ServiceS * float64(time.Second)))
+			if !t.CalledAt.IsZero() {
+				start = t.CalledAt
+			}
+			out = append(out, BookingServed{Record: Record{Code: code, Service: b.Service, Slot: b.Start, Channel: b.Channel,
+				Name: b.Name, Ticket: t.Number, Window: f.Window, Staff: f.Staff, Start: start, End: e.At}})
 		}
 	}
 	return out

@@ -73,6 +73,20 @@ type BarLifted struct {
 	Reason string `json:"reason"`
 }
 
+// BookingServed is an appointment's service finished: its line of the
+// 预约服务登记表, whole, so the register is filed from the journal alone.
+type BookingServed struct {
+	Record Record `json:"record"`
+}
+
+// RegisterConfirmed is the clerk (Staff) or the applicant confirming a line
+// of the 预约服务登记表.
+type RegisterConfirmed struct {
+	Code  string `json:"code"`
+	By    string `json:"by"`
+	Staff string `json:"staff,omitempty"`
+}
+
 // Reminded is a reminder's moment come: the hall queues its SMS.
 type Reminded struct {
 	Code   string `json:"code"`
@@ -123,4 +137,12 @@ func init() {
 	room.Register[BookingForfeited]()
 	room.Register[BarLifted]()
 	room.Register[Reminded]()
+	room.Register[BookingServed]()
+	room.Register[RegisterConfirmed]()
 }
+
+func (BookingServed) Type() string     { return "booking.served" }
+func (RegisterConfirmed) Type() string { return "booking.register_confirmed" }
+
+func (BookingServed) Public() room.Payload     { return nil }
+func (RegisterConfirmed) Public() room.Payload { return nil }

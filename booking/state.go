@@ -20,6 +20,7 @@ const (
 	Late      Status = "late"       // no check-in by LateAfter: the clerk calls the applicant
 	Reached   Status = "reached"    // late, and the clerk reached the applicant
 	Forfeited Status = "forfeited"  // late and unreachable: 自动放弃
+	Served    Status = "served"     // its ticket's service finished: a line of the 预约服务登记表
 )
 
 // Live reports whether a booking still holds its slot.
@@ -76,6 +77,26 @@ type Booking struct {
 	// ReachedBy is the clerk who reached a late applicant, or found them
 	// unreachable.
 	ReachedBy string `json:"reached_by,omitempty"`
+	// Record is the booking's line of the 预约服务登记表, once served.
+	Record *Record `json:"record,omitempty"`
+}
+
+// Record is one line of the 预约服务登记表: the appointment served, where,
+// by whom and when, confirmed by clerk and applicant.
+type Record struct {
+	Code    string    `json:"code"`
+	Service string    `json:"service"`
+	Slot    time.Time `json:"slot"`
+	Channel string    `json:"channel"`
+	Name    string    `json:"name"`
+	Ticket  string    `json:"ticket"` // the number it was served under (A012)
+	Window  string    `json:"window"`
+	Staff   string    `json:"staff"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
+	// ClerkConfirmed and ApplicantConfirmed are when each side confirmed.
+	ClerkConfirmed     time.Time `json:"clerk_confirmed,omitzero"`
+	ApplicantConfirmed time.Time `json:"applicant_confirmed,omitzero"`
 }
 
 // Bar is an ID number's forfeits and whether they bar it from booking.
@@ -172,6 +193,19 @@ func (s *State) Apply(e room.Event) {
 		}
 	case BarLifted:
 		delete(s.Bars, p.IDHash)
+	case BookingServed:
+		if b := s.Bookings[p.Record.Code]; b != nil {
+			r := p.Record
+			b.Status, b.Record = Served, &r
+		}
+	case RegisterConfirmed:
+		if b := s.Bookings[p.Code]; b != nil && b.Record != nil {
+			if p.By == ByApplicant {
+				b.Record.ApplicantConfirmed = e.At
+			} else {
+				b.Record.ClerkConfirmed = e.At
+			}
+		}
 	case Reminded:
 		if b := s.Bookings[p.Code]; b != nil {
 			if b.Reminded == nil {

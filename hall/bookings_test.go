@@ -13,6 +13,7 @@ import (
 	"hallfloor/errs"
 	"hallfloor/outbox"
 	"hallfloor/queue"
+	"hallfloor/rating"
 	"hallfloor/room"
 )
 
@@ -182,7 +183,13 @@ func randomBookingCommand(r *rand.Rand, f *floor, a room.Actor) Command {
 		return ss[r.IntN(len(ss))].Start
 	}
 	id := fmt.Sprintf("h%d", r.IntN(12))
-	switch r.IntN(9) {
+	switch r.IntN(10) {
+	case 9:
+		code, h := pick()
+		if r.IntN(2) == 0 {
+			return booking.Confirm{Code: code, By: booking.ByApplicant, IDHash: h}
+		}
+		return booking.Confirm{Code: code, By: booking.ByClerkConfirm, Actor: a}
 	case 0, 1:
 		c := booking.Book{Service: "A", Start: slot(), IDHash: id, Name: "李四", Channel: booking.Online}
 		if r.IntN(3) == 0 {
@@ -246,6 +253,9 @@ func verifyBookings(f *floor) error {
 				return fmt.Errorf("slot %s of %s holds %d bookings", b.Start, b.Service, taken[k])
 			}
 		}
+		if (b.Status == booking.Served) != (b.Record != nil) {
+			return fmt.Errorf("booking %s is %s with record %+v", code, b.Status, b.Record)
+		}
 		if b.Status == booking.CheckedIn && b.Day == f.s.Day() {
 			t := f.s.Queue.Tickets[b.Ticket]
 			if t == nil || t.Via != queue.ViaBooking {
@@ -259,4 +269,38 @@ func verifyBookings(f *floor) error {
 		}
 	}
 	return nil
+}
+
+// An appointment's ticket served is its line of the 预约服务登记表, which the
+// clerk who served it and the applicant each confirm once.
+func TestServedAppointmentIsRegisteredAndConfirmed(t *testing.T) {
+	f := newFloor(t)
+	f.now = at("2025-03-10", "08:30:00")
+	b := f.book("b1", "h1", "10:00:00")
+	f.now = at("2025-03-10", "09:50:00")
+	f.must(booking.CheckIn{IDHash: "h1"})
+	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h1"}, errs.Conflict, "booking_not_served")
+	f.open("1")
+	f.call("1")
+	f.advance(6 * time.Minute)
+	evs := f.applied(queue.Finish{Window: "1", Actor: clerk("1")})
+	served := payloads[booking.BookingServed](evs)
+	if len(served) != 1 || b.Status != booking.Served || b.Record == nil {
+		t.Fatalf("finish applied %v; booking %+v", types(evs), b)
+	}
+	r := served[0].Record
+	if r.Window != "1" || r.Staff != "s1" || r.Ticket != "A001" || r.Name != "张三" || r.End.Sub(r.Start) != 6*time.Minute {
+		t.Fatalf("register line %+v", r)
+	}
+	if len(payloads[rating.PromptOpened](evs)) != 1 {
+		t.Fatalf("the evaluator is not asked after an appointment: %v", types(evs))
+	}
+	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByClerkConfirm, Actor: clerk("2")}, errs.Forbidden, "booking_not_yours")
+	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h2"}, errs.NotFound, "no_booking")
+	f.must(booking.Confirm{Code: b.Code, By: booking.ByClerkConfirm, Actor: clerk("1")})
+	f.must(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h1"})
+	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h1"}, errs.Conflict, "booking_confirmed_already")
+	if b.Record.ClerkConfirmed.IsZero() || b.Record.ApplicantConfirmed.IsZero() {
+		t.Fatalf("confirmations %+v", b.Record)
+	}
 }

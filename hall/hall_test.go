@@ -406,7 +406,7 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 			}
 			for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.finished", "rating.prompted", "rating.given",
 				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
-				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled"} {
+				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled", "booking.served"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}

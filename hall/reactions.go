@@ -1,6 +1,7 @@
 package hall
 
 import (
+	"hallfloor/booking"
 	"hallfloor/overtime"
 	"hallfloor/queue"
 	"hallfloor/rating"
@@ -20,7 +21,8 @@ import (
 //   - a ticket near the front, or called, sends its holder the SMS held for
 //     that moment (reminders.go);
 //   - a booking made, accepted, declined, reminded of or forfeited sends
-//     the applicant the SMS sealed for it (bookings.go).
+//     the applicant the SMS sealed for it (bookings.go), and an
+//     appointment's ticket served is its line of the 预约服务登记表.
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -34,5 +36,6 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
 	out = append(out, remind(s, setup, events)...)
 	out = append(out, bookingNotices(s, setup, events)...)
+	out = append(out, booking.React(s.Bookings, s.Queue, events)...)
 	return out
 }
