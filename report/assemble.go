@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/rating"
@@ -334,6 +335,9 @@ func (a *Assembler) RatingStats(by By) []RatingRow {
 
 // Overtime is the 延时服务登记表 of the period, in the order served.
 func (a *Assembler) Overtime() []*overtime.Record { return a.det.Overtime() }
+
+// Appointments are the 预约服务登记表 of the period, from the details.
+func (a *Assembler) Appointments() []*booking.Record { return a.det.Appointments() }
 
 // CloseFollowUp closes a follow-up added before, as recorded on the day
 // it was closed; a closing after the period's tail is not seen, as a

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -224,7 +225,8 @@ func IsDetail(e room.Event) bool {
 	switch p := e.Data.(type) {
 	case rating.Given:
 		return p.Level <= rating.Bad
-	case rating.FollowUpOpened, rating.FollowUpClosed, rating.FollowUpOverdue, overtime.Served, overtime.Confirmed:
+	case rating.FollowUpOpened, rating.FollowUpClosed, rating.FollowUpOverdue, overtime.Served, overtime.Confirmed,
+		booking.BookingServed, booking.RegisterConfirmed:
 		return true
 	}
 	return false

@@ -4,8 +4,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -148,6 +150,16 @@ func (h *simHall) workDay(date time.Time) {
 		h.try(overtime.Check{})
 		h.try(queue.CloseWindow{Window: w, Actor: clerk(staff[i])})
 	}
+	// The day's appointments served are confirmed in the register, by the
+	// applicant one day in two (their ID hash is their code here).
+	for _, code := range slices.Sorted(maps.Keys(h.s.Bookings.Bookings)) {
+		if b := h.s.Bookings.Bookings[code]; b.Status == booking.Served {
+			h.try(booking.Confirm{Code: code, By: booking.ByClerkConfirm, Actor: room.Actor{Staff: "m1", Role: room.Manager}})
+			if date.Day()%2 == 0 {
+				h.try(booking.Confirm{Code: code, By: booking.ByApplicant, IDHash: code})
+			}
+		}
+	}
 }
 
 // rate answers the window's evaluator, most times, with a 差评 now and then.
@@ -243,7 +255,7 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 	for _, e := range h.events {
 		kinds[fmt.Sprintf("%T", e.Data)]++
 	}
-	for _, want := range []any{queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
+	for _, want := range []any{booking.BookingServed{}, booking.RegisterConfirmed{}, queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
 		queue.TicketRequeued{}, queue.TicketTransferred{}, queue.TicketFinished{}, queue.TicketCancelled{}, queue.WindowPaused{},
 		rating.Given{}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
 		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{}} {
@@ -280,6 +292,12 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 				if w, g := asJSON(t, ref.RatingStats(by)), asJSON(t, got.RatingStats(by)); w != g {
 					t.Errorf("%s by %s: rating statistics differ:\n%s", p.Label, by, firstDiff(w, g))
 				}
+			}
+			if len(ref.Appointments()) == 0 && p.Label == "2025-03" {
+				t.Fatalf("%s: no appointment served in the register", p.Label)
+			}
+			if w, g := asJSON(t, ref.Appointments()), asJSON(t, got.Appointments()); w != g {
+				t.Errorf("%s: the appointments register differs:\n%s", p.Label, firstDiff(w, g))
 			}
 			if w, g := asJSON(t, ref.Overtime()), asJSON(t, got.Overtime()); w != g {
 				t.Errorf("%s: the overtime register differs:\n%s", p.Label, firstDiff(w, g))

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -224,6 +225,8 @@ type Builder struct {
 	fus      map[string]*rating.FollowUp
 	overtime []*overtime.Record
 	otByID   map[string]*overtime.Record
+	appts    []*booking.Record
+	apptByID map[string]*booking.Record
 	finished int
 }
 
@@ -266,7 +269,7 @@ func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
 		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{},
 		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
-		otByID: map[string]*overtime.Record{},
+		otByID: map[string]*overtime.Record{}, apptByID: map[string]*booking.Record{},
 	}
 }
 
@@ -326,6 +329,15 @@ func (b *Builder) Add(e room.Event) {
 	case rating.FollowUpOverdue:
 		if f := b.fus[p.ID]; f != nil {
 			f.Overdue = true
+		}
+		return
+	case booking.RegisterConfirmed:
+		if r := b.apptByID[p.Code]; r != nil {
+			if p.By == booking.ByApplicant {
+				r.ApplicantConfirmed = e.At
+			} else {
+				r.ClerkConfirmed = e.At
+			}
 		}
 		return
 	case overtime.Confirmed:
@@ -408,6 +420,10 @@ func (b *Builder) Add(e room.Event) {
 		if r := b.byTicket[f.Ticket.ID]; r != nil {
 			r.FollowUp = &f
 		}
+	case booking.BookingServed:
+		r := p.Record
+		b.appts = append(b.appts, &r)
+		b.apptByID[r.Code] = &r
 	case overtime.Served:
 		r := p.Record
 		b.overtime = append(b.overtime, &r)
@@ -606,6 +622,15 @@ func (b *Builder) RatingStats(by By) []RatingRow {
 			}
 		}
 		out = append(out, row)
+	}
+	return out
+}
+
+// Appointments are the 预约服务登记表 of the period, in the order served.
+func (b *Builder) Appointments() []*booking.Record {
+	out := slices.Clone(b.appts)
+	if out == nil {
+		out = []*booking.Record{}
 	}
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"hallfloor/hall"
 	"hallfloor/idcard"
 	"hallfloor/outbox"
+	"hallfloor/report"
 	"hallfloor/room"
 	"hallfloor/sms"
 )
@@ -41,6 +42,8 @@ func (s *Server) bookingRoutes(r chi.Router) {
 	r.Post("/bookings/{code}/decline", s.withStaff(s.postBookingDecline))
 	r.Post("/bookings/{code}/reached", s.withStaff(s.postBookingReached))
 	r.Post("/bookings/{code}/unreachable", s.withStaff(s.postBookingUnreachable))
+	r.Post("/bookings/{code}/confirm", s.postBookingConfirm)
+	r.Get("/bookings/register", s.withManager(s.getBookingRegister))
 }
 
 // bookingCodeLetters are what a booking code is drawn from: no 0/O, 1/I/L,
@@ -459,4 +462,101 @@ func (s *Server) postLiftBar(w http.ResponseWriter, r *http.Request, p Principal
 	}
 	s.do(w, r, http.StatusOK, booking.LiftBar{IDHash: h, Reason: body.Reason, Actor: actor(p)},
 		func(*hall.State, *hall.Setup, room.Outcome) any { return map[string]bool{"lifted": true} })
+}
+
+// postBookingConfirm confirms a served appointment's line of the 预约服务登记表:
+// by the clerk who served it (signed in), or by the applicant with the ID
+// number.
+func (s *Server) postBookingConfirm(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		By       string `json:"by"`
+		IDNumber string `json:"id_number"`
+	}
+	who, staff, err := s.auth.maybePrincipal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := booking.Confirm{Code: chi.URLParam(r, "code"), By: body.By}
+	switch body.By {
+	case booking.ByClerkConfirm:
+		if !staff {
+			s.fail(w, r, errs.R(errs.Unauthorized, "sign_in_required"))
+			return
+		}
+		cmd.Actor = actor(who)
+	case booking.ByApplicant:
+		if !s.admitIssue(w, r) {
+			return
+		}
+		if cmd.IDHash, err = s.idHash(body.IDNumber); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.do(w, r, http.StatusOK, cmd, func(st *hall.State, _ *hall.Setup, _ room.Outcome) any {
+		b := st.Bookings.Bookings[cmd.Code]
+		if b == nil || b.Record == nil {
+			return nil
+		}
+		rec := recordInZone(*b.Record, s.location())
+		if !staff {
+			rec.Name = display.MaskName(rec.Name)
+		}
+		return rec
+	})
+}
+
+// getBookingRegister is the 预约服务登记表 of a period for the supervision
+// office, as JSON, CSV or .xlsx, read from the journal as the overtime
+// register is.
+func (s *Server) getBookingRegister(w http.ResponseWriter, r *http.Request, _ Principal) {
+	format, err := formatParam(r, "json", "csv", "xlsx")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.rangeParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := s.figuresOf(r.Context(), p, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recs := b.Appointments()
+	from, to := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly)
+	if format == "json" {
+		out := make([]booking.Record, 0, len(recs))
+		for _, rec := range recs {
+			out = append(out, recordInZone(*rec, s.location()))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "records": out})
+		return
+	}
+	names, services := map[string]string{}, map[string]string{}
+	for _, st := range s.hall.Staff {
+		names[st.ID] = st.Name
+	}
+	for _, sv := range s.hall.Services {
+		services[sv.Code] = sv.Name
+	}
+	s.writeTables(w, r, format, "appointments-"+from+"-"+to, []report.Table{report.AppointmentTable(recs, services, names, s.location())})
+}
+
+// recordInZone gives every time of a register line in the hall's zone, as
+// inZone does for overtime's.
+func recordInZone(rec booking.Record, loc *time.Location) booking.Record {
+	for _, t := range []*time.Time{&rec.Slot, &rec.Start, &rec.End, &rec.ClerkConfirmed, &rec.ApplicantConfirmed} {
+		if !t.IsZero() {
+			*t = t.In(loc)
+		}
+	}
+	return rec
 }

@@ -130,8 +130,42 @@ func TestBookingsAPI(t *testing.T) {
 		t.Fatalf("called %+v, want the appointment before walk-in %s", called.Ticket, walkIn.body)
 	}
 
+	// Served, the appointment is a line of the 预约服务登记表, confirmed by
+	// the clerk and by the applicant, and filed for the supervision office.
+	h.advance(5 * time.Minute)
+	h.must(200, "POST", "/api/v1/windows/1/finish", clerk, nil)
+	if r := h.req("POST", "/api/v1/bookings/"+b.Code+"/confirm", "", map[string]string{"by": "clerk"}); r.status != http.StatusUnauthorized {
+		t.Fatalf("a clerk's confirmation without sign-in: %s", r)
+	}
+	h.must(200, "POST", "/api/v1/bookings/"+b.Code+"/confirm", clerk, map[string]string{"by": "clerk"})
+	var line struct {
+		Name               string    `json:"name"`
+		Window             string    `json:"window"`
+		ApplicantConfirmed time.Time `json:"applicant_confirmed"`
+	}
+	h.must(200, "POST", "/api/v1/bookings/"+b.Code+"/confirm", "", map[string]string{"by": "applicant", "id_number": ids[0]}).into(t, &line)
+	if line.Name != "张*丰" || line.Window != "1" || line.ApplicantConfirmed.IsZero() {
+		t.Fatalf("the applicant's confirmation answers %+v", line)
+	}
+	admin := h.login("admin")
+	var reg struct {
+		Records []struct {
+			Code           string    `json:"code"`
+			Staff          string    `json:"staff"`
+			ClerkConfirmed time.Time `json:"clerk_confirmed"`
+		} `json:"records"`
+	}
+	h.must(200, "GET", "/api/v1/bookings/register?from=2027-01-04&to=2027-01-04", admin, nil).into(t, &reg)
+	if len(reg.Records) != 1 || reg.Records[0].Code != b.Code || reg.Records[0].Staff != "1001" || reg.Records[0].ClerkConfirmed.IsZero() {
+		t.Fatalf("register %+v", reg)
+	}
+	if csv := h.must(200, "GET", "/api/v1/bookings/register?from=2027-01-04&to=2027-01-04&format=csv", admin, nil); !strings.Contains(string(csv.body), b.Code) || !strings.Contains(string(csv.body), "办事人确认 applicant confirmed") {
+		t.Fatalf("register CSV %s", csv.body)
+	}
+	h.must(403, "GET", "/api/v1/bookings/register", clerk, nil)
+
 	// 10:00: the 09:30 bookings are late; one applicant cannot be reached.
-	h.advance(80 * time.Minute)
+	h.advance(75 * time.Minute)
 	if res := h.eng.Do(context.Background(), hall.Tick{}, "", nil); res.Err != nil {
 		t.Fatal(res.Err)
 	}
