@@ -154,6 +154,7 @@ func TestSlotsOfADay(t *testing.T) {
 		{"B", "2025-03-15", nil}, // special open day, B not declared for it
 		{"B", "2025-03-22", []string{"03-22 09:00?", "03-22 10:00?"}},
 		{"A", "2025-04-04", nil}, // 清明
+		{"B", "2025-04-27", []string{"04-27 09:00", "04-27 10:00", "04-27 11:00"}}, // 调休 Sunday, worked as a Monday
 		{"A", "2025-03-16", nil}, // Sunday
 		{"C", "2025-03-10", nil}, // no bookings
 	}
@@ -363,6 +364,8 @@ func TestLateForfeitsOnlyWhenUnreachable(t *testing.T) {
 	h.refuse(MarkUnreachable{Code: a.Code, Actor: clerk}, errs.Conflict, "booking_not_late")
 	h.refuse(MarkReached{Code: b.Code, Actor: clerk, Move: at("2025-03-10 10:30")}, errs.Invalid, "booking_move_past")
 	h.refuse(MarkReached{Code: b.Code, Actor: clerk, Move: at("2025-03-10 10:45")}, errs.Invalid, "booking_no_slot")
+	h.book("h2", "A", "2025-03-11 10:00")
+	h.refuse(MarkReached{Code: b.Code, Actor: clerk, Move: at("2025-03-11 10:30")}, errs.Conflict, "booking_one_per_day")
 	h.must(MarkReached{Code: b.Code, Actor: clerk, Move: at("2025-03-10 14:00")})
 	if b.Status != Booked || !b.Start.Equal(at("2025-03-10 14:00")) {
 		t.Fatalf("moved: %+v", b)

@@ -188,7 +188,13 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		if !sl.Start.After(now) {
 			return room.Outcome{}, errs.Bad("move", "booking_move_past")
 		}
-		return one(Moved{Code: b.Code, Staff: c.Actor.Staff, Start: sl.Start, End: sl.End, Day: setup.Day(sl.Start)}), nil
+		day := setup.Day(sl.Start)
+		if n := s.liveOn(b.IDHash, day, b.Code); n >= setup.Limits.PerDay {
+			return room.Outcome{}, errs.R(errs.Conflict, "booking_one_per_day", "day", day, "count", setup.Limits.PerDay).OnField("move")
+		}
+		// The clerk and the applicant agreed the new slot on the phone: it
+		// is booked, whether in working time or not.
+		return one(Moved{Code: b.Code, Staff: c.Actor.Staff, Start: sl.Start, End: sl.End, Day: day, Request: sl.Request}), nil
 	case MarkUnreachable:
 		b, err := late(s, c.Code, c.Actor)
 		if err != nil {
@@ -272,13 +278,7 @@ func decideBook(s *State, setup *Setup, c Book, now time.Time) (room.Outcome, er
 		return room.Outcome{}, errs.R(errs.Forbidden, "booking_barred", "count", s.Bars[c.IDHash].Forfeits).OnField("id_number")
 	}
 	day := setup.Day(sl.Start)
-	n := 0
-	for _, b := range s.Bookings {
-		if b.IDHash == c.IDHash && b.Day == day && b.Status.Live() {
-			n++
-		}
-	}
-	if n >= setup.Limits.PerDay {
+	if n := s.liveOn(c.IDHash, day, ""); n >= setup.Limits.PerDay {
 		return room.Outcome{}, errs.R(errs.Conflict, "booking_one_per_day", "day", day, "count", setup.Limits.PerDay).OnField("id_number")
 	}
 	if s.Taken(c.Service, sl.Start) >= sv.Capacity {
@@ -300,6 +300,17 @@ func decideBook(s *State, setup *Setup, c Book, now time.Time) (room.Outcome, er
 		b.Clerk = c.Actor.Staff
 	}
 	return room.Outcome{Events: []room.Payload{Made{Booking: b}}}, nil
+}
+
+// liveOn counts an ID number's live bookings of a day, but except.
+func (s *State) liveOn(idHash, day, except string) int {
+	n := 0
+	for code, b := range s.Bookings {
+		if code != except && b.IDHash == idHash && b.Day == day && b.Status.Live() {
+			n++
+		}
+	}
+	return n
 }
 
 // lead refuses a slot too soon or too far ahead of now.

@@ -54,6 +54,9 @@ type Moved struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 	Day   string    `json:"day"`
+	// Request marks a slot outside normal working time, booked at once
+	// since clerk and applicant agreed it.
+	Request bool `json:"request,omitempty"`
 }
 
 // BookingForfeited is a late applicant the clerk could not reach (自动放弃): the

@@ -137,6 +137,9 @@ func (s *Setup) Slots(service string, day time.Time) []Slot {
 	case isSpecial, cal.Holidays[key]:
 		// A special open day takes only the bookings it is declared for;
 		// a holiday takes none.
+	case cal.Workdays[key]:
+		// A 调休 day is worked as the weekday it stands in for.
+		hours = sv.Weekly[cal.MakeupAs]
 	default:
 		hours = sv.Weekly[noon.Weekday()]
 	}

@@ -182,7 +182,7 @@ func (s *State) Apply(e room.Event) {
 		}
 	case Moved:
 		if b := s.Bookings[p.Code]; b != nil {
-			b.Status, b.Start, b.End, b.Day, b.Request = Booked, p.Start, p.End, p.Day, false
+			b.Status, b.Start, b.End, b.Day, b.Request = Booked, p.Start, p.End, p.Day, p.Request
 			// Reminders already sent stay sent: a message goes once under its id.
 			b.ReachedBy = p.Staff
 		}
