@@ -1,12 +1,14 @@
 package hall
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/equipment"
 	"hallfloor/queue"
 )
@@ -45,6 +47,11 @@ const (
 	AlertFollowUp = "followup" // a 差评 follow-up is past its deadline
 	AlertDevice   = "device"   // a device reports a fault, an alarm or an alert
 	AlertDoor     = "door"     // a locker door stands open, or was forced
+	// A booking late without a check-in waits for the clerk to call the
+	// applicant; a request outside working time waits for a clerk's answer,
+	// which 罗山 五 wants at once.
+	AlertBookingLate    = "booking_late"
+	AlertBookingRequest = "booking_request"
 )
 
 // Alert is one thing the manager should look at now. Level is "bad" or
@@ -97,6 +104,7 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 					"deadline": f.Deadline.In(setup.Location()).Format(time.DateOnly)}})
 		}
 	}
+	out = append(out, bookingAlerts(s, setup)...)
 	for _, id := range slices.Sorted(maps.Keys(s.Equipment.Devices)) {
 		h := s.Equipment.Devices[id]
 		if h.Status == equipment.OK {
@@ -111,6 +119,35 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 		}
 		out = append(out, Alert{Kind: kind, Level: level, Subject: id, Since: h.Since,
 			Args: map[string]string{"device": id, "status": h.Status, "reason": h.Reason, "pin": h.Pin, "detail": h.Detail}})
+	}
+	return out
+}
+
+// bookingAlerts are the late bookings and the undecided requests, one
+// alert per service and slot: alerts are public, so they name the slot and
+// how many, never the applicant or the code.
+func bookingAlerts(s *State, setup *Setup) []Alert {
+	type key struct {
+		kind, service string
+		start         time.Time
+	}
+	count := map[key]int{}
+	for _, b := range s.Bookings.Bookings {
+		switch b.Status {
+		case booking.Late:
+			count[key{AlertBookingLate, b.Service, b.Start}]++
+		case booking.Requested:
+			count[key{AlertBookingRequest, b.Service, b.Start}]++
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(count), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.kind, b.kind), a.start.Compare(b.start), strings.Compare(a.service, b.service))
+	})
+	out := make([]Alert, 0, len(keys))
+	for _, k := range keys {
+		slot := k.start.In(setup.Location()).Format("2006-01-02 15:04")
+		out = append(out, Alert{Kind: k.kind, Level: "warn", Subject: k.service + " " + slot, Since: k.start,
+			Args: map[string]string{"service": k.service, "slot": slot, "count": strconv.Itoa(count[k])}})
 	}
 	return out
 }

@@ -122,6 +122,15 @@ func TestLateBookingForfeitedOnTheTick(t *testing.T) {
 	if b.Status != booking.Late {
 		t.Fatalf("after the tick: %s", b.Status)
 	}
+	var late []Alert
+	for _, a := range AlertsAt(f.s, f.setup, f.now) {
+		if a.Kind == AlertBookingLate {
+			late = append(late, a)
+		}
+	}
+	if len(late) != 1 || late[0].Args["slot"] != "2025-03-10 10:00" || late[0].Args["count"] != "1" || late[0].Subject == b.Code {
+		t.Fatalf("late alerts %+v", late)
+	}
 	f.must(booking.MarkUnreachable{Code: b.Code, Actor: clerk("1")})
 	if q := f.queuedNow(); !slices.Equal(purposes(q), []string{booking.NoticeForfeited}) {
 		t.Fatalf("forfeit queued %v", purposes(q))
@@ -141,6 +150,9 @@ func TestRequestOnANonWorkingDayAcceptedOrDeclined(t *testing.T) {
 		t.Fatalf("request %s, queued %v", ok.Status, purposes(q))
 	}
 	no := f.bookOn("b2", "h2", "2025-03-15", "09:00:00")
+	if a := AlertsAt(f.s, f.setup, f.now); len(a) != 1 || a[0].Kind != AlertBookingRequest || a[0].Args["count"] != "2" {
+		t.Fatalf("request alerts %+v", a)
+	}
 	f.refuse(booking.Decline{Code: no.Code, Actor: clerk("1")}, errs.Invalid, "booking_decline_reason_needed")
 	f.refuse(booking.Decline{Code: no.Code, Actor: clerk("1"), Reason: "周六非工作日"}, errs.Invalid, "booking_decline_not_working_day")
 	f.must(booking.Decline{Code: no.Code, Actor: clerk("1"), Reason: "须审批科室现场核验，当日无人值守"})
