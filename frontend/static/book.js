@@ -5,7 +5,7 @@
 // as text and QR, for the kiosk's check-in; a booking outside working
 // hours is a request a clerk accepts, and the page says so. A booking is
 // cancelled with its code and the ID number (?code= fills the code in, as
-// the SMS link does).
+// the SMS link does), and, once served, its register line confirmed.
 HF.start(async function () {
   var services = [], limits = {}, service = '', day = '', slot = null, days = [];
   var busy = false;
@@ -108,6 +108,21 @@ HF.start(async function () {
       HF.showError(err, 'book.cancelled');
       document.getElementById('cancel-id').value = '';
       if (service) pick(service);
+    } catch (e) {
+      HF.showError(err, e);
+    }
+  });
+
+  // After the service, the applicant confirms its line of the 预约服务登记表
+  // with the same code and ID number.
+  document.getElementById('confirm-go').addEventListener('click', async function () {
+    var err = document.getElementById('cancel-error');
+    var code = document.getElementById('cancel-code').value.trim().toUpperCase();
+    var id = document.getElementById('cancel-id').value.trim().toUpperCase();
+    try {
+      await HF.api('POST', '/api/v1/bookings/' + encodeURIComponent(code) + '/confirm', { by: 'applicant', id_number: id }, { key: HF.key() });
+      HF.showError(err, 'book.confirmed');
+      document.getElementById('cancel-id').value = '';
     } catch (e) {
       HF.showError(err, e);
     }
