@@ -18,7 +18,7 @@ HF.start(async function () {
     document.getElementById('service').textContent = HF.serviceName(t.service) || t.service_name;
     var st = document.getElementById('status');
     st.className = 'pill ' + t.status;
-    st.textContent = HF.t('status.' + t.status) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '');
+    st.textContent = HF.t('status.' + t.status) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') + (t.mark ? ' · ' + HF.said(t.mark) : '');
     var called = t.status === 'called';
     document.getElementById('callbox').hidden = !called;
     document.getElementById('facts').hidden = t.status !== 'waiting';
