@@ -63,7 +63,8 @@ HF.start(async function () {
     var tb = HF.clear($('queue'));
     queue.forEach(function (t) {
       tb.appendChild(HF.el('tr', { 'data-ticket': t.id }, [
-        HF.el('td', { class: 'num' }, [t.number, t.priority ? HF.el('span', { class: 'pill prio', text: HF.t('kiosk.prio.tag') }) : null]),
+        HF.el('td', { class: 'num' }, [t.number, t.priority ? HF.el('span', { class: 'pill prio', text: HF.t('kiosk.prio.tag') }) : null,
+          t.mark ? HF.el('span', { class: 'pill prio', text: HF.said(t.mark) }) : null]),
         HF.el('td', { text: HF.serviceName(t.service) }),
         HF.el('td', { class: 'n', text: HF.fmtDur(HF.since(t.issued_at)) }),
       ]));
