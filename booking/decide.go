@@ -204,7 +204,7 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		if bar := s.Bars[b.IDHash]; bar != nil {
 			n += bar.Forfeits
 		}
-		return one(BookingForfeited{Code: b.Code, Staff: c.Actor.Staff, IDHash: b.IDHash, Forfeits: n, Barred: n >= setup.Limits.Forfeits}), nil
+		return one(BookingForfeited{Code: b.Code, Service: b.Service, Staff: c.Actor.Staff, IDHash: b.IDHash, Forfeits: n, Barred: n >= setup.Limits.Forfeits}), nil
 	case Confirm:
 		return decideConfirm(s, c)
 	case LiftBar:

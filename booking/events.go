@@ -63,6 +63,7 @@ type Moved struct {
 // ID number's forfeits so far, and whether they now bar it.
 type BookingForfeited struct {
 	Code     string `json:"code"`
+	Service  string `json:"service"`
 	Staff    string `json:"staff"`
 	IDHash   string `json:"id_hash"`
 	Forfeits int    `json:"forfeits"`

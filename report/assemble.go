@@ -156,6 +156,8 @@ func (g *group) sum(h *cellHead) {
 	g.Cancelled += h.Cancelled
 	g.Appointments += h.Appointments
 	g.PreReviewed += h.PreReviewed
+	g.Bookings += h.Bookings
+	g.Forfeits += h.Forfeits
 	for l := range g.Levels {
 		g.Levels[l] += h.Levels[l]
 	}
@@ -204,6 +206,7 @@ func (a *Assembler) Report(hallName string) Report {
 		g := a.group(DimService, sv.Code)
 		rep.Services = append(rep.Services, ServiceRow{Code: sv.Code, Name: sv.Name, Issued: g.Issued, Served: g.Served,
 			NoShows: g.NoShows, Cancelled: g.Cancelled, Appointments: g.Appointments, PreReviewed: g.PreReviewed,
+			Bookings: g.Bookings, Forfeits: g.Forfeits,
 			Wait: a.stats(g.Wait.N, g.Wait.Sum, g.waits), Service: a.stats(g.Service.N, g.Service.Sum, g.services)})
 		rep.Totals.Issued += g.Issued
 		rep.Totals.Served += g.Served
@@ -211,6 +214,8 @@ func (a *Assembler) Report(hallName string) Report {
 		rep.Totals.Cancelled += g.Cancelled
 		rep.Totals.Appointments += g.Appointments
 		rep.Totals.PreReviewed += g.PreReviewed
+		rep.Totals.Bookings += g.Bookings
+		rep.Totals.Forfeits += g.Forfeits
 		waits, services = append(waits, g.waits...), append(services, g.services...)
 		wait.N, wait.Sum = wait.N+g.Wait.N, wait.Sum+g.Wait.Sum
 		service.N, service.Sum = service.N+g.Service.N, service.Sum+g.Service.Sum

@@ -43,13 +43,13 @@ func satisfaction(v *float64) string {
 func (r Report) Tables() []Table {
 	svc := Table{Name: "业务 Services", Header: []string{
 		"业务代码 code", "业务 service", "取号 issued", "办结 served", "过号 no-shows", "取消 cancelled",
-		"预约 appointments", "已初审 pre-reviewed",
+		"预约取号 appointments", "已初审 pre-reviewed", "预约 bookings", "自动放弃 forfeits",
 		"平均等候(秒) avg wait s", "90%等候(秒) p90 wait s", "最长等候(秒) max wait s",
 		"平均办理(秒) avg service s", "90%办理(秒) p90 service s", "最长办理(秒) max service s",
 	}}
 	for _, s := range append(r.Services, r.Totals) {
 		svc.Rows = append(svc.Rows, []string{s.Code, s.Name, itoa(s.Issued), itoa(s.Served), itoa(s.NoShows), itoa(s.Cancelled),
-			itoa(s.Appointments), itoa(s.PreReviewed), ftoa(s.Wait.AvgS), ftoa(s.Wait.P90S), ftoa(s.Wait.MaxS), ftoa(s.Service.AvgS), ftoa(s.Service.P90S), ftoa(s.Service.MaxS)})
+			itoa(s.Appointments), itoa(s.PreReviewed), itoa(s.Bookings), itoa(s.Forfeits), ftoa(s.Wait.AvgS), ftoa(s.Wait.P90S), ftoa(s.Wait.MaxS), ftoa(s.Service.AvgS), ftoa(s.Service.P90S), ftoa(s.Service.MaxS)})
 	}
 	win := Table{Name: "窗口 Windows", Header: []string{
 		"窗口 window", "名称 name", "办结 served", "平均办理(秒) avg service s", "延时分钟 overtime min", "延时办件 overtime services",

@@ -40,8 +40,10 @@ const (
 type Cell struct {
 	Issued, Served, NoShows, Cancelled int
 	// Appointments and PreReviewed are the numbers issued for a booking's
-	// check-in (预约) and for a consultation handed on (已初审).
+	// check-in (预约) and for a consultation handed on (已初审); Bookings
+	// are the bookings taken that day, Forfeits those forfeited.
 	Appointments, PreReviewed int
+	Bookings, Forfeits        int
 	Levels                    [6]int // ratings per level 1..5
 	OvertimeNs                int64
 	OvertimeServices          int
@@ -183,6 +185,12 @@ func (r *Recorder) Add(e room.Event) {
 	case queue.TicketCancelled:
 		total.Cancelled++
 		r.cell(DimService, p.Ticket.Service).Cancelled++
+	case booking.Made:
+		total.Bookings++
+		r.cell(DimService, p.Booking.Service).Bookings++
+	case booking.BookingForfeited:
+		total.Forfeits++
+		r.cell(DimService, p.Service).Forfeits++
 	case rating.Given:
 		if p.Level >= 1 && p.Level <= 5 {
 			for _, c := range []*Cell{total, r.cell(DimService, p.Ticket.Service), r.cell(DimWindow, p.Window), r.cell(DimClerk, p.Staff)} {
@@ -232,8 +240,8 @@ func IsDetail(e room.Event) bool {
 	return false
 }
 
-// cellFormat 2 added the appointments and pre-reviewed counts; a cell of
-// format 1, written before, reads with none.
+// cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
+// counts; a cell of format 1, written before, reads with none.
 const cellFormat = 2
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
@@ -243,7 +251,8 @@ func (c *Cell) Encode() []byte {
 	b = binary.AppendUvarint(b, cellFormat)
 	for _, v := range []int64{int64(c.Issued), int64(c.Served), int64(c.NoShows), int64(c.Cancelled),
 		int64(c.Levels[1]), int64(c.Levels[2]), int64(c.Levels[3]), int64(c.Levels[4]), int64(c.Levels[5]),
-		c.OvertimeNs, int64(c.OvertimeServices), int64(c.Appointments), int64(c.PreReviewed)} {
+		c.OvertimeNs, int64(c.OvertimeServices), int64(c.Appointments), int64(c.PreReviewed),
+		int64(c.Bookings), int64(c.Forfeits)} {
 		b = binary.AppendVarint(b, v)
 	}
 	return c.Service.append(c.Wait.append(b))
@@ -274,13 +283,13 @@ type cellHead struct {
 func decodeCell(b []byte) (cellHead, error) {
 	var h cellHead
 	r := reader{b: b}
-	var f [13]int64
+	var f [15]int64
 	n := 0
 	switch r.uvarint() {
 	case 1:
 		n = 11
 	case cellFormat:
-		n = 13
+		n = 15
 	default:
 		return h, errCell
 	}
@@ -293,6 +302,7 @@ func decodeCell(b []byte) (cellHead, error) {
 	}
 	h.OvertimeNs, h.OvertimeServices = f[9], int(f[10])
 	h.Appointments, h.PreReviewed = int(f[11]), int(f[12])
+	h.Bookings, h.Forfeits = int(f[13]), int(f[14])
 	h.Wait.N, h.Wait.Sum, h.waitVals = r.dist()
 	h.Service.N, h.Service.Sum, h.svcVals = r.dist()
 	if r.err {

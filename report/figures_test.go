@@ -79,6 +79,9 @@ func (h *simHall) workDay(date time.Time) {
 			booked[code] = true
 		}
 	}
+	// And one that never comes, forfeited at the end of the day.
+	absent := date.Format("0102") + "-x"
+	h.try(booking.Book{Code: absent, Service: "A", Start: date.Add(11 * time.Hour), IDHash: absent, Name: "王五", Channel: booking.Online})
 	current := map[string]string{}
 	h.clock = date.Add(9 * time.Hour)
 	for h.clock.Before(date.Add(17*time.Hour + 45*time.Minute)) {
@@ -150,6 +153,8 @@ func (h *simHall) workDay(date time.Time) {
 		h.try(overtime.Check{})
 		h.try(queue.CloseWindow{Window: w, Actor: clerk(staff[i])})
 	}
+	h.try(hall.Tick{})
+	h.try(booking.MarkUnreachable{Code: absent, Actor: room.Actor{Staff: "m1", Role: room.Manager}})
 	// The day's appointments served are confirmed in the register, by the
 	// applicant one day in two (their ID hash is their code here).
 	for _, code := range slices.Sorted(maps.Keys(h.s.Bookings.Bookings)) {
@@ -282,7 +287,7 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 			ref := upTo.build(p, now)
 			got := fromDays(t, &upTo, p, now)
 			want, have := ref.Report("演示"), got.Report("演示")
-			if want.Totals.Served == 0 || len(want.Clerks) == 0 || want.Totals.Appointments == 0 {
+			if want.Totals.Served == 0 || len(want.Clerks) == 0 || want.Totals.Appointments == 0 || want.Totals.Bookings == 0 || want.Totals.Forfeits == 0 {
 				t.Fatalf("%s: an empty reference %+v", p.Label, want.Totals)
 			}
 			if w, g := asJSON(t, want), asJSON(t, have); w != g {
@@ -318,7 +323,7 @@ func firstDiff(a, b string) string {
 
 // A cell read back is the cell written.
 func TestCellRoundTrip(t *testing.T) {
-	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Appointments: 2, PreReviewed: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
+	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Appointments: 2, PreReviewed: 1, Bookings: 4, Forfeits: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
 		Wait: Dist{keep: true}, Service: Dist{keep: true}}
 	for _, v := range []float64{12.34, 0, 600, 3.05} {
 		c.Wait.add(v)

@@ -126,10 +126,14 @@ type ServiceRow struct {
 	Cancelled int    `json:"cancelled"`
 	// Appointments are the numbers issued at a booking's check-in (预约),
 	// PreReviewed those of a consultation handed on (已初审).
-	Appointments int   `json:"appointments"`
-	PreReviewed  int   `json:"pre_reviewed"`
-	Wait         Stats `json:"wait"`
-	Service      Stats `json:"service"`
+	Appointments int `json:"appointments"`
+	PreReviewed  int `json:"pre_reviewed"`
+	// Bookings are the bookings taken in the period (for any day), Forfeits
+	// those forfeited in it (自动放弃).
+	Bookings int   `json:"bookings"`
+	Forfeits int   `json:"forfeits"`
+	Wait     Stats `json:"wait"`
+	Service  Stats `json:"service"`
 }
 
 // WindowRow is one window's figures.
@@ -233,6 +237,7 @@ type Builder struct {
 type svcAcc struct {
 	issued, served, noShows, cancelled int
 	appointments, preReviewed          int
+	bookings, forfeits                 int
 	waits, services                    []float64
 }
 
@@ -420,6 +425,10 @@ func (b *Builder) Add(e room.Event) {
 		if r := b.byTicket[f.Ticket.ID]; r != nil {
 			r.FollowUp = &f
 		}
+	case booking.Made:
+		b.service(p.Booking.Service).bookings++
+	case booking.BookingForfeited:
+		b.service(p.Service).forfeits++
 	case booking.BookingServed:
 		r := p.Record
 		b.appts = append(b.appts, &r)
@@ -506,6 +515,7 @@ func (b *Builder) Report(hall string) Report {
 		a := b.service(sv.Code)
 		row := ServiceRow{Code: sv.Code, Name: sv.Name, Issued: a.issued, Served: a.served, NoShows: a.noShows,
 			Cancelled: a.cancelled, Appointments: a.appointments, PreReviewed: a.preReviewed,
+			Bookings: a.bookings, Forfeits: a.forfeits,
 			Wait: summarise(a.waits), Service: summarise(a.services)}
 		rep.Services = append(rep.Services, row)
 		rep.Totals.Issued += a.issued
@@ -514,6 +524,8 @@ func (b *Builder) Report(hall string) Report {
 		rep.Totals.Cancelled += a.cancelled
 		rep.Totals.Appointments += a.appointments
 		rep.Totals.PreReviewed += a.preReviewed
+		rep.Totals.Bookings += a.bookings
+		rep.Totals.Forfeits += a.forfeits
 		allWaits = append(allWaits, a.waits...)
 		allServices = append(allServices, a.services...)
 	}
