@@ -93,11 +93,13 @@ const (
 
 // Confirm confirms a served appointment's line of the 预约服务登记表: By the
 // clerk who served it (Actor; a manager may too), or by the applicant, with
-// the booking's ID number.
+// the booking's code and ID number, or at the evaluator of the window that
+// served it (Window, the line it asks about).
 type Confirm struct {
 	Code   string
 	By     string
 	IDHash string
+	Window string
 	Actor  room.Actor
 }
 
@@ -571,14 +573,20 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 
 func decideConfirm(s *State, c Confirm) (room.Outcome, error) {
 	var b *Booking
-	switch c.By {
-	case ByApplicant:
+	switch {
+	case c.By == ByApplicant && c.Window != "":
+		code := s.Confirm[c.Window]
+		if code == "" {
+			return room.Outcome{}, errs.R(errs.Conflict, "booking_nothing_to_confirm", "window", c.Window)
+		}
+		b = s.Bookings[code]
+	case c.By == ByApplicant:
 		o, err := owned(s, c.Code, c.IDHash)
 		if err != nil {
 			return room.Outcome{}, err
 		}
 		b = o
-	case ByClerkConfirm:
+	case c.By == ByClerkConfirm:
 		o, err := staffOn(s, c.Code, c.Actor)
 		if err != nil {
 			return room.Outcome{}, err

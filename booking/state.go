@@ -110,6 +110,9 @@ type State struct {
 	Bookings map[string]*Booking `json:"bookings"`
 	// Bars are the forfeits per protected ID number.
 	Bars map[string]*Bar `json:"bars,omitempty"`
+	// Confirm is, per window, the booking whose register line its
+	// evaluator asks the applicant to confirm.
+	Confirm map[string]string `json:"confirm,omitempty"`
 }
 
 // NewState is a hall without bookings.
@@ -126,6 +129,9 @@ func (s *State) Adopt() {
 	}
 	if s.Bars == nil {
 		s.Bars = map[string]*Bar{}
+	}
+	if s.Confirm == nil {
+		s.Confirm = map[string]string{}
 	}
 }
 
@@ -197,11 +203,15 @@ func (s *State) Apply(e room.Event) {
 		if b := s.Bookings[p.Record.Code]; b != nil {
 			r := p.Record
 			b.Status, b.Record = Served, &r
+			s.Confirm[r.Window] = r.Code
 		}
 	case RegisterConfirmed:
 		if b := s.Bookings[p.Code]; b != nil && b.Record != nil {
 			if p.By == ByApplicant {
 				b.Record.ApplicantConfirmed = e.At
+				if w := b.Record.Window; s.Confirm[w] == p.Code {
+					delete(s.Confirm, w)
+				}
 			} else {
 				b.Record.ClerkConfirmed = e.At
 			}
@@ -216,6 +226,8 @@ func (s *State) Apply(e room.Event) {
 	case queue.DayStarted:
 		// Past days' bookings are done and filed in the journal; a late one
 		// stays until the clerk has said whether its applicant was reached.
+		// Today's confirmations are asked for today only.
+		clear(s.Confirm)
 		for code, b := range s.Bookings {
 			if b.Day < p.Day && b.Status != Late {
 				delete(s.Bookings, code)

@@ -164,6 +164,7 @@ type WindowView struct {
 	Notice          string           `json:"notice,omitempty"`
 	Rating          *RatingPrompt    `json:"rating"`
 	OvertimeConfirm *OvertimeConfirm `json:"overtime_confirm"`
+	BookingConfirm  *BookingConfirm  `json:"booking_confirm"`
 }
 
 // Call is a recent call, for the hall screen's list.

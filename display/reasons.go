@@ -78,6 +78,7 @@ var reasons = map[string]Words{
 	"booking_start_needed":            {"请选择预约时段", "Choose a slot"},
 	"booking_start_format":            {"预约时段应为日期和时间，如 2026-11-20 09:30", "A slot is a date and time like 2026-11-20 09:30"},
 	"booking_days":                    {"一次最多查看 {max} 天", "At most {max} days at a time"},
+	"booking_nothing_to_confirm":      {"{window} 号窗口当前没有待确认的预约服务", "No appointment waits for confirmation at window {window}"},
 	"booking_confirm_by":              {"确认人只能是工作人员或办事群众", "Confirmed by the clerk or the applicant"},
 	"booking_not_served":              {"该预约尚未办结，办结后才能确认登记", "This appointment is not served yet; confirm it once served"},
 	"booking_confirmed_already":       {"该预约服务登记已确认", "This appointment's register line is confirmed already"},

@@ -198,8 +198,11 @@ func randomBookingCommand(r *rand.Rand, f *floor, a room.Actor) Command {
 	switch r.IntN(10) {
 	case 9:
 		code, h := pick()
-		if r.IntN(2) == 0 {
+		switch r.IntN(3) {
+		case 0:
 			return booking.Confirm{Code: code, By: booking.ByApplicant, IDHash: h}
+		case 1:
+			return booking.Confirm{By: booking.ByApplicant, Window: []string{"1", "2", "3"}[r.IntN(3)]}
 		}
 		return booking.Confirm{Code: code, By: booking.ByClerkConfirm, Actor: a}
 	case 0, 1:
@@ -275,6 +278,11 @@ func verifyBookings(f *floor) error {
 			}
 		}
 	}
+	for w, code := range s.Confirm {
+		if b := s.Bookings[code]; b == nil || b.Record == nil || b.Record.Window != w || !b.Record.ApplicantConfirmed.IsZero() {
+			return fmt.Errorf("window %s's evaluator asks about booking %s: %+v", w, code, b)
+		}
+	}
 	for id, bar := range s.Bars {
 		if bar.Barred != (bar.Forfeits >= setup.Limits.Forfeits) {
 			return fmt.Errorf("%s has %d forfeits, barred %v", id, bar.Forfeits, bar.Barred)
@@ -310,7 +318,15 @@ func TestServedAppointmentIsRegisteredAndConfirmed(t *testing.T) {
 	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByClerkConfirm, Actor: clerk("2")}, errs.Forbidden, "booking_not_yours")
 	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h2"}, errs.NotFound, "no_booking")
 	f.must(booking.Confirm{Code: b.Code, By: booking.ByClerkConfirm, Actor: clerk("1")})
-	f.must(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h1"})
+	// The applicant taps the window's evaluator, which asks about it.
+	f.refuse(booking.Confirm{By: booking.ByApplicant, Window: "2"}, errs.Conflict, "booking_nothing_to_confirm")
+	if f.s.Bookings.Confirm["1"] != b.Code {
+		t.Fatalf("window 1's evaluator asks about %q", f.s.Bookings.Confirm["1"])
+	}
+	f.must(booking.Confirm{By: booking.ByApplicant, Window: "1"})
+	if len(f.s.Bookings.Confirm) != 0 {
+		t.Fatalf("still asked: %v", f.s.Bookings.Confirm)
+	}
 	f.refuse(booking.Confirm{Code: b.Code, By: booking.ByApplicant, IDHash: "h1"}, errs.Conflict, "booking_confirmed_already")
 	if b.Record.ClerkConfirmed.IsZero() || b.Record.ApplicantConfirmed.IsZero() {
 		t.Fatalf("confirmations %+v", b.Record)

@@ -43,6 +43,7 @@ func (s *Server) bookingRoutes(r chi.Router) {
 	r.Post("/bookings/{code}/reached", s.withStaff(s.postBookingReached))
 	r.Post("/bookings/{code}/unreachable", s.withStaff(s.postBookingUnreachable))
 	r.Post("/bookings/{code}/confirm", s.postBookingConfirm)
+	r.Post("/windows/{id}/booking/applicant-confirm", s.postEvaluatorBookingConfirm)
 	r.Get("/bookings/register", s.withManager(s.getBookingRegister))
 }
 
@@ -559,4 +560,15 @@ func recordInZone(rec booking.Record, loc *time.Location) booking.Record {
 		}
 	}
 	return rec
+}
+
+// postEvaluatorBookingConfirm is the applicant's tap on the window's
+// evaluator: the appointment just served there is confirmed in the 预约服务登记表.
+func (s *Server) postEvaluatorBookingConfirm(w http.ResponseWriter, r *http.Request) {
+	window := chi.URLParam(r, "id")
+	if s.engine.Setup().Queue.Window(window) == nil {
+		s.fail(w, r, errs.R(errs.NotFound, "no_window", "window", window))
+		return
+	}
+	s.do(w, r, http.StatusOK, booking.Confirm{By: booking.ByApplicant, Window: window}, s.windowReply(window))
 }

@@ -138,6 +138,18 @@ func TestBookingsAPI(t *testing.T) {
 		t.Fatalf("a clerk's confirmation without sign-in: %s", r)
 	}
 	h.must(200, "POST", "/api/v1/bookings/"+b.Code+"/confirm", clerk, map[string]string{"by": "clerk"})
+	var win struct {
+		BookingConfirm *struct {
+			Number string `json:"number"`
+		} `json:"booking_confirm"`
+	}
+	h.must(200, "GET", "/api/v1/windows/1", "", nil).into(t, &win)
+	if win.BookingConfirm == nil || win.BookingConfirm.Number != tk.Number {
+		t.Fatalf("the evaluator is not asked to confirm the appointment: %+v", win)
+	}
+	if r := h.req("POST", "/api/v1/windows/2/booking/applicant-confirm", "", map[string]string{}); r.apiError(t).Error.Reason != "booking_nothing_to_confirm" {
+		t.Fatalf("a confirmation at another window: %s", r)
+	}
 	var line struct {
 		Name               string    `json:"name"`
 		Window             string    `json:"window"`
