@@ -57,6 +57,8 @@ HF.start(function () {
 
   function renderWaits() {
     var ul = HF.clear(document.getElementById('waits'));
+    // More services than a column holds beside the windows: two columns.
+    ul.classList.toggle('many', st.services.length > 5);
     st.services.forEach(function (s) {
       ul.appendChild(HF.el('li', { 'data-service': s.code }, [
         HF.el('span', { class: 'c', text: s.code }),
