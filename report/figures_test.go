@@ -356,3 +356,23 @@ func TestCellRoundTrip(t *testing.T) {
 		t.Fatal("a cell of another format read")
 	}
 }
+
+// A reader after details alone skips the types MayBeDetail refuses without
+// decoding them, so every kind of detail must be one it lets through: the
+// appointments' register lines (预约服务登记表) as much as the ratings'.
+func TestEveryDetailMayBeOne(t *testing.T) {
+	for _, p := range []room.Payload{
+		rating.Given{Level: rating.Bad}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
+		overtime.Served{}, overtime.Confirmed{}, booking.BookingServed{}, booking.RegisterConfirmed{},
+	} {
+		if !IsDetail(room.Event{Data: p}) {
+			t.Errorf("%s is not a detail", p.Type())
+		}
+		if !MayBeDetail(p.Type()) {
+			t.Errorf("%s is a detail MayBeDetail skips", p.Type())
+		}
+	}
+	if MayBeDetail(queue.TicketIssued{}.Type()) {
+		t.Error("a ticket issued may be a detail")
+	}
+}
