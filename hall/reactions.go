@@ -22,7 +22,7 @@ import (
 //   - a ticket near the front, or called, sends its holder the SMS held for
 //     that moment (reminders.go);
 //   - a 咨询号 of a department's service notifies the department's staff on
-//     duty, on their page and by SMS (台州 三(二)).
+//     duty, on their page and by SMS (台州 三(二));
 //   - a booking made, accepted, declined, reminded of or forfeited sends
 //     the applicant the SMS sealed for it (bookings.go), and an
 //     appointment's ticket served is its line of the 预约服务登记表.
