@@ -40,6 +40,7 @@ type Hall struct {
 	Alerts    Alerts    `yaml:"alerts"`
 	Retention Retention `yaml:"retention"`
 	Consult   Consult   `yaml:"consult"`
+	Bookings  Bookings  `yaml:"bookings"`
 }
 
 // HallInfo names the hall.
@@ -328,6 +329,7 @@ func (h *Hall) Validate() Problems {
 	h.Server.Connections.validate(add)
 	h.Retention.validate(add)
 	h.validateConsult(add)
+	h.validateBookings(add)
 	return ps
 }
 
@@ -377,6 +379,7 @@ func (h *Hall) Setup() *hall.Setup {
 	setup := hall.NewSetup(q, r, h.LockerSetup(), h.Alerts.setup())
 	setup.NearAhead = h.SMS.NearAhead
 	setup.Consults = consult.NewSetup(h.ConsultSetup())
+	setup.Bookings = h.BookingSetup(setup.Calendar())
 	return setup
 }
 

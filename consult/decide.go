@@ -68,9 +68,6 @@ func (SetDuty) consultCommand()        {}
 // ends: it was answered by the department, not at a window.
 const CancelReason = "consulted"
 
-// Via marks a 收件号 a consultation handed on.
-const Via = "consult"
-
 // Decide checks a command against the consultations and the queue.
 func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command, env room.Env) (room.Outcome, error) {
 	switch c := cmd.(type) {
@@ -209,9 +206,12 @@ func decideFinish(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Fin
 		if t := q.Tickets[k.Ticket.ID]; t != nil {
 			idHash = t.IDHash
 		}
-		// Issued by the queue's own rule (numbering, hours, one waiting
-		// number per ID number), the actor standing for the citizen.
-		issued, err := queue.Decide(q, qs, queue.IssueTicket{ID: id, Service: c.HandOn, IDHash: idHash, Via: Via, Actor: c.Actor}, env)
+		// Issued as the hall's rooms issue their numbers (queue.IssueVia):
+		// numbered and one waiting number per ID number, as any, but not
+		// refused for the hour or the daily cap, since the citizen is in
+		// the hall already and the consultation has pre-reviewed the case;
+		// the actor stands for the citizen.
+		issued, err := queue.IssueVia(q, qs, queue.IssueTicket{ID: id, Service: c.HandOn, IDHash: idHash, Via: queue.ViaConsult, Actor: c.Actor}, env)
 		if err != nil {
 			return room.Outcome{}, err
 		}

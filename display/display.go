@@ -104,6 +104,23 @@ type TicketRef struct {
 	ID      string `json:"id"`
 	Number  string `json:"number"`
 	Service string `json:"service"`
+	// Mark words the room a ticket came from (预约, 已初审), for screens
+	// and reports; nil for a walk-in.
+	Mark *Words `json:"mark,omitempty"`
+}
+
+// viaMarks word the hall's rooms that issue tickets, as a screen marks them.
+var viaMarks = map[string]Words{
+	queue.ViaBooking: {"预约", "appointment"},
+	queue.ViaConsult: {"已初审", "pre-reviewed"},
+}
+
+// ViaMark words the room a ticket was issued for, or nil for a walk-in.
+func ViaMark(via string) *Words {
+	if w, ok := viaMarks[via]; ok {
+		return &w
+	}
+	return nil
 }
 
 // ServiceView is a service and its line.
@@ -147,6 +164,7 @@ type WindowView struct {
 	Notice          string           `json:"notice,omitempty"`
 	Rating          *RatingPrompt    `json:"rating"`
 	OvertimeConfirm *OvertimeConfirm `json:"overtime_confirm"`
+	BookingConfirm  *BookingConfirm  `json:"booking_confirm"`
 }
 
 // Call is a recent call, for the hall screen's list.
@@ -310,7 +328,7 @@ func (h *Hall) TransferTargets(s *hall.State, from string) []TransferTarget {
 }
 
 func ref(t *queue.Ticket) TicketRef {
-	return TicketRef{ID: t.ID, Number: t.Number, Service: t.Service}
+	return TicketRef{ID: t.ID, Number: t.Number, Service: t.Service, Mark: ViaMark(t.Via)}
 }
 
 // TicketView is a ticket as its holder sees it.
@@ -321,6 +339,8 @@ type TicketView struct {
 	ServiceName    string       `json:"service_name"`
 	Status         queue.Status `json:"status"`
 	Priority       bool         `json:"priority"`
+	Via            string       `json:"via,omitempty"`
+	Mark           *Words       `json:"mark,omitempty"`
 	Ahead          int          `json:"ahead"`
 	EstimatedWaitS int          `json:"estimated_wait_s"`
 	Window         string       `json:"window,omitempty"`
@@ -339,6 +359,7 @@ type TicketView struct {
 func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 	v := TicketView{
 		ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Priority: t.Priority,
+		Via: t.Via, Mark: ViaMark(t.Via),
 		Ahead: s.Queue.Ahead(t), EstimatedWaitS: int(s.Queue.EstimatedWait(h.Setup.Queue, t).Seconds()),
 		Window: t.Window, IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls,
 	}

@@ -35,6 +35,15 @@ type OvertimeConfirm struct {
 	End    time.Time `json:"end"`
 }
 
+// BookingConfirm is the appointment served at the window whose line of the
+// 预约服务登记表 the evaluator asks the applicant to confirm with a tap. It
+// names the number and the times, never the booking's code.
+type BookingConfirm struct {
+	Number string    `json:"number"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+}
+
 // evaluatorWindow adds overtime and the evaluator's state to a window's view.
 func (h *Hall) evaluatorWindow(s *hall.State, window string, v *WindowView) {
 	if ot := s.Overtime.Windows[window]; ot != nil {
@@ -45,6 +54,9 @@ func (h *Hall) evaluatorWindow(s *hall.State, window string, v *WindowView) {
 	}
 	if r := s.Overtime.Log[s.Overtime.Confirm[window]]; r != nil {
 		v.OvertimeConfirm = &OvertimeConfirm{Record: r.ID, Number: r.Ticket.Number, Start: r.Start, End: r.End}
+	}
+	if b := s.Bookings.Bookings[s.Bookings.Confirm[window]]; b != nil && b.Record != nil {
+		v.BookingConfirm = &BookingConfirm{Number: b.Record.Ticket, Start: b.Record.Start, End: b.Record.End}
 	}
 }
 

@@ -38,6 +38,20 @@ var eventNames = map[string]Words{
 	"consult.ended":        {"咨询结束", "consultation ended"},
 	"consult.escalated":    {"咨询超时未响应", "consultation not acknowledged in time"},
 	"consult.duty":         {"咨询值守变更", "consultation duty changed"},
+	// 预约.
+	"booking.made":               {"预约", "booked"},
+	"booking.accepted":           {"预约受理", "booking accepted"},
+	"booking.declined":           {"预约不予受理", "booking declined"},
+	"booking.cancelled":          {"取消预约", "booking cancelled"},
+	"booking.checked_in":         {"预约签到", "checked in"},
+	"booking.late":               {"预约迟到", "booking late"},
+	"booking.reached":            {"迟到已联系", "late applicant reached"},
+	"booking.moved":              {"改约", "booking moved"},
+	"booking.forfeited":          {"预约自动放弃", "booking forfeited"},
+	"booking.bar_lifted":         {"恢复预约资格", "booking bar lifted"},
+	"booking.reminded":           {"预约提醒", "booking reminded"},
+	"booking.served":             {"预约办结", "appointment served"},
+	"booking.register_confirmed": {"预约服务登记确认", "appointment register confirmed"},
 }
 
 // EventName names a kind of event; one without a name shows as its type.

@@ -26,6 +26,8 @@ type Message struct {
 	Text   string `json:"text,omitempty"`
 	TextEN string `json:"text_en,omitempty"`
 	Speech string `json:"speech,omitempty"`
+	// Mark words the room a called ticket came from (预约, 已初审).
+	Mark *Words `json:"mark,omitempty"`
 	// Issuing is the kiosk's new state when issuing opens or closes.
 	Issuing *IssuingView `json:"issuing,omitempty"`
 	// Consult is where a department's 咨询号 now sends its holder.
@@ -43,6 +45,7 @@ func (h *Hall) Message(s *hall.State, ev room.Event) Message {
 		service = p.Ticket.Service
 	case queue.TicketCalled:
 		service, window, number = p.Ticket.Service, p.Window, p.Ticket.Number
+		m.Mark = ViaMark(p.Via)
 	case queue.TicketRecalled:
 		service, window, number = p.Ticket.Service, p.Window, p.Ticket.Number
 	case queue.TicketSkipped:

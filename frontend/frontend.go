@@ -52,6 +52,8 @@ var pages = map[string]string{
 	"/dashboard":          "dashboard.html",
 	"/consult":            "consult.html",
 	"/evaluate/{window}":  "evaluate.html",
+	"/book":               "book.html",
+	"/bookings":           "bookings.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing

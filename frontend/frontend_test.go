@@ -38,6 +38,8 @@ func TestPagesServed(t *testing.T) {
 		{"/t/abcdefghijklmnop", `src="/static/ticket.js"`},
 		{"/dashboard", `src="/static/dashboard.js"`},
 		{"/evaluate/3", `src="/static/evaluate.js"`},
+		{"/book", `src="/static/book.js"`},
+		{"/bookings", `src="/static/bookings.js"`},
 	} {
 		w := get(t, h, tc.path)
 		if w.Code != 200 {

@@ -72,8 +72,8 @@ func TestScreenshots(t *testing.T) {
 		// First, while the question (asked a moment ago) is open.
 		{"evaluate", "/evaluate/" + asking, 1280, 800, settled + ` && !document.getElementById('ask').hidden && document.querySelectorAll('#levels .lvl').length === 5`, nil, false},
 		{"home", "/", 1440, 900, `document.querySelectorAll('#counters a').length === 8`, nil, false},
-		{"kiosk", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, nil, false},
-		{"kiosk-ticket", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 5`, func(tb *tab) {
+		{"kiosk", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 7`, nil, false},
+		{"kiosk-ticket", "/kiosk", 1080, 1920, settled + ` && document.querySelectorAll('button.svc').length === 7`, func(tb *tab) {
 			tb.Do(chromedp.Click(chromedp.CSS(`button.svc[data-service="C"]`)))
 			tb.WaitJS(`!document.getElementById('overlay').hidden && document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
 		}, false},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/queue"
@@ -48,6 +49,11 @@ const (
 	AlertDevice   = "device"   // a device reports a fault, an alarm or an alert
 	AlertDoor     = "door"     // a locker door stands open, or was forced
 	AlertConsult  = "consult"  // a 咨询号 nobody of its department acknowledged in time
+	// A booking late without a check-in waits for the clerk to call the
+	// applicant; a request outside working time waits for a clerk's answer,
+	// which 罗山 五 wants at once.
+	AlertBookingLate    = "booking_late"
+	AlertBookingRequest = "booking_request"
 )
 
 // Alert is one thing the manager should look at now. Level is "bad" or
@@ -113,6 +119,7 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 			Args: map[string]string{"number": k.Ticket.Number, "department": name,
 				"minutes": strconv.Itoa(int(now.Sub(k.NotifiedAt).Minutes())), "sms": strconv.FormatBool(k.Escalated)}})
 	}
+	out = append(out, bookingAlerts(s, setup)...)
 	for _, id := range slices.Sorted(maps.Keys(s.Equipment.Devices)) {
 		h := s.Equipment.Devices[id]
 		if h.Status == equipment.OK {
@@ -142,5 +149,34 @@ func consultsLate(s *State, setup *Setup, now time.Time) []*consult.Consultation
 	slices.SortFunc(out, func(a, b *consult.Consultation) int {
 		return cmp.Or(a.NotifiedAt.Compare(b.NotifiedAt), strings.Compare(a.Ticket.Number, b.Ticket.Number))
 	})
+	return out
+}
+
+// bookingAlerts are the late bookings and the undecided requests, one
+// alert per service and slot: alerts are public, so they name the slot and
+// how many, never the applicant or the code.
+func bookingAlerts(s *State, setup *Setup) []Alert {
+	type key struct {
+		kind, service string
+		start         time.Time
+	}
+	count := map[key]int{}
+	for _, b := range s.Bookings.Bookings {
+		switch b.Status {
+		case booking.Late:
+			count[key{AlertBookingLate, b.Service, b.Start}]++
+		case booking.Requested:
+			count[key{AlertBookingRequest, b.Service, b.Start}]++
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(count), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.kind, b.kind), a.start.Compare(b.start), strings.Compare(a.service, b.service))
+	})
+	out := make([]Alert, 0, len(keys))
+	for _, k := range keys {
+		slot := k.start.In(setup.Location()).Format("2006-01-02 15:04")
+		out = append(out, Alert{Kind: k.kind, Level: "warn", Subject: k.service + " " + slot, Since: k.start,
+			Args: map[string]string{"service": k.service, "slot": slot, "count": strconv.Itoa(count[k])}})
+	}
 	return out
 }

@@ -144,8 +144,8 @@ func TestConsultRefusals(t *testing.T) {
 		{"remote by no means", consult.AnswerRemotely{Ticket: e, Mode: "letter", Actor: dept("e1")}, errs.Invalid, "consult_mode"},
 		{"a stranger goes off duty", consult.SetDuty{Department: "scj", Actor: clerk("1")}, errs.Forbidden, "consult_not_department"},
 		{"no such department", consult.SetDuty{Department: "x", Actor: dept("d1")}, errs.NotFound, "no_department"},
-		{"a number going first from outside", queue.IssueTicket{Service: "A", Via: consult.Via}, errs.Forbidden, "via_by_hall"},
-		{"a kiosk number going first", IssueTicket{Ticket: queue.IssueTicket{Service: "A", Via: "booking"}}, errs.Forbidden, "via_by_hall"},
+		{"a number going first from outside", queue.IssueTicket{Service: "A", Via: queue.ViaConsult}, errs.Forbidden, "via_by_room"},
+		{"a kiosk number going first", IssueTicket{Ticket: queue.IssueTicket{Service: "A", Via: queue.ViaBooking}}, errs.Forbidden, "via_by_room"},
 	} {
 		t.Run(tt.name, func(t *testing.T) { f.refuse(tt.cmd, tt.kind, tt.reason) })
 	}
@@ -268,7 +268,7 @@ func TestConsultHandsOnToIntakeAheadOfLaterArrivals(t *testing.T) {
 		}
 		return ps
 	}())
-	if out.Ticket != "handed" || len(issued) != 1 || issued[0].Via != consult.Via || issued[0].Ticket.Number != "A002" {
+	if out.Ticket != "handed" || len(issued) != 1 || issued[0].Via != queue.ViaConsult || issued[0].Ticket.Number != "A002" {
 		t.Fatalf("the hand-on answered %q and issued %+v, want A002 via consult", out.Ticket, issued)
 	}
 	if from, ok := f.s.Consults.IsPreReviewed("handed"); !ok || from != id {
@@ -277,7 +277,7 @@ func TestConsultHandsOnToIntakeAheadOfLaterArrivals(t *testing.T) {
 	if d := f.where(id); d.Place != consult.PlaceIntake || d.HandedOn == nil || d.HandedOn.Number != "A002" {
 		t.Fatalf("the citizen is told %+v, want to wait for A002", d)
 	}
-	if t2 := f.s.Queue.Tickets["handed"]; t2.Via != consult.Via || f.s.Queue.Tickets[id].Status != queue.Cancelled {
+	if t2 := f.s.Queue.Tickets["handed"]; t2.Via != queue.ViaConsult || f.s.Queue.Tickets[id].Status != queue.Cancelled {
 		t.Fatalf("handed-on ticket %+v; the 咨询号 is %s", t2, f.s.Queue.Tickets[id].Status)
 	}
 	f.advance(time.Minute)
@@ -348,5 +348,23 @@ func TestConsultNumberHoldsNoReminders(t *testing.T) {
 	}
 	if q := f.queuedFor(tk.Number); len(q["ticket.near"]) != 0 || len(q["ticket.called"]) != 0 {
 		t.Fatalf("a reminder queued for a 咨询号: %v", q)
+	}
+}
+
+// A consultation that ends after the hall stops issuing numbers still hands
+// its citizen on: the 收件号 is issued as the hall's rooms issue theirs
+// (queue.IssueVia), not refused for the hour, since the citizen is in the
+// hall and pre-reviewed; a walk-in at that moment is refused.
+func TestConsultHandsOnAfterIssuingCloses(t *testing.T) {
+	f := newFloor(t)
+	f.advance(8*time.Hour + 15*time.Minute) // 17:15
+	id := f.issue("D").ID
+	f.must(consult.Acknowledge{Ticket: id, Actor: dept("d1")})
+	f.must(consult.Arrive{Ticket: id, Actor: dept("d1")})
+	f.advance(20 * time.Minute) // 17:35, past the day's last session
+	f.refuse(queue.IssueTicket{Service: "A"}, errs.Conflict, "hall_closed_until")
+	out := f.must(consult.Finish{Ticket: id, HandOn: "A", NewTicket: "late", Actor: dept("d1")})
+	if tk := f.s.Queue.Tickets["late"]; out.Ticket != "late" || tk == nil || tk.Via != queue.ViaConsult || tk.Status != queue.Waiting {
+		t.Fatalf("the hand-on after hours answered %q, ticket %+v", out.Ticket, tk)
 	}
 }

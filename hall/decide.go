@@ -3,6 +3,7 @@ package hall
 import (
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/errs"
@@ -17,14 +18,15 @@ import (
 
 // Command is a command of one of the hall's rooms (queue.Command,
 // rating.Command, overtime.Command, locker.Command, outbox.Command,
-// equipment.Command, session.Command, consult.Command), or Tick, or
-// IssueTicket (a number with reminders).
+// equipment.Command, session.Command, consult.Command, booking.Command), or
+// Tick, or IssueTicket (a number with reminders).
 type Command any
 
 // Tick lets time pass: it asks every room what is due now (overtime at a
 // session's end, expired rating prompts, overdue follow-ups, the handover
-// reminder, locker deadlines, 咨询号 nobody acknowledged in time) and, like
-// every command, starts a new day first when one is due.
+// reminder, locker deadlines, 咨询号 nobody acknowledged in time, late
+// bookings and their reminders) and, like every command, starts a new day
+// first when one is due.
 type Tick struct{}
 
 // Decide checks a command against the hall and returns what happens. It
@@ -34,18 +36,10 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 	case Tick:
 		return room.Outcome{Events: due(s, setup, env.Now)}, nil
 	case IssueTicket:
-		if c.Ticket.Via != "" {
-			return room.Outcome{}, errs.R(errs.Forbidden, "via_by_hall").OnField("via")
-		}
+		// A number with Via set (an appointment, a consultation's hand-on)
+		// is refused here as everywhere (via_by_room): only the rooms
+		// issue it, through queue.IssueVia.
 		return decideIssue(s, setup, c, env)
-	case queue.IssueTicket:
-		if c.Via != "" {
-			// A number that goes ahead of walk-ins because a room of the
-			// hall issued it (an appointment, a consultation's hand-on) is
-			// never asked for from outside.
-			return room.Outcome{}, errs.R(errs.Forbidden, "via_by_hall").OnField("via")
-		}
-		return queue.Decide(s.Queue, setup.Queue, c, env)
 	case queue.Command:
 		return queue.Decide(s.Queue, setup.Queue, c, env)
 	case rating.Command:
@@ -68,6 +62,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return session.Decide(s.Sessions, c)
 	case consult.Command:
 		return consult.Decide(s.Consults, setup.Consults, s.Queue, setup.Queue, c, env)
+	case booking.Command:
+		return decideBooking(s, setup, c, env)
 	case nil:
 		return room.Outcome{}, errs.Bad("command", "no_command")
 	}
@@ -85,6 +81,7 @@ func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	lk, _ := locker.Decide(s.Lockers, setup.Lockers, locker.Check{}, now)
 	evs = append(evs, lk...)
 	evs = append(evs, consult.Due(s.Consults, setup.Consults, now)...)
+	evs = append(evs, booking.Due(s.Bookings, setup.Bookings, now)...)
 	return evs
 }
 

@@ -9,6 +9,7 @@ package hall
 import (
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/calendar"
 	"hallfloor/consult"
 	"hallfloor/equipment"
@@ -28,6 +29,9 @@ type Setup struct {
 	Lockers *locker.Setup
 	// Consults are the departments that answer 咨询号.
 	Consults *consult.Setup
+	// Bookings are the services' appointment slots (预约办); none unless
+	// the hall file declares them.
+	Bookings *booking.Setup
 	Alerts   Alerts
 	// NearAhead is how many people may still be before a ticket when its
 	// holder's "your turn is near" SMS goes (DefaultNearAhead when 0).
@@ -46,7 +50,8 @@ func NewSetup(q queue.Setup, r rating.Setup, l *locker.Setup, a Alerts) *Setup {
 		l = &locker.Setup{}
 	}
 	ls := l.WithDefaults()
-	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Consults: consult.NewSetup(consult.Setup{}), Alerts: a.withDefaults()}
+	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Consults: consult.NewSetup(consult.Setup{}), Alerts: a.withDefaults(),
+		Bookings: booking.NewSetup(booking.Setup{Calendar: qs.Calendar})}
 }
 
 // Location is the hall's time zone.
@@ -66,6 +71,7 @@ type State struct {
 	Equipment *equipment.State `json:"equipment"`
 	Sessions  *session.State   `json:"sessions"`
 	Consults  *consult.State   `json:"consults"`
+	Bookings  *booking.State   `json:"bookings"`
 }
 
 // NewState is an empty hall for the setup.
@@ -110,6 +116,10 @@ func (s *State) Adopt(setup *Setup) {
 		s.Consults = consult.NewState()
 	}
 	s.Consults.Adopt()
+	if s.Bookings == nil {
+		s.Bookings = booking.NewState()
+	}
+	s.Bookings.Adopt()
 }
 
 // Apply changes the hall by one event: every room sees it and keeps what
@@ -124,6 +134,7 @@ func (s *State) Apply(e room.Event) {
 	s.Equipment.Apply(e)
 	s.Sessions.Apply(e)
 	s.Consults.Apply(e)
+	s.Bookings.Apply(e)
 }
 
 // Day is the hall's current day, as its numbering knows it.

@@ -72,6 +72,7 @@ func setupWith(cal *calendar.Calendar) *Setup {
 			{ID: "e1", Phone: "13800000003", SMS: true},
 		}},
 	}})
+	setup.Bookings = bookingSetup(setup.Calendar())
 	return setup
 }
 
@@ -269,6 +270,9 @@ func randomCommand(r *rand.Rand, f *floor) Command {
 	if r.IntN(8) == 0 {
 		return consultCommand(r, f, pick, r.IntN(4))
 	}
+	if r.IntN(10) == 0 {
+		return randomBookingCommand(r, f, a)
+	}
 	tickets := slices.Sorted(maps.Keys(f.s.Queue.Tickets))
 	switch n := r.IntN(100); {
 	case n < 25:
@@ -419,9 +423,12 @@ func verify(f *floor) error {
 		}
 	}
 	for id := range s.Consults.PreReviewed {
-		if t := s.Queue.Tickets[id]; t == nil || t.Via != consult.Via {
+		if t := s.Queue.Tickets[id]; t == nil || t.Via != queue.ViaConsult {
 			return fmt.Errorf("pre-reviewed ticket %s was not handed on by a consultation", id)
 		}
+	}
+	if err := verifyBookings(f); err != nil {
+		return err
 	}
 	if s.Seq != uint64(len(f.journal)) {
 		return fmt.Errorf("the hall is at seq %d after %d events", s.Seq, len(f.journal))
@@ -479,7 +486,8 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 			}
 			for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.finished", "rating.prompted", "rating.given",
 				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
-				"consult.requested", "consult.acknowledged", "consult.met", "consult.ended", "consult.escalated", "consult.duty"} {
+				"consult.requested", "consult.acknowledged", "consult.met", "consult.ended", "consult.escalated", "consult.duty",
+				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled", "booking.served"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}

@@ -1,6 +1,7 @@
 package hall
 
 import (
+	"hallfloor/booking"
 	"hallfloor/consult"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -21,7 +22,10 @@ import (
 //   - a ticket near the front, or called, sends its holder the SMS held for
 //     that moment (reminders.go);
 //   - a 咨询号 of a department's service notifies the department's staff on
-//     duty, on their page and by SMS (台州 三(二)).
+//     duty, on their page and by SMS (台州 三(二));
+//   - a booking made, accepted, declined, reminded of or forfeited sends
+//     the applicant the SMS sealed for it (bookings.go), and an
+//     appointment's ticket served is its line of the 预约服务登记表.
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -35,5 +39,7 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	out = append(out, overtime.React(s.Overtime, s.Queue, setup.Queue, events)...)
 	out = append(out, remind(s, setup, events)...)
 	out = append(out, consult.React(s.Consults, setup.Consults, events)...)
+	out = append(out, bookingNotices(s, setup, events)...)
+	out = append(out, booking.React(s.Bookings, s.Queue, events)...)
 	return out
 }

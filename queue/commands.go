@@ -9,9 +9,9 @@ type Command interface{ queueCommand() }
 // IssueTicket takes a number. ID is chosen by the caller (unguessable) or,
 // when empty, by the environment; IDHash is the protected form of the
 // holder's ID number, if given. Only staff (a guide, a clerk, a manager)
-// may issue a priority number. Via names the hall's room that issues it
-// ("booking", "consult"): such a ticket goes ahead of walk-ins as priority
-// ones do, and only the hall's own rooms issue it.
+// may issue a priority number. Via names the hall's room a ticket is
+// issued for (ViaBooking, ViaConsult); only package hall sets it, through
+// IssueVia, never a kiosk.
 type IssueTicket struct {
 	ID       string
 	Service  string
@@ -21,6 +21,17 @@ type IssueTicket struct {
 	Via      string
 	Actor    room.Actor
 }
+
+// The rooms of the hall that issue tickets of their own. A ticket with Via
+// set is called as a priority ticket is: ahead of walk-ins, within the
+// priority run rule, so walk-ins are not starved.
+const (
+	ViaBooking = "booking" // an appointment checked in at the kiosk (预约)
+	ViaConsult = "consult" // a consultation handed on to an intake window (已初审)
+)
+
+// ValidVia reports whether v names a room that issues tickets.
+func ValidVia(v string) bool { return v == ViaBooking || v == ViaConsult }
 
 // OpenWindow signs a member of staff on at a window: the actor, or, when a
 // manager signs a clerk on (for a window worked from its physical keys, or

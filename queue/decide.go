@@ -40,6 +40,12 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 	now := env.Now
 	switch c := cmd.(type) {
 	case IssueTicket:
+		if c.Via != "" {
+			// Only the hall's rooms issue such tickets, through IssueVia:
+			// going ahead of walk-ins is an appointment's or a
+			// consultation's due, not a field anyone can fill in.
+			return room.Outcome{}, errs.R(errs.Forbidden, "via_by_room").OnField("via")
+		}
 		if c.ID == "" {
 			c.ID = env.ID()
 		}
@@ -111,6 +117,21 @@ func one(ticket string, p room.Payload) room.Outcome {
 	return room.Outcome{Ticket: ticket, Events: []room.Payload{p}}
 }
 
+// IssueVia issues a ticket for one of the hall's rooms (c.Via): an
+// appointment checked in, a consultation handed on. Package hall calls it
+// once the room has decided the ticket is due, so it is not refused for the
+// hour (an appointment of 错时办 is served outside the sessions) nor for a
+// daily cap (the slot was promised); the one-waiting-ticket rule holds.
+func IssueVia(s *State, setup *Setup, c IssueTicket, env room.Env) (room.Outcome, error) {
+	if !ValidVia(c.Via) {
+		return room.Outcome{}, errs.Internalf("unknown_via", "queue: ticket via %q", c.Via)
+	}
+	if c.ID == "" {
+		c.ID = env.ID()
+	}
+	return decideIssue(s, setup, c, env.Now)
+}
+
 func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Outcome, error) {
 	sv := setup.Service(c.Service)
 	if sv == nil {
@@ -121,8 +142,10 @@ func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Out
 		// checkbox anyone can tick.
 		return room.Outcome{}, errs.R(errs.Forbidden, "priority_by_staff").OnField("priority")
 	}
-	if err := checkHours(setup, now); err != nil {
-		return room.Outcome{}, err
+	if c.Via == "" {
+		if err := checkHours(setup, now); err != nil {
+			return room.Outcome{}, err
+		}
 	}
 	if c.ID == "" {
 		return room.Outcome{}, errs.Internalf("ticket_without_id", "queue: ticket without id")
@@ -131,7 +154,7 @@ func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Out
 		return room.Outcome{}, errs.Internalf("ticket_id_reused", "queue: ticket id %s issued twice", c.ID)
 	}
 	st := s.Services[c.Service]
-	if sv.DailyCap > 0 && st.Issued >= sv.DailyCap {
+	if sv.DailyCap > 0 && st.Issued >= sv.DailyCap && c.Via == "" {
 		return room.Outcome{}, errs.R(errs.Conflict, "daily_cap_reached", "cap", sv.DailyCap, "service", sv.Code)
 	}
 	if c.IDHash != "" {
@@ -343,7 +366,7 @@ func decideCall(s *State, setup *Setup, c CallNext, now time.Time) (room.Outcome
 	}
 	t := next[0]
 	out.Ticket = t.ID
-	out.Events = append(out.Events, TicketCalled{Ticket: t.Ref(), Window: c.Window, Staff: w.Staff, Priority: t.Priority})
+	out.Events = append(out.Events, TicketCalled{Ticket: t.Ref(), Window: c.Window, Staff: w.Staff, Priority: t.Priority, Via: t.Via})
 	return out, nil
 }
 

@@ -18,8 +18,7 @@ type DayStarted struct {
 type TicketIssued struct {
 	Ticket   TicketRef `json:"ticket"`
 	Priority bool      `json:"priority,omitempty"`
-	// Via is the hall's room that issued it ("booking", "consult").
-	Via string `json:"via,omitempty"`
+	Via      string    `json:"via,omitempty"`
 	// IDHash is the protected form of the holder's ID number; never public.
 	IDHash string `json:"id_hash,omitempty"`
 	Phone  string `json:"phone,omitempty"`
@@ -31,6 +30,7 @@ type TicketCalled struct {
 	Window   string    `json:"window"`
 	Staff    string    `json:"staff"`
 	Priority bool      `json:"priority,omitempty"`
+	Via      string    `json:"via,omitempty"`
 }
 
 type TicketRecalled struct {

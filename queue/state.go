@@ -50,9 +50,9 @@ type Ticket struct {
 	Recalls    int       `json:"recalls,omitempty"`
 }
 
-// First reports whether the ticket goes ahead of walk-ins: a priority
-// ticket, or one a hall's room issued (an appointment, a consultation's
-// hand-on), within the priority run rule.
+// First reports whether the ticket waits in its service's priority line:
+// a priority number, or one a room of the hall issued (an appointment, a
+// consultation handed on).
 func (t *Ticket) First() bool { return t.Priority || t.Via != "" }
 
 // Ref names the ticket for events.

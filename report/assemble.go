@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/rating"
@@ -153,6 +154,10 @@ func (g *group) sum(h *cellHead) {
 	g.Served += h.Served
 	g.NoShows += h.NoShows
 	g.Cancelled += h.Cancelled
+	g.Appointments += h.Appointments
+	g.PreReviewed += h.PreReviewed
+	g.Bookings += h.Bookings
+	g.Forfeits += h.Forfeits
 	for l := range g.Levels {
 		g.Levels[l] += h.Levels[l]
 	}
@@ -200,12 +205,17 @@ func (a *Assembler) Report(hallName string) Report {
 	for _, sv := range a.setup.Queue.Services {
 		g := a.group(DimService, sv.Code)
 		rep.Services = append(rep.Services, ServiceRow{Code: sv.Code, Name: sv.Name, Issued: g.Issued, Served: g.Served,
-			NoShows: g.NoShows, Cancelled: g.Cancelled,
+			NoShows: g.NoShows, Cancelled: g.Cancelled, Appointments: g.Appointments, PreReviewed: g.PreReviewed,
+			Bookings: g.Bookings, Forfeits: g.Forfeits,
 			Wait: a.stats(g.Wait.N, g.Wait.Sum, g.waits), Service: a.stats(g.Service.N, g.Service.Sum, g.services)})
 		rep.Totals.Issued += g.Issued
 		rep.Totals.Served += g.Served
 		rep.Totals.NoShows += g.NoShows
 		rep.Totals.Cancelled += g.Cancelled
+		rep.Totals.Appointments += g.Appointments
+		rep.Totals.PreReviewed += g.PreReviewed
+		rep.Totals.Bookings += g.Bookings
+		rep.Totals.Forfeits += g.Forfeits
 		waits, services = append(waits, g.waits...), append(services, g.services...)
 		wait.N, wait.Sum = wait.N+g.Wait.N, wait.Sum+g.Wait.Sum
 		service.N, service.Sum = service.N+g.Service.N, service.Sum+g.Service.Sum
@@ -330,6 +340,9 @@ func (a *Assembler) RatingStats(by By) []RatingRow {
 
 // Overtime is the 延时服务登记表 of the period, in the order served.
 func (a *Assembler) Overtime() []*overtime.Record { return a.det.Overtime() }
+
+// Appointments are the 预约服务登记表 of the period, from the details.
+func (a *Assembler) Appointments() []*booking.Record { return a.det.Appointments() }
 
 // CloseFollowUp closes a follow-up added before, as recorded on the day
 // it was closed; a closing after the period's tail is not seen, as a

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
+	"hallfloor/booking"
 	"hallfloor/overtime"
 	"hallfloor/rating"
 	"io"
@@ -42,12 +43,13 @@ func satisfaction(v *float64) string {
 func (r Report) Tables() []Table {
 	svc := Table{Name: "业务 Services", Header: []string{
 		"业务代码 code", "业务 service", "取号 issued", "办结 served", "过号 no-shows", "取消 cancelled",
+		"预约取号 appointments", "已初审 pre-reviewed", "预约 bookings", "自动放弃 forfeits",
 		"平均等候(秒) avg wait s", "90%等候(秒) p90 wait s", "最长等候(秒) max wait s",
 		"平均办理(秒) avg service s", "90%办理(秒) p90 service s", "最长办理(秒) max service s",
 	}}
 	for _, s := range append(r.Services, r.Totals) {
 		svc.Rows = append(svc.Rows, []string{s.Code, s.Name, itoa(s.Issued), itoa(s.Served), itoa(s.NoShows), itoa(s.Cancelled),
-			ftoa(s.Wait.AvgS), ftoa(s.Wait.P90S), ftoa(s.Wait.MaxS), ftoa(s.Service.AvgS), ftoa(s.Service.P90S), ftoa(s.Service.MaxS)})
+			itoa(s.Appointments), itoa(s.PreReviewed), itoa(s.Bookings), itoa(s.Forfeits), ftoa(s.Wait.AvgS), ftoa(s.Wait.P90S), ftoa(s.Wait.MaxS), ftoa(s.Service.AvgS), ftoa(s.Service.P90S), ftoa(s.Service.MaxS)})
 	}
 	win := Table{Name: "窗口 Windows", Header: []string{
 		"窗口 window", "名称 name", "办结 served", "平均办理(秒) avg service s", "延时分钟 overtime min", "延时办件 overtime services",
@@ -114,6 +116,35 @@ func OvertimeTable(recs []*overtime.Record, names map[string]string, loc *time.L
 		t.Rows = append(t.Rows, []string{
 			r.ID, r.End.In(loc).Format(time.DateOnly), r.Window, r.Staff, names[r.Staff], r.Ticket.Number, r.Ticket.Service,
 			r.Start.In(loc).Format("15:04:05"), r.End.In(loc).Format("15:04:05"), ftoa(round1(r.End.Sub(r.Start).Minutes())),
+			stamp(r.ClerkConfirmed), stamp(r.ApplicantConfirmed),
+		})
+	}
+	return t
+}
+
+// AppointmentTable is the 预约服务登记表 for the supervision office: each
+// appointment served, its slot and channel, the applicant, where and by whom
+// it was served, and both confirmations.
+func AppointmentTable(recs []*booking.Record, services, names map[string]string, loc *time.Location) Table {
+	t := Table{Name: "预约服务登记表", Header: []string{
+		"预约码 code", "日期 date", "预约时段 slot", "渠道 channel", "申请人 applicant", "业务 service", "号码 ticket",
+		"窗口 window", "工号 staff", "姓名 clerk", "开始 start", "结束 end", "窗口人员确认 clerk confirmed", "办事人确认 applicant confirmed",
+	}}
+	stamp := func(v time.Time) string {
+		if v.IsZero() {
+			return ""
+		}
+		return v.In(loc).Format("2006-01-02 15:04:05")
+	}
+	channel := map[string]string{booking.Online: "网上预约 online", booking.ByClerk: "窗口登记 by clerk"}
+	for _, r := range recs {
+		svc := r.Service
+		if n := services[r.Service]; n != "" {
+			svc += " " + n
+		}
+		t.Rows = append(t.Rows, []string{
+			r.Code, r.Slot.In(loc).Format(time.DateOnly), r.Slot.In(loc).Format("15:04"), channel[r.Channel], r.Name, svc, r.Ticket,
+			r.Window, r.Staff, names[r.Staff], r.Start.In(loc).Format("15:04:05"), r.End.In(loc).Format("15:04:05"),
 			stamp(r.ClerkConfirmed), stamp(r.ApplicantConfirmed),
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/overtime"
@@ -39,10 +40,15 @@ const (
 // Cell is one day's figures of one service, window, clerk or hour.
 type Cell struct {
 	Issued, Served, NoShows, Cancelled int
-	Levels                             [6]int // ratings per level 1..5
-	OvertimeNs                         int64
-	OvertimeServices                   int
-	Wait, Service                      Dist
+	// Appointments and PreReviewed are the numbers issued for a booking's
+	// check-in (预约) and for a consultation handed on (已初审); Bookings
+	// are the bookings taken that day, Forfeits those forfeited.
+	Appointments, PreReviewed int
+	Bookings, Forfeits        int
+	Levels                    [6]int // ratings per level 1..5
+	OvertimeNs                int64
+	OvertimeServices          int
+	Wait, Service             Dist
 }
 
 // Dist is a distribution of durations. Values are kept to the tenth of a
@@ -139,8 +145,17 @@ func (r *Recorder) Add(e room.Event) {
 	case queue.TicketIssued:
 		r.issued[p.Ticket.ID] = e.At
 		total.Issued++
-		r.cell(DimService, p.Ticket.Service).Issued++
+		sc := r.cell(DimService, p.Ticket.Service)
+		sc.Issued++
 		r.hourCell(e.At).Issued++
+		switch p.Via {
+		case queue.ViaBooking:
+			total.Appointments++
+			sc.Appointments++
+		case queue.ViaConsult:
+			total.PreReviewed++
+			sc.PreReviewed++
+		}
 	case queue.TicketCalled:
 		// Waiting numbers are cancelled at midnight: a number called today
 		// was issued today, and its wait belongs to today.
@@ -174,6 +189,12 @@ func (r *Recorder) Add(e room.Event) {
 		}
 		total.Cancelled++
 		r.cell(DimService, p.Ticket.Service).Cancelled++
+	case booking.Made:
+		total.Bookings++
+		r.cell(DimService, p.Booking.Service).Bookings++
+	case booking.BookingForfeited:
+		total.Forfeits++
+		r.cell(DimService, p.Service).Forfeits++
 	case rating.Given:
 		if p.Level >= 1 && p.Level <= 5 {
 			for _, c := range []*Cell{total, r.cell(DimService, p.Ticket.Service), r.cell(DimWindow, p.Window), r.cell(DimClerk, p.Staff)} {
@@ -216,7 +237,8 @@ func IsDetail(e room.Event) bool {
 	switch p := e.Data.(type) {
 	case rating.Given:
 		return p.Level <= rating.Bad
-	case rating.FollowUpOpened, rating.FollowUpClosed, rating.FollowUpOverdue, overtime.Served, overtime.Confirmed:
+	case rating.FollowUpOpened, rating.FollowUpClosed, rating.FollowUpOverdue, overtime.Served, overtime.Confirmed,
+		booking.BookingServed, booking.RegisterConfirmed:
 		return true
 	}
 	return false
@@ -227,13 +249,15 @@ func IsDetail(e room.Event) bool {
 func MayBeDetail(typ string) bool {
 	switch typ {
 	case rating.Given{}.Type(), rating.FollowUpOpened{}.Type(), rating.FollowUpClosed{}.Type(), rating.FollowUpOverdue{}.Type(),
-		overtime.Served{}.Type(), overtime.Confirmed{}.Type():
+		overtime.Served{}.Type(), overtime.Confirmed{}.Type(), booking.BookingServed{}.Type(), booking.RegisterConfirmed{}.Type():
 		return true
 	}
 	return false
 }
 
-const cellFormat = 1
+// cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
+// counts; a cell of format 1, written before, reads with none.
+const cellFormat = 2
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
 // sorted values as deltas.
@@ -242,7 +266,8 @@ func (c *Cell) Encode() []byte {
 	b = binary.AppendUvarint(b, cellFormat)
 	for _, v := range []int64{int64(c.Issued), int64(c.Served), int64(c.NoShows), int64(c.Cancelled),
 		int64(c.Levels[1]), int64(c.Levels[2]), int64(c.Levels[3]), int64(c.Levels[4]), int64(c.Levels[5]),
-		c.OvertimeNs, int64(c.OvertimeServices)} {
+		c.OvertimeNs, int64(c.OvertimeServices), int64(c.Appointments), int64(c.PreReviewed),
+		int64(c.Bookings), int64(c.Forfeits)} {
 		b = binary.AppendVarint(b, v)
 	}
 	return c.Service.append(c.Wait.append(b))
@@ -273,11 +298,17 @@ type cellHead struct {
 func decodeCell(b []byte) (cellHead, error) {
 	var h cellHead
 	r := reader{b: b}
-	if r.uvarint() != cellFormat {
+	var f [15]int64
+	n := 0
+	switch r.uvarint() {
+	case 1:
+		n = 11
+	case cellFormat:
+		n = 15
+	default:
 		return h, errCell
 	}
-	var f [11]int64
-	for i := range f {
+	for i := range n {
 		f[i] = r.varint()
 	}
 	h.Issued, h.Served, h.NoShows, h.Cancelled = int(f[0]), int(f[1]), int(f[2]), int(f[3])
@@ -285,6 +316,8 @@ func decodeCell(b []byte) (cellHead, error) {
 		h.Levels[l] = int(f[3+l])
 	}
 	h.OvertimeNs, h.OvertimeServices = f[9], int(f[10])
+	h.Appointments, h.PreReviewed = int(f[11]), int(f[12])
+	h.Bookings, h.Forfeits = int(f[13]), int(f[14])
 	h.Wait.N, h.Wait.Sum, h.waitVals = r.dist()
 	h.Service.N, h.Service.Sum, h.svcVals = r.dist()
 	if r.err {

@@ -1,13 +1,17 @@
 package report
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -32,7 +36,7 @@ func (h *simHall) try(cmd hall.Command) (room.Outcome, bool) {
 		c.ID = fmt.Sprintf("t%06d", h.ids)
 		cmd = c
 	}
-	out, evs, err := h.s.Run(h.setup, cmd, room.Env{Now: h.clock})
+	out, evs, err := h.s.Run(h.setup, cmd, room.Env{Now: h.clock, NewID: func() string { h.ids++; return fmt.Sprintf("t%06d", h.ids) }})
 	if err != nil {
 		return out, false
 	}
@@ -67,10 +71,26 @@ func (h *simHall) workDay(date time.Time) {
 			Actor: room.Actor{Staff: "m1", Role: room.Manager}})
 		h.fus = h.fus[1:]
 	}
+	// Two appointments a day, checked in when their time comes.
+	booked := map[string]bool{}
+	for i, slot := range []time.Duration{10 * time.Hour, 14 * time.Hour} {
+		code := fmt.Sprintf("%s-%d", date.Format("0102"), i)
+		if _, ok := h.try(booking.Book{Code: code, Service: "A", Start: date.Add(slot), IDHash: code, Name: "张三", Channel: booking.Online}); ok {
+			booked[code] = true
+		}
+	}
+	// And one that never comes, forfeited at the end of the day.
+	absent := date.Format("0102") + "-x"
+	h.try(booking.Book{Code: absent, Service: "A", Start: date.Add(11 * time.Hour), IDHash: absent, Name: "王五", Channel: booking.Online})
 	current := map[string]string{}
 	h.clock = date.Add(9 * time.Hour)
 	for h.clock.Before(date.Add(17*time.Hour + 45*time.Minute)) {
 		h.tick(time.Duration(20+h.rng.IntN(200)) * time.Second)
+		for code := range booked {
+			if _, ok := h.try(booking.CheckIn{Code: code}); ok {
+				delete(booked, code)
+			}
+		}
 		if h.clock.Hour() < 17 && h.rng.IntN(3) > 0 {
 			h.try(queue.IssueTicket{Service: []string{"A", "B"}[h.rng.IntN(2)]})
 		}
@@ -132,6 +152,18 @@ func (h *simHall) workDay(date time.Time) {
 		}
 		h.try(overtime.Check{})
 		h.try(queue.CloseWindow{Window: w, Actor: clerk(staff[i])})
+	}
+	h.try(hall.Tick{})
+	h.try(booking.MarkUnreachable{Code: absent, Actor: room.Actor{Staff: "m1", Role: room.Manager}})
+	// The day's appointments served are confirmed in the register, by the
+	// applicant one day in two (their ID hash is their code here).
+	for _, code := range slices.Sorted(maps.Keys(h.s.Bookings.Bookings)) {
+		if b := h.s.Bookings.Bookings[code]; b.Status == booking.Served {
+			h.try(booking.Confirm{Code: code, By: booking.ByClerkConfirm, Actor: room.Actor{Staff: "m1", Role: room.Manager}})
+			if date.Day()%2 == 0 {
+				h.try(booking.Confirm{Code: code, By: booking.ByApplicant, IDHash: code})
+			}
+		}
 	}
 }
 
@@ -215,11 +247,20 @@ func asJSON(t *testing.T, v any) string {
 // month with every kind of event.
 func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 	h := simMonth(t)
+	appointments := 0
+	for _, e := range h.events {
+		if p, ok := e.Data.(queue.TicketIssued); ok && p.Via == queue.ViaBooking {
+			appointments++
+		}
+	}
+	if appointments == 0 {
+		t.Fatal("the simulated month checked in no appointment")
+	}
 	kinds := map[string]int{}
 	for _, e := range h.events {
 		kinds[fmt.Sprintf("%T", e.Data)]++
 	}
-	for _, want := range []any{queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
+	for _, want := range []any{booking.BookingServed{}, booking.RegisterConfirmed{}, queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
 		queue.TicketRequeued{}, queue.TicketTransferred{}, queue.TicketFinished{}, queue.TicketCancelled{}, queue.WindowPaused{},
 		rating.Given{}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
 		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{}} {
@@ -246,7 +287,7 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 			ref := upTo.build(p, now)
 			got := fromDays(t, &upTo, p, now)
 			want, have := ref.Report("演示"), got.Report("演示")
-			if want.Totals.Served == 0 || len(want.Clerks) == 0 {
+			if want.Totals.Served == 0 || len(want.Clerks) == 0 || want.Totals.Appointments == 0 || want.Totals.Bookings == 0 || want.Totals.Forfeits == 0 {
 				t.Fatalf("%s: an empty reference %+v", p.Label, want.Totals)
 			}
 			if w, g := asJSON(t, want), asJSON(t, have); w != g {
@@ -256,6 +297,12 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 				if w, g := asJSON(t, ref.RatingStats(by)), asJSON(t, got.RatingStats(by)); w != g {
 					t.Errorf("%s by %s: rating statistics differ:\n%s", p.Label, by, firstDiff(w, g))
 				}
+			}
+			if len(ref.Appointments()) == 0 && p.Label == "2025-03" {
+				t.Fatalf("%s: no appointment served in the register", p.Label)
+			}
+			if w, g := asJSON(t, ref.Appointments()), asJSON(t, got.Appointments()); w != g {
+				t.Errorf("%s: the appointments register differs:\n%s", p.Label, firstDiff(w, g))
 			}
 			if w, g := asJSON(t, ref.Overtime()), asJSON(t, got.Overtime()); w != g {
 				t.Errorf("%s: the overtime register differs:\n%s", p.Label, firstDiff(w, g))
@@ -276,7 +323,7 @@ func firstDiff(a, b string) string {
 
 // A cell read back is the cell written.
 func TestCellRoundTrip(t *testing.T) {
-	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
+	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Appointments: 2, PreReviewed: 1, Bookings: 4, Forfeits: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
 		Wait: Dist{keep: true}, Service: Dist{keep: true}}
 	for _, v := range []float64{12.34, 0, 600, 3.05} {
 		c.Wait.add(v)
@@ -296,7 +343,36 @@ func TestCellRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(h.Cell, *c) {
 		t.Fatalf("read back %+v, wrote %+v", h.Cell, *c)
 	}
+	// A cell written before the appointments were counted reads with none.
+	old := binary.AppendUvarint(nil, 1)
+	for _, v := range []int64{3, 2, -1, 1, 1, 0, 2, 0, 4, 1e9, 2} {
+		old = binary.AppendVarint(old, v)
+	}
+	old = (&Dist{}).append((&Dist{}).append(old))
+	if h, err := decodeCell(old); err != nil || h.Issued != 3 || h.OvertimeServices != 2 || h.Appointments != 0 || h.Levels[5] != 4 {
+		t.Fatalf("a format 1 cell: %+v, %v", h.Cell, err)
+	}
 	if _, err := decodeCell([]byte{9, 9}); err == nil {
 		t.Fatal("a cell of another format read")
+	}
+}
+
+// A reader after details alone skips the types MayBeDetail refuses without
+// decoding them, so every kind of detail must be one it lets through: the
+// appointments' register lines (预约服务登记表) as much as the ratings'.
+func TestEveryDetailMayBeOne(t *testing.T) {
+	for _, p := range []room.Payload{
+		rating.Given{Level: rating.Bad}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
+		overtime.Served{}, overtime.Confirmed{}, booking.BookingServed{}, booking.RegisterConfirmed{},
+	} {
+		if !IsDetail(room.Event{Data: p}) {
+			t.Errorf("%s is not a detail", p.Type())
+		}
+		if !MayBeDetail(p.Type()) {
+			t.Errorf("%s is a detail MayBeDetail skips", p.Type())
+		}
+	}
+	if MayBeDetail(queue.TicketIssued{}.Type()) {
+		t.Error("a ticket issued may be a detail")
 	}
 }

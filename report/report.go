@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/booking"
 	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/overtime"
@@ -124,8 +125,16 @@ type ServiceRow struct {
 	Served    int    `json:"served"`
 	NoShows   int    `json:"no_shows"`
 	Cancelled int    `json:"cancelled"`
-	Wait      Stats  `json:"wait"`
-	Service   Stats  `json:"service"`
+	// Appointments are the numbers issued at a booking's check-in (预约),
+	// PreReviewed those of a consultation handed on (已初审).
+	Appointments int `json:"appointments"`
+	PreReviewed  int `json:"pre_reviewed"`
+	// Bookings are the bookings taken in the period (for any day), Forfeits
+	// those forfeited in it (自动放弃).
+	Bookings int   `json:"bookings"`
+	Forfeits int   `json:"forfeits"`
+	Wait     Stats `json:"wait"`
+	Service  Stats `json:"service"`
 }
 
 // WindowRow is one window's figures.
@@ -221,11 +230,15 @@ type Builder struct {
 	fus      map[string]*rating.FollowUp
 	overtime []*overtime.Record
 	otByID   map[string]*overtime.Record
+	appts    []*booking.Record
+	apptByID map[string]*booking.Record
 	finished int
 }
 
 type svcAcc struct {
 	issued, served, noShows, cancelled int
+	appointments, preReviewed          int
+	bookings, forfeits                 int
 	waits, services                    []float64
 }
 
@@ -262,7 +275,7 @@ func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
 		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{},
 		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
-		otByID: map[string]*overtime.Record{},
+		otByID: map[string]*overtime.Record{}, apptByID: map[string]*booking.Record{},
 	}
 }
 
@@ -324,6 +337,15 @@ func (b *Builder) Add(e room.Event) {
 			f.Overdue = true
 		}
 		return
+	case booking.RegisterConfirmed:
+		if r := b.apptByID[p.Code]; r != nil {
+			if p.By == booking.ByApplicant {
+				r.ApplicantConfirmed = e.At
+			} else {
+				r.ClerkConfirmed = e.At
+			}
+		}
+		return
 	case overtime.Confirmed:
 		if r := b.otByID[p.ID]; r != nil {
 			if p.By == overtime.ByApplicant {
@@ -347,6 +369,12 @@ func (b *Builder) Add(e room.Event) {
 	case queue.TicketIssued:
 		b.issued[p.Ticket.ID] = e.At
 		b.service(p.Ticket.Service).issued++
+		switch p.Via {
+		case queue.ViaBooking:
+			b.service(p.Ticket.Service).appointments++
+		case queue.ViaConsult:
+			b.service(p.Ticket.Service).preReviewed++
+		}
 		b.day(e.At).issued++
 		b.hour(e.At).issued++
 	case queue.TicketCalled:
@@ -401,6 +429,14 @@ func (b *Builder) Add(e room.Event) {
 		if r := b.byTicket[f.Ticket.ID]; r != nil {
 			r.FollowUp = &f
 		}
+	case booking.Made:
+		b.service(p.Booking.Service).bookings++
+	case booking.BookingForfeited:
+		b.service(p.Service).forfeits++
+	case booking.BookingServed:
+		r := p.Record
+		b.appts = append(b.appts, &r)
+		b.apptByID[r.Code] = &r
 	case overtime.Served:
 		r := p.Record
 		b.overtime = append(b.overtime, &r)
@@ -482,12 +518,18 @@ func (b *Builder) Report(hall string) Report {
 	for _, sv := range b.setup.Queue.Services {
 		a := b.service(sv.Code)
 		row := ServiceRow{Code: sv.Code, Name: sv.Name, Issued: a.issued, Served: a.served, NoShows: a.noShows,
-			Cancelled: a.cancelled, Wait: summarise(a.waits), Service: summarise(a.services)}
+			Cancelled: a.cancelled, Appointments: a.appointments, PreReviewed: a.preReviewed,
+			Bookings: a.bookings, Forfeits: a.forfeits,
+			Wait: summarise(a.waits), Service: summarise(a.services)}
 		rep.Services = append(rep.Services, row)
 		rep.Totals.Issued += a.issued
 		rep.Totals.Served += a.served
 		rep.Totals.NoShows += a.noShows
 		rep.Totals.Cancelled += a.cancelled
+		rep.Totals.Appointments += a.appointments
+		rep.Totals.PreReviewed += a.preReviewed
+		rep.Totals.Bookings += a.bookings
+		rep.Totals.Forfeits += a.forfeits
 		allWaits = append(allWaits, a.waits...)
 		allServices = append(allServices, a.services...)
 	}
@@ -596,6 +638,15 @@ func (b *Builder) RatingStats(by By) []RatingRow {
 			}
 		}
 		out = append(out, row)
+	}
+	return out
+}
+
+// Appointments are the 预约服务登记表 of the period, in the order served.
+func (b *Builder) Appointments() []*booking.Record {
+	out := slices.Clone(b.appts)
+	if out == nil {
+		out = []*booking.Record{}
 	}
 	return out
 }

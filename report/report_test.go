@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hallfloor/booking"
 	"hallfloor/calendar"
 	"hallfloor/hall"
 	"hallfloor/overtime"
@@ -48,6 +49,11 @@ func newHall(t *testing.T) *liveHall {
 		Services: []queue.Service{{Code: "A", Name: "社会民生", Kind: queue.Intake}, {Code: "B", Name: "工程建设", Kind: queue.Intake}},
 		Windows:  []queue.WindowSetup{{ID: "1", Name: "一号", Services: []string{"A"}}, {ID: "2", Name: "二号", Services: []string{"B"}}},
 	}, rating.Setup{}, nil, hall.Alerts{})
+	a := booking.Service{Code: "A", Length: 30 * time.Minute, Capacity: 2}
+	for d := time.Monday; d <= time.Friday; d++ {
+		a.Weekly[d] = week
+	}
+	setup.Bookings = booking.NewSetup(booking.Setup{Calendar: setup.Calendar(), Services: []booking.Service{a}})
 	return &liveHall{t: t, setup: setup, s: hall.NewState(setup)}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"hallfloor/booking"
 	"net/http"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type periodFigures interface {
 	Report(hall string) report.Report
 	RatingStats(by report.By) []report.RatingRow
 	Overtime() []*overtime.Record
+	Appointments() []*booking.Record
 }
 
 // figuresOf is a period's figures, from the recorded daily figures where

@@ -168,6 +168,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		s.managerRoutes(r)
 		s.lockerRoutes(r)
 		s.consultRoutes(r)
+		s.bookingRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}

@@ -220,6 +220,14 @@ type Templates struct {
 	TicketCalled  string `yaml:"-"`
 	ConsultNotify string `yaml:"-"`
 	ConsultLate   string `yaml:"-"`
+	// The appointments' messages (预约办); fields: Hall Service Start Code
+	// Reason.
+	BookingConfirmed string `yaml:"-"`
+	BookingRequested string `yaml:"-"`
+	BookingAccepted  string `yaml:"-"`
+	BookingDeclined  string `yaml:"-"`
+	BookingReminder  string `yaml:"-"`
+	BookingForfeited string `yaml:"-"`
 }
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
@@ -231,6 +239,13 @@ var DefaultTemplates = Templates{
 	TicketCalled:  "【{{.Hall}}】请 {{.Number}} 号到 {{.Window}} 号窗口办理。",
 	ConsultNotify: "【{{.Hall}}】{{.Department}}咨询号 {{.Number}} 已取号，请在咨询页响应并尽快接待。",
 	ConsultLate:   "【{{.Hall}}】{{.Department}}咨询号 {{.Number}} 已超过 {{.Minutes}} 分钟无人响应，请尽快安排人员接待。",
+
+	BookingConfirmed: "【{{.Hall}}】您已预约{{.Start}}办理{{.Service}}，预约码 {{.Code}}。请于预约时间前后30分钟内凭身份证号或预约码在取号机签到。",
+	BookingRequested: "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请已收到，预约码 {{.Code}}，窗口受理后将短信告知。",
+	BookingAccepted:  "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请已受理，请按时到大厅签到。",
+	BookingDeclined:  "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请未予受理，原因：{{.Reason}}。",
+	BookingReminder:  "【{{.Hall}}】提醒：您预约了{{.Start}}办理{{.Service}}，请按时到大厅签到。如不能到场请提前取消。",
+	BookingForfeited: "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}未到场且未能联系，已自动放弃。累计三次将暂停预约。",
 }
 
 // Render fills a template; the template text comes from the hall file and
@@ -256,6 +271,9 @@ type Vars struct {
 	Hall, Case, What, Bank, Comp, Code, Deadline string
 	Number, Window, Ahead                        string
 	Department, Minutes                          string
+	// Service, Start and Reason word a booking: the service's name, the
+	// slot's start in the hall's zone, why a request was declined.
+	Service, Start, Reason string
 }
 
 // For returns the template of a message's purpose, or "" for a purpose
@@ -276,6 +294,18 @@ func (t Templates) For(purpose string) string {
 		return t.ConsultNotify
 	case PurposeConsultLate:
 		return t.ConsultLate
+	case PurposeBookingConfirmed:
+		return t.BookingConfirmed
+	case PurposeBookingRequested:
+		return t.BookingRequested
+	case PurposeBookingAccepted:
+		return t.BookingAccepted
+	case PurposeBookingDeclined:
+		return t.BookingDeclined
+	case PurposeBookingRemindDay, PurposeBookingRemindSoon:
+		return t.BookingReminder
+	case PurposeBookingForfeited:
+		return t.BookingForfeited
 	}
 	return ""
 }
@@ -307,7 +337,8 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 	}
 	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code,
 		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"],
-		Department: vars["department"], Minutes: vars["minutes"]}
+		Department: vars["department"], Minutes: vars["minutes"],
+		Service: vars["service"], Reason: vars["reason"]}
 	if v.Bank == "" {
 		v.Bank = AnyBank
 	}
@@ -317,6 +348,13 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 			loc = time.UTC
 		}
 		v.Deadline = d.In(loc).Format("1月2日 15:04")
+	}
+	if d, err := time.Parse(time.RFC3339, vars["start"]); err == nil {
+		loc := w.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		v.Start = d.In(loc).Format("1月2日 15:04")
 	}
 	text, err := Render(tmpl, v)
 	if err != nil {
@@ -336,17 +374,29 @@ const (
 	// answered (consult.PurposeNotify, consult.PurposeLate).
 	PurposeConsultNotify = "consult.notify"
 	PurposeConsultLate   = "consult.late"
+
+	// The appointments' messages, as package booking names them.
+	PurposeBookingConfirmed  = "booking.confirmed"
+	PurposeBookingRequested  = "booking.requested"
+	PurposeBookingAccepted   = "booking.accepted"
+	PurposeBookingDeclined   = "booking.declined"
+	PurposeBookingRemindDay  = "booking.remind_day"
+	PurposeBookingRemindSoon = "booking.remind_soon"
+	PurposeBookingForfeited  = "booking.forfeited"
 )
 
 // Check renders every template with sample fields, so a hall file with a
 // misspelt field is refused at start instead of sending "<no value>".
 func (t Templates) Check() map[string]error {
 	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日",
-		Number: "A012", Window: "3", Ahead: "3", Department: "市场监管局", Minutes: "5"}
+		Number: "A012", Window: "3", Ahead: "3", Department: "市场监管局", Minutes: "5",
+		Service: "社会民生", Start: "1月1日 09:00", Reason: "材料须现场核验"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode,
 		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled,
-		"consult_notify": t.ConsultNotify, "consult_late": t.ConsultLate} {
+		"consult_notify": t.ConsultNotify, "consult_late": t.ConsultLate,
+		"booking_confirmed": t.BookingConfirmed, "booking_requested": t.BookingRequested, "booking_accepted": t.BookingAccepted,
+		"booking_declined": t.BookingDeclined, "booking_reminder": t.BookingReminder, "booking_forfeited": t.BookingForfeited} {
 		if _, err := Render(text, sample); err != nil {
 			bad[name] = err
 		}
@@ -376,6 +426,18 @@ func (t Templates) WithDefaults() Templates {
 	}
 	if t.ConsultLate == "" {
 		t.ConsultLate = DefaultTemplates.ConsultLate
+	}
+	for _, f := range []struct {
+		v   *string
+		def string
+	}{
+		{&t.BookingConfirmed, DefaultTemplates.BookingConfirmed}, {&t.BookingRequested, DefaultTemplates.BookingRequested},
+		{&t.BookingAccepted, DefaultTemplates.BookingAccepted}, {&t.BookingDeclined, DefaultTemplates.BookingDeclined},
+		{&t.BookingReminder, DefaultTemplates.BookingReminder}, {&t.BookingForfeited, DefaultTemplates.BookingForfeited},
+	} {
+		if *f.v == "" {
+			*f.v = f.def
+		}
 	}
 	return t
 }

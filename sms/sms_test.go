@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hallfloor/booking"
 )
 
 func TestSealRoundTripAndBinding(t *testing.T) {
@@ -160,5 +162,27 @@ func TestEnvelopeWordedAtSendTime(t *testing.T) {
 	old, _ := s.Seal(Message{ID: "m5", To: "13700137000", Text: "旧短信"})
 	if env, legacy, err := s.OpenEnvelope("m5", old); err != nil || legacy != "旧短信" || env.To != "13700137000" {
 		t.Errorf("a message sealed whole opened as %+v %q %v", env, legacy, err)
+	}
+}
+
+// A booking's messages are worded from what the hall decided (the service's
+// name, the slot's start in the hall's zone, a decline's reason) and the
+// sealed code; each purpose package booking queues has its words.
+func TestBookingMessagesWorded(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	w := &Wording{Hall: "演示大厅", Location: loc}
+	vars := map[string]string{"service": "社会民生", "start": "2026-12-07T02:00:00Z", "reason": "材料须现场核验"}
+	m, err := w.Word("m1", PurposeBookingConfirmed, vars, Envelope{To: "13800138000", Code: "K7Q2M9"})
+	if err != nil || !strings.Contains(m.Text, "12月7日 10:00") || !strings.Contains(m.Text, "K7Q2M9") || !strings.Contains(m.Text, "社会民生") {
+		t.Fatalf("confirmation %q, %v", m.Text, err)
+	}
+	if m, err := w.Word("m2", PurposeBookingDeclined, vars, Envelope{To: "13800138000"}); err != nil || !strings.Contains(m.Text, "材料须现场核验") {
+		t.Fatalf("decline %q, %v", m.Text, err)
+	}
+	for _, p := range []string{booking.NoticeConfirmed, booking.NoticeRequested, booking.NoticeAccepted, booking.NoticeDeclined,
+		booking.NoticeDay, booking.NoticeSoon, booking.NoticeForfeited} {
+		if DefaultTemplates.For(p) == "" {
+			t.Errorf("no words for %s", p)
+		}
 	}
 }

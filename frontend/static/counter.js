@@ -64,8 +64,7 @@ HF.start(async function () {
     queue.forEach(function (t) {
       tb.appendChild(HF.el('tr', { 'data-ticket': t.id }, [
         HF.el('td', { class: 'num' }, [t.number, t.priority ? HF.el('span', { class: 'pill prio', text: HF.t('kiosk.prio.tag') }) : null,
-          // Handed on after a consultation: the materials are pre-reviewed (已初审).
-          t.pre_reviewed ? HF.el('span', { class: 'pill prio', text: HF.t('ticket.prereviewed') }) : null]),
+          t.mark ? HF.el('span', { class: 'pill prio', text: HF.said(t.mark) }) : null]),
         HF.el('td', { text: HF.serviceName(t.service) }),
         HF.el('td', { class: 'n', text: HF.fmtDur(HF.since(t.issued_at)) }),
       ]));

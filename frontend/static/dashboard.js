@@ -174,7 +174,7 @@ HF.start(async function () {
   // ---- the hall's day: 好差评, follow-ups, overtime, reports, devices, SMS.
   // All but the devices need a manager's sign-in; the token lives in
   // sessionStorage, so it ends with the tab.
-  var day = { ratings: null, followups: null, overtime: null, report: null, devices: null, outbox: null, consults: null };
+  var day = { ratings: null, followups: null, overtime: null, report: null, devices: null, outbox: null, consults: null, bookings: null };
   var mgr = null;
   try { mgr = JSON.parse(sessionStorage.getItem('hf.manager') || 'null'); } catch (e) { mgr = null; }
 
@@ -409,6 +409,26 @@ HF.start(async function () {
     });
   }
 
+  // renderBookings is today's appointments per slot and their states (预约办).
+  function renderBookings() {
+    var tb = HF.clear($('bk-slots'));
+    var list = (day.bookings && day.bookings.bookings) || [];
+    var slots = {}, order = [];
+    list.forEach(function (b) {
+      var k = b.start + ' ' + b.service;
+      if (!slots[k]) { slots[k] = { start: b.start, service: b.service, n: {} }; order.push(k); }
+      var st = b.status === 'reached' ? 'late' : b.status;
+      slots[k].n[st] = (slots[k].n[st] || 0) + 1;
+    });
+    if (!order.length) tb.appendChild(HF.el('tr', {}, [HF.el('td', { colspan: 8, class: 'muted', text: HF.t('dash.bk.empty') })]));
+    order.forEach(function (k) {
+      var r = slots[k];
+      var cell = function (st) { return HF.el('td', { class: 'num', text: String(r.n[st] || 0) }); };
+      tb.appendChild(HF.el('tr', {}, [HF.el('td', { text: HF.fmtDay(r.start) }), HF.el('td', { text: HF.serviceName(r.service) }),
+        cell('booked'), cell('requested'), cell('checked_in'), cell('served'), cell('late'), cell('forfeited')]));
+    });
+  }
+
   function renderReport() {
     var box = HF.clear($('rep-charts'));
     var rep = day.report;
@@ -498,7 +518,7 @@ HF.start(async function () {
     });
   }
 
-  function renderDay() { renderManager(); renderRatings(); renderFollowups(); renderOvertime(); renderConsults(); renderReport(); renderDevices(); renderOutbox(); }
+  function renderDay() { renderManager(); renderRatings(); renderFollowups(); renderOvertime(); renderConsults(); renderBookings(); renderReport(); renderDevices(); renderOutbox(); }
   HF.onLang(renderDay);
 
   // ---- loading
@@ -520,9 +540,10 @@ HF.start(async function () {
   var refreshOvertimeReg = loader('overtime', '/api/v1/overtime', renderOvertime, true);
   var refreshDevices = loader('devices', '/api/v1/devices', renderDevices, false);
   var refreshOutbox = loader('outbox', '/api/v1/outbox', renderOutbox, true);
+  var refreshBookings = loader('bookings', '/api/v1/bookings', renderBookings, true);
   var refreshReport = loader('report', reportPath, renderReport, true);
   var refreshConsults = loader('consults', '/api/v1/consults', renderConsults, true);
-  function refreshDay() { refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshConsults(); refreshDevices(); refreshOutbox(); refreshReport(); }
+  function refreshDay() { refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshConsults(); refreshDevices(); refreshOutbox(); refreshBookings(); refreshReport(); }
   window.__hf.refreshDay = refreshDay;
 
   function dayEvent(m) {
@@ -533,8 +554,11 @@ HF.start(async function () {
     if (t.indexOf('device.') === 0 || t.indexOf('locker') === 0) refreshDevices();
     if (t.indexOf('message.') === 0 || t.indexOf('locker') === 0) refreshOutbox();
     if (t === 'ticket.finished' || t.indexOf('rating.') === 0) refreshReport();
+    // Only booking.made reaches the screens; a check-in issues a ticket.
+    if (t === 'booking.made' || t === 'ticket.issued' || t === 'ticket.finished') refreshBookings();
   }
   setInterval(refreshDevices, 15000);
+  setInterval(refreshBookings, 30000); // late marks and decisions are private events
   setInterval(function () { refreshFollowups(); refreshOutbox(); }, 60000);
   setInterval(refreshConsults, 30000); // lateness follows time alone
 

@@ -20,6 +20,7 @@ HF.start(async function () {
   var picker = null;
   var thanksUntil = 0, thanksBad = false;
   var otDone = {}, otDoneUntil = 0;
+  var bkDone = {}, bkDoneUntil = 0; // appointments confirmed here, by number and end
   var rendered = '';      // the mode on screen
   var sent = [];         // what this pad has sent, for the hall's tests
   window.__hf.evaluate = function () { return { window: w, shown: shown, sent: sent, mode: mode() }; };
@@ -83,6 +84,12 @@ HF.start(async function () {
     $('ot').hidden = !show;
     if (show) $('ot-text').textContent = HF.t('eval.ot.text', c.number, HF.fmtTime(c.start), HF.fmtTime(c.end));
     $('ot-done').hidden = HF.serverNow() >= otDoneUntil;
+    // 预约服务登记表: the appointment just served here, confirmed with a tap.
+    var b = w && w.booking_confirm;
+    var bshow = !!b && !bkDone[b.number + b.end];
+    $('bk').hidden = !bshow;
+    if (bshow) $('bk-text').textContent = HF.t('eval.bk.text', b.number, HF.fmtTime(b.start), HF.fmtTime(b.end));
+    $('bk-done').hidden = HF.serverNow() >= bkDoneUntil;
   }
 
   // tick moves the countdown and closes a question whose time is up.
@@ -198,6 +205,19 @@ HF.start(async function () {
     }
     otDone[c.record] = true;
     otDoneUntil = HF.serverNow() + 5000;
+    render();
+  });
+
+  $('bk-confirm').addEventListener('click', async function () {
+    var b = w && w.booking_confirm;
+    if (!b) return;
+    try {
+      await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/booking/applicant-confirm', {}, { key: HF.key() });
+    } catch (e) {
+      if (e.status !== 409) { HF.showError($('error'), e); return; }
+    }
+    bkDone[b.number + b.end] = true;
+    bkDoneUntil = HF.serverNow() + 5000;
     render();
   });
 

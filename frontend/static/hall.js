@@ -28,7 +28,7 @@ HF.start(function () {
   HF.startClock(document.getElementById('clock'));
 
   function fromCall(c) {
-    return { id: c.ticket.id, number: c.ticket.number, service: c.ticket.service, window: c.window, at: c.at, text: c.text, text_en: '' };
+    return { id: c.ticket.id, number: c.ticket.number, service: c.ticket.service, window: c.window, at: c.at, text: c.text, text_en: '', mark: c.ticket.mark };
   }
 
   function renderNow() {
@@ -36,6 +36,8 @@ HF.start(function () {
     document.getElementById('now').hidden = !c;
     document.getElementById('now-none').hidden = !!c;
     document.getElementById('now-number').textContent = c ? c.number : '';
+    // An appointment's or a consultation's number is marked (预约, 已初审).
+    document.getElementById('now-mark').textContent = c && c.mark ? HF.said(c.mark) : '';
     document.getElementById('now-window').textContent = c ? c.window : '';
     // The sentence is the server's; in English only when it sent one.
     document.getElementById('now-text').textContent = !c ? '' : (HF.lang === 'en' ? c.text_en : c.text) || '';
@@ -47,7 +49,7 @@ HF.start(function () {
     var ol = HF.clear(document.getElementById('recent'));
     st.recent.slice(1, RECENT).forEach(function (c) {
       ol.appendChild(HF.el('li', { 'data-ticket': c.id }, [
-        HF.el('span', { class: 'n', text: c.number }),
+        HF.el('span', { class: 'n', text: c.number }, c.mark ? [HF.el('small', { class: 'mark', text: HF.said(c.mark) })] : []),
         HF.el('span', { class: 'w' }, [HF.el('small', { text: HF.t('unit.windowpre') }), c.window, HF.el('small', { text: HF.t('unit.window') })]),
       ]));
     });
@@ -55,6 +57,8 @@ HF.start(function () {
 
   function renderWaits() {
     var ul = HF.clear(document.getElementById('waits'));
+    // More services than a column holds beside the windows: two columns.
+    ul.classList.toggle('many', st.services.length > 5);
     st.services.forEach(function (s) {
       ul.appendChild(HF.el('li', { 'data-service': s.code }, [
         HF.el('span', { class: 'c', text: s.code }),
@@ -143,7 +147,7 @@ HF.start(function () {
       if (m.type === 'ticket.called' || m.type === 'ticket.recalled') {
         var t = m.data.ticket;
         st.recent = st.recent.filter(function (c) { return c.id !== t.id; });
-        st.recent.unshift({ id: t.id, number: t.number, service: t.service, window: m.data.window, at: m.at, text: m.text, text_en: m.text_en });
+        st.recent.unshift({ id: t.id, number: t.number, service: t.service, window: m.data.window, at: m.at, text: m.text, text_en: m.text_en, mark: m.mark });
         st.recent.length = Math.min(st.recent.length, 12);
         if (HF.since(m.at) < FRESH_S) {
           flash();

@@ -10,6 +10,9 @@
 // touched it (?idle_s= sets it), when the kiosk also returns to Chinese for
 // the next person. A closed hall says so before anyone taps, with its next
 // opening, as the hall's view words it; the buttons then stay off.
+// An applicant with a booking (预约) checks in by booking code or ID number
+// and gets the booking's ticket, marked as such, even while walk-ins are
+// not issued (错时办).
 HF.start(function () {
   var guide = new URLSearchParams(location.search).get('mode') === 'guide';
   document.getElementById('guide-row').hidden = !guide;
@@ -54,6 +57,7 @@ HF.start(function () {
 
   // forget clears what the last citizen typed.
   function forget() {
+    document.getElementById('checkin-id').value = '';
     document.getElementById('idnumber').value = '';
     document.getElementById('phone').value = '';
     document.getElementById('priority').checked = false;
@@ -65,6 +69,7 @@ HF.start(function () {
     forget();
     HF.showError(document.getElementById('error'), null);
     if (!guide) document.getElementById('opts').open = false;
+    document.getElementById('checkin-box').open = false;
     if (HF.lang !== 'zh') HF.setLang('zh');
   }
   function touched() {
@@ -160,12 +165,37 @@ HF.start(function () {
     }
   }
 
+  // checkIn turns a booking into its ticket: an ID number is eighteen
+  // characters, anything else is taken for the booking code.
+  document.getElementById('checkin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    if (busy) return;
+    var v = document.getElementById('checkin-id').value.trim().toUpperCase();
+    if (!v) return;
+    busy = true;
+    var err = document.getElementById('error');
+    HF.showError(err, 'kiosk.checkin.busy');
+    var body = /^[0-9]{17}[0-9X]$/.test(v) ? { id_number: v } : { code: v };
+    try {
+      ticket = await HF.api('POST', '/api/v1/bookings/checkin', body, { key: HF.key() });
+      HF.showError(err, null);
+      showTicket(ticket);
+      refresh();
+    } catch (e) {
+      HF.showError(err, e.field === 'id_number' && e.code === 'invalid' ? 'err.id_number' : e);
+    } finally {
+      busy = false;
+      forget();
+    }
+  });
+
   function showTicket(t) {
     document.getElementById('slip-hall').textContent = hall ? (HF.lang === 'en' && hall.hall.name_en ? hall.hall.name_en : hall.hall.name) : '';
     document.getElementById('slip-number').textContent = t.number;
     document.getElementById('slip-number').setAttribute('data-ticket', t.id);
     var svc = hall && hall.services.filter(function (s) { return s.code === t.service; })[0];
-    document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '');
+    document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') +
+      (t.mark ? ' · ' + (HF.lang === 'en' ? t.mark.en : t.mark.zh) : '');
     document.getElementById('slip-ahead').textContent = t.ahead + ' ' + HF.t('unit.people');
     document.getElementById('slip-wait').textContent = HF.fmtWait(t.estimated_wait_s);
     var url = location.origin + '/t/' + encodeURIComponent(t.id) + '?k=' + encodeURIComponent(t.key || '');

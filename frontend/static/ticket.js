@@ -18,8 +18,7 @@ HF.start(async function () {
     document.getElementById('service').textContent = HF.serviceName(t.service) || t.service_name;
     var st = document.getElementById('status');
     st.className = 'pill ' + t.status;
-    st.textContent = HF.t('status.' + t.status) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') +
-      (t.pre_reviewed ? ' · ' + HF.t('ticket.prereviewed') : '');
+    st.textContent = HF.t('status.' + t.status) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') + (t.mark ? ' · ' + HF.said(t.mark) : '');
     var called = t.status === 'called';
     document.getElementById('callbox').hidden = !called;
     // A department's 咨询号: where to go is the server's, from the
