@@ -67,3 +67,22 @@ func jsonOf(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// A snapshot is due every so many events, later when the state holds more
+// tickets than those events stand for, so a flood of waiting numbers is not
+// encoded whole every few thousand events.
+func TestSnapshotDueGrowsWithTheTickets(t *testing.T) {
+	setup := config.Demo().Setup()
+	st := hall.NewState(setup)
+	s := newSnapshotter(st, setup, nil, nil, 100)
+	if !s.due(100) || s.due(99) {
+		t.Fatal("with no tickets a snapshot is due at every 100 events, not before")
+	}
+	for i := range 1000 {
+		id := fmt.Sprintf("t%04d", i)
+		st.Queue.Tickets[id] = &queue.Ticket{ID: id}
+	}
+	if s.due(100) || s.due(199) || !s.due(200) {
+		t.Fatalf("with 1,000 tickets a snapshot is due at 200 events (a fifth), not at 100")
+	}
+}
