@@ -51,8 +51,9 @@ func bookingsSignIn(tb *tab, staff string) {
 }
 
 // TestAppointmentJourney books a slot on the phone page, finds the
-// confirmation SMS with the booking code in the outbox, checks in at the
-// kiosk with the code when the slot comes, is called at the counter ahead
+// confirmation SMS with the booking code in the outbox, is refused at the
+// kiosk with the code before the check-in opens and checks in with the ID
+// number when the slot comes, is called at the counter ahead
 // of a walk-in taken earlier, marked 预约, and both the clerk (on the
 // booking list) and the applicant (on the evaluator) confirm the line of
 // the 预约服务登记表.
@@ -99,16 +100,29 @@ func TestAppointmentJourney(t *testing.T) {
 		t.Errorf("the confirmation SMS does not give the code %s: %q", code, row)
 	}
 
-	// The slot comes; a walk-in for A takes a number first.
-	ahead.Store(int64(time.Until(start)))
-	walkin := h.issue("A")
-
+	// At the kiosk before the check-in opens, the code is known and refused
+	// with the time it opens.
 	kiosk := openTab(t, h.url("/kiosk"), 1080, 1920)
 	kiosk.WaitJS(`document.body.classList.contains('online') && document.querySelector('button.svc[data-service="A"]') !== null`)
 	kiosk.WaitText("#checkin-box summary", "预约签到")
 	kiosk.Do(
 		chromedp.Click(chromedp.CSS("#checkin-box summary")),
 		chromedp.SendKeys(chromedp.CSS("#checkin-id"), strings.ToLower(code)),
+		chromedp.Click(chromedp.CSS("#checkin-go")),
+	)
+	kiosk.WaitText("#error", "签到时间未到，请于")
+	if e := kiosk.Text("#error"); !strings.Contains(e, start.Add(-30*time.Minute).In(shanghai(t)).Format("15:04")) {
+		t.Errorf("the early check-in's refusal %q does not say when it opens", e)
+	}
+	kiosk.WaitJS(`document.getElementById('checkin-id').value === ''`)
+
+	// The slot comes; a walk-in for A takes a number first, then the
+	// applicant checks in with the ID number.
+	ahead.Store(int64(time.Until(start)))
+	walkin := h.issue("A")
+	kiosk.WaitJS(`document.getElementById('checkin-box').open`)
+	kiosk.Do(
+		chromedp.SendKeys(chromedp.CSS("#checkin-id"), id),
 		chromedp.Click(chromedp.CSS("#checkin-go")),
 	)
 	kiosk.WaitJS(`!document.getElementById('overlay').hidden`)
