@@ -158,7 +158,9 @@ func TestScreenshots(t *testing.T) {
 // startBusyHall is the demo hall after a morning's work: seven windows
 // open, one paused, one closed, people waiting in every line, calls spread
 // over the hours. The clock runs behind the real one by a shrinking
-// offset, so the morning ends now and the pages' ages make sense.
+// offset, so the morning ends now and the pages' ages make sense. In the
+// small hours the hall's day has had no morning yet: the minutes since
+// midnight hold the morning's eighty steps, and its services, shortened.
 func startBusyHall(t *testing.T) *testHall {
 	t.Helper()
 	var behind atomic.Int64
@@ -167,10 +169,12 @@ func startBusyHall(t *testing.T) *testHall {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Now().In(loc)
 	start := time.Date(now.Year(), now.Month(), now.Day(), 8, 30, 0, 0, loc)
+	step := 3 * time.Minute
 	if now.Sub(start) > 5*time.Hour || now.Before(start) {
 		start = now.Add(-4 * time.Hour)
 		if start.Day() != now.Day() {
-			start = time.Date(now.Year(), now.Month(), now.Day(), 0, 1, 0, 0, loc)
+			start = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 1, 0, loc)
+			step = min(step, now.Sub(start)/80)
 		}
 	}
 	behind.Store(int64(now.Sub(start)))
@@ -229,11 +233,12 @@ func startBusyHall(t *testing.T) *testHall {
 	}
 	services := []string{"A", "A", "A", "A", "B", "B", "C", "C", "C", "Q", "Q", "Z"}
 	busyUntil := map[string]time.Time{}
-	// Each service's rough length at the window, in minutes.
+	// Each service's rough length at the window, in minutes (in steps of
+	// three minutes).
 	length := map[string]float64{"1": 7, "2": 6, "3": 12, "4": 10, "5": 9, "6": 8, "7": 2}
-	for t0 := start; ; t0 = t0.Add(3 * time.Minute) {
+	for t0 := start; ; t0 = t0.Add(step) {
 		left := now.Sub(t0)
-		if left < 3*time.Minute {
+		if left < step {
 			break
 		}
 		behind.Store(int64(left))
@@ -259,7 +264,7 @@ func startBusyHall(t *testing.T) *testHall {
 			called := callAt(w)
 			rate(w) // the service the call finished, if any
 			if called != nil {
-				busyUntil[w] = t0.Add(time.Duration(length[w]*(0.6+rng.Float64()*0.8)) * time.Minute)
+				busyUntil[w] = t0.Add(time.Duration(length[w]*(0.6+rng.Float64()*0.8)) * (step / 3))
 			}
 		}
 	}

@@ -132,11 +132,18 @@ type bookingView struct {
 	OnDuty    string `json:"on_duty,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	ReachedBy string `json:"reached_by,omitempty"`
+	// ClerkConfirmed and ApplicantConfirmed say which sides confirmed a
+	// served appointment's line of the 预约服务登记表.
+	ClerkConfirmed     bool `json:"clerk_confirmed,omitempty"`
+	ApplicantConfirmed bool `json:"applicant_confirmed,omitempty"`
 }
 
 func (s *Server) bookingView(b *booking.Booking, staff bool) bookingView {
 	v := bookingView{Code: b.Code, Service: b.Service, Start: b.Start.In(s.location()), End: b.End.In(s.location()),
 		Status: b.Status, Request: b.Request, Channel: b.Channel}
+	if b.Record != nil {
+		v.ClerkConfirmed, v.ApplicantConfirmed = !b.Record.ClerkConfirmed.IsZero(), !b.Record.ApplicantConfirmed.IsZero()
+	}
 	if sv := s.engine.Setup().Queue.Service(b.Service); sv != nil {
 		v.ServiceName = sv.Name
 	}

@@ -51,7 +51,7 @@ HF.start(async function () {
     var dbox = HF.clear($('days'));
     for (var i = 0; i < 6; i++) {
       (function (d) {
-        var b = HF.el('button', { type: 'button', text: d.slice(5), onclick: function () { day = d; chosen = null; load(); } });
+        var b = HF.el('button', { type: 'button', 'data-day': d, text: d.slice(5), onclick: function () { day = d; chosen = null; load(); } });
         b.setAttribute('aria-pressed', d === day ? 'true' : 'false');
         dbox.appendChild(b);
       })(dayOf(i));
@@ -63,10 +63,12 @@ HF.start(async function () {
         HF.el('td', { text: HF.serviceName(b.service) }),
         HF.el('td', { text: b.name }),
         HF.el('td', { text: b.phone || '' }),
-        HF.el('td', { text: HF.t('booking.' + b.status) + (b.channel === 'clerk' ? ' · ' + HF.t('bookings.byclerk') : '') + (b.reason ? ' · ' + b.reason : '') }),
+        HF.el('td', { text: HF.t('booking.' + b.status) + (b.channel === 'clerk' ? ' · ' + HF.t('bookings.byclerk') : '') + (b.reason ? ' · ' + b.reason : '') +
+          (b.clerk_confirmed ? ' · ' + HF.t('bookings.clerk_confirmed') : '') + (b.applicant_confirmed ? ' · ' + HF.t('bookings.applicant_confirmed') : '') }),
         HF.el('td', {}, [HF.el('button', { type: 'button', text: HF.t('bookings.handle'), onclick: function () { choose(b); } })]),
       ]);
-      var open = b.status === 'requested' || b.status === 'late';
+      // A served appointment waits for the clerk's confirmation of its line of the 预约服务登记表.
+      var open = b.status === 'requested' || b.status === 'late' || (b.status === 'served' && !b.clerk_confirmed);
       tr.querySelector('button').disabled = !open;
       rows.appendChild(tr);
     });
@@ -77,15 +79,17 @@ HF.start(async function () {
       $('decide-what').textContent = HF.fmtDay(chosen.start) + ' ' + HF.serviceName(chosen.service) + ' ' + chosen.name + ' · ' + HF.t('booking.' + chosen.status);
       $('accept').hidden = $('decline').hidden = chosen.status !== 'requested';
       $('reached').hidden = $('unreachable').hidden = chosen.status !== 'late';
+      $('confirm').hidden = chosen.status !== 'served' || !!chosen.clerk_confirmed;
     }
   }
   HF.onLang(render);
 
-  async function load() {
+  // load reads the day's list again; kept, a refusal just shown stays.
+  async function load(kept) {
     if (!day) day = dayOf(0);
     try {
       list = await api('GET', '/api/v1/bookings?day=' + day);
-      HF.showError($('error'), null);
+      if (!kept) HF.showError($('error'), null);
     } catch (e) {
       HF.showError($('error'), e);
     }
@@ -118,6 +122,8 @@ HF.start(async function () {
       HF.showError($('error'), null);
     } catch (e) {
       HF.showError($('error'), e);
+      load(true);
+      return;
     }
     load();
   }
@@ -125,6 +131,7 @@ HF.start(async function () {
   $('decline').addEventListener('click', function () { act('decline', { reason: $('reason').value.trim() }); });
   $('reached').addEventListener('click', function () { act('reached', { move: $('move').value }); });
   $('unreachable').addEventListener('click', function () { act('unreachable', {}); });
+  $('confirm').addEventListener('click', function () { act('confirm', { by: 'clerk' }); });
 
   async function slotsOf(code) {
     var sel = HF.clear($('pb-slot'));

@@ -46,6 +46,9 @@ HF.start(async function () {
     $('cur-state').className = 'pill ' + w.state;
     $('cur-state').textContent = HF.t('state.' + w.state);
     $('cur-service').textContent = cur ? HF.serviceName(cur.service) : HF.t('counter.none');
+    // An appointment's or a consultation's number is marked (预约, 已初审), as in the line.
+    $('cur-mark').hidden = !(cur && cur.mark);
+    $('cur-mark').textContent = cur && cur.mark ? HF.said(cur.mark) : '';
     $('pausedmsg').hidden = w.state !== 'paused';
     $('pausedmsg').textContent = HF.t('counter.paused', w.pause_reason || '');
     $('served').textContent = w.served;
