@@ -41,7 +41,8 @@ type Cancel struct {
 }
 
 // Accept is a clerk accepting a request outside working time; OnDuty is
-// the clerk on duty then (the roster's), the accepting clerk when empty.
+// the clerk on duty then, the accepting clerk when empty, who must be on
+// the roster for the request's slot and service.
 type Accept struct {
 	Code   string
 	OnDuty string
@@ -154,6 +155,9 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		if duty == "" {
 			duty = c.Actor.Staff
 		}
+		if err := onDuty(s, setup, b, duty); err != nil {
+			return room.Outcome{}, err
+		}
 		return one(RequestAccepted{Code: b.Code, Staff: c.Actor.Staff, OnDuty: duty}), nil
 	case Decline:
 		b, err := request(s, c.Code, c.Actor)
@@ -209,6 +213,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return one(BookingForfeited{Code: b.Code, Service: b.Service, Staff: c.Actor.Staff, IDHash: b.IDHash, Forfeits: n, Barred: n >= setup.Limits.Forfeits}), nil
 	case Confirm:
 		return decideConfirm(s, c)
+	case PutOnRoster:
+		return decidePutOnRoster(s, setup, c, now)
 	case LiftBar:
 		if !c.Actor.Staffed() {
 			return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")

@@ -113,6 +113,8 @@ type State struct {
 	// Confirm is, per window, the booking whose register line its
 	// evaluator asks the applicant to confirm.
 	Confirm map[string]string `json:"confirm,omitempty"`
+	// Roster are the duties managers put on the roster, by date.
+	Roster map[string][]Duty `json:"roster,omitempty"`
 }
 
 // NewState is a hall without bookings.
@@ -132,6 +134,9 @@ func (s *State) Adopt() {
 	}
 	if s.Confirm == nil {
 		s.Confirm = map[string]string{}
+	}
+	if s.Roster == nil {
+		s.Roster = map[string][]Duty{}
 	}
 }
 
@@ -197,6 +202,8 @@ func (s *State) Apply(e room.Event) {
 			b.Status, b.ReachedBy = Forfeited, p.Staff
 			s.Bars[b.IDHash] = &Bar{Forfeits: p.Forfeits, Barred: p.Barred}
 		}
+	case RosterPut:
+		s.Roster[p.Duty.Date] = append(s.Roster[p.Duty.Date], p.Duty)
 	case BarLifted:
 		delete(s.Bars, p.IDHash)
 	case BookingServed:
@@ -228,6 +235,11 @@ func (s *State) Apply(e room.Event) {
 		// stays until the clerk has said whether its applicant was reached.
 		// Today's confirmations are asked for today only.
 		clear(s.Confirm)
+		for day := range s.Roster {
+			if day < p.Day {
+				delete(s.Roster, day)
+			}
+		}
 		for code, b := range s.Bookings {
 			if b.Day < p.Day && b.Status != Late {
 				delete(s.Bookings, code)

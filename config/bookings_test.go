@@ -51,3 +51,38 @@ func TestBookingsProblems(t *testing.T) {
 		}
 	}
 }
+
+// The demo's roster has 1001 and 1002 on duty for A on Saturday mornings;
+// every clerk and manager, no guide, may be put on it.
+func TestDemoRoster(t *testing.T) {
+	s := Demo().Setup().Bookings
+	if len(s.Roster) != 1 || !s.Roster[0].Weekdays[time.Saturday] || s.Roster[0].Weekdays[time.Sunday] ||
+		len(s.Roster[0].Hours) != 1 || s.Roster[0].Hours[0].Start != 9*60 {
+		t.Fatalf("demo roster %+v", s.Roster)
+	}
+	if !s.Clerks["1001"] || !s.Clerks["admin"] || s.Clerks["2001"] {
+		t.Fatalf("clerks %v", s.Clerks)
+	}
+}
+
+// Each wrong key of the roster is named.
+func TestRosterProblems(t *testing.T) {
+	h := Demo()
+	h.Bookings.Roster = []Duty{
+		{Date: "2026-12-05", Weekdays: []string{"sat"}, Staff: []string{"1001"}},
+		{Staff: []string{"1001"}},
+		{Date: "5.12.2026", Weekdays: nil, Staff: []string{"1001"}},
+		{Weekdays: []string{"satur"}, Staff: []string{"2001", "9999"}, Services: []string{"C"}, Hours: []string{"13:00-12:00", "9-10"}},
+		{Weekdays: []string{"sun"}},
+	}
+	got := h.Validate().Error()
+	for _, key := range []string{
+		"bookings.roster[0]: a line is for a date or for weekdays", "bookings.roster[1]: missing date",
+		"bookings.roster[2].date", "bookings.roster[3].weekdays[0]", "bookings.roster[3].staff[0]", "bookings.roster[3].staff[1]",
+		"bookings.roster[3].services[0]", "bookings.roster[3].hours", "bookings.roster[3].hours[1]", "bookings.roster[4].staff",
+	} {
+		if !strings.Contains(got, key) {
+			t.Errorf("no problem named %s in:\n%s", key, got)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func bookingSetup(cal *calendar.Calendar) *booking.Setup {
 	for d := time.Monday; d <= time.Friday; d++ {
 		a.Weekly[d] = []calendar.Session{{Start: 9 * 60, End: 17*60 + 30}}
 	}
-	return booking.NewSetup(booking.Setup{Calendar: cal, Services: []booking.Service{a}})
+	return booking.NewSetup(booking.Setup{Calendar: cal, Services: []booking.Service{a}, Clerks: map[string]bool{"s1": true, "s2": true}})
 }
 
 // notices are a booking's SMS as the edge seals them, one of each purpose.
@@ -158,6 +158,12 @@ func TestRequestOnANonWorkingDayAcceptedOrDeclined(t *testing.T) {
 	f.must(booking.Decline{Code: no.Code, Actor: clerk("1"), Reason: "须审批科室现场核验，当日无人值守"})
 	if q := f.queuedNow(); len(q) != 1 || q[0].Purpose != booking.NoticeDeclined || q[0].Vars[VarReason] != "须审批科室现场核验，当日无人值守" {
 		t.Fatalf("decline queued %+v", q)
+	}
+	// Nobody is on the roster for the Saturday until a manager puts s1 on it.
+	f.refuse(booking.Accept{Code: ok.Code, Actor: clerk("1")}, errs.Conflict, "booking_not_on_duty")
+	f.must(booking.PutOnRoster{Date: "2025-03-15", Staff: "s1", Actor: manager})
+	if d := booking.OnDuty(f.s.Bookings, f.setup.Bookings, "A", ok.Start, ok.End); !slices.Equal(d, []string{"s1"}) {
+		t.Fatalf("on duty %v", d)
 	}
 	f.must(booking.Accept{Code: ok.Code, Actor: clerk("1")})
 	if q := f.queuedNow(); ok.Status != booking.Booked || !slices.Equal(purposes(q), []string{booking.NoticeAccepted}) {
