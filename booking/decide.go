@@ -546,9 +546,18 @@ func absDur(d time.Duration) time.Duration {
 	return d
 }
 
+// since is when the booking took its slot: made, or last moved.
+func (b *Booking) since() time.Time {
+	if b.MovedAt.After(b.Booked) {
+		return b.MovedAt
+	}
+	return b.Booked
+}
+
 // Due is what time alone makes of the bookings at now: a booking without a
 // check-in by LateAfter shows as late, and each reminder's moment comes
-// once (the day before, two hours before), for a booking made before it.
+// once per slot (the day before, two hours before), for a booking made or
+// moved there before it.
 func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 	var out []room.Payload
 	for _, code := range slices.Sorted(maps.Keys(s.Bookings)) {
@@ -565,7 +574,7 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 			before time.Duration
 		}{{NoticeDay, setup.Limits.RemindDay}, {NoticeSoon, setup.Limits.RemindSoon}} {
 			at := b.Start.Add(-r.before)
-			if b.Reminded[r.notice] || now.Before(at) || !b.Booked.Before(at) || !now.Before(b.Start) {
+			if b.Reminded[r.notice] || now.Before(at) || !b.since().Before(at) || !now.Before(b.Start) {
 				continue
 			}
 			if r.notice == NoticeDay && !now.Before(b.Start.Add(-setup.Limits.RemindSoon)) {

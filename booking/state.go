@@ -70,8 +70,12 @@ type Booking struct {
 	OnDuty    string `json:"on_duty,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	Ticket    string `json:"ticket,omitempty"` // the ticket of the check-in
-	// Reminded are the reminders already queued, by purpose.
+	// Reminded are the reminders already queued for the current slot, by
+	// purpose; a move clears them, so the new slot is reminded of again.
 	Reminded map[string]bool `json:"reminded,omitempty"`
+	// Moves counts the moves to another slot, MovedAt is the last one.
+	Moves   int       `json:"moves,omitempty"`
+	MovedAt time.Time `json:"moved_at,omitzero"`
 	// Notices are the sealed SMS of the booking, by purpose.
 	Notices map[string]outbox.Queued `json:"notices,omitempty"`
 	// ReachedBy is the clerk who reached a late applicant, or found them
@@ -194,8 +198,12 @@ func (s *State) Apply(e room.Event) {
 	case Moved:
 		if b := s.Bookings[p.Code]; b != nil {
 			b.Status, b.Start, b.End, b.Day, b.Request = Booked, p.Start, p.End, p.Day, p.Request
-			// Reminders already sent stay sent: a message goes once under its id.
 			b.ReachedBy = p.Staff
+			// The new slot has its own reminders, sent under new ids (a
+			// message goes once under its id).
+			b.Moves++
+			b.MovedAt = e.At
+			b.Reminded = nil
 		}
 	case BookingForfeited:
 		if b := s.Bookings[p.Code]; b != nil {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,6 +174,46 @@ func TestRequestOnANonWorkingDayAcceptedOrDeclined(t *testing.T) {
 	f.must(Tick{})
 	if q := f.queuedNow(); len(q) != 1 || q[0].ID != "sms-b1-"+booking.NoticeDay {
 		t.Fatalf("the day before, queued %+v", q)
+	}
+}
+
+// A late applicant reached and moved to another day is reminded again of
+// the new slot, the day before and two hours before, in new messages (the
+// old slot's went under their own ids) to the booking's phone; a reminder
+// already due for the old slot is not repeated for it.
+func TestMovedBookingIsRemindedAgain(t *testing.T) {
+	f := newFloor(t)
+	f.now = at("2025-03-09", "09:00:00")
+	b := f.bookOn("b1", "h1", "2025-03-10", "10:00:00")
+	f.now = at("2025-03-10", "08:00:00")
+	f.must(Tick{})
+	if q := f.queuedNow(); len(q) != 1 || q[0].ID != "sms-b1-"+booking.NoticeSoon {
+		t.Fatalf("two hours before the first slot, queued %+v", q)
+	}
+	f.now = at("2025-03-10", "10:30:00")
+	f.must(Tick{})
+	f.must(booking.MarkReached{Code: b.Code, Move: at("2025-03-12", "14:00:00"), Actor: clerk("1")})
+	if b.Status != booking.Booked || b.Moves != 1 {
+		t.Fatalf("moved %+v", b)
+	}
+	for _, c := range []struct {
+		now, id, purpose string
+	}{
+		{"2025-03-11 14:00:00", "sms-b1-" + booking.NoticeDay + ".1", booking.NoticeDay},
+		{"2025-03-12 12:00:00", "sms-b1-" + booking.NoticeSoon + ".1", booking.NoticeSoon},
+	} {
+		day, clock, _ := strings.Cut(c.now, " ")
+		f.now = at(day, clock)
+		f.must(Tick{})
+		q := f.queuedNow()
+		if len(q) != 1 || q[0].ID != c.id || q[0].Purpose != c.purpose || q[0].Sealed != nil ||
+			q[0].Vars[outbox.VarPhone] != "13800138000" || q[0].Vars[VarStart] != at("2025-03-12", "14:00:00").Format(time.RFC3339) {
+			t.Fatalf("at %s queued %+v", c.now, q)
+		}
+		f.must(Tick{})
+		if q := f.queuedNow(); len(q) != 0 {
+			t.Fatalf("at %s queued again %+v", c.now, q)
+		}
 	}
 }
 
