@@ -212,6 +212,7 @@ func TestBookingRequestsAPI(t *testing.T) {
 		c.Calendar = config.Calendar{Weekly: map[string][]string{"mon": {"09:00-12:00", "13:30-17:30"}}}
 		c.Bookings.Services = []config.BookingService{{Service: "A", SlotMinutes: 30, Capacity: 2,
 			Weekly: map[string][]string{"mon": {"09:00-17:30"}}}}
+		c.Server.PublicURL = "https://hall.example.gov.cn"
 	})
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	h.mu.Lock()
@@ -225,10 +226,18 @@ func TestBookingRequestsAPI(t *testing.T) {
 	if !a.Request || a.Status != "requested" {
 		t.Fatalf("a lunch-hour booking %+v", a)
 	}
+	// Each request's SMS links its page, with its code, to view or cancel it.
+	links := map[string]bool{}
 	for range 2 {
-		if m := h.nextMessage(); !strings.Contains(m.Text, "申请已收到") {
-			t.Fatalf("request SMS %+v", m)
+		m := h.nextMessage()
+		for _, code := range []string{a.Code, b.Code} {
+			if strings.Contains(m.Text, "申请已收到") && strings.Contains(m.Text, "https://hall.example.gov.cn/book?code="+code) {
+				links[code] = true
+			}
 		}
+	}
+	if len(links) != 2 {
+		t.Fatalf("request SMS linked %v", links)
 	}
 	clerk := h.login("1001")
 	if e := h.req("POST", "/api/v1/bookings/"+a.Code+"/decline", clerk, map[string]string{"reason": ""}).apiError(t); e.Error.Reason != "booking_decline_reason_needed" {
