@@ -283,8 +283,18 @@ func randomBookingCommand(r *rand.Rand, f *floor, a room.Actor) Command {
 		return booking.CheckIn{Code: code}
 	case 4:
 		code, _ := pick()
+		if r.IntN(4) == 0 {
+			// A clerk (or not) put on the roster today or in the next days,
+			// the whole day or the lunch hours.
+			c := booking.PutOnRoster{Date: f.now.AddDate(0, 0, r.IntN(4)-1).In(shanghai).Format(time.DateOnly),
+				Staff: []string{"s1", "s2", "g1"}[r.IntN(3)], Actor: []room.Actor{a, manager}[r.IntN(2)]}
+			if r.IntN(2) == 0 {
+				c.Hours = []calendar.Session{{Start: 12 * 60, End: 13*60 + 30}}
+			}
+			return c
+		}
 		if r.IntN(2) == 0 {
-			return booking.Accept{Code: code, Actor: a}
+			return booking.Accept{Code: code, Actor: a, OnDuty: []string{"", "s1", "s2"}[r.IntN(3)]}
 		}
 		return booking.Decline{Code: code, Actor: a, Reason: []string{"", "材料须现场核验", "非工作日"}[r.IntN(3)]}
 	case 5:
@@ -315,6 +325,10 @@ func verifyBookings(f *floor) error {
 				return fmt.Errorf("slot %s of %s holds %d bookings", b.Start, b.Service, taken[k])
 			}
 		}
+		if b.Request && b.DecidedBy != "" && b.Status != booking.Declined && b.Moves == 0 && b.Day >= f.s.Day() &&
+			!slices.Contains(booking.OnDuty(s, setup, b.Service, b.Start, b.End), b.OnDuty) {
+			return fmt.Errorf("request %s accepted with %s on duty, off the roster %v", code, b.OnDuty, booking.Roster(s, setup, b.Day))
+		}
 		if (b.Status == booking.Served) != (b.Record != nil) {
 			return fmt.Errorf("booking %s is %s with record %+v", code, b.Status, b.Record)
 		}
@@ -328,6 +342,13 @@ func verifyBookings(f *floor) error {
 	for w, code := range s.Confirm {
 		if b := s.Bookings[code]; b == nil || b.Record == nil || b.Record.Window != w || !b.Record.ApplicantConfirmed.IsZero() {
 			return fmt.Errorf("window %s's evaluator asks about booking %s: %+v", w, code, b)
+		}
+	}
+	for day, ds := range s.Roster {
+		for _, d := range ds {
+			if day < f.s.Day() || len(d.Staff) != 1 || !setup.Clerks[d.Staff[0]] {
+				return fmt.Errorf("roster of %s holds %+v", day, d)
+			}
 		}
 	}
 	for id, bar := range s.Bars {
