@@ -130,15 +130,18 @@ HF.start(async function () {
 
   async function act(action, body) {
     if (!chosen) return;
+    var refused = null;
     try {
       await api('POST', '/api/v1/bookings/' + encodeURIComponent(chosen.code) + '/' + action, body);
       chosen = null;
       $('reason').value = '';
-      HF.showError($('error'), null);
     } catch (e) {
-      HF.showError($('error'), e);
+      refused = e;
     }
-    load();
+    // The list is read again either way; a refusal (a clerk named on duty
+    // off the roster) stays shown in the server's words after it.
+    await load();
+    if (refused) HF.showError($('error'), refused);
   }
   $('accept').addEventListener('click', function () { act('accept', { on_duty: $('onduty').value.trim() }); });
   $('decline').addEventListener('click', function () { act('decline', { reason: $('reason').value.trim() }); });
