@@ -48,7 +48,20 @@ func testSetup() *Setup {
 		b.Weekly[d] = []calendar.Session{session("09:00", "12:00")}
 	}
 	b.Weekly[time.Saturday] = []calendar.Session{session("09:00", "11:00")}
-	return NewSetup(Setup{Calendar: cal, Services: []Service{a, b}})
+	return NewSetup(Setup{Calendar: cal, Services: []Service{a, b}, Roster: testRoster(),
+		Clerks: map[string]bool{"s1": true, "s7": true, "s8": true, "admin": true}})
+}
+
+// testRoster has s7 on duty for A in the weekday lunch hours, and s8 for
+// B all day on Saturdays.
+func testRoster() []Duty {
+	lunch := Duty{Staff: []string{"s7"}, Services: []string{"A"}, Hours: []calendar.Session{session("12:00", "13:30")}}
+	for d := time.Monday; d <= time.Friday; d++ {
+		lunch.Weekdays[d] = true
+	}
+	sat := Duty{Staff: []string{"s8"}, Services: []string{"B"}}
+	sat.Weekdays[time.Saturday] = true
+	return []Duty{lunch, sat}
 }
 
 // hall drives the room as package hall does: Decide, then Apply each event.
@@ -519,5 +532,83 @@ func TestOffersAreTheRulesAnswer(t *testing.T) {
 	}
 	if offers[2].Left != 1 || offers[1].Left != 0 {
 		t.Fatalf("left %d %d", offers[1].Left, offers[2].Left)
+	}
+}
+
+// A request is accepted only with a clerk on duty for its slot and
+// service: the hall file's roster (by weekday: s7 for A at lunch, s8 for B
+// on Saturdays) or a manager's line for a date. Anyone else is refused,
+// and the refusal says whether the clerk is off duty then or on duty for
+// other services.
+func TestAcceptNeedsAClerkOnTheRoster(t *testing.T) {
+	h := newHall(t)
+	lunch := h.book("h1", "A", "2025-03-10 12:00")
+	sat9 := h.book("h2", "A", "2025-03-15 09:00")
+	sat10 := h.book("h3", "A", "2025-03-15 10:00")
+	h.now = at("2025-03-10 11:00")
+	if got := OnDuty(h.s, h.setup, "A", lunch.Start, lunch.End); !slices.Equal(got, []string{"s7"}) {
+		t.Fatalf("on duty at lunch: %v", got)
+	}
+	if e := h.refuse(Accept{Code: lunch.Code, Actor: clerk}, errs.Conflict, "booking_not_on_duty"); e.Args["staff"] != "s1" || e.Args["slot"] != "2025-03-10 12:00" || e.Field != "on_duty" {
+		t.Fatalf("s1 off duty: %+v", e)
+	}
+	h.refuse(Accept{Code: lunch.Code, Actor: clerk, OnDuty: "s8"}, errs.Conflict, "booking_not_on_duty")
+	if e := h.refuse(Accept{Code: sat9.Code, Actor: clerk, OnDuty: "s8"}, errs.Conflict, "booking_duty_other_service"); e.Args["service"] != "A" {
+		t.Fatalf("s8 on duty for B only: %+v", e)
+	}
+	h.refuse(Accept{Code: sat9.Code, Actor: clerk, OnDuty: "s7"}, errs.Conflict, "booking_not_on_duty")
+
+	// A manager puts s1 on the roster for the special Saturday, 09:00–10:00, for A.
+	put := PutOnRoster{Date: "2025-03-15", Staff: "s1", Services: []string{"a"}, Hours: []calendar.Session{session("09:00", "10:00")}, Actor: manager}
+	for _, c := range []struct {
+		cmd    PutOnRoster
+		kind   errs.Kind
+		reason string
+	}{
+		{func() PutOnRoster { c := put; c.Actor = room.Actor{}; return c }(), errs.Unauthorized, "sign_in_required"},
+		{func() PutOnRoster { c := put; c.Actor = clerk; return c }(), errs.Forbidden, "manager_only"},
+		{func() PutOnRoster { c := put; c.Date = "15/03/2025"; return c }(), errs.Invalid, "bad_date"},
+		{func() PutOnRoster { c := put; c.Date = "2025-03-09"; return c }(), errs.Invalid, "roster_past"},
+		{func() PutOnRoster { c := put; c.Staff = "g1"; return c }(), errs.Invalid, "roster_no_clerk"},
+		{func() PutOnRoster { c := put; c.Staff = "nobody"; return c }(), errs.Invalid, "roster_no_clerk"},
+		{func() PutOnRoster { c := put; c.Services = []string{"Z"}; return c }(), errs.Invalid, "booking_no_service"},
+		{func() PutOnRoster {
+			c := put
+			c.Hours = []calendar.Session{session("10:00", "09:00")}
+			return c
+		}(), errs.Invalid, "roster_hours"},
+	} {
+		h.refuse(c.cmd, c.kind, c.reason)
+	}
+	h.must(put)
+	h.refuse(put, errs.Conflict, "roster_already")
+	if r := Roster(h.s, h.setup, "2025-03-15"); len(r) != 2 || r[1].By != "admin" || !slices.Equal(r[1].Services, []string{"A"}) {
+		t.Fatalf("Saturday's roster %+v", r)
+	}
+	h.refuse(Accept{Code: sat10.Code, Actor: clerk}, errs.Conflict, "booking_not_on_duty")
+	h.must(Accept{Code: sat9.Code, Actor: clerk})
+	h.must(Accept{Code: lunch.Code, Actor: clerk, OnDuty: "s7"})
+	if sat9.Status != Booked || sat9.OnDuty != "s1" || lunch.OnDuty != "s7" {
+		t.Fatalf("accepted %+v %+v", sat9, lunch)
+	}
+	// The managers' lines go with their day.
+	h.apply([]room.Payload{dayStarted("2025-03-16")})
+	if len(h.s.Roster) != 0 {
+		t.Fatalf("past roster kept: %v", h.s.Roster)
+	}
+}
+
+// A weekday's lines hold on the weekdays the calendar works as such: none
+// on a holiday, Monday's on a 调休 Sunday.
+func TestRosterFollowsTheCalendar(t *testing.T) {
+	h := newHall(t)
+	for _, c := range []struct {
+		day  string
+		want []string
+	}{{"2025-04-03 12:00", []string{"s7"}}, {"2025-04-04 12:00", nil}, {"2025-04-27 12:00", []string{"s7"}}, {"2025-04-26 12:00", nil}} {
+		st := at(c.day)
+		if got := OnDuty(h.s, h.setup, "A", st, st.Add(30*time.Minute)); !slices.Equal(got, c.want) {
+			t.Errorf("%s: on duty %v, want %v", c.day, got, c.want)
+		}
 	}
 }

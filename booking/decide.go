@@ -41,7 +41,8 @@ type Cancel struct {
 }
 
 // Accept is a clerk accepting a request outside working time; OnDuty is
-// the clerk on duty then (the roster's), the accepting clerk when empty.
+// the clerk on duty then, the accepting clerk when empty, who must be on
+// the roster for the request's slot and service.
 type Accept struct {
 	Code   string
 	OnDuty string
@@ -154,6 +155,9 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		if duty == "" {
 			duty = c.Actor.Staff
 		}
+		if err := onDuty(s, setup, b, duty); err != nil {
+			return room.Outcome{}, err
+		}
 		return one(RequestAccepted{Code: b.Code, Staff: c.Actor.Staff, OnDuty: duty}), nil
 	case Decline:
 		b, err := request(s, c.Code, c.Actor)
@@ -209,6 +213,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return one(BookingForfeited{Code: b.Code, Service: b.Service, Staff: c.Actor.Staff, IDHash: b.IDHash, Forfeits: n, Barred: n >= setup.Limits.Forfeits}), nil
 	case Confirm:
 		return decideConfirm(s, c)
+	case PutOnRoster:
+		return decidePutOnRoster(s, setup, c, now)
 	case LiftBar:
 		if !c.Actor.Staffed() {
 			return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
@@ -540,9 +546,18 @@ func absDur(d time.Duration) time.Duration {
 	return d
 }
 
+// since is when the booking took its slot: made, or last moved.
+func (b *Booking) since() time.Time {
+	if b.MovedAt.After(b.Booked) {
+		return b.MovedAt
+	}
+	return b.Booked
+}
+
 // Due is what time alone makes of the bookings at now: a booking without a
 // check-in by LateAfter shows as late, and each reminder's moment comes
-// once (the day before, two hours before), for a booking made before it.
+// once per slot (the day before, two hours before), for a booking made or
+// moved there before it.
 func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 	var out []room.Payload
 	for _, code := range slices.Sorted(maps.Keys(s.Bookings)) {
@@ -559,7 +574,7 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 			before time.Duration
 		}{{NoticeDay, setup.Limits.RemindDay}, {NoticeSoon, setup.Limits.RemindSoon}} {
 			at := b.Start.Add(-r.before)
-			if b.Reminded[r.notice] || now.Before(at) || !b.Booked.Before(at) || !now.Before(b.Start) {
+			if b.Reminded[r.notice] || now.Before(at) || !b.since().Before(at) || !now.Before(b.Start) {
 				continue
 			}
 			if r.notice == NoticeDay && !now.Before(b.Start.Add(-setup.Limits.RemindSoon)) {

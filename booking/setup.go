@@ -65,6 +65,11 @@ type Setup struct {
 	// DeclineReasons are offered to a clerk who declines a request; a clerk
 	// may type another.
 	DeclineReasons []string
+	// Roster are the hall file's standing duties outside normal working
+	// time; Clerks the staff who may be put on it (clerks and managers, not
+	// guides).
+	Roster []Duty
+	Clerks map[string]bool
 
 	services map[string]*Service
 }

@@ -70,8 +70,12 @@ type Booking struct {
 	OnDuty    string `json:"on_duty,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	Ticket    string `json:"ticket,omitempty"` // the ticket of the check-in
-	// Reminded are the reminders already queued, by purpose.
+	// Reminded are the reminders already queued for the current slot, by
+	// purpose; a move clears them, so the new slot is reminded of again.
 	Reminded map[string]bool `json:"reminded,omitempty"`
+	// Moves counts the moves to another slot, MovedAt is the last one.
+	Moves   int       `json:"moves,omitempty"`
+	MovedAt time.Time `json:"moved_at,omitzero"`
 	// Notices are the sealed SMS of the booking, by purpose.
 	Notices map[string]outbox.Queued `json:"notices,omitempty"`
 	// ReachedBy is the clerk who reached a late applicant, or found them
@@ -113,6 +117,8 @@ type State struct {
 	// Confirm is, per window, the booking whose register line its
 	// evaluator asks the applicant to confirm.
 	Confirm map[string]string `json:"confirm,omitempty"`
+	// Roster are the duties managers put on the roster, by date.
+	Roster map[string][]Duty `json:"roster,omitempty"`
 }
 
 // NewState is a hall without bookings.
@@ -132,6 +138,9 @@ func (s *State) Adopt() {
 	}
 	if s.Confirm == nil {
 		s.Confirm = map[string]string{}
+	}
+	if s.Roster == nil {
+		s.Roster = map[string][]Duty{}
 	}
 }
 
@@ -189,14 +198,20 @@ func (s *State) Apply(e room.Event) {
 	case Moved:
 		if b := s.Bookings[p.Code]; b != nil {
 			b.Status, b.Start, b.End, b.Day, b.Request = Booked, p.Start, p.End, p.Day, p.Request
-			// Reminders already sent stay sent: a message goes once under its id.
 			b.ReachedBy = p.Staff
+			// The new slot has its own reminders, sent under new ids (a
+			// message goes once under its id).
+			b.Moves++
+			b.MovedAt = e.At
+			b.Reminded = nil
 		}
 	case BookingForfeited:
 		if b := s.Bookings[p.Code]; b != nil {
 			b.Status, b.ReachedBy = Forfeited, p.Staff
 			s.Bars[b.IDHash] = &Bar{Forfeits: p.Forfeits, Barred: p.Barred}
 		}
+	case RosterPut:
+		s.Roster[p.Duty.Date] = append(s.Roster[p.Duty.Date], p.Duty)
 	case BarLifted:
 		delete(s.Bars, p.IDHash)
 	case BookingServed:
@@ -228,6 +243,11 @@ func (s *State) Apply(e room.Event) {
 		// stays until the clerk has said whether its applicant was reached.
 		// Today's confirmations are asked for today only.
 		clear(s.Confirm)
+		for day := range s.Roster {
+			if day < p.Day {
+				delete(s.Roster, day)
+			}
+		}
 		for code, b := range s.Bookings {
 			if b.Day < p.Day && b.Status != Late {
 				delete(s.Bookings, code)

@@ -40,6 +40,24 @@ type Bookings struct {
 	// DeclineReasons are offered to a clerk declining a request; none may
 	// be that the day is not a working day (罗山 七).
 	DeclineReasons []string `yaml:"decline_reasons"`
+	// Roster lists who is on duty outside normal working time (值班表), by
+	// date or by weekday: a request outside the hours is accepted only with
+	// a clerk on duty for its slot and service. A manager may add a clerk
+	// for a date on the clerks' list.
+	Roster []Duty `yaml:"roster"`
+}
+
+// Duty is one line of the roster.
+type Duty struct {
+	// Date (2026-12-05) or Weekdays (mon…sun), not both.
+	Date     string   `yaml:"date"`
+	Weekdays []string `yaml:"weekdays"`
+	// Staff are clerks or managers of the hall (not guides).
+	Staff []string `yaml:"staff"`
+	// Services are those that take bookings; every one when empty.
+	Services []string `yaml:"services"`
+	// Hours like "12:00-13:30"; the whole day when empty.
+	Hours []string `yaml:"hours"`
 }
 
 // BookingService is one service's booking hours.
@@ -104,6 +122,7 @@ func (h *Hall) validateBookings(add func(key, format string, args ...any)) {
 			add(key, "%q: a booking may not be declined because the day is not a working day (罗山 七)", r)
 		}
 	}
+	h.validateRoster(add)
 	seen := map[string]bool{}
 	for i, s := range b.Services {
 		key := fmt.Sprintf("bookings.services[%d]", i)
@@ -154,5 +173,63 @@ func (h *Hall) BookingSetup(cal *calendar.Calendar) *booking.Setup {
 		}
 		s.Services = append(s.Services, bs)
 	}
+	s.Clerks = map[string]bool{}
+	for _, st := range h.Staff {
+		if st.Role != Guide {
+			s.Clerks[st.ID] = true
+		}
+	}
+	for _, d := range b.Roster {
+		bd := booking.Duty{Date: strings.TrimSpace(d.Date), Staff: d.Staff, Services: d.Services,
+			Hours: sessions("", d.Hours, func(string, string, ...any) {})}
+		for _, wd := range d.Weekdays {
+			if n, ok := weekdays[strings.ToLower(wd)]; ok {
+				bd.Weekdays[n] = true
+			}
+		}
+		s.Roster = append(s.Roster, bd)
+	}
 	return booking.NewSetup(s)
+}
+
+func (h *Hall) validateRoster(add func(key, format string, args ...any)) {
+	takes := map[string]bool{}
+	for _, s := range h.Bookings.Services {
+		takes[s.Service] = true
+	}
+	for i, d := range h.Bookings.Roster {
+		key := fmt.Sprintf("bookings.roster[%d]", i)
+		switch date := strings.TrimSpace(d.Date); {
+		case date != "" && len(d.Weekdays) > 0:
+			add(key, "a line is for a date or for weekdays, not both")
+		case date == "" && len(d.Weekdays) == 0:
+			add(key, "missing date or weekdays: which days the line is for")
+		case date != "":
+			if _, err := time.Parse(time.DateOnly, date); err != nil {
+				add(key+".date", "%q must be a date like 2026-12-05", d.Date)
+			}
+		}
+		for j, wd := range d.Weekdays {
+			if _, ok := weekdays[strings.ToLower(wd)]; !ok {
+				add(fmt.Sprintf("%s.weekdays[%d]", key, j), "%q: use mon, tue, wed, thu, fri, sat or sun", wd)
+			}
+		}
+		if len(d.Staff) == 0 {
+			add(key+".staff", "missing; who is on duty")
+		}
+		for j, id := range d.Staff {
+			switch st := h.FindStaff(id); {
+			case st == nil:
+				add(fmt.Sprintf("%s.staff[%d]", key, j), "no member of staff %q", id)
+			case st.Role == Guide:
+				add(fmt.Sprintf("%s.staff[%d]", key, j), "%q is a guide; a clerk or a manager is on duty for bookings", id)
+			}
+		}
+		for j, sv := range d.Services {
+			if !takes[sv] {
+				add(fmt.Sprintf("%s.services[%d]", key, j), "%q takes no bookings (bookings.services)", sv)
+			}
+		}
+		sessions(key+".hours", d.Hours, add)
+	}
 }

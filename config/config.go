@@ -144,6 +144,21 @@ type Server struct {
 	Limits         Limits   `yaml:"limits"`
 	// Connections bound the time and number of clients' connections.
 	Connections Connections `yaml:"connections"`
+	// PublicURL is the address applicants reach the hall's pages at from
+	// their phones (https://hall.example.gov.cn), for the links an SMS
+	// carries: a booking's confirmation links its page to cancel. Without
+	// it the messages carry no link.
+	PublicURL string `yaml:"public_url"`
+}
+
+// Link is the hall's public address of a page's path, or "" when the hall
+// file names none.
+func (s Server) Link(path string) string {
+	base := strings.TrimRight(strings.TrimSpace(s.PublicURL), "/")
+	if base == "" {
+		return ""
+	}
+	return base + path
 }
 
 // Problem is one thing wrong with a hall file.

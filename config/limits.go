@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"strings"
 )
 
@@ -106,6 +107,17 @@ func (s Server) validate(add func(key, format string, args ...any)) {
 	for _, r := range rates {
 		if r.v < 0 {
 			add(r.key, "%d must be 0 (the default) or more", r.v)
+		}
+	}
+	if v := strings.TrimSpace(s.PublicURL); v != "" {
+		u, err := url.Parse(v)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			add("server.public_url", "%q must be the hall's public http(s) address, like https://hall.example.gov.cn", s.PublicURL)
+		case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+			add("server.public_url", "%q must be an address without a user, query or fragment: the links add their own", s.PublicURL)
+		case len(v) > 100:
+			add("server.public_url", "is longer than 100 characters; an SMS carries it whole")
 		}
 	}
 }

@@ -57,14 +57,28 @@ type SMS struct {
 	// Department Number Minutes.
 	ConsultNotify string `yaml:"consult_notify"`
 	ConsultLate   string `yaml:"consult_late"`
+	// The appointments' messages (预约办): the booking confirmed, a
+	// request received, accepted or declined, the two reminders (one
+	// wording), the forfeit. Fields: Hall Service Start Code Reason Link
+	// (the booking's page with its code, from server.public_url; empty
+	// without it, so wrap it in {{if .Link}}…{{end}}).
+	BookingConfirmed string `yaml:"booking_confirmed"`
+	BookingRequested string `yaml:"booking_requested"`
+	BookingAccepted  string `yaml:"booking_accepted"`
+	BookingDeclined  string `yaml:"booking_declined"`
+	BookingReminder  string `yaml:"booking_reminder"`
+	BookingForfeited string `yaml:"booking_forfeited"`
 }
 
-// smsTemplates are every message's wording: the lockers' and the queue's
-// reminders, the built-in one where the hall file is silent.
+// smsTemplates are every message's wording: the lockers', the queue's
+// reminders, the consultations' and the bookings', the built-in one where
+// the hall file is silent.
 func (h *Hall) smsTemplates() sms.Templates {
 	t := h.Lockers.SMS
 	t.TicketNear, t.TicketCalled = h.SMS.TicketNear, h.SMS.TicketCalled
 	t.ConsultNotify, t.ConsultLate = h.SMS.ConsultNotify, h.SMS.ConsultLate
+	t.BookingConfirmed, t.BookingRequested, t.BookingAccepted = h.SMS.BookingConfirmed, h.SMS.BookingRequested, h.SMS.BookingAccepted
+	t.BookingDeclined, t.BookingReminder, t.BookingForfeited = h.SMS.BookingDeclined, h.SMS.BookingReminder, h.SMS.BookingForfeited
 	return t.WithDefaults()
 }
 
@@ -91,7 +105,7 @@ func (h *Hall) validateLockers(add func(key, format string, args ...any)) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if strings.HasPrefix(n, "ticket_") || strings.HasPrefix(n, "consult_") {
+		if strings.HasPrefix(n, "ticket_") || strings.HasPrefix(n, "consult_") || strings.HasPrefix(n, "booking_") {
 			add("sms."+n, "%v", bad[n])
 		} else {
 			add("lockers.sms."+n, "%v", bad[n])
@@ -149,7 +163,7 @@ func (h *Hall) SMSWording() *sms.Wording {
 	if err != nil {
 		loc = time.UTC // unreachable after Validate
 	}
-	return &sms.Wording{Hall: h.Hall.Name, Templates: h.smsTemplates(), Location: loc}
+	return &sms.Wording{Hall: h.Hall.Name, Templates: h.smsTemplates(), Location: loc, BookingPage: h.Server.Link("/book")}
 }
 
 func (h *Hall) SMSSender() (sms.Sender, error) {

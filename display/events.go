@@ -52,6 +52,7 @@ var eventNames = map[string]Words{
 	"booking.reminded":           {"预约提醒", "booking reminded"},
 	"booking.served":             {"预约办结", "appointment served"},
 	"booking.register_confirmed": {"预约服务登记确认", "appointment register confirmed"},
+	"booking.roster_put":         {"预约值班排班", "put on the booking roster"},
 }
 
 // EventName names a kind of event; one without a name shows as its type.

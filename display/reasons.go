@@ -84,6 +84,12 @@ var reasons = map[string]Words{
 	"booking_confirmed_already":       {"该预约服务登记已确认", "This appointment's register line is confirmed already"},
 	"booking_not_yours":               {"该预约由工号 {staff} 办理，请其本人确认", "Staff {staff} served this appointment; they confirm it"},
 	"booking_checkin_closed":          {"签到时间已过（{at}），请到咨询台", "Check-in closed at {at}; ask at the desk"},
+	"booking_not_on_duty":             {"工号 {staff} 未排班在 {slot} 值班，请指定当日值班表上的工作人员", "Staff {staff} is not on the roster at {slot}; name a clerk the day's roster lists"},
+	"booking_duty_other_service":      {"工号 {staff} 在 {slot} 值班，但不办理 {service} 类业务", "Staff {staff} is on duty at {slot}, but not for service {service}"},
+	"roster_past":                     {"不能为已过去的日期 {date} 排班", "{date} has passed; put clerks on the roster for today or later"},
+	"roster_no_clerk":                 {"工号 {staff} 不是本大厅的窗口工作人员，不能排班", "Staff {staff} is not a clerk of this hall and cannot be on the roster"},
+	"roster_hours":                    {"值班时段应有先后且互不重叠，如 12:00-13:30", "Hours on duty must run forward and not overlap, like 12:00-13:30"},
+	"roster_already":                  {"工号 {staff} 在 {date} 已有相同的排班", "Staff {staff} is on the roster for {date} with these hours already"},
 
 	// Windows.
 	"no_window":              {"本大厅没有 {window} 号窗口", "This hall has no window {window}"},

@@ -2,10 +2,12 @@ package hall
 
 import (
 	"maps"
+	"strconv"
 	"time"
 
 	"hallfloor/booking"
 	"hallfloor/errs"
+	"hallfloor/outbox"
 	"hallfloor/queue"
 	"hallfloor/room"
 )
@@ -45,7 +47,8 @@ func decideBooking(s *State, setup *Setup, c booking.Command, env room.Env) (roo
 
 // bookingNotices queues the SMS sealed with a booking for the moment its
 // events bring: the confirmation with the code (or the request received),
-// the request accepted or declined, each reminder, the forfeit.
+// the request accepted or declined, each reminder (again for a moved
+// booking's new slot), the forfeit.
 func bookingNotices(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -81,6 +84,14 @@ func bookingNotices(s *State, setup *Setup, events []room.Event) []room.Payload 
 		m.Vars = maps.Clone(m.Vars)
 		if m.Vars == nil {
 			m.Vars = map[string]string{}
+		}
+		if _, ok := e.Data.(booking.Reminded); ok && b.Moves > 0 {
+			// A moved booking's reminders are new messages: the sealed one
+			// went, or would go, under its own id for the old slot, and a
+			// seal is bound to its id. A reminder holds no secret; it goes
+			// to the phone the booking was made with.
+			m.ID, m.Sealed = m.ID+"."+strconv.Itoa(b.Moves), nil
+			m.Vars[outbox.VarPhone] = b.Phone
 		}
 		maps.Copy(m.Vars, vars)
 		m.Vars[VarService], m.Vars[VarStart] = b.Service, b.Start.Format(time.RFC3339)

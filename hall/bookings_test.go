@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ func bookingSetup(cal *calendar.Calendar) *booking.Setup {
 	for d := time.Monday; d <= time.Friday; d++ {
 		a.Weekly[d] = []calendar.Session{{Start: 9 * 60, End: 17*60 + 30}}
 	}
-	return booking.NewSetup(booking.Setup{Calendar: cal, Services: []booking.Service{a}})
+	return booking.NewSetup(booking.Setup{Calendar: cal, Services: []booking.Service{a}, Clerks: map[string]bool{"s1": true, "s2": true}})
 }
 
 // notices are a booking's SMS as the edge seals them, one of each purpose.
@@ -159,6 +160,12 @@ func TestRequestOnANonWorkingDayAcceptedOrDeclined(t *testing.T) {
 	if q := f.queuedNow(); len(q) != 1 || q[0].Purpose != booking.NoticeDeclined || q[0].Vars[VarReason] != "须审批科室现场核验，当日无人值守" {
 		t.Fatalf("decline queued %+v", q)
 	}
+	// Nobody is on the roster for the Saturday until a manager puts s1 on it.
+	f.refuse(booking.Accept{Code: ok.Code, Actor: clerk("1")}, errs.Conflict, "booking_not_on_duty")
+	f.must(booking.PutOnRoster{Date: "2025-03-15", Staff: "s1", Actor: manager})
+	if d := booking.OnDuty(f.s.Bookings, f.setup.Bookings, "A", ok.Start, ok.End); !slices.Equal(d, []string{"s1"}) {
+		t.Fatalf("on duty %v", d)
+	}
 	f.must(booking.Accept{Code: ok.Code, Actor: clerk("1")})
 	if q := f.queuedNow(); ok.Status != booking.Booked || !slices.Equal(purposes(q), []string{booking.NoticeAccepted}) {
 		t.Fatalf("accepted %s, queued %v", ok.Status, purposes(q))
@@ -167,6 +174,46 @@ func TestRequestOnANonWorkingDayAcceptedOrDeclined(t *testing.T) {
 	f.must(Tick{})
 	if q := f.queuedNow(); len(q) != 1 || q[0].ID != "sms-b1-"+booking.NoticeDay {
 		t.Fatalf("the day before, queued %+v", q)
+	}
+}
+
+// A late applicant reached and moved to another day is reminded again of
+// the new slot, the day before and two hours before, in new messages (the
+// old slot's went under their own ids) to the booking's phone; a reminder
+// already due for the old slot is not repeated for it.
+func TestMovedBookingIsRemindedAgain(t *testing.T) {
+	f := newFloor(t)
+	f.now = at("2025-03-09", "09:00:00")
+	b := f.bookOn("b1", "h1", "2025-03-10", "10:00:00")
+	f.now = at("2025-03-10", "08:00:00")
+	f.must(Tick{})
+	if q := f.queuedNow(); len(q) != 1 || q[0].ID != "sms-b1-"+booking.NoticeSoon {
+		t.Fatalf("two hours before the first slot, queued %+v", q)
+	}
+	f.now = at("2025-03-10", "10:30:00")
+	f.must(Tick{})
+	f.must(booking.MarkReached{Code: b.Code, Move: at("2025-03-12", "14:00:00"), Actor: clerk("1")})
+	if b.Status != booking.Booked || b.Moves != 1 {
+		t.Fatalf("moved %+v", b)
+	}
+	for _, c := range []struct {
+		now, id, purpose string
+	}{
+		{"2025-03-11 14:00:00", "sms-b1-" + booking.NoticeDay + ".1", booking.NoticeDay},
+		{"2025-03-12 12:00:00", "sms-b1-" + booking.NoticeSoon + ".1", booking.NoticeSoon},
+	} {
+		day, clock, _ := strings.Cut(c.now, " ")
+		f.now = at(day, clock)
+		f.must(Tick{})
+		q := f.queuedNow()
+		if len(q) != 1 || q[0].ID != c.id || q[0].Purpose != c.purpose || q[0].Sealed != nil ||
+			q[0].Vars[outbox.VarPhone] != "13800138000" || q[0].Vars[VarStart] != at("2025-03-12", "14:00:00").Format(time.RFC3339) {
+			t.Fatalf("at %s queued %+v", c.now, q)
+		}
+		f.must(Tick{})
+		if q := f.queuedNow(); len(q) != 0 {
+			t.Fatalf("at %s queued again %+v", c.now, q)
+		}
 	}
 }
 
@@ -236,8 +283,18 @@ func randomBookingCommand(r *rand.Rand, f *floor, a room.Actor) Command {
 		return booking.CheckIn{Code: code}
 	case 4:
 		code, _ := pick()
+		if r.IntN(4) == 0 {
+			// A clerk (or not) put on the roster today or in the next days,
+			// the whole day or the lunch hours.
+			c := booking.PutOnRoster{Date: f.now.AddDate(0, 0, r.IntN(4)-1).In(shanghai).Format(time.DateOnly),
+				Staff: []string{"s1", "s2", "g1"}[r.IntN(3)], Actor: []room.Actor{a, manager}[r.IntN(2)]}
+			if r.IntN(2) == 0 {
+				c.Hours = []calendar.Session{{Start: 12 * 60, End: 13*60 + 30}}
+			}
+			return c
+		}
 		if r.IntN(2) == 0 {
-			return booking.Accept{Code: code, Actor: a}
+			return booking.Accept{Code: code, Actor: a, OnDuty: []string{"", "s1", "s2"}[r.IntN(3)]}
 		}
 		return booking.Decline{Code: code, Actor: a, Reason: []string{"", "材料须现场核验", "非工作日"}[r.IntN(3)]}
 	case 5:
@@ -268,6 +325,10 @@ func verifyBookings(f *floor) error {
 				return fmt.Errorf("slot %s of %s holds %d bookings", b.Start, b.Service, taken[k])
 			}
 		}
+		if b.Request && b.DecidedBy != "" && b.Status != booking.Declined && b.Moves == 0 && b.Day >= f.s.Day() &&
+			!slices.Contains(booking.OnDuty(s, setup, b.Service, b.Start, b.End), b.OnDuty) {
+			return fmt.Errorf("request %s accepted with %s on duty, off the roster %v", code, b.OnDuty, booking.Roster(s, setup, b.Day))
+		}
 		if (b.Status == booking.Served) != (b.Record != nil) {
 			return fmt.Errorf("booking %s is %s with record %+v", code, b.Status, b.Record)
 		}
@@ -281,6 +342,13 @@ func verifyBookings(f *floor) error {
 	for w, code := range s.Confirm {
 		if b := s.Bookings[code]; b == nil || b.Record == nil || b.Record.Window != w || !b.Record.ApplicantConfirmed.IsZero() {
 			return fmt.Errorf("window %s's evaluator asks about booking %s: %+v", w, code, b)
+		}
+	}
+	for day, ds := range s.Roster {
+		for _, d := range ds {
+			if day < f.s.Day() || len(d.Staff) != 1 || !setup.Clerks[d.Staff[0]] {
+				return fmt.Errorf("roster of %s holds %+v", day, d)
+			}
 		}
 	}
 	for id, bar := range s.Bars {

@@ -13,7 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallfloor/booking"
-	"hallfloor/config"
+	"hallfloor/calendar"
 	"hallfloor/display"
 	"hallfloor/errs"
 	"hallfloor/hall"
@@ -37,6 +37,7 @@ func (s *Server) bookingRoutes(r chi.Router) {
 	r.Post("/bookings/checkin", s.postCheckIn)
 	r.Post("/bookings/bars/lift", s.withManager(s.postLiftBar))
 	r.Get("/bookings", s.withStaff(s.getBookings))
+	r.Post("/bookings/roster", s.withManager(s.postRoster))
 	r.Post("/bookings/{code}/cancel", s.postBookingCancel)
 	r.Post("/bookings/{code}/accept", s.withStaff(s.postBookingAccept))
 	r.Post("/bookings/{code}/decline", s.withStaff(s.postBookingDecline))
@@ -136,6 +137,9 @@ type bookingView struct {
 	// served appointment's line of the 预约服务登记表.
 	ClerkConfirmed     bool `json:"clerk_confirmed,omitempty"`
 	ApplicantConfirmed bool `json:"applicant_confirmed,omitempty"`
+	// Rostered are, for a request, the staff the roster has on duty for its
+	// slot and service: whom its acceptance may name.
+	Rostered []string `json:"rostered,omitempty"`
 }
 
 func (s *Server) bookingView(b *booking.Booking, staff bool) bookingView {
@@ -388,11 +392,90 @@ func (s *Server) getBookings(w http.ResponseWriter, r *http.Request, _ Principal
 		for _, code := range slices.Sorted(maps.Keys(st.Bookings.Bookings)) {
 			b := st.Bookings.Bookings[code]
 			if b.Day == day || b.Status == booking.Late {
-				out = append(out, s.bookingView(b, true))
+				v := s.bookingView(b, true)
+				if b.Status == booking.Requested {
+					v.Rostered = booking.OnDuty(st.Bookings, setup.Bookings, b.Service, b.Start, b.End)
+				}
+				out = append(out, v)
 			}
 		}
 		slices.SortStableFunc(out, func(a, b bookingView) int { return a.Start.Compare(b.Start) })
-		return map[string]any{"day": day, "bookings": out, "decline_reasons": setup.Bookings.DeclineReasons}, nil
+		return map[string]any{"day": day, "bookings": out, "decline_reasons": setup.Bookings.DeclineReasons,
+			"roster": s.rosterView(booking.Roster(st.Bookings, setup.Bookings, day))}, nil
+	})
+}
+
+// dutyView is a line of the roster as the clerks' list shows it.
+type dutyView struct {
+	Date     string      `json:"date,omitempty"`
+	Weekdays []string    `json:"weekdays,omitempty"`
+	Staff    []staffName `json:"staff"`
+	Services []string    `json:"services"`
+	Hours    []string    `json:"hours"`
+	By       string      `json:"by,omitempty"`
+}
+
+type staffName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+var weekdayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+func (s *Server) rosterView(ds []booking.Duty) []dutyView {
+	out := []dutyView{}
+	for _, d := range ds {
+		v := dutyView{Date: d.Date, Services: d.Services, Hours: []string{}, By: d.By}
+		if v.Services == nil {
+			v.Services = []string{}
+		}
+		for wd, on := range d.Weekdays {
+			if on {
+				v.Weekdays = append(v.Weekdays, weekdayNames[wd])
+			}
+		}
+		for _, id := range d.Staff {
+			n := staffName{ID: id}
+			if st := s.hall.FindStaff(id); st != nil {
+				n.Name = st.Name
+			}
+			v.Staff = append(v.Staff, n)
+		}
+		for _, h := range d.Hours {
+			v.Hours = append(v.Hours, h.Start.String()+"-"+h.End.String())
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// postRoster is a manager putting a clerk on the roster for a date, for
+// some services and hours (all, and the whole day, when left out).
+func (s *Server) postRoster(w http.ResponseWriter, r *http.Request, p Principal) {
+	var body struct {
+		Date     string   `json:"date"`
+		Staff    string   `json:"staff"`
+		Services []string `json:"services"`
+		Hours    []string `json:"hours"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := booking.PutOnRoster{Date: body.Date, Staff: body.Staff, Services: body.Services, Actor: actor(p)}
+	for _, h := range body.Hours {
+		from, to, ok := strings.Cut(strings.TrimSpace(h), "-")
+		a, err1 := calendar.ParseClock(strings.TrimSpace(from))
+		b, err2 := calendar.ParseClock(strings.TrimSpace(to))
+		if !ok || err1 != nil || err2 != nil {
+			s.fail(w, r, errs.Bad("hours", "roster_hours"))
+			return
+		}
+		cmd.Hours = append(cmd.Hours, calendar.Session{Start: a, End: b})
+	}
+	date := strings.TrimSpace(body.Date)
+	s.do(w, r, http.StatusCreated, cmd, func(st *hall.State, setup *hall.Setup, _ room.Outcome) any {
+		return map[string]any{"date": date, "roster": s.rosterView(booking.Roster(st.Bookings, setup.Bookings, date))}
 	})
 }
 
@@ -403,14 +486,6 @@ func (s *Server) postBookingAccept(w http.ResponseWriter, r *http.Request, p Pri
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	// The clerk on duty then must be one of the hall's clerks: the one who
-	// serves the applicant outside the hours.
-	if duty := strings.TrimSpace(body.OnDuty); duty != "" {
-		if st := s.hall.FindStaff(duty); st == nil || st.Role == config.Guide {
-			s.fail(w, r, errs.Bad("on_duty", "no_staff", "staff", duty))
-			return
-		}
 	}
 	code := chi.URLParam(r, "code")
 	s.do(w, r, http.StatusOK, booking.Accept{Code: code, OnDuty: body.OnDuty, Actor: actor(p)}, s.bookingReply(code, true))

@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,6 +212,7 @@ func TestBookingRequestsAPI(t *testing.T) {
 		c.Calendar = config.Calendar{Weekly: map[string][]string{"mon": {"09:00-12:00", "13:30-17:30"}}}
 		c.Bookings.Services = []config.BookingService{{Service: "A", SlotMinutes: 30, Capacity: 2,
 			Weekly: map[string][]string{"mon": {"09:00-17:30"}}}}
+		c.Server.PublicURL = "https://hall.example.gov.cn"
 	})
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	h.mu.Lock()
@@ -223,10 +226,18 @@ func TestBookingRequestsAPI(t *testing.T) {
 	if !a.Request || a.Status != "requested" {
 		t.Fatalf("a lunch-hour booking %+v", a)
 	}
+	// Each request's SMS links its page, with its code, to view or cancel it.
+	links := map[string]bool{}
 	for range 2 {
-		if m := h.nextMessage(); !strings.Contains(m.Text, "申请已收到") {
-			t.Fatalf("request SMS %+v", m)
+		m := h.nextMessage()
+		for _, code := range []string{a.Code, b.Code} {
+			if strings.Contains(m.Text, "申请已收到") && strings.Contains(m.Text, "https://hall.example.gov.cn/book?code="+code) {
+				links[code] = true
+			}
 		}
+	}
+	if len(links) != 2 {
+		t.Fatalf("request SMS linked %v", links)
 	}
 	clerk := h.login("1001")
 	if e := h.req("POST", "/api/v1/bookings/"+a.Code+"/decline", clerk, map[string]string{"reason": ""}).apiError(t); e.Error.Reason != "booking_decline_reason_needed" {
@@ -239,8 +250,51 @@ func TestBookingRequestsAPI(t *testing.T) {
 	if m := h.nextMessage(); m.To != "13900139000" || !strings.Contains(m.Text, "所需材料须审批科室现场核验") {
 		t.Fatalf("decline SMS %+v", m)
 	}
-	if e := h.req("POST", "/api/v1/bookings/"+a.Code+"/accept", clerk, map[string]string{"on_duty": "2001"}).apiError(t); e.Error.Reason != "no_staff" || e.Error.Field != "on_duty" {
-		t.Fatalf("a guide on duty: %+v", e)
+	// Nobody is on the roster for Monday's lunch hour: the clerk named is
+	// refused, in words, until a manager puts 1002 on it for A.
+	for _, duty := range []string{"1002", "2001", ""} {
+		e := h.req("POST", "/api/v1/bookings/"+a.Code+"/accept", clerk, map[string]string{"on_duty": duty}).apiError(t)
+		if e.Error.Reason != "booking_not_on_duty" || e.Error.Field != "on_duty" || !strings.Contains(e.Error.Message, "值班") {
+			t.Fatalf("%q on duty off the roster: %+v", duty, e)
+		}
+	}
+	roster := map[string]any{"date": "2027-01-04", "staff": "1002", "services": []string{"A"}, "hours": []string{"12:00-13:30"}}
+	if e := h.req("POST", "/api/v1/bookings/roster", clerk, roster).apiError(t); e.Error.Reason != "manager_only" {
+		t.Fatalf("a clerk puts one on the roster: %+v", e)
+	}
+	mgr := h.login("admin")
+	for _, c := range []struct {
+		field  string
+		v      any
+		reason string
+	}{{"hours", []string{"noon"}, "roster_hours"}, {"staff", "2001", "roster_no_clerk"}, {"date", "2027-01-01", "roster_past"}} {
+		bad := maps.Clone(roster)
+		bad[c.field] = c.v
+		if e := h.req("POST", "/api/v1/bookings/roster", mgr, bad).apiError(t); e.Error.Reason != c.reason {
+			t.Fatalf("roster with %s %v: %+v", c.field, c.v, e)
+		}
+	}
+	h.must(201, "POST", "/api/v1/bookings/roster", mgr, roster)
+	var list struct {
+		Bookings []struct {
+			Code     string   `json:"code"`
+			Rostered []string `json:"rostered"`
+		} `json:"bookings"`
+		Roster []struct {
+			Staff []struct{ ID, Name string } `json:"staff"`
+			Hours []string                    `json:"hours"`
+			By    string                      `json:"by"`
+		} `json:"roster"`
+	}
+	h.must(200, "GET", "/api/v1/bookings?day=2027-01-04", clerk, nil).into(t, &list)
+	if len(list.Roster) != 1 || list.Roster[0].Staff[0].ID != "1002" || list.Roster[0].Staff[0].Name == "" ||
+		!slices.Equal(list.Roster[0].Hours, []string{"12:00-13:30"}) || list.Roster[0].By != "admin" {
+		t.Fatalf("the day's roster %+v", list.Roster)
+	}
+	for _, b := range list.Bookings {
+		if b.Code == a.Code && !slices.Equal(b.Rostered, []string{"1002"}) {
+			t.Fatalf("on duty for the request: %+v", b)
+		}
 	}
 	var acc bookingAnswer
 	h.must(200, "POST", "/api/v1/bookings/"+a.Code+"/accept", clerk, map[string]string{"on_duty": "1002"}).into(t, &acc)

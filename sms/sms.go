@@ -19,6 +19,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"text/template"
 	"time"
@@ -221,7 +222,9 @@ type Templates struct {
 	ConsultNotify string `yaml:"-"`
 	ConsultLate   string `yaml:"-"`
 	// The appointments' messages (预约办); fields: Hall Service Start Code
-	// Reason.
+	// Reason Link (the booking's page, to view or cancel it, in the
+	// confirmation and the request received; empty without the hall's
+	// public address).
 	BookingConfirmed string `yaml:"-"`
 	BookingRequested string `yaml:"-"`
 	BookingAccepted  string `yaml:"-"`
@@ -240,8 +243,8 @@ var DefaultTemplates = Templates{
 	ConsultNotify: "【{{.Hall}}】{{.Department}}咨询号 {{.Number}} 已取号，请在咨询页响应并尽快接待。",
 	ConsultLate:   "【{{.Hall}}】{{.Department}}咨询号 {{.Number}} 已超过 {{.Minutes}} 分钟无人响应，请尽快安排人员接待。",
 
-	BookingConfirmed: "【{{.Hall}}】您已预约{{.Start}}办理{{.Service}}，预约码 {{.Code}}。请于预约时间前后30分钟内凭身份证号或预约码在取号机签到。",
-	BookingRequested: "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请已收到，预约码 {{.Code}}，窗口受理后将短信告知。",
+	BookingConfirmed: "【{{.Hall}}】您已预约{{.Start}}办理{{.Service}}，预约码 {{.Code}}。请于预约时间前后30分钟内凭身份证号或预约码在取号机签到。{{if .Link}}查看或取消：{{.Link}}{{end}}",
+	BookingRequested: "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请已收到，预约码 {{.Code}}，窗口受理后将短信告知。{{if .Link}}查看或取消：{{.Link}}{{end}}",
 	BookingAccepted:  "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请已受理，请按时到大厅签到。",
 	BookingDeclined:  "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请未予受理，原因：{{.Reason}}。",
 	BookingReminder:  "【{{.Hall}}】提醒：您预约了{{.Start}}办理{{.Service}}，请按时到大厅签到。如不能到场请提前取消。",
@@ -272,8 +275,9 @@ type Vars struct {
 	Number, Window, Ahead                        string
 	Department, Minutes                          string
 	// Service, Start and Reason word a booking: the service's name, the
-	// slot's start in the hall's zone, why a request was declined.
-	Service, Start, Reason string
+	// slot's start in the hall's zone, why a request was declined; Link is
+	// its page on the hall's public address, with the code.
+	Service, Start, Reason, Link string
 }
 
 // For returns the template of a message's purpose, or "" for a purpose
@@ -317,6 +321,11 @@ type Wording struct {
 	Hall      string
 	Templates Templates
 	Location  *time.Location
+	// BookingPage is the booking page's public address
+	// (https://hall.example.gov.cn/book), "" when the hall has none: a
+	// booking's confirmation links it with the code (?code=…), where the
+	// applicant views or cancels it.
+	BookingPage string
 }
 
 // AnyBank names the lockers when a drop-off code opens at any bank.
@@ -339,6 +348,9 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"],
 		Department: vars["department"], Minutes: vars["minutes"],
 		Service: vars["service"], Reason: vars["reason"]}
+	if (purpose == PurposeBookingConfirmed || purpose == PurposeBookingRequested) && w.BookingPage != "" && env.Code != "" {
+		v.Link = w.BookingPage + "?code=" + url.QueryEscape(env.Code)
+	}
 	if v.Bank == "" {
 		v.Bank = AnyBank
 	}
@@ -390,7 +402,7 @@ const (
 func (t Templates) Check() map[string]error {
 	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日",
 		Number: "A012", Window: "3", Ahead: "3", Department: "市场监管局", Minutes: "5",
-		Service: "社会民生", Start: "1月1日 09:00", Reason: "材料须现场核验"}
+		Service: "社会民生", Start: "1月1日 09:00", Reason: "材料须现场核验", Link: "https://hall.example.gov.cn/book?code=K7Q2M9XW"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode,
 		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled,

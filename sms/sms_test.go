@@ -186,3 +186,32 @@ func TestBookingMessagesWorded(t *testing.T) {
 		}
 	}
 }
+
+// The confirmation and the request received link the booking's page with
+// its code, to view or cancel it, when the hall has a public address; the
+// other messages, and a hall without one, carry no link.
+func TestBookingConfirmationLinksItsPage(t *testing.T) {
+	vars := map[string]string{"service": "社会民生", "start": "2026-12-07T02:00:00Z"}
+	env := Envelope{To: "13800138000", Code: "K7Q2M9XW"}
+	w := &Wording{Hall: "演示大厅", BookingPage: "https://hall.example.gov.cn/book"}
+	for _, p := range []string{PurposeBookingConfirmed, PurposeBookingRequested} {
+		m, err := w.Word("m1", p, vars, env)
+		if err != nil || !strings.Contains(m.Text, "https://hall.example.gov.cn/book?code=K7Q2M9XW") {
+			t.Fatalf("%s: %q, %v", p, m.Text, err)
+		}
+	}
+	for _, p := range []string{PurposeBookingAccepted, PurposeBookingRemindDay} {
+		if m, err := w.Word("m2", p, vars, Envelope{To: "13800138000"}); err != nil || strings.Contains(m.Text, "http") {
+			t.Fatalf("%s: %q, %v", p, m.Text, err)
+		}
+	}
+	bare := &Wording{Hall: "演示大厅"}
+	if m, err := bare.Word("m3", PurposeBookingConfirmed, vars, env); err != nil || strings.Contains(m.Text, "http") || strings.Contains(m.Text, "取消：") {
+		t.Fatalf("without a public address: %q, %v", m.Text, err)
+	}
+	// A hall's own wording may place the link where it likes.
+	own := &Wording{Hall: "演示大厅", BookingPage: "https://h.gov.cn/book", Templates: Templates{BookingConfirmed: "{{.Code}} {{.Link}}"}}
+	if m, err := own.Word("m4", PurposeBookingConfirmed, vars, env); err != nil || m.Text != "K7Q2M9XW https://h.gov.cn/book?code=K7Q2M9XW" {
+		t.Fatalf("own wording: %q, %v", m.Text, err)
+	}
+}

@@ -4,8 +4,10 @@
 // accepted (with the clerk on duty) or declined (always with a reason,
 // offered from the hall's list or typed); a late applicant reached (and
 // perhaps moved to another slot) or unreachable; a booking taken by phone
-// or at the window; and, for a manager, a bar lifted. Every decision is
-// the hall's: a refusal shows as the server words it.
+// or at the window; the day's roster (值班表), whom a request's acceptance
+// may name, and, for a manager, a clerk put on it for the day and a bar
+// lifted. Every decision is the hall's: a refusal (a clerk off the roster
+// named on duty) shows as the server words it.
 HF.start(async function () {
   var $ = function (id) { return document.getElementById(id); };
   var who = null;
@@ -20,6 +22,7 @@ HF.start(async function () {
     $('work').hidden = !v;
     $('signout').hidden = !v;
     $('lift').hidden = !(v && v.role === 'manager');
+    $('put-roster').hidden = !(v && v.role === 'manager');
     $('who').textContent = v ? HF.t('bookings.who', v.name, v.staff) : '';
     if (v) load();
   }
@@ -72,24 +75,40 @@ HF.start(async function () {
       tr.querySelector('button').disabled = !open;
       rows.appendChild(tr);
     });
+    var ro = HF.clear($('roster'));
+    var lines = list && list.roster || [];
+    if (!lines.length) ro.appendChild(HF.el('li', { text: HF.t('bookings.roster.none') }));
+    lines.forEach(function (d) {
+      var staff = d.staff.map(function (p) { return p.name ? HF.t('bookings.who', p.name, p.id) : p.id; }).join(HF.t('bookings.sep'));
+      var parts = [staff, d.hours.length ? d.hours.join(', ') : HF.t('bookings.roster.allday'),
+        d.services.length ? d.services.map(HF.serviceName).join(HF.t('bookings.sep')) : HF.t('bookings.roster.allservices')];
+      if (d.by) parts.push(HF.t('bookings.roster.by', d.by));
+      ro.appendChild(HF.el('li', { text: parts.join(' · ') }));
+    });
     var rs = HF.clear($('reasons'));
     (list && list.decline_reasons || []).forEach(function (r) { rs.appendChild(HF.el('option', { value: r })); });
     $('decide').hidden = !chosen;
     if (chosen) {
       $('decide-what').textContent = HF.fmtDay(chosen.start) + ' ' + HF.serviceName(chosen.service) + ' ' + chosen.name + ' · ' + HF.t('booking.' + chosen.status);
       $('accept').hidden = $('decline').hidden = chosen.status !== 'requested';
+      var on = chosen.rostered || [];
+      var dl = HF.clear($('rostered'));
+      on.forEach(function (id) { dl.appendChild(HF.el('option', { value: id })); });
+      $('rostered-note').hidden = chosen.status !== 'requested';
+      $('rostered-note').textContent = on.length ? HF.t('bookings.rostered', on.join(HF.t('bookings.sep'))) : HF.t('bookings.rostered.none');
       $('reached').hidden = $('unreachable').hidden = chosen.status !== 'late';
       $('confirm').hidden = chosen.status !== 'served' || !!chosen.clerk_confirmed;
     }
   }
   HF.onLang(render);
 
-  // load reads the day's list again; kept, a refusal just shown stays.
-  async function load(kept) {
+  // load reads the day's list again.
+  async function load() {
     if (!day) day = dayOf(0);
     try {
       list = await api('GET', '/api/v1/bookings?day=' + day);
-      if (!kept) HF.showError($('error'), null);
+      if (chosen) chosen = list.bookings.filter(function (b) { return b.code === chosen.code; })[0] || null;
+      HF.showError($('error'), null);
     } catch (e) {
       HF.showError($('error'), e);
     }
@@ -115,17 +134,18 @@ HF.start(async function () {
 
   async function act(action, body) {
     if (!chosen) return;
+    var refused = null;
     try {
       await api('POST', '/api/v1/bookings/' + encodeURIComponent(chosen.code) + '/' + action, body);
       chosen = null;
       $('reason').value = '';
-      HF.showError($('error'), null);
     } catch (e) {
-      HF.showError($('error'), e);
-      load(true);
-      return;
+      refused = e;
     }
-    load();
+    // The list is read again either way; a refusal (a clerk named on duty
+    // off the roster) stays shown in the server's words after it.
+    await load();
+    if (refused) HF.showError($('error'), refused);
   }
   $('accept').addEventListener('click', function () { act('accept', { on_duty: $('onduty').value.trim() }); });
   $('decline').addEventListener('click', function () { act('decline', { reason: $('reason').value.trim() }); });
@@ -158,6 +178,20 @@ HF.start(async function () {
     } catch (e) {
       HF.showError($('pb-error'), e);
     }
+  });
+
+  $('put-roster').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var split = function (v) { return v.split(/[,\uff0c\u3001\s]+/).filter(function (x) { return x; }); };
+    try {
+      await api('POST', '/api/v1/bookings/roster', { date: day, staff: $('put-staff').value.trim(),
+        services: split($('put-services').value.toUpperCase()), hours: split($('put-hours').value) });
+      HF.showError($('put-error'), 'bookings.put.done');
+      $('put-staff').value = '';
+    } catch (e) {
+      HF.showError($('put-error'), e);
+    }
+    load();
   });
 
   $('lift').addEventListener('submit', async function (ev) {
