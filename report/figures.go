@@ -35,6 +35,7 @@ const (
 	DimWindow             // key: window id
 	DimClerk              // key: staff number
 	DimHour               // key: hour of the day, "00".."23"
+	DimDept               // key: department id, its 咨询号 answered
 )
 
 // Cell is one day's figures of one service, window, clerk or hour.
@@ -49,6 +50,17 @@ type Cell struct {
 	OvertimeNs                int64
 	OvertimeServices          int
 	Wait, Service             Dist
+	// A department's 咨询号 (DimDept): taken, acknowledged, met in person
+	// or answered remotely, handed on to an intake window, and not
+	// acknowledged in time (escalated); Ack and Met are the times from
+	// the notice to the acknowledgement and to the meeting.
+	Consults Consults
+	Ack, Met Dist
+}
+
+// Consults counts a department's consultations.
+type Consults struct {
+	Taken, Acknowledged, InPerson, Remote, HandedOn, Late int
 }
 
 // Dist is a distribution of durations. Values are kept to the tenth of a
@@ -115,8 +127,8 @@ func (r *Recorder) cell(dim Dim, key string) *Cell {
 	k := CellKey{dim, key}
 	c := r.cells[k]
 	if c == nil {
-		keep := dim == DimService || dim == DimWindow || dim == DimClerk
-		c = &Cell{Wait: Dist{keep: keep}, Service: Dist{keep: keep}}
+		keep := dim == DimService || dim == DimWindow || dim == DimClerk || dim == DimDept
+		c = &Cell{Wait: Dist{keep: keep}, Service: Dist{keep: keep}, Ack: Dist{keep: keep}, Met: Dist{keep: keep}}
 		r.cells[k] = c
 	}
 	return c
@@ -195,6 +207,26 @@ func (r *Recorder) Add(e room.Event) {
 	case booking.BookingForfeited:
 		total.Forfeits++
 		r.cell(DimService, p.Service).Forfeits++
+	case consult.Requested:
+		r.cell(DimDept, p.Department).Consults.Taken++
+	case consult.Acknowledged:
+		c := r.cell(DimDept, p.Department)
+		c.Consults.Acknowledged++
+		c.Ack.add(p.AfterS)
+	case consult.Met:
+		c := r.cell(DimDept, p.Department)
+		if p.Mode == "" {
+			c.Consults.InPerson++
+		} else {
+			c.Consults.Remote++
+		}
+		c.Met.add(p.AfterS)
+	case consult.Ended:
+		if p.HandedOn != nil {
+			r.cell(DimDept, p.Department).Consults.HandedOn++
+		}
+	case consult.Escalated:
+		r.cell(DimDept, p.Department).Consults.Late++
 	case rating.Given:
 		if p.Level >= 1 && p.Level <= 5 {
 			for _, c := range []*Cell{total, r.cell(DimService, p.Ticket.Service), r.cell(DimWindow, p.Window), r.cell(DimClerk, p.Staff)} {
@@ -256,8 +288,9 @@ func MayBeDetail(typ string) bool {
 }
 
 // cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
-// counts; a cell of format 1, written before, reads with none.
-const cellFormat = 2
+// counts; 3 the consultations' counts and their response times. A cell of
+// an earlier format reads with none of what it lacks.
+const cellFormat = 3
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
 // sorted values as deltas.
@@ -267,10 +300,12 @@ func (c *Cell) Encode() []byte {
 	for _, v := range []int64{int64(c.Issued), int64(c.Served), int64(c.NoShows), int64(c.Cancelled),
 		int64(c.Levels[1]), int64(c.Levels[2]), int64(c.Levels[3]), int64(c.Levels[4]), int64(c.Levels[5]),
 		c.OvertimeNs, int64(c.OvertimeServices), int64(c.Appointments), int64(c.PreReviewed),
-		int64(c.Bookings), int64(c.Forfeits)} {
+		int64(c.Bookings), int64(c.Forfeits),
+		int64(c.Consults.Taken), int64(c.Consults.Acknowledged), int64(c.Consults.InPerson), int64(c.Consults.Remote),
+		int64(c.Consults.HandedOn), int64(c.Consults.Late)} {
 		b = binary.AppendVarint(b, v)
 	}
-	return c.Service.append(c.Wait.append(b))
+	return c.Met.append(c.Ack.append(c.Service.append(c.Wait.append(b))))
 }
 
 func (d *Dist) append(b []byte) []byte {
@@ -293,18 +328,22 @@ var errCell = errors.New("report: a daily figures cell that cannot be read")
 type cellHead struct {
 	Cell
 	waitVals, svcVals []byte // the encoded values, counted by a hist
+	ackVals, metVals  []byte
 }
 
 func decodeCell(b []byte) (cellHead, error) {
 	var h cellHead
 	r := reader{b: b}
-	var f [15]int64
+	var f [21]int64
 	n := 0
-	switch r.uvarint() {
+	format := r.uvarint()
+	switch format {
 	case 1:
 		n = 11
-	case cellFormat:
+	case 2:
 		n = 15
+	case cellFormat:
+		n = 21
 	default:
 		return h, errCell
 	}
@@ -318,8 +357,14 @@ func decodeCell(b []byte) (cellHead, error) {
 	h.OvertimeNs, h.OvertimeServices = f[9], int(f[10])
 	h.Appointments, h.PreReviewed = int(f[11]), int(f[12])
 	h.Bookings, h.Forfeits = int(f[13]), int(f[14])
+	h.Consults = Consults{Taken: int(f[15]), Acknowledged: int(f[16]), InPerson: int(f[17]), Remote: int(f[18]),
+		HandedOn: int(f[19]), Late: int(f[20])}
 	h.Wait.N, h.Wait.Sum, h.waitVals = r.dist()
 	h.Service.N, h.Service.Sum, h.svcVals = r.dist()
+	if format >= 3 {
+		h.Ack.N, h.Ack.Sum, h.ackVals = r.dist()
+		h.Met.N, h.Met.Sum, h.metVals = r.dist()
+	}
 	if r.err {
 		return h, errCell
 	}
