@@ -155,6 +155,7 @@ type WindowRow struct {
 type DepartmentRow struct {
 	Department   string `json:"department"`
 	Name         string `json:"name"`
+	NameEN       string `json:"name_en,omitempty"`
 	Taken        int    `json:"taken"`
 	Acknowledged int    `json:"acknowledged"`
 	InPerson     int    `json:"in_person"`
@@ -640,7 +641,7 @@ func departments(setup *hall.Setup) []consult.Department {
 }
 
 func departmentRow(d consult.Department, c Consults, ack, met Stats) DepartmentRow {
-	return DepartmentRow{Department: d.ID, Name: d.Name, Taken: c.Taken, Acknowledged: c.Acknowledged,
+	return DepartmentRow{Department: d.ID, Name: d.Name, NameEN: d.NameEN, Taken: c.Taken, Acknowledged: c.Acknowledged,
 		InPerson: c.InPerson, Remote: c.Remote, HandedOn: c.HandedOn, Late: c.Late, Ack: ack, Met: met}
 }
 
