@@ -33,7 +33,7 @@ HF.start(async function () {
         HF.el('td', { text: s.code + ' ' + HF.name(s) }),
         HF.el('td', { class: 'n', text: String(s.waiting) }),
         HF.el('td', { class: 'n' + (over ? ' over' : ''), text: s.waiting ? HF.fmtDur(s.longest_wait_s) : '—' }),
-        HF.el('td', { class: 'n', text: HF.fmtWait(s.estimated_wait_s) }),
+        HF.el('td', { class: 'n', text: s.consult ? '—' : HF.fmtWait(s.estimated_wait_s) }),
         HF.el('td', { class: 'n', text: String(s.issued) }),
         HF.el('td', { class: 'n', text: String(s.served) }),
         HF.el('td', { class: 'n', text: s.served ? HF.fmtDur(s.avg_service_s) : '—' }),
