@@ -288,8 +288,9 @@ func MayBeDetail(typ string) bool {
 }
 
 // cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
-// counts; 3 the consultations' counts and their response times. A cell of
-// an earlier format reads with none of what it lacks.
+// counts; 3 the consultations' counts and their response times, after a
+// byte that says whether the cell has any. A cell of an earlier format
+// reads with none of what it lacks.
 const cellFormat = 3
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
@@ -300,12 +301,21 @@ func (c *Cell) Encode() []byte {
 	for _, v := range []int64{int64(c.Issued), int64(c.Served), int64(c.NoShows), int64(c.Cancelled),
 		int64(c.Levels[1]), int64(c.Levels[2]), int64(c.Levels[3]), int64(c.Levels[4]), int64(c.Levels[5]),
 		c.OvertimeNs, int64(c.OvertimeServices), int64(c.Appointments), int64(c.PreReviewed),
-		int64(c.Bookings), int64(c.Forfeits),
-		int64(c.Consults.Taken), int64(c.Consults.Acknowledged), int64(c.Consults.InPerson), int64(c.Consults.Remote),
-		int64(c.Consults.HandedOn), int64(c.Consults.Late)} {
+		int64(c.Bookings), int64(c.Forfeits)} {
 		b = binary.AppendVarint(b, v)
 	}
-	return c.Met.append(c.Ack.append(c.Service.append(c.Wait.append(b))))
+	b = c.Service.append(c.Wait.append(b))
+	// The consultations follow only in a department's cell: a byte says
+	// whether they do, so the hall's many other cells grow by one.
+	if c.Consults == (Consults{}) && c.Ack.N == 0 && c.Met.N == 0 {
+		return binary.AppendUvarint(b, 0)
+	}
+	b = binary.AppendUvarint(b, 1)
+	for _, v := range []int{c.Consults.Taken, c.Consults.Acknowledged, c.Consults.InPerson, c.Consults.Remote,
+		c.Consults.HandedOn, c.Consults.Late} {
+		b = binary.AppendVarint(b, int64(v))
+	}
+	return c.Met.append(c.Ack.append(b))
 }
 
 func (d *Dist) append(b []byte) []byte {
@@ -334,16 +344,14 @@ type cellHead struct {
 func decodeCell(b []byte) (cellHead, error) {
 	var h cellHead
 	r := reader{b: b}
-	var f [21]int64
+	var f [15]int64
 	n := 0
 	format := r.uvarint()
 	switch format {
 	case 1:
 		n = 11
-	case 2:
+	case 2, cellFormat:
 		n = 15
-	case cellFormat:
-		n = 21
 	default:
 		return h, errCell
 	}
@@ -357,11 +365,14 @@ func decodeCell(b []byte) (cellHead, error) {
 	h.OvertimeNs, h.OvertimeServices = f[9], int(f[10])
 	h.Appointments, h.PreReviewed = int(f[11]), int(f[12])
 	h.Bookings, h.Forfeits = int(f[13]), int(f[14])
-	h.Consults = Consults{Taken: int(f[15]), Acknowledged: int(f[16]), InPerson: int(f[17]), Remote: int(f[18]),
-		HandedOn: int(f[19]), Late: int(f[20])}
 	h.Wait.N, h.Wait.Sum, h.waitVals = r.dist()
 	h.Service.N, h.Service.Sum, h.svcVals = r.dist()
-	if format >= 3 {
+	if format >= 3 && r.uvarint() == 1 {
+		var k [6]int
+		for i := range k {
+			k[i] = int(r.varint())
+		}
+		h.Consults = Consults{Taken: k[0], Acknowledged: k[1], InPerson: k[2], Remote: k[3], HandedOn: k[4], Late: k[5]}
 		h.Ack.N, h.Ack.Sum, h.ackVals = r.dist()
 		h.Met.N, h.Met.Sum, h.metVals = r.dist()
 	}

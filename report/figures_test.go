@@ -420,6 +420,12 @@ func TestCellRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(h.Cell, *c) {
 		t.Fatalf("read back %+v, wrote %+v", h.Cell, *c)
 	}
+	// A cell without consultations reads back with none.
+	plain := &Cell{Issued: 3, Wait: Dist{keep: true}, Service: Dist{keep: true}}
+	plain.Wait.add(5)
+	if h, err := decodeCell(plain.Encode()); err != nil || h.Issued != 3 || h.Wait.N != 1 || h.Consults != (Consults{}) {
+		t.Fatalf("a cell without consultations: %+v, %v", h.Cell, err)
+	}
 	// A cell of format 2, written before the consultations were counted,
 	// reads with its bookings and no consultation.
 	two := binary.AppendUvarint(nil, 2)
