@@ -22,6 +22,23 @@ var placeWords = map[string]Words{
 	consult.PlaceNone:   {"该咨询号已作废", "This consultation number was cancelled"},
 }
 
+// takeWords say what taking a department's 咨询号 does, where the kiosk
+// shows other services' estimated waits: its staff are notified at once
+// and come, or answer by video or phone for a department not resident in
+// the hall.
+func takeWords(d consult.Department) Words {
+	en := d.NameEN
+	if en == "" {
+		en = d.Name
+	}
+	if d.Resident {
+		return Words{fill("取号即通知{department}工作人员前来", map[string]string{"department": d.Name}),
+			fill("{department} is notified at once and its staff come to you", map[string]string{"department": en})}
+	}
+	return Words{fill("取号即通知{department}工作人员，视频或电话解答", map[string]string{"department": d.Name}),
+		fill("{department} is notified at once and answers by video or phone", map[string]string{"department": en})}
+}
+
 // consultArea names the hall's consultation area when a department names no
 // place of its own.
 var consultArea = Words{"咨询区", "the consultation area"}

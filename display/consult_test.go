@@ -93,3 +93,32 @@ func TestConsultDirectionOnPageAndScreen(t *testing.T) {
 		t.Fatalf("the end's message shows a ticket id: %s", b)
 	}
 }
+
+// The hall's view of a department's consult service says its staff are
+// notified at once instead of estimating a window's wait, even with numbers
+// waiting; an intake service keeps its estimate and says nothing of it.
+func TestConsultServiceSaysTheDepartmentIsNotified(t *testing.T) {
+	h, s, do, now := consultHall(t)
+	do(queue.IssueTicket{Service: "D"})
+	do(queue.IssueTicket{Service: "A"})
+	id := do(queue.IssueTicket{Service: "D"}).Ticket
+	for _, sv := range h.View(s, now).Services {
+		switch sv.Code {
+		case "D":
+			if sv.Consult == nil || sv.Consult.ZH != "取号即通知市场监管局工作人员前来" || !strings.Contains(sv.Consult.EN, "Market Regulation") || sv.EstimatedWaitS != 0 {
+				t.Errorf("service D shows %+v, wait %d", sv.Consult, sv.EstimatedWaitS)
+			}
+		case "A":
+			if sv.Consult != nil || sv.EstimatedWaitS == 0 {
+				t.Errorf("service A shows %+v, wait %d", sv.Consult, sv.EstimatedWaitS)
+			}
+		}
+	}
+	if tv := h.Ticket(s, s.Queue.Tickets[id]); tv.EstimatedWaitS != 0 || tv.Consult == nil {
+		t.Errorf("the second 咨询号's page estimates %d s", tv.EstimatedWaitS)
+	}
+	remote := takeWords(consult.Department{Name: "不动产登记中心"})
+	if remote.ZH != "取号即通知不动产登记中心工作人员，视频或电话解答" || !strings.Contains(remote.EN, "不动产登记中心") {
+		t.Errorf("a department not resident says %+v", remote)
+	}
+}

@@ -137,6 +137,9 @@ type ServiceView struct {
 	// AvgServiceS is the mean of today's services, as the windows' and
 	// the daily report's; estimates use the queue's live guess instead.
 	AvgServiceS int `json:"avg_service_s"`
+	// Consult, for a department's 咨询号, says what taking one does: its
+	// staff are notified at once, so no window's wait is estimated (0).
+	Consult *Words `json:"consult,omitempty"`
 }
 
 // Clerk is a member of staff as the public sees them.
@@ -239,6 +242,10 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 		}
 		if t, ok := longest[sv.Code]; ok {
 			view.LongestWaitS = int(now.Sub(t).Seconds())
+		}
+		if d := h.Setup.Consults.ForService(sv.Code); d != nil {
+			w := takeWords(*d)
+			view.Consult, view.EstimatedWaitS = &w, 0
 		}
 		v.Services = append(v.Services, view)
 	}
@@ -371,6 +378,7 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 	}
 	if c, ok := h.Consult(s, t.ID); ok {
 		v.Consult = &c
+		v.EstimatedWaitS = 0 // no window calls it: its staff come
 	}
 	_, v.PreReviewed = s.Consults.IsPreReviewed(t.ID)
 	return v

@@ -14,6 +14,7 @@ import (
 	"hallfloor/hall"
 	"hallfloor/journal"
 	"hallfloor/report"
+	"hallfloor/simday"
 )
 
 var errEnough = errors.New("enough")
@@ -82,7 +83,7 @@ func same(t *testing.T, what string, want, got figureSet) {
 // day again changes nothing.
 func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	dir := t.TempDir()
-	h := startSim(t, dir, 6)
+	h := startHall(t, dir, simday.WithDepartments(simday.Hall(6)))
 	h.Bad = 15
 	store, err := figures.Open(filepath.Join(dir, "figures.db"), h.setup, h.hist)
 	if err != nil {
@@ -101,7 +102,8 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	}
 	for _, k := range []string{"queue.TicketIssued", "queue.SkipUndone", "queue.TicketRequeued", "queue.TicketTransferred",
 		"queue.WindowPaused", "queue.TicketCancelled", "rating.FollowUpOpened", "rating.FollowUpClosed", "rating.FollowUpOverdue",
-		"overtime.Served", "overtime.Confirmed", "overtime.Started"} {
+		"overtime.Served", "overtime.Confirmed", "overtime.Started",
+		"consult.Requested", "consult.Acknowledged", "consult.Met", "consult.Ended", "consult.Escalated"} {
 		if h.Kinds[k] == 0 {
 			t.Fatalf("the simulation has no %s: %v", k, h.Kinds)
 		}
@@ -126,6 +128,13 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 		want := fromEvents(t, h, p, now)
 		if want.Report("").Totals.Served == 0 {
 			t.Fatalf("%s: nothing served", p.Label)
+		}
+		if p.Label == "2025-01" {
+			deps := want.Report("").Departments
+			if len(deps) != 2 || deps[0].InPerson == 0 || deps[1].Remote == 0 || deps[0].HandedOn+deps[1].HandedOn == 0 ||
+				deps[0].Late+deps[1].Late == 0 || deps[0].Ack.MaxS == 0 || deps[1].Met.Count == 0 {
+				t.Fatalf("%s: the consultations lack a kind: %+v", p.Label, deps)
+			}
 		}
 		same(t, p.Label, want, got)
 		// A report alone reads no details.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/hall"
 	"hallfloor/journal"
@@ -29,12 +30,18 @@ type simHall struct {
 
 func startSim(tb testing.TB, dir string, windows int) *simHall {
 	tb.Helper()
+	return startHall(tb, dir, simday.Hall(windows))
+}
+
+// startHall is startSim of a hall file.
+func startHall(tb testing.TB, dir string, file *config.Hall) *simHall {
+	tb.Helper()
 	path := filepath.Join(dir, "hall.db")
 	j, err := sqlite.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	setup := simday.Hall(windows).Setup()
+	setup := file.Setup()
 	clock := simday.NewClock(simday.First.Add(8 * time.Hour))
 	eng, err := engine.Open(context.Background(), engine.Options{Setup: setup, Journal: j, Clock: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

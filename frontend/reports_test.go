@@ -1,6 +1,7 @@
 package frontend_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,5 +46,43 @@ func TestDashboardYearlyReport(t *testing.T) {
 	}
 	if got := dash.EvalString(`Array.from(document.querySelectorAll('#rep-charts h3')).map(function (h) { return h.textContent; }).join('|')`); got == "" {
 		t.Fatal("no charts")
+	}
+}
+
+// The dashboard's daily report shows each department's 咨询号: taken,
+// acknowledged, met in the hall, and the response times, in the
+// dictionary's words.
+func TestReportShowsConsultations(t *testing.T) {
+	h := startHall(t)
+	tk := h.issue("S")
+	h.issue("F")
+	staff := h.login("3001")
+	h.call(200, "POST", "/api/v1/consults/"+tk.ID+"/acknowledge", staff, map[string]any{}, nil)
+	h.call(200, "POST", "/api/v1/consults/"+tk.ID+"/arrived", staff, map[string]any{}, nil)
+
+	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
+	dash.WaitJS(`document.body.classList.contains('online')`)
+	managerSignIn(dash)
+	dash.WaitJS(`document.querySelector('#rep-consults tr[data-department="scj"]') !== null`)
+	dash.WaitText("#rep-consults h3", "各部门咨询号")
+	head := dash.EvalString(`Array.from(document.querySelectorAll('#rep-consults th')).map(function (th) { return th.textContent; }).join('|')`)
+	if want := "部门|咨询号|已响应|到场接待|远程解答|引导到窗口|超时未响应|响应用时（平均 / 最长）|到场或远程用时（平均 / 最长）"; head != want {
+		t.Errorf("the consultations' columns are %q, want %q", head, want)
+	}
+	cells := func(dept string) string {
+		return dash.EvalString(`Array.from(document.querySelectorAll('#rep-consults tr[data-department="` + dept + `"] td')).slice(0, 7).map(function (td) { return td.textContent; }).join('|')`)
+	}
+	if got := cells("scj"); got != "市场监管局|1|1|1|0|0|0" {
+		t.Errorf("市场监管局's row is %q", got)
+	}
+	if got := cells("bdc"); got != "不动产登记中心|1|0|0|0|0|0" {
+		t.Errorf("不动产登记中心's row is %q", got)
+	}
+	// A department that has not answered yet has no response time.
+	if got := dash.EvalString(`document.querySelector('#rep-consults tr[data-department="bdc"] td:nth-child(8)').textContent`); got != "—" {
+		t.Errorf("an unanswered department's response time is %q", got)
+	}
+	if got := dash.EvalString(`document.querySelector('#rep-consults tr[data-department="scj"] td:nth-child(8)').textContent`); !strings.Contains(got, " / ") {
+		t.Errorf("市场监管局's response time is %q", got)
 	}
 }

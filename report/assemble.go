@@ -35,6 +35,7 @@ type Assembler struct {
 type group struct {
 	Cell
 	waits, services [][]byte
+	acks, met       [][]byte
 }
 
 // NewAssembler assembles the report of p; now is when it is asked for.
@@ -173,6 +174,22 @@ func (g *group) sum(h *cellHead) {
 	if len(h.svcVals) > 0 {
 		g.services = append(g.services, h.svcVals)
 	}
+	g.Consults.Taken += h.Consults.Taken
+	g.Consults.Acknowledged += h.Consults.Acknowledged
+	g.Consults.InPerson += h.Consults.InPerson
+	g.Consults.Remote += h.Consults.Remote
+	g.Consults.HandedOn += h.Consults.HandedOn
+	g.Consults.Late += h.Consults.Late
+	g.Ack.N += h.Ack.N
+	g.Ack.Sum += h.Ack.Sum
+	g.Met.N += h.Met.N
+	g.Met.Sum += h.Met.Sum
+	if len(h.ackVals) > 0 {
+		g.acks = append(g.acks, h.ackVals)
+	}
+	if len(h.metVals) > 0 {
+		g.met = append(g.met, h.metVals)
+	}
 }
 
 func (a *Assembler) group(dim Dim, key string) *group {
@@ -199,6 +216,12 @@ func (a *Assembler) Report(hallName string) Report {
 		Hall: hallName, Period: a.p.Label,
 		From: a.p.From.Format(time.DateOnly), To: a.p.To.AddDate(0, 0, -1).Format(time.DateOnly),
 		Services: []ServiceRow{}, Windows: []WindowRow{}, Days: []DayRow{}, Clerks: []ClerkRow{}, Hours: []HourRow{},
+		Departments: []DepartmentRow{},
+	}
+	for _, d := range departments(a.setup) {
+		g := a.group(DimDept, d.ID)
+		rep.Departments = append(rep.Departments, departmentRow(d, g.Consults,
+			a.stats(g.Ack.N, g.Ack.Sum, g.acks), a.stats(g.Met.N, g.Met.Sum, g.met)))
 	}
 	var waits, services [][]byte
 	var wait, service Dist

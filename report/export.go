@@ -39,7 +39,8 @@ func satisfaction(v *float64) string {
 }
 
 // Tables lays a report out as sheets: 业务 (services), 窗口 (windows),
-// 评价 (ratings), 每日 (days), 人员 (clerks) and 时段 (hours).
+// 评价 (ratings), 每日 (days), 人员 (clerks) and 时段 (hours), and 咨询
+// (consultations) in a hall with departments.
 func (r Report) Tables() []Table {
 	svc := Table{Name: "业务 Services", Header: []string{
 		"业务代码 code", "业务 service", "取号 issued", "办结 served", "过号 no-shows", "取消 cancelled",
@@ -88,7 +89,26 @@ func (r Report) Tables() []Table {
 	for _, h := range r.Hours {
 		hours.Rows = append(hours.Rows, []string{fmt.Sprintf("%02d:00", h.Hour), itoa(h.Issued), itoa(h.Served), ftoa(h.AvgWaitS)})
 	}
-	return []Table{svc, win, rat, days, clerks, hours}
+	out := []Table{svc, win, rat, days, clerks, hours}
+	if len(r.Departments) > 0 {
+		out = append(out, r.consultTable())
+	}
+	return out
+}
+
+// consultTable is 咨询 (consultations): each department's 咨询号 and its
+// response times, in a hall whose file lists departments.
+func (r Report) consultTable() Table {
+	t := Table{Name: "咨询 Consultations", Header: []string{
+		"部门 department", "名称 name", "咨询号 taken", "已响应 acknowledged", "到场接待 in person", "远程解答 remote",
+		"引导到窗口 handed on", "超时未响应 late", "平均响应(秒) avg ack s", "最长响应(秒) max ack s",
+		"平均到场(秒) avg met s", "最长到场(秒) max met s",
+	}}
+	for _, d := range r.Departments {
+		t.Rows = append(t.Rows, []string{d.Department, d.Name, itoa(d.Taken), itoa(d.Acknowledged), itoa(d.InPerson), itoa(d.Remote),
+			itoa(d.HandedOn), itoa(d.Late), ftoa(d.Ack.AvgS), ftoa(d.Ack.MaxS), ftoa(d.Met.AvgS), ftoa(d.Met.MaxS)})
+	}
+	return t
 }
 
 func ratedPct(rt Ratings) string {

@@ -35,6 +35,7 @@ const (
 	DimWindow             // key: window id
 	DimClerk              // key: staff number
 	DimHour               // key: hour of the day, "00".."23"
+	DimDept               // key: department id, its 咨询号 answered
 )
 
 // Cell is one day's figures of one service, window, clerk or hour.
@@ -49,6 +50,17 @@ type Cell struct {
 	OvertimeNs                int64
 	OvertimeServices          int
 	Wait, Service             Dist
+	// A department's 咨询号 (DimDept): taken, acknowledged, met in person
+	// or answered remotely, handed on to an intake window, and not
+	// acknowledged in time (escalated); Ack and Met are the times from
+	// the notice to the acknowledgement and to the meeting.
+	Consults Consults
+	Ack, Met Dist
+}
+
+// Consults counts a department's consultations.
+type Consults struct {
+	Taken, Acknowledged, InPerson, Remote, HandedOn, Late int
 }
 
 // Dist is a distribution of durations. Values are kept to the tenth of a
@@ -115,8 +127,8 @@ func (r *Recorder) cell(dim Dim, key string) *Cell {
 	k := CellKey{dim, key}
 	c := r.cells[k]
 	if c == nil {
-		keep := dim == DimService || dim == DimWindow || dim == DimClerk
-		c = &Cell{Wait: Dist{keep: keep}, Service: Dist{keep: keep}}
+		keep := dim == DimService || dim == DimWindow || dim == DimClerk || dim == DimDept
+		c = &Cell{Wait: Dist{keep: keep}, Service: Dist{keep: keep}, Ack: Dist{keep: keep}, Met: Dist{keep: keep}}
 		r.cells[k] = c
 	}
 	return c
@@ -195,6 +207,26 @@ func (r *Recorder) Add(e room.Event) {
 	case booking.BookingForfeited:
 		total.Forfeits++
 		r.cell(DimService, p.Service).Forfeits++
+	case consult.Requested:
+		r.cell(DimDept, p.Department).Consults.Taken++
+	case consult.Acknowledged:
+		c := r.cell(DimDept, p.Department)
+		c.Consults.Acknowledged++
+		c.Ack.add(p.AfterS)
+	case consult.Met:
+		c := r.cell(DimDept, p.Department)
+		if p.Mode == "" {
+			c.Consults.InPerson++
+		} else {
+			c.Consults.Remote++
+		}
+		c.Met.add(p.AfterS)
+	case consult.Ended:
+		if p.HandedOn != nil {
+			r.cell(DimDept, p.Department).Consults.HandedOn++
+		}
+	case consult.Escalated:
+		r.cell(DimDept, p.Department).Consults.Late++
 	case rating.Given:
 		if p.Level >= 1 && p.Level <= 5 {
 			for _, c := range []*Cell{total, r.cell(DimService, p.Ticket.Service), r.cell(DimWindow, p.Window), r.cell(DimClerk, p.Staff)} {
@@ -256,8 +288,10 @@ func MayBeDetail(typ string) bool {
 }
 
 // cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
-// counts; a cell of format 1, written before, reads with none.
-const cellFormat = 2
+// counts; 3 the consultations' counts and their response times, after a
+// byte that says whether the cell has any. A cell of an earlier format
+// reads with none of what it lacks.
+const cellFormat = 3
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
 // sorted values as deltas.
@@ -270,7 +304,18 @@ func (c *Cell) Encode() []byte {
 		int64(c.Bookings), int64(c.Forfeits)} {
 		b = binary.AppendVarint(b, v)
 	}
-	return c.Service.append(c.Wait.append(b))
+	b = c.Service.append(c.Wait.append(b))
+	// The consultations follow only in a department's cell: a byte says
+	// whether they do, so the hall's many other cells grow by one.
+	if c.Consults == (Consults{}) && c.Ack.N == 0 && c.Met.N == 0 {
+		return binary.AppendUvarint(b, 0)
+	}
+	b = binary.AppendUvarint(b, 1)
+	for _, v := range []int{c.Consults.Taken, c.Consults.Acknowledged, c.Consults.InPerson, c.Consults.Remote,
+		c.Consults.HandedOn, c.Consults.Late} {
+		b = binary.AppendVarint(b, int64(v))
+	}
+	return c.Met.append(c.Ack.append(b))
 }
 
 func (d *Dist) append(b []byte) []byte {
@@ -293,6 +338,7 @@ var errCell = errors.New("report: a daily figures cell that cannot be read")
 type cellHead struct {
 	Cell
 	waitVals, svcVals []byte // the encoded values, counted by a hist
+	ackVals, metVals  []byte
 }
 
 func decodeCell(b []byte) (cellHead, error) {
@@ -300,10 +346,11 @@ func decodeCell(b []byte) (cellHead, error) {
 	r := reader{b: b}
 	var f [15]int64
 	n := 0
-	switch r.uvarint() {
+	format := r.uvarint()
+	switch format {
 	case 1:
 		n = 11
-	case cellFormat:
+	case 2, cellFormat:
 		n = 15
 	default:
 		return h, errCell
@@ -320,6 +367,15 @@ func decodeCell(b []byte) (cellHead, error) {
 	h.Bookings, h.Forfeits = int(f[13]), int(f[14])
 	h.Wait.N, h.Wait.Sum, h.waitVals = r.dist()
 	h.Service.N, h.Service.Sum, h.svcVals = r.dist()
+	if format >= 3 && r.uvarint() == 1 {
+		var k [6]int
+		for i := range k {
+			k[i] = int(r.varint())
+		}
+		h.Consults = Consults{Taken: k[0], Acknowledged: k[1], InPerson: k[2], Remote: k[3], HandedOn: k[4], Late: k[5]}
+		h.Ack.N, h.Ack.Sum, h.ackVals = r.dist()
+		h.Met.N, h.Met.Sum, h.metVals = r.dist()
+	}
 	if r.err {
 		return h, errCell
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hallfloor/booking"
+	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -28,6 +29,7 @@ type simHall struct {
 	clock   time.Time
 	fus     []string // follow-ups opened, closed some days later
 	skipped []string // ticket ids skipped today
+	asked   []string // 咨询号 not ended yet, oldest first
 }
 
 func (h *simHall) try(cmd hall.Command) (room.Outcome, bool) {
@@ -97,6 +99,7 @@ func (h *simHall) workDay(date time.Time) {
 		if h.clock.Hour() == 17 && h.clock.Minute() >= 30 {
 			h.try(overtime.Check{})
 		}
+		h.consult()
 		i := h.rng.IntN(2)
 		w, actor := []string{"1", "2"}[i], clerk(staff[i])
 		switch n := h.rng.IntN(20); {
@@ -167,6 +170,63 @@ func (h *simHall) workDay(date time.Time) {
 	}
 }
 
+// consult is a move of the departments: now and then a 咨询号 taken at the
+// kiosk, and the oldest one open answered a step further (acknowledged,
+// met in the hall or by phone, ended, perhaps handed on to service A), or
+// left unanswered to be escalated on the tick.
+func (h *simHall) consult() {
+	if h.clock.Hour() < 17 && h.rng.IntN(12) == 0 {
+		if out, ok := h.try(queue.IssueTicket{Service: []string{"D", "E"}[h.rng.IntN(2)]}); ok {
+			h.asked = append(h.asked, out.Ticket)
+		}
+	}
+	h.try(hall.Tick{})
+	if len(h.asked) == 0 || h.rng.IntN(3) > 0 {
+		return
+	}
+	id := h.asked[0]
+	k := h.s.Consults.Consults[id]
+	if k == nil || !k.Open() {
+		h.asked = h.asked[1:]
+		return
+	}
+	staff := map[string]room.Actor{"scj": {Staff: "d1"}, "swj": {Staff: "e1"}}[k.Department]
+	switch k.Status {
+	case consult.Notified:
+		if h.rng.IntN(5) > 0 {
+			h.try(consult.Acknowledge{Ticket: id, Actor: staff})
+		}
+	case consult.Coming:
+		if k.Department == "swj" {
+			h.try(consult.AnswerRemotely{Ticket: id, Mode: consult.ModePhone, Actor: staff})
+		} else {
+			h.try(consult.Arrive{Ticket: id, Actor: staff})
+		}
+	default:
+		finish := consult.Finish{Ticket: id, Actor: staff}
+		if h.rng.IntN(2) == 0 {
+			finish.HandOn = "A"
+		}
+		h.try(finish)
+		h.asked = h.asked[1:]
+	}
+}
+
+// withDepartments gives the hall two departments answering 咨询号: 市场监管局
+// (service D) resident in the hall, 税务局 (service E) answering remotely.
+func withDepartments(h *liveHall) {
+	qs := *h.setup.Queue
+	qs.Services = append(slices.Clone(qs.Services), queue.Service{Code: "D", Name: "市场监管咨询", Kind: queue.Consult},
+		queue.Service{Code: "E", Name: "税务咨询", Kind: queue.Consult})
+	setup := hall.NewSetup(qs, rating.Setup{}, nil, hall.Alerts{})
+	setup.Bookings = h.setup.Bookings
+	setup.Consults = consult.NewSetup(consult.Setup{Departments: []consult.Department{
+		{ID: "scj", Name: "市场监管局", Service: "D", Resident: true, Staff: []consult.Member{{ID: "d1", Terminal: true}}},
+		{ID: "swj", Name: "税务局", Service: "E", Staff: []consult.Member{{ID: "e1", Terminal: true}}},
+	}})
+	h.setup, h.s = setup, hall.NewState(setup)
+}
+
 // rate answers the window's evaluator, most times, with a 差评 now and then.
 func (h *simHall) rate(w string) {
 	switch n := h.rng.IntN(10); {
@@ -190,6 +250,7 @@ func (h *simHall) confirm(w string, actor room.Actor) {
 // simMonth runs March 2025's working days.
 func simMonth(t *testing.T) *simHall {
 	h := &simHall{liveHall: newHall(t), rng: rand.New(rand.NewPCG(11, 2025))}
+	withDepartments(h.liveHall)
 	for d := at("2025-03-01 00:00:00"); d.Before(at("2025-04-08 00:00:00")); d = d.AddDate(0, 0, 1) {
 		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			continue
@@ -260,7 +321,8 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 	for _, e := range h.events {
 		kinds[fmt.Sprintf("%T", e.Data)]++
 	}
-	for _, want := range []any{booking.BookingServed{}, booking.RegisterConfirmed{}, queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
+	for _, want := range []any{consult.Requested{}, consult.Acknowledged{}, consult.Met{}, consult.Ended{}, consult.Escalated{},
+		booking.BookingServed{}, booking.RegisterConfirmed{}, queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
 		queue.TicketRequeued{}, queue.TicketTransferred{}, queue.TicketFinished{}, queue.TicketCancelled{}, queue.WindowPaused{},
 		rating.Given{}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
 		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{}} {
@@ -289,6 +351,12 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 			want, have := ref.Report("演示"), got.Report("演示")
 			if want.Totals.Served == 0 || len(want.Clerks) == 0 || want.Totals.Appointments == 0 || want.Totals.Bookings == 0 || want.Totals.Forfeits == 0 {
 				t.Fatalf("%s: an empty reference %+v", p.Label, want.Totals)
+			}
+			if p.Label == "2025-03" {
+				scj, swj := want.Departments[0], want.Departments[1]
+				if scj.InPerson == 0 || scj.HandedOn == 0 || swj.Remote == 0 || scj.Late+swj.Late == 0 || scj.Ack.MaxS == 0 || swj.Met.Count == 0 {
+					t.Fatalf("%s: the consultations' reference lacks a kind: %+v", p.Label, want.Departments)
+				}
 			}
 			if w, g := asJSON(t, want), asJSON(t, have); w != g {
 				t.Errorf("%s at %s: the report from daily figures differs:\n%s", p.Label, now, firstDiff(w, g))
@@ -324,10 +392,13 @@ func firstDiff(a, b string) string {
 // A cell read back is the cell written.
 func TestCellRoundTrip(t *testing.T) {
 	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Appointments: 2, PreReviewed: 1, Bookings: 4, Forfeits: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
-		Wait: Dist{keep: true}, Service: Dist{keep: true}}
+		Consults: Consults{Taken: 5, Acknowledged: 4, InPerson: 2, Remote: 1, HandedOn: 1, Late: 1},
+		Wait:     Dist{keep: true}, Service: Dist{keep: true}, Ack: Dist{keep: true}, Met: Dist{keep: true}}
 	for _, v := range []float64{12.34, 0, 600, 3.05} {
 		c.Wait.add(v)
 		c.Service.add(v * 2)
+		c.Ack.add(v / 2)
+		c.Met.add(v * 3)
 	}
 	h, err := decodeCell(c.Encode())
 	if err != nil {
@@ -338,10 +409,32 @@ func TestCellRoundTrip(t *testing.T) {
 	if got := one.stats(h.Wait.N, h.Wait.Sum); got != summarise([]float64{12.34, 0, 600, 3.05}) {
 		t.Fatalf("waits %+v", got)
 	}
-	h.waitVals, h.svcVals = nil, nil
+	one.reset()
+	one.addEncoded(h.metVals)
+	if got := one.stats(h.Met.N, h.Met.Sum); got != summarise([]float64{37.02, 0, 1800, 9.15}) {
+		t.Fatalf("met %+v", got)
+	}
+	h.waitVals, h.svcVals, h.ackVals, h.metVals = nil, nil, nil, nil
 	c.Wait, c.Service = Dist{N: 4, Sum: c.Wait.Sum}, Dist{N: 4, Sum: c.Service.Sum}
+	c.Ack, c.Met = Dist{N: 4, Sum: c.Ack.Sum}, Dist{N: 4, Sum: c.Met.Sum}
 	if !reflect.DeepEqual(h.Cell, *c) {
 		t.Fatalf("read back %+v, wrote %+v", h.Cell, *c)
+	}
+	// A cell without consultations reads back with none.
+	plain := &Cell{Issued: 3, Wait: Dist{keep: true}, Service: Dist{keep: true}}
+	plain.Wait.add(5)
+	if h, err := decodeCell(plain.Encode()); err != nil || h.Issued != 3 || h.Wait.N != 1 || h.Consults != (Consults{}) {
+		t.Fatalf("a cell without consultations: %+v, %v", h.Cell, err)
+	}
+	// A cell of format 2, written before the consultations were counted,
+	// reads with its bookings and no consultation.
+	two := binary.AppendUvarint(nil, 2)
+	for _, v := range []int64{3, 2, -1, 1, 1, 0, 2, 0, 4, 1e9, 2, 2, 1, 4, 1} {
+		two = binary.AppendVarint(two, v)
+	}
+	two = (&Dist{}).append((&Dist{N: 1, Sum: 5, Vals: []int32{50}}).append(two))
+	if h, err := decodeCell(two); err != nil || h.Bookings != 4 || h.Forfeits != 1 || h.Wait.N != 1 || h.Consults != (Consults{}) || h.Ack.N != 0 {
+		t.Fatalf("a format 2 cell: %+v, %v", h.Cell, err)
 	}
 	// A cell written before the appointments were counted reads with none.
 	old := binary.AppendUvarint(nil, 1)

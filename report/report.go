@@ -147,6 +147,25 @@ type WindowRow struct {
 	OvertimeServices int     `json:"overtime_services"`
 }
 
+// DepartmentRow is one department's consultations (咨询号): how many
+// were taken, acknowledged, met in the hall or answered remotely, handed
+// on to an intake window, and not acknowledged in time (escalated); and
+// the response times from the notice to the acknowledgement and to the
+// meeting (in the hall or by video or phone).
+type DepartmentRow struct {
+	Department   string `json:"department"`
+	Name         string `json:"name"`
+	NameEN       string `json:"name_en,omitempty"`
+	Taken        int    `json:"taken"`
+	Acknowledged int    `json:"acknowledged"`
+	InPerson     int    `json:"in_person"`
+	Remote       int    `json:"remote"`
+	HandedOn     int    `json:"handed_on"`
+	Late         int    `json:"late"`
+	Ack          Stats  `json:"ack"`
+	Met          Stats  `json:"met"`
+}
+
 // DayRow is one day of a longer report, for the dashboard's charts.
 type DayRow struct {
 	Day      string  `json:"day"`
@@ -175,6 +194,9 @@ type Report struct {
 	Clerks []ClerkRow `json:"clerks"`
 	// Hours is the load by hour of the day, in the hall's zone.
 	Hours []HourRow `json:"hours"`
+	// Departments are the consultations of each department of the hall
+	// file, in its order.
+	Departments []DepartmentRow `json:"departments"`
 }
 
 // ClerkRow is one clerk's workload and satisfaction in the period.
@@ -224,6 +246,7 @@ type Builder struct {
 	clerks   map[string]*clerkAcc
 	hours    map[int]*hourAcc
 	days     map[string]*dayAcc
+	depts    map[string]*deptAcc
 	otSince  map[string]time.Time
 	ratings  []*Rating
 	byTicket map[string]*Rating
@@ -260,6 +283,11 @@ type hourAcc struct {
 	waits          []float64
 }
 
+type deptAcc struct {
+	counts    Consults
+	acks, met []float64
+}
+
 type dayAcc struct {
 	issued, served, noShows int
 	waits                   []float64
@@ -273,7 +301,7 @@ func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 		setup: setup, p: p, now: now,
 		issued: map[string]time.Time{}, called: map[string]bool{},
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
-		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{},
+		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{}, depts: map[string]*deptAcc{},
 		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
 		otByID: map[string]*overtime.Record{}, apptByID: map[string]*booking.Record{},
 	}
@@ -284,6 +312,13 @@ func (b *Builder) service(code string) *svcAcc {
 		b.svc[code] = &svcAcc{}
 	}
 	return b.svc[code]
+}
+
+func (b *Builder) dept(id string) *deptAcc {
+	if b.depts[id] == nil {
+		b.depts[id] = &deptAcc{}
+	}
+	return b.depts[id]
 }
 
 func (b *Builder) window(id string) *winAcc {
@@ -429,6 +464,26 @@ func (b *Builder) Add(e room.Event) {
 		if r := b.byTicket[f.Ticket.ID]; r != nil {
 			r.FollowUp = &f
 		}
+	case consult.Requested:
+		b.dept(p.Department).counts.Taken++
+	case consult.Acknowledged:
+		d := b.dept(p.Department)
+		d.counts.Acknowledged++
+		d.acks = append(d.acks, p.AfterS)
+	case consult.Met:
+		d := b.dept(p.Department)
+		if p.Mode == "" {
+			d.counts.InPerson++
+		} else {
+			d.counts.Remote++
+		}
+		d.met = append(d.met, p.AfterS)
+	case consult.Ended:
+		if p.HandedOn != nil {
+			b.dept(p.Department).counts.HandedOn++
+		}
+	case consult.Escalated:
+		b.dept(p.Department).counts.Late++
 	case booking.Made:
 		b.service(p.Booking.Service).bookings++
 	case booking.BookingForfeited:
@@ -513,6 +568,11 @@ func (b *Builder) Report(hall string) Report {
 		Hall: hall, Period: b.p.Label,
 		From: b.p.From.Format(time.DateOnly), To: b.p.To.AddDate(0, 0, -1).Format(time.DateOnly),
 		Services: []ServiceRow{}, Windows: []WindowRow{}, Days: []DayRow{}, Clerks: []ClerkRow{}, Hours: []HourRow{},
+		Departments: []DepartmentRow{},
+	}
+	for _, d := range departments(b.setup) {
+		a := b.dept(d.ID)
+		rep.Departments = append(rep.Departments, departmentRow(d, a.counts, summarise(a.acks), summarise(a.met)))
 	}
 	var allWaits, allServices []float64
 	for _, sv := range b.setup.Queue.Services {
@@ -570,6 +630,19 @@ func (b *Builder) Report(hall string) Report {
 		rep.Days = append(rep.Days, row)
 	}
 	return rep
+}
+
+// departments are the hall file's departments that answer 咨询号.
+func departments(setup *hall.Setup) []consult.Department {
+	if setup.Consults == nil {
+		return nil
+	}
+	return setup.Consults.Departments
+}
+
+func departmentRow(d consult.Department, c Consults, ack, met Stats) DepartmentRow {
+	return DepartmentRow{Department: d.ID, Name: d.Name, NameEN: d.NameEN, Taken: c.Taken, Acknowledged: c.Acknowledged,
+		InPerson: c.InPerson, Remote: c.Remote, HandedOn: c.HandedOn, Late: c.Late, Ack: ack, Met: met}
 }
 
 // levelFigures is how many rated, how many 差评, and the satisfaction of

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
+	"hallfloor/consult"
 	"hallfloor/engine"
 	"hallfloor/hall"
 	"hallfloor/overtime"
@@ -39,10 +41,20 @@ type Sim struct {
 	Issued map[string]int
 
 	rng      *rand.Rand
-	services []string
+	services []string   // the services a kiosk issues at random: not the departments'
+	asked    []*asked   // 咨询号 not ended yet, oldest first
 	fus      []followUp // opened and not closed yet, oldest first
 	last     string     // the last number issued
 	first    bool
+}
+
+// asked is a 咨询号 and how far its department has answered it.
+type asked struct {
+	id        string
+	dept      *consult.Department
+	at        time.Time
+	stage     int // 0 notified, 1 acknowledged, 2 met
+	escalated bool
 }
 
 type followUp struct {
@@ -56,7 +68,9 @@ func New(e *engine.Engine, setup *hall.Setup, clock *Clock) *Sim {
 	s := &Sim{Engine: e, Setup: setup, Clock: clock, Bad: 3, Kinds: map[string]int{}, Issued: map[string]int{},
 		rng: rand.New(rand.NewPCG(7, 11))}
 	for _, sv := range setup.Queue.Services {
-		s.services = append(s.services, sv.Code)
+		if setup.Consults.ForService(sv.Code) == nil {
+			s.services = append(s.services, sv.Code)
+		}
 	}
 	return s
 }
@@ -84,9 +98,35 @@ func (s *Sim) Do(cmd hall.Command, key string) (called string, ok bool) {
 			s.Issued[s.Setup.Queue.Day(e.At)]++
 		case rating.FollowUpOpened:
 			s.fus = append(s.fus, followUp{p.FollowUp.ID, e.At})
+		case consult.Requested:
+			s.asked = append(s.asked, &asked{id: p.Ticket.ID, dept: s.Setup.Consults.Department(p.Department), at: e.At})
+		case consult.Acknowledged:
+			s.stage(p.Ticket.ID, func(a *asked) { a.stage = 1 })
+		case consult.Met:
+			s.stage(p.Ticket.ID, func(a *asked) { a.stage = 2 })
+		case consult.Escalated:
+			s.stage(p.Ticket.ID, func(a *asked) { a.escalated = true })
+		case consult.Ended:
+			s.ended(p.Ticket.ID)
+		case queue.TicketCancelled:
+			s.ended(p.Ticket.ID)
+		case queue.DayStarted:
+			s.asked = nil // the day's consultations go with it
 		}
 	}
 	return called, true
+}
+
+func (s *Sim) stage(id string, fn func(*asked)) {
+	for _, a := range s.asked {
+		if a.id == id {
+			fn(a)
+		}
+	}
+}
+
+func (s *Sim) ended(id string) {
+	s.asked = slices.DeleteFunc(s.asked, func(a *asked) bool { return a.id == id })
 }
 
 func (s *Sim) try(cmd hall.Command) (string, bool) { return s.Do(cmd, "") }
@@ -176,6 +216,9 @@ func (s *Sim) Day(date time.Time, tickets int) bool {
 			s.Do(cmd, fmt.Sprintf("kiosk-%s-%d", day, issued))
 			issued++
 		}
+		if len(s.Setup.Consults.Departments) > 0 {
+			s.consult(now, issueEnd)
+		}
 		if !checked && !now.Before(closes) {
 			s.try(overtime.Check{})
 			checked = true
@@ -235,6 +278,51 @@ func (s *Sim) window(i int, w string, actor room.Actor, current []string) {
 	case n < 37:
 		if s.last != "" {
 			s.try(queue.CancelTicket{Ticket: s.last})
+		}
+	}
+}
+
+// consult is a move of the departments, in a hall that has them: now and
+// then a 咨询号 taken at the kiosk, the late ones escalated on the tick, and
+// the oldest one open answered a step further (acknowledged, met in the
+// hall or by video, ended, perhaps handed on to an intake window), or left
+// waiting a while longer.
+func (s *Sim) consult(now, issueEnd time.Time) {
+	deps := s.Setup.Consults.Departments
+	if now.Before(issueEnd) && s.rng.IntN(8) == 0 {
+		s.try(queue.IssueTicket{Service: deps[s.rng.IntN(len(deps))].Service})
+	}
+	for _, a := range s.asked {
+		if a.stage == 0 && !a.escalated && !now.Before(a.at.Add(s.Setup.Consults.AckWithin)) {
+			s.try(hall.Tick{})
+			break
+		}
+	}
+	if len(s.asked) == 0 || s.rng.IntN(2) == 0 {
+		return
+	}
+	a := s.asked[0]
+	if a.dept == nil {
+		s.asked = s.asked[1:]
+		return
+	}
+	staff := clerk(a.dept.Staff[0].ID)
+	switch a.stage {
+	case 0:
+		s.try(consult.Acknowledge{Ticket: a.id, Actor: staff})
+	case 1:
+		if a.dept.Resident {
+			s.try(consult.Arrive{Ticket: a.id, Actor: staff})
+		} else {
+			s.try(consult.AnswerRemotely{Ticket: a.id, Mode: consult.ModeVideo, Actor: staff})
+		}
+	default:
+		finish := consult.Finish{Ticket: a.id, Actor: staff}
+		if s.rng.IntN(2) == 0 {
+			finish.HandOn = s.services[s.rng.IntN(len(s.services))]
+		}
+		if _, ok := s.try(finish); !ok {
+			s.ended(a.id) // nobody to hand on to today: let it go
 		}
 	}
 }

@@ -2,6 +2,7 @@ package simday
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"hallfloor/config"
@@ -60,6 +61,35 @@ func Hall(windows int) *config.Hall {
 	h.Staff = []config.Staff{{ID: "m1", Name: "大厅管理员", Role: config.Manager, PasswordHash: hash}}
 	if ps := h.Validate(); len(ps) > 0 {
 		panic(fmt.Sprintf("simday: the big hall is invalid: %v", ps))
+	}
+	return h
+}
+
+// WithDepartments gives a hall the demo hall's two departments answering
+// 咨询号 (市场监管局 in the hall, 不动产登记中心 by video or phone), with
+// their consult services and their staff: a simulation of it takes and
+// answers consultations.
+func WithDepartments(h *config.Hall) *config.Hall {
+	demo := config.Demo()
+	h.Consult = demo.Consult
+	h.Consult.Departments = slices.Clone(demo.Consult.Departments)
+	for i, d := range h.Consult.Departments {
+		for _, sv := range demo.Services {
+			if sv.Code == d.Service {
+				// Named after the big hall's eight services, A to H.
+				sv.Code = string(rune('S' + i))
+				h.Services = append(h.Services, sv)
+				h.Consult.Departments[i].Service = sv.Code
+			}
+		}
+		for _, m := range d.Staff {
+			st := *demo.FindStaff(m.ID)
+			st.PasswordHash, st.Password = h.Staff[0].PasswordHash, ""
+			h.Staff = append(h.Staff, st)
+		}
+	}
+	if ps := h.Validate(); len(ps) > 0 {
+		panic(fmt.Sprintf("simday: the hall with departments is invalid: %v", ps))
 	}
 	return h
 }

@@ -11,6 +11,10 @@ HF.start(async function () {
   try { me = JSON.parse(sessionStorage.getItem('hf.consult') || 'null'); } catch (e) { me = null; }
   var data = null;
   var known = {}; // ticket ids already seen, to tell a new number
+  // picked is the intake service chosen to hand each number on to: the
+  // page is redrawn on every event, and a choice must outlive that.
+  var picked = {};
+  var drawn = ''; // the answer last drawn
   window.__hf.consults = function () { return data; };
 
   function setMe(m) {
@@ -21,6 +25,7 @@ HF.start(async function () {
     $('signout').hidden = !me;
     $('who').textContent = me ? (me.name || me.staff) : '';
     data = null;
+    drawn = '';
     known = {};
     if (me) load();
   }
@@ -45,9 +50,12 @@ HF.start(async function () {
           known[k.ticket.id] = true;
         });
       });
+      // Redrawn only when something changed: a member's tap or choice is
+      // not lost to an event that brought nothing new.
+      var sig = JSON.stringify(d);
       data = d;
       HF.showError($('error'), null);
-      render();
+      if (sig !== drawn) { drawn = sig; render(); }
       if (fresh && navigator.vibrate) navigator.vibrate([300, 150, 300]);
     } catch (e) {
       if (e.status !== 401) HF.showError($('error'), e);
@@ -84,6 +92,8 @@ HF.start(async function () {
     if ((k.status === 'arrived' || k.status === 'remote') && mine) {
       var pick = HF.el('select', { 'aria-label': HF.t('consult.handon') }, [HF.el('option', { value: '', text: HF.t('consult.handon.none') })]
         .concat((data.hand_on || []).map(function (s) { return HF.el('option', { value: s.code, text: s.code + ' ' + (HF.serviceName(s.code) || s.name) }); })));
+      pick.value = picked[k.ticket.id] || '';
+      pick.addEventListener('change', function () { picked[k.ticket.id] = pick.value; });
       out.push(pick);
       out.push(button('consult.done', function () { act(k.ticket.id, 'done', pick.value ? { hand_on: pick.value } : {}); }, 'primary'));
     }

@@ -33,7 +33,7 @@ HF.start(async function () {
         HF.el('td', { text: s.code + ' ' + HF.name(s) }),
         HF.el('td', { class: 'n', text: String(s.waiting) }),
         HF.el('td', { class: 'n' + (over ? ' over' : ''), text: s.waiting ? HF.fmtDur(s.longest_wait_s) : '—' }),
-        HF.el('td', { class: 'n', text: HF.fmtWait(s.estimated_wait_s) }),
+        HF.el('td', { class: 'n', text: s.consult ? '—' : HF.fmtWait(s.estimated_wait_s) }),
         HF.el('td', { class: 'n', text: String(s.issued) }),
         HF.el('td', { class: 'n', text: String(s.served) }),
         HF.el('td', { class: 'n', text: s.served ? HF.fmtDur(s.avg_service_s) : '—' }),
@@ -446,6 +446,7 @@ HF.start(async function () {
     box.appendChild(bars(HF.t('dash.rep.ot'), rep.windows.map(function (w) { return { label: w.window, values: [w.overtime_minutes] }; }),
       [{ name: HF.t('s.minutes'), color: '#c77700' }]));
     box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
+    if (rep.departments && rep.departments.length) box.appendChild(consultTable(rep.departments));
     if (rep.days && rep.days.length > 31) {
       // A year: its days summed by month.
       var months = {};
@@ -472,6 +473,26 @@ HF.start(async function () {
           [{ name: HF.t('s.satisfaction'), color: '#2e8f55' }]));
       }
     }
+  }
+
+  // consultTable is each department's 咨询号 of the period: how many were
+  // taken and how they were answered, and how soon (from the notice).
+  function consultTable(deps) {
+    var times = function (st) { return st.count ? HF.fmtDur(st.avg_s) + ' / ' + HF.fmtDur(st.max_s) : '—'; };
+    var head = ['dash.cs.dept', 'dash.rep.cs.taken', 'dash.rep.cs.acknowledged', 'dash.rep.cs.in_person', 'dash.rep.cs.remote',
+      'dash.rep.cs.handed_on', 'consult.late', 'dash.rep.cs.ack', 'dash.rep.cs.met'];
+    var num = function (n) { return HF.el('td', { class: 'n', text: String(n) }); };
+    var rows = deps.map(function (d) {
+      return HF.el('tr', { 'data-department': d.department }, [
+        HF.el('td', { text: HF.lang === 'en' && d.name_en ? d.name_en : d.name }),
+        num(d.taken), num(d.acknowledged), num(d.in_person), num(d.remote), num(d.handed_on),
+        HF.el('td', { class: d.late ? 'n over' : 'n', text: String(d.late) }),
+        HF.el('td', { class: 'n', text: times(d.ack) }), HF.el('td', { class: 'n', text: times(d.met) })]);
+    });
+    return HF.el('div', { class: 'chartbox wide', id: 'rep-consults' }, [HF.el('h3', { text: HF.t('dash.rep.consults') }),
+      HF.el('div', { class: 'scroll' }, [HF.el('table', { class: 'grid' }, [
+        HF.el('thead', {}, [HF.el('tr', {}, head.map(function (k) { return HF.el('th', { text: HF.t(k) }); }))]),
+        HF.el('tbody', {}, rows)])])]);
   }
 
   function devName(d) {

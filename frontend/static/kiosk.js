@@ -118,6 +118,9 @@ HF.start(function () {
       btn.disabled = !open;
       var meta = HF.clear(btn.querySelector('.meta'));
       if (!open) return; // no estimate for a number nobody can take
+      // A department's 咨询号 waits for no window: the hall says what
+      // taking one does instead of an estimate.
+      if (s.consult) { meta.appendChild(HF.el('span', { class: 'notify', text: HF.said(s.consult) })); return; }
       meta.appendChild(HF.el('b', { class: 'waiting', text: HF.t('waiting.n', s.waiting) }));
       meta.appendChild(document.createTextNode(' · ' + HF.fmtWait(s.estimated_wait_s)));
     });
@@ -198,6 +201,11 @@ HF.start(function () {
       (t.mark ? ' · ' + (HF.lang === 'en' ? t.mark.en : t.mark.zh) : '');
     document.getElementById('slip-ahead').textContent = t.ahead + ' ' + HF.t('unit.people');
     document.getElementById('slip-wait').textContent = HF.fmtWait(t.estimated_wait_s);
+    // A 咨询号's slip says where to wait for the department, as the ticket
+    // page does, not a window's line.
+    document.getElementById('slip-facts').hidden = !!t.consult;
+    document.getElementById('slip-consult').hidden = !t.consult;
+    document.getElementById('slip-consult').textContent = t.consult ? (HF.lang === 'en' ? t.consult.text_en : t.consult.text) : '';
     var url = location.origin + '/t/' + encodeURIComponent(t.id) + '?k=' + encodeURIComponent(t.key || '');
     var img = document.getElementById('slip-qr');
     img.src = '/qr?data=' + encodeURIComponent(url);
