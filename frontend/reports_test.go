@@ -1,9 +1,13 @@
 package frontend_test
 
 import (
+	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"hallfloor/hall"
 )
 
 // The dashboard's yearly report: the manager picks 年报, the page asks for
@@ -84,5 +88,66 @@ func TestReportShowsConsultations(t *testing.T) {
 	}
 	if got := dash.EvalString(`document.querySelector('#rep-consults tr[data-department="scj"] td:nth-child(8)').textContent`); !strings.Contains(got, " / ") {
 		t.Errorf("市场监管局's response time is %q", got)
+	}
+}
+
+// The dashboard's daily report shows each service's appointments as the
+// server counts them: bookings taken, numbers issued at their check-in
+// and bookings forfeited (自动放弃), with the hall's total, in the
+// dictionary's words.
+func TestReportShowsAppointments(t *testing.T) {
+	// The hall's day starts at the next 10:00, so that the bookings, the
+	// check-in and the forfeit all fall on it.
+	now := time.Now().In(shanghai(t))
+	morning := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, now.Location())
+	if !morning.After(now) {
+		morning = morning.AddDate(0, 0, 1)
+	}
+	shift := time.Until(morning)
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(shift + time.Duration(ahead.Load())) }
+	h := startHallWith(t, allDayHall, clock)
+
+	var kept, missed struct {
+		Code string `json:"code"`
+	}
+	at := func(hhmm string) string { return morning.Format(time.DateOnly) + " " + hhmm }
+	h.call(201, "POST", "/api/v1/bookings", "", map[string]any{"service": "A", "start": at("12:00"),
+		"id_number": "11010519491231002X", "name": "张三", "phone": "13800138123"}, &kept)
+	h.call(201, "POST", "/api/v1/bookings", "", map[string]any{"service": "A", "start": at("13:00"),
+		"id_number": "110105198001010016", "name": "李四", "phone": "13800138124"}, &missed)
+
+	// The first checks in at its slot; the second is late and cannot be
+	// reached.
+	ahead.Store(int64(2 * time.Hour))
+	var appt ticket
+	h.call(201, "POST", "/api/v1/bookings/checkin", "", map[string]any{"code": kept.Code}, &appt)
+	ahead.Store(int64(3*time.Hour + 45*time.Minute))
+	if res := h.eng.Do(context.Background(), hall.Tick{}, "", nil); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	h.call(200, "POST", "/api/v1/bookings/"+missed.Code+"/unreachable", h.login("1001"), map[string]any{}, nil)
+
+	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
+	dash.WaitJS(`document.body.classList.contains('online')`)
+	managerSignIn(dash)
+	dash.WaitJS(`document.querySelector('#rep-bookings tr[data-service="A"]') !== null`)
+	dash.WaitText("#rep-bookings h3", "各业务预约")
+	head := dash.EvalString(`Array.from(document.querySelectorAll('#rep-bookings th')).map(function (th) { return th.textContent; }).join('|')`)
+	if want := "业务|预约|签到取号|自动放弃"; head != want {
+		t.Errorf("the appointments' columns are %q, want %q", head, want)
+	}
+	cells := func(row string) string {
+		return dash.EvalString(`Array.from(document.querySelectorAll('#rep-bookings ` + row + ` td')).map(function (td) { return td.textContent; }).join('|')`)
+	}
+	a := dash.EvalString(`document.querySelector('#rep-bookings tr[data-service="A"] td').textContent`)
+	if got := cells(`tr[data-service="A"]`); got != a+"|2|1|1" || a == "A" {
+		t.Errorf("service A's row is %q, want its name and 2 booked, 1 checked in, 1 forfeited", got)
+	}
+	if got := cells("tr.total"); got != "合计|2|1|1" {
+		t.Errorf("the total row is %q", got)
+	}
+	if n := dash.EvalString(`String(document.querySelectorAll('#rep-bookings tbody tr').length)`); n != "2" {
+		t.Errorf("the appointments' table has %s rows, want service A's and the total", n)
 	}
 }

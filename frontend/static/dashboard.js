@@ -432,7 +432,7 @@ HF.start(async function () {
   function renderReport() {
     var box = HF.clear($('rep-charts'));
     var rep = day.report;
-    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0;
+    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0 || hasBookings(rep.totals);
     if (!rep || !$('rep-none').hidden) return;
     var svcs = rep.services.map(function (s) { return { code: s.code, row: s }; });
     var label = function (s) { return s.code; };
@@ -447,6 +447,7 @@ HF.start(async function () {
       [{ name: HF.t('s.minutes'), color: '#c77700' }]));
     box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
     if (rep.departments && rep.departments.length) box.appendChild(consultTable(rep.departments));
+    if (hasBookings(rep.totals)) box.appendChild(bookingTable(rep));
     if (rep.days && rep.days.length > 31) {
       // A year: its days summed by month.
       var months = {};
@@ -490,6 +491,25 @@ HF.start(async function () {
         HF.el('td', { class: 'n', text: times(d.ack) }), HF.el('td', { class: 'n', text: times(d.met) })]);
     });
     return HF.el('div', { class: 'chartbox wide', id: 'rep-consults' }, [HF.el('h3', { text: HF.t('dash.rep.consults') }),
+      HF.el('div', { class: 'scroll' }, [HF.el('table', { class: 'grid' }, [
+        HF.el('thead', {}, [HF.el('tr', {}, head.map(function (k) { return HF.el('th', { text: HF.t(k) }); }))]),
+        HF.el('tbody', {}, rows)])])]);
+  }
+
+  // bookingTable is each service's appointments of the period, as the
+  // report counts them: bookings taken, numbers issued at their check-in
+  // and bookings forfeited (自动放弃), for the services with any.
+  function hasBookings(r) { return !!(r.bookings || r.appointments || r.forfeits); }
+  function bookingTable(rep) {
+    var num = function (n) { return HF.el('td', { class: 'n', text: String(n) }); };
+    var row = function (attrs, name, r) {
+      return HF.el('tr', attrs, [HF.el('td', { text: name }), num(r.bookings), num(r.appointments),
+        HF.el('td', { class: r.forfeits ? 'n over' : 'n', text: String(r.forfeits) })]);
+    };
+    var rows = rep.services.filter(hasBookings).map(function (s) { return row({ 'data-service': s.code }, HF.serviceName(s.code), s); });
+    rows.push(row({ class: 'total' }, HF.t('dash.rep.bk.total'), rep.totals));
+    var head = ['col.service', 'dash.rep.bk.bookings', 'dash.rep.bk.appointments', 'dash.rep.bk.forfeits'];
+    return HF.el('div', { class: 'chartbox wide', id: 'rep-bookings' }, [HF.el('h3', { text: HF.t('dash.rep.bookings') }),
       HF.el('div', { class: 'scroll' }, [HF.el('table', { class: 'grid' }, [
         HF.el('thead', {}, [HF.el('tr', {}, head.map(function (k) { return HF.el('th', { text: HF.t(k) }); }))]),
         HF.el('tbody', {}, rows)])])]);
