@@ -9,14 +9,7 @@ import (
 	"hallfloor/room"
 )
 
-func casesFloor(t *testing.T) *floor {
-	setup := testSetup()
-	setup.Cases = cases.NewSetup(cases.Setup{Calendar: setup.Calendar(),
-		Departments: []cases.Department{{ID: "scj", Name: "市场监管局", Staff: []string{"d1", "d2"}}},
-		Items: []cases.Item{{Code: "GT", Name: "个体工商户登记", Department: "scj", Kind: cases.Promised, Days: 3,
-			Materials: []cases.Material{{Code: "m1", Name: "申请书"}, {Code: "m2", Name: "身份证明"}}}}})
-	return newFloorWith(t, setup)
-}
+func casesFloor(t *testing.T) *floor { return newFloor(t) }
 
 // A case opened at a window serving a 收件号 goes through the hall: only
 // the department decides, its deadline is checked by the Tick, once, and
