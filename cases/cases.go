@@ -14,6 +14,7 @@
 package cases
 
 import (
+	"slices"
 	"time"
 
 	"hallfloor/calendar"
@@ -220,6 +221,12 @@ type Case struct {
 	Delivery string `json:"delivery,omitempty"` // signature, courier and waybill, or the compartment
 
 	Timeline []Step `json:"timeline"`
+}
+
+// Owes reports whether the applicant still owes the material: missing at a
+// 容缺 acceptance, or asked for by a 补正通知.
+func (c *Case) Owes(material string) bool {
+	return slices.Contains(c.Missing, material) || slices.Contains(c.Asked, material)
 }
 
 // State is the hall's cases; unlike tickets they outlive the day.

@@ -380,7 +380,7 @@ func TestDeliveryByEachChannelCloses(t *testing.T) {
 
 // Every event survives the journal and no screen is sent a case.
 func TestEventsJournalAndStayPrivate(t *testing.T) {
-	for _, p := range []room.Payload{Opened{}, NoticeIssued{}, CaseAccepted{}, SupplementAsked{}, CaseApproved{}, CaseRefused{},
+	for _, p := range []room.Payload{Opened{}, NoticeIssued{}, Supplied{}, CaseAccepted{}, SupplementAsked{}, CaseApproved{}, CaseRefused{},
 		ResultMade{}, Delivered{}, CaseClosed{}, CaseOverdue{}} {
 		if d, err := room.Decode(p.Type(), []byte("{}")); err != nil || d.Type() != p.Type() {
 			t.Errorf("%s: %v", p.Type(), err)
@@ -388,5 +388,39 @@ func TestEventsJournalAndStayPrivate(t *testing.T) {
 		if room.Public(p) != nil {
 			t.Errorf("%s reaches public screens", p.Type())
 		}
+	}
+}
+
+// What a 容缺 applicant or a 补正通知 owes is handed in and struck off; what
+// is not owed is refused and changes nothing.
+func TestSupplyStrikesOffWhatIsOwed(t *testing.T) {
+	h := newHall(t)
+	cmd := full()
+	cmd.Received, cmd.Missing, cmd.Commitment = []string{"m2"}, MissingTolerate, "补交"
+	id := h.must(t0, cmd)[0].(Opened).Case.ID
+	at := t0.Add(24 * time.Hour)
+	for _, bad := range []Supply{
+		{Case: id, Materials: []string{"m2"}, Actor: clerk},
+		{Case: id, Materials: []string{"m1", "m1"}, Actor: clerk},
+		{Case: id, Materials: nil, Actor: clerk},
+		{Case: id, Materials: []string{"m1"}},
+		{Case: "nope", Materials: []string{"m1"}, Actor: clerk},
+	} {
+		before := fmt.Sprintf("%+v", *h.s.Cases[id])
+		if _, err := h.run(at, bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+		if fmt.Sprintf("%+v", *h.s.Cases[id]) != before {
+			t.Errorf("%+v changed the case", bad)
+		}
+	}
+	h.must(at, Supply{Case: id, Materials: []string{"m1"}, Actor: clerk})
+	if k := h.s.Cases[id]; !slices.Equal(k.Missing, []string{"m3"}) || k.Timeline[1] != (Step{Type: "case.supplied", Staff: "c1", At: at}) {
+		t.Fatalf("after m1 %+v", k)
+	}
+	h.must(at, AskSupplement{Case: id, Materials: []string{"m2"}, Actor: staff("d1")})
+	h.must(at, Supply{Case: id, Materials: []string{"m3", "m2"}, Actor: clerk})
+	if k := h.s.Cases[id]; k.Missing != nil || k.Asked != nil || k.Owes("m2") {
+		t.Fatalf("all supplied %+v", k)
 	}
 }

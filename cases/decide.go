@@ -89,6 +89,16 @@ type Deliver struct {
 	Actor     room.Actor
 }
 
+// Supply is the applicant bringing materials owed, handed in to a member of
+// staff (at an intake window, or the reverse flow of a locker): those of a
+// 容缺 acceptance or of a 补正通知.
+type Supply struct {
+	Case      string
+	Materials []string
+	Actor     room.Actor
+}
+
+func (Supply) caseCommand()        {}
 func (Open) caseCommand()          {}
 func (Accept) caseCommand()        {}
 func (AskSupplement) caseCommand() {}
@@ -173,6 +183,26 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		return one(ResultMade{Case: ref(k), Staff: c.Actor.Staff}), nil
 	case Deliver:
 		return decideDeliver(s, q, qs, c)
+	case Supply:
+		k := s.Cases[c.Case]
+		if k == nil {
+			return room.Outcome{}, errs.R(errs.NotFound, "no_case", "case", c.Case)
+		}
+		if !c.Actor.Staffed() {
+			return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
+		}
+		if !k.Status.Deciding() {
+			return room.Outcome{}, state(k)
+		}
+		if len(c.Materials) == 0 {
+			return room.Outcome{}, errs.Bad("materials", "case_supplement_materials")
+		}
+		for i, m := range c.Materials {
+			if !k.Owes(m) || slices.Contains(c.Materials[:i], m) {
+				return room.Outcome{}, errs.Bad("materials", "case_not_owed", "material", m)
+			}
+		}
+		return one(Supplied{Case: ref(k), Staff: c.Actor.Staff, Materials: slices.Clone(c.Materials)}), nil
 	}
 	return room.Outcome{}, errs.Internalf("unknown_command", "cases: unknown command %T", cmd)
 }

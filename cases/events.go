@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"time"
 
 	"hallfloor/room"
@@ -42,6 +43,13 @@ type NoticeIssued struct {
 	Window  string   `json:"window"`
 	Staff   string   `json:"staff"`
 	Missing []string `json:"missing"`
+}
+
+// Supplied is materials owed handed in.
+type Supplied struct {
+	Case      Ref      `json:"case"`
+	Staff     string   `json:"staff"`
+	Materials []string `json:"materials"`
 }
 
 // CaseAccepted is the department's 受理.
@@ -110,6 +118,7 @@ type CaseOverdue struct {
 func (Opened) Type() string          { return "case.opened" }
 func (NoticeIssued) Type() string    { return "case.notice" }
 func (CaseAccepted) Type() string    { return "case.accepted" }
+func (Supplied) Type() string        { return "case.supplied" }
 func (SupplementAsked) Type() string { return "case.supplement" }
 func (CaseApproved) Type() string    { return "case.approved" }
 func (CaseRefused) Type() string     { return "case.refused" }
@@ -124,6 +133,7 @@ func (CaseOverdue) Type() string     { return "case.overdue" }
 func (Opened) Public() room.Payload          { return nil }
 func (NoticeIssued) Public() room.Payload    { return nil }
 func (CaseAccepted) Public() room.Payload    { return nil }
+func (Supplied) Public() room.Payload        { return nil }
 func (SupplementAsked) Public() room.Payload { return nil }
 func (CaseApproved) Public() room.Payload    { return nil }
 func (CaseRefused) Public() room.Payload     { return nil }
@@ -136,6 +146,7 @@ func init() {
 	room.Register[Opened]()
 	room.Register[NoticeIssued]()
 	room.Register[CaseAccepted]()
+	room.Register[Supplied]()
 	room.Register[SupplementAsked]()
 	room.Register[CaseApproved]()
 	room.Register[CaseRefused]()
@@ -161,6 +172,18 @@ func (s *State) Apply(e room.Event) {
 	case CaseAccepted:
 		if c := s.Cases[p.Case.ID]; c != nil {
 			c.Status = Accepted
+			step(c, p, p.Staff, e.At)
+		}
+	case Supplied:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Missing = slices.DeleteFunc(slices.Clone(c.Missing), func(m string) bool { return slices.Contains(p.Materials, m) })
+			c.Asked = slices.DeleteFunc(slices.Clone(c.Asked), func(m string) bool { return slices.Contains(p.Materials, m) })
+			if len(c.Missing) == 0 {
+				c.Missing = nil
+			}
+			if len(c.Asked) == 0 {
+				c.Asked = nil
+			}
 			step(c, p, p.Staff, e.At)
 		}
 	case SupplementAsked:

@@ -34,6 +34,7 @@ var eventNames = map[string]Words{
 	// 咨询号.
 	"case.opened":          {"收件", "case received"},
 	"case.notice":          {"出具一次性告知单", "one-time notice of missing materials"},
+	"case.supplied":        {"补交材料", "materials supplied"},
 	"case.accepted":        {"受理", "case accepted"},
 	"case.supplement":      {"补正通知", "supplement asked"},
 	"case.approved":        {"准予许可", "case approved"},

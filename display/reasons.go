@@ -181,6 +181,7 @@ var reasons = map[string]Words{
 	"case_signature_required":   {"窗口出件需申请人签收", "A result handed over at the window needs the applicant's signature"},
 	"case_waybill_required":     {"邮寄出件请填写快递公司和运单号", "Give the courier and the waybill number"},
 	"case_locker_required":      {"请填写存放的柜格", "Give the locker compartment"},
+	"case_not_owed":             {"材料 {material} 不在待补交之列", "Material {material} is not owed on this case"},
 	"case_channel":              {"出件方式只能是窗口、邮寄或取件柜", "A result goes out at the window, by post or through a locker"},
 
 	// Lockers.

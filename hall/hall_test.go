@@ -411,6 +411,16 @@ func caseCommand(r *rand.Rand, f *floor) Command {
 		}
 		return c
 	}
+	var owing []string
+	for _, id := range ids {
+		if k := f.s.Cases.Cases[id]; len(k.Missing) > 0 && k.Status.Deciding() {
+			owing = append(owing, id)
+		}
+	}
+	if len(owing) > 0 && r.IntN(4) == 0 {
+		k := f.s.Cases.Cases[owing[r.IntN(len(owing))]]
+		return cases.Supply{Case: k.ID, Materials: k.Missing[:1], Actor: clerk(w)}
+	}
 	id := pick(ids)
 	a := dept([]string{"d1", "d2", "e1"}[r.IntN(3)])
 	if k := f.s.Cases.Cases[id]; k != nil && r.IntN(4) > 0 {
@@ -433,6 +443,13 @@ func caseCommand(r *rand.Rand, f *floor) Command {
 		return cases.Refuse{Case: id, Reason: []string{"", "材料不实", "不符合条件"}[r.IntN(3)], Actor: a}
 	case 4:
 		return cases.MarkReady{Case: id, Actor: a}
+	}
+	if k := f.s.Cases.Cases[id]; k != nil && r.IntN(3) == 0 {
+		owed := []string{"m1", "m2"}[r.IntN(2):]
+		if len(k.Missing) > 0 && r.IntN(3) > 0 {
+			owed = k.Missing[:1]
+		}
+		return cases.Supply{Case: id, Materials: owed, Actor: clerk(w)}
 	}
 	ch := []string{cases.ChannelWindow, cases.ChannelPost, cases.ChannelLocker, "drone"}[r.IntN(4)]
 	return cases.Deliver{Case: id, Channel: ch, Window: w, Signature: "张三", Courier: "EMS", Waybill: "1", Locker: "L1/01", Actor: clerk(w)}
@@ -603,7 +620,7 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
 				"consult.requested", "consult.acknowledged", "consult.met", "consult.ended", "consult.escalated", "consult.duty",
 				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled", "booking.served",
-				"case.opened", "case.notice", "case.accepted", "case.approved", "case.refused", "case.closed", "case.overdue"} {
+				"case.opened", "case.notice", "case.supplied", "case.accepted", "case.approved", "case.refused", "case.closed", "case.overdue"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}
