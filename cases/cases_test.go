@@ -258,6 +258,16 @@ func TestOnlyTheDepartmentDecides(t *testing.T) {
 	if _, err := h.run(at, Approve{Case: id, Actor: staff("d1")}); reason(err) != "case_wrong_state" {
 		t.Fatalf("approve after refusal: %v", err)
 	}
+	// The written decision handed over, the refused case closes, its
+	// reason kept; a case not refused closes only by its delivery.
+	other := h.opened(at)
+	if _, err := h.run(at, Close{Case: other, Actor: clerk}); reason(err) != "case_wrong_state" {
+		t.Fatalf("close of a case not refused: %v", err)
+	}
+	h.must(at, Close{Case: id, Actor: clerk})
+	if k := h.s.Cases[id]; k.Status != Closed || k.Reason != "经营场所不符合规定" || k.Timeline[3].Type != "case.closed" {
+		t.Fatalf("closed refusal %+v", k)
+	}
 }
 
 // A supplement may be asked up to the end of the 5th working day after

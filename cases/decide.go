@@ -98,6 +98,15 @@ type Supply struct {
 	Actor     room.Actor
 }
 
+// Close ends a refused case once the written decision (不予受理 or 不予许可
+// 决定书) is in the applicant's hands; a case with a result closes by its
+// delivery.
+type Close struct {
+	Case  string
+	Actor room.Actor
+}
+
+func (Close) caseCommand()         {}
 func (Supply) caseCommand()        {}
 func (Open) caseCommand()          {}
 func (Accept) caseCommand()        {}
@@ -183,6 +192,18 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		return one(ResultMade{Case: ref(k), Staff: c.Actor.Staff}), nil
 	case Deliver:
 		return decideDeliver(s, q, qs, c)
+	case Close:
+		k := s.Cases[c.Case]
+		if k == nil {
+			return room.Outcome{}, errs.R(errs.NotFound, "no_case", "case", c.Case)
+		}
+		if !c.Actor.Staffed() {
+			return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
+		}
+		if k.Status != Refused {
+			return room.Outcome{}, state(k)
+		}
+		return one(CaseClosed{Case: ref(k), Staff: c.Actor.Staff}), nil
 	case Supply:
 		k := s.Cases[c.Case]
 		if k == nil {

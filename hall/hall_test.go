@@ -396,7 +396,7 @@ func caseCommand(r *rand.Rand, f *floor) Command {
 		return ids[r.IntN(len(ids))]
 	}
 	ids := slices.Sorted(maps.Keys(f.s.Cases.Cases))
-	if len(ids) == 0 || r.IntN(3) == 0 {
+	if len(ids) == 0 || r.IntN(2) == 0 {
 		// Its own ids, so the walk's other rooms take theirs as before.
 		c := cases.Open{ID: fmt.Sprintf("case%03d", len(ids)), Window: w, Item: []string{"GT", "CX", "XX"}[r.IntN(3)], Name: "张三", IDHash: fmt.Sprintf("h%d", r.IntN(6)),
 			Party: cases.Person, Received: []string{"m1", "m2"}[:r.IntN(3)], Actor: clerk(w)}
@@ -444,6 +444,9 @@ func caseCommand(r *rand.Rand, f *floor) Command {
 	case 4:
 		return cases.MarkReady{Case: id, Actor: a}
 	}
+	if k := f.s.Cases.Cases[id]; k != nil && k.Status == cases.Refused && r.IntN(2) == 0 {
+		return cases.Close{Case: id, Actor: clerk(w)}
+	}
 	if k := f.s.Cases.Cases[id]; k != nil && r.IntN(3) == 0 {
 		owed := []string{"m1", "m2"}[r.IntN(2):]
 		if len(k.Missing) > 0 && r.IntN(3) > 0 {
@@ -477,7 +480,7 @@ func verifyCases(f *floor) error {
 		switch {
 		case k.Status == cases.Refused && k.Reason == "":
 			return fmt.Errorf("case %s refused without a reason", id)
-		case k.Status == cases.Closed && k.Channel == "":
+		case k.Status == cases.Closed && k.Channel == "" && k.Reason == "":
 			return fmt.Errorf("case %s closed undelivered", id)
 		case k.Overdue && !f.now.After(k.Deadline):
 			return fmt.Errorf("case %s overdue before %v", id, k.Deadline)
