@@ -434,3 +434,20 @@ func TestSupplyStrikesOffWhatIsOwed(t *testing.T) {
 		t.Fatalf("all supplied %+v", k)
 	}
 }
+
+// A department's page lists its cases only, the earliest deadline first.
+func TestListByDeadline(t *testing.T) {
+	h := newHall(t)
+	late := h.opened(t0.Add(24 * time.Hour))
+	early := h.opened(t0)
+	cmd := full()
+	cmd.Item, cmd.Received = "DJ", []string{"m1"}
+	other := h.must(t0, cmd)[0].(Opened).Case.ID
+	var got []string
+	for _, k := range List(h.s, "scj") {
+		got = append(got, k.ID)
+	}
+	if !slices.Equal(got, []string{early, late}) || slices.Contains(got, other) {
+		t.Fatalf("listed %v, want %s then %s", got, early, late)
+	}
+}
