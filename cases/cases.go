@@ -5,7 +5,8 @@
 // refuses with the 一次性告知单 listing every one of them, or accepts under
 // 容缺 with the applicant's commitment and its deadline. The item's
 // department decides in the back office: accept (受理), ask for supplements
-// (补正, only within 5 working days of the receipt), approve or refuse with a
+// (补正, only within 5 working days of the receipt: a case left without one
+// counts as accepted from the receipt's date), approve or refuse with a
 // written reason; the result is made and delivered at the output window,
 // by post or through a locker, and the case closes. The promised deadline
 // counts working days on the hall's calendar; a case past it is reported
@@ -212,6 +213,9 @@ type Case struct {
 	Status     Status    `json:"status"`
 	ReceivedAt time.Time `json:"received_at"`
 	Deadline   time.Time `json:"deadline"`
+	// AcceptedAt is when the case counts as accepted: the receipt's time
+	// when no 补正通知 came within 5 working days.
+	AcceptedAt time.Time `json:"accepted_at,omitzero"`
 	Overdue    bool      `json:"overdue,omitempty"`
 	// Asked are the materials of the last 补正通知.
 	Asked  []string `json:"asked,omitempty"`

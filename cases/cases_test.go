@@ -292,12 +292,42 @@ func TestSupplementWithinFiveWorkingDays(t *testing.T) {
 				if err != nil || k.Status != Supplement || !slices.Equal(k.Asked, []string{"m3"}) {
 					t.Fatalf("err %v, case %+v", err, k)
 				}
+				// Asked in time, it is not deemed accepted later.
+				for _, p := range Due(h.s, h.set, tc.at.AddDate(0, 0, 20)) {
+					if _, ok := p.(CaseAccepted); ok {
+						t.Fatal("a case asked for supplements deemed accepted")
+					}
+				}
 				// The supplement in, the department accepts.
-				h.must(tc.at, Accept{Case: id, Actor: staff("d1")})
+				at := tc.at.Add(time.Hour)
+				h.must(at, Accept{Case: id, Actor: staff("d1")})
+				if !k.AcceptedAt.Equal(at) {
+					t.Fatalf("accepted at %v", k.AcceptedAt)
+				}
 				return
 			}
 			if reason(err) != "case_supplement_late" || k.Status != Received || len(k.Timeline) != 1 {
 				t.Fatalf("late supplement: %v, case %+v", err, k)
+			}
+			// Left without a 补正通知, it counts as accepted from the
+			// receipt's date, once.
+			var deemed []CaseAccepted
+			for _, p := range Due(h.s, h.set, tc.at) {
+				if a, ok := p.(CaseAccepted); ok {
+					deemed = append(deemed, a)
+				}
+			}
+			if len(deemed) != 1 || !deemed[0].Deemed || deemed[0].Staff != "" {
+				t.Fatalf("deemed %+v", deemed)
+			}
+			h.apply(tc.at, deemed[0])
+			if k.Status != Accepted || !k.AcceptedAt.Equal(t0) {
+				t.Fatalf("deemed accepted %+v", k)
+			}
+			for _, p := range Due(h.s, h.set, tc.at.Add(time.Hour)) {
+				if _, ok := p.(CaseAccepted); ok {
+					t.Fatal("deemed accepted twice")
+				}
 			}
 		})
 	}
@@ -317,16 +347,16 @@ func TestDeadlineAndOverdueOnce(t *testing.T) {
 	done := h.opened(t0)
 	h.must(t0, Accept{Case: done, Actor: staff("d1")})
 	h.must(t0, Refuse{Case: done, Reason: "材料不实", Actor: staff("d1")})
-	if evs := Due(h.s, time.Date(2025, 4, 7, 23, 59, 59, 0, sh)); len(evs) != 0 {
+	if evs := Due(h.s, h.set, time.Date(2025, 4, 7, 23, 59, 59, 0, sh)); len(evs) != 0 {
 		t.Fatalf("due on the deadline: %+v", evs)
 	}
 	late := time.Date(2025, 4, 8, 9, 0, 0, 0, sh)
-	evs := Due(h.s, late)
+	evs := Due(h.s, h.set, late)
 	if len(evs) != 1 || evs[0].(CaseOverdue).Case.ID != id || evs[0].(CaseOverdue).Department != "scj" {
 		t.Fatalf("overdue %+v", evs)
 	}
 	h.apply(late, evs...)
-	if again := Due(h.s, late.Add(time.Hour)); len(again) != 0 || !h.s.Cases[id].Overdue {
+	if again := Due(h.s, h.set, late.Add(time.Hour)); len(again) != 0 || !h.s.Cases[id].Overdue {
 		t.Fatalf("overdue twice: %+v", again)
 	}
 }
@@ -381,7 +411,7 @@ func TestDeliveryByEachChannelCloses(t *testing.T) {
 			if _, err := h.run(at, tc.cmd); reason(err) != "case_wrong_state" {
 				t.Fatalf("delivered twice: %v", err)
 			}
-			if evs := Due(h.s, at.AddDate(0, 1, 0)); len(evs) != 0 {
+			if evs := Due(h.s, h.set, at.AddDate(0, 1, 0)); len(evs) != 0 {
 				t.Fatalf("a closed case overdue: %+v", evs)
 			}
 		})

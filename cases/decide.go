@@ -408,21 +408,29 @@ func decideDeliver(s *State, q *queue.State, qs *queue.Setup, c Deliver) (room.O
 
 // Due is the cases' job as a function of (state, now): each case still
 // owed a decision or its result past its promised deadline is reported
-// overdue, once.
-func Due(s *State, now time.Time) []room.Payload {
-	var late []string
+// overdue, once; a case received and left without a 补正通知 past the 5
+// working days counts as accepted from the receipt's date.
+func Due(s *State, setup *Setup, now time.Time) []room.Payload {
+	var late, deemed []string
 	for id, k := range s.Cases {
 		if !k.Overdue && k.Status.Deciding() && now.After(k.Deadline) {
 			late = append(late, id)
 		}
+		if k.Status == Received && now.After(setup.SupplementBy(k.ReceivedAt)) {
+			deemed = append(deemed, id)
+		}
 	}
-	// The engine asks every second: only the late are sorted, for a replay
+	// The engine asks every second: only the due are sorted, for a replay
 	// to decide the same order.
 	slices.Sort(late)
+	slices.Sort(deemed)
 	var out []room.Payload
 	for _, id := range late {
 		k := s.Cases[id]
 		out = append(out, CaseOverdue{Case: ref(k), Department: k.Department, Deadline: k.Deadline})
+	}
+	for _, id := range deemed {
+		out = append(out, CaseAccepted{Case: ref(s.Cases[id]), Deemed: true})
 	}
 	return out
 }

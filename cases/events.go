@@ -52,10 +52,13 @@ type Supplied struct {
 	Materials []string `json:"materials"`
 }
 
-// CaseAccepted is the department's 受理.
+// CaseAccepted is the department's 受理, or, Deemed, the hall's: a case
+// left without a 补正通知 for 5 working days counts as accepted from the
+// receipt's date (台州 三(四)1), and no staff member is named.
 type CaseAccepted struct {
-	Case  Ref    `json:"case"`
-	Staff string `json:"staff"`
+	Case   Ref    `json:"case"`
+	Staff  string `json:"staff,omitempty"`
+	Deemed bool   `json:"deemed,omitempty"`
 }
 
 // SupplementAsked is a 补正通知: the materials the department asks for.
@@ -171,7 +174,10 @@ func (s *State) Apply(e room.Event) {
 		s.Notices++
 	case CaseAccepted:
 		if c := s.Cases[p.Case.ID]; c != nil {
-			c.Status = Accepted
+			c.Status, c.AcceptedAt = Accepted, e.At
+			if p.Deemed {
+				c.AcceptedAt = c.ReceivedAt
+			}
 			step(c, p, p.Staff, e.At)
 		}
 	case Supplied:

@@ -85,7 +85,7 @@ func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	evs = append(evs, lk...)
 	evs = append(evs, consult.Due(s.Consults, setup.Consults, now)...)
 	evs = append(evs, booking.Due(s.Bookings, setup.Bookings, now)...)
-	evs = append(evs, cases.Due(s.Cases, now)...)
+	evs = append(evs, cases.Due(s.Cases, setup.Cases, now)...)
 	return evs
 }
 
