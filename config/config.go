@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"hallfloor/cases"
 	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/queue"
@@ -41,6 +42,7 @@ type Hall struct {
 	Retention Retention `yaml:"retention"`
 	Consult   Consult   `yaml:"consult"`
 	Bookings  Bookings  `yaml:"bookings"`
+	Cases     Cases     `yaml:"cases"`
 }
 
 // HallInfo names the hall.
@@ -345,6 +347,7 @@ func (h *Hall) Validate() Problems {
 	h.Retention.validate(add)
 	h.validateConsult(add)
 	h.validateBookings(add)
+	h.validateCases(add)
 	return ps
 }
 
@@ -395,6 +398,7 @@ func (h *Hall) Setup() *hall.Setup {
 	setup.NearAhead = h.SMS.NearAhead
 	setup.Consults = consult.NewSetup(h.ConsultSetup())
 	setup.Bookings = h.BookingSetup(setup.Calendar())
+	setup.Cases = cases.NewSetup(h.CasesSetup(setup.Calendar()))
 	return setup
 }
 

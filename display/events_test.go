@@ -20,7 +20,7 @@ func TestEventsOfTheTrailAreNamed(t *testing.T) {
 	for _, typ := range types {
 		room, _, _ := strings.Cut(typ, ".")
 		switch room {
-		case "ticket", "window", "rating", "followup", "overtime", "issuing", "day", "staff", "consult", "booking":
+		case "ticket", "window", "rating", "followup", "overtime", "issuing", "day", "staff", "consult", "booking", "case":
 			if w, ok := eventNames[typ]; !ok || w.ZH == "" || w.EN == "" {
 				t.Errorf("event %q has no name for the trail", typ)
 			}

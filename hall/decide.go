@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"hallfloor/booking"
+	"hallfloor/cases"
 	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/errs"
@@ -18,15 +19,15 @@ import (
 
 // Command is a command of one of the hall's rooms (queue.Command,
 // rating.Command, overtime.Command, locker.Command, outbox.Command,
-// equipment.Command, session.Command, consult.Command, booking.Command), or
+// equipment.Command, session.Command, consult.Command, booking.Command, cases.Command), or
 // Tick, or IssueTicket (a number with reminders).
 type Command any
 
 // Tick lets time pass: it asks every room what is due now (overtime at a
 // session's end, expired rating prompts, overdue follow-ups, the handover
 // reminder, locker deadlines, 咨询号 nobody acknowledged in time, late
-// bookings and their reminders) and, like every command, starts a new day
-// first when one is due.
+// bookings and their reminders, cases past their promised deadline) and,
+// like every command, starts a new day first when one is due.
 type Tick struct{}
 
 // Decide checks a command against the hall and returns what happens. It
@@ -64,6 +65,8 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return consult.Decide(s.Consults, setup.Consults, s.Queue, setup.Queue, c, env)
 	case booking.Command:
 		return decideBooking(s, setup, c, env)
+	case cases.Command:
+		return cases.Decide(s.Cases, setup.Cases, s.Queue, setup.Queue, c, env)
 	case nil:
 		return room.Outcome{}, errs.Bad("command", "no_command")
 	}
@@ -82,6 +85,7 @@ func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	evs = append(evs, lk...)
 	evs = append(evs, consult.Due(s.Consults, setup.Consults, now)...)
 	evs = append(evs, booking.Due(s.Bookings, setup.Bookings, now)...)
+	evs = append(evs, cases.Due(s.Cases, setup.Cases, now)...)
 	return evs
 }
 

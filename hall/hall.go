@@ -1,6 +1,6 @@
 // Package hall is the aggregate of one service hall: it composes the rooms
 // of the domain (the queue, ratings, overtime, lockers, consultations, the
-// outbox and the equipment's health), routes each command to its room and
+// outbox, the equipment's health and cases), routes each command to its room and
 // each event to every room, and computes, in one place (reactions.go), what
 // an event of one room makes another do. Like its rooms it does no I/O and
 // reads no clock: the engine gives it the time and new ids in a room.Env.
@@ -11,6 +11,7 @@ import (
 
 	"hallfloor/booking"
 	"hallfloor/calendar"
+	"hallfloor/cases"
 	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/locker"
@@ -32,7 +33,10 @@ type Setup struct {
 	// Bookings are the services' appointment slots (预约办); none unless
 	// the hall file declares them.
 	Bookings *booking.Setup
-	Alerts   Alerts
+	// Cases are the item catalogue (事项) and the departments deciding its
+	// cases; none unless the hall file declares them.
+	Cases  *cases.Setup
+	Alerts Alerts
 	// NearAhead is how many people may still be before a ticket when its
 	// holder's "your turn is near" SMS goes (DefaultNearAhead when 0).
 	NearAhead int
@@ -51,7 +55,7 @@ func NewSetup(q queue.Setup, r rating.Setup, l *locker.Setup, a Alerts) *Setup {
 	}
 	ls := l.WithDefaults()
 	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Consults: consult.NewSetup(consult.Setup{}), Alerts: a.withDefaults(),
-		Bookings: booking.NewSetup(booking.Setup{Calendar: qs.Calendar})}
+		Bookings: booking.NewSetup(booking.Setup{Calendar: qs.Calendar}), Cases: cases.NewSetup(cases.Setup{Calendar: qs.Calendar})}
 }
 
 // Location is the hall's time zone.
@@ -72,6 +76,7 @@ type State struct {
 	Sessions  *session.State   `json:"sessions"`
 	Consults  *consult.State   `json:"consults"`
 	Bookings  *booking.State   `json:"bookings"`
+	Cases     *cases.State     `json:"cases"`
 }
 
 // NewState is an empty hall for the setup.
@@ -120,6 +125,10 @@ func (s *State) Adopt(setup *Setup) {
 		s.Bookings = booking.NewState()
 	}
 	s.Bookings.Adopt()
+	if s.Cases == nil {
+		s.Cases = cases.NewState()
+	}
+	s.Cases.Adopt()
 }
 
 // Apply changes the hall by one event: every room sees it and keeps what
@@ -135,6 +144,7 @@ func (s *State) Apply(e room.Event) {
 	s.Sessions.Apply(e)
 	s.Consults.Apply(e)
 	s.Bookings.Apply(e)
+	s.Cases.Apply(e)
 }
 
 // Day is the hall's current day, as its numbering knows it.

@@ -11,6 +11,7 @@ import (
 
 	"hallfloor/calendar"
 	"hallfloor/calendar/calendartest"
+	"hallfloor/cases"
 	"hallfloor/consult"
 	"hallfloor/equipment"
 	"hallfloor/errs"
@@ -73,6 +74,13 @@ func setupWith(cal *calendar.Calendar) *Setup {
 		}},
 	}})
 	setup.Bookings = bookingSetup(setup.Calendar())
+	setup.Cases = cases.NewSetup(cases.Setup{Calendar: setup.Calendar(),
+		Departments: []cases.Department{{ID: "scj", Name: "市场监管局", Staff: []string{"d1", "d2"}}, {ID: "bdc", Name: "不动产登记中心", Staff: []string{"e1"}}},
+		Items: []cases.Item{
+			{Code: "GT", Name: "个体工商户登记", Department: "scj", Kind: cases.Promised, Days: 3,
+				Materials: []cases.Material{{Code: "m1", Name: "申请书"}, {Code: "m2", Name: "身份证明"}}},
+			{Code: "CX", Name: "不动产查询", Department: "bdc", Kind: cases.Immediate, Materials: []cases.Material{{Code: "m1", Name: "申请表"}}},
+		}})
 	return setup
 }
 
@@ -273,6 +281,7 @@ func randomCommand(r *rand.Rand, f *floor) Command {
 	if r.IntN(10) == 0 {
 		return randomBookingCommand(r, f, a)
 	}
+
 	tickets := slices.Sorted(maps.Keys(f.s.Queue.Tickets))
 	switch n := r.IntN(100); {
 	case n < 25:
@@ -375,6 +384,113 @@ func consultCommand(r *rand.Rand, f *floor, pick func([]string) string, n int) C
 	return consult.Finish{Ticket: id, HandOn: []string{"", "", "A", "B", "Z"}[r.IntN(5)], Actor: a}
 }
 
+// caseCommand is a command of the cases' room: an intake at window w by its
+// clerk, with every material or some missing, or a department's step on a
+// case, mostly the one it waits for, sometimes by the wrong member.
+func caseCommand(r *rand.Rand, f *floor) Command {
+	w := []string{"1", "2", "3", "4", "5"}[r.IntN(5)]
+	pick := func(ids []string) string {
+		if len(ids) == 0 || r.IntN(20) == 0 {
+			return "missing"
+		}
+		return ids[r.IntN(len(ids))]
+	}
+	ids := slices.Sorted(maps.Keys(f.s.Cases.Cases))
+	if len(ids) == 0 || r.IntN(2) == 0 {
+		// Its own ids, so the walk's other rooms take theirs as before.
+		c := cases.Open{ID: fmt.Sprintf("case%03d", len(ids)), Window: w, Item: []string{"GT", "CX", "XX"}[r.IntN(3)], Name: "张三", IDHash: fmt.Sprintf("h%d", r.IntN(6)),
+			Party: cases.Person, Received: []string{"m1", "m2"}[:r.IntN(3)], Actor: clerk(w)}
+		if c.Item == "CX" && len(c.Received) > 1 {
+			c.Received = c.Received[:1]
+		}
+		switch r.IntN(4) {
+		case 0:
+			c.Missing = cases.MissingRefuse
+		case 1:
+			c.Missing, c.Commitment = cases.MissingTolerate, "三日内补交"
+		}
+		return c
+	}
+	var owing []string
+	for _, id := range ids {
+		if k := f.s.Cases.Cases[id]; len(k.Missing) > 0 && k.Status.Deciding() {
+			owing = append(owing, id)
+		}
+	}
+	if len(owing) > 0 && r.IntN(4) == 0 {
+		k := f.s.Cases.Cases[owing[r.IntN(len(owing))]]
+		return cases.Supply{Case: k.ID, Materials: k.Missing[:1], Actor: clerk(w)}
+	}
+	id := pick(ids)
+	a := dept([]string{"d1", "d2", "e1"}[r.IntN(3)])
+	if k := f.s.Cases.Cases[id]; k != nil && r.IntN(4) > 0 {
+		a = dept(f.setup.Cases.Department(k.Department).Staff[0])
+	}
+	n := r.IntN(7)
+	if k := f.s.Cases.Cases[id]; k != nil && k.Status == cases.Accepted && r.IntN(5) == 0 {
+		n = 3 // 不予许可
+	} else if k := f.s.Cases.Cases[id]; k != nil && r.IntN(2) == 0 {
+		n = map[cases.Status]int{cases.Received: 0, cases.Supplement: 0, cases.Accepted: 2, cases.Approved: 4, cases.Ready: 5}[k.Status]
+	}
+	switch n {
+	case 0:
+		return cases.Accept{Case: id, Actor: a}
+	case 1:
+		return cases.AskSupplement{Case: id, Materials: []string{"m1"}, Actor: a}
+	case 2:
+		return cases.Approve{Case: id, Actor: a}
+	case 3:
+		return cases.Refuse{Case: id, Reason: []string{"", "材料不实", "不符合条件"}[r.IntN(3)], Actor: a}
+	case 4:
+		return cases.MarkReady{Case: id, Actor: a}
+	}
+	if k := f.s.Cases.Cases[id]; k != nil && k.Status == cases.Refused && r.IntN(2) == 0 {
+		return cases.Close{Case: id, Actor: clerk(w)}
+	}
+	if k := f.s.Cases.Cases[id]; k != nil && r.IntN(3) == 0 {
+		owed := []string{"m1", "m2"}[r.IntN(2):]
+		if len(k.Missing) > 0 && r.IntN(3) > 0 {
+			owed = k.Missing[:1]
+		}
+		return cases.Supply{Case: id, Materials: owed, Actor: clerk(w)}
+	}
+	ch := []string{cases.ChannelWindow, cases.ChannelPost, cases.ChannelLocker, "drone"}[r.IntN(4)]
+	return cases.Deliver{Case: id, Channel: ch, Window: w, Signature: "张三", Courier: "EMS", Waybill: "1", Locker: "L1/01", Actor: clerk(w)}
+}
+
+// verifyCases checks the cases: each step by whom it may be, a refusal with
+// its reason, a closed case delivered, overdue only past its deadline, and
+// the day's numbers unique.
+func verifyCases(f *floor) error {
+	numbers := map[string]bool{}
+	for id, k := range f.s.Cases.Cases {
+		if numbers[k.Number] {
+			return fmt.Errorf("case number %s twice", k.Number)
+		}
+		numbers[k.Number] = true
+		d := f.setup.Cases.Department(k.Department)
+		for _, st := range k.Timeline {
+			switch st.Type {
+			case "case.accepted", "case.supplement", "case.approved", "case.refused", "case.ready":
+				if !d.Member(st.Staff) && (st.Type != "case.accepted" || st.Staff != "") {
+					return fmt.Errorf("case %s: %s by %q, not of %s", id, st.Type, st.Staff, k.Department)
+				}
+			}
+		}
+		switch {
+		case k.Status == cases.Refused && k.Reason == "":
+			return fmt.Errorf("case %s refused without a reason", id)
+		case k.Status == cases.Closed && k.Channel == "" && k.Reason == "":
+			return fmt.Errorf("case %s closed undelivered", id)
+		case k.Overdue && !f.now.After(k.Deadline):
+			return fmt.Errorf("case %s overdue before %v", id, k.Deadline)
+		case k.Timeline[0].Type != "case.opened":
+			return fmt.Errorf("case %s starts with %s", id, k.Timeline[0].Type)
+		}
+	}
+	return nil
+}
+
 // verify checks what must hold across rooms after every step.
 func verify(f *floor) error {
 	s := f.s
@@ -430,6 +546,9 @@ func verify(f *floor) error {
 	if err := verifyBookings(f); err != nil {
 		return err
 	}
+	if err := verifyCases(f); err != nil {
+		return err
+	}
 	if s.Seq != uint64(len(f.journal)) {
 		return fmt.Errorf("the hall is at seq %d after %d events", s.Seq, len(f.journal))
 	}
@@ -445,12 +564,28 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 9))
+			// The cases draw apart, and step beside the other rooms, which
+			// they do not change: the walk of those stays as it was.
+			cr := rand.New(rand.NewPCG(seed, 13))
 			f := newFloor(t)
 			f.now = time.Date(2025, 3, 10, 11, 0, 0, 0, shanghai)
 			days := map[string]bool{}
 			accepted := map[string]int{}
 			for i := range 4000 {
 				f.now = f.now.Add(time.Duration(r.IntN(240)) * time.Second)
+				if cr.IntN(4) == 0 {
+					cmd := caseCommand(cr, f)
+					before, seq := "", f.s.Seq
+					if i%4 == 0 {
+						before = f.snapshot()
+					}
+					if _, err := f.do(cmd); err != nil && before != "" && f.s.Seq == seq && f.snapshot() != before {
+						t.Fatalf("step %d: %T refused (%v) but changed the hall", i, cmd, err)
+					}
+					if bad := verify(f); bad != nil {
+						t.Fatalf("step %d, after %T %+v: %v", i, cmd, cmd, bad)
+					}
+				}
 				cmd := randomCommand(r, f)
 				before, seq := "", f.s.Seq
 				check := i%8 == 0
@@ -487,7 +622,8 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 			for _, typ := range []string{"ticket.issued", "ticket.called", "ticket.finished", "rating.prompted", "rating.given",
 				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
 				"consult.requested", "consult.acknowledged", "consult.met", "consult.ended", "consult.escalated", "consult.duty",
-				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled", "booking.served"} {
+				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled", "booking.served",
+				"case.opened", "case.notice", "case.supplied", "case.accepted", "case.approved", "case.refused", "case.closed", "case.overdue"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}

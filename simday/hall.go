@@ -40,7 +40,8 @@ const (
 func Hall(windows int) *config.Hall {
 	h := config.Demo()
 	h.Hall.ID, h.Hall.Name, h.Hall.NameEN, h.Hall.Demo = "big", "市民中心", "Citizen Centre", false
-	h.Devices, h.Lockers, h.Consult = config.Devices{}, config.Lockers{}, config.Consult{}
+	// Without the demo's departments, none of its items can be received.
+	h.Devices, h.Lockers, h.Consult, h.Cases = config.Devices{}, config.Lockers{}, config.Consult{}, config.Cases{}
 	h.Calendar = config.Calendar{Weekly: map[string][]string{}}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
 		h.Calendar.Weekly[d] = []string{"08:00-20:00"}

@@ -1,0 +1,243 @@
+package cases
+
+import (
+	"slices"
+	"time"
+
+	"hallfloor/room"
+)
+
+// Ref names a case in its events.
+type Ref struct {
+	ID     string `json:"id"`
+	Number string `json:"number"`
+	Item   string `json:"item"`
+}
+
+// Opened is a case received at an intake window (收件), perhaps under 容缺.
+type Opened struct {
+	Case       Ref       `json:"case"`
+	Day        string    `json:"day"`
+	Seq        int       `json:"seq"`
+	Department string    `json:"department"`
+	Kind       Kind      `json:"kind"`
+	Ticket     string    `json:"ticket,omitempty"`
+	Window     string    `json:"window"`
+	Staff      string    `json:"staff"`
+	Name       string    `json:"name"`
+	IDHash     string    `json:"id_hash"`
+	Phone      string    `json:"phone,omitempty"`
+	Party      Party     `json:"party"`
+	Received   []string  `json:"received,omitempty"`
+	Missing    []string  `json:"missing,omitempty"`
+	Commitment string    `json:"commitment,omitempty"`
+	SupplyBy   time.Time `json:"supply_by,omitzero"`
+	Deadline   time.Time `json:"deadline"`
+}
+
+// NoticeIssued is an intake refused for missing materials: the
+// 一次性告知单 listing every one of them, so the applicant comes back once.
+type NoticeIssued struct {
+	Item    string   `json:"item"`
+	Ticket  string   `json:"ticket,omitempty"`
+	Window  string   `json:"window"`
+	Staff   string   `json:"staff"`
+	Missing []string `json:"missing"`
+}
+
+// Supplied is materials owed handed in.
+type Supplied struct {
+	Case      Ref      `json:"case"`
+	Staff     string   `json:"staff"`
+	Materials []string `json:"materials"`
+}
+
+// CaseAccepted is the department's 受理, or, Deemed, the hall's: a case
+// left without a 补正通知 for 5 working days counts as accepted from the
+// receipt's date (台州 三(四)1), and no staff member is named.
+type CaseAccepted struct {
+	Case   Ref    `json:"case"`
+	Staff  string `json:"staff,omitempty"`
+	Deemed bool   `json:"deemed,omitempty"`
+}
+
+// SupplementAsked is a 补正通知: the materials the department asks for.
+type SupplementAsked struct {
+	Case      Ref      `json:"case"`
+	Staff     string   `json:"staff"`
+	Materials []string `json:"materials"`
+	Note      string   `json:"note,omitempty"`
+}
+
+// CaseApproved is 准予: the result is to be made.
+type CaseApproved struct {
+	Case  Ref    `json:"case"`
+	Staff string `json:"staff"`
+}
+
+// CaseRefused is 不予受理 (before acceptance) or 不予许可, with the written
+// reason.
+type CaseRefused struct {
+	Case     Ref    `json:"case"`
+	Staff    string `json:"staff"`
+	Reason   string `json:"reason"`
+	Accepted bool   `json:"accepted"` // 不予许可: refused after acceptance
+}
+
+// ResultMade is the result ready for the applicant.
+type ResultMade struct {
+	Case  Ref    `json:"case"`
+	Staff string `json:"staff"`
+}
+
+// Delivered is the result in the applicant's hands: at the output window
+// against a signature, posted by courier with its waybill, or deposited
+// in a locker compartment.
+type Delivered struct {
+	Case      Ref    `json:"case"`
+	Staff     string `json:"staff"`
+	Channel   string `json:"channel"`
+	Window    string `json:"window,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	Courier   string `json:"courier,omitempty"`
+	Waybill   string `json:"waybill,omitempty"`
+	Locker    string `json:"locker,omitempty"`
+}
+
+// CaseClosed is 办结: nothing more happens to the case.
+type CaseClosed struct {
+	Case  Ref    `json:"case"`
+	Staff string `json:"staff"`
+}
+
+// CaseOverdue is the hall noticing a case past its promised deadline,
+// once: the department's and the manager's alert.
+type CaseOverdue struct {
+	Case       Ref       `json:"case"`
+	Department string    `json:"department"`
+	Deadline   time.Time `json:"deadline"`
+}
+
+func (Opened) Type() string          { return "case.opened" }
+func (NoticeIssued) Type() string    { return "case.notice" }
+func (CaseAccepted) Type() string    { return "case.accepted" }
+func (Supplied) Type() string        { return "case.supplied" }
+func (SupplementAsked) Type() string { return "case.supplement" }
+func (CaseApproved) Type() string    { return "case.approved" }
+func (CaseRefused) Type() string     { return "case.refused" }
+func (ResultMade) Type() string      { return "case.ready" }
+func (Delivered) Type() string       { return "case.delivered" }
+func (CaseClosed) Type() string      { return "case.closed" }
+func (CaseOverdue) Type() string     { return "case.overdue" }
+
+// Cases are no public screen's business: they name applicants, and a
+// case's id opens its status page.
+
+func (Opened) Public() room.Payload          { return nil }
+func (NoticeIssued) Public() room.Payload    { return nil }
+func (CaseAccepted) Public() room.Payload    { return nil }
+func (Supplied) Public() room.Payload        { return nil }
+func (SupplementAsked) Public() room.Payload { return nil }
+func (CaseApproved) Public() room.Payload    { return nil }
+func (CaseRefused) Public() room.Payload     { return nil }
+func (ResultMade) Public() room.Payload      { return nil }
+func (Delivered) Public() room.Payload       { return nil }
+func (CaseClosed) Public() room.Payload      { return nil }
+func (CaseOverdue) Public() room.Payload     { return nil }
+
+func init() {
+	room.Register[Opened]()
+	room.Register[NoticeIssued]()
+	room.Register[CaseAccepted]()
+	room.Register[Supplied]()
+	room.Register[SupplementAsked]()
+	room.Register[CaseApproved]()
+	room.Register[CaseRefused]()
+	room.Register[ResultMade]()
+	room.Register[Delivered]()
+	room.Register[CaseClosed]()
+	room.Register[CaseOverdue]()
+}
+
+// Apply changes the cases by one event.
+func (s *State) Apply(e room.Event) {
+	switch p := e.Data.(type) {
+	case Opened:
+		c := &Case{ID: p.Case.ID, Number: p.Case.Number, Item: p.Case.Item, Department: p.Department, Kind: p.Kind,
+			Ticket: p.Ticket, Window: p.Window, Clerk: p.Staff, Name: p.Name, IDHash: p.IDHash, Phone: p.Phone,
+			Party: p.Party, Received: p.Received, Missing: p.Missing, Commitment: p.Commitment, SupplyBy: p.SupplyBy,
+			Status: Received, ReceivedAt: e.At, Deadline: p.Deadline}
+		s.Cases[c.ID] = c
+		s.Day, s.Seq = p.Day, p.Seq
+		step(c, p, p.Staff, e.At)
+	case NoticeIssued:
+		s.Notices++
+	case CaseAccepted:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Status, c.AcceptedAt = Accepted, e.At
+			if p.Deemed {
+				c.AcceptedAt = c.ReceivedAt
+			}
+			step(c, p, p.Staff, e.At)
+		}
+	case Supplied:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Missing = slices.DeleteFunc(slices.Clone(c.Missing), func(m string) bool { return slices.Contains(p.Materials, m) })
+			c.Asked = slices.DeleteFunc(slices.Clone(c.Asked), func(m string) bool { return slices.Contains(p.Materials, m) })
+			if len(c.Missing) == 0 {
+				c.Missing = nil
+			}
+			if len(c.Asked) == 0 {
+				c.Asked = nil
+			}
+			step(c, p, p.Staff, e.At)
+		}
+	case SupplementAsked:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Status, c.Asked = Supplement, p.Materials
+			step(c, p, p.Staff, e.At)
+		}
+	case CaseApproved:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Status = Approved
+			step(c, p, p.Staff, e.At)
+		}
+	case CaseRefused:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Status, c.Reason = Refused, p.Reason
+			step(c, p, p.Staff, e.At)
+		}
+	case ResultMade:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Status = Ready
+			step(c, p, p.Staff, e.At)
+		}
+	case Delivered:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Channel = p.Channel
+			switch p.Channel {
+			case ChannelWindow:
+				c.Delivery = p.Signature
+			case ChannelPost:
+				c.Delivery = p.Courier + " " + p.Waybill
+			case ChannelLocker:
+				c.Delivery = p.Locker
+			}
+			step(c, p, p.Staff, e.At)
+		}
+	case CaseClosed:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Status = Closed
+			step(c, p, p.Staff, e.At)
+		}
+	case CaseOverdue:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.Overdue = true
+			step(c, p, "", e.At)
+		}
+	}
+}
+
+func step(c *Case, p room.Payload, staff string, at time.Time) {
+	c.Timeline = append(c.Timeline, Step{Type: p.Type(), Staff: staff, At: at})
+}

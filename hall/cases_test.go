@@ -1,0 +1,68 @@
+package hall
+
+import (
+	"testing"
+	"time"
+
+	"hallfloor/cases"
+	"hallfloor/errs"
+	"hallfloor/room"
+)
+
+func casesFloor(t *testing.T) *floor { return newFloor(t) }
+
+// A case opened at a window serving a 收件号 goes through the hall: only
+// the department decides, its deadline is checked by the Tick, once, and
+// the delivery closes it; the timeline names who and when.
+func TestCaseThroughTheHall(t *testing.T) {
+	f := casesFloor(t)
+	f.open("1")
+	open := cases.Open{Window: "1", Item: "GT", Name: "张三", IDHash: "h1", Party: cases.Person,
+		Received: []string{"m1", "m2"}, Actor: clerk("1")}
+	f.refuse(open, errs.Conflict, "case_not_serving")
+	f.issue("A")
+	f.call("1")
+	evs := f.applied(open)
+	o := payloads[cases.Opened](evs)
+	if len(o) != 1 || o[0].Case.Number != "202503100001" || o[0].Ticket != f.s.Queue.Windows["1"].Current {
+		t.Fatalf("opened %v", types(evs))
+	}
+	id := o[0].Case.ID
+	f.refuse(cases.Accept{Case: id, Actor: clerk("1")}, errs.Forbidden, "case_not_department")
+	f.refuse(cases.Refuse{Case: id, Actor: dept("d1")}, errs.Invalid, "case_reason_required")
+	f.advance(time.Hour)
+	f.must(cases.Accept{Case: id, Actor: dept("d1")})
+
+	// Monday + 3 working days: due at the end of Thursday.
+	k := f.s.Cases.Cases[id]
+	if !k.Deadline.Equal(at("2025-03-13", "23:59:59")) {
+		t.Fatalf("deadline %v", k.Deadline)
+	}
+	f.now = at("2025-03-13", "17:00:00")
+	if evs := f.applied(Tick{}); len(payloads[cases.CaseOverdue](evs)) != 0 {
+		t.Fatalf("overdue before the deadline: %v", types(evs))
+	}
+	f.now = at("2025-03-14", "09:00:00")
+	if evs := f.applied(Tick{}); len(payloads[cases.CaseOverdue](evs)) != 1 {
+		t.Fatalf("not overdue after the deadline: %v", types(evs))
+	}
+	f.advance(time.Minute)
+	if Due(f.s, f.setup, f.now) && len(payloads[cases.CaseOverdue](f.applied(Tick{}))) != 0 {
+		t.Fatal("overdue twice")
+	}
+	f.must(cases.Approve{Case: id, Actor: dept("d2")})
+	f.must(cases.MarkReady{Case: id, Actor: dept("d2")})
+	f.must(cases.Deliver{Case: id, Channel: cases.ChannelLocker, Locker: "L1-01", Actor: dept("d2")})
+	k = f.s.Cases.Cases[id]
+	if k.Status != cases.Closed || len(k.Timeline) != 7 || k.Timeline[1].Staff != "d1" || !k.Timeline[1].At.Equal(at("2025-03-10", "10:00:00")) {
+		t.Fatalf("closed %+v", k)
+	}
+	// The case survives the journal: a replay reaches the same cases.
+	r := NewState(f.setup)
+	for _, e := range f.journal {
+		r.Apply(room.Event{Seq: e.Seq, At: e.At, Data: e.Data})
+	}
+	if got, want := len(r.Cases.Cases[id].Timeline), 7; got != want || r.Cases.Cases[id].Status != cases.Closed {
+		t.Fatalf("replayed %+v", r.Cases.Cases[id])
+	}
+}
