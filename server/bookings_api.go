@@ -598,19 +598,8 @@ func (s *Server) postBookingConfirm(w http.ResponseWriter, r *http.Request) {
 // office, as JSON, CSV or .xlsx, read from the journal as the overtime
 // register is.
 func (s *Server) getBookingRegister(w http.ResponseWriter, r *http.Request, _ Principal) {
-	format, err := formatParam(r, "json", "csv", "xlsx")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := s.rangeParams(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := s.figuresOf(r.Context(), p, true)
-	if err != nil {
-		s.fail(w, r, err)
+	format, p, b, ok := s.registerOf(w, r)
+	if !ok {
 		return
 	}
 	recs := b.Appointments()

@@ -53,19 +53,8 @@ func (s *Server) overtimeReply(st *hall.State, _ *hall.Setup, out room.Outcome) 
 }
 
 func (s *Server) getOvertime(w http.ResponseWriter, r *http.Request, _ Principal) {
-	format, err := formatParam(r, "json", "csv", "xlsx")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := s.rangeParams(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := s.figuresOf(r.Context(), p, true)
-	if err != nil {
-		s.fail(w, r, err)
+	format, p, b, ok := s.registerOf(w, r)
+	if !ok {
 		return
 	}
 	recs := b.Overtime()

@@ -176,6 +176,24 @@ func (s *Server) getYearlyReport(w http.ResponseWriter, r *http.Request, _ Princ
 	s.writeReport(w, r, "yearly", p)
 }
 
+// registerOf reads what a register's export asks (its format and period)
+// and the period's figures with their details, answering the refusal itself
+// when there is one.
+func (s *Server) registerOf(w http.ResponseWriter, r *http.Request) (format string, p report.Period, b periodFigures, ok bool) {
+	format, err := formatParam(r, "json", "csv", "xlsx")
+	if err == nil {
+		p, err = s.rangeParams(r)
+	}
+	if err == nil {
+		b, err = s.figuresOf(r.Context(), p, true)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return "", p, b, false
+	}
+	return format, p, b, true
+}
+
 func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, kind string, p report.Period) {
 	format, err := formatParam(r, "json", "csv", "xlsx")
 	if err != nil {
