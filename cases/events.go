@@ -131,19 +131,25 @@ func (CaseClosed) Type() string      { return "case.closed" }
 func (CaseOverdue) Type() string     { return "case.overdue" }
 
 // Cases are no public screen's business: they name applicants, and a
-// case's id opens its status page.
+// case's id opens its status page. A screen is told only that a case took
+// a step (its type, no field), so the pages of the back office, the counter
+// and the applicant ask again for what they may see.
+type Stepped struct{}
 
-func (Opened) Public() room.Payload          { return nil }
-func (NoticeIssued) Public() room.Payload    { return nil }
-func (CaseAccepted) Public() room.Payload    { return nil }
-func (Supplied) Public() room.Payload        { return nil }
-func (SupplementAsked) Public() room.Payload { return nil }
-func (CaseApproved) Public() room.Payload    { return nil }
-func (CaseRefused) Public() room.Payload     { return nil }
-func (ResultMade) Public() room.Payload      { return nil }
-func (Delivered) Public() room.Payload       { return nil }
-func (CaseClosed) Public() room.Payload      { return nil }
-func (CaseOverdue) Public() room.Payload     { return nil }
+// Type is never journaled: Stepped is only what screens are sent.
+func (Stepped) Type() string { return "case.step" }
+
+func (Opened) Public() room.Payload          { return Stepped{} }
+func (NoticeIssued) Public() room.Payload    { return Stepped{} }
+func (CaseAccepted) Public() room.Payload    { return Stepped{} }
+func (Supplied) Public() room.Payload        { return Stepped{} }
+func (SupplementAsked) Public() room.Payload { return Stepped{} }
+func (CaseApproved) Public() room.Payload    { return Stepped{} }
+func (CaseRefused) Public() room.Payload     { return Stepped{} }
+func (ResultMade) Public() room.Payload      { return Stepped{} }
+func (Delivered) Public() room.Payload       { return Stepped{} }
+func (CaseClosed) Public() room.Payload      { return Stepped{} }
+func (CaseOverdue) Public() room.Payload     { return Stepped{} }
 
 func init() {
 	room.Register[Opened]()

@@ -182,6 +182,11 @@ var reasons = map[string]Words{
 	"case_waybill_required":     {"邮寄出件请填写快递公司和运单号", "Give the courier and the waybill number"},
 	"case_locker_required":      {"请填写存放的柜格", "Give the locker compartment"},
 	"case_not_owed":             {"材料 {material} 不在待补交之列", "Material {material} is not owed on this case"},
+	"case_not_yours":            {"您无权查看办件 {number}", "You may not read case {number}"},
+	"case_lookup_failed":        {"办件编号与手机号不符，请核对后重试", "No case has that number with that phone; check both and try again"},
+	"case_lookup_too_many":      {"查询过于频繁，请{wait}后再试", "Too many lookups from here; try again in {wait_en}"},
+	"case_department_only":      {"只有审批部门人员和大厅管理员可查看后台办件", "Only a department's staff and the hall's managers read the back office"},
+	"case_lookup_needed":        {"请填写办件编号和申请时留的手机号", "Give the case number and the phone given at intake"},
 	"case_channel":              {"出件方式只能是窗口、邮寄或取件柜", "A result goes out at the window, by post or through a locker"},
 
 	// Lockers.

@@ -121,13 +121,7 @@ type consultView struct {
 }
 
 func (s *Server) consultViewOf(st *hall.State, setup *hall.Setup, k *consult.Consultation) consultView {
-	loc := s.location()
-	in := func(t time.Time) time.Time {
-		if t.IsZero() {
-			return t
-		}
-		return t.In(loc)
-	}
+	in := zoned(s.location())
 	secs := func(t time.Time) *int {
 		if t.IsZero() {
 			return nil

@@ -184,6 +184,7 @@ type limits struct {
 	sources               *sources
 	conf                  config.Limits
 	issue, pickup, signin *limiter
+	lookup                *limiter // case lookups by number and phone
 }
 
 // Sign-ins a minute from one source: a terminal signs in a few times a
@@ -195,7 +196,8 @@ func newLimits(c config.Server) (*limits, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &limits{sources: src, conf: c.Limits, issue: newLimiter(), pickup: newLimiter(), signin: newLimiter()}, nil
+	return &limits{sources: src, conf: c.Limits, issue: newLimiter(), pickup: newLimiter(), signin: newLimiter(),
+		lookup: newLimiter()}, nil
 }
 
 // admit spends one try of the request's source in l, or refuses the

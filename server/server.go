@@ -169,6 +169,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		s.lockerRoutes(r)
 		s.consultRoutes(r)
 		s.bookingRoutes(r)
+		s.caseRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}

@@ -1,0 +1,160 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+)
+
+type caseReply struct {
+	Case *struct {
+		ID         string `json:"id"`
+		Number     string `json:"number"`
+		Status     string `json:"status"`
+		Name       string `json:"name"`
+		Phone      string `json:"phone"`
+		Ticket     string `json:"ticket"`
+		StatusPath string `json:"status_path"`
+		Department struct {
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"department"`
+		Owed     []struct{ Code, Name string } `json:"owed"`
+		Timeline []struct {
+			Type      string `json:"type"`
+			Staff     string `json:"staff"`
+			StaffName string `json:"staff_name"`
+		} `json:"timeline"`
+	} `json:"case"`
+	Notice *struct {
+		Item    struct{ Code, Name string }   `json:"item"`
+		Missing []struct{ Code, Name string } `json:"missing"`
+	} `json:"notice"`
+}
+
+// A case over the API: opened at a window serving a 收件号 (a refusal for
+// missing materials answers with the 一次性告知单), read only by the hall's
+// clerks and managers and its own department, decided there step by step,
+// handed over at the output window, and followed by the applicant on a
+// status page that shows neither the ID number nor the whole phone.
+func TestCaseAPI(t *testing.T) {
+	h := startHall(t, "")
+	clerk := h.login("1001")
+	h.act(clerk, "1", "open", nil)
+	h.issue("A")
+	h.act(clerk, "1", "call", nil)
+	id := idNumber("11010519491231002")
+	body := map[string]any{"item": "GTDJ", "name": "张三丰", "id_number": id, "phone": "13912345678", "party": "person",
+		"received": []string{"sqs", "sfz"}}
+
+	// Missing materials need the clerk's choice; a bad ID number is named.
+	if e := h.must(409, "POST", "/api/v1/windows/1/cases", clerk, body).apiError(t); e.Error.Reason != "case_materials_missing" {
+		t.Fatalf("missing materials: %+v", e)
+	}
+	bad := map[string]any{"item": "GTDJ", "name": "张三丰", "id_number": "110105", "party": "person", "received": []string{"sqs", "sfz", "cs"}}
+	if e := h.must(400, "POST", "/api/v1/windows/1/cases", clerk, bad).apiError(t); e.Error.Field != "id_number" {
+		t.Fatalf("bad ID number: %+v", e)
+	}
+	body["missing"] = "refuse"
+	var notice caseReply
+	h.must(200, "POST", "/api/v1/windows/1/cases", clerk, body).into(t, &notice)
+	if notice.Case != nil || notice.Notice == nil || notice.Notice.Item.Name != "个体工商户设立登记" ||
+		len(notice.Notice.Missing) != 1 || notice.Notice.Missing[0].Name != "经营场所使用证明" {
+		t.Fatalf("the one-time notice: %+v", notice)
+	}
+
+	body["received"], body["missing"] = []string{"sqs", "sfz", "cs"}, ""
+	var opened caseReply
+	h.must(200, "POST", "/api/v1/windows/1/cases", clerk, body).into(t, &opened)
+	k := opened.Case
+	if k == nil || k.Status != "received" || k.Ticket != "A001" || k.Department.Name != "市场监管局" ||
+		k.StatusPath != "/c/"+k.ID || len(k.ID) < 16 || len(k.Timeline) != 1 || k.Timeline[0].StaffName != "王丽娟" {
+		t.Fatalf("opened %+v", k)
+	}
+
+	dept, otherDept, guide, manager := h.login("3001"), h.login("3101"), h.login("2001"), h.login("admin")
+	for _, tt := range []struct {
+		who, token string
+		want       int
+	}{{"its department", dept, 200}, {"a clerk", h.login("1002"), 200}, {"a manager", manager, 200},
+		{"another department", otherDept, 403}, {"a guide", guide, 403}, {"nobody", "", 401}} {
+		if r := h.req("GET", "/api/v1/cases/"+k.ID, tt.token, nil); r.status != tt.want {
+			t.Errorf("%s reads the case: %s, want %d", tt.who, r, tt.want)
+		}
+	}
+	var list struct {
+		Departments []struct {
+			ID    string `json:"id"`
+			Cases []struct {
+				Number string `json:"number"`
+			} `json:"cases"`
+		} `json:"departments"`
+	}
+	h.must(200, "GET", "/api/v1/cases", dept, nil).into(t, &list)
+	if len(list.Departments) != 1 || list.Departments[0].ID != "scj" || len(list.Departments[0].Cases) != 1 ||
+		list.Departments[0].Cases[0].Number != k.Number {
+		t.Fatalf("the department's list: %+v", list)
+	}
+	if e := h.must(403, "GET", "/api/v1/cases", clerk, nil).apiError(t); e.Error.Reason != "case_department_only" {
+		t.Fatalf("a clerk's back office: %+v", e)
+	}
+
+	// Only the department decides; a refusal needs its reason.
+	if e := h.must(403, "POST", "/api/v1/cases/"+k.ID+"/accept", otherDept, map[string]any{}).apiError(t); e.Error.Reason != "case_not_department" {
+		t.Fatalf("another department accepts: %+v", e)
+	}
+	if e := h.must(400, "POST", "/api/v1/cases/"+k.ID+"/refuse", dept, map[string]any{"reason": " "}).apiError(t); e.Error.Field != "reason" {
+		t.Fatalf("a refusal without reason: %+v", e)
+	}
+	for _, step := range []string{"accept", "approve", "ready"} {
+		h.must(200, "POST", "/api/v1/cases/"+k.ID+"/"+step, dept, map[string]any{})
+	}
+
+	// The applicant's page: by the id, or by the number with the phone.
+	var status struct {
+		Case map[string]any `json:"case"`
+	}
+	r := h.must(200, "GET", "/api/v1/case-status/"+k.ID, "", nil)
+	r.into(t, &status)
+	if status.Case["status"] != "ready" || status.Case["name"] != "张*丰" || status.Case["phone"] != "139****5678" {
+		t.Fatalf("the status page: %v", status.Case)
+	}
+	for _, secret := range []string{id, "13912345678", "id_hash", "3001"} {
+		if strings.Contains(string(r.body), secret) {
+			t.Fatalf("the status page shows %q: %s", secret, r.body)
+		}
+	}
+	if e := h.must(404, "POST", "/api/v1/case-status", "", map[string]any{"number": k.Number, "phone": "13912345670"}).apiError(t); e.Error.Reason != "case_lookup_failed" {
+		t.Fatalf("a wrong phone: %+v", e)
+	}
+	h.must(200, "POST", "/api/v1/case-status", "", map[string]any{"number": k.Number, "phone": "13912345678"}).into(t, &status)
+	if status.Case["id"] != k.ID {
+		t.Fatalf("lookup found %v", status.Case)
+	}
+
+	out := h.login("1007")
+	h.act(out, "7", "open", nil)
+	if e := h.must(400, "POST", "/api/v1/cases/"+k.ID+"/deliver", out, map[string]any{"channel": "window", "window": "7"}).apiError(t); e.Error.Field != "signature" {
+		t.Fatalf("a window delivery without signature: %+v", e)
+	}
+	var done caseReply
+	h.must(200, "POST", "/api/v1/cases/"+k.ID+"/deliver", out, map[string]any{"channel": "window", "window": "7", "signature": "张三丰"}).into(t, &done)
+	if done.Case == nil || done.Case.Status != "closed" {
+		t.Fatalf("delivered %+v", done.Case)
+	}
+}
+
+// Lookups by number and phone are limited per source: a stranger on the
+// hall's Wi-Fi cannot try every phone of a case number.
+func TestCaseLookupsAreLimited(t *testing.T) {
+	h := startHall(t, "")
+	var last reply
+	for range 30 {
+		last = h.req("POST", "/api/v1/case-status", "", map[string]any{"number": "202501010001", "phone": "13900000000"})
+		if last.status == 429 {
+			break
+		}
+	}
+	if last.status != 429 || last.apiError(t).Error.Reason != "case_lookup_too_many" {
+		t.Fatalf("30 lookups: the last answered %s", last)
+	}
+}
