@@ -2,6 +2,7 @@ package cases
 
 import (
 	"hallfloor/errs"
+	"hallfloor/queue"
 	"hallfloor/room"
 )
 
@@ -63,4 +64,12 @@ func Departments(setup *Setup, a room.Actor) []*Department {
 		}
 	}
 	return out
+}
+
+// Opening says whether the member of staff at the window may open a case
+// now: signed on there and serving a 收件号. The counter asks it to show
+// its intake form; Open decides the same way.
+func Opening(q *queue.State, qs *queue.Setup, window string, a room.Actor) error {
+	_, err := serving(q, qs, window, a)
+	return err
 }

@@ -54,6 +54,9 @@ var pages = map[string]string{
 	"/evaluate/{window}":  "evaluate.html",
 	"/book":               "book.html",
 	"/bookings":           "bookings.html",
+	"/cases":              "cases.html",
+	"/c":                  "case.html",
+	"/c/{id}":             "case.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing

@@ -204,8 +204,11 @@ func eachFile(t *testing.T, fn func(name string, b []byte)) {
 // stylesheet and script it names: as sent (gzipped, which every browser
 // takes) and as the browser must then read it. A cheap screen box on a busy
 // network should load a page in one go, however many faces the hall has.
+// The staff's pages (the manager's dashboard, the back office), on a
+// desk's PC, may read half as much again.
 func TestPagesAreSmall(t *testing.T) {
-	const sentBudget, readBudget = 40 << 10, 128 << 10
+	const sentBudget, screenBudget, deskBudget = 40 << 10, 128 << 10, 192 << 10
+	desk := map[string]bool{"/dashboard": true, "/cases": true}
 	ref := regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
 	id := regexp.MustCompile(`\{[^}]*\}`)
 	h := frontend.Handler()
@@ -237,6 +240,10 @@ func TestPagesAreSmall(t *testing.T) {
 		}
 		if sent > sentBudget {
 			t.Errorf("%s sends %d bytes; keep a page under %d", page, sent, sentBudget)
+		}
+		readBudget := screenBudget
+		if desk[page] {
+			readBudget = deskBudget
 		}
 		if read > readBudget {
 			t.Errorf("%s loads %d bytes; keep a page under %d", page, read, readBudget)

@@ -30,6 +30,7 @@ import (
 func (s *Server) caseRoutes(r chi.Router) {
 	r.Get("/case-catalogue", s.withStaff(s.getCaseCatalogue))
 	r.Post("/windows/{id}/cases", s.withStaff(s.postOpenCase))
+	r.Get("/windows/{id}/cases", s.withStaff(s.getWindowCases))
 	r.Get("/cases", s.withStaff(s.getCases))
 	r.Get("/cases/{id}", s.withStaff(s.getCase))
 	for step, build := range caseSteps {
@@ -155,6 +156,29 @@ func (s *Server) postOpenCase(w http.ResponseWriter, r *http.Request, p Principa
 			}
 		}
 		return reply
+	})
+}
+
+// getWindowCases is what the counter's case panel shows: whether a case
+// can be opened now (and if not, the hall's words why).
+func (s *Server) getWindowCases(w http.ResponseWriter, r *http.Request, p Principal) {
+	window := chi.URLParam(r, "id")
+	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
+		out := struct {
+			CanOpen bool       `json:"can_open"`
+			Why     *errorJSON `json:"why,omitempty"`
+		}{}
+		if err := cases.Opening(st.Queue, setup.Queue, window, actor(p)); err != nil {
+			e, ok := errs.As(err)
+			if !ok {
+				return nil, err
+			}
+			why := refusalJSON(e)
+			out.Why = &why
+		} else {
+			out.CanOpen = true
+		}
+		return out, nil
 	})
 }
 

@@ -73,6 +73,8 @@ HF.start(async function () {
       ]));
     });
     $('queue-empty').hidden = queue.length > 0;
+    // The case panel (counter-cases.js) follows the window.
+    document.dispatchEvent(new CustomEvent('hf:window', { detail: { window: w, session: session } }));
   }
   HF.onLang(function () { render(); fillDialogs(); });
 

@@ -1,0 +1,158 @@
+'use strict';
+// The department's back office (后台审批): the cases of the departments the
+// signed-in member decides for (every department, for a manager, who reads
+// but does not decide), by the earliest deadline, each with the steps its
+// state allows: 受理, 补正通知 (the materials asked for, within 5 working
+// days of the receipt), 准予 then the result made, or 不予受理 / 不予许可
+// with the written reason. The hall decides who may take which step; a
+// refusal is shown in the server's words, and the page is redrawn from the
+// hall's answer after every step and every case event.
+HF.start(async function () {
+  var $ = function (id) { return document.getElementById(id); };
+  var me = null;
+  try { me = JSON.parse(sessionStorage.getItem('hf.cases') || 'null'); } catch (e) { me = null; }
+  var data = null, drawn = '';
+  // typed keeps what a member typed (a reason, a note, ticked materials)
+  // across redraws brought by other cases' events.
+  var typed = {};
+  window.__hf.cases = function () { return data; };
+
+  function setMe(m) {
+    me = m;
+    try { if (m) sessionStorage.setItem('hf.cases', JSON.stringify(m)); else sessionStorage.removeItem('hf.cases'); } catch (e) { /* private mode */ }
+    $('signin').hidden = !!me;
+    $('desk').hidden = !me;
+    $('signout').hidden = !me;
+    $('who').textContent = me ? (me.name || me.staff) : '';
+    data = null;
+    drawn = '';
+    if (me) load();
+  }
+
+  async function api(method, path, body) {
+    try {
+      return await HF.api(method, path, body, { token: me && me.token, key: method === 'POST' ? HF.key() : undefined });
+    } catch (e) {
+      if (e.status === 401) { setMe(null); HF.showError($('signin-error'), e); }
+      throw e;
+    }
+  }
+
+  async function load() {
+    if (!me) return;
+    try {
+      var d = await api('GET', '/api/v1/cases' + ($('show-closed').checked ? '?closed=1' : ''));
+      data = d;
+      HF.showError($('error'), null);
+      var sig = JSON.stringify(d);
+      if (sig !== drawn) { drawn = sig; render(); }
+    } catch (e) {
+      if (e.status !== 401) HF.showError($('error'), e);
+    }
+  }
+  var refresh = HF.debounce(load, 200);
+
+  async function step(k, name, body) {
+    try {
+      await api('POST', '/api/v1/cases/' + encodeURIComponent(k.id) + '/' + name, body || {});
+      delete typed[k.id];
+      HF.showError($('error'), null);
+    } catch (e) {
+      HF.showError($('error'), e);
+    }
+    load();
+  }
+
+  function button(key, fn, cls) {
+    return HF.el('button', { type: 'button', class: 'btn' + (cls ? ' ' + cls : ''), text: HF.t(key), 'data-step': key, onclick: fn });
+  }
+
+  function memo(k) { return typed[k.id] || (typed[k.id] = { text: '', materials: {} }); }
+
+  // actions are the steps a case's state allows; whether this member may
+  // take them is the hall's to say when asked.
+  function actions(k) {
+    var out = [], t = memo(k);
+    var deciding = k.status === 'received' || k.status === 'supplement';
+    if (deciding || k.status === 'accepted') {
+      var text = HF.el('input', { type: 'text', maxlength: '500', 'data-field': 'text', placeholder: HF.t('cases.text.ph'), value: t.text });
+      text.addEventListener('input', function () { t.text = text.value; });
+      out.push(text);
+    }
+    if (deciding) {
+      out.push(button('cases.accept', function () { step(k, 'accept'); }, 'primary'));
+      k.materials.forEach(function (m) {
+        var c = HF.el('input', { type: 'checkbox', value: m.code, 'data-material': m.code });
+        c.checked = !!t.materials[m.code];
+        c.addEventListener('change', function () { t.materials[m.code] = c.checked; });
+        out.push(HF.el('label', {}, [c, m.name]));
+      });
+      out.push(button('cases.supplement', function () {
+        step(k, 'supplement', { materials: Object.keys(t.materials).filter(function (c) { return t.materials[c]; }), note: t.text });
+      }));
+      out.push(button('cases.refuse.accept', function () { step(k, 'refuse', { reason: t.text }); }, 'warn'));
+    }
+    if (k.status === 'accepted') {
+      out.push(button('cases.approve', function () { step(k, 'approve'); }, 'primary'));
+      out.push(button('cases.refuse.permit', function () { step(k, 'refuse', { reason: t.text }); }, 'warn'));
+    }
+    if (k.status === 'approved') out.push(button('cases.ready', function () { step(k, 'ready'); }, 'primary'));
+    return out;
+  }
+
+  function facts(k) {
+    var f = [HF.name(k.item), k.name, HF.t('cases.status.' + k.status)];
+    f.push(HF.t('cases.received.at', HF.fmtDateTime(k.received_at)));
+    if (k.owed.length) f.push(HF.t('cases.owes', k.owed.map(function (m) { return m.name; }).join(HF.t('list.sep'))));
+    if (k.reason) f.push(HF.t('cases.reason', k.reason));
+    return f.join(' · ');
+  }
+
+  function timeline(k) {
+    return HF.el('details', {}, [HF.el('summary', { text: HF.t('cases.timeline') }),
+      HF.el('ul', {}, k.timeline.map(function (p) {
+        return HF.el('li', { text: HF.fmtDateTime(p.at) + ' ' + HF.t('cases.step.' + p.type) + (p.staff ? ' · ' + (p.staff_name || p.staff) : '') });
+      }))]);
+  }
+
+  function row(k) {
+    return HF.el('div', { class: 'case' + (k.overdue ? ' overdue' : '') + (k.status === 'closed' ? ' closed' : ''), 'data-case': k.id, 'data-status': k.status }, [
+      HF.el('div', {}, [HF.el('div', { class: 'num', text: k.number }),
+        HF.el('div', { class: 'due', text: HF.t(k.overdue ? 'cases.overdue' : 'cases.due', HF.fmtDateTime(k.deadline)) })]),
+      HF.el('div', { class: 'facts', text: facts(k) }),
+      HF.el('div', { class: 'acts' }, actions(k)),
+      timeline(k),
+    ]);
+  }
+
+  function render() {
+    var box = HF.clear($('departments'));
+    if (!data) return;
+    data.departments.forEach(function (d) {
+      var list = d.cases.map(row);
+      if (!list.length) list = [HF.el('p', { class: 'none', text: HF.t('cases.none') })];
+      box.appendChild(HF.el('section', { class: 'dept', 'data-dept': d.id }, [HF.el('h2', { text: d.name })].concat(list)));
+    });
+  }
+  HF.onLang(render);
+  $('show-closed').addEventListener('change', load);
+
+  $('signin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var who = await HF.signIn($('staff'), $('password'), $('signin-error'));
+    if (!who) return;
+    setMe({ token: who.token, staff: who.staff, name: who.name });
+  });
+  $('signout').addEventListener('click', async function () {
+    if (me) { try { await HF.api('POST', '/api/v1/logout', {}, { token: me.token }); } catch (e) { /* ended already */ } }
+    setMe(null);
+  });
+
+  setMe(me);
+  // Deadlines pass with time alone: look again every minute.
+  setInterval(function () { if (me) load(); }, 60000);
+  HF.live({
+    snapshot: function () { refresh(); },
+    event: function (m) { if (m.type.indexOf('case.') === 0) refresh(); },
+  });
+});

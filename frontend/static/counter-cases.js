@@ -1,0 +1,175 @@
+'use strict';
+// 收件登记 at the counter: while the clerk serves a 收件号, the case panel
+// opens a case for an item of the hall's catalogue with the materials
+// ticked as received. Materials missing, the clerk chooses: the
+// 一次性告知单 (no case, every missing material listed, printed) or 容缺
+// (the applicant's commitment and the working days to bring them). The
+// opened case prints its 收件凭证 with the QR code of its status page. The
+// hall decides whether a case can be opened here and now; the panel shows
+// its answer and its words.
+// It runs after counter.js, which started the page (HF.start): the window
+// it reads comes with counter.js's 'hf:window' event.
+(function () {
+  var $ = function (x) { return document.getElementById(x); };
+  var id = decodeURIComponent(location.pathname.split('/').pop());
+  var session = null, current = '', catalogue = null, last = null;
+  window.__hf.cases = function () { return { catalogue: catalogue, last: last }; };
+
+  function token() { return session && session.token; }
+
+  async function loadCatalogue() {
+    if (catalogue || !token()) return;
+    try {
+      catalogue = await HF.api('GET', '/api/v1/case-catalogue', undefined, { token: token() });
+      fillItems();
+    } catch (e) { catalogue = null; }
+  }
+
+  function item() {
+    var code = $('case-item').value;
+    return catalogue && catalogue.items.filter(function (it) { return it.code === code; })[0];
+  }
+
+  function fillItems() {
+    var sel = HF.clear($('case-item'));
+    sel.appendChild(HF.el('option', { value: '', text: HF.t('cases.item.pick') }));
+    (catalogue ? catalogue.items : []).forEach(function (it) {
+      var kind = HF.t('cases.kind.' + it.kind) + (it.kind === 'promised' ? ' · ' + HF.t('cases.days', it.days) : '');
+      sel.appendChild(HF.el('option', { value: it.code, text: HF.t('cases.item.kind', HF.name(it), kind) }));
+    });
+    fillMaterials();
+  }
+
+  function fillMaterials() {
+    var box = $('case-materials');
+    box.querySelectorAll('label').forEach(function (l) { l.remove(); });
+    var it = item();
+    (it ? it.materials : []).forEach(function (m) {
+      box.appendChild(HF.el('label', {}, [HF.el('input', { type: 'checkbox', value: m.code, 'data-material': m.code }), ' ' + m.name]));
+    });
+    showMissing();
+  }
+
+  function missing() {
+    var it = item();
+    if (!it) return [];
+    var ticked = {};
+    $('case-materials').querySelectorAll('input:checked').forEach(function (c) { ticked[c.value] = true; });
+    return it.materials.filter(function (m) { return !ticked[m.code]; });
+  }
+
+  function choice() {
+    var c = document.querySelector('input[name="case-missing"]:checked');
+    return c ? c.value : 'refuse';
+  }
+
+  function showMissing() {
+    var miss = missing();
+    $('case-missing').hidden = miss.length === 0;
+    $('case-missing-list').textContent = HF.t('cases.missing', miss.map(function (m) { return m.name; }).join(HF.t('list.sep')));
+    $('case-tolerate').hidden = choice() !== 'tolerate';
+  }
+
+  // The hall says whether this window can open a case now.
+  var asking = 0;
+  async function ask() {
+    if (!token()) { $('cases-panel').hidden = true; return; }
+    var mine = ++asking;
+    try {
+      var r = await HF.api('GET', '/api/v1/windows/' + encodeURIComponent(id) + '/cases', undefined, { token: token() });
+      if (mine !== asking) return;
+      await loadCatalogue();
+      var any = catalogue && catalogue.items.length > 0;
+      $('cases-panel').hidden = !any;
+      $('case-form').hidden = !r.can_open || !$('case-done').hidden;
+      $('case-why').textContent = r.can_open ? '' : HF.errorText({ message: r.why.message, messageEN: r.why.message_en });
+    } catch (e) { /* the next change of the window asks again */ }
+  }
+
+  document.addEventListener('hf:window', function (ev) {
+    session = ev.detail.session;
+    var w = ev.detail.window;
+    var cur = w && w.current ? w.current.id : '';
+    // A new citizen at the window: a fresh form.
+    if (cur !== current) { current = cur; reset(); }
+    ask();
+  });
+
+  function reset() {
+    $('case-form').reset();
+    $('case-done').hidden = true;
+    HF.showError($('case-error'), null);
+    fillMaterials();
+  }
+
+  $('case-item').addEventListener('change', fillMaterials);
+  $('case-materials').addEventListener('change', showMissing);
+  document.querySelectorAll('input[name="case-missing"]').forEach(function (r) { r.addEventListener('change', showMissing); });
+  $('case-again').addEventListener('click', function () { reset(); ask(); });
+
+  $('case-form').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var it = item();
+    if (!it) { $('case-item').focus(); return; }
+    var received = [];
+    $('case-materials').querySelectorAll('input:checked').forEach(function (c) { received.push(c.value); });
+    var body = { item: it.code, name: $('case-name').value, id_number: $('case-id').value, phone: $('case-phone').value,
+      party: $('case-party').value, received: received };
+    if (missing().length) {
+      body.missing = choice();
+      if (body.missing === 'tolerate') { body.commitment = $('case-commitment').value; body.supply_days = parseInt($('case-days').value, 10) || 0; }
+    }
+    HF.showError($('case-error'), null);
+    try {
+      last = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/cases', body, { token: token(), key: HF.key() });
+      done();
+    } catch (e) {
+      HF.showError($('case-error'), e);
+    }
+  });
+
+  function hallName() {
+    var h = HF.names.hall || {};
+    return HF.lang === 'en' && h.name_en ? h.name_en : (h.name || '');
+  }
+
+  function names(list) { return list.map(function (m) { return m.name; }).join(HF.t('list.sep')) || '—'; }
+
+  // done fills the printout of what the hall answered: the receipt of the
+  // case opened, or the one-time notice of a refused intake.
+  function done() {
+    $('case-form').hidden = true;
+    $('case-done').hidden = false;
+    $('print-receipt').hidden = !last.case;
+    $('print-notice').hidden = !last.notice;
+    if (last.case) {
+      var k = last.case;
+      $('case-done-msg').textContent = HF.t(k.owed.length ? 'cases.opened.tolerated' : 'cases.opened', k.number);
+      $('case-done-msg').setAttribute('data-number', k.number);
+      $('pr-hall').textContent = hallName();
+      $('pr-number').textContent = k.number;
+      $('pr-item').textContent = HF.name(k.item);
+      $('pr-dept').textContent = k.department.name;
+      $('pr-name').textContent = k.name;
+      $('pr-received').textContent = names(k.received);
+      $('pr-owed-row').hidden = !k.owed.length;
+      $('pr-owed').textContent = names(k.owed) + (k.supply_by ? ' · ' + HF.t('cases.supply.by', HF.fmtDateTime(k.supply_by)) : '');
+      $('pr-at').textContent = HF.fmtDateTime(k.received_at);
+      $('pr-deadline').textContent = HF.fmtDateTime(k.deadline);
+      $('pr-clerk').textContent = (k.clerk_name || k.clerk) + ' · ' + HF.t('window.n', id);
+      $('pr-qr').src = '/qr?data=' + encodeURIComponent(location.origin + k.status_path);
+    } else if (last.notice) {
+      var n = last.notice;
+      $('case-done-msg').textContent = HF.t('cases.noticed', n.missing.length);
+      $('case-done-msg').removeAttribute('data-number');
+      $('pn-hall').textContent = hallName();
+      $('pn-item').textContent = HF.name(n.item);
+      var ol = HF.clear($('pn-missing'));
+      n.missing.forEach(function (m) { ol.appendChild(HF.el('li', { text: m.name })); });
+      $('pn-at').textContent = HF.fmtDateTime(n.at);
+      $('pn-window').textContent = n.window;
+    }
+  }
+  $('case-print').addEventListener('click', function () { window.print(); });
+  HF.onLang(function () { fillItems(); if (last && !$('case-done').hidden) done(); });
+})();
