@@ -346,7 +346,9 @@ func TestDeadlineAndOverdueOnce(t *testing.T) {
 	id := h.opened(t0)
 	done := h.opened(t0)
 	h.must(t0, Accept{Case: done, Actor: staff("d1")})
-	h.must(t0, Refuse{Case: done, Reason: "材料不实", Actor: staff("d1")})
+	if evs := h.must(t0, Refuse{Case: done, Reason: "材料不实", Actor: staff("d1")}); evs[0].(CaseRefused).Late {
+		t.Fatal("a refusal within the deadline counts as late")
+	}
 	if evs := Due(h.s, h.set, time.Date(2025, 4, 7, 23, 59, 59, 0, sh)); len(evs) != 0 {
 		t.Fatalf("due on the deadline: %+v", evs)
 	}
@@ -358,6 +360,12 @@ func TestDeadlineAndOverdueOnce(t *testing.T) {
 	h.apply(late, evs...)
 	if again := Due(h.s, h.set, late.Add(time.Hour)); len(again) != 0 || !h.s.Cases[id].Overdue {
 		t.Fatalf("overdue twice: %+v", again)
+	}
+	// Decided after the deadline: the on-time rate counts it late.
+	h.must(late, Accept{Case: id, Actor: staff("d1")})
+	h.must(late, Approve{Case: id, Actor: staff("d1")})
+	if evs := h.must(late, MarkReady{Case: id, Actor: staff("d1")}); !evs[0].(ResultMade).Late || evs[0].(ResultMade).Case.Department != "scj" {
+		t.Fatalf("a result past the deadline: %+v", evs[0])
 	}
 }
 
@@ -418,15 +426,16 @@ func TestDeliveryByEachChannelCloses(t *testing.T) {
 	}
 }
 
-// Every event survives the journal and no screen is sent a case.
+// Every event survives the journal, and a screen is sent only that a case
+// took a step: no field of it.
 func TestEventsJournalAndStayPrivate(t *testing.T) {
 	for _, p := range []room.Payload{Opened{}, NoticeIssued{}, Supplied{}, CaseAccepted{}, SupplementAsked{}, CaseApproved{}, CaseRefused{},
 		ResultMade{}, Delivered{}, CaseClosed{}, CaseOverdue{}} {
 		if d, err := room.Decode(p.Type(), []byte("{}")); err != nil || d.Type() != p.Type() {
 			t.Errorf("%s: %v", p.Type(), err)
 		}
-		if room.Public(p) != nil {
-			t.Errorf("%s reaches public screens", p.Type())
+		if pub := room.Public(p); pub != (Stepped{}) {
+			t.Errorf("%s reaches public screens as %#v", p.Type(), pub)
 		}
 	}
 }
@@ -454,12 +463,16 @@ func TestSupplyStrikesOffWhatIsOwed(t *testing.T) {
 			t.Errorf("%+v changed the case", bad)
 		}
 	}
-	h.must(at, Supply{Case: id, Materials: []string{"m1"}, Actor: clerk})
+	if evs := h.must(at, Supply{Case: id, Materials: []string{"m1"}, Actor: clerk}); evs[0].(Supplied).Settled {
+		t.Fatal("settled with m3 still owed")
+	}
 	if k := h.s.Cases[id]; !slices.Equal(k.Missing, []string{"m3"}) || k.Timeline[1] != (Step{Type: "case.supplied", Staff: "c1", At: at}) {
 		t.Fatalf("after m1 %+v", k)
 	}
 	h.must(at, AskSupplement{Case: id, Materials: []string{"m2"}, Actor: staff("d1")})
-	h.must(at, Supply{Case: id, Materials: []string{"m3", "m2"}, Actor: clerk})
+	if evs := h.must(at, Supply{Case: id, Materials: []string{"m3", "m2"}, Actor: clerk}); !evs[0].(Supplied).Settled {
+		t.Fatal("the last materials owed did not settle the case")
+	}
 	if k := h.s.Cases[id]; k.Missing != nil || k.Asked != nil || k.Owes("m2") {
 		t.Fatalf("all supplied %+v", k)
 	}

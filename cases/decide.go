@@ -180,7 +180,8 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		if utf8.RuneCountInString(reason) > 500 {
 			return room.Outcome{}, errs.Bad("reason", "case_text_long", "max", 500)
 		}
-		return one(CaseRefused{Case: ref(k), Staff: c.Actor.Staff, Reason: reason, Accepted: k.Status == Accepted}), nil
+		return one(CaseRefused{Case: ref(k), Staff: c.Actor.Staff, Reason: reason, Accepted: k.Status == Accepted,
+			Late: env.Now.After(k.Deadline)}), nil
 	case MarkReady:
 		k, err := deciding(s, setup, c.Case, c.Actor)
 		if err != nil {
@@ -189,7 +190,7 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		if k.Status != Approved {
 			return room.Outcome{}, state(k)
 		}
-		return one(ResultMade{Case: ref(k), Staff: c.Actor.Staff}), nil
+		return one(ResultMade{Case: ref(k), Staff: c.Actor.Staff, Late: env.Now.After(k.Deadline)}), nil
 	case Deliver:
 		return decideDeliver(s, q, qs, c)
 	case Close:
@@ -223,14 +224,18 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 				return room.Outcome{}, errs.Bad("materials", "case_not_owed", "material", m)
 			}
 		}
-		return one(Supplied{Case: ref(k), Staff: c.Actor.Staff, Materials: slices.Clone(c.Materials)}), nil
+		settled := true
+		for _, m := range slices.Concat(k.Missing, k.Asked) {
+			settled = settled && slices.Contains(c.Materials, m)
+		}
+		return one(Supplied{Case: ref(k), Staff: c.Actor.Staff, Materials: slices.Clone(c.Materials), Settled: settled}), nil
 	}
 	return room.Outcome{}, errs.Internalf("unknown_command", "cases: unknown command %T", cmd)
 }
 
 func one(p room.Payload) room.Outcome { return room.Outcome{Events: []room.Payload{p}} }
 
-func ref(k *Case) Ref { return Ref{ID: k.ID, Number: k.Number, Item: k.Item} }
+func ref(k *Case) Ref { return Ref{ID: k.ID, Number: k.Number, Item: k.Item, Department: k.Department} }
 
 func state(k *Case) error {
 	return errs.R(errs.Conflict, "case_wrong_state", "number", k.Number, "status", string(k.Status))
@@ -359,7 +364,7 @@ func decideOpen(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Open,
 	if s.Day == day {
 		n = s.Seq + 1
 	}
-	open.Case = Ref{ID: id, Number: fmt.Sprintf("%s%04d", day, n), Item: it.Code}
+	open.Case = Ref{ID: id, Number: fmt.Sprintf("%s%04d", day, n), Item: it.Code, Department: it.Department}
 	open.Day, open.Seq = day, n
 	open.Deadline = setup.Deadline(it, env.Now)
 	return room.Outcome{Events: []room.Payload{open}, Ticket: t.ID}, nil

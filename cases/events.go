@@ -12,6 +12,8 @@ type Ref struct {
 	ID     string `json:"id"`
 	Number string `json:"number"`
 	Item   string `json:"item"`
+	// Department decides the case: the daily figures count by it.
+	Department string `json:"department,omitempty"`
 }
 
 // Opened is a case received at an intake window (收件), perhaps under 容缺.
@@ -45,11 +47,13 @@ type NoticeIssued struct {
 	Missing []string `json:"missing"`
 }
 
-// Supplied is materials owed handed in.
+// Supplied is materials owed handed in; Settled, the last of them: a
+// 容缺 case's promise kept.
 type Supplied struct {
 	Case      Ref      `json:"case"`
 	Staff     string   `json:"staff"`
 	Materials []string `json:"materials"`
+	Settled   bool     `json:"settled,omitempty"`
 }
 
 // CaseAccepted is the department's 受理, or, Deemed, the hall's: a case
@@ -82,12 +86,17 @@ type CaseRefused struct {
 	Staff    string `json:"staff"`
 	Reason   string `json:"reason"`
 	Accepted bool   `json:"accepted"` // 不予许可: refused after acceptance
+	// Late is a decision after the promised deadline: what the on-time
+	// rate (按时办结率) counts against.
+	Late bool `json:"late,omitempty"`
 }
 
-// ResultMade is the result ready for the applicant.
+// ResultMade is the result ready for the applicant; Late, after the
+// promised deadline.
 type ResultMade struct {
 	Case  Ref    `json:"case"`
 	Staff string `json:"staff"`
+	Late  bool   `json:"late,omitempty"`
 }
 
 // Delivered is the result in the applicant's hands: at the output window
