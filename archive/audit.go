@@ -19,10 +19,20 @@ type Query struct {
 	Day    string // 2026-11-05, with Ticket
 	Ticket string // A001
 	Window string
+	// Case is a 办件编号 (202611050001): the case's trail from its intake
+	// on, through the months after it (CaseSource), with its locker steps.
+	Case string
 }
 
 // Validate names what is wrong with a query.
 func (q Query) Validate() error {
+	if q.Case != "" {
+		if q.Ticket != "" || q.Window != "" {
+			return fmt.Errorf("-case with -ticket or -window: one trail at a time")
+		}
+		_, err := CaseMonth(q.Case)
+		return err
+	}
 	if _, err := time.Parse("2006-01", q.Month); err != nil {
 		return fmt.Errorf("-month %q: want a month as 2026-11", q.Month)
 	}
@@ -43,8 +53,22 @@ func (q Query) Validate() error {
 	return nil
 }
 
+// CaseMonth is the month a case was received in, from its number: the
+// day it was opened (YYYYMMDD), then its number in the day.
+func CaseMonth(number string) (string, error) {
+	if len(number) < 9 || strings.Trim(number, "0123456789") != "" {
+		return "", fmt.Errorf("-case %q: want a case number as 202611050001", number)
+	}
+	d, err := time.Parse("20060102", number[:8])
+	if err != nil {
+		return "", fmt.Errorf("-case %q: its first eight digits are not a day (%s)", number, number[:8])
+	}
+	return d.Format("2006-01"), nil
+}
+
 // fields are what an audit line needs of an event, whatever its room.
 type fields struct {
+	Case       json.RawMessage `json:"case"` // a case's Ref; a locker item's case number
 	Ticket     json.RawMessage `json:"ticket"`
 	Window     string          `json:"window"`
 	FromWindow string          `json:"from_window"`
@@ -72,6 +96,22 @@ func (f fields) ticket() ticketRef {
 		return f.FollowUp.ticket()
 	}
 	return t
+}
+
+// caseNumber is the case an event names: a case event's Ref, or the case
+// number a locker's item was deposited under.
+func (f fields) caseNumber() string {
+	var ref struct {
+		Number string `json:"number"`
+	}
+	if json.Unmarshal(f.Case, &ref) == nil && ref.Number != "" {
+		return ref.Number
+	}
+	var n string
+	if json.Unmarshal(f.Case, &n) == nil {
+		return n
+	}
+	return ""
 }
 
 func (f fields) windows() []string {
@@ -128,6 +168,29 @@ func MonthSource(ctx context.Context, dir, hall, month string, loc *time.Locatio
 
 var errStop = fmt.Errorf("stop")
 
+// CaseSource reads the months from the case's own to until (a month, as
+// 2026-11), each from its archive and the journal as MonthSource does: a
+// case outlives the month it was received in.
+func CaseSource(ctx context.Context, dir, hall, number, until string, loc *time.Location, j journal.Journal) (Source, error) {
+	from, err := CaseMonth(number)
+	if err != nil {
+		return nil, err
+	}
+	return func(fn func(journal.Record) error) error {
+		start, _ := time.Parse("2006-01", from)
+		end, err := time.Parse("2006-01", until)
+		if err != nil {
+			return fmt.Errorf("until %q: want a month as 2026-11", until)
+		}
+		for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+			if err := MonthSource(ctx, dir, hall, m.Format("2006-01"), loc, j)(fn); err != nil && err != errStop {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
 // Audit prints the trail the query asks for from src, one line an event,
 // times in loc; it says how many events it printed.
 func Audit(w io.Writer, src Source, q Query, loc *time.Location) (int, error) {
@@ -144,6 +207,10 @@ func Audit(w io.Writer, src Source, q Query, loc *time.Location) (int, error) {
 		at := r.At.In(loc)
 		t := f.ticket()
 		switch {
+		case q.Case != "":
+			if f.caseNumber() != q.Case {
+				return nil
+			}
 		case q.Window != "":
 			if !contains(f.windows(), q.Window) {
 				return nil
@@ -161,9 +228,12 @@ func Audit(w io.Writer, src Source, q Query, loc *time.Location) (int, error) {
 		err = nil
 	}
 	if err == nil && n == 0 {
-		if q.Window != "" {
+		switch {
+		case q.Case != "":
+			fmt.Fprintf(w, "无办件 %s (no case %s)\n", q.Case, q.Case)
+		case q.Window != "":
 			fmt.Fprintf(w, "%s 窗口 %s 无记录 (no events of window %s in %s)\n", q.Month, q.Window, q.Window, q.Month)
-		} else {
+		default:
 			fmt.Fprintf(w, "%s 无 %s 号 (no ticket %s issued on %s)\n", q.Day, q.Ticket, q.Ticket, q.Day)
 		}
 	}
@@ -176,6 +246,9 @@ func auditLine(r journal.Record, at time.Time, f fields, t ticketRef) string {
 	words := display.EventName(r.Type)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %s (%s)", at.Format("2006-01-02 15:04:05"), words.ZH, words.EN)
+	if n := f.caseNumber(); n != "" {
+		fmt.Fprintf(&b, "  办件%s", n)
+	}
 	if t.Number != "" {
 		fmt.Fprintf(&b, "  %s号", t.Number)
 	}

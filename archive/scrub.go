@@ -25,6 +25,11 @@ var personalKeys = map[string]bool{
 // elsewhere a name is a service's or a level's.
 var lockerPersonal = map[string]bool{"name": true, "who": true}
 
+// casePersonal are the fields personal in the cases' events: the
+// applicant's name, the signature a result was collected against, the
+// words of a 容缺 commitment, a postal address and its recipient.
+var casePersonal = map[string]bool{"name": true, "signature": true, "commitment": true, "address": true, "recipient": true}
+
 // Scrub returns an event's payload without the applicant's personal data,
 // and whether anything was removed; a payload without any comes back as
 // it was, byte for byte.
@@ -35,8 +40,14 @@ func Scrub(typ string, data []byte) ([]byte, bool) {
 	if err := d.Decode(&v); err != nil {
 		return data, false // not JSON: nothing this build can read to erase
 	}
-	locker := strings.HasPrefix(typ, "locker.")
-	if !strip(v, locker) {
+	var room map[string]bool
+	switch {
+	case strings.HasPrefix(typ, "locker."):
+		room = lockerPersonal
+	case strings.HasPrefix(typ, "case."):
+		room = casePersonal
+	}
+	if !strip(v, room) {
 		return data, false
 	}
 	out, err := json.Marshal(v)
@@ -46,22 +57,23 @@ func Scrub(typ string, data []byte) ([]byte, bool) {
 	return out, true
 }
 
-// strip removes the personal fields from v in place.
-func strip(v any, locker bool) bool {
+// strip removes the personal fields from v in place: those of every room,
+// and those of the event's own (room, nil for none).
+func strip(v any, room map[string]bool) bool {
 	changed := false
 	switch x := v.(type) {
 	case map[string]any:
 		for k, c := range x {
-			if personalKeys[k] || (locker && lockerPersonal[k]) {
+			if personalKeys[k] || room[k] {
 				delete(x, k)
 				changed = true
 				continue
 			}
-			changed = strip(c, locker) || changed
+			changed = strip(c, room) || changed
 		}
 	case []any:
 		for _, c := range x {
-			changed = strip(c, locker) || changed
+			changed = strip(c, room) || changed
 		}
 	}
 	return changed

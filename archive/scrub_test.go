@@ -14,6 +14,10 @@ func TestScrubRemovesPersonalFieldsOnly(t *testing.T) {
 		{"locker.pickup_failed", `{"bank":"A","who":"h","tries":2}`, `{"bank":"A","tries":2}`},
 		{"locker.released", `{"comp":"A/01","incoming":{"kind":"result","name":"张三","phone":"1","id_hash":"h","tail_hash":"t"},"notice":{"id":"m","sealed":"eA=="}}`,
 			`{"comp":"A/01","incoming":{"kind":"result"},"notice":{"id":"m"}}`},
+		{"case.opened", `{"case":{"id":"k1","number":"202511280001","item":"GTDJ"},"name":"张三丰","id_hash":"h","phone":"139","commitment":"三日内补交","staff":"1001"}`,
+			`{"case":{"id":"k1","item":"GTDJ","number":"202511280001"},"staff":"1001"}`},
+		{"case.delivered", `{"case":{"id":"k1"},"channel":"window","signature":"张三丰","staff":"1007"}`,
+			`{"case":{"id":"k1"},"channel":"window","staff":"1007"}`},
 		{"outbox.held", `{"message":{"id":"m","sealed":"eA==","vars":{"phone":"138","number":"A001"}},"ticket":"t1"}`,
 			`{"message":{"id":"m","vars":{"number":"A001"}},"ticket":"t1"}`},
 	} {

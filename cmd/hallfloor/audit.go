@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"hallfloor/app"
 	"hallfloor/archive"
@@ -14,8 +15,9 @@ import (
 	"hallfloor/journal/sqlite"
 )
 
-// audit prints the trail (全程流痕) of a ticket or a window in a month,
-// from the month's archive and whatever of it the journal still holds. It
+// audit prints the trail (全程流痕) of a ticket or a window in a month, or
+// of a case from its intake to now, from the archives and whatever the
+// journal still holds. It
 // reads beside a serving hall: the journal read-only, the archive's files
 // as written.
 func audit(args []string, out io.Writer) error {
@@ -27,6 +29,7 @@ func audit(args []string, out io.Writer) error {
 	fs.StringVar(&q.Ticket, "ticket", "", "a ticket's number, as A001, with -day")
 	fs.StringVar(&q.Day, "day", "", "the day the ticket was issued, as 2026-11-05")
 	fs.StringVar(&q.Window, "window", "", "a window's id")
+	fs.StringVar(&q.Case, "case", "", "a case's number (办件编号), as 202611050001: its trail from intake on, over the months since")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +68,11 @@ func audit(args []string, out io.Writer) error {
 		return fmt.Errorf("no journal and no archive of hall %q in %s", id, *data)
 	}
 	src := archive.MonthSource(context.Background(), archive.DirOf(*data), id, q.Month, loc, j)
+	if q.Case != "" {
+		if src, err = archive.CaseSource(context.Background(), archive.DirOf(*data), id, q.Case, time.Now().In(loc).Format("2006-01"), loc, j); err != nil {
+			return err
+		}
+	}
 	_, err = archive.Audit(out, src, q, loc)
 	return err
 }

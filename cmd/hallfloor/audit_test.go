@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hallfloor/archive"
+	"hallfloor/cases"
 	"hallfloor/config"
 	"hallfloor/engine"
 	"hallfloor/hall"
@@ -106,5 +107,86 @@ func TestAuditReadsAnArchivedMonth(t *testing.T) {
 	out, err = exec.Command(bin, "audit", "-data", data, "-month", "2025-11", "-ticket", "B001").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "-day") {
 		t.Errorf("a ticket without its day: %v\n%s", err, out)
+	}
+}
+
+// `hallfloor audit -case` prints a case's trail from its intake on, across
+// the months it spans (received in an archived November, decided and
+// delivered in December), with who and when and nothing of the applicant.
+func TestAuditPrintsACaseAcrossMonths(t *testing.T) {
+	data := t.TempDir()
+	h := config.Demo()
+	loc, _ := h.Location()
+	var mu sync.Mutex
+	now := time.Date(2025, 11, 28, 9, 30, 0, 0, loc)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
+	j, err := sqlite.Open(filepath.Join(data, "hall-demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	e, err := engine.Open(context.Background(), engine.Options{Setup: h.Setup(), Journal: j, Clock: clock,
+		NewID: func() string { n++; return fmt.Sprintf("id%d", n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go e.Run(ctx)
+	clerk, dept := room.Actor{Staff: "1001", Role: room.Clerk}, room.Actor{Staff: "3001", Role: room.Clerk}
+	do := func(cmd hall.Command) []room.Event {
+		t.Helper()
+		res := e.Do(context.Background(), cmd, "", nil)
+		if res.Err != nil {
+			t.Fatalf("%T: %v", cmd, res.Err)
+		}
+		return res.Events
+	}
+	do(queue.OpenWindow{Window: "1", Actor: clerk})
+	do(queue.IssueTicket{Service: "A"})
+	do(queue.CallNext{Window: "1", Actor: clerk})
+	out := do(cases.Open{Window: "1", Item: "GTDJ", Name: "张三丰", IDHash: "idhash-zsf", Phone: "13912345678",
+		Party: cases.Person, Received: []string{"sqs", "sfz", "cs"}, Actor: clerk})
+	opened := out[0].Data.(cases.Opened)
+	set(time.Date(2025, 12, 1, 10, 0, 0, 0, loc))
+	for _, cmd := range []hall.Command{cases.Accept{Case: opened.Case.ID, Actor: dept}, cases.Approve{Case: opened.Case.ID, Actor: dept},
+		cases.MarkReady{Case: opened.Case.ID, Actor: dept}} {
+		do(cmd)
+	}
+	set(time.Date(2025, 12, 2, 15, 0, 0, 0, loc))
+	do(cases.Deliver{Case: opened.Case.ID, Channel: cases.ChannelPost, Courier: "EMS", Waybill: "E1234", Actor: clerk})
+	set(time.Date(2026, 1, 5, 9, 0, 0, 0, loc))
+	cancel()
+	e.Wait()
+	o := archive.Options{Dir: archive.DirOf(data), Hall: "demo", Location: loc, Journal: 30 * 24 * time.Hour, Personal: 30 * 24 * time.Hour}
+	if res, err := archive.Run(context.Background(), j, o, clock()); err != nil || res.Archived == 0 {
+		t.Fatalf("archive: %+v, %v", res, err)
+	}
+	j.Close()
+
+	bin := binary(t)
+	res, err := exec.Command(bin, "audit", "-data", data, "-case", opened.Case.Number).CombinedOutput()
+	if err != nil {
+		t.Fatalf("audit -case: %v\n%s", err, res)
+	}
+	got := string(res)
+	for _, want := range []string{
+		"2025-11-28 09:30:00  收件 (case received)  办件20251128000",
+		"2025-12-01 10:00:00  受理 (case accepted)  办件" + opened.Case.Number + "  工号3001",
+		"2025-12-01 10:00:00  结果已制作 (result ready)  办件" + opened.Case.Number,
+		"2025-12-02 15:00:00  出件 (result delivered)  办件" + opened.Case.Number + "  工号1001",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the case's trail lacks %q:\n%s", want, got)
+		}
+	}
+	for _, secret := range []string{"张三", "idhash", "1391234"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("the case's trail shows %q:\n%s", secret, got)
+		}
+	}
+	res, err = exec.Command(bin, "audit", "-data", data, "-case", "2025AB").CombinedOutput()
+	if err == nil || !strings.Contains(string(res), "want a case number") {
+		t.Errorf("a bad case number: %v\n%s", err, res)
 	}
 }
