@@ -494,3 +494,37 @@ func TestListByDeadline(t *testing.T) {
 		t.Fatalf("listed %v, want %s then %s", got, early, late)
 	}
 }
+
+// A department's load counts its open cases by status, the overdue and the
+// 容缺 materials past due, and what closed since the day began; another
+// department's cases are not in it.
+func TestLoads(t *testing.T) {
+	h := newHall(t)
+	open := h.opened(t0)
+	tolerated := full()
+	tolerated.Received, tolerated.Missing, tolerated.Commitment, tolerated.SupplyDays = []string{"m1", "m2"}, MissingTolerate, "补交", 1
+	h.must(t0, tolerated)
+	closed := h.opened(t0)
+	for _, cmd := range []Command{Accept{Case: closed, Actor: staff("d1")}, Refuse{Case: closed, Reason: "不符", Actor: staff("d1")},
+		Close{Case: closed, Actor: clerk}} {
+		h.must(t0, cmd)
+	}
+	other := full()
+	other.Item, other.Received = "DJ", []string{"m1"}
+	h.must(t0, other)
+	late := time.Date(2025, 4, 8, 9, 0, 0, 0, sh)
+	h.apply(late, Due(h.s, h.set, late)...)
+	loads := Loads(h.s, h.set, late, t0.Add(-time.Hour))
+	var scj Load
+	for _, l := range loads {
+		if l.Department == "scj" {
+			scj = l
+		}
+	}
+	if scj.Open[Received]+scj.Open[Accepted] != 2 || scj.Overdue != 2 || scj.OwedLate != 1 || scj.ClosedDay != 1 || h.s.Cases[open] == nil {
+		t.Fatalf("scj's load %+v", scj)
+	}
+	if l := Loads(h.s, h.set, late, late); l[0].ClosedDay+l[1].ClosedDay != 0 {
+		t.Fatalf("closed before the day counted: %+v", l)
+	}
+}

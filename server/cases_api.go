@@ -32,6 +32,7 @@ func (s *Server) caseRoutes(r chi.Router) {
 	r.Post("/windows/{id}/cases", s.withStaff(s.postOpenCase))
 	r.Get("/windows/{id}/cases", s.withStaff(s.getWindowCases))
 	r.Get("/cases", s.withStaff(s.getCases))
+	r.Get("/cases/load", s.withManager(s.getCaseLoads))
 	r.Get("/cases/{id}", s.withStaff(s.getCase))
 	for step, build := range caseSteps {
 		r.Post("/cases/{id}/"+step, s.withStaff(s.caseStep(build)))
@@ -387,6 +388,20 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p Principal) {
 			out.Departments = append(out.Departments, dv)
 		}
 		return out, nil
+	})
+}
+
+// getCaseLoads is the dashboard's panel of cases: each department's open
+// cases by status, overdue, 容缺 materials past due, closed today.
+func (s *Server) getCaseLoads(w http.ResponseWriter, r *http.Request, _ Principal) {
+	now := s.clock().In(s.location())
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
+		loads := cases.Loads(st.Cases, setup.Cases, now, day)
+		if loads == nil {
+			loads = []cases.Load{}
+		}
+		return map[string]any{"departments": loads}, nil
 	})
 }
 

@@ -185,6 +185,7 @@ HF.start(async function () {
     renderManager();
     if (hall) renderWindows();
     if (m) refreshDay();
+    document.dispatchEvent(new CustomEvent('hf:manager', { detail: m }));
   }
 
   function renderManager() {
@@ -658,6 +659,8 @@ HF.start(async function () {
     snapshot: function (h) { hall = h; reportDefaults(); render(); refreshHourly(); refreshDay(); },
     event: function (m) {
       dayEvent(m);
+      // The other panels (dashboard-cases.js) follow the same stream.
+      document.dispatchEvent(new CustomEvent('hf:event', { detail: m }));
       if (m.window && hall) hall.windows = hall.windows.map(function (w) { return w.id === m.window.id ? m.window : w; });
       if (m.waiting && hall) hall.services.forEach(function (s) { if (m.waiting[s.code] !== undefined) s.waiting = m.waiting[s.code]; });
       render();

@@ -696,7 +696,14 @@ var HF_WORDS = {
   "case.where.ready": "结果已制作，可以领取",
   "case.where.closed": "已办结",
 
-  "cases.item.kind": "{0}（{1}）"
+  "cases.item.kind": "{0}（{1}）",
+
+  "dash.cases": "办件",
+  "dash.cases.page": "打开后台审批页",
+  "dash.cases.making": "制作中",
+  "dash.cases.overdue": "超期",
+  "dash.cases.owed": "容缺逾期",
+  "dash.cases.closed": "今日办结"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1388,6 +1395,13 @@ var HF_WORDS = {
   "case.where.ready": "The result is ready to collect",
   "case.where.closed": "Closed",
 
-  "cases.item.kind": "{0} ({1})"
+  "cases.item.kind": "{0} ({1})",
+
+  "dash.cases": "Cases",
+  "dash.cases.page": "Open the back office",
+  "dash.cases.making": "Being made",
+  "dash.cases.overdue": "Overdue",
+  "dash.cases.owed": "容缺 past due",
+  "dash.cases.closed": "Closed today"
 }
 };
