@@ -256,6 +256,10 @@ type Case struct {
 	Opinions []Opinion `json:"opinions,omitempty"`
 	// Cross is a 同城通办 case's journey to the other area and back.
 	Cross *Crossing `json:"cross,omitempty"`
+	// AskBy is the last moment the department may ask for supplements:
+	// past it, a case still received counts as accepted. Zero on a case
+	// opened before it was recorded; Due then counts it again.
+	AskBy time.Time `json:"ask_by,omitzero"`
 	// SupplyLate is the 容缺 deadline passed with materials still missing.
 	SupplyLate bool `json:"supply_late,omitempty"`
 	// ClosedAt is when the case closed; it leaves the state

@@ -383,6 +383,7 @@ func decideOpen(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Open,
 	open.Day, open.Seq = day, n
 	open.Deadline = setup.Deadline(it, env.Now)
 	open.HandoverBy = setup.HandoverBy(it, env.Now)
+	open.AskBy = setup.SupplementBy(env.Now)
 	if it.Cross != nil {
 		x := *it.Cross
 		open.Cross, open.PostBy = &x, setup.addWorkingDays(env.Now, CrossWithinDays)
@@ -445,7 +446,7 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 		if !k.Overdue && k.Status.Deciding() && now.After(k.Deadline) {
 			late = append(late, id)
 		}
-		if k.Status == Received && now.After(setup.SupplementBy(k.ReceivedAt)) {
+		if k.Status == Received && now.After(askBy(setup, k)) {
 			deemed = append(deemed, id)
 		}
 	}

@@ -7,8 +7,9 @@ import (
 )
 
 // benchState is a hall some years on: closed cases kept for the reports
-// and the open ones in the back office, accepted, within their deadlines:
-// the state Due meets every second of a working day.
+// and the open ones in the back office, half still received and half
+// accepted, within their deadlines: the state Due meets every second of a
+// working day.
 func benchState(closed, open int) (*State, *Setup, time.Time) {
 	set := testSetup()
 	now := time.Date(2025, 6, 2, 10, 0, 0, 0, sh)
@@ -21,9 +22,14 @@ func benchState(closed, open int) (*State, *Setup, time.Time) {
 	}
 	for i := range open {
 		id := fmt.Sprintf("o%06d", i)
-		s.Cases[id] = &Case{ID: id, Number: fmt.Sprintf("O%06d", i), Item: "GT", Department: "scj", Kind: Promised, Status: Accepted,
+		k := &Case{ID: id, Number: fmt.Sprintf("O%06d", i), Item: "GT", Department: "scj", Kind: Promised, Status: Accepted,
 			ReceivedAt: now.Add(-time.Hour), AcceptedAt: now.Add(-time.Hour), Deadline: now.Add(72 * time.Hour),
 			Timeline: []Step{{Type: "case.opened", At: now.Add(-time.Hour)}}}
+		if i%2 == 0 {
+			k.Status, k.AcceptedAt = Received, time.Time{}
+			k.AskBy = set.SupplementBy(k.ReceivedAt) // as opened
+		}
+		s.Cases[id] = k
 	}
 	s.Adopt()
 	return s, set, now

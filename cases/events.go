@@ -38,6 +38,7 @@ type Opened struct {
 	HandoverBy time.Time  `json:"handover_by,omitzero"`
 	Cross      *CrossArea `json:"cross,omitempty"`
 	PostBy     time.Time  `json:"post_by,omitzero"`
+	AskBy      time.Time  `json:"ask_by,omitzero"`
 }
 
 // NoticeIssued is an intake refused for missing materials: the

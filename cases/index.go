@@ -181,9 +181,19 @@ func flowDue(s *State, setup *Setup, now time.Time) []room.Payload {
 
 // applyOpened keeps what an opened case adds beyond the intake itself.
 func (s *State) applyOpened(c *Case, p Opened) {
-	c.HandoverBy = p.HandoverBy
+	c.HandoverBy, c.AskBy = p.HandoverBy, p.AskBy
 	if p.Cross != nil {
 		c.Cross = &Crossing{CrossArea: *p.Cross, PostBy: p.PostBy}
 	}
 	s.indexOpened(c)
+}
+
+// askBy is the case's AskBy, counted again for a case opened before it was
+// recorded: counting working days every second for every received case
+// was most of what Due cost.
+func askBy(setup *Setup, k *Case) time.Time {
+	if !k.AskBy.IsZero() {
+		return k.AskBy
+	}
+	return setup.SupplementBy(k.ReceivedAt)
 }

@@ -122,3 +122,21 @@ func ids(ks []*Case) []string {
 	}
 	return out
 }
+
+// The acceptance deadline is counted once, at the receipt; a case opened
+// before it was recorded is still deemed accepted on time.
+func TestAskByCountedOnce(t *testing.T) {
+	h := newFlowHall(t)
+	k := h.openItem(t0, "GT")
+	if !k.AskBy.Equal(h.set.SupplementBy(t0)) {
+		t.Fatalf("ask by %v", k.AskBy)
+	}
+	old := h.openItem(t0, "GT")
+	old.AskBy = time.Time{}
+	if evs := of[CaseAccepted](Due(h.s, h.set, k.AskBy)); len(evs) != 0 {
+		t.Fatalf("deemed on the day: %+v", evs)
+	}
+	if evs := of[CaseAccepted](Due(h.s, h.set, k.AskBy.Add(time.Second))); len(evs) != 2 {
+		t.Fatalf("deemed %+v", evs)
+	}
+}
