@@ -40,6 +40,9 @@ func (h *Hall) validateItemFlow(add func(key, format string, args ...any), key s
 		if len(it.Joint) > 0 {
 			add(key+".joint", "a 同城通办 item is decided in the other area; its joint opinions are that area's business")
 		}
+		if it.Kind == KindImmediate {
+			add(key+".kind", "a 同城通办 item travels by post for a working day each way; it cannot be a 即办件")
+		}
 	}
 	if len(it.Joint) > 0 && it.Kind == KindImmediate {
 		add(key+".joint", "a 即办件 is decided the same working day; it cannot wait for joint opinions")

@@ -53,6 +53,7 @@ func TestCasesFlowProblems(t *testing.T) {
 		{"a 同城通办 item with a local department", func(h *Hall) { cross(h).Department = "scj" }, "cases.items[2].department"},
 		{"no area", func(h *Hall) { cross(h).CrossArea.Area = " " }, "cases.items[2].cross_area.area"},
 		{"no area department", func(h *Hall) { cross(h).CrossArea.Department = "" }, "cases.items[2].cross_area.department"},
+		{"a 同城通办 即办件", func(h *Hall) { cross(h).Kind, cross(h).Days = KindImmediate, 0 }, "cases.items[2].kind"},
 		{"a joint 同城通办 item", func(h *Hall) { cross(h).Joint = []CaseJoint{{Department: "bdc", Days: 1}} }, "cases.items[2].joint"},
 		{"a local item without department", func(h *Hall) { h.Cases.Items[1].Department = "" }, "cases.items[1].department"},
 		{"a negative signing time", func(h *Hall) { h.Cases.HandoverSignMinutes = -1 }, "cases.handover_sign_minutes"},

@@ -70,8 +70,12 @@ func caseAlerts(s *State, setup *Setup, now time.Time) []Alert {
 				Args: map[string]string{"number": k.Number, "area": k.Cross.Area, "department": k.Cross.Department, "deadline": day(k.Cross.ResultBy)}})
 		}
 		if k.SupplyOwed() {
+			owner := name(k.Department)
+			if k.Cross != nil {
+				owner = k.Cross.Area + k.Cross.Department
+			}
 			out = append(out, Alert{Kind: AlertCaseSupply, Level: "warn", Subject: k.Number, Since: k.SupplyBy,
-				Args: map[string]string{"number": k.Number, "department": name(k.Department), "deadline": day(k.SupplyBy),
+				Args: map[string]string{"number": k.Number, "department": owner, "deadline": day(k.SupplyBy),
 					"count": strconv.Itoa(len(k.Missing))}})
 		}
 	}
