@@ -47,11 +47,12 @@ type Batch struct {
 // over goes in the batch.
 //
 // Outside the last half hour of a session a batch must carry at least one
-// 即办件: those go at any time, within 10 minutes, and the 承诺件 waiting
-// go along with them (early never harms a deadline). A batch of 承诺件
-// alone waits for the window, when the department expects them and its
-// contact is there to sign; sending them piecemeal is what the batches are
-// there to avoid.
+// 即办件 or one case already late: those go at any time (a 即办件 within 10
+// minutes; a late one cannot wait for the next window), and the 承诺件
+// waiting go along with them (early never harms a deadline). A batch of
+// 承诺件 in time alone waits for the window, when the department expects
+// them and its contact is there to sign; sending them piecemeal is what
+// the batches are there to avoid.
 type SendBatch struct {
 	Department string
 	Actor      room.Actor
@@ -207,7 +208,8 @@ func decideSendBatch(s *State, setup *Setup, c SendBatch, env room.Env) (room.Ou
 	if len(pending) == 0 {
 		return room.Outcome{}, errs.R(errs.Conflict, "case_batch_empty", "department", d.Name)
 	}
-	if !setup.InBatchWindow(env.Now) && !slices.ContainsFunc(pending, func(k *Case) bool { return k.Kind == Immediate }) {
+	urgent := func(k *Case) bool { return k.Kind == Immediate || env.Now.After(k.HandoverBy) }
+	if !setup.InBatchWindow(env.Now) && !slices.ContainsFunc(pending, urgent) {
 		at := ""
 		if t := setup.nextBatchWindow(env.Now); !t.IsZero() {
 			at = t.In(setup.location()).Format("01-02 15:04")

@@ -100,21 +100,24 @@ func TestBatchSentAndSigned(t *testing.T) {
 	}
 }
 
-// 承诺件 alone wait for a session's last half hour; a 即办件 goes at any
-// time and takes the 承诺件 waiting along; a guide carries no materials.
+// 承诺件 in time alone wait for a session's last half hour; a 即办件 or a
+// late case goes at any time and takes the 承诺件 waiting along; a guide
+// carries no materials.
 func TestBatchWindow(t *testing.T) {
 	tests := []struct {
-		name   string
-		items  []string
-		at     time.Time
-		actor  room.Actor
-		reason string
-		cases  int
+		name     string
+		items    []string
+		received time.Time // 10:00 when zero
+		at       time.Time
+		actor    room.Actor
+		reason   string
+		cases    int
 	}{
 		{name: "承诺件 in the morning's last half hour", items: []string{"GT"}, at: clock("2025-04-01", "11:30:00"), cases: 1},
 		{name: "承诺件 at the session's last minute", items: []string{"GT"}, at: clock("2025-04-01", "11:59:00"), cases: 1},
 		{name: "承诺件 too early", items: []string{"GT"}, at: clock("2025-04-01", "11:29:00"), reason: "case_batch_window"},
-		{name: "承诺件 at lunch", items: []string{"GT"}, at: clock("2025-04-01", "12:10:00"), reason: "case_batch_window"},
+		{name: "承诺件 in time at lunch", items: []string{"GT"}, received: clock("2025-04-01", "12:05:00"), at: clock("2025-04-01", "12:10:00"), reason: "case_batch_window"},
+		{name: "承诺件 late from the morning at lunch", items: []string{"GT"}, at: clock("2025-04-01", "12:10:00"), cases: 1},
 		{name: "即办件 at any time, 承诺件 along", items: []string{"GT", "JB"}, at: clock("2025-04-01", "10:05:00"), cases: 2},
 		{name: "a guide", items: []string{"JB"}, at: clock("2025-04-01", "10:05:00"), actor: room.Actor{Staff: "g1", Role: room.Guide}, reason: "case_hall_staff"},
 		{name: "nobody", items: []string{"JB"}, at: clock("2025-04-01", "10:05:00"), actor: room.Actor{}, reason: "sign_in_required"},
@@ -122,8 +125,12 @@ func TestBatchWindow(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newFlowHall(t)
+			received := tc.received
+			if received.IsZero() {
+				received = clock("2025-04-01", "10:00:00")
+			}
 			for _, it := range tc.items {
-				h.openItem(clock("2025-04-01", "10:00:00"), it)
+				h.openItem(received, it)
 			}
 			a := clerk
 			if tc.reason == "case_hall_staff" || tc.reason == "sign_in_required" {

@@ -187,7 +187,7 @@ var reasons = map[string]Words{
 	// 材料交接, 联办 and 同城通办.
 	"case_hall_staff":           {"此操作需由大厅工作人员办理", "This step is for the hall's staff"},
 	"case_batch_empty":          {"{department}没有待交接的材料", "{department} has no materials waiting to be handed over"},
-	"case_batch_window":         {"{department}待交接的都是承诺件，请在上午或下午下班前半小时内交接（{at} 起）", "{department} has only 承诺件 waiting; they are handed over in a session's last half hour (from {at})"},
+	"case_batch_window":         {"{department}待交接的都是未超时的承诺件，请在上午或下午下班前半小时内交接（{at} 起）", "{department} has only 承诺件 in time waiting; they are handed over in a session's last half hour (from {at})"},
 	"no_batch":                  {"没有交接批次 {batch}", "No handover batch {batch}"},
 	"case_batch_signed":         {"交接批次 {number} 已由 {staff} 签收", "Handover batch {number} was signed for by {staff} already"},
 	"case_opinions_pending":     {"办件 {number} 尚有 {count} 个联办部门未出具意见，不能准予", "Case {number} still waits for {count} joint opinions; it cannot be approved yet"},
