@@ -52,6 +52,14 @@ type Setup struct {
 	Departments []Department
 	// Calendar counts the working days of deadlines.
 	Calendar *calendar.Calendar
+	// SignWithin is how long a sent 材料交接 batch may wait for the
+	// department's signature before the hall is told
+	// (DefaultSignWithin when 0).
+	SignWithin time.Duration
+	// KeepClosedDays is how many days a closed case stays in the state
+	// before it leaves it (DefaultKeepClosedDays when 0); the journal
+	// keeps it for ever.
+	KeepClosedDays int
 
 	items map[string]*Item
 	depts map[string]*Department
@@ -67,6 +75,12 @@ type Item struct {
 	// Days is the promised number of working days (承诺时限); 0 for a 即办件.
 	Days      int
 	Materials []Material // the 收件清单
+	// Joint are the other departments giving their opinion on its cases
+	// (联合办理); Department leads.
+	Joint []JointDepartment
+	// Cross makes it a 同城通办 item, decided by another area's
+	// department; Department is then empty.
+	Cross *CrossArea
 }
 
 // Material is one entry of an item's 收件清单.
@@ -91,6 +105,12 @@ func NewSetup(s Setup) *Setup {
 	}
 	for i := range s.Departments {
 		s.depts[s.Departments[i].ID] = &s.Departments[i]
+	}
+	if s.SignWithin <= 0 {
+		s.SignWithin = DefaultSignWithin
+	}
+	if s.KeepClosedDays <= 0 {
+		s.KeepClosedDays = DefaultKeepClosedDays
 	}
 	return &s
 }
@@ -225,6 +245,26 @@ type Case struct {
 	Delivery string `json:"delivery,omitempty"` // signature, courier and waybill, or the compartment
 
 	Timeline []Step `json:"timeline"`
+
+	// HandoverBy is when the paper materials must be with the department
+	// (材料交接); Batch is the batch that took them, HandoverLate that
+	// the hall was told they had not gone in time.
+	HandoverBy   time.Time `json:"handover_by,omitzero"`
+	Batch        string    `json:"batch,omitempty"`
+	HandoverLate bool      `json:"handover_late,omitempty"`
+	// Opinions are the joint departments' (联办), from the acceptance on.
+	Opinions []Opinion `json:"opinions,omitempty"`
+	// Cross is a 同城通办 case's journey to the other area and back.
+	Cross *Crossing `json:"cross,omitempty"`
+	// AskBy is the last moment the department may ask for supplements:
+	// past it, a case still received counts as accepted. Zero on a case
+	// opened before it was recorded; Due then counts it again.
+	AskBy time.Time `json:"ask_by,omitzero"`
+	// SupplyLate is the 容缺 deadline passed with materials still missing.
+	SupplyLate bool `json:"supply_late,omitempty"`
+	// ClosedAt is when the case closed; it leaves the state
+	// KeepClosedDays later.
+	ClosedAt time.Time `json:"closed_at,omitzero"`
 }
 
 // Owes reports whether the applicant still owes the material: missing at a
@@ -242,6 +282,15 @@ type State struct {
 	Seq int    `json:"seq,omitempty"`
 	// Notices counts the 一次性告知单 issued, the refused intakes.
 	Notices int `json:"notices,omitempty"`
+	// Batches are the 材料交接 batches; BatchDay and BatchSeq number them
+	// within the day.
+	Batches  map[string]*Batch `json:"batches,omitempty"`
+	BatchDay string            `json:"batch_day,omitempty"`
+	BatchSeq int               `json:"batch_seq,omitempty"`
+
+	// The indexes Due reads instead of every case: rebuilt by Adopt, kept
+	// by Apply, never serialised.
+	idx index
 }
 
 // NewState is a hall without cases.
@@ -256,6 +305,10 @@ func (s *State) Adopt() {
 	if s.Cases == nil {
 		s.Cases = map[string]*Case{}
 	}
+	if s.Batches == nil {
+		s.Batches = map[string]*Batch{}
+	}
+	s.reindex()
 }
 
 // ByNumber is the case with the 办件编号, or nil.

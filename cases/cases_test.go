@@ -349,16 +349,16 @@ func TestDeadlineAndOverdueOnce(t *testing.T) {
 	if evs := h.must(t0, Refuse{Case: done, Reason: "材料不实", Actor: staff("d1")}); evs[0].(CaseRefused).Late {
 		t.Fatal("a refusal within the deadline counts as late")
 	}
-	if evs := Due(h.s, h.set, time.Date(2025, 4, 7, 23, 59, 59, 0, sh)); len(evs) != 0 {
+	if evs := overdue(Due(h.s, h.set, time.Date(2025, 4, 7, 23, 59, 59, 0, sh))); len(evs) != 0 {
 		t.Fatalf("due on the deadline: %+v", evs)
 	}
 	late := time.Date(2025, 4, 8, 9, 0, 0, 0, sh)
-	evs := Due(h.s, h.set, late)
+	evs := overdue(Due(h.s, h.set, late))
 	if len(evs) != 1 || evs[0].(CaseOverdue).Case.ID != id || evs[0].(CaseOverdue).Department != "scj" {
 		t.Fatalf("overdue %+v", evs)
 	}
 	h.apply(late, evs...)
-	if again := Due(h.s, h.set, late.Add(time.Hour)); len(again) != 0 || !h.s.Cases[id].Overdue {
+	if again := overdue(Due(h.s, h.set, late.Add(time.Hour))); len(again) != 0 || !h.s.Cases[id].Overdue {
 		t.Fatalf("overdue twice: %+v", again)
 	}
 	// Decided after the deadline: the on-time rate counts it late.
@@ -419,7 +419,7 @@ func TestDeliveryByEachChannelCloses(t *testing.T) {
 			if _, err := h.run(at, tc.cmd); reason(err) != "case_wrong_state" {
 				t.Fatalf("delivered twice: %v", err)
 			}
-			if evs := Due(h.s, h.set, at.AddDate(0, 1, 0)); len(evs) != 0 {
+			if evs := overdue(Due(h.s, h.set, at.AddDate(0, 1, 0))); len(evs) != 0 {
 				t.Fatalf("a closed case overdue: %+v", evs)
 			}
 		})

@@ -122,6 +122,14 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 	switch c := cmd.(type) {
 	case Open:
 		return decideOpen(s, setup, q, qs, c, env)
+	case SendBatch:
+		return decideSendBatch(s, setup, c, env)
+	case SignBatch:
+		return decideSignBatch(s, setup, c)
+	case GiveOpinion:
+		return decideOpinion(s, setup, c)
+	case PostMaterials, RecordDecision, ResultArrived:
+		return decideCross(s, setup, c, env)
 	case Accept:
 		k, err := deciding(s, setup, c.Case, c.Actor)
 		if err != nil {
@@ -129,6 +137,9 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		}
 		if k.Status != Received && k.Status != Supplement {
 			return room.Outcome{}, state(k)
+		}
+		if joint := opinionsAsked(setup, k, env.Now); joint != nil {
+			return room.Outcome{Events: append([]room.Payload{CaseAccepted{Case: ref(k), Staff: c.Actor.Staff}}, joint...)}, nil
 		}
 		return one(CaseAccepted{Case: ref(k), Staff: c.Actor.Staff}), nil
 	case AskSupplement:
@@ -163,6 +174,9 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		}
 		if k.Status != Accepted {
 			return room.Outcome{}, state(k)
+		}
+		if err := jointApprovable(setup, k); err != nil {
+			return room.Outcome{}, err
 		}
 		return one(CaseApproved{Case: ref(k), Staff: c.Actor.Staff}), nil
 	case Refuse:
@@ -203,6 +217,9 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 		}
 		if k.Status != Refused {
 			return room.Outcome{}, state(k)
+		}
+		if err := closable(k); err != nil {
+			return room.Outcome{}, err
 		}
 		return one(CaseClosed{Case: ref(k), Staff: c.Actor.Staff}), nil
 	case Supply:
@@ -259,6 +276,9 @@ func deciding(s *State, setup *Setup, id string, a room.Actor) (*Case, error) {
 	}
 	if !a.Staffed() {
 		return nil, errs.R(errs.Unauthorized, "sign_in_required")
+	}
+	if err := notLocal(k); err != nil {
+		return nil, err
 	}
 	d := setup.Department(k.Department)
 	if d == nil {
@@ -367,6 +387,12 @@ func decideOpen(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Open,
 	open.Case = Ref{ID: id, Number: fmt.Sprintf("%s%04d", day, n), Item: it.Code, Department: it.Department}
 	open.Day, open.Seq = day, n
 	open.Deadline = setup.Deadline(it, env.Now)
+	open.HandoverBy = setup.HandoverBy(it, env.Now)
+	open.AskBy = setup.SupplementBy(env.Now)
+	if it.Cross != nil {
+		x := *it.Cross
+		open.Cross, open.PostBy = &x, setup.addWorkingDays(env.Now, CrossWithinDays)
+	}
 	return room.Outcome{Events: []room.Payload{open}, Ticket: t.ID}, nil
 }
 
@@ -417,11 +443,15 @@ func decideDeliver(s *State, q *queue.State, qs *queue.Setup, c Deliver) (room.O
 // working days counts as accepted from the receipt's date.
 func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 	var late, deemed []string
-	for id, k := range s.Cases {
+	s.ensure()
+	for id, k := range s.idx.open {
+		if k.Cross != nil {
+			continue // the other area's promise: see crossarea.go
+		}
 		if !k.Overdue && k.Status.Deciding() && now.After(k.Deadline) {
 			late = append(late, id)
 		}
-		if k.Status == Received && now.After(setup.SupplementBy(k.ReceivedAt)) {
+		if k.Status == Received && now.After(askBy(setup, k)) {
 			deemed = append(deemed, id)
 		}
 	}
@@ -436,8 +466,9 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 	}
 	for _, id := range deemed {
 		out = append(out, CaseAccepted{Case: ref(s.Cases[id]), Deemed: true})
+		out = append(out, opinionsAsked(setup, s.Cases[id], s.Cases[id].ReceivedAt)...)
 	}
-	return out
+	return append(out, flowDue(s, setup, now)...)
 }
 
 // List is a department's cases, the earliest deadline first: what its

@@ -35,6 +35,12 @@ type Opened struct {
 	Commitment string    `json:"commitment,omitempty"`
 	SupplyBy   time.Time `json:"supply_by,omitzero"`
 	Deadline   time.Time `json:"deadline"`
+	// HandoverBy is when its materials must be with the department; a
+	// 同城通办 case has none, but the other area (Cross) and PostBy.
+	HandoverBy time.Time  `json:"handover_by,omitzero"`
+	Cross      *CrossArea `json:"cross,omitempty"`
+	PostBy     time.Time  `json:"post_by,omitzero"`
+	AskBy      time.Time  `json:"ask_by,omitzero"`
 }
 
 // NoticeIssued is an intake refused for missing materials: the
@@ -183,6 +189,7 @@ func (s *State) Apply(e room.Event) {
 			Party: p.Party, Received: p.Received, Missing: p.Missing, Commitment: p.Commitment, SupplyBy: p.SupplyBy,
 			Status: Received, ReceivedAt: e.At, Deadline: p.Deadline}
 		s.Cases[c.ID] = c
+		s.applyOpened(c, p)
 		s.Day, s.Seq = p.Day, p.Seq
 		step(c, p, p.Staff, e.At)
 	case NoticeIssued:
@@ -243,6 +250,7 @@ func (s *State) Apply(e room.Event) {
 	case CaseClosed:
 		if c := s.Cases[p.Case.ID]; c != nil {
 			c.Status = Closed
+			s.indexClosed(c, e.At)
 			step(c, p, p.Staff, e.At)
 		}
 	case CaseOverdue:
@@ -250,6 +258,31 @@ func (s *State) Apply(e room.Event) {
 			c.Overdue = true
 			step(c, p, "", e.At)
 		}
+	case BatchSent:
+		s.applyBatchSent(p, e.At)
+	case BatchSigned:
+		s.applyBatchSigned(p, e.At)
+	case HandoverLate:
+		if c := s.Cases[p.Case.ID]; c != nil {
+			c.HandoverLate = true
+			step(c, p, "", e.At)
+		}
+	case BatchUnsigned:
+		if b := s.Batches[p.Batch]; b != nil {
+			b.Late = true
+		}
+	case OpinionsAsked:
+		s.applyOpinions(p, e.At)
+	case OpinionGiven:
+		s.applyOpinion(p, e.At)
+	case OpinionOverdue:
+		s.applyOpinionOverdue(p, e.At)
+	case MaterialsPosted, CrossDecided, CrossResultArrived, CrossLate:
+		s.applyCross(e)
+	case SupplyOverdue:
+		s.applySupplyOverdue(p, e.At)
+	case CasesPruned:
+		s.applyPruned(p)
 	}
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"hallfloor/calendar"
@@ -16,6 +17,12 @@ import (
 type Cases struct {
 	Departments []CaseDepartment `yaml:"departments"`
 	Items       []CaseItem       `yaml:"items"`
+	// HandoverSignMinutes is how long a 材料交接 batch may wait for the
+	// department's signature before the dashboard flags it (30 when 0).
+	HandoverSignMinutes int `yaml:"handover_sign_minutes"`
+	// KeepClosedDays is how long a closed case stays in the hall's live
+	// state (90 when 0); the journal keeps it for ever.
+	KeepClosedDays int `yaml:"keep_closed_days"`
 }
 
 // CaseDepartment is a department deciding cases that answers no 咨询号.
@@ -36,6 +43,12 @@ type CaseItem struct {
 	// Days is the promised number of working days of a 承诺件.
 	Days      int            `yaml:"days"`
 	Materials []CaseMaterial `yaml:"materials"` // the 收件清单
+	// Joint are the departments giving their opinion on its cases
+	// (联合办理), the item's department leading.
+	Joint []CaseJoint `yaml:"joint"`
+	// CrossArea makes it a 同城通办 item, decided by another area's
+	// department: then it names no department of this hall.
+	CrossArea *CaseCrossArea `yaml:"cross_area"`
 }
 
 // CaseMaterial is one entry of an item's 收件清单.
@@ -95,7 +108,7 @@ func (h *Hall) validateCases(add func(key, format string, args ...any)) {
 		} else if utf8.RuneCountInString(it.Name) > 80 {
 			add(key+".name", "is longer than 80 characters")
 		}
-		if !known[it.Department] {
+		if it.CrossArea == nil && !known[it.Department] {
 			add(key+".department", "no department %q in the consult or cases section", it.Department)
 		}
 		switch it.Kind {
@@ -123,13 +136,16 @@ func (h *Hall) validateCases(add func(key, format string, args ...any)) {
 				add(mk+".name", "is longer than 80 characters")
 			}
 		}
+		h.validateItemFlow(add, key, it, known)
 	}
+	h.validateCaseSettings(add)
 }
 
 // CasesSetup is the section as the cases' rules need it, counting working
 // days on the hall's calendar.
 func (h *Hall) CasesSetup(cal *calendar.Calendar) cases.Setup {
-	s := cases.Setup{Calendar: cal}
+	s := cases.Setup{Calendar: cal, SignWithin: time.Duration(h.Cases.HandoverSignMinutes) * time.Minute,
+		KeepClosedDays: h.Cases.KeepClosedDays}
 	for _, d := range h.Consult.Departments {
 		cd := cases.Department{ID: d.ID, Name: strings.TrimSpace(d.Name)}
 		for _, m := range d.Staff {
@@ -149,6 +165,7 @@ func (h *Hall) CasesSetup(cal *calendar.Calendar) cases.Setup {
 		for _, m := range it.Materials {
 			ci.Materials = append(ci.Materials, cases.Material{Code: m.Code, Name: strings.TrimSpace(m.Name)})
 		}
+		ci.Joint, ci.Cross = it.flowSetup()
 		s.Items = append(s.Items, ci)
 	}
 	return s

@@ -14,7 +14,7 @@ import (
 func TestCasesSection(t *testing.T) {
 	cs := Demo().Setup().Cases
 	gt, cx := cs.Item("GTDJ"), cs.Item("BDCCX")
-	if len(cs.Items) != 2 || gt == nil || cx == nil {
+	if len(cs.Items) != 3 || gt == nil || cx == nil {
 		t.Fatalf("demo items %+v", cs.Items)
 	}
 	if gt.Department != "scj" || gt.Kind != cases.Promised || gt.Days != 3 || len(gt.Materials) != 3 || gt.Materials[0].Name != "个体工商户登记申请书" {

@@ -19,6 +19,14 @@ var alertWords = map[string]Words{
 	hall.AlertBookingLate:    {"{service} 类业务 {slot} 的预约有 {count} 人迟到未签到，请联系", "Service {service}, {slot}: {count} booked applicants late; call them"},
 	hall.AlertBookingRequest: {"{service} 类业务 {slot} 有 {count} 个错时预约申请待受理", "Service {service}, {slot}: {count} requests outside hours to answer"},
 	hall.AlertConsult:        {"咨询号 {number} 已通知{department} {minutes} 分钟，无人响应", "Consultation {number}: {department} was told {minutes} min ago and nobody has answered"},
+
+	// The cases': what a department or the hall owes, past its time.
+	hall.AlertCaseHandover:    {"{department}有 {count} 件办件的纸质材料超时未交接（{since} 起），请尽快送交", "{department}: the paper materials of {count} cases are late for the handover (since {since}); take them now"},
+	hall.AlertCaseBatch:       {"交接批次 {number}（{count} 件）送交{department} {minutes} 分钟仍未签收", "Handover batch {number} ({count} cases) sent to {department} {minutes} min ago is not signed for"},
+	hall.AlertCaseOpinion:     {"办件 {number}：{department}的联办意见已过期限 {deadline}，主办{lead}待其意见", "Case {number}: the joint opinion of {department} is past its deadline {deadline}; {lead} waits for it"},
+	hall.AlertCaseCrossPost:   {"同城通办件 {number} 的材料应于 {deadline} 前寄往{area}{department}，尚未寄出", "同城通办 case {number}: its materials were due to go to {department} of {area} by {deadline} and have not been posted"},
+	hall.AlertCaseCrossResult: {"同城通办件 {number}：{area}{department}的办理结果应于 {deadline} 前寄回，尚未收到", "同城通办 case {number}: the result of {department} of {area} was due back by {deadline} and has not arrived"},
+	hall.AlertCaseSupply:      {"容缺办件 {number}（{department}）尚缺 {count} 项材料，补交期限 {deadline} 已过", "容缺 case {number} ({department}): {count} materials still missing past their deadline {deadline}"},
 }
 
 // withDetail is args with the device's report worded in one language.

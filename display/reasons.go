@@ -189,6 +189,24 @@ var reasons = map[string]Words{
 	"case_lookup_needed":        {"请填写办件编号和申请时留的手机号", "Give the case number and the phone given at intake"},
 	"case_channel":              {"出件方式只能是窗口、邮寄或取件柜", "A result goes out at the window, by post or through a locker"},
 
+	// 材料交接, 联办 and 同城通办.
+	"case_hall_staff":           {"此操作需由大厅工作人员办理", "This step is for the hall's staff"},
+	"case_batch_empty":          {"{department}没有待交接的材料", "{department} has no materials waiting to be handed over"},
+	"case_batch_window":         {"{department}待交接的都是未超时的承诺件，请在上午或下午下班前半小时内交接（{at} 起）", "{department} has only 承诺件 in time waiting; they are handed over in a session's last half hour (from {at})"},
+	"no_batch":                  {"没有交接批次 {batch}", "No handover batch {batch}"},
+	"case_batch_signed":         {"交接批次 {number} 已由 {staff} 签收", "Handover batch {number} was signed for by {staff} already"},
+	"case_opinions_pending":     {"办件 {number} 尚有 {count} 个联办部门未出具意见，不能准予", "Case {number} still waits for {count} joint opinions; it cannot be approved yet"},
+	"case_opinion_disagrees":    {"{department}对办件 {number} 出具了不同意意见，只能不予许可", "{department} disagreed on case {number}; it can only be refused"},
+	"case_not_joint":            {"办件 {number} 不是联办件", "Case {number} is not a joint case"},
+	"case_not_joint_department": {"您不是办件 {number} 联办部门的人员", "You are not one of the staff of a joint department of case {number}"},
+	"case_opinion_given":        {"您的部门已对办件 {number} 出具意见", "Your department has given its opinion on case {number} already"},
+	"case_opinion_reason":       {"不同意须写明理由", "A disagreement needs its reason"},
+	"case_not_cross":            {"办件 {number} 不是同城通办件", "Case {number} is not a 同城通办 case"},
+	"case_cross_area":           {"办件 {number} 为同城通办件，由{area}{department}审批", "Case {number} is a 同城通办 case, decided by {department} of {area}"},
+	"case_cross_not_posted":     {"办件 {number} 的材料尚未寄出", "The materials of case {number} have not been posted yet"},
+	"case_cross_decided_at":     {"请填写属地部门作出决定的日期，不能早于寄出材料、不能晚于今天", "Give the date the other area decided: not before the materials were posted, not after today"},
+	"case_cross_undecided":      {"尚未登记属地部门对办件 {number} 的决定", "The other area's decision on case {number} is not recorded yet"},
+
 	// Lockers.
 	"no_bank":                    {"没有取件柜 {bank}", "No locker bank {bank}"},
 	"no_bank_page":               {"本大厅没有取件柜 {bank}，请选择下列取件柜之一", "This hall has no locker bank {bank}; choose one of its banks below"},

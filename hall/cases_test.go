@@ -32,6 +32,11 @@ func TestCaseThroughTheHall(t *testing.T) {
 	f.refuse(cases.Refuse{Case: id, Actor: dept("d1")}, errs.Invalid, "case_reason_required")
 	f.advance(time.Hour)
 	f.must(cases.Accept{Case: id, Actor: dept("d1")})
+	// The paper materials go to the back office in the morning's last
+	// half hour, signed for.
+	f.now = at("2025-03-10", "11:45:00")
+	sent := payloads[cases.BatchSent](f.applied(cases.SendBatch{Department: "scj", Actor: clerk("1")}))
+	f.must(cases.SignBatch{Batch: sent[0].Batch, Actor: dept("d2")})
 
 	// Monday + 3 working days: due at the end of Thursday.
 	k := f.s.Cases.Cases[id]
@@ -54,7 +59,7 @@ func TestCaseThroughTheHall(t *testing.T) {
 	f.must(cases.MarkReady{Case: id, Actor: dept("d2")})
 	f.must(cases.Deliver{Case: id, Channel: cases.ChannelLocker, Locker: "L1-01", Actor: dept("d2")})
 	k = f.s.Cases.Cases[id]
-	if k.Status != cases.Closed || len(k.Timeline) != 7 || k.Timeline[1].Staff != "d1" || !k.Timeline[1].At.Equal(at("2025-03-10", "10:00:00")) {
+	if k.Status != cases.Closed || len(k.Timeline) != 9 || k.Timeline[1].Staff != "d1" || !k.Timeline[1].At.Equal(at("2025-03-10", "10:00:00")) {
 		t.Fatalf("closed %+v", k)
 	}
 	// The case survives the journal: a replay reaches the same cases.
@@ -62,7 +67,7 @@ func TestCaseThroughTheHall(t *testing.T) {
 	for _, e := range f.journal {
 		r.Apply(room.Event{Seq: e.Seq, At: e.At, Data: e.Data})
 	}
-	if got, want := len(r.Cases.Cases[id].Timeline), 7; got != want || r.Cases.Cases[id].Status != cases.Closed {
+	if got, want := len(r.Cases.Cases[id].Timeline), 9; got != want || r.Cases.Cases[id].Status != cases.Closed {
 		t.Fatalf("replayed %+v", r.Cases.Cases[id])
 	}
 }

@@ -325,15 +325,7 @@ func TestConsultsGoWithTheDay(t *testing.T) {
 	}
 }
 
-func consultAlerts(f *floor) []Alert {
-	var out []Alert
-	for _, a := range AlertsAt(f.s, f.setup, f.now) {
-		if a.Kind == AlertConsult {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+func consultAlerts(f *floor) []Alert { return f.alertsOf(AlertConsult) }
 
 // A department's 咨询号 is never called at a window, so the reminders a
 // phone asked for are withdrawn at once rather than sent out of turn.

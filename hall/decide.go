@@ -27,7 +27,10 @@ type Command any
 // session's end, expired rating prompts, overdue follow-ups, the handover
 // reminder, locker deadlines, 咨询号 nobody acknowledged in time, late
 // bookings and their reminders, cases past their promised deadline) and,
-// like every command, starts a new day first when one is due.
+// like every command, starts a new day first when one is due. For cases
+// it also reports materials late for the handover, batches unsigned, joint
+// opinions, 同城通办 posts and 容缺 materials late, and lets closed cases
+// leave the state.
 type Tick struct{}
 
 // Decide checks a command against the hall and returns what happens. It
