@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/outbox"
 	"hallfloor/room"
 )
 
@@ -33,6 +34,11 @@ type Opened struct {
 	Commitment string    `json:"commitment,omitempty"`
 	SupplyBy   time.Time `json:"supply_by,omitzero"`
 	Deadline   time.Time `json:"deadline"`
+	// The collection chosen at the counter, and the SMS sealed for the case.
+	Collect   string                   `json:"collect,omitempty"`
+	Address   string                   `json:"address,omitempty"`
+	Recipient string                   `json:"recipient,omitempty"`
+	Notices   map[string]outbox.Queued `json:"notices,omitempty"`
 }
 
 // NoticeIssued is an intake refused for missing materials: the
@@ -102,6 +108,9 @@ type Delivered struct {
 	Courier   string `json:"courier,omitempty"`
 	Waybill   string `json:"waybill,omitempty"`
 	Locker    string `json:"locker,omitempty"`
+	// Unlinked is a result handed over at the window on a manager's word,
+	// to nobody holding a 取件号 linked to it.
+	Unlinked bool `json:"unlinked,omitempty"`
 }
 
 // CaseClosed is 办结: nothing more happens to the case.
@@ -175,6 +184,7 @@ func (s *State) Apply(e room.Event) {
 			Status: Received, ReceivedAt: e.At, Deadline: p.Deadline}
 		s.Cases[c.ID] = c
 		s.Day, s.Seq = p.Day, p.Seq
+		openedOut(c, p)
 		step(c, p, p.Staff, e.At)
 	case NoticeIssued:
 		s.Notices++
@@ -229,6 +239,7 @@ func (s *State) Apply(e room.Event) {
 			case ChannelLocker:
 				c.Delivery = p.Locker
 			}
+			deliveredOut(c, p, e)
 			step(c, p, p.Staff, e.At)
 		}
 	case CaseClosed:
@@ -241,6 +252,8 @@ func (s *State) Apply(e room.Event) {
 			c.Overdue = true
 			step(c, p, "", e.At)
 		}
+	case CollectionChosen, PickupTaken, InLocker, OutOfLocker, ProofReturned, ProofLate:
+		s.applyOut(e)
 	}
 }
 
