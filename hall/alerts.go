@@ -120,6 +120,7 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 				"minutes": strconv.Itoa(int(now.Sub(k.NotifiedAt).Minutes())), "sms": strconv.FormatBool(k.Escalated)}})
 	}
 	out = append(out, bookingAlerts(s, setup)...)
+	out = append(out, caseAlerts(s, setup)...)
 	for _, id := range slices.Sorted(maps.Keys(s.Equipment.Devices)) {
 		h := s.Equipment.Devices[id]
 		if h.Status == equipment.OK {
