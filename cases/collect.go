@@ -288,7 +288,9 @@ func (s *State) applyOut(e room.Event) {
 	case InLocker:
 		s.change(p.Case.ID, p, p.Staff, e, func(c *Case) { c.Locker = p.Comp })
 	case OutOfLocker:
-		s.change(p.Case.ID, p, p.Staff, e, func(c *Case) { c.Locker = "" })
+		// Taken back, the result waits at the output window, as the
+		// locker's overdue SMS tells the applicant: the kiosk's 取件号 finds it.
+		s.change(p.Case.ID, p, p.Staff, e, func(c *Case) { c.Locker, c.Collect = "", ChannelWindow })
 	case ProofReturned:
 		s.change(p.Case.ID, p, p.Staff, e, func(c *Case) { c.ProofAt = e.At })
 	case ProofLate:

@@ -51,7 +51,8 @@ type InLocker struct {
 }
 
 // OutOfLocker is a clerk taking a case's result back out of its locker
-// (overdue, or any reason): it waits for the window again.
+// (overdue, or any reason): it waits for the window now, whatever was
+// chosen; to go into a locker again, the collection is chosen again.
 type OutOfLocker struct {
 	Case  Ref    `json:"case"`
 	Comp  string `json:"comp"`

@@ -1,11 +1,13 @@
 package cases
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
 
 	"hallfloor/locker"
+	"hallfloor/outbox"
 	"hallfloor/room"
 )
 
@@ -162,9 +164,13 @@ func TestLockerEventsMoveTheCase(t *testing.T) {
 		t.Fatalf("retrieved: %v", payloadTypes(back))
 	}
 	h.apply(t0, back...)
-	if k.Locker != "" {
+	if k.Locker != "" || k.Collect != ChannelWindow || !k.ForWindow() {
 		t.Fatalf("still in the locker %+v", k)
 	}
+	if err := CheckDeposit(h.s, locker.Item{Case: k.Number, IDHash: "h-1"}); reason(err) != "case_chosen_window" {
+		t.Fatalf("into a locker again unasked: %v", err)
+	}
+	h.must(t0, ChooseCollection{Case: id, Channel: ChannelLocker, Actor: clerk})
 	h.apply(t0, React(h.s, ev(locker.Stored{Comp: "L1/02", Item: locker.Item{Kind: locker.Result, Case: k.Number, IDHash: "h-1", Clerk: "c2"}}))...)
 	if got := React(h.s, ev(locker.PickedUp{Comp: "L1/01", Case: k.Number})); len(got) != 0 {
 		t.Fatalf("a pickup from another compartment: %v", payloadTypes(got))
@@ -179,5 +185,35 @@ func TestLockerEventsMoveTheCase(t *testing.T) {
 	}
 	if again := React(h.s, []room.Event{{At: at, Data: locker.PickedUp{Comp: "L1/02", Case: k.Number}}}); len(again) != 0 {
 		t.Fatalf("delivered twice: %v", payloadTypes(again))
+	}
+}
+
+// What the output keeps on a case survives a snapshot.
+func TestOutputSurvivesASnapshot(t *testing.T) {
+	h := newHall(t)
+	cmd := full()
+	cmd.Collect, cmd.Address = ChannelPost, "椒江区"
+	cmd.Notices = map[string]outbox.Queued{NoticeReady: {ID: "m1", Sealed: []byte("s")}}
+	id := h.must(t0, cmd)[0].(Opened).Case.ID
+	h.must(t0, Accept{Case: id, Actor: staff("d1")})
+	h.must(t0, Approve{Case: id, Actor: staff("d1")})
+	h.must(t0, MarkReady{Case: id, Actor: staff("d1")})
+	h.apply(t0, PickupTaken{Ticket: "tp", Service: "P", Cases: []Ref{ref(h.s.Cases[id])}})
+	h.must(t0, Deliver{Case: id, Channel: ChannelPost, Courier: "EMS", Waybill: "9", Actor: clerk})
+	h.apply(t0.AddDate(0, 0, 3), ProofLate{Case: ref(h.s.Cases[id])})
+	b, err := json.Marshal(h.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r State
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	r.Adopt()
+	got := r.Cases[id]
+	again, _ := json.Marshal(got)
+	want, _ := json.Marshal(h.s.Cases[id])
+	if string(again) != string(want) || got.Notices[NoticeReady].ID != "m1" || got.Status != Posted || !got.ProofLate || got.PickupTicket != "tp" {
+		t.Fatalf("restored %s\nwant %s", again, want)
 	}
 }

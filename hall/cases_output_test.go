@@ -292,3 +292,16 @@ func TestPostedWithoutReceiptAlerts(t *testing.T) {
 		t.Fatalf("received %v, %+v", types(evs), k)
 	}
 }
+
+// A 取件号 is a walk-in number: after hours the kiosk refuses it as any
+// other, and links nothing.
+func TestPickupNumberAfterHours(t *testing.T) {
+	f := newFloorWith(t, outputSetup())
+	id := f.readyCase("h1", nil)
+	f.now = at("2025-03-10", "18:30:00")
+	f.must(Tick{})
+	f.refuse(cases.TakePickup{IDHash: "h1"}, errs.Conflict, "hall_closed_until")
+	if f.s.Cases.Cases[id].PickupTicket != "" {
+		t.Fatal("linked after hours")
+	}
+}
