@@ -106,9 +106,10 @@ func (TakePickup) caseCommand()       {}
 func (CollectionChosen) Type() string { return "case.collection" }
 func (PickupTaken) Type() string      { return "case.pickup" }
 
-// A choice names an address; a 取件号's cases name their applicant.
-func (CollectionChosen) Public() room.Payload { return nil }
-func (PickupTaken) Public() room.Payload      { return nil }
+// A choice names an address; a 取件号's cases name their applicant: a
+// screen hears only of the step.
+func (CollectionChosen) Public() room.Payload { return Stepped{} }
+func (PickupTaken) Public() room.Payload      { return Stepped{} }
 
 func init() {
 	room.Register[CollectionChosen]()

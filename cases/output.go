@@ -79,10 +79,10 @@ func (OutOfLocker) Type() string   { return "case.out_of_locker" }
 func (ProofReturned) Type() string { return "case.proof" }
 func (ProofLate) Type() string     { return "case.proof_late" }
 
-func (InLocker) Public() room.Payload      { return nil }
-func (OutOfLocker) Public() room.Payload   { return nil }
-func (ProofReturned) Public() room.Payload { return nil }
-func (ProofLate) Public() room.Payload     { return nil }
+func (InLocker) Public() room.Payload      { return Stepped{} }
+func (OutOfLocker) Public() room.Payload   { return Stepped{} }
+func (ProofReturned) Public() room.Payload { return Stepped{} }
+func (ProofLate) Public() room.Payload     { return Stepped{} }
 
 func init() {
 	room.Register[InLocker]()
