@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"hallfloor/calendar"
+	"hallfloor/outbox"
 )
 
 // Kind is how an item is handled.
@@ -184,6 +185,7 @@ const (
 	Approved   Status = "approved"   // 准予: the result is being made
 	Refused    Status = "refused"    // 不予受理 / 不予许可
 	Ready      Status = "ready"      // the result waits for the applicant
+	Posted     Status = "posted"     // 已邮寄: handed to the courier, waiting for its 签收 (送达凭证)
 	Closed     Status = "closed"     // delivered: 办结
 )
 
@@ -243,6 +245,25 @@ type Case struct {
 
 	Channel  string `json:"channel,omitempty"`
 	Delivery string `json:"delivery,omitempty"` // signature, courier and waybill, or the compartment
+
+	// Collect is how the applicant chose to collect the result (collect.go),
+	// with the postal Address and Recipient; none: at the window.
+	Collect   string `json:"collect,omitempty"`
+	Address   string `json:"address,omitempty"`
+	Recipient string `json:"recipient,omitempty"`
+	// Notices are the applicant's SMS sealed at Open, by NoticeReady,
+	// NoticeSupplement, NoticeRefused.
+	Notices map[string]outbox.Queued `json:"notices,omitempty"`
+	// PickupTicket is the last 取件号 linked to the case at the kiosk.
+	PickupTicket string `json:"pickup_ticket,omitempty"`
+	// Locker is the compartment holding the result, while it does.
+	Locker string `json:"locker,omitempty"`
+	// DeliveredAt is when the result went out; ProofAt when its 送达凭证
+	// went back to the department; ProofLate that a posted result's 签收
+	// was reported missing.
+	DeliveredAt time.Time `json:"delivered_at,omitzero"`
+	ProofAt     time.Time `json:"proof_at,omitzero"`
+	ProofLate   bool      `json:"proof_late,omitempty"`
 
 	Timeline []Step `json:"timeline"`
 

@@ -3,7 +3,6 @@ package cases
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -369,37 +368,45 @@ func TestDeadlineAndOverdueOnce(t *testing.T) {
 	}
 }
 
-// The result goes out by each channel, and the delivery closes the case.
-func TestDeliveryByEachChannelCloses(t *testing.T) {
+// The result goes out at the window to the holder of the 取件号 linked to
+// it, which closes the case with its 送达凭证, or by post to the address
+// chosen, which closes only once the courier's 签收 is recorded; a locker
+// delivers on the applicant's pickup, never on a clerk's word.
+func TestDeliveryByEachChannel(t *testing.T) {
 	pickup := staff("c2")
 	tests := []struct {
 		name     string
 		cmd      Deliver
+		post     bool // the applicant chose post
 		delivery string
 		reason   string
 	}{
 		{name: "window", cmd: Deliver{Channel: ChannelWindow, Window: "2", Signature: "张三", Actor: pickup}, delivery: "张三"},
-		{name: "post", cmd: Deliver{Channel: ChannelPost, Courier: "EMS", Waybill: "1190001", Actor: pickup}, delivery: "EMS 1190001"},
-		{name: "locker", cmd: Deliver{Channel: ChannelLocker, Locker: "L1-03", Actor: pickup}, delivery: "L1-03"},
+		{name: "post", cmd: Deliver{Channel: ChannelPost, Courier: "EMS", Waybill: "1190001", Actor: pickup}, post: true, delivery: "EMS 1190001"},
+		{name: "locker", cmd: Deliver{Channel: ChannelLocker, Locker: "L1-03", Actor: pickup}, reason: "case_locker_by_pickup"},
 		{name: "window unsigned", cmd: Deliver{Channel: ChannelWindow, Window: "2", Actor: pickup}, reason: "case_signature_required"},
 		{name: "another's window", cmd: Deliver{Channel: ChannelWindow, Window: "2", Signature: "张三", Actor: clerk}, reason: "case_not_at_window"},
-		{name: "post without waybill", cmd: Deliver{Channel: ChannelPost, Courier: "EMS", Actor: pickup}, reason: "case_waybill_required"},
-		{name: "locker unnamed", cmd: Deliver{Channel: ChannelLocker, Actor: pickup}, reason: "case_locker_required"},
+		{name: "window, the applicant chose post", cmd: Deliver{Channel: ChannelWindow, Window: "2", Signature: "张三", Actor: pickup}, post: true, reason: "case_chosen_post"},
+		{name: "post not chosen", cmd: Deliver{Channel: ChannelPost, Courier: "EMS", Waybill: "1", Actor: pickup}, reason: "case_post_unchosen"},
+		{name: "post without waybill", cmd: Deliver{Channel: ChannelPost, Courier: "EMS", Actor: pickup}, post: true, reason: "case_waybill_required"},
 		{name: "no channel", cmd: Deliver{Actor: pickup}, reason: "case_channel"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHall(t)
-			id := h.opened(t0)
-			h.must(t0, Accept{Case: id, Actor: staff("d1")})
-			h.must(t0, Approve{Case: id, Actor: staff("d1")})
-			h.must(t0, MarkReady{Case: id, Actor: staff("d2")})
+			id := h.ready(t0)
+			// The 取件号 P001 served at window 2 is linked to the case.
+			h.apply(t0, PickupTaken{Ticket: "tp", Service: "P", Cases: []Ref{ref(h.s.Cases[id])}})
+			if tc.post {
+				h.must(t0, ChooseCollection{Case: id, Channel: ChannelPost, Address: "台州市椒江区市府大道1号", Actor: pickup})
+			}
 			tc.cmd.Case = id
 			at := t0.Add(2 * time.Hour)
-			_, err := h.run(at, tc.cmd)
 			k := h.s.Cases[id]
+			steps := len(k.Timeline)
+			_, err := h.run(at, tc.cmd)
 			if tc.reason != "" {
-				if reason(err) != tc.reason || k.Status != Ready || len(k.Timeline) != 4 {
+				if reason(err) != tc.reason || k.Status != Ready || len(k.Timeline) != steps {
 					t.Fatalf("err %v, case %+v", err, k)
 				}
 				return
@@ -407,17 +414,32 @@ func TestDeliveryByEachChannelCloses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var types []string
-			for _, s := range k.Timeline {
-				types = append(types, s.Type+"/"+s.Staff)
+			want := []string{"case.delivered/c2", "case.proof/c2", "case.closed/c2"}
+			status := Closed
+			if tc.post {
+				want, status = want[:1], Posted
 			}
-			want := []string{"case.opened/c1", "case.accepted/d1", "case.approved/d1", "case.ready/d2", "case.delivered/c2", "case.closed/c2"}
-			if k.Status != Closed || k.Channel != tc.cmd.Channel || k.Delivery != tc.delivery || !reflect.DeepEqual(types, want) ||
-				!k.Timeline[5].At.Equal(at) {
-				t.Fatalf("closed %+v, timeline %v", k, types)
+			if got := stepsSince(k, steps); k.Status != status || k.Channel != tc.cmd.Channel || k.Delivery != tc.delivery ||
+				!slices.Equal(got, want) || !k.DeliveredAt.Equal(at) {
+				t.Fatalf("delivered %+v, timeline %v", k, got)
 			}
 			if _, err := h.run(at, tc.cmd); reason(err) != "case_wrong_state" {
 				t.Fatalf("delivered twice: %v", err)
+			}
+			if tc.post {
+				if _, err := h.run(at, RecordReceipt{Case: id}); reason(err) != "sign_in_required" {
+					t.Fatalf("an anonymous receipt: %v", err)
+				}
+				h.must(at.Add(time.Hour), RecordReceipt{Case: id, Actor: clerk})
+				if got := stepsSince(k, steps); k.Status != Closed || !k.ProofAt.Equal(at.Add(time.Hour)) ||
+					!slices.Equal(got, []string{"case.delivered/c2", "case.proof/c1", "case.closed/c1"}) {
+					t.Fatalf("received %+v, timeline %v", k, got)
+				}
+			} else if !k.ProofAt.Equal(at) {
+				t.Fatalf("the signature went back at %v", k.ProofAt)
+			}
+			if _, err := h.run(at, RecordReceipt{Case: id, Actor: clerk}); reason(err) != "case_wrong_state" {
+				t.Fatalf("a receipt for a closed case: %v", err)
 			}
 			if evs := overdue(Due(h.s, h.set, at.AddDate(0, 1, 0))); len(evs) != 0 {
 				t.Fatalf("a closed case overdue: %+v", evs)
@@ -430,7 +452,8 @@ func TestDeliveryByEachChannelCloses(t *testing.T) {
 // took a step: no field of it.
 func TestEventsJournalAndStayPrivate(t *testing.T) {
 	for _, p := range []room.Payload{Opened{}, NoticeIssued{}, Supplied{}, CaseAccepted{}, SupplementAsked{}, CaseApproved{}, CaseRefused{},
-		ResultMade{}, Delivered{}, CaseClosed{}, CaseOverdue{}} {
+		ResultMade{}, Delivered{}, CaseClosed{}, CaseOverdue{},
+		CollectionChosen{}, PickupTaken{}, InLocker{}, OutOfLocker{}, ProofReturned{}, ProofLate{}} {
 		if d, err := room.Decode(p.Type(), []byte("{}")); err != nil || d.Type() != p.Type() {
 			t.Errorf("%s: %v", p.Type(), err)
 		}

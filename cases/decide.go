@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"hallfloor/errs"
+	"hallfloor/outbox"
 	"hallfloor/queue"
 	"hallfloor/room"
 )
@@ -40,6 +41,13 @@ type Open struct {
 	Commitment string
 	SupplyDays int
 	Actor      room.Actor
+	// Collect, Address and Recipient are the collection chosen at the
+	// counter (as ChooseCollection); Notices the applicant's SMS, sealed by
+	// the edge, by NoticeReady, NoticeSupplement and NoticeRefused.
+	Collect   string
+	Address   string
+	Recipient string
+	Notices   map[string]outbox.Queued
 }
 
 // Accept is the department's 受理.
@@ -75,9 +83,12 @@ type MarkReady struct {
 	Actor room.Actor
 }
 
-// Deliver hands the result over and closes the case: at the output window
-// (Window, the clerk signed on there, and the applicant's Signature), by
-// post (Courier and Waybill) or into a locker compartment (Locker).
+// Deliver hands the result over (output.go): at the output window
+// (Window, the clerk signed on there serving the 取件号 linked to the case,
+// and the applicant's Signature), which closes the case, or by post
+// (Courier and Waybill), which waits for the courier's 签收
+// (RecordReceipt). A locker delivers on the applicant's pickup; Locker is
+// kept for the events of deliveries journaled before.
 type Deliver struct {
 	Case      string
 	Channel   string
@@ -246,6 +257,12 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 			settled = settled && slices.Contains(c.Materials, m)
 		}
 		return one(Supplied{Case: ref(k), Staff: c.Actor.Staff, Materials: slices.Clone(c.Materials), Settled: settled}), nil
+	case ChooseCollection:
+		return decideChoose(s, c)
+	case TakePickup:
+		return decideTakePickup(s, qs, c, env)
+	case RecordReceipt:
+		return decideReceipt(s, c)
 	}
 	return room.Outcome{}, errs.Internalf("unknown_command", "cases: unknown command %T", cmd)
 }
@@ -372,6 +389,9 @@ func decideOpen(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Open,
 			return room.Outcome{}, errs.R(errs.Conflict, "case_materials_missing", "count", len(missing))
 		}
 	}
+	if err := openCollection(c, &open); err != nil {
+		return room.Outcome{}, err
+	}
 	id := c.ID
 	if id == "" {
 		id = env.ID()
@@ -394,47 +414,6 @@ func decideOpen(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Open,
 		open.Cross, open.PostBy = &x, setup.addWorkingDays(env.Now, CrossWithinDays)
 	}
 	return room.Outcome{Events: []room.Payload{open}, Ticket: t.ID}, nil
-}
-
-func decideDeliver(s *State, q *queue.State, qs *queue.Setup, c Deliver) (room.Outcome, error) {
-	k := s.Cases[c.Case]
-	if k == nil {
-		return room.Outcome{}, errs.R(errs.NotFound, "no_case", "case", c.Case)
-	}
-	if !c.Actor.Staffed() {
-		return room.Outcome{}, errs.R(errs.Unauthorized, "sign_in_required")
-	}
-	if k.Status != Ready {
-		return room.Outcome{}, state(k)
-	}
-	d := Delivered{Case: ref(k), Staff: c.Actor.Staff, Channel: c.Channel}
-	switch c.Channel {
-	case ChannelWindow:
-		w := q.Windows[c.Window]
-		if w == nil || qs.Window(c.Window) == nil {
-			return room.Outcome{}, errs.R(errs.NotFound, "no_window", "window", c.Window)
-		}
-		if w.Staff != c.Actor.Staff {
-			return room.Outcome{}, errs.R(errs.Forbidden, "case_not_at_window", "window", c.Window)
-		}
-		if strings.TrimSpace(c.Signature) == "" {
-			return room.Outcome{}, errs.Bad("signature", "case_signature_required")
-		}
-		d.Window, d.Signature = c.Window, strings.TrimSpace(c.Signature)
-	case ChannelPost:
-		if strings.TrimSpace(c.Courier) == "" || strings.TrimSpace(c.Waybill) == "" {
-			return room.Outcome{}, errs.Bad("waybill", "case_waybill_required")
-		}
-		d.Courier, d.Waybill = strings.TrimSpace(c.Courier), strings.TrimSpace(c.Waybill)
-	case ChannelLocker:
-		if strings.TrimSpace(c.Locker) == "" {
-			return room.Outcome{}, errs.Bad("locker", "case_locker_required")
-		}
-		d.Locker = strings.TrimSpace(c.Locker)
-	default:
-		return room.Outcome{}, errs.Bad("channel", "case_channel")
-	}
-	return room.Outcome{Events: []room.Payload{d, CaseClosed{Case: ref(k), Staff: c.Actor.Staff}}}, nil
 }
 
 // Due is the cases' job as a function of (state, now): each case still
@@ -468,6 +447,7 @@ func Due(s *State, setup *Setup, now time.Time) []room.Payload {
 		out = append(out, CaseAccepted{Case: ref(s.Cases[id]), Deemed: true})
 		out = append(out, opinionsAsked(setup, s.Cases[id], s.Cases[id].ReceivedAt)...)
 	}
+	out = append(out, proofDue(s, setup, now)...)
 	return append(out, flowDue(s, setup, now)...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"hallfloor/outbox"
 	"hallfloor/room"
 )
 
@@ -41,6 +42,11 @@ type Opened struct {
 	Cross      *CrossArea `json:"cross,omitempty"`
 	PostBy     time.Time  `json:"post_by,omitzero"`
 	AskBy      time.Time  `json:"ask_by,omitzero"`
+	// The collection chosen at the counter, and the SMS sealed for the case.
+	Collect   string                   `json:"collect,omitempty"`
+	Address   string                   `json:"address,omitempty"`
+	Recipient string                   `json:"recipient,omitempty"`
+	Notices   map[string]outbox.Queued `json:"notices,omitempty"`
 }
 
 // NoticeIssued is an intake refused for missing materials: the
@@ -117,6 +123,9 @@ type Delivered struct {
 	Courier   string `json:"courier,omitempty"`
 	Waybill   string `json:"waybill,omitempty"`
 	Locker    string `json:"locker,omitempty"`
+	// Unlinked is a result handed over at the window on a manager's word,
+	// to nobody holding a 取件号 linked to it.
+	Unlinked bool `json:"unlinked,omitempty"`
 }
 
 // CaseClosed is 办结: nothing more happens to the case.
@@ -191,6 +200,7 @@ func (s *State) Apply(e room.Event) {
 		s.Cases[c.ID] = c
 		s.applyOpened(c, p)
 		s.Day, s.Seq = p.Day, p.Seq
+		openedOut(c, p)
 		step(c, p, p.Staff, e.At)
 	case NoticeIssued:
 		s.Notices++
@@ -245,6 +255,7 @@ func (s *State) Apply(e room.Event) {
 			case ChannelLocker:
 				c.Delivery = p.Locker
 			}
+			deliveredOut(c, p, e)
 			step(c, p, p.Staff, e.At)
 		}
 	case CaseClosed:
@@ -283,6 +294,8 @@ func (s *State) Apply(e room.Event) {
 		s.applySupplyOverdue(p, e.At)
 	case CasesPruned:
 		s.applyPruned(p)
+	case CollectionChosen, PickupTaken, InLocker, OutOfLocker, ProofReturned, ProofLate:
+		s.applyOut(e)
 	}
 }
 

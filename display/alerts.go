@@ -18,6 +18,7 @@ var alertWords = map[string]Words{
 	hall.AlertDoor:           {"取件柜 {device}：{detail}", "Locker {device}: {detail}"},
 	hall.AlertBookingLate:    {"{service} 类业务 {slot} 的预约有 {count} 人迟到未签到，请联系", "Service {service}, {slot}: {count} booked applicants late; call them"},
 	hall.AlertBookingRequest: {"{service} 类业务 {slot} 有 {count} 个错时预约申请待受理", "Service {service}, {slot}: {count} requests outside hours to answer"},
+	hall.AlertCaseProof:      {"办件 {number}（{department}）已邮寄，签收凭证应于 {deadline} 前送回，尚未登记", "Case {number} ({department}) was posted; the courier's receipt was due back by {deadline} and is not recorded"},
 	hall.AlertConsult:        {"咨询号 {number} 已通知{department} {minutes} 分钟，无人响应", "Consultation {number}: {department} was told {minutes} min ago and nobody has answered"},
 
 	// The cases': what a department or the hall owes, past its time.

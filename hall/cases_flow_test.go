@@ -170,7 +170,10 @@ func TestClosedCasesLeaveThroughTheHall(t *testing.T) {
 	f.advance(5 * time.Minute)
 	f.must(cases.SendBatch{Department: "bdc", Actor: clerk("1")})
 	for _, cmd := range []Command{cases.Accept{Case: k.ID, Actor: dept("e1")}, cases.Approve{Case: k.ID, Actor: dept("e1")},
-		cases.MarkReady{Case: k.ID, Actor: dept("e1")}, cases.Deliver{Case: k.ID, Channel: cases.ChannelPost, Courier: "EMS", Waybill: "1", Actor: clerk("1")}} {
+		cases.MarkReady{Case: k.ID, Actor: dept("e1")},
+		cases.ChooseCollection{Case: k.ID, Channel: cases.ChannelPost, Address: "椒江区", Actor: clerk("1")},
+		cases.Deliver{Case: k.ID, Channel: cases.ChannelPost, Courier: "EMS", Waybill: "1", Actor: clerk("1")},
+		cases.RecordReceipt{Case: k.ID, Actor: clerk("1")}} {
 		f.must(cmd)
 	}
 	f.now = f.now.AddDate(0, 0, 30).Add(time.Minute)

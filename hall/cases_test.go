@@ -13,7 +13,7 @@ func casesFloor(t *testing.T) *floor { return newFloor(t) }
 
 // A case opened at a window serving a 收件号 goes through the hall: only
 // the department decides, its deadline is checked by the Tick, once, and
-// the delivery closes it; the timeline names who and when.
+// the courier's 签收 closes it; the timeline names who and when.
 func TestCaseThroughTheHall(t *testing.T) {
 	f := casesFloor(t)
 	f.open("1")
@@ -57,9 +57,11 @@ func TestCaseThroughTheHall(t *testing.T) {
 	}
 	f.must(cases.Approve{Case: id, Actor: dept("d2")})
 	f.must(cases.MarkReady{Case: id, Actor: dept("d2")})
-	f.must(cases.Deliver{Case: id, Channel: cases.ChannelLocker, Locker: "L1-01", Actor: dept("d2")})
+	f.must(cases.ChooseCollection{Case: id, Channel: cases.ChannelPost, Address: "椒江区", IDHash: "h1"})
+	f.must(cases.Deliver{Case: id, Channel: cases.ChannelPost, Courier: "EMS", Waybill: "1190001", Actor: dept("d2")})
+	f.must(cases.RecordReceipt{Case: id, Actor: clerk("1")})
 	k = f.s.Cases.Cases[id]
-	if k.Status != cases.Closed || len(k.Timeline) != 9 || k.Timeline[1].Staff != "d1" || !k.Timeline[1].At.Equal(at("2025-03-10", "10:00:00")) {
+	if k.Status != cases.Closed || len(k.Timeline) != 11 || k.Timeline[1].Staff != "d1" || !k.Timeline[1].At.Equal(at("2025-03-10", "10:00:00")) {
 		t.Fatalf("closed %+v", k)
 	}
 	// The case survives the journal: a replay reaches the same cases.
@@ -67,7 +69,7 @@ func TestCaseThroughTheHall(t *testing.T) {
 	for _, e := range f.journal {
 		r.Apply(room.Event{Seq: e.Seq, At: e.At, Data: e.Data})
 	}
-	if got, want := len(r.Cases.Cases[id].Timeline), 9; got != want || r.Cases.Cases[id].Status != cases.Closed {
+	if got, want := len(r.Cases.Cases[id].Timeline), 11; got != want || r.Cases.Cases[id].Status != cases.Closed {
 		t.Fatalf("replayed %+v", r.Cases.Cases[id])
 	}
 }

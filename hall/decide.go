@@ -50,6 +50,13 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return rating.Decide(s.Ratings, setup.Ratings, s.Queue, setup.Queue, c, env)
 	case overtime.Command:
 		return overtime.Decide(s.Overtime, setup.Calendar(), s.Queue, setup.Queue, c, env)
+	case locker.Deposit:
+		// A case's result goes into a locker only as the case allows.
+		if err := cases.CheckDeposit(s.Cases, c.Item); err != nil {
+			return room.Outcome{}, err
+		}
+		evs, err := locker.Decide(s.Lockers, setup.Lockers, c, env.Now)
+		return room.Outcome{Events: evs}, err
 	case locker.Command:
 		evs, err := locker.Decide(s.Lockers, setup.Lockers, c, env.Now)
 		if err != nil && len(evs) == 0 {
@@ -68,6 +75,10 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return consult.Decide(s.Consults, setup.Consults, s.Queue, setup.Queue, c, env)
 	case booking.Command:
 		return decideBooking(s, setup, c, env)
+	case cases.TakePickup:
+		return decideTakePickup(s, setup, c, env)
+	case cases.Open, cases.ChooseCollection:
+		return decideCollection(s, setup, c.(cases.Command), env)
 	case cases.Command:
 		return cases.Decide(s.Cases, setup.Cases, s.Queue, setup.Queue, c, env)
 	case nil:

@@ -2,6 +2,7 @@ package hall
 
 import (
 	"hallfloor/booking"
+	"hallfloor/cases"
 	"hallfloor/consult"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -25,7 +26,11 @@ import (
 //     duty, on their page and by SMS (台州 三(二));
 //   - a booking made, accepted, declined, reminded of or forfeited sends
 //     the applicant the SMS sealed for it (bookings.go), and an
-//     appointment's ticket served is its line of the 预约服务登记表.
+//     appointment's ticket served is its line of the 预约服务登记表;
+//   - a case's result ready, a 补正通知 or a refusal sends the applicant the
+//     SMS sealed at Open, and a ready case's result stored in a locker,
+//     taken out by the applicant or back by a clerk moves the case
+//     (cases_output.go).
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -41,5 +46,7 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	out = append(out, consult.React(s.Consults, setup.Consults, events)...)
 	out = append(out, bookingNotices(s, setup, events)...)
 	out = append(out, booking.React(s.Bookings, s.Queue, events)...)
+	out = append(out, cases.React(s.Cases, events)...)
+	out = append(out, caseNotices(s, setup, events)...)
 	return out
 }

@@ -34,7 +34,8 @@ type caseReply struct {
 // A case over the API: opened at a window serving a 收件号 (a refusal for
 // missing materials answers with the 一次性告知单), read only by the hall's
 // clerks and managers and its own department, decided there step by step,
-// handed over at the output window, and followed by the applicant on a
+// handed over at the output window (to a 取件号's holder, or on a
+// manager's word), and followed by the applicant on a
 // status page that shows neither the ID number nor the whole phone.
 func TestCaseAPI(t *testing.T) {
 	h := startHall(t, "")
@@ -131,13 +132,18 @@ func TestCaseAPI(t *testing.T) {
 		t.Fatalf("lookup found %v", status.Case)
 	}
 
+	// The output window hands a result over only to the holder of a 取件号
+	// linked to it; on a manager's word it goes without one, signed for.
 	out := h.login("1007")
 	h.act(out, "7", "open", nil)
-	if e := h.must(400, "POST", "/api/v1/cases/"+k.ID+"/deliver", out, map[string]any{"channel": "window", "window": "7"}).apiError(t); e.Error.Field != "signature" {
+	if e := h.must(409, "POST", "/api/v1/cases/"+k.ID+"/deliver", out, map[string]any{"channel": "window", "window": "7", "signature": "张三丰"}).apiError(t); e.Error.Reason != "case_not_serving" {
+		t.Fatalf("a window delivery serving nobody: %+v", e)
+	}
+	if e := h.must(400, "POST", "/api/v1/cases/"+k.ID+"/deliver", manager, map[string]any{"channel": "window"}).apiError(t); e.Error.Field != "signature" {
 		t.Fatalf("a window delivery without signature: %+v", e)
 	}
 	var done caseReply
-	h.must(200, "POST", "/api/v1/cases/"+k.ID+"/deliver", out, map[string]any{"channel": "window", "window": "7", "signature": "张三丰"}).into(t, &done)
+	h.must(200, "POST", "/api/v1/cases/"+k.ID+"/deliver", manager, map[string]any{"channel": "window", "signature": "张三丰"}).into(t, &done)
 	if done.Case == nil || done.Case.Status != "closed" {
 		t.Fatalf("delivered %+v", done.Case)
 	}

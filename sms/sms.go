@@ -231,6 +231,13 @@ type Templates struct {
 	BookingDeclined  string `yaml:"-"`
 	BookingReminder  string `yaml:"-"`
 	BookingForfeited string `yaml:"-"`
+	// A case's messages (办件): fields Hall Case (the 办件编号) What (the
+	// item) and, for a 补正通知, Materials.
+	CaseReadyWindow string `yaml:"-"`
+	CaseReadyPost   string `yaml:"-"`
+	CaseReadyLocker string `yaml:"-"`
+	CaseSupplement  string `yaml:"-"`
+	CaseRefused     string `yaml:"-"`
 }
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
@@ -249,6 +256,12 @@ var DefaultTemplates = Templates{
 	BookingDeclined:  "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}的申请未予受理，原因：{{.Reason}}。",
 	BookingReminder:  "【{{.Hall}}】提醒：您预约了{{.Start}}办理{{.Service}}，请按时到大厅签到。如不能到场请提前取消。",
 	BookingForfeited: "【{{.Hall}}】您预约{{.Start}}办理{{.Service}}未到场且未能联系，已自动放弃。累计三次将暂停预约。",
+
+	CaseReadyWindow: "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）已办结，请凭身份证在取号机取出件号，到出件窗口领取并签收。",
+	CaseReadyPost:   "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）已办结，将按您登记的地址邮寄送达，请注意签收。",
+	CaseReadyLocker: "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）已办结，将存入自助取件柜，取件码另行短信告知。",
+	CaseSupplement:  "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）需补正材料：{{.Materials}}。请尽快到大厅补交。",
+	CaseRefused:     "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）未予办理，请到大厅领取书面决定书。",
 }
 
 // Render fills a template; the template text comes from the hall file and
@@ -278,6 +291,8 @@ type Vars struct {
 	// slot's start in the hall's zone, why a request was declined; Link is
 	// its page on the hall's public address, with the code.
 	Service, Start, Reason, Link string
+	// Materials names a 补正通知's materials.
+	Materials string
 }
 
 // For returns the template of a message's purpose, or "" for a purpose
@@ -310,6 +325,16 @@ func (t Templates) For(purpose string) string {
 		return t.BookingReminder
 	case PurposeBookingForfeited:
 		return t.BookingForfeited
+	case PurposeCaseReadyWindow:
+		return t.CaseReadyWindow
+	case PurposeCaseReadyPost:
+		return t.CaseReadyPost
+	case PurposeCaseReadyLocker:
+		return t.CaseReadyLocker
+	case PurposeCaseSupplement:
+		return t.CaseSupplement
+	case PurposeCaseRefused:
+		return t.CaseRefused
 	}
 	return ""
 }
@@ -347,7 +372,7 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code,
 		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"],
 		Department: vars["department"], Minutes: vars["minutes"],
-		Service: vars["service"], Reason: vars["reason"]}
+		Service: vars["service"], Reason: vars["reason"], Materials: vars["materials"]}
 	if (purpose == PurposeBookingConfirmed || purpose == PurposeBookingRequested) && w.BookingPage != "" && env.Code != "" {
 		v.Link = w.BookingPage + "?code=" + url.QueryEscape(env.Code)
 	}
@@ -395,6 +420,13 @@ const (
 	PurposeBookingRemindDay  = "booking.remind_day"
 	PurposeBookingRemindSoon = "booking.remind_soon"
 	PurposeBookingForfeited  = "booking.forfeited"
+
+	// A case's messages, as package cases names them.
+	PurposeCaseReadyWindow = "case.ready_window"
+	PurposeCaseReadyPost   = "case.ready_post"
+	PurposeCaseReadyLocker = "case.ready_locker"
+	PurposeCaseSupplement  = "case.supplement"
+	PurposeCaseRefused     = "case.refused"
 )
 
 // Check renders every template with sample fields, so a hall file with a
@@ -402,13 +434,16 @@ const (
 func (t Templates) Check() map[string]error {
 	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日",
 		Number: "A012", Window: "3", Ahead: "3", Department: "市场监管局", Minutes: "5",
-		Service: "社会民生", Start: "1月1日 09:00", Reason: "材料须现场核验", Link: "https://hall.example.gov.cn/book?code=K7Q2M9XW"}
+		Service: "社会民生", Start: "1月1日 09:00", Reason: "材料须现场核验", Link: "https://hall.example.gov.cn/book?code=K7Q2M9XW",
+		Materials: "申请书、身份证明"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode,
 		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled,
 		"consult_notify": t.ConsultNotify, "consult_late": t.ConsultLate,
 		"booking_confirmed": t.BookingConfirmed, "booking_requested": t.BookingRequested, "booking_accepted": t.BookingAccepted,
-		"booking_declined": t.BookingDeclined, "booking_reminder": t.BookingReminder, "booking_forfeited": t.BookingForfeited} {
+		"booking_declined": t.BookingDeclined, "booking_reminder": t.BookingReminder, "booking_forfeited": t.BookingForfeited,
+		"case_ready_window": t.CaseReadyWindow, "case_ready_post": t.CaseReadyPost, "case_ready_locker": t.CaseReadyLocker,
+		"case_supplement": t.CaseSupplement, "case_refused": t.CaseRefused} {
 		if _, err := Render(text, sample); err != nil {
 			bad[name] = err
 		}
@@ -446,6 +481,9 @@ func (t Templates) WithDefaults() Templates {
 		{&t.BookingConfirmed, DefaultTemplates.BookingConfirmed}, {&t.BookingRequested, DefaultTemplates.BookingRequested},
 		{&t.BookingAccepted, DefaultTemplates.BookingAccepted}, {&t.BookingDeclined, DefaultTemplates.BookingDeclined},
 		{&t.BookingReminder, DefaultTemplates.BookingReminder}, {&t.BookingForfeited, DefaultTemplates.BookingForfeited},
+		{&t.CaseReadyWindow, DefaultTemplates.CaseReadyWindow}, {&t.CaseReadyPost, DefaultTemplates.CaseReadyPost},
+		{&t.CaseReadyLocker, DefaultTemplates.CaseReadyLocker}, {&t.CaseSupplement, DefaultTemplates.CaseSupplement},
+		{&t.CaseRefused, DefaultTemplates.CaseRefused},
 	} {
 		if *f.v == "" {
 			*f.v = f.def

@@ -149,12 +149,16 @@ func TestAuditPrintsACaseAcrossMonths(t *testing.T) {
 		Party: cases.Person, Received: []string{"sqs", "sfz", "cs"}, Actor: clerk})
 	opened := out[0].Data.(cases.Opened)
 	set(time.Date(2025, 12, 1, 10, 0, 0, 0, loc))
-	for _, cmd := range []hall.Command{cases.Accept{Case: opened.Case.ID, Actor: dept}, cases.Approve{Case: opened.Case.ID, Actor: dept},
-		cases.MarkReady{Case: opened.Case.ID, Actor: dept}} {
+	joint := room.Actor{Staff: "3101", Role: room.Clerk} // 不动产登记中心 gives its opinion (联办)
+	for _, cmd := range []hall.Command{cases.Accept{Case: opened.Case.ID, Actor: dept}, cases.GiveOpinion{Case: opened.Case.ID, Agree: true, Actor: joint},
+		cases.Approve{Case: opened.Case.ID, Actor: dept}, cases.MarkReady{Case: opened.Case.ID, Actor: dept},
+		cases.ChooseCollection{Case: opened.Case.ID, Channel: cases.ChannelPost, Address: "椒江区中山路 1 号", Actor: clerk}} {
 		do(cmd)
 	}
 	set(time.Date(2025, 12, 2, 15, 0, 0, 0, loc))
 	do(cases.Deliver{Case: opened.Case.ID, Channel: cases.ChannelPost, Courier: "EMS", Waybill: "E1234", Actor: clerk})
+	set(time.Date(2025, 12, 4, 11, 0, 0, 0, loc))
+	do(cases.RecordReceipt{Case: opened.Case.ID, Actor: clerk})
 	set(time.Date(2026, 1, 5, 9, 0, 0, 0, loc))
 	cancel()
 	e.Wait()
@@ -180,7 +184,10 @@ func TestAuditPrintsACaseAcrossMonths(t *testing.T) {
 			t.Errorf("the case's trail lacks %q:\n%s", want, got)
 		}
 	}
-	for _, secret := range []string{"张三", "idhash", "1391234"} {
+	if !strings.Contains(got, "2025-12-04 11:00:00  办结 (case closed)  办件"+opened.Case.Number) {
+		t.Errorf("the case's trail does not end with its closing:\n%s", got)
+	}
+	for _, secret := range []string{"张三", "idhash", "1391234", "中山路"} {
 		if strings.Contains(got, secret) {
 			t.Errorf("the case's trail shows %q:\n%s", secret, got)
 		}
