@@ -186,6 +186,9 @@ var reasons = map[string]Words{
 	"case_lookup_failed":        {"办件编号与手机号不符，请核对后重试", "No case has that number with that phone; check both and try again"},
 	"case_lookup_too_many":      {"查询过于频繁，请{wait}后再试", "Too many lookups from here; try again in {wait_en}"},
 	"case_department_only":      {"只有审批部门人员和大厅管理员可查看后台办件", "Only a department's staff and the hall's managers read the back office"},
+	"case_decision_needed":      {"请登记属地部门的决定：准予或不予", "Record the other area's decision: approved or not"},
+	"case_decided_at_format":    {"决定日期格式应为 2026-11-05", "The decision's date is written as 2026-11-05"},
+	"case_search_needed":        {"请输入办件编号、证件号码或手机号", "Give a case number, an ID number or a phone"},
 	"case_lookup_needed":        {"请填写办件编号和申请时留的手机号", "Give the case number and the phone given at intake"},
 	"case_channel":              {"出件方式只能是窗口、邮寄或取件柜", "A result goes out at the window, by post or through a locker"},
 	// Collecting the result (出件).

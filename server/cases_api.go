@@ -17,7 +17,9 @@ import (
 	"hallfloor/errs"
 	"hallfloor/hall"
 	"hallfloor/idcard"
+	"hallfloor/outbox"
 	"hallfloor/room"
+	"hallfloor/sms"
 )
 
 // Cases (办件) on the API: the catalogue the counter opens cases from, the
@@ -37,7 +39,10 @@ func (s *Server) caseRoutes(r chi.Router) {
 	for step, build := range caseSteps {
 		r.Post("/cases/{id}/"+step, s.withStaff(s.caseStep(build)))
 	}
+	r.Post("/cases/{id}/cross-decision", s.withStaff(s.postCrossDecision))
+	s.caseFlowRoutes(r)
 	r.Get("/case-status/{id}", s.getCaseStatus)
+	r.Post("/case-status/{id}/collection", s.limitLookups(s.postStatusCollection))
 	r.Post("/case-status", s.limitLookups(s.postCaseLookup))
 }
 
@@ -52,6 +57,12 @@ type caseStepBody struct {
 	Courier   string   `json:"courier"`
 	Waybill   string   `json:"waybill"`
 	Locker    string   `json:"locker"`
+	Agree     *bool    `json:"agree"`
+	Text      string   `json:"text"`
+	Address   string   `json:"address"`
+	Recipient string   `json:"recipient"`
+	Approved  *bool    `json:"approved"`
+	DecidedAt string   `json:"decided_at"`
 }
 
 // caseSteps builds each step's command from its body.
@@ -75,6 +86,21 @@ var caseSteps = map[string]func(id string, b caseStepBody, a room.Actor) cases.C
 			Courier: b.Courier, Waybill: b.Waybill, Locker: b.Locker, Actor: a}
 	},
 	"close": func(id string, _ caseStepBody, a room.Actor) cases.Command { return cases.Close{Case: id, Actor: a} },
+	"opinion": func(id string, b caseStepBody, a room.Actor) cases.Command {
+		return cases.GiveOpinion{Case: id, Agree: b.Agree != nil && *b.Agree, Text: b.Text, Actor: a}
+	},
+	"collection": func(id string, b caseStepBody, a room.Actor) cases.Command {
+		return cases.ChooseCollection{Case: id, Channel: b.Channel, Address: b.Address, Recipient: b.Recipient, Actor: a}
+	},
+	"receipt": func(id string, _ caseStepBody, a room.Actor) cases.Command {
+		return cases.RecordReceipt{Case: id, Actor: a}
+	},
+	"posted": func(id string, b caseStepBody, a room.Actor) cases.Command {
+		return cases.PostMaterials{Case: id, Courier: b.Courier, Waybill: b.Waybill, Actor: a}
+	},
+	"result-arrived": func(id string, _ caseStepBody, a room.Actor) cases.Command {
+		return cases.ResultArrived{Case: id, Actor: a}
+	},
 }
 
 func (s *Server) caseStep(build func(string, caseStepBody, room.Actor) cases.Command) staffHandler {
@@ -87,6 +113,32 @@ func (s *Server) caseStep(build func(string, caseStepBody, room.Actor) cases.Com
 		id := chi.URLParam(r, "id")
 		s.do(w, r, http.StatusOK, build(id, body, actor(p)), s.caseReply(id))
 	}
+}
+
+// postCrossDecision records the other area's decision on a 同城通办 case,
+// with the day it was made (the hall's zone; today when not given).
+func (s *Server) postCrossDecision(w http.ResponseWriter, r *http.Request, p Principal) {
+	var body caseStepBody
+	if err := decode(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.Approved == nil {
+		s.fail(w, r, errs.Bad("approved", "case_decision_needed"))
+		return
+	}
+	at := s.clock()
+	if v := strings.TrimSpace(body.DecidedAt); v != "" {
+		d, err := time.ParseInLocation(time.DateOnly, v, s.location())
+		if err != nil {
+			s.fail(w, r, errs.Bad("decided_at", "case_decided_at_format"))
+			return
+		}
+		at = d
+	}
+	id := chi.URLParam(r, "id")
+	s.do(w, r, http.StatusOK, cases.RecordDecision{Case: id, Approved: *body.Approved, Reason: body.Reason, DecidedAt: at, Actor: actor(p)},
+		s.caseReply(id))
 }
 
 // caseReply answers a step with the case as it now is.
@@ -110,6 +162,9 @@ type openCaseBody struct {
 	Missing    string   `json:"missing"`
 	Commitment string   `json:"commitment"`
 	SupplyDays int      `json:"supply_days"`
+	Collect    string   `json:"collect"`
+	Address    string   `json:"address"`
+	Recipient  string   `json:"recipient"`
 }
 
 // postOpenCase is the clerk at an intake window receiving a case. The ID
@@ -139,6 +194,11 @@ func (s *Server) postOpenCase(w http.ResponseWriter, r *http.Request, p Principa
 		return
 	}
 	cmd.Phone = phone
+	cmd.Collect, cmd.Address, cmd.Recipient = strings.TrimSpace(body.Collect), body.Address, body.Recipient
+	if cmd.Notices, err = s.caseNotices(phone); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.do(w, r, http.StatusOK, cmd, func(st *hall.State, setup *hall.Setup, out room.Outcome) any {
 		reply := struct {
 			Case   *caseView   `json:"case,omitempty"`
@@ -168,7 +228,12 @@ func (s *Server) getWindowCases(w http.ResponseWriter, r *http.Request, p Princi
 		out := struct {
 			CanOpen bool       `json:"can_open"`
 			Why     *errorJSON `json:"why,omitempty"`
-		}{}
+			// HandOver are the results the window's 取件号 collects.
+			HandOver []caseView `json:"hand_over"`
+		}{HandOver: []caseView{}}
+		for _, k := range hall.HandOver(st, window) {
+			out.HandOver = append(out.HandOver, s.caseViewOf(st, setup, k))
+		}
 		if err := cases.Opening(st.Queue, setup.Queue, window, actor(p)); err != nil {
 			e, ok := errs.As(err)
 			if !ok {
@@ -181,6 +246,23 @@ func (s *Server) getWindowCases(w http.ResponseWriter, r *http.Request, p Princi
 		}
 		return out, nil
 	})
+}
+
+// caseNotices seals the applicant's SMS of a case, one for each moment the
+// hall may send one: the result ready, a 补正通知, a refusal.
+func (s *Server) caseNotices(phone string) (map[string]outbox.Queued, error) {
+	if phone == "" {
+		return nil, nil
+	}
+	out := map[string]outbox.Queued{}
+	for _, p := range []string{cases.NoticeReady, cases.NoticeSupplement, cases.NoticeRefused} {
+		q, err := s.notice(p, sms.Envelope{To: phone})
+		if err != nil {
+			return nil, err
+		}
+		out[p] = *q
+	}
+	return out, nil
 }
 
 // newCaseID is a case's id: 80 random bits, as a ticket's holder key.
@@ -245,6 +327,27 @@ type caseView struct {
 	Timeline     []stepView   `json:"timeline"`
 	StatusPath   string       `json:"status_path"`
 	Materials    []named      `json:"materials"` // the item's whole 收件清单, for the steps that name some
+	// The collection chosen (and, for post, where to), the compartment
+	// holding the result, when it went out and when its 送达凭证 went back.
+	Collect     string    `json:"collect,omitempty"`
+	Address     string    `json:"address,omitempty"`
+	Recipient   string    `json:"recipient,omitempty"`
+	Locker      string    `json:"locker,omitempty"`
+	DeliveredAt time.Time `json:"delivered_at,omitzero"`
+	ProofAt     time.Time `json:"proof_at,omitzero"`
+	// The handover of the paper materials, the joint departments'
+	// opinions, a 同城通办 case's journey.
+	HandoverBy   time.Time       `json:"handover_by,omitzero"`
+	Batch        string          `json:"batch,omitempty"`
+	HandoverLate bool            `json:"handover_late,omitempty"`
+	Opinions     []opinionView   `json:"opinions"`
+	Cross        *cases.Crossing `json:"cross,omitempty"`
+}
+
+// opinionView is a joint department's opinion (联办) on a case.
+type opinionView struct {
+	cases.Opinion
+	Name string `json:"name"`
 }
 
 func (s *Server) caseViewOf(st *hall.State, setup *hall.Setup, k *cases.Case) caseView {
@@ -271,6 +374,24 @@ func (s *Server) caseViewOf(st *hall.State, setup *hall.Setup, k *cases.Case) ca
 	}
 	if d := setup.Cases.Department(k.Department); d != nil {
 		v.Department.Name = d.Name
+	}
+	v.Collect, v.Address, v.Recipient, v.Locker = k.Collect, k.Address, k.Recipient, k.Locker
+	v.DeliveredAt, v.ProofAt, v.HandoverBy, v.HandoverLate = in(k.DeliveredAt), in(k.ProofAt), in(k.HandoverBy), k.HandoverLate
+	v.Opinions = []opinionView{}
+	for _, o := range k.Opinions {
+		ov := opinionView{Opinion: o}
+		ov.Due, ov.At = in(o.Due), in(o.At)
+		if d := setup.Cases.Department(o.Department); d != nil {
+			ov.Name = d.Name
+		}
+		v.Opinions = append(v.Opinions, ov)
+	}
+	if b := st.Cases.Batches[k.Batch]; b != nil {
+		v.Batch = b.Number
+	}
+	if k.Cross != nil {
+		c := *k.Cross
+		v.Cross = &c
 	}
 	if m := s.hall.FindStaff(k.Clerk); m != nil {
 		v.ClerkName = m.Name
@@ -369,6 +490,10 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p Principal) {
 			ID    string     `json:"id"`
 			Name  string     `json:"name"`
 			Cases []caseView `json:"cases"`
+			// Opinions are other departments' cases waiting for this one's
+			// opinion (联办); Batches the 材料交接表 waiting for its signature.
+			Opinions []caseView  `json:"opinions"`
+			Batches  []batchView `json:"batches"`
 		}
 		depts := cases.Departments(setup.Cases, actor(p))
 		if len(depts) == 0 {
@@ -378,7 +503,15 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p Principal) {
 			Departments []deptView `json:"departments"`
 		}{Departments: []deptView{}}
 		for _, d := range depts {
-			dv := deptView{ID: d.ID, Name: d.Name, Cases: []caseView{}}
+			dv := deptView{ID: d.ID, Name: d.Name, Cases: []caseView{}, Opinions: []caseView{}, Batches: []batchView{}}
+			for _, k := range cases.AwaitingOpinion(st.Cases, d.ID) {
+				dv.Opinions = append(dv.Opinions, s.caseViewOf(st, setup, k))
+			}
+			for _, b := range cases.UnsignedBatches(st.Cases) {
+				if b.Department == d.ID {
+					dv.Batches = append(dv.Batches, s.batchViewOf(setup, b, actor(p)))
+				}
+			}
 			for _, k := range cases.List(st.Cases, d.ID) {
 				if k.Status == cases.Closed && !withClosed {
 					continue
@@ -434,6 +567,10 @@ type statusView struct {
 	Reason     string       `json:"reason,omitempty"`
 	Channel    string       `json:"channel,omitempty"`
 	Timeline   []publicStep `json:"timeline"`
+	// Collect is the way chosen; Choosable whether it may still change.
+	Collect   string `json:"collect,omitempty"`
+	Choosable bool   `json:"choosable"`
+	InLocker  bool   `json:"in_locker"`
 }
 
 type publicStep struct {
@@ -446,7 +583,7 @@ func (s *Server) statusViewOf(st *hall.State, setup *hall.Setup, k *cases.Case) 
 	out := statusView{ID: k.ID, Number: k.Number, Item: sv.Item, Department: sv.Department.Name, Kind: k.Kind,
 		Name: display.MaskName(k.Name), Phone: maskPhone(k.Phone), Status: k.Status, ReceivedAt: sv.ReceivedAt,
 		Deadline: sv.Deadline, Owed: sv.Owed, SupplyBy: sv.SupplyBy, Reason: k.Reason, Channel: k.Channel,
-		Timeline: []publicStep{}}
+		Timeline: []publicStep{}, Collect: k.Collect, Choosable: k.Choosable(), InLocker: k.Locker != ""}
 	for _, p := range sv.Timeline {
 		out.Timeline = append(out.Timeline, publicStep{Type: p.Type, At: p.At})
 	}
