@@ -14,7 +14,8 @@ import (
 type CaseCounts struct {
 	Opened int `json:"opened"`
 	// Tolerated are the cases opened under 容缺, materials still owed;
-	// Settled those whose materials owed were all handed in.
+	// Settled the cases whose last materials owed were handed in, as the
+	// case room's Supplied.Settled says.
 	Tolerated int `json:"tolerated"`
 	Settled   int `json:"settled"`
 	// Notices are the 一次性告知单 issued: intakes refused for missing
