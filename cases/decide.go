@@ -252,8 +252,10 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 				return room.Outcome{}, errs.Bad("materials", "case_not_owed", "material", m)
 			}
 		}
-		settled := true
-		for _, m := range slices.Concat(k.Missing, k.Asked) {
+		// Settled is a 容缺 promise kept: the last of the materials missing
+		// at intake handed in (a 补正通知 answered is not one).
+		settled := len(k.Missing) > 0
+		for _, m := range k.Missing {
 			settled = settled && slices.Contains(c.Materials, m)
 		}
 		return one(Supplied{Case: ref(k), Staff: c.Actor.Staff, Materials: slices.Clone(c.Materials), Settled: settled}), nil

@@ -59,8 +59,8 @@ type NoticeIssued struct {
 	Missing []string `json:"missing"`
 }
 
-// Supplied is materials owed handed in; Settled, the last of them: a
-// 容缺 case's promise kept.
+// Supplied is materials owed handed in; Settled, the last of those missing
+// at a 容缺 intake: the applicant's promise kept.
 type Supplied struct {
 	Case      Ref      `json:"case"`
 	Staff     string   `json:"staff"`

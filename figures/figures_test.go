@@ -83,8 +83,9 @@ func same(t *testing.T, what string, want, got figureSet) {
 // day again changes nothing.
 func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	dir := t.TempDir()
-	h := startHall(t, dir, simday.WithDepartments(simday.Hall(6)))
+	h := startHall(t, dir, withCases(simday.WithDepartments(simday.Hall(6))))
 	h.Bad = 15
+	h.Hourly = newCaseWork(h).hour
 	store, err := figures.Open(filepath.Join(dir, "figures.db"), h.setup, h.hist)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +104,9 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 	for _, k := range []string{"queue.TicketIssued", "queue.SkipUndone", "queue.TicketRequeued", "queue.TicketTransferred",
 		"queue.WindowPaused", "queue.TicketCancelled", "rating.FollowUpOpened", "rating.FollowUpClosed", "rating.FollowUpOverdue",
 		"overtime.Served", "overtime.Confirmed", "overtime.Started",
-		"consult.Requested", "consult.Acknowledged", "consult.Met", "consult.Ended", "consult.Escalated"} {
+		"consult.Requested", "consult.Acknowledged", "consult.Met", "consult.Ended", "consult.Escalated",
+		"cases.Opened", "cases.NoticeIssued", "cases.CaseAccepted", "cases.SupplementAsked", "cases.Supplied", "cases.CaseRefused",
+		"cases.ResultMade", "cases.Delivered", "cases.CaseClosed", "cases.CaseOverdue"} {
 		if h.Kinds[k] == 0 {
 			t.Fatalf("the simulation has no %s: %v", k, h.Kinds)
 		}
@@ -134,6 +137,12 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 			if len(deps) != 2 || deps[0].InPerson == 0 || deps[1].Remote == 0 || deps[0].HandedOn+deps[1].HandedOn == 0 ||
 				deps[0].Late+deps[1].Late == 0 || deps[0].Ack.MaxS == 0 || deps[1].Met.Count == 0 {
 				t.Fatalf("%s: the consultations lack a kind: %+v", p.Label, deps)
+			}
+			cs := want.Report("").Cases
+			if cs == nil || cs.Totals.Opened == 0 || cs.Totals.Tolerated == 0 || cs.Totals.Settled == 0 || cs.Totals.Notices == 0 ||
+				cs.Totals.Deemed == 0 || cs.Totals.Supplements == 0 || cs.Totals.OnTime == 0 || cs.Totals.OnTime == cs.Totals.Decided ||
+				cs.Totals.Refused == 0 || cs.Totals.Closed == 0 || cs.Totals.Overdue == 0 {
+				t.Fatalf("%s: the cases lack a kind: %+v", p.Label, cs)
 			}
 		}
 		same(t, p.Label, want, got)

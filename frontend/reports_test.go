@@ -15,10 +15,7 @@ import (
 // satisfaction of those who rated it.
 func TestDashboardYearlyReport(t *testing.T) {
 	h := startHall(t)
-	clerk := h.login("1001")
-	h.act(clerk, "1", "open", nil)
-	h.issue("A")
-	h.act(clerk, "1", "call", nil)
+	clerk := h.servingA()
 	h.act(clerk, "1", "finish", nil)
 	h.call(201, "POST", "/api/v1/windows/1/rating", "", map[string]any{"level": 5}, nil)
 

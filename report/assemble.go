@@ -190,6 +190,7 @@ func (g *group) sum(h *cellHead) {
 	if len(h.metVals) > 0 {
 		g.met = append(g.met, h.metVals)
 	}
+	g.Cases.add(h.Cases)
 }
 
 func (a *Assembler) group(dim Dim, key string) *group {
@@ -223,6 +224,12 @@ func (a *Assembler) Report(hallName string) Report {
 		rep.Departments = append(rep.Departments, departmentRow(d, g.Consults,
 			a.stats(g.Ack.N, g.Ack.Sum, g.acks), a.stats(g.Met.N, g.Met.Sum, g.met)))
 	}
+	var cases CaseCounts
+	for _, c := range a.days {
+		cases.add(c.Cases)
+	}
+	rep.Cases = casesReport(a.setup, func(code string) CaseCounts { return a.group(DimItem, code).Cases },
+		func(id string) CaseCounts { return a.group(DimDept, id).Cases }, cases)
 	var waits, services [][]byte
 	var wait, service Dist
 	for _, sv := range a.setup.Queue.Services {

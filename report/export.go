@@ -30,7 +30,8 @@ func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
 // nothing was rated.
 const none = "—"
 
-// satisfaction is a share of good ratings, or none when nothing was rated.
+// satisfaction is a share (of good ratings, of cases decided on time), or
+// none when there was nothing to share.
 func satisfaction(v *float64) string {
 	if v == nil {
 		return none
@@ -39,8 +40,9 @@ func satisfaction(v *float64) string {
 }
 
 // Tables lays a report out as sheets: 业务 (services), 窗口 (windows),
-// 评价 (ratings), 每日 (days), 人员 (clerks) and 时段 (hours), and 咨询
-// (consultations) in a hall with departments.
+// 评价 (ratings), 每日 (days), 人员 (clerks) and 时段 (hours), 咨询
+// (consultations) in a hall with departments, and 办件 (cases) in a hall
+// with an item catalogue.
 func (r Report) Tables() []Table {
 	svc := Table{Name: "业务 Services", Header: []string{
 		"业务代码 code", "业务 service", "取号 issued", "办结 served", "过号 no-shows", "取消 cancelled",
@@ -93,7 +95,33 @@ func (r Report) Tables() []Table {
 	if len(r.Departments) > 0 {
 		out = append(out, r.consultTable())
 	}
+	if r.Cases != nil {
+		out = append(out, r.Cases.table())
+	}
 	return out
+}
+
+// table is 办件 (cases): each item's, then each department's, then the
+// hall's, with the on-time rate and the 容缺 completion as percentages.
+func (c *Cases) table() Table {
+	t := Table{Name: "办件 Cases", Header: []string{
+		"类别 kind", "代码 code", "名称 name", "收件 opened", "容缺受理 tolerated", "容缺补齐 settled", "一次性告知 notices",
+		"受理 accepted", "视为受理 deemed", "补正 supplements", "办结 decided", "按时 on time", "不予 refused",
+		"出件办结 closed", "逾期 overdue", "按时办结率 on-time rate", "容缺补齐率 tolerated settled",
+	}}
+	add := func(kind string, r CaseRow) {
+		t.Rows = append(t.Rows, []string{kind, r.Key, r.Name, itoa(r.Opened), itoa(r.Tolerated), itoa(r.Settled), itoa(r.Notices),
+			itoa(r.Accepted), itoa(r.Deemed), itoa(r.Supplements), itoa(r.Decided), itoa(r.OnTime), itoa(r.Refused),
+			itoa(r.Closed), itoa(r.Overdue), satisfaction(r.OnTimeRate), satisfaction(r.SettledRate)})
+	}
+	for _, r := range c.Items {
+		add("事项 item", r)
+	}
+	for _, r := range c.Departments {
+		add("部门 department", r)
+	}
+	add("合计 total", c.Totals)
+	return t
 }
 
 // consultTable is 咨询 (consultations): each department's 咨询号 and its

@@ -35,7 +35,8 @@ const (
 	DimWindow             // key: window id
 	DimClerk              // key: staff number
 	DimHour               // key: hour of the day, "00".."23"
-	DimDept               // key: department id, its 咨询号 answered
+	DimDept               // key: department id, its 咨询号 answered and its cases
+	DimItem               // key: item code (事项) of the catalogue, its cases
 )
 
 // Cell is one day's figures of one service, window, clerk or hour.
@@ -56,6 +57,9 @@ type Cell struct {
 	// the notice to the acknowledgement and to the meeting.
 	Consults Consults
 	Ack, Met Dist
+	// Cases are the cases (办件) of an item (DimItem), of a department
+	// (DimDept) or of the hall (DimTotal).
+	Cases CaseCounts
 }
 
 // Consults counts a department's consultations.
@@ -153,6 +157,14 @@ func (r *Recorder) Add(e room.Event) {
 		return
 	}
 	total := r.cell(DimTotal, "")
+	if item, dept, n, ok := caseCount(r.setup, e); ok {
+		total.Cases.add(n)
+		r.cell(DimItem, item).Cases.add(n)
+		if dept != "" {
+			r.cell(DimDept, dept).Cases.add(n)
+		}
+		return
+	}
 	switch p := e.Data.(type) {
 	case queue.TicketIssued:
 		r.issued[p.Ticket.ID] = e.At
@@ -289,9 +301,10 @@ func MayBeDetail(typ string) bool {
 
 // cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
 // counts; 3 the consultations' counts and their response times, after a
-// byte that says whether the cell has any. A cell of an earlier format
-// reads with none of what it lacks.
-const cellFormat = 3
+// byte that says whether the cell has any; 4 the cases' counts, after a
+// byte of their own. A cell of an earlier format reads with none of what
+// it lacks.
+const cellFormat = 4
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
 // sorted values as deltas.
@@ -308,14 +321,25 @@ func (c *Cell) Encode() []byte {
 	// The consultations follow only in a department's cell: a byte says
 	// whether they do, so the hall's many other cells grow by one.
 	if c.Consults == (Consults{}) && c.Ack.N == 0 && c.Met.N == 0 {
+		b = binary.AppendUvarint(b, 0)
+	} else {
+		b = binary.AppendUvarint(b, 1)
+		for _, v := range []int{c.Consults.Taken, c.Consults.Acknowledged, c.Consults.InPerson, c.Consults.Remote,
+			c.Consults.HandedOn, c.Consults.Late} {
+			b = binary.AppendVarint(b, int64(v))
+		}
+		b = c.Met.append(c.Ack.append(b))
+	}
+	// The cases follow, the same way, only in an item's, a department's
+	// and the hall's cells.
+	if c.Cases == (CaseCounts{}) {
 		return binary.AppendUvarint(b, 0)
 	}
 	b = binary.AppendUvarint(b, 1)
-	for _, v := range []int{c.Consults.Taken, c.Consults.Acknowledged, c.Consults.InPerson, c.Consults.Remote,
-		c.Consults.HandedOn, c.Consults.Late} {
-		b = binary.AppendVarint(b, int64(v))
+	for _, f := range c.Cases.fields() {
+		b = binary.AppendVarint(b, int64(*f))
 	}
-	return c.Met.append(c.Ack.append(b))
+	return b
 }
 
 func (d *Dist) append(b []byte) []byte {
@@ -350,7 +374,7 @@ func decodeCell(b []byte) (cellHead, error) {
 	switch format {
 	case 1:
 		n = 11
-	case 2, cellFormat:
+	case 2, 3, cellFormat:
 		n = 15
 	default:
 		return h, errCell
@@ -375,6 +399,11 @@ func decodeCell(b []byte) (cellHead, error) {
 		h.Consults = Consults{Taken: k[0], Acknowledged: k[1], InPerson: k[2], Remote: k[3], HandedOn: k[4], Late: k[5]}
 		h.Ack.N, h.Ack.Sum, h.ackVals = r.dist()
 		h.Met.N, h.Met.Sum, h.metVals = r.dist()
+	}
+	if format >= 4 && r.uvarint() == 1 {
+		for _, f := range h.Cases.fields() {
+			*f = int(r.varint())
+		}
 	}
 	if r.err {
 		return h, errCell

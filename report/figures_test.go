@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hallfloor/booking"
+	"hallfloor/cases"
 	"hallfloor/consult"
 	"hallfloor/hall"
 	"hallfloor/overtime"
@@ -30,6 +31,8 @@ type simHall struct {
 	fus     []string // follow-ups opened, closed some days later
 	skipped []string // ticket ids skipped today
 	asked   []string // 咨询号 not ended yet, oldest first
+	open    []string // cases not closed yet, oldest first
+	caseIDs int
 }
 
 func (h *simHall) try(cmd hall.Command) (room.Outcome, bool) {
@@ -100,6 +103,7 @@ func (h *simHall) workDay(date time.Time) {
 			h.try(overtime.Check{})
 		}
 		h.consult()
+		h.backOffice()
 		i := h.rng.IntN(2)
 		w, actor := []string{"1", "2"}[i], clerk(staff[i])
 		switch n := h.rng.IntN(20); {
@@ -109,6 +113,7 @@ func (h *simHall) workDay(date time.Time) {
 					h.rate(w)
 				}
 				current[w] = out.Ticket
+				h.intake(w, actor)
 			}
 		case n < 11:
 			if _, ok := h.try(queue.Finish{Window: w, Actor: actor}); ok {
@@ -251,6 +256,7 @@ func (h *simHall) confirm(w string, actor room.Actor) {
 func simMonth(t *testing.T) *simHall {
 	h := &simHall{liveHall: newHall(t), rng: rand.New(rand.NewPCG(11, 2025))}
 	withDepartments(h.liveHall)
+	withCases(h.liveHall)
 	for d := at("2025-03-01 00:00:00"); d.Before(at("2025-04-08 00:00:00")); d = d.AddDate(0, 0, 1) {
 		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			continue
@@ -325,7 +331,9 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 		booking.BookingServed{}, booking.RegisterConfirmed{}, queue.TicketIssued{}, queue.TicketCalled{}, queue.TicketSkipped{}, queue.SkipUndone{},
 		queue.TicketRequeued{}, queue.TicketTransferred{}, queue.TicketFinished{}, queue.TicketCancelled{}, queue.WindowPaused{},
 		rating.Given{}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
-		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{}} {
+		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{},
+		cases.Opened{}, cases.NoticeIssued{}, cases.CaseAccepted{}, cases.SupplementAsked{}, cases.Supplied{}, cases.CaseApproved{},
+		cases.CaseRefused{}, cases.ResultMade{}, cases.Delivered{}, cases.CaseClosed{}, cases.CaseOverdue{}} {
 		if kinds[fmt.Sprintf("%T", want)] == 0 {
 			t.Fatalf("the simulated month has no %T; it has %v", want, kinds)
 		}
@@ -357,6 +365,7 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 				if scj.InPerson == 0 || scj.HandedOn == 0 || swj.Remote == 0 || scj.Late+swj.Late == 0 || scj.Ack.MaxS == 0 || swj.Met.Count == 0 {
 					t.Fatalf("%s: the consultations' reference lacks a kind: %+v", p.Label, want.Departments)
 				}
+				caseKinds(t, p.Label, want.Cases.Totals.CaseCounts)
 			}
 			if w, g := asJSON(t, want), asJSON(t, have); w != g {
 				t.Errorf("%s at %s: the report from daily figures differs:\n%s", p.Label, now, firstDiff(w, g))
@@ -393,6 +402,7 @@ func firstDiff(a, b string) string {
 func TestCellRoundTrip(t *testing.T) {
 	c := &Cell{Issued: 3, Served: 2, NoShows: -1, Cancelled: 1, Appointments: 2, PreReviewed: 1, Bookings: 4, Forfeits: 1, Levels: [6]int{0, 1, 0, 2, 0, 4}, OvertimeNs: 1e9, OvertimeServices: 2,
 		Consults: Consults{Taken: 5, Acknowledged: 4, InPerson: 2, Remote: 1, HandedOn: 1, Late: 1},
+		Cases:    CaseCounts{Opened: 9, Tolerated: 2, Settled: 1, Notices: 3, Accepted: 7, Deemed: 1, Supplements: 2, Decided: 6, OnTime: 5, Refused: 1, Closed: 4, Overdue: 1},
 		Wait:     Dist{keep: true}, Service: Dist{keep: true}, Ack: Dist{keep: true}, Met: Dist{keep: true}}
 	for _, v := range []float64{12.34, 0, 600, 3.05} {
 		c.Wait.add(v)
@@ -425,6 +435,27 @@ func TestCellRoundTrip(t *testing.T) {
 	plain.Wait.add(5)
 	if h, err := decodeCell(plain.Encode()); err != nil || h.Issued != 3 || h.Wait.N != 1 || h.Consults != (Consults{}) {
 		t.Fatalf("a cell without consultations: %+v, %v", h.Cell, err)
+	}
+	// A cell with cases and no consultation (an item's) reads back with
+	// its cases.
+	item := &Cell{Cases: CaseCounts{Opened: 2, OnTime: 1}}
+	if h, err := decodeCell(item.Encode()); err != nil || h.Cases != item.Cases || h.Consults != (Consults{}) {
+		t.Fatalf("an item's cell: %+v, %v", h.Cell, err)
+	}
+	// A cell of format 3, written before the cases were counted, reads
+	// with its consultations and no case.
+	three := binary.AppendUvarint(nil, 3)
+	for _, v := range []int64{3, 2, -1, 1, 1, 0, 2, 0, 4, 1e9, 2, 2, 1, 4, 1} {
+		three = binary.AppendVarint(three, v)
+	}
+	three = (&Dist{}).append((&Dist{}).append(three))
+	three = binary.AppendUvarint(three, 1)
+	for _, v := range []int64{5, 4, 2, 1, 1, 1} {
+		three = binary.AppendVarint(three, v)
+	}
+	three = (&Dist{}).append((&Dist{N: 1, Sum: 2, Vals: []int32{20}}).append(three))
+	if h, err := decodeCell(three); err != nil || h.Consults.Taken != 5 || h.Ack.N != 1 || h.Cases != (CaseCounts{}) {
+		t.Fatalf("a format 3 cell: %+v, %v", h.Cell, err)
 	}
 	// A cell of format 2, written before the consultations were counted,
 	// reads with its bookings and no consultation.

@@ -197,6 +197,9 @@ type Report struct {
 	// Departments are the consultations of each department of the hall
 	// file, in its order.
 	Departments []DepartmentRow `json:"departments"`
+	// Cases are the cases (办件) per item and per department, in a hall
+	// with an item catalogue; absent in one without.
+	Cases *Cases `json:"cases,omitempty"`
 }
 
 // ClerkRow is one clerk's workload and satisfaction in the period.
@@ -256,6 +259,10 @@ type Builder struct {
 	appts    []*booking.Record
 	apptByID map[string]*booking.Record
 	finished int
+
+	// The cases of each item and department, and of the hall.
+	caseItems, caseDepts map[string]*CaseCounts
+	caseTotal            CaseCounts
 }
 
 type svcAcc struct {
@@ -302,6 +309,7 @@ func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 		issued: map[string]time.Time{}, called: map[string]bool{},
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
 		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{}, depts: map[string]*deptAcc{},
+		caseItems: map[string]*CaseCounts{}, caseDepts: map[string]*CaseCounts{},
 		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
 		otByID: map[string]*overtime.Record{}, apptByID: map[string]*booking.Record{},
 	}
@@ -319,6 +327,14 @@ func (b *Builder) dept(id string) *deptAcc {
 		b.depts[id] = &deptAcc{}
 	}
 	return b.depts[id]
+}
+
+// counts is the key's counts in m, made when missing.
+func counts(m map[string]*CaseCounts, key string) *CaseCounts {
+	if m[key] == nil {
+		m[key] = &CaseCounts{}
+	}
+	return m[key]
 }
 
 func (b *Builder) window(id string) *winAcc {
@@ -398,6 +414,14 @@ func (b *Builder) Add(e room.Event) {
 		return
 	}
 	if !in {
+		return
+	}
+	if item, dept, n, ok := caseCount(b.setup, e); ok {
+		b.caseTotal.add(n)
+		counts(b.caseItems, item).add(n)
+		if dept != "" {
+			counts(b.caseDepts, dept).add(n)
+		}
 		return
 	}
 	switch p := e.Data.(type) {
@@ -574,6 +598,8 @@ func (b *Builder) Report(hall string) Report {
 		a := b.dept(d.ID)
 		rep.Departments = append(rep.Departments, departmentRow(d, a.counts, summarise(a.acks), summarise(a.met)))
 	}
+	rep.Cases = casesReport(b.setup, func(code string) CaseCounts { return *counts(b.caseItems, code) },
+		func(id string) CaseCounts { return *counts(b.caseDepts, id) }, b.caseTotal)
 	var allWaits, allServices []float64
 	for _, sv := range b.setup.Queue.Services {
 		a := b.service(sv.Code)

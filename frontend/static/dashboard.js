@@ -433,7 +433,7 @@ HF.start(async function () {
   function renderReport() {
     var box = HF.clear($('rep-charts'));
     var rep = day.report;
-    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0 || hasBookings(rep.totals);
+    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0 || hasBookings(rep.totals) || hasCases(rep);
     if (!rep || !$('rep-none').hidden) return;
     var svcs = rep.services.map(function (s) { return { code: s.code, row: s }; });
     var label = function (s) { return s.code; };
@@ -448,6 +448,7 @@ HF.start(async function () {
       [{ name: HF.t('s.minutes'), color: '#c77700' }]));
     box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
     if (rep.departments && rep.departments.length) box.appendChild(consultTable(rep.departments));
+    if (rep.cases) box.appendChild(caseTable(rep.cases));
     if (hasBookings(rep.totals)) box.appendChild(bookingTable(rep));
     if (rep.days && rep.days.length > 31) {
       // A year: its days summed by month.
@@ -495,6 +496,41 @@ HF.start(async function () {
       HF.el('div', { class: 'scroll' }, [HF.el('table', { class: 'grid' }, [
         HF.el('thead', {}, [HF.el('tr', {}, head.map(function (k) { return HF.el('th', { text: HF.t(k) }); }))]),
         HF.el('tbody', {}, rows)])])]);
+  }
+
+  // caseTable is the period's cases (办件) per item of the catalogue, with
+  // the hall's total, and per department deciding them: received, refused
+  // at the counter with the 一次性告知单, accepted under 容缺 and the
+  // materials owed supplied, accepted (deemed so by the 5 working days),
+  // supplements asked, decided and on time (按时办结率), refused, delivered
+  // or closed, overdue. A rate with nothing to divide by shows "—".
+  function hasCases(rep) {
+    var t = rep.cases && rep.cases.totals;
+    return !!t && Object.keys(t).some(function (k) { return typeof t[k] === 'number' && t[k] > 0; });
+  }
+  var CASE_COLUMNS = ['opened', 'notices', 'tolerated', 'settled', 'settled_rate', 'accepted', 'deemed', 'supplements',
+    'decided', 'on_time', 'on_time_rate', 'refused', 'closed', 'overdue'];
+  function caseTable(cs) {
+    var name = function (r) { return HF.lang === 'en' && r.name_en ? r.name_en : r.name; };
+    var row = function (attrs, label, r) {
+      return HF.el('tr', attrs, [HF.el('td', { text: label })].concat(CASE_COLUMNS.map(function (k) {
+        var v = r[k];
+        if (/_rate$/.test(k)) return HF.el('td', { class: 'n', 'data-col': k, text: v === null ? '—' : pct(v) });
+        return HF.el('td', { class: k === 'overdue' && v ? 'n over' : 'n', 'data-col': k, text: String(v) });
+      })));
+    };
+    var table = function (first, rows) {
+      var head = [first].concat(CASE_COLUMNS.map(function (k) { return 'dash.rep.ca.' + k; }));
+      return HF.el('div', { class: 'scroll' }, [HF.el('table', { class: 'grid cases-grid' }, [
+        HF.el('thead', {}, [HF.el('tr', {}, head.map(function (k, i) { return HF.el('th', { class: i ? 'n' : '', text: HF.t(k) }); }))]),
+        HF.el('tbody', {}, rows)])]);
+    };
+    var items = cs.items.map(function (r) { return row({ 'data-item': r.key }, name(r), r); });
+    items.push(row({ class: 'total' }, HF.t('dash.rep.ca.total'), cs.totals));
+    var depts = cs.departments.map(function (r) { return row({ 'data-department': r.key }, name(r), r); });
+    return HF.el('div', { class: 'chartbox wide', id: 'rep-cases' }, [HF.el('h3', { text: HF.t('dash.rep.cases') }),
+      HF.el('h4', { text: HF.t('dash.rep.ca.items') }), table('dash.rep.ca.item', items),
+      HF.el('h4', { text: HF.t('dash.rep.ca.depts') }), table('dash.rep.ca.dept', depts)]);
   }
 
   // bookingTable is each service's appointments of the period, as the

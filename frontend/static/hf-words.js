@@ -716,7 +716,28 @@ var HF_WORDS = {
   "dash.cases.making": "制作中",
   "dash.cases.overdue": "超期",
   "dash.cases.owed": "容缺逾期",
-  "dash.cases.closed": "今日办结"
+  "dash.cases.closed": "今日办结",
+
+  "dash.rep.cases": "办件统计",
+  "dash.rep.ca.items": "各事项办件",
+  "dash.rep.ca.depts": "各部门办件",
+  "dash.rep.ca.item": "事项",
+  "dash.rep.ca.dept": "部门",
+  "dash.rep.ca.total": "合计",
+  "dash.rep.ca.opened": "收件",
+  "dash.rep.ca.notices": "一次性告知",
+  "dash.rep.ca.tolerated": "容缺受理",
+  "dash.rep.ca.settled": "容缺补齐",
+  "dash.rep.ca.settled_rate": "容缺补齐率",
+  "dash.rep.ca.accepted": "受理",
+  "dash.rep.ca.deemed": "视为受理",
+  "dash.rep.ca.supplements": "补正",
+  "dash.rep.ca.decided": "办结",
+  "dash.rep.ca.on_time": "按时办结",
+  "dash.rep.ca.on_time_rate": "按时办结率",
+  "dash.rep.ca.refused": "不予",
+  "dash.rep.ca.closed": "出件",
+  "dash.rep.ca.overdue": "逾期"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1428,6 +1449,27 @@ var HF_WORDS = {
   "dash.cases.making": "Being made",
   "dash.cases.overdue": "Overdue",
   "dash.cases.owed": "容缺 past due",
-  "dash.cases.closed": "Closed today"
+  "dash.cases.closed": "Closed today",
+
+  "dash.rep.cases": "Cases",
+  "dash.rep.ca.items": "Cases per item",
+  "dash.rep.ca.depts": "Cases per department",
+  "dash.rep.ca.item": "Item",
+  "dash.rep.ca.dept": "Department",
+  "dash.rep.ca.total": "Total",
+  "dash.rep.ca.opened": "Received",
+  "dash.rep.ca.notices": "Missing-materials notices",
+  "dash.rep.ca.tolerated": "Accepted with materials owed",
+  "dash.rep.ca.settled": "Materials owed supplied",
+  "dash.rep.ca.settled_rate": "Owed materials supplied",
+  "dash.rep.ca.accepted": "Accepted",
+  "dash.rep.ca.deemed": "Deemed accepted",
+  "dash.rep.ca.supplements": "Supplements asked",
+  "dash.rep.ca.decided": "Decided",
+  "dash.rep.ca.on_time": "On time",
+  "dash.rep.ca.on_time_rate": "Decided on time",
+  "dash.rep.ca.refused": "Refused",
+  "dash.rep.ca.closed": "Delivered or closed",
+  "dash.rep.ca.overdue": "Overdue"
 }
 };
