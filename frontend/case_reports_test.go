@@ -39,7 +39,10 @@ func TestReportShowsCases(t *testing.T) {
 	}
 	waiting := open("BDCCX", []string{"sqb", "sfz"}, "")
 	scj, bdc := h.login("3001"), h.login("3101")
-	for _, step := range []string{"accept", "approve", "ready"} {
+	h.call(200, "POST", "/api/v1/cases/"+done+"/accept", scj, map[string]any{}, nil)
+	// A joint case (联办): 不动产登记中心's opinion before the approval.
+	h.call(200, "POST", "/api/v1/cases/"+done+"/opinion", bdc, map[string]any{"agree": true}, nil)
+	for _, step := range []string{"approve", "ready"} {
 		h.call(200, "POST", "/api/v1/cases/"+done+"/"+step, scj, map[string]any{}, nil)
 	}
 	h.call(200, "POST", "/api/v1/cases/"+waiting+"/accept", bdc, map[string]any{}, nil)

@@ -28,6 +28,8 @@ HF.start(async function () {
     $('c-owed-t').hidden = $('c-owed').hidden = !owed;
     $('c-owed').textContent = owed + (k.supply_by ? ' · ' + HF.t('cases.supply.by', HF.fmtDateTime(k.supply_by)) : '');
     if (k.reason) $('c-where').textContent += ' ' + HF.t('cases.reason', k.reason);
+    $('c-collect').textContent = k.collect ? HF.t('case.collect.chosen', HF.t('cases.collect.' + k.collect)) : '';
+    $('choose').hidden = !k.choosable;
     var ol = HF.clear($('c-timeline'));
     k.timeline.forEach(function (p) { ol.appendChild(HF.el('li', { text: HF.fmtDateTime(p.at) + ' ' + HF.t('cases.step.' + p.type) })); });
   }
@@ -53,6 +55,21 @@ HF.start(async function () {
       HF.showError($('lookup-error'), null);
     } catch (e) {
       HF.showError($('lookup-error'), e);
+    }
+    render();
+  });
+
+  $('ch-channel').addEventListener('change', function () { $('ch-address-l').hidden = $('ch-channel').value !== 'post'; });
+  $('choose').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var body = { id_number: $('ch-id').value.trim().toUpperCase(), channel: $('ch-channel').value };
+    if (body.channel === 'post') body.address = $('ch-address').value;
+    try {
+      k = (await HF.api('POST', '/api/v1/case-status/' + encodeURIComponent(id) + '/collection', body, { key: HF.key() })).case;
+      $('ch-id').value = '';
+      HF.showError($('choose-error'), null);
+    } catch (e) {
+      HF.showError($('choose-error'), e);
     }
     render();
   });

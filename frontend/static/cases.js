@@ -97,11 +97,53 @@ HF.start(async function () {
       out.push(button('cases.refuse.permit', function () { step(k, 'refuse', { reason: t.text }); }, 'warn'));
     }
     if (k.status === 'approved') out.push(button('cases.ready', function () { step(k, 'ready'); }, 'primary'));
+    if (k.status === 'posted') out.push(button('cases.receipt.record', function () { step(k, 'receipt'); }));
     return out;
+  }
+
+  // opinionRow is another department's joint case (联办) waiting for this
+  // one's opinion: agree, or disagree with the words why.
+  function opinionRow(d, k) {
+    var t = memo(k);
+    var text = HF.el('input', { type: 'text', maxlength: '500', 'data-field': 'text', placeholder: HF.t('cases.opinion.ph'), value: t.text });
+    text.addEventListener('input', function () { t.text = text.value; });
+    var mine = k.opinions.filter(function (o) { return o.department === d.id; })[0];
+    return HF.el('div', { class: 'case' + (mine && mine.overdue ? ' overdue' : ''), 'data-opinion': k.id }, [
+      HF.el('div', {}, [HF.el('div', { class: 'num', text: k.number }),
+        HF.el('div', { class: 'due', text: mine ? HF.t('cases.due', HF.fmtDateTime(mine.due)) : '' })]),
+      HF.el('div', { class: 'facts', text: HF.name(k.item) + ' · ' + k.department.name + ' · ' + k.name }),
+      HF.el('div', { class: 'acts' }, [text,
+        button('cases.opinion.agree', function () { step(k, 'opinion', { agree: true, text: t.text }); }, 'primary'),
+        button('cases.opinion.disagree', function () { step(k, 'opinion', { agree: false, text: t.text }); }, 'warn')]),
+    ]);
+  }
+
+  // batchRow is a 材料交接表 sent to the department, to sign for once the
+  // papers are in hand.
+  async function sign(b) {
+    try {
+      await api('POST', '/api/v1/batches/' + encodeURIComponent(b.id) + '/sign', {});
+      HF.showError($('error'), null);
+    } catch (e) {
+      HF.showError($('error'), e);
+    }
+    load();
+  }
+  function batchRow(b) {
+    return HF.el('div', { class: 'case' + (b.late ? ' overdue' : ''), 'data-batch': b.id }, [
+      HF.el('div', {}, [HF.el('div', { class: 'num', text: b.number }), HF.el('div', { class: 'due', text: b.sent_at })]),
+      HF.el('div', { class: 'facts', text: HF.t('cases.batch.holds', b.cases.length, b.cases.map(function (c) { return c.number; }).join(HF.t('list.sep')),
+        b.sent_by_name || b.sent_by) }),
+      HF.el('div', { class: 'acts' }, b.member ? [button('cases.batch.sign', function () { sign(b); }, 'primary')] : []),
+    ]);
   }
 
   function facts(k) {
     var f = [HF.name(k.item), k.name, HF.t('cases.status.' + k.status)];
+    k.opinions.forEach(function (o) {
+      var said = HF.t(o.given ? (o.agree ? 'cases.opinion.agreed' : 'cases.opinion.disagreed') : 'cases.opinion.waiting', o.name);
+      f.push(o.text ? HF.t('cases.opinion.with', said, o.text) : said);
+    });
     f.push(HF.t('cases.received.at', HF.fmtDateTime(k.received_at)));
     if (k.owed.length) f.push(HF.t('cases.owes', k.owed.map(function (m) { return m.name; }).join(HF.t('list.sep'))));
     if (k.reason) f.push(HF.t('cases.reason', k.reason));
@@ -129,9 +171,15 @@ HF.start(async function () {
     var box = HF.clear($('departments'));
     if (!data) return;
     data.departments.forEach(function (d) {
+      var parts = [HF.el('h2', { text: d.name })];
+      if (d.batches.length) parts.push(HF.el('h3', { text: HF.t('cases.batches') }));
+      parts = parts.concat(d.batches.map(batchRow));
+      if (d.opinions.length) parts.push(HF.el('h3', { text: HF.t('cases.opinions') }));
+      parts = parts.concat(d.opinions.map(function (k) { return opinionRow(d, k); }));
+      if (d.batches.length || d.opinions.length) parts.push(HF.el('h3', { text: HF.t('cases.own') }));
       var list = d.cases.map(row);
       if (!list.length) list = [HF.el('p', { class: 'none', text: HF.t('cases.none') })];
-      box.appendChild(HF.el('section', { class: 'dept', 'data-dept': d.id }, [HF.el('h2', { text: d.name })].concat(list)));
+      box.appendChild(HF.el('section', { class: 'dept', 'data-dept': d.id }, parts.concat(list)));
     });
   }
   HF.onLang(render);

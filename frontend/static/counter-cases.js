@@ -83,6 +83,8 @@
       $('cases-panel').hidden = !any;
       $('case-form').hidden = !r.can_open || !$('case-done').hidden;
       $('case-why').textContent = r.can_open ? '' : HF.errorText({ message: r.why.message, messageEN: r.why.message_en });
+      handOver = r.hand_over || [];
+      renderHandOver();
     } catch (e) { /* the next change of the window asks again */ }
   }
 
@@ -93,6 +95,7 @@
     // A new citizen at the window: a fresh form.
     if (cur !== current) { current = cur; reset(); }
     ask();
+    loadBatches();
   });
 
   function reset() {
@@ -103,6 +106,7 @@
   }
 
   $('case-item').addEventListener('change', fillMaterials);
+  $('case-collect').addEventListener('change', function () { $('case-address-l').hidden = $('case-collect').value !== 'post'; });
   $('case-materials').addEventListener('change', showMissing);
   document.querySelectorAll('input[name="case-missing"]').forEach(function (r) { r.addEventListener('change', showMissing); });
   $('case-again').addEventListener('click', function () { reset(); ask(); });
@@ -114,7 +118,8 @@
     var received = [];
     $('case-materials').querySelectorAll('input:checked').forEach(function (c) { received.push(c.value); });
     var body = { item: it.code, name: $('case-name').value, id_number: $('case-id').value, phone: $('case-phone').value,
-      party: $('case-party').value, received: received };
+      party: $('case-party').value, received: received, collect: $('case-collect').value };
+    if (body.collect === 'post') body.address = $('case-address').value;
     if (missing().length) {
       body.missing = choice();
       if (body.missing === 'tolerate') { body.commitment = $('case-commitment').value; body.supply_days = parseInt($('case-days').value, 10) || 0; }
@@ -171,5 +176,67 @@
     }
   }
   $('case-print').addEventListener('click', function () { window.print(); });
+
+  // 出件: the results the 取件号 served here collects, each handed over
+  // against the applicant's signature.
+  var handOver = [], signed = {};
+  function renderHandOver() {
+    $('handover-panel').hidden = handOver.length === 0;
+    var box = HF.clear($('handover-list'));
+    handOver.forEach(function (k) {
+      var sig = HF.el('input', { type: 'text', maxlength: '50', 'data-field': 'signature', placeholder: HF.t('cases.signature.ph'), value: signed[k.id] || '' });
+      sig.addEventListener('input', function () { signed[k.id] = sig.value; });
+      box.appendChild(HF.el('div', { class: 'handover', 'data-case': k.id }, [
+        HF.el('b', { text: k.number }), ' ' + HF.name(k.item) + ' · ' + k.name + ' ',
+        sig,
+        HF.el('button', { type: 'button', class: 'btn primary', text: HF.t('cases.handover.go'), onclick: function () { deliver(k); } }),
+      ]));
+    });
+  }
+  async function deliver(k) {
+    HF.showError($('handover-error'), null);
+    try {
+      await HF.api('POST', '/api/v1/cases/' + encodeURIComponent(k.id) + '/deliver', { channel: 'window', window: id, signature: signed[k.id] || '' },
+        { token: token(), key: HF.key() });
+      delete signed[k.id];
+    } catch (e) {
+      HF.showError($('handover-error'), e);
+    }
+    ask();
+  }
+
+  // 材料交接: each department's paper materials waiting for a batch, sent
+  // from here; the department signs for the batch on its own page.
+  var loadBatches = HF.debounce(async function () {
+    if (!token()) return;
+    try {
+      var r = await HF.api('GET', '/api/v1/handover', undefined, { token: token() });
+      renderBatches(r);
+    } catch (e) { /* asked again at the next change */ }
+  }, 300);
+  function renderBatches(r) {
+    var depts = r.departments.filter(function (d) { return d.pending.length > 0; });
+    $('batch-panel').hidden = depts.length === 0;
+    var box = HF.clear($('batch-list'));
+    depts.forEach(function (d) {
+      var late = d.pending.some(function (p) { return p.late; });
+      box.appendChild(HF.el('div', { class: 'batch' + (late ? ' late' : ''), 'data-dept': d.code }, [
+        HF.el('b', { text: d.name }), ' ' + HF.t('cases.batch.pending', d.pending.length, d.pending[0].handover_by) + ' ',
+        HF.el('button', { type: 'button', class: 'btn', text: HF.t('cases.batch.send'), onclick: function () { sendBatch(d.code); } }),
+      ]));
+    });
+  }
+  async function sendBatch(dept) {
+    HF.showError($('batch-error'), null);
+    $('batch-msg').textContent = '';
+    try {
+      var r = await HF.api('POST', '/api/v1/handover/' + encodeURIComponent(dept), {}, { token: token(), key: HF.key() });
+      $('batch-msg').textContent = HF.t('cases.batch.sent', r.batch.number, r.batch.cases.length);
+    } catch (e) {
+      HF.showError($('batch-error'), e);
+    }
+    loadBatches();
+  }
+  setInterval(function () { if (token()) { loadBatches(); ask(); } }, 30000);
   HF.onLang(function () { fillItems(); if (last && !$('case-done').hidden) done(); });
 })();

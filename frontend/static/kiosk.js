@@ -155,7 +155,15 @@ HF.start(function () {
       // One key per tap: a retry after a lost answer cannot issue twice.
       var opts = { key: HF.key() };
       if (guide && who && who.token) opts.token = who.token;
-      ticket = await HF.api('POST', '/api/v1/tickets', body, opts);
+      // A 取件号 taken with the ID number is linked to the applicant's
+      // results waiting at the output window; the hall finds them.
+      var svc = hall && hall.services.filter(function (x) { return x.code === code; })[0];
+      if (svc && svc.kind === 'pickup' && body.id_number) {
+        var got = await HF.api('POST', '/api/v1/pickups', { id_number: body.id_number, service: code }, opts);
+        ticket = got.ticket;
+      } else {
+        ticket = await HF.api('POST', '/api/v1/tickets', body, opts);
+      }
       HF.showError(err, null);
       showTicket(ticket);
       refresh();
