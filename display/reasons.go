@@ -178,6 +178,7 @@ var reasons = map[string]Words{
 	"case_text_long":            {"内容不能超过 {max} 个字", "At most {max} characters"},
 	"case_id":                   {"服务器出错，请重试", "The server made a mistake; please try again"},
 	"second_token":              {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"push_status":               {"状态须为 pending、delivered、failed 或 all", "The status must be pending, delivered, failed or all"},
 	"case_wrong_state":          {"办件 {number} 当前不能进行此操作", "Case {number} cannot take this step now"},
 	"case_supplement_late":      {"办件 {number} 收件已超过 {days} 个工作日（{by}），不能再通知补正", "Case {number} was received more than {days} working days ago ({by}); supplements can no longer be asked"},
 	"case_supplement_materials": {"请选择需补正的材料", "Choose the materials to supplement"},
