@@ -59,12 +59,7 @@ func TestPushesQueuedForTheirClasses(t *testing.T) {
 	if err := json.Unmarshal(q[0].Body, &rec); err != nil || rec.CaseNumber != env.Data.Number || rec.DeptCreditCode != "SCJ" || *rec.Satisfaction != 5 {
 		t.Fatalf("platform record %+v %v", rec, err)
 	}
-	f.must(cases.Accept{Case: caseID, Actor: dept("d1")})
-	f.must(cases.Approve{Case: caseID, Actor: dept("d1")})
-	f.must(cases.MarkReady{Case: caseID, Actor: dept("d1")})
-	f.issue("C")
-	f.call("6")
-	dl := f.applied(cases.Deliver{Case: caseID, Channel: cases.ChannelWindow, Window: "6", Signature: "张三签收", Actor: clerk("6")})
+	dl := f.handOver(caseID, "张三签收")
 	if q := payloads[outbox.PushQueued](dl); len(q) != 2 || q[0].Event != "case.delivered" || q[1].Event != "case.closed" {
 		t.Fatalf("delivered: %v", types(dl))
 	}

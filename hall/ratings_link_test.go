@@ -9,6 +9,7 @@ import (
 	"hallfloor/errs"
 	"hallfloor/queue"
 	"hallfloor/rating"
+	"hallfloor/room"
 )
 
 // withOutputWindow is testSetup with an output service (取件号 C) served at
@@ -20,6 +21,19 @@ func withOutputWindow() *Setup {
 	q.Windows = append(slices.Clone(q.Windows), queue.WindowSetup{ID: "6", Services: []string{"C"}})
 	setup.Queue = queue.NewSetup(q)
 	return setup
+}
+
+// handOver has the department decide a case and make its result, and the
+// output window's clerk, serving the next 取件号, hand it over against the
+// signature; it returns what the delivery applied.
+func (f *floor) handOver(caseID, signature string) []room.Payload {
+	f.t.Helper()
+	f.must(cases.Accept{Case: caseID, Actor: dept("d1")})
+	f.must(cases.Approve{Case: caseID, Actor: dept("d1")})
+	f.must(cases.MarkReady{Case: caseID, Actor: dept("d1")})
+	f.issue("C")
+	f.call("6")
+	return f.applied(cases.Deliver{Case: caseID, Channel: cases.ChannelWindow, Window: "6", Signature: signature, Actor: clerk("6")})
 }
 
 // The rating of a service names the case it served: the case opened while
@@ -85,12 +99,7 @@ func TestRatingNamesTheCaseOfItsService(t *testing.T) {
 
 	// The result handed over at the output window: that service's rating
 	// names the case too.
-	f.must(cases.Accept{Case: caseID, Actor: dept("d1")})
-	f.must(cases.Approve{Case: caseID, Actor: dept("d1")})
-	f.must(cases.MarkReady{Case: caseID, Actor: dept("d1")})
-	f.issue("C")
-	f.call("6")
-	dl := f.applied(cases.Deliver{Case: caseID, Channel: cases.ChannelWindow, Window: "6", Signature: "张三", Actor: clerk("6")})
+	dl := f.handOver(caseID, "张三")
 	if l := payloads[rating.Linked](dl); len(l) != 1 || l[0].Ticket.Number != "C001" || l[0].Case.Number != num {
 		t.Fatalf("delivered: %v", types(dl))
 	}
