@@ -152,7 +152,9 @@ func envelope(s *State, setup *Setup, hook, class string, e room.Event) Envelope
 	case rating.Given:
 		pl := setup.Pushes.Platform
 		if pl == nil {
-			pl = &rating.Platform{Location: setup.Location()}
+			// Without a platform the record has no codes of the hall
+			// file's, but the channels' codes are the platform's own.
+			pl = &rating.Platform{Location: setup.Location(), Channels: rating.DefaultChannelCodes}
 		}
 		env.Data = pl.Rated(p, e.At)
 	case locker.PickedUp:
