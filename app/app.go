@@ -29,6 +29,7 @@ import (
 	redisjournal "hallfloor/journal/redis"
 	"hallfloor/journal/sqlite"
 	"hallfloor/notify"
+	"hallfloor/push"
 	"hallfloor/rating"
 	"hallfloor/schedule"
 	"hallfloor/server"
@@ -71,6 +72,7 @@ type App struct {
 	history journal.Journal
 	figures *figures.Store
 	outbox  *notify.Dispatcher
+	pushes  *push.Dispatcher
 	sched   *schedule.Scheduler
 	cancel  context.CancelFunc
 	running []chan struct{}
@@ -160,6 +162,14 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}
 	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Wording: o.Hall.SMSWording(), Sender: sender, Logger: o.Logger, Clock: o.Clock})
 	eng.Subscribe(a.outbox.Observe)
+	// The signed pushes (the 好差评 platform, the webhooks) leave through
+	// the same outbox, each to its hook's address.
+	targets := map[string]push.Target{}
+	for name, tg := range o.Hall.PushTargets() {
+		targets[name] = push.Target{URL: tg.URL, Secret: tg.Secret}
+	}
+	a.pushes = push.New(push.Options{Hall: eng, Targets: targets, Logger: o.Logger, Clock: o.Clock})
+	eng.Subscribe(a.pushes.Observe)
 	if o.Clock == nil {
 		a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
 			Send: func(ctx context.Context, cmd hall.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
@@ -227,6 +237,7 @@ func (a *App) Start() {
 	}
 	a.run(func() { a.Devices.Run(ctx) })
 	a.run(func() { a.outbox.Run(ctx) })
+	a.run(func() { a.pushes.Run(ctx) })
 	if a.retention != nil {
 		a.run(func() { a.retention(ctx) })
 	}

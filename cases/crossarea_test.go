@@ -78,8 +78,11 @@ func TestCrossAreaJourney(t *testing.T) {
 	if _, err := h.run(back, ResultArrived{Case: k.ID, Actor: clerk}); reason(err) != "case_wrong_state" {
 		t.Fatalf("arrived twice: %v", err)
 	}
+	h.must(back, ChooseCollection{Case: k.ID, Channel: ChannelPost, Address: "浉河区", Actor: clerk})
 	h.must(back, Deliver{Case: k.ID, Channel: ChannelPost, Courier: "EMS", Waybill: "1190002", Actor: clerk})
-	want := []string{"case.opened/c1", "case.posted/c1", "case.cross_decided/c1", "case.result_arrived/c1", "case.delivered/c1", "case.closed/c1"}
+	h.must(back, RecordReceipt{Case: k.ID, Actor: clerk})
+	want := []string{"case.opened/c1", "case.posted/c1", "case.cross_decided/c1", "case.result_arrived/c1", "case.collection/c1",
+		"case.delivered/c1", "case.proof/c1", "case.closed/c1"}
 	if k.Status != Closed || !slices.Equal(stepTypes(k), want) {
 		t.Fatalf("closed %v", stepTypes(k))
 	}

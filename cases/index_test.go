@@ -8,16 +8,22 @@ import (
 	"time"
 )
 
-// deliveredCase opens a case at a time and takes it to its delivery,
-// its materials handed over and signed for, and returns it.
+// deliveredCase opens a case at a time and takes it to its close: posted
+// and its 签收 recorded, and returns it.
 func (h *hall) deliveredCase(at time.Time) *Case {
 	h.t.Helper()
 	k := h.openItem(at, "GT")
-	h.must(at, Accept{Case: k.ID, Actor: staff("d1")})
-	h.must(at, Approve{Case: k.ID, Actor: staff("d1")})
-	h.must(at, MarkReady{Case: k.ID, Actor: staff("d1")})
-	h.must(at, Deliver{Case: k.ID, Channel: ChannelPost, Courier: "EMS", Waybill: "1", Actor: clerk})
+	for _, cmd := range closing(k.ID) {
+		h.must(at, cmd)
+	}
 	return k
+}
+
+// closing are the steps that take a received case to its close by post.
+func closing(id string) []Command {
+	return []Command{Accept{Case: id, Actor: staff("d1")}, Approve{Case: id, Actor: staff("d1")}, MarkReady{Case: id, Actor: staff("d1")},
+		ChooseCollection{Case: id, Channel: ChannelPost, Address: "椒江区", Actor: clerk},
+		Deliver{Case: id, Channel: ChannelPost, Courier: "EMS", Waybill: "1", Actor: clerk}, RecordReceipt{Case: id, Actor: clerk}}
 }
 
 // A closed case leaves the state keep_closed_days after it closed, by a
@@ -31,8 +37,7 @@ func TestClosedCasesLeave(t *testing.T) {
 	batch := h.must(clock("2025-04-01", "11:40:00"), SendBatch{Department: "scj", Actor: clerk})[0].(BatchSent).Batch
 	h.must(clock("2025-04-01", "11:45:00"), SignBatch{Batch: batch, Actor: staff("d1")})
 	closed := clock("2025-04-02", "10:00:00")
-	for _, cmd := range []Command{Accept{Case: old.ID, Actor: staff("d1")}, Approve{Case: old.ID, Actor: staff("d1")},
-		MarkReady{Case: old.ID, Actor: staff("d1")}, Deliver{Case: old.ID, Channel: ChannelPost, Courier: "EMS", Waybill: "1", Actor: clerk}} {
+	for _, cmd := range closing(old.ID) {
 		h.must(closed, cmd)
 	}
 	later := h.deliveredCase(clock("2025-04-20", "10:00:00"))

@@ -43,6 +43,7 @@ type Hall struct {
 	Consult   Consult   `yaml:"consult"`
 	Bookings  Bookings  `yaml:"bookings"`
 	Cases     Cases     `yaml:"cases"`
+	Webhooks  []Webhook `yaml:"webhooks"`
 }
 
 // HallInfo names the hall.
@@ -348,6 +349,7 @@ func (h *Hall) Validate() Problems {
 	h.validateConsult(add)
 	h.validateBookings(add)
 	h.validateCases(add)
+	h.validatePushes(add)
 	return ps
 }
 
@@ -399,6 +401,7 @@ func (h *Hall) Setup() *hall.Setup {
 	setup.Consults = consult.NewSetup(h.ConsultSetup())
 	setup.Bookings = h.BookingSetup(setup.Calendar())
 	setup.Cases = cases.NewSetup(h.CasesSetup(setup.Calendar()))
+	setup.Pushes = h.PushSetup(loc)
 	return setup
 }
 

@@ -20,6 +20,9 @@ type Ratings struct {
 	// Reasons are offered to an applicant who rates 2 or 1; they may also
 	// type their own. DefaultReasons when empty.
 	Reasons []string `yaml:"reasons"`
+	// Platform is the provincial 好差评 platform the ratings are pushed
+	// to; none when absent (pushes.go).
+	Platform *RatingPlatform `yaml:"platform"`
 }
 
 // DefaultReasons are the common 差评 reasons of public practice.

@@ -23,6 +23,7 @@ var eventNames = map[string]Words{
 	"rating.given":       {"评价", "rated"},
 	"rating.chosen":      {"选择评价", "rating chosen"},
 	"rating.expired":     {"评价超时", "rating not given"},
+	"rating.linked":      {"评价关联办件", "rating linked to its case"},
 	"followup.opened":    {"差评回访登记", "follow-up opened"},
 	"followup.overdue":   {"回访逾期", "follow-up overdue"},
 	"followup.closed":    {"回访办结", "follow-up closed"},

@@ -172,7 +172,8 @@ func TestPickupNumberAtTheKiosk(t *testing.T) {
 	f.refuse(cases.Deliver{Case: posted, Channel: cases.ChannelWindow, Window: "6", Signature: "张三", Actor: clerk("6")}, errs.Conflict, "case_chosen_post")
 	f.refuse(cases.Deliver{Case: a, Channel: cases.ChannelWindow, Window: "6", Signature: "张三", Actor: clerk("1")}, errs.Forbidden, "case_not_at_window")
 	evs = f.applied(cases.Deliver{Case: a, Channel: cases.ChannelWindow, Window: "6", Signature: "张三", Actor: clerk("6")})
-	if !slices.Equal(types(evs), []string{"case.delivered", "case.proof", "case.closed"}) || f.s.Cases.Cases[a].Status != cases.Closed {
+	// The 取件号's service is now that case's, for its rating (一次一评).
+	if !slices.Equal(types(evs), []string{"case.delivered", "case.proof", "case.closed", "rating.linked"}) || f.s.Cases.Cases[a].Status != cases.Closed {
 		t.Fatalf("handed over %v", types(evs))
 	}
 	if got := HandOver(f.s, "6"); len(got) != 1 || got[0].ID != b {

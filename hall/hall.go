@@ -37,6 +37,9 @@ type Setup struct {
 	// cases; none unless the hall file declares them.
 	Cases  *cases.Setup
 	Alerts Alerts
+	// Pushes are the hall's signed deliveries to its other systems: the
+	// provincial 好差评 platform and the hall file's webhooks (pushes.go).
+	Pushes Pushes
 	// NearAhead is how many people may still be before a ticket when its
 	// holder's "your turn is near" SMS goes (DefaultNearAhead when 0).
 	NearAhead int

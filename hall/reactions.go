@@ -24,6 +24,11 @@ import (
 //     that moment (reminders.go);
 //   - a 咨询号 of a department's service notifies the department's staff on
 //     duty, on their page and by SMS (台州 三(二));
+//   - a case opened at a window serving a 收件号, or delivered at an output
+//     window serving a 取件号, is the case of that service's rating
+//     (ratings_link.go);
+//   - an event of a class a push subscribes (the 好差评 platform, a
+//     webhook) queues its signed delivery in the outbox (pushes.go);
 //   - a booking made, accepted, declined, reminded of or forfeited sends
 //     the applicant the SMS sealed for it (bookings.go), and an
 //     appointment's ticket served is its line of the 预约服务登记表;
@@ -36,7 +41,7 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	for _, e := range events {
 		switch p := e.Data.(type) {
 		case queue.TicketFinished:
-			out = append(out, rating.PromptOpened{Ticket: p.Ticket, Window: p.Window, Staff: p.Staff})
+			out = append(out, rating.PromptOpened{Ticket: p.Ticket, Window: p.Window, Staff: p.Staff, Case: s.Ratings.CaseOf(p.Ticket.ID)})
 		case queue.TicketCalled:
 			out = append(out, rating.NextCalled(s.Ratings, setup.Ratings, p.Window, p.Ticket.ID, e.At)...)
 		}
@@ -48,5 +53,7 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	out = append(out, booking.React(s.Bookings, s.Queue, events)...)
 	out = append(out, cases.React(s.Cases, events)...)
 	out = append(out, caseNotices(s, setup, events)...)
+	out = append(out, caseLinks(s, events)...)
+	out = append(out, pushes(s, setup, events)...)
 	return out
 }

@@ -115,6 +115,10 @@ type State struct {
 	// NextSweep is when the messages given up are next looked through for
 	// those kept long enough.
 	NextSweep time.Time `json:"next_sweep,omitzero"`
+	// Pushes are the signed deliveries still to go, by id; PushLog those
+	// done, newest last (push.go).
+	Pushes  map[string]*Push `json:"pushes,omitempty"`
+	PushLog []Push           `json:"push_log,omitempty"`
 }
 
 // KeepGivenUp is how long a message given up stays for the manager to see,
@@ -147,6 +151,7 @@ func (s *State) Apply(at time.Time, p any) {
 		s.Held = map[string]*Held{}
 	}
 	s.forget(at)
+	s.applyPush(at, p)
 	switch e := p.(type) {
 	case Queued:
 		s.Pending[e.ID] = &Message{ID: e.ID, Purpose: e.Purpose, Sealed: e.Sealed, Vars: e.Vars, Queued: at, Next: at}
@@ -266,6 +271,8 @@ func Decide(s *State, cmd Command, now time.Time) (room.Outcome, error) {
 			return room.Outcome{}, errs.R(errs.NotFound, "no_message", "id", c.ID)
 		}
 		return room.Outcome{Events: []room.Payload{ev}}, nil
+	case MarkPushDelivered, MarkPushFailed:
+		return decidePush(s, c, now)
 	}
 	return room.Outcome{}, errs.Internalf("unknown_command", "outbox: unknown command %T", cmd)
 }

@@ -73,3 +73,47 @@ func TestGivenUpMessagesExpire(t *testing.T) {
 		t.Fatal("a message still being tried was forgotten")
 	}
 }
+
+// A push failed on every attempt is given up and moves to the log with its
+// attempts and last answer, without its body; one delivered moves there
+// too; a repeated delivery report records nothing more.
+func TestPushesRetriedGivenUpAndLogged(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s := New()
+	s.Apply(t0, PushQueued{ID: "p1", Hook: "records", Class: "tickets", Event: "ticket.called", Body: []byte(`{"a":1}`)})
+	s.Apply(t0.Add(time.Second), PushQueued{ID: "p2", Hook: "records", Class: "tickets", Event: "ticket.finished", Body: []byte(`{}`)})
+	if due := s.DuePushes(t0.Add(time.Second)); len(due) != 2 || due[0].ID != "p1" {
+		t.Fatalf("due %+v", due)
+	}
+	now := t0
+	for i := 1; i <= MaxAttempts; i++ {
+		out, err := Decide(s, MarkPushFailed{ID: "p1", Status: 500, Reason: "busy"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := out.Events[0].(PushFailed)
+		if f.Attempts != i || f.GaveUp != (i == MaxAttempts) {
+			t.Fatalf("attempt %d: %+v", i, f)
+		}
+		s.Apply(now, f)
+		for _, d := range s.DuePushes(now) {
+			if d.ID == "p1" {
+				t.Fatalf("attempt %d: a failed push is due before its back-off", i)
+			}
+		}
+		now = now.Add(Backoff(i))
+	}
+	out, _ := Decide(s, MarkPushDelivered{ID: "p2", Status: 204}, now)
+	s.Apply(now, out.Events[0])
+	if out, _ := Decide(s, MarkPushDelivered{ID: "p2", Status: 204}, now); len(out.Events) != 0 {
+		t.Fatal("a repeated delivery report recorded again")
+	}
+	if _, err := Decide(s, MarkPushFailed{ID: "p2"}, now); err == nil {
+		t.Fatal("a delivered push failed afterwards")
+	}
+	list := s.PushList()
+	if len(s.Pushes) != 0 || len(list) != 2 || list[0].ID != "p2" || list[0].Status != 204 || list[0].DeliveredAt.IsZero() ||
+		!list[1].GaveUp || list[1].Attempts != MaxAttempts || list[1].Status != 500 || list[1].Body != nil {
+		t.Fatalf("log %+v", list)
+	}
+}

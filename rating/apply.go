@@ -16,8 +16,18 @@ func (s *State) Apply(e room.Event) {
 			pr.Chosen = p.Level
 		}
 	case Given:
+		if p.Second {
+			if f := s.FollowUps[p.FollowUp]; f != nil {
+				f.SecondLevel = p.Level
+			}
+			break
+		}
 		s.Rated[p.Ticket.ID] = p.Level
 		s.closePrompt(p.Window, p.Ticket.ID)
+	case Linked:
+		if _, ok := s.Cases[p.Ticket.ID]; !ok {
+			s.Cases[p.Ticket.ID] = p.Case
+		}
 	case Expired:
 		s.closePrompt(p.Window, p.Ticket.ID)
 	case FollowUpOpened:
@@ -34,14 +44,17 @@ func (s *State) Apply(e room.Event) {
 			if f.ReasonPending && p.Reason != "" {
 				f.Reason, f.ReasonPending = p.Reason, false
 			}
+			f.SecondToken, f.SecondBy = p.SecondToken, p.SecondBy
 		}
 	case queue.DayStarted:
 		// Yesterday's services leave memory, and so do their prompts and
-		// ratings; a follow-up stays until it is closed and a day has passed.
+		// ratings; a follow-up stays until it is closed and a day has passed,
+		// or, rectified, until its second rating is given or its time is up.
 		clear(s.Prompts)
 		clear(s.Rated)
+		clear(s.Cases)
 		for id, f := range s.FollowUps {
-			if !f.Open() {
+			if !f.Open() && !f.AwaitsSecond(e.At) {
 				delete(s.FollowUps, id)
 			}
 		}

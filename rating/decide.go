@@ -64,6 +64,15 @@ type CloseFollowUp struct {
 // CheckFollowUps notices follow-ups past their deadline.
 type CheckFollowUps struct{}
 
+// RateAgain is the applicant's second rating of a service whose 差评 was
+// rectified (整改), given on the page the follow-up's link opens (Token).
+type RateAgain struct {
+	Token  string
+	Level  int
+	Reason string
+}
+
+func (RateAgain) ratingCommand()      {}
 func (Rate) ratingCommand()           {}
 func (PressLevel) ratingCommand()     {}
 func (Choose) ratingCommand()         {}
@@ -84,7 +93,9 @@ func Decide(s *State, setup *Setup, q *queue.State, qs *queue.Setup, cmd Command
 	case Dismiss:
 		return decideDismiss(s, setup, qs, c, now)
 	case CloseFollowUp:
-		return decideClose(s, c)
+		return decideClose(s, setup, c, env)
+	case RateAgain:
+		return decideRateAgain(s, c, now)
 	case CheckFollowUps:
 		return room.Outcome{Events: Overdue(s, now)}, nil
 	}
@@ -136,18 +147,57 @@ func decideRate(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Rate,
 	if s.Rated[t.ID] != 0 {
 		return room.Outcome{}, errs.R(errs.Conflict, "rated_already", "number", t.Number)
 	}
-	if c.Level < 1 || c.Level > 5 {
-		return room.Outcome{}, errs.Bad("level", "rate_level")
+	reason, err := checkLevel(c.Level, c.Reason, keys)
+	if err != nil {
+		return room.Outcome{}, err
 	}
-	reason := strings.TrimSpace(c.Reason)
-	if utf8.RuneCountInString(reason) > maxReason {
-		return room.Outcome{}, errs.Bad("reason", "too_long", "max", maxReason)
-	}
-	if c.Level <= Bad && reason == "" && !keys {
-		return room.Outcome{}, errs.Bad("reason", "rate_reason_needed", "level", c.Level)
-	}
-	given := Given{Ticket: t.Ref(), Window: t.Window, Staff: t.Staff, Level: c.Level, Reason: reason, Channel: c.Channel}
+	given := Given{Ticket: t.Ref(), Window: t.Window, Staff: t.Staff, Level: c.Level, Reason: reason, Channel: c.Channel,
+		Case: s.CaseOf(t.ID)}
 	return room.Outcome{Ticket: t.ID, Events: rated(s, setup, given, 1, now)}, nil
+}
+
+// checkLevel checks a level and its reason, which a 差评 needs unless it
+// came from the keys, and returns the reason trimmed.
+func checkLevel(level int, reason string, keys bool) (string, error) {
+	if level < 1 || level > 5 {
+		return "", errs.Bad("level", "rate_level")
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > maxReason {
+		return "", errs.Bad("reason", "too_long", "max", maxReason)
+	}
+	if level <= Bad && reason == "" && !keys {
+		return "", errs.Bad("reason", "rate_reason_needed", "level", level)
+	}
+	return reason, nil
+}
+
+// decideRateAgain is the second rating after a rectification: once, within
+// its time, with a reason for a 差评 as the first. A second 差评 opens no
+// follow-up of its own: it goes to the platform as the second rating, whose
+// own rules take it on from there.
+func decideRateAgain(s *State, c RateAgain, now time.Time) (room.Outcome, error) {
+	var f *FollowUp
+	for _, x := range s.FollowUps {
+		if c.Token != "" && x.SecondToken == c.Token {
+			f = x
+		}
+	}
+	if f == nil {
+		return room.Outcome{}, errs.R(errs.NotFound, "no_second_rating")
+	}
+	if f.SecondLevel != 0 {
+		return room.Outcome{}, errs.R(errs.Conflict, "rated_again_already", "number", f.Ticket.Number)
+	}
+	if now.After(f.SecondBy) {
+		return room.Outcome{}, errs.R(errs.Conflict, "second_rating_closed", "number", f.Ticket.Number)
+	}
+	reason, err := checkLevel(c.Level, c.Reason, false)
+	if err != nil {
+		return room.Outcome{}, err
+	}
+	return room.Outcome{Events: []room.Payload{Given{Ticket: f.Ticket, Window: f.Window, Staff: f.Staff, Level: c.Level,
+		Reason: reason, Channel: ChannelSMS, Case: f.Case, Second: true, FollowUp: f.ID}}}, nil
 }
 
 // rated is a rating and, for a 差评, the follow-up it opens; n counts the
@@ -159,7 +209,7 @@ func rated(s *State, setup *Setup, g Given, n uint64, now time.Time) []room.Payl
 		out = append(out, FollowUpOpened{FollowUp: FollowUp{
 			ID: followUpID(s.FollowUpSeq + n), Ticket: g.Ticket, Window: g.Window, Staff: g.Staff,
 			Level: g.Level, Reason: g.Reason, ReasonPending: g.Reason == "", Channel: g.Channel, OpenedAt: now,
-			Deadline: setup.Calendar.AddWorkingDays(now, setup.FollowUpDays),
+			Deadline: setup.Calendar.AddWorkingDays(now, setup.FollowUpDays), Case: g.Case,
 		}})
 	}
 	return out
@@ -188,10 +238,11 @@ func decideChoose(s *State, setup *Setup, qs *queue.Setup, c Choose, now time.Ti
 // prompt closed unrated. n counts the follow-ups opened before in the same
 // decision.
 func closeUnanswered(s *State, setup *Setup, window string, p *Prompt, reason string, n uint64, now time.Time) []room.Payload {
+	c := s.CaseOf(p.Ticket.ID)
 	if p.Chosen > 0 && reason != "declined" {
-		return rated(s, setup, Given{Ticket: p.Ticket, Window: window, Staff: p.Staff, Level: p.Chosen, Channel: ChannelEvaluator}, n, now)
+		return rated(s, setup, Given{Ticket: p.Ticket, Window: window, Staff: p.Staff, Level: p.Chosen, Channel: ChannelEvaluator, Case: c}, n, now)
 	}
-	return []room.Payload{Expired{Ticket: p.Ticket, Window: window, Reason: reason}}
+	return []room.Payload{Expired{Ticket: p.Ticket, Window: window, Reason: reason, Case: c}}
 }
 
 func followUpID(n uint64) string { return "FU" + strconv.FormatUint(n, 10) }
@@ -214,7 +265,7 @@ func decideDismiss(s *State, setup *Setup, qs *queue.Setup, c Dismiss, now time.
 	return room.Outcome{Events: closeUnanswered(s, setup, c.Window, p, reason, 1, now)}, nil
 }
 
-func decideClose(s *State, c CloseFollowUp) (room.Outcome, error) {
+func decideClose(s *State, setup *Setup, c CloseFollowUp, env room.Env) (room.Outcome, error) {
 	if !c.Actor.IsManager() {
 		return room.Outcome{}, errs.R(errs.Forbidden, "manager_only")
 	}
@@ -246,7 +297,17 @@ func decideClose(s *State, c CloseFollowUp) (room.Outcome, error) {
 	case !f.ReasonPending:
 		reason = "" // the applicant's own words stand
 	}
-	return room.Outcome{Events: []room.Payload{FollowUpClosed{ID: c.ID, Action: action, Outcome: outcome, Reason: reason, By: c.Actor.Staff}}}, nil
+	closed := FollowUpClosed{ID: c.ID, Action: action, Outcome: outcome, Reason: reason, By: c.Actor.Staff}
+	if action == "整改" {
+		// The applicant may rate the rectified service once more, within
+		// as many working days as the follow-up had.
+		closed.SecondToken = env.ID()
+		if closed.SecondToken == "" {
+			return room.Outcome{}, errs.Internalf("second_token", "rating: no id for the second rating's link")
+		}
+		closed.SecondBy = setup.Calendar.AddWorkingDays(env.Now, setup.FollowUpDays)
+	}
+	return room.Outcome{Events: []room.Payload{closed}}, nil
 }
 
 // Overdue are the open follow-ups whose deadline has passed and which the

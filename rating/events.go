@@ -13,6 +13,8 @@ type PromptOpened struct {
 	Ticket queue.TicketRef `json:"ticket"`
 	Window string          `json:"window"`
 	Staff  string          `json:"staff"`
+	// Case is the case the service served, when it had one.
+	Case *CaseLink `json:"case,omitempty"`
 }
 
 // Given is one rating: the record 好差评 asks for.
@@ -23,6 +25,13 @@ type Given struct {
 	Level   int             `json:"level"`
 	Reason  string          `json:"reason,omitempty"`
 	Channel Channel         `json:"channel"`
+	// Case is the case the service served, when it had one: 一次一评, the
+	// rating of the service is the case's.
+	Case *CaseLink `json:"case,omitempty"`
+	// Second marks the second rating of the same service, after its 差评
+	// was rectified; FollowUp names that follow-up.
+	Second   bool   `json:"second,omitempty"`
+	FollowUp string `json:"followup,omitempty"`
 }
 
 // Chosen is the level the applicant chose on the pad, recorded before the
@@ -41,6 +50,7 @@ type Expired struct {
 	Ticket queue.TicketRef `json:"ticket"`
 	Window string          `json:"window"`
 	Reason string          `json:"reason"` // timeout, declined or next_call
+	Case   *CaseLink       `json:"case,omitempty"`
 }
 
 type FollowUpOpened struct {
@@ -61,6 +71,10 @@ type FollowUpClosed struct {
 	// 差评 given without one.
 	Reason string `json:"reason,omitempty"`
 	By     string `json:"by"`
+	// SecondToken and SecondBy open the second rating after a
+	// rectification (整改): the applicant's link, until when.
+	SecondToken string    `json:"second_token,omitempty"`
+	SecondBy    time.Time `json:"second_by,omitzero"`
 }
 
 func (PromptOpened) Type() string    { return "rating.prompted" }
@@ -72,13 +86,13 @@ func (FollowUpOverdue) Type() string { return "followup.overdue" }
 func (FollowUpClosed) Type() string  { return "followup.closed" }
 
 func (e PromptOpened) Public() room.Payload {
-	e.Ticket.ID = ""
+	e.Ticket.ID, e.Case = "", nil
 	return e
 }
 
 // Public keeps the applicant's words and the ticket id off the screens.
 func (e Given) Public() room.Payload {
-	e.Ticket.ID, e.Reason = "", ""
+	e.Ticket.ID, e.Reason, e.Case, e.FollowUp = "", "", nil, ""
 	return e
 }
 
@@ -88,17 +102,17 @@ func (e Chosen) Public() room.Payload {
 }
 
 func (e Expired) Public() room.Payload {
-	e.Ticket.ID = ""
+	e.Ticket.ID, e.Case = "", nil
 	return e
 }
 
 func (e FollowUpOpened) Public() room.Payload {
-	e.FollowUp.Ticket.ID, e.FollowUp.Reason = "", ""
+	e.FollowUp.Ticket.ID, e.FollowUp.Reason, e.FollowUp.Case = "", "", nil
 	return e
 }
 
 func (e FollowUpClosed) Public() room.Payload {
-	e.Outcome, e.Reason = "", ""
+	e.Outcome, e.Reason, e.SecondToken = "", "", ""
 	return e
 }
 

@@ -47,7 +47,13 @@ type Channel string
 const (
 	ChannelEvaluator Channel = "evaluator" // 评价器 at the window: the pad page or its five keys
 	ChannelQR        Channel = "qr"        // 二维码: the ticket page on the applicant's phone
+	// ChannelSMS is the second rating's page, whose link the applicant gets
+	// after a 差评 was rectified (短信).
+	ChannelSMS Channel = "sms"
 )
+
+// Channels are where a rating may come from, for the record's channel code.
+var Channels = []Channel{ChannelEvaluator, ChannelQR, ChannelSMS}
 
 // FollowUpActions are what a manager records on a 差评 (回访, 整改, 说明),
 // by either name.
@@ -132,6 +138,20 @@ type FollowUp struct {
 	Outcome  string    `json:"outcome,omitempty"`
 	ClosedBy string    `json:"closed_by,omitempty"`
 	ClosedAt time.Time `json:"closed_at,omitzero"`
+	// Case is the case the rated service served, when it had one.
+	Case *CaseLink `json:"case,omitempty"`
+	// SecondToken opens the second rating of a follow-up closed by
+	// rectification (整改), until SecondBy; SecondLevel is that rating once
+	// given. The token is a secret of the applicant's link.
+	SecondToken string    `json:"second_token,omitempty"`
+	SecondBy    time.Time `json:"second_by,omitzero"`
+	SecondLevel int       `json:"second_level,omitempty"`
+}
+
+// AwaitsSecond reports whether the follow-up's rectification may still be
+// rated a second time at now.
+func (f *FollowUp) AwaitsSecond(now time.Time) bool {
+	return f.SecondToken != "" && f.SecondLevel == 0 && !now.After(f.SecondBy)
 }
 
 // Open reports whether the follow-up still waits for its outcome.
@@ -149,6 +169,8 @@ type State struct {
 	// FollowUps are the 差评 follow-ups still open, and those closed today.
 	FollowUps   map[string]*FollowUp `json:"followups,omitempty"`
 	FollowUpSeq uint64               `json:"followup_seq,omitempty"`
+	// Cases are today's services that served a case, by ticket id.
+	Cases map[string]CaseLink `json:"cases,omitempty"`
 }
 
 // NewState is a hall with nothing rated.
@@ -168,5 +190,8 @@ func (s *State) Adopt() {
 	}
 	if s.FollowUps == nil {
 		s.FollowUps = map[string]*FollowUp{}
+	}
+	if s.Cases == nil {
+		s.Cases = map[string]CaseLink{}
 	}
 }

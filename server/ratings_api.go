@@ -34,6 +34,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/reports/monthly", s.withManager(s.getMonthlyReport))
 	r.Get("/reports/yearly", s.withManager(s.getYearlyReport))
 	r.Get("/overtime", s.withManager(s.getOvertime))
+	s.platformRoutes(r)
 }
 
 // withManager admits only the hall's managers.
