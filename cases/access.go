@@ -73,3 +73,10 @@ func Opening(q *queue.State, qs *queue.Setup, window string, a room.Actor) error
 	_, err := serving(q, qs, window, a)
 	return err
 }
+
+// Decides reports whether a member of staff takes the department's steps
+// on the case: one of its department's staff.
+func Decides(setup *Setup, k *Case, a room.Actor) bool {
+	d := setup.Department(k.Department)
+	return a.Staffed() && d != nil && d.Member(a.Staff)
+}

@@ -544,7 +544,7 @@ func TestLoads(t *testing.T) {
 			scj = l
 		}
 	}
-	if scj.Open[Received]+scj.Open[Accepted] != 2 || scj.Overdue != 2 || scj.OwedLate != 1 || scj.ClosedDay != 1 || h.s.Cases[open] == nil {
+	if scj.Open[Received]+scj.Open[Accepted] != 2 || scj.Overdue != 2 || scj.OwedLate != 1 || scj.ClosedDay != 1 || scj.Unsigned != 0 || h.s.Cases[open] == nil {
 		t.Fatalf("scj's load %+v", scj)
 	}
 	if l := Loads(h.s, h.set, late, late); l[0].ClosedDay+l[1].ClosedDay != 0 {

@@ -4,13 +4,15 @@ import "time"
 
 // Load is a department's live load of cases, what the manager's dashboard
 // shows: open cases by status, those past their promised deadline, those
-// whose 容缺 materials are past due, and what was closed today.
+// whose 容缺 materials are past due, its handover batches not yet signed
+// for, and what was closed today.
 type Load struct {
 	Department string         `json:"department"`
 	Name       string         `json:"name"`
 	Open       map[Status]int `json:"open"`
 	Overdue    int            `json:"overdue"`
 	OwedLate   int            `json:"owed_late"`
+	Unsigned   int            `json:"unsigned_batches"`
 	ClosedDay  int            `json:"closed_today"`
 }
 
@@ -25,6 +27,11 @@ func Loads(s *State, setup *Setup, now, since time.Time) []Load {
 	for i, d := range setup.Departments {
 		out[i] = Load{Department: d.ID, Name: d.Name, Open: map[Status]int{}}
 		at[d.ID] = &out[i]
+	}
+	for _, b := range UnsignedBatches(s) {
+		if l := at[b.Department]; l != nil {
+			l.Unsigned++
+		}
 	}
 	for _, k := range s.Cases {
 		l := at[k.Department]

@@ -94,3 +94,36 @@ func (h *testHall) servingA() string {
 	h.act(clerk, "1", "call", nil)
 	return clerk
 }
+
+// The dashboard's live panel of cases shows, per department, the open
+// cases by status, those past their deadline and the batches not signed
+// for, and follows a step live.
+func TestDashboardShowsCaseLoads(t *testing.T) {
+	h := startHall(t)
+	clerk := h.servingA()
+	var out struct {
+		Case struct {
+			ID string `json:"id"`
+		} `json:"case"`
+	}
+	h.call(200, "POST", "/api/v1/windows/1/cases", clerk, map[string]any{"item": "BDCCX", "name": "李四", "party": "person",
+		"id_number": idNumberOf("11010519491231002"), "received": []string{"sqb", "sfz"}}, &out)
+	h.call(200, "POST", "/api/v1/handover/bdc", clerk, map[string]any{}, nil)
+
+	dash := openTab(t, h.url("/dashboard"), 1920, 1080)
+	dash.WaitJS(`document.body.classList.contains('online')`)
+	managerSignIn(dash)
+	row := `#case-loads tr[data-dept="bdc"]`
+	cells := func() string {
+		return dash.EvalString(`Array.from(document.querySelectorAll('` + row + ` td')).map(function (td) { return td.textContent; }).join('|')`)
+	}
+	dash.WaitJS(`document.querySelector('` + row + `') !== null && !document.getElementById('p-cases').hidden`)
+	if got, want := cells(), "不动产登记中心|1|0|0|0|0|0|0|1|0"; got != want {
+		t.Errorf("bdc's load: %q, want %q", got, want)
+	}
+	h.call(200, "POST", "/api/v1/cases/"+out.Case.ID+"/accept", h.login("3101"), map[string]any{}, nil)
+	dash.WaitJS(`document.querySelectorAll('` + row + ` td')[3].textContent === '1'`)
+	if got, want := cells(), "不动产登记中心|0|0|1|0|0|0|0|1|0"; got != want {
+		t.Errorf("bdc's load after the acceptance: %q, want %q", got, want)
+	}
+}

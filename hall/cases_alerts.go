@@ -26,6 +26,9 @@ const (
 	AlertCaseCrossResult = "case_cross_result"
 	// A 容缺 case whose materials are still missing past their day.
 	AlertCaseSupply = "case_supply"
+	// A department's cases past their promised deadline (承诺时限), still
+	// owed a decision or a result.
+	AlertCaseOverdue = "case_overdue"
 )
 
 // caseAlerts are the cases' open alerts. Alerts are public, so they name
@@ -44,8 +47,19 @@ func caseAlerts(s *State, setup *Setup, now time.Time) []Alert {
 		count int
 		since time.Time
 	}
-	handover := map[string]*owed{}
+	handover, overdue := map[string]*owed{}, map[string]*owed{}
 	for _, k := range cases.OpenCases(s.Cases) {
+		if k.Overdue && k.Status.Deciding() {
+			o := overdue[k.Department]
+			if o == nil {
+				o = &owed{since: k.Deadline}
+				overdue[k.Department] = o
+			}
+			o.count++
+			if k.Deadline.Before(o.since) {
+				o.since = k.Deadline
+			}
+		}
 		if k.HandoverOwed() {
 			o := handover[k.Department]
 			if o == nil {
@@ -83,6 +97,11 @@ func caseAlerts(s *State, setup *Setup, now time.Time) []Alert {
 		o := handover[d]
 		out = append(out, Alert{Kind: AlertCaseHandover, Level: "bad", Subject: d, Since: o.since,
 			Args: map[string]string{"department": name(d), "count": strconv.Itoa(o.count), "since": o.since.In(loc).Format("15:04")}})
+	}
+	for _, d := range slices.Sorted(maps.Keys(overdue)) {
+		o := overdue[d]
+		out = append(out, Alert{Kind: AlertCaseOverdue, Level: "bad", Subject: d, Since: o.since,
+			Args: map[string]string{"department": name(d), "count": strconv.Itoa(o.count), "deadline": day(o.since)}})
 	}
 	for _, b := range cases.UnsignedBatches(s.Cases) {
 		if b.Late {

@@ -55,8 +55,24 @@ func TestCaseThroughTheHall(t *testing.T) {
 	if Due(f.s, f.setup, f.now) && len(payloads[cases.CaseOverdue](f.applied(Tick{}))) != 0 {
 		t.Fatal("overdue twice")
 	}
+	// The dashboard alerts the department's cases past their deadline,
+	// naming no applicant, until the result is made.
+	var late []Alert
+	for _, a := range AlertsAt(f.s, f.setup, f.now) {
+		if a.Kind == AlertCaseOverdue {
+			late = append(late, a)
+		}
+	}
+	if len(late) != 1 || late[0].Args["count"] != "1" || late[0].Args["deadline"] != "2025-03-13" || late[0].Subject != "scj" {
+		t.Fatalf("overdue alerts %+v", late)
+	}
 	f.must(cases.Approve{Case: id, Actor: dept("d2")})
 	f.must(cases.MarkReady{Case: id, Actor: dept("d2")})
+	for _, a := range AlertsAt(f.s, f.setup, f.now) {
+		if a.Kind == AlertCaseOverdue {
+			t.Fatalf("the result made, still alerted: %+v", a)
+		}
+	}
 	f.must(cases.ChooseCollection{Case: id, Channel: cases.ChannelPost, Address: "椒江区", IDHash: "h1"})
 	f.must(cases.Deliver{Case: id, Channel: cases.ChannelPost, Courier: "EMS", Waybill: "1190001", Actor: dept("d2")})
 	f.must(cases.RecordReceipt{Case: id, Actor: clerk("1")})

@@ -342,6 +342,8 @@ type caseView struct {
 	HandoverLate bool            `json:"handover_late,omitempty"`
 	Opinions     []opinionView   `json:"opinions"`
 	Cross        *cases.Crossing `json:"cross,omitempty"`
+	// Decides is whether the reader takes its department's steps.
+	Decides bool `json:"decides"`
 }
 
 // opinionView is a joint department's opinion (联办) on a case.
@@ -516,7 +518,9 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p Principal) {
 				if k.Status == cases.Closed && !withClosed {
 					continue
 				}
-				dv.Cases = append(dv.Cases, s.caseViewOf(st, setup, k))
+				v := s.caseViewOf(st, setup, k)
+				v.Decides = cases.Decides(setup.Cases, k, actor(p))
+				dv.Cases = append(dv.Cases, v)
 			}
 			out.Departments = append(out.Departments, dv)
 		}
@@ -545,7 +549,9 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, p Principal) {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"case": s.caseViewOf(st, setup, k)}, nil
+		v := s.caseViewOf(st, setup, k)
+		v.Decides = cases.Decides(setup.Cases, k, actor(p))
+		return map[string]any{"case": v}, nil
 	})
 }
 

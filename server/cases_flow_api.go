@@ -158,7 +158,9 @@ func (s *Server) getCaseSearch(w http.ResponseWriter, r *http.Request, p Princip
 		out := []caseView{}
 		for _, k := range cases.Search(st.Cases, q) {
 			if cases.Sees(setup.Cases, k, a) {
-				out = append(out, s.caseViewOf(st, setup, k))
+				v := s.caseViewOf(st, setup, k)
+				v.Decides = cases.Decides(setup.Cases, k, a)
+				out = append(out, v)
 			}
 		}
 		return map[string]any{"cases": out}, nil

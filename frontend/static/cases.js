@@ -47,10 +47,30 @@ HF.start(async function () {
       var sig = JSON.stringify(d);
       if (sig !== drawn) { drawn = sig; render(); }
     } catch (e) {
+      // A clerk decides for no department: the page is their search.
+      if (e.reason === 'case_department_only') { data = { departments: [] }; render(); return; }
       if (e.status !== 401) HF.showError($('error'), e);
     }
   }
   var refresh = HF.debounce(load, 200);
+
+  // The search: an 18-character ID number, a mobile number, or else a
+  // case number; the hall finds what this member may read.
+  var found = null;
+  $('search').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var q = $('q').value.trim().toUpperCase();
+    if (!q) { found = null; render(); return; }
+    var key = /^[0-9]{17}[0-9X]$/.test(q) ? 'id_number' : /^1[0-9]{10}$/.test(q) ? 'phone' : 'number';
+    try {
+      found = (await api('GET', '/api/v1/case-search?' + key + '=' + encodeURIComponent(q))).cases;
+      HF.showError($('error'), null);
+    } catch (e) {
+      found = null;
+      HF.showError($('error'), e);
+    }
+    render();
+  });
 
   async function step(k, name, body) {
     try {
@@ -73,6 +93,8 @@ HF.start(async function () {
   // take them is the hall's to say when asked.
   function actions(k) {
     var out = [], t = memo(k);
+    if (k.status === 'posted') out.push(button('cases.receipt.record', function () { step(k, 'receipt'); }));
+    if (!k.decides) return out; // the hall says this member takes no department step on it
     var deciding = k.status === 'received' || k.status === 'supplement';
     if (deciding || k.status === 'accepted') {
       var text = HF.el('input', { type: 'text', maxlength: '500', 'data-field': 'text', placeholder: HF.t('cases.text.ph'), value: t.text });
@@ -97,7 +119,6 @@ HF.start(async function () {
       out.push(button('cases.refuse.permit', function () { step(k, 'refuse', { reason: t.text }); }, 'warn'));
     }
     if (k.status === 'approved') out.push(button('cases.ready', function () { step(k, 'ready'); }, 'primary'));
-    if (k.status === 'posted') out.push(button('cases.receipt.record', function () { step(k, 'receipt'); }));
     return out;
   }
 
@@ -168,6 +189,12 @@ HF.start(async function () {
   }
 
   function render() {
+    var hits = HF.clear($('found'));
+    if (found) {
+      var list = found.map(row);
+      if (!list.length) list = [HF.el('p', { class: 'none', text: HF.t('cases.search.none') })];
+      hits.appendChild(HF.el('section', { class: 'dept', id: 'found-list' }, [HF.el('h2', { text: HF.t('cases.search.found', found.length) })].concat(list)));
+    }
     var box = HF.clear($('departments'));
     if (!data) return;
     data.departments.forEach(function (d) {

@@ -19,7 +19,7 @@
     (loads || []).forEach(function (l) {
       tb.appendChild(HF.el('tr', { 'data-dept': l.department }, [
         HF.el('td', { text: l.name }), cell(l.open.received), cell(l.open.supplement), cell(l.open.accepted),
-        cell(l.open.approved), cell(l.open.ready), cell(l.overdue, true), cell(l.owed_late, true), cell(l.closed_today),
+        cell(l.open.approved), cell(l.open.ready), cell(l.overdue, true), cell(l.owed_late, true), cell(l.unsigned_batches, true), cell(l.closed_today),
       ]));
     });
   }

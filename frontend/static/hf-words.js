@@ -783,7 +783,15 @@ var HF_WORDS = {
   "case.choose": "选择领取方式",
   "case.choose.id": "申请人身份证号（核验身份）",
   "case.choose.go": "确认",
-  "case.collect.chosen": "领取方式：{0}"
+  "case.collect.chosen": "领取方式：{0}",
+
+  "dash.cases.unsigned": "交接未签收",
+
+  "cases.search": "查询办件",
+  "cases.search.ph": "办件编号、身份证号或手机号",
+  "cases.search.go": "查询",
+  "cases.search.none": "没有找到办件",
+  "cases.search.found": "查询结果（{0} 件）"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1562,6 +1570,14 @@ var HF_WORDS = {
   "case.choose": "Choose how to collect",
   "case.choose.id": "The applicant's ID number (to check it is you)",
   "case.choose.go": "Confirm",
-  "case.collect.chosen": "Collection: {0}"
+  "case.collect.chosen": "Collection: {0}",
+
+  "dash.cases.unsigned": "Batches unsigned",
+
+  "cases.search": "Find cases",
+  "cases.search.ph": "Case number, ID number or mobile",
+  "cases.search.go": "Find",
+  "cases.search.none": "No case found",
+  "cases.search.found": "Found ({0})"
 }
 };
