@@ -31,6 +31,27 @@ const (
 	AlertCaseOverdue = "case_overdue"
 )
 
+// tally counts, per department, the cases late for something and since
+// when the first of them is: one alert says it all for the department.
+type tally map[string]*owed
+
+type owed struct {
+	count int
+	since time.Time
+}
+
+func (t tally) add(dept string, since time.Time) {
+	o := t[dept]
+	if o == nil {
+		o = &owed{since: since}
+		t[dept] = o
+	}
+	o.count++
+	if since.Before(o.since) {
+		o.since = since
+	}
+}
+
 // caseAlerts are the cases' open alerts. Alerts are public, so they name
 // 办件编号, departments and areas, never an applicant.
 func caseAlerts(s *State, setup *Setup, now time.Time) []Alert {
@@ -43,33 +64,13 @@ func caseAlerts(s *State, setup *Setup, now time.Time) []Alert {
 		return id
 	}
 	var out []Alert
-	type owed struct {
-		count int
-		since time.Time
-	}
-	handover, overdue := map[string]*owed{}, map[string]*owed{}
+	handover, overdue := tally{}, tally{}
 	for _, k := range cases.OpenCases(s.Cases) {
 		if k.Overdue && k.Status.Deciding() {
-			o := overdue[k.Department]
-			if o == nil {
-				o = &owed{since: k.Deadline}
-				overdue[k.Department] = o
-			}
-			o.count++
-			if k.Deadline.Before(o.since) {
-				o.since = k.Deadline
-			}
+			overdue.add(k.Department, k.Deadline)
 		}
 		if k.HandoverOwed() {
-			o := handover[k.Department]
-			if o == nil {
-				o = &owed{since: k.HandoverBy}
-				handover[k.Department] = o
-			}
-			o.count++
-			if k.HandoverBy.Before(o.since) {
-				o.since = k.HandoverBy
-			}
+			handover.add(k.Department, k.HandoverBy)
 		}
 		for _, o := range k.LateOpinions() {
 			out = append(out, Alert{Kind: AlertCaseOpinion, Level: "bad", Subject: k.Number + " " + o.Department, Since: o.Due,
