@@ -57,6 +57,7 @@ var pages = map[string]string{
 	"/cases":              "cases.html",
 	"/c":                  "case.html",
 	"/c/{id}":             "case.html",
+	"/r/{token}":          "second.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing

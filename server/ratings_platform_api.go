@@ -26,7 +26,7 @@ import (
 func (s *Server) platformRoutes(r chi.Router) {
 	r.Get("/ratings/records", s.withManager(s.getRatingRecords))
 	r.Get("/pushes", s.withManager(s.getPushes))
-	r.Get("/second-ratings/{token}", s.getSecondRating)
+	r.Get("/second-ratings/{token}", s.limitLookups(s.getSecondRating))
 	r.Post("/second-ratings/{token}", s.postSecondRating)
 }
 

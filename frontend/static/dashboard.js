@@ -349,6 +349,12 @@ HF.start(async function () {
       } else {
         cell.className = 'muted';
         cell.textContent = HF.t('dash.fu.closed', f.action || '', f.outcome || '', f.closed_by || '', fmtDay(f.closed_at));
+        // Rectified: the link the applicant rates the service again at,
+        // for the manager to give at the call-back.
+        if (f.second_token && !f.second_level) {
+          cell.appendChild(HF.el('span', {}, [' · ', HF.el('a', { href: '/r/' + encodeURIComponent(f.second_token), target: '_blank', rel: 'noopener',
+            'data-second': f.id, text: HF.t('dash.fu.second') })]));
+        }
       }
       tb.appendChild(HF.el('tr', { 'data-followup-form': f.id }, [cell]));
     });

@@ -791,7 +791,20 @@ var HF_WORDS = {
   "cases.search.ph": "办件编号、身份证号或手机号",
   "cases.search.go": "查询",
   "cases.search.none": "没有找到办件",
-  "cases.search.found": "查询结果（{0} 件）"
+  "cases.search.found": "查询结果（{0} 件）",
+
+  "page.second": "整改后评价 · hallfloor",
+  "second.title": "整改后评价",
+  "second.ask": "您对整改后的服务是否满意？",
+  "second.other": "其他意见",
+  "second.send": "提交评价",
+  "second.about": "{0} 号 · {1} 号窗口",
+  "second.about.case": "{0} 号 · {1} 号窗口 · 办件 {2}",
+  "second.outcome": "整改情况：{0}",
+  "second.done": "已评价：{0} 分，谢谢",
+  "second.by": "请于 {0} 前评价",
+  "second.closed": "该评价已结束",
+  "dash.fu.second": "整改后评价链接"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1578,6 +1591,19 @@ var HF_WORDS = {
   "cases.search.ph": "Case number, ID number or mobile",
   "cases.search.go": "Find",
   "cases.search.none": "No case found",
-  "cases.search.found": "Found ({0})"
+  "cases.search.found": "Found ({0})",
+
+  "page.second": "Rate again · hallfloor",
+  "second.title": "Rate the service again",
+  "second.ask": "Are you satisfied with the service now?",
+  "second.other": "Anything else",
+  "second.send": "Send",
+  "second.about": "Number {0} · window {1}",
+  "second.about.case": "Number {0} · window {1} · case {2}",
+  "second.outcome": "What was done: {0}",
+  "second.done": "Rated {0}; thank you",
+  "second.by": "Rate by {0}",
+  "second.closed": "This rating has closed",
+  "dash.fu.second": "Link to rate again"
 }
 };
