@@ -7,9 +7,11 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"hallfloor/errs"
@@ -136,6 +138,30 @@ func TestSameContentIsKeptOnce(t *testing.T) {
 	}
 }
 
+func TestSameContentAtOnceIsKeptOnce(t *testing.T) {
+	s, dir := open(t, Limits{})
+	files := make([]File, 8)
+	var wg sync.WaitGroup
+	for i := range files {
+		wg.Go(func() {
+			f, err := s.Put(bytes.NewReader(jpegFile), "照片.jpg")
+			if err != nil {
+				t.Error(err)
+			}
+			files[i] = f
+		})
+	}
+	wg.Wait()
+	for _, f := range files[1:] {
+		if f != files[0] {
+			t.Fatalf("same content at once gave %+v and %+v", files[0], f)
+		}
+	}
+	if kept := stored(t, dir); len(kept) != 1 {
+		t.Fatalf("dir holds %v, want one copy", kept)
+	}
+}
+
 // counting is an endless JPEG-looking body that counts what is read of it.
 type counting struct{ n int64 }
 
@@ -164,6 +190,19 @@ func TestTooLargeIsRefusedWithoutReadingItAll(t *testing.T) {
 	}
 	if files := stored(t, dir); len(files) != 0 {
 		t.Fatalf("a refused file left %v", files)
+	}
+
+	// The edge's own cap on the body is the same refusal.
+	_, err = s.Put(http.MaxBytesReader(nil, io.NopCloser(bytes.NewReader(jpegFile)), 100), "a.jpg")
+	refusedFor(t, err, "upload_too_large")
+
+	// A type refused is judged by the first bytes alone.
+	pngOnly, _ := open(t, Limits{Types: []string{"image/png"}})
+	body = &counting{}
+	_, err = pngOnly.Put(io.LimitReader(body, 20<<20), "a.png")
+	refusedFor(t, err, "upload_type")
+	if body.n > sniffLen {
+		t.Fatalf("read %d bytes to refuse a type, want at most %d", body.n, sniffLen)
 	}
 
 	// Exactly at the limit is kept.
@@ -300,15 +339,14 @@ func TestMalformedHashIsNotFoundAndNeverAPath(t *testing.T) {
 	s, dir := open(t, Limits{})
 	root := filepath.Dir(dir)
 	f := put(t, s, jpegFile)
-	// Files outside dir that a path smuggled in as a hash would reach.
+	// A file outside dir that a path smuggled in as a hash would reach.
 	if err := os.WriteFile(filepath.Join(root, "x"), jpegFile, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	outside := filepath.Join(root, strings.Repeat("a", 64))
-	if err := os.WriteFile(outside, jpegFile, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	for _, h := range []string{
+		// What would reach root/x were the hash joined unchecked: the
+		// first two characters, "..", name the folder.
+		"../" + filepath.Base(root) + "/x",
 		"../x", "", strings.ToUpper(f.Hash), f.Hash[:63], f.Hash + "0", f.Hash[:2],
 		"../" + strings.Repeat("a", 61), "/" + f.Hash[1:], f.Hash[:62] + "/x", f.Hash[:63] + "g",
 		"..%2f" + strings.Repeat("a", 59),
