@@ -325,6 +325,13 @@ var reasons = map[string]Words{
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
 
+	// The files an applicant uploads for a case's missing materials.
+	"upload_too_large": {"文件不能超过 {max} MB，请压缩后重新上传", "The file must be at most {max} MB; make it smaller and upload it again"},
+	"upload_type":      {"文件内容是 {type}，只能上传 {allowed} 文件", "The file's content is {type}; only {allowed} files can be uploaded"},
+	"upload_name":      {"文件名不能含有 /、\\、..或控制字符，且不超过 {max} 个字", "A file name may not hold /, \\, .. or control characters, and has at most {max} characters"},
+	"upload_empty":     {"文件是空的，请重新选择文件", "The file is empty; choose the file again"},
+	"upload_not_found": {"没有找到这个上传的文件", "No such uploaded file"},
+
 	// One address holding more connections than its share.
 	"too_many_connections": {"此地址打开的连接过多（上限 {max} 个），请关闭一些页面后再试", "Too many connections are open from this address (at most {max}); close some pages and try again"},
 
