@@ -438,14 +438,15 @@ func parseLocalTime(v string, loc *time.Location) (time.Time, error) {
 }
 
 // getEnvelopes is the clerks' list: the envelopes of the cases the reader
-// may read, those waiting for review first; settled ones only with ?all=1.
+// may read, those waiting for review first; settled ones only with ?all=1,
+// only those the reader issued with ?mine=1 (the counter's own).
 func (s *Server) getEnvelopes(w http.ResponseWriter, r *http.Request, p Principal) {
-	all := r.URL.Query().Get("all") == "1"
+	all, mine := r.URL.Query().Get("all") == "1", r.URL.Query().Get("mine") == "1"
 	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
 		out := []envelopeView{}
 		for _, e := range st.Envelopes.List() {
 			k := st.Cases.Cases[e.Case.ID]
-			if k == nil || !cases.Sees(setup.Cases, k, actor(p)) || (!all && !e.Open() && !e.Pending()) {
+			if k == nil || !cases.Sees(setup.Cases, k, actor(p)) || (!all && !e.Open() && !e.Pending()) || (mine && e.Clerk != p.Staff) {
 				continue
 			}
 			out = append(out, s.envelopeViewOf(st, setup, e, true))

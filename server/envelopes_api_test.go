@@ -261,6 +261,13 @@ func TestEnvelopeAPI(t *testing.T) {
 	if len(list.Envelopes) != 1 || !list.Envelopes[0].Pending || len(list.Envelopes[0].Submissions[0].Files) != 1 {
 		t.Fatalf("the clerks' list %+v", list)
 	}
+	var others struct {
+		Envelopes []struct{ ID string } `json:"envelopes"`
+	}
+	h.must(200, "GET", "/api/v1/envelopes?mine=1", h.login("1002"), nil).into(t, &others)
+	if len(others.Envelopes) != 0 {
+		t.Fatalf("another clerk's own envelopes %+v", others)
+	}
 	f := list.Envelopes[0].Submissions[0].Files[0]
 	if f.URL != "/api/v1/envelopes/"+opened.Case.ID+"/files/"+f.Hash || len(f.Hash) != 64 {
 		t.Fatalf("file %+v", f)
