@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,11 @@ import (
 	"hallfloor/schedule"
 	"hallfloor/server"
 	"hallfloor/sms"
+	"hallfloor/uploads"
 )
+
+// UploadsDir is where a hall's uploaded files live in its data directory.
+func UploadsDir(data string) string { return filepath.Join(data, "uploads") }
 
 // Options say which hall to run, and where.
 type Options struct {
@@ -146,8 +151,14 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The applicants' uploaded materials live beside the journal, by
+	// content hash.
+	files, err := uploads.Open(UploadsDir(o.Data), uploads.Limits{})
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.New(server.Options{Engine: eng, Hall: o.Hall, Keys: keys, Logger: o.Logger, Backlog: tail,
-		Devices: devs, Pages: frontend.Handler(), History: hist, Figures: a.figures, Clock: o.Clock})
+		Devices: devs, Pages: frontend.Handler(), History: hist, Figures: a.figures, Clock: o.Clock, Uploads: files})
 	if err != nil {
 		return nil, err
 	}

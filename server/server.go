@@ -29,6 +29,7 @@ import (
 	"hallfloor/queue"
 	"hallfloor/room"
 	"hallfloor/server/ws"
+	"hallfloor/uploads"
 )
 
 // Options wire a server.
@@ -49,6 +50,9 @@ type Options struct {
 	// Figures are the recorded daily figures reports read; nil reads
 	// every report from History's events.
 	Figures *figures.Store
+	// Uploads are the applicants' files of the 免跑腿信封, by content hash;
+	// nil refuses uploads.
+	Uploads *uploads.Store
 }
 
 // Server is the HTTP edge of one hall.
@@ -73,6 +77,7 @@ type Server struct {
 
 	historyJournal journal.Journal
 	figures        *figures.Store
+	uploads        *uploads.Store
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -102,6 +107,7 @@ func New(o Options) (*Server, error) {
 
 		historyJournal: o.History,
 		figures:        o.Figures,
+		uploads:        o.Uploads,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -149,6 +155,10 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
+	// The envelope's upload is a multipart form, not JSON: it is no
+	// cross-site risk, since only the envelope's unguessable token, never a
+	// sign-in, lets it through.
+	r.Post("/api/v1/envelopes/{token}/uploads", s.limitEnvelopes(s.postEnvelopeUpload))
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
@@ -170,6 +180,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		s.consultRoutes(r)
 		s.bookingRoutes(r)
 		s.caseRoutes(r)
+		s.envelopeRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}
