@@ -49,6 +49,10 @@ func TestEnvelopeFromTheCounterToTheBackOffice(t *testing.T) {
 	if got := counter.EvalString(`document.getElementById('pe-materials').textContent`); got != "经营场所使用证明（在线提交）" {
 		t.Errorf("the envelope's 告知单 lists %q", got)
 	}
+	// The receipt of what was received prints too, before the 告知单.
+	if got := counter.EvalString(`document.getElementById('print-receipt').hidden ? '' : document.getElementById('pr-received').textContent`); got != "个体工商户登记申请书、经营者身份证明" {
+		t.Errorf("the receipt printed with the envelope lists %q", got)
+	}
 	var link struct {
 		Token string `json:"token"`
 		Path  string `json:"path"`

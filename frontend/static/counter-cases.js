@@ -164,7 +164,9 @@
   function done() {
     $('case-form').hidden = true;
     $('case-done').hidden = false;
-    $('print-receipt').hidden = !last.case || !!last.envelope;
+    // With an envelope the receipt of what was received prints first, its
+    // 告知单 on the next page.
+    $('print-receipt').hidden = !last.case;
     $('print-notice').hidden = !last.notice;
     $('print-envelope').hidden = !last.envelope;
     if (last.envelope) {
