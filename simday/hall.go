@@ -60,8 +60,10 @@ func Hall(windows int) *config.Hall {
 	// A real hall keeps bcrypt hashes; nobody signs in to a simulation.
 	const hash = "$2a$04$G2a0V9Ihk3k8H8tK9x7aIOr2DsbW2KdPvcFzTtoGb2bI1C1yl5w8a"
 	h.Staff = []config.Staff{{ID: "m1", Name: "大厅管理员", Role: config.Manager, PasswordHash: hash}}
-	// The demo's roster names its own clerks, whom this hall has not.
+	// The demo's roster and its envelopes' window group name its own
+	// clerks, whom this hall has not.
 	h.Bookings.Roster = nil
+	h.Envelope.Groups = nil
 	if ps := h.Validate(); len(ps) > 0 {
 		panic(fmt.Sprintf("simday: the big hall is invalid: %v", ps))
 	}
