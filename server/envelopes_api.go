@@ -552,10 +552,14 @@ const envelopesPerMinute = 60
 
 // getEnvelopeLoad is the dashboard's panel of 免跑腿信封: open, waiting for
 // review and past the setting, passed and rejected today, as the
-// envelopes' room counts them.
+// envelopes' room counts them; null in a hall without an item catalogue,
+// where no envelope can be issued and the panel does not show.
 func (s *Server) getEnvelopeLoad(w http.ResponseWriter, r *http.Request, _ Principal) {
 	now, day := s.nowAndDay()
 	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
+		if setup.Cases == nil || len(setup.Cases.Items) == 0 {
+			return map[string]any{"load": nil}, nil
+		}
 		return map[string]any{"load": envelope.Loads(st.Envelopes, st.Cases, setup.Envelopes, now, day)}, nil
 	})
 }
