@@ -106,7 +106,8 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 		"overtime.Served", "overtime.Confirmed", "overtime.Started",
 		"consult.Requested", "consult.Acknowledged", "consult.Met", "consult.Ended", "consult.Escalated",
 		"cases.Opened", "cases.NoticeIssued", "cases.CaseAccepted", "cases.SupplementAsked", "cases.Supplied", "cases.CaseRefused",
-		"cases.ResultMade", "cases.Delivered", "cases.CaseClosed", "cases.CaseOverdue"} {
+		"cases.ResultMade", "cases.Delivered", "cases.CaseClosed", "cases.CaseOverdue",
+		"envelope.Issued", "envelope.Submitted", "envelope.Reviewed", "envelope.CourierBooked", "envelope.Tracked", "envelope.ReviewLate"} {
 		if h.Kinds[k] == 0 {
 			t.Fatalf("the simulation has no %s: %v", k, h.Kinds)
 		}
@@ -143,6 +144,11 @@ func TestRecordedDaysGiveTheReportsOfTheEvents(t *testing.T) {
 				cs.Totals.Deemed == 0 || cs.Totals.Supplements == 0 || cs.Totals.OnTime == 0 || cs.Totals.OnTime == cs.Totals.Decided ||
 				cs.Totals.Refused == 0 || cs.Totals.Closed == 0 || cs.Totals.Overdue == 0 {
 				t.Fatalf("%s: the cases lack a kind: %+v", p.Label, cs)
+			}
+			v := want.Report("").Envelopes
+			if v == nil || v.Totals.Issued == 0 || v.Totals.Submitted == 0 || v.Totals.Passed == 0 || v.Totals.Rejected == 0 ||
+				v.Totals.Late == 0 || v.Totals.Arrived == 0 {
+				t.Fatalf("%s: the envelopes lack a kind: %+v", p.Label, v)
 			}
 		}
 		same(t, p.Label, want, got)

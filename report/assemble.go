@@ -191,6 +191,7 @@ func (g *group) sum(h *cellHead) {
 		g.met = append(g.met, h.metVals)
 	}
 	g.Cases.add(h.Cases)
+	g.Envelopes.add(h.Envelopes)
 }
 
 func (a *Assembler) group(dim Dim, key string) *group {
@@ -225,11 +226,14 @@ func (a *Assembler) Report(hallName string) Report {
 			a.stats(g.Ack.N, g.Ack.Sum, g.acks), a.stats(g.Met.N, g.Met.Sum, g.met)))
 	}
 	var cases CaseCounts
+	var envelopes EnvelopeCounts
 	for _, c := range a.days {
 		cases.add(c.Cases)
+		envelopes.add(c.Envelopes)
 	}
 	rep.Cases = casesReport(a.setup, func(code string) CaseCounts { return a.group(DimItem, code).Cases },
 		func(id string) CaseCounts { return a.group(DimDept, id).Cases }, cases)
+	rep.Envelopes = envelopesReport(a.setup, func(code string) EnvelopeCounts { return a.group(DimItem, code).Envelopes }, envelopes)
 	var waits, services [][]byte
 	var wait, service Dist
 	for _, sv := range a.setup.Queue.Services {

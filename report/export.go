@@ -98,6 +98,9 @@ func (r Report) Tables() []Table {
 	if r.Cases != nil {
 		out = append(out, r.Cases.table())
 	}
+	if r.Envelopes != nil {
+		out = append(out, r.Envelopes.table())
+	}
 	return out
 }
 

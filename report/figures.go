@@ -60,6 +60,8 @@ type Cell struct {
 	// Cases are the cases (办件) of an item (DimItem), of a department
 	// (DimDept) or of the hall (DimTotal).
 	Cases CaseCounts
+	// Envelopes are the 免跑腿信封 of an item (DimItem) or of the hall.
+	Envelopes EnvelopeCounts
 }
 
 // Consults counts a department's consultations.
@@ -163,6 +165,11 @@ func (r *Recorder) Add(e room.Event) {
 		if dept != "" {
 			r.cell(DimDept, dept).Cases.add(n)
 		}
+		return
+	}
+	if item, n, ok := envelopeCount(e); ok {
+		total.Envelopes.add(n)
+		r.cell(DimItem, item).Envelopes.add(n)
 		return
 	}
 	switch p := e.Data.(type) {
@@ -302,9 +309,9 @@ func MayBeDetail(typ string) bool {
 // cellFormat 2 added the appointments, pre-reviewed, bookings and forfeits
 // counts; 3 the consultations' counts and their response times, after a
 // byte that says whether the cell has any; 4 the cases' counts, after a
-// byte of their own. A cell of an earlier format reads with none of what
-// it lacks.
-const cellFormat = 4
+// byte of their own; 5 the envelopes' counts, the same way. A cell of an
+// earlier format reads with none of what it lacks.
+const cellFormat = 5
 
 // Encode is the cell's durable form: varints, the sum's bits, and the
 // sorted values as deltas.
@@ -332,11 +339,19 @@ func (c *Cell) Encode() []byte {
 	}
 	// The cases follow, the same way, only in an item's, a department's
 	// and the hall's cells.
-	if c.Cases == (CaseCounts{}) {
+	cf, ef := c.Cases.fields(), c.Envelopes.fields()
+	b = appendCounts(b, c.Cases != (CaseCounts{}), cf[:])
+	// The envelopes, only in an item's and the hall's cells.
+	return appendCounts(b, c.Envelopes != (EnvelopeCounts{}), ef[:])
+}
+
+// appendCounts is a byte saying whether counts follow, and them if any.
+func appendCounts(b []byte, some bool, fields []*int) []byte {
+	if !some {
 		return binary.AppendUvarint(b, 0)
 	}
 	b = binary.AppendUvarint(b, 1)
-	for _, f := range c.Cases.fields() {
+	for _, f := range fields {
 		b = binary.AppendVarint(b, int64(*f))
 	}
 	return b
@@ -374,7 +389,7 @@ func decodeCell(b []byte) (cellHead, error) {
 	switch format {
 	case 1:
 		n = 11
-	case 2, 3, cellFormat:
+	case 2, 3, 4, cellFormat:
 		n = 15
 	default:
 		return h, errCell
@@ -402,6 +417,11 @@ func decodeCell(b []byte) (cellHead, error) {
 	}
 	if format >= 4 && r.uvarint() == 1 {
 		for _, f := range h.Cases.fields() {
+			*f = int(r.varint())
+		}
+	}
+	if format >= 5 && r.uvarint() == 1 {
+		for _, f := range h.Envelopes.fields() {
 			*f = int(r.varint())
 		}
 	}

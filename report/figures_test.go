@@ -14,6 +14,7 @@ import (
 	"hallfloor/booking"
 	"hallfloor/cases"
 	"hallfloor/consult"
+	"hallfloor/envelope"
 	"hallfloor/hall"
 	"hallfloor/overtime"
 	"hallfloor/queue"
@@ -33,6 +34,8 @@ type simHall struct {
 	asked   []string // 咨询号 not ended yet, oldest first
 	open    []string // cases not closed yet, oldest first
 	caseIDs int
+	// envelopes are the cases with a 免跑腿信封 still coming, oldest first.
+	envelopes []string
 }
 
 func (h *simHall) try(cmd hall.Command) (room.Outcome, bool) {
@@ -104,6 +107,7 @@ func (h *simHall) workDay(date time.Time) {
 		}
 		h.consult()
 		h.backOffice()
+		h.envelopeWork()
 		i := h.rng.IntN(2)
 		w, actor := []string{"1", "2"}[i], clerk(staff[i])
 		switch n := h.rng.IntN(20); {
@@ -257,6 +261,7 @@ func simMonth(t *testing.T) *simHall {
 	h := &simHall{liveHall: newHall(t), rng: rand.New(rand.NewPCG(11, 2025))}
 	withDepartments(h.liveHall)
 	withCases(h.liveHall)
+	withEnvelopes(h.liveHall)
 	for d := at("2025-03-01 00:00:00"); d.Before(at("2025-04-08 00:00:00")); d = d.AddDate(0, 0, 1) {
 		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			continue
@@ -333,7 +338,8 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 		rating.Given{}, rating.FollowUpOpened{}, rating.FollowUpClosed{}, rating.FollowUpOverdue{},
 		overtime.Started{}, overtime.Served{}, overtime.Confirmed{}, overtime.Ended{},
 		cases.Opened{}, cases.NoticeIssued{}, cases.CaseAccepted{}, cases.SupplementAsked{}, cases.Supplied{}, cases.CaseApproved{},
-		cases.CaseRefused{}, cases.ResultMade{}, cases.Delivered{}, cases.CaseClosed{}, cases.CaseOverdue{}} {
+		cases.CaseRefused{}, cases.ResultMade{}, cases.Delivered{}, cases.CaseClosed{}, cases.CaseOverdue{},
+		envelope.Issued{}, envelope.Submitted{}, envelope.Reviewed{}, envelope.CourierBooked{}, envelope.Tracked{}, envelope.ReviewLate{}} {
 		if kinds[fmt.Sprintf("%T", want)] == 0 {
 			t.Fatalf("the simulated month has no %T; it has %v", want, kinds)
 		}
@@ -366,6 +372,12 @@ func TestReportsFromDailyFiguresEqualReportsFromEvents(t *testing.T) {
 					t.Fatalf("%s: the consultations' reference lacks a kind: %+v", p.Label, want.Departments)
 				}
 				caseKinds(t, p.Label, want.Cases.Totals.CaseCounts)
+				envelopeKinds(t, p.Label, want.Envelopes.Totals.EnvelopeCounts)
+				for _, it := range want.Envelopes.Items {
+					if it.Issued == 0 {
+						t.Fatalf("%s: no envelope of %s", p.Label, it.Key)
+					}
+				}
 			}
 			if w, g := asJSON(t, want), asJSON(t, have); w != g {
 				t.Errorf("%s at %s: the report from daily figures differs:\n%s", p.Label, now, firstDiff(w, g))
@@ -441,6 +453,28 @@ func TestCellRoundTrip(t *testing.T) {
 	item := &Cell{Cases: CaseCounts{Opened: 2, OnTime: 1}}
 	if h, err := decodeCell(item.Encode()); err != nil || h.Cases != item.Cases || h.Consults != (Consults{}) {
 		t.Fatalf("an item's cell: %+v, %v", h.Cell, err)
+	}
+	// An item's cell with envelopes and no case reads back with them, and
+	// one with both with both.
+	for _, c := range []*Cell{{Envelopes: EnvelopeCounts{Issued: 1, Rejected: 2, Arrived: 1}},
+		{Cases: CaseCounts{Opened: 1}, Envelopes: EnvelopeCounts{Late: 3}}} {
+		if h, err := decodeCell(c.Encode()); err != nil || h.Envelopes != c.Envelopes || h.Cases != c.Cases {
+			t.Fatalf("an item's cell with envelopes: %+v, %v; wrote %+v", h.Cell, err, *c)
+		}
+	}
+	// A cell of format 4, written before the envelopes were counted, reads
+	// with its cases and no envelope.
+	four := binary.AppendUvarint(nil, 4)
+	for _, v := range []int64{3, 2, -1, 1, 1, 0, 2, 0, 4, 1e9, 2, 2, 1, 4, 1} {
+		four = binary.AppendVarint(four, v)
+	}
+	four = binary.AppendUvarint((&Dist{}).append((&Dist{}).append(four)), 0)
+	four = binary.AppendUvarint(four, 1)
+	for i := range 12 {
+		four = binary.AppendVarint(four, int64(i+1))
+	}
+	if h, err := decodeCell(four); err != nil || h.Cases.Opened != 1 || h.Cases.Overdue != 12 || h.Envelopes != (EnvelopeCounts{}) {
+		t.Fatalf("a format 4 cell: %+v, %v", h.Cell, err)
 	}
 	// A cell of format 3, written before the cases were counted, reads
 	// with its consultations and no case.

@@ -200,6 +200,9 @@ type Report struct {
 	// Cases are the cases (办件) per item and per department, in a hall
 	// with an item catalogue; absent in one without.
 	Cases *Cases `json:"cases,omitempty"`
+	// Envelopes are the 免跑腿信封 per item, in a hall with an item
+	// catalogue; absent in one without.
+	Envelopes *Envelopes `json:"envelopes,omitempty"`
 }
 
 // ClerkRow is one clerk's workload and satisfaction in the period.
@@ -263,6 +266,9 @@ type Builder struct {
 	// The cases of each item and department, and of the hall.
 	caseItems, caseDepts map[string]*CaseCounts
 	caseTotal            CaseCounts
+	// The envelopes of each item, and of the hall.
+	envItems map[string]*EnvelopeCounts
+	envTotal EnvelopeCounts
 }
 
 type svcAcc struct {
@@ -309,7 +315,7 @@ func NewBuilder(setup *hall.Setup, p Period, now time.Time) *Builder {
 		issued: map[string]time.Time{}, called: map[string]bool{},
 		svc: map[string]*svcAcc{}, win: map[string]*winAcc{}, days: map[string]*dayAcc{},
 		clerks: map[string]*clerkAcc{}, hours: map[int]*hourAcc{}, depts: map[string]*deptAcc{},
-		caseItems: map[string]*CaseCounts{}, caseDepts: map[string]*CaseCounts{},
+		caseItems: map[string]*CaseCounts{}, caseDepts: map[string]*CaseCounts{}, envItems: map[string]*EnvelopeCounts{},
 		otSince: map[string]time.Time{}, byTicket: map[string]*Rating{}, fus: map[string]*rating.FollowUp{},
 		otByID: map[string]*overtime.Record{}, apptByID: map[string]*booking.Record{},
 	}
@@ -422,6 +428,14 @@ func (b *Builder) Add(e room.Event) {
 		if dept != "" {
 			counts(b.caseDepts, dept).add(n)
 		}
+		return
+	}
+	if item, n, ok := envelopeCount(e); ok {
+		b.envTotal.add(n)
+		if b.envItems[item] == nil {
+			b.envItems[item] = &EnvelopeCounts{}
+		}
+		b.envItems[item].add(n)
 		return
 	}
 	switch p := e.Data.(type) {
@@ -600,6 +614,12 @@ func (b *Builder) Report(hall string) Report {
 	}
 	rep.Cases = casesReport(b.setup, func(code string) CaseCounts { return *counts(b.caseItems, code) },
 		func(id string) CaseCounts { return *counts(b.caseDepts, id) }, b.caseTotal)
+	rep.Envelopes = envelopesReport(b.setup, func(code string) EnvelopeCounts {
+		if c := b.envItems[code]; c != nil {
+			return *c
+		}
+		return EnvelopeCounts{}
+	}, b.envTotal)
 	var allWaits, allServices []float64
 	for _, sv := range b.setup.Queue.Services {
 		a := b.service(sv.Code)

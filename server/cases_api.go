@@ -544,9 +544,15 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p Principal) {
 
 // getCaseLoads is the dashboard's panel of cases: each department's open
 // cases by status, overdue, 容缺 materials past due, closed today.
+// nowAndDay is now in the hall's zone and the start of its day, for the
+// dashboard's panels counting what happened today.
+func (s *Server) nowAndDay() (now, day time.Time) {
+	now = s.clock().In(s.location())
+	return now, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+}
+
 func (s *Server) getCaseLoads(w http.ResponseWriter, r *http.Request, _ Principal) {
-	now := s.clock().In(s.location())
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	now, day := s.nowAndDay()
 	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
 		loads := cases.Loads(st.Cases, setup.Cases, now, day)
 		if loads == nil {

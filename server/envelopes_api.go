@@ -32,6 +32,7 @@ import (
 
 func (s *Server) envelopeRoutes(r chi.Router) {
 	r.Get("/envelopes", s.withStaff(s.getEnvelopes))
+	r.Get("/envelopes/load", s.withManager(s.getEnvelopeLoad))
 	r.Get("/envelopes/{token}", s.limitEnvelopes(s.getEnvelope))
 	// POST /envelopes/{token}/uploads is routed beside /api/v1 (routes): a
 	// multipart body.
@@ -548,3 +549,17 @@ func (s *Server) limitEnvelopes(h http.HandlerFunc) http.HandlerFunc {
 
 // envelopesPerMinute is how many envelope requests one source may make.
 const envelopesPerMinute = 60
+
+// getEnvelopeLoad is the dashboard's panel of 免跑腿信封: open, waiting for
+// review and past the setting, passed and rejected today, as the
+// envelopes' room counts them; null in a hall without an item catalogue,
+// where no envelope can be issued and the panel does not show.
+func (s *Server) getEnvelopeLoad(w http.ResponseWriter, r *http.Request, _ Principal) {
+	now, day := s.nowAndDay()
+	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
+		if setup.Cases == nil || len(setup.Cases.Items) == 0 {
+			return map[string]any{"load": nil}, nil
+		}
+		return map[string]any{"load": envelope.Loads(st.Envelopes, st.Cases, setup.Envelopes, now, day)}, nil
+	})
+}

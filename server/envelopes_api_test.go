@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hallfloor/app"
+	"hallfloor/envelope"
 )
 
 type envelopeReply struct {
@@ -369,5 +370,48 @@ func TestEnvelopeAPI(t *testing.T) {
 	h.must(200, "GET", "/api/v1/envelopes?all=1", clerk, nil).into(t, &list)
 	if len(list.Envelopes) != 2 {
 		t.Fatalf("all envelopes %+v", list)
+	}
+}
+
+// The dashboard's panel of envelopes, for the manager: open while a
+// material is owed, a submission waiting for review, today's rejection
+// and pass; a clerk may not read it.
+func TestEnvelopeLoadAPI(t *testing.T) {
+	h := startHall(t, "")
+	clerk, admin := h.login("1001"), h.login("admin")
+	h.act(clerk, "1", "open", nil)
+	h.issue("A")
+	h.act(clerk, "1", "call", nil)
+	opened := h.openEnvelopeCase(clerk, map[string]any{"item": "GTDJ", "name": "张三丰", "id_number": idNumber("11010519491231002"),
+		"phone": "13912345678", "party": "person", "received": []string{"sqs", "sfz"}, "missing": "envelope",
+		"envelope": map[string]any{"materials": []map[string]string{{"code": "cs", "way": "upload"}}}})
+	var withEnv struct {
+		Case struct {
+			Envelope struct{ Token string } `json:"envelope"`
+		} `json:"case"`
+	}
+	h.must(200, "GET", "/api/v1/cases/"+opened.Case.ID, clerk, nil).into(t, &withEnv)
+	token := withEnv.Case.Envelope.Token
+	load := func() (l struct{ Load envelope.Load }) {
+		h.must(200, "GET", "/api/v1/envelopes/load", admin, nil).into(t, &l)
+		return l
+	}
+	if l := load().Load; l.Open != 1 || l.Waiting != 0 || l.ReviewWithin != 60 {
+		t.Fatalf("issued: %+v", l)
+	}
+	h.must(403, "GET", "/api/v1/envelopes/load", clerk, nil)
+	h.must(401, "GET", "/api/v1/envelopes/load", "", nil)
+	for i, pass := range []bool{false, true} {
+		if r := h.upload(token, material("cs"), photoPart("cs.jpg")); r.status != 200 {
+			t.Fatalf("upload: %s", r)
+		}
+		if l := load().Load; l.Waiting != 1 || l.Late != 0 || l.Open != 1 {
+			t.Fatalf("submitted: %+v", l)
+		}
+		h.must(200, "POST", "/api/v1/envelopes/"+opened.Case.ID+"/submissions/"+[]string{"1", "2"}[i]+"/review", clerk,
+			map[string]any{"pass": pass, "reason": "照片不清晰"})
+	}
+	if l := load().Load; l.Open != 0 || l.Waiting != 0 || l.PassedToday != 1 || l.RejectedToday != 1 {
+		t.Fatalf("reviewed: %+v", l)
 	}
 }

@@ -439,7 +439,7 @@ HF.start(async function () {
   function renderReport() {
     var box = HF.clear($('rep-charts'));
     var rep = day.report;
-    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0 || hasBookings(rep.totals) || hasCases(rep);
+    $('rep-none').hidden = !rep || rep.totals.issued > 0 || rep.ratings.rated > 0 || hasBookings(rep.totals) || hasCases(rep) || hasEnvelopes(rep);
     if (!rep || !$('rep-none').hidden) return;
     var svcs = rep.services.map(function (s) { return { code: s.code, row: s }; });
     var label = function (s) { return s.code; };
@@ -455,6 +455,7 @@ HF.start(async function () {
     box.appendChild(levelChart(HF.t('dash.rep.ratings'), rep.ratings.levels));
     if (rep.departments && rep.departments.length) box.appendChild(consultTable(rep.departments));
     if (rep.cases) box.appendChild(caseTable(rep.cases));
+    if (rep.envelopes) box.appendChild(envelopeTable(rep.envelopes));
     if (hasBookings(rep.totals)) box.appendChild(bookingTable(rep));
     if (rep.days && rep.days.length > 31) {
       // A year: its days summed by month.
@@ -510,6 +511,7 @@ HF.start(async function () {
   // materials owed supplied, accepted (deemed so by the 5 working days),
   // supplements asked, decided and on time (按时办结率), refused, delivered
   // or closed, overdue. A rate with nothing to divide by shows "—".
+  function hasEnvelopes(rep) { var t = rep.envelopes && rep.envelopes.totals; return !!t && t.issued + t.submitted + t.passed + t.rejected + t.late + t.arrived > 0; }
   function hasCases(rep) {
     var t = rep.cases && rep.cases.totals;
     return !!t && Object.keys(t).some(function (k) { return typeof t[k] === 'number' && t[k] > 0; });
@@ -537,6 +539,27 @@ HF.start(async function () {
     return HF.el('div', { class: 'chartbox wide', id: 'rep-cases' }, [HF.el('h3', { text: HF.t('dash.rep.cases') }),
       HF.el('h4', { text: HF.t('dash.rep.ca.items') }), table('dash.rep.ca.item', items),
       HF.el('h4', { text: HF.t('dash.rep.ca.depts') }), table('dash.rep.ca.dept', depts)]);
+  }
+
+  // envelopeTable is the period's 免跑腿信封 per item of the catalogue, with
+  // the hall's total: issued, submissions, passed and rejected with the
+  // pass rate (passed of those reviewed, "—" when none was), reviews
+  // reported late, papers arrived by post.
+  var ENVELOPE_COLUMNS = ['issued', 'submitted', 'passed', 'rejected', 'pass_rate', 'late', 'arrived'];
+  function envelopeTable(v) {
+    var row = function (attrs, label, r) {
+      return HF.el('tr', attrs, [HF.el('td', { text: label })].concat(ENVELOPE_COLUMNS.map(function (k) {
+        if (k === 'pass_rate') return HF.el('td', { class: 'n', 'data-col': k, text: r[k] === null ? '—' : pct(r[k]) });
+        return HF.el('td', { class: k === 'late' && r[k] ? 'n over' : 'n', 'data-col': k, text: String(r[k]) });
+      })));
+    };
+    var rows = v.items.map(function (r) { return row({ 'data-item': r.key }, HF.lang === 'en' && r.name_en ? r.name_en : r.name, r); });
+    rows.push(row({ class: 'total' }, HF.t('dash.rep.ca.total'), v.totals));
+    var head = ['dash.rep.ca.item'].concat(ENVELOPE_COLUMNS.map(function (k) { return 'dash.rep.env.' + k; }));
+    return HF.el('div', { class: 'chartbox wide', id: 'rep-envelopes' }, [HF.el('h3', { text: HF.t('dash.rep.envelopes') }),
+      HF.el('div', { class: 'scroll' }, [HF.el('table', { class: 'grid' }, [
+        HF.el('thead', {}, [HF.el('tr', {}, head.map(function (k, i) { return HF.el('th', { class: i ? 'n' : '', text: HF.t(k) }); }))]),
+        HF.el('tbody', {}, rows)])])]);
   }
 
   // bookingTable is each service's appointments of the period, as the

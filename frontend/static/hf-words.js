@@ -864,7 +864,22 @@ var HF_WORDS = {
   "cases.env.submitted": "{0} 有申请人提交了免跑腿信封材料，请审核",
   "cases.env.notice": "免跑腿信封 · 一次性告知单",
   "cases.env.lead": "以下材料无需再跑一趟，请扫码在线提交或邮寄：",
-  "cases.env.scan": "扫码提交补齐材料、查看审核结果"
+  "cases.env.scan": "扫码提交补齐材料、查看审核结果",
+  "dash.envs": "免跑腿信封",
+  "dash.envs.page": "打开信封审核页",
+  "dash.envs.open": "待补齐信封",
+  "dash.envs.waiting": "待审核材料",
+  "dash.envs.late": "超过{0}分钟未审核",
+  "dash.envs.passed": "今日审核通过",
+  "dash.envs.rejected": "今日退回",
+  "dash.rep.envelopes": "免跑腿信封统计",
+  "dash.rep.env.issued": "发放",
+  "dash.rep.env.submitted": "提交",
+  "dash.rep.env.passed": "通过",
+  "dash.rep.env.rejected": "退回",
+  "dash.rep.env.pass_rate": "通过率",
+  "dash.rep.env.late": "审核超时",
+  "dash.rep.env.arrived": "邮寄到达"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1724,6 +1739,21 @@ var HF_WORDS = {
   "cases.env.submitted": "{0}: an applicant sent envelope materials; review them",
   "cases.env.notice": "No-second-trip envelope · one-time notice",
   "cases.env.lead": "No second trip for these: scan to upload them or post them",
-  "cases.env.scan": "Scan to send the materials and see the review"
+  "cases.env.scan": "Scan to send the materials and see the review",
+  "dash.envs": "No-second-trip envelopes",
+  "dash.envs.page": "Open envelope review",
+  "dash.envs.open": "Envelopes open",
+  "dash.envs.waiting": "Waiting for review",
+  "dash.envs.late": "Waiting over {0} min",
+  "dash.envs.passed": "Passed today",
+  "dash.envs.rejected": "Rejected today",
+  "dash.rep.envelopes": "No-second-trip envelopes",
+  "dash.rep.env.issued": "Issued",
+  "dash.rep.env.submitted": "Submissions",
+  "dash.rep.env.passed": "Passed",
+  "dash.rep.env.rejected": "Rejected",
+  "dash.rep.env.pass_rate": "Pass rate",
+  "dash.rep.env.late": "Reviews late",
+  "dash.rep.env.arrived": "Arrived by post"
 }
 };
