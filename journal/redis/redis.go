@@ -60,7 +60,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -124,43 +123,6 @@ func New(rdb goredis.UniversalClient, o Options) (*Journal, error) {
 		replies: p + "replies", repliesAt: p + "replies:at",
 		snaps: p + "snaps", snapData: p + "snapdata",
 	}}, nil
-}
-
-// Open connects to the Redis a URL names (redis://host:port/db, with
-// go-redis's options in the query) and makes a journal that closes the
-// connection with itself. The query may also say wait_replicas=N, which
-// sets Options.WaitReplicas.
-func Open(ctx context.Context, rawURL string, o Options) (*Journal, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	q := u.Query()
-	if v := q.Get("wait_replicas"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("journal: wait_replicas=%q is not a number of replicas", v)
-		}
-		o.WaitReplicas = n
-		q.Del("wait_replicas")
-		u.RawQuery = q.Encode()
-	}
-	opt, err := goredis.ParseURL(u.String())
-	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	rdb := goredis.NewClient(opt)
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("journal: redis at %s: %w", opt.Addr, err)
-	}
-	j, err := New(rdb, o)
-	if err != nil {
-		rdb.Close()
-		return nil, err
-	}
-	j.owned = true
-	return j, nil
 }
 
 // Close closes the connection if Open made it.
