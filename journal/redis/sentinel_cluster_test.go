@@ -13,15 +13,15 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// The Redis set the Sentinel tests run on: a primary, one replica and three
-// Sentinels (quorum 2), each a redis-server process of the test's own on a
+// The Redis set the Sentinel tests run on: a primary, one replica or more
+// and three Sentinels (quorum 2), each a redis-server process of the test's own on a
 // spare port in a temporary directory, never the Redis on 6379.
 type redisSet struct {
 	t         testing.TB
 	dir       string
 	master    string // the group's name in the Sentinels' monitor line
 	primary   *redisProc
-	replica   *redisProc
+	replicas  []*redisProc
 	sentinels []*redisProc
 }
 
@@ -70,14 +70,14 @@ func sparePorts(t testing.TB, n int) []int {
 	return ports
 }
 
-// startRedisSet starts the set and returns once the replica is in sync and
-// every Sentinel knows the replica and the two other Sentinels, so that a
+// startRedisSet starts the set and returns once the replicas are in sync
+// and every Sentinel knows them and the two other Sentinels, so that a
 // failover can be agreed at once.
-func startRedisSet(t testing.TB) *redisSet {
+func startRedisSet(t testing.TB, replicas int) *redisSet {
 	t.Helper()
 	needRedisServer(t)
 	s := &redisSet{t: t, dir: t.TempDir(), master: "hall"}
-	ports := sparePorts(t, 5)
+	ports := sparePorts(t, 1+replicas+3)
 	server := func(name string, port int, extra string) *redisProc {
 		conf := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nlogfile %s\nsave \"\"\nappendonly no\n"+
 			"repl-diskless-sync yes\nrepl-diskless-sync-delay 0\n%s",
@@ -85,8 +85,11 @@ func startRedisSet(t testing.TB) *redisSet {
 		return s.start(name, port, conf)
 	}
 	s.primary = server("primary", ports[0], "dbfilename primary.rdb\n")
-	s.replica = server("replica", ports[1], fmt.Sprintf("dbfilename replica.rdb\nreplicaof 127.0.0.1 %d\n", ports[0]))
-	for i, port := range ports[2:] {
+	for i, port := range ports[1 : 1+replicas] {
+		name := fmt.Sprintf("replica%d", i+1)
+		s.replicas = append(s.replicas, server(name, port, fmt.Sprintf("dbfilename %s.rdb\nreplicaof 127.0.0.1 %d\n", name, ports[0])))
+	}
+	for i, port := range ports[1+replicas:] {
 		name := fmt.Sprintf("sentinel%d", i+1)
 		conf := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nlogfile %s\n"+
 			"sentinel monitor %s 127.0.0.1 %d 2\n"+
@@ -97,30 +100,30 @@ func startRedisSet(t testing.TB) *redisSet {
 			s.master, ports[0], s.master, downAfter.Milliseconds(), s.master, failoverTimeout.Milliseconds(), s.master)
 		s.sentinels = append(s.sentinels, s.start(name, port, conf, "--sentinel"))
 	}
-	t.Cleanup(func() {
-		for _, p := range append([]*redisProc{s.primary, s.replica}, s.sentinels...) {
-			s.kill(p)
-		}
-	})
+	t.Cleanup(s.stop)
 
-	waitFor(t, 10*time.Second, "the replica in sync with the primary", func() (bool, string) {
-		info := s.info(s.replica, "replication")
-		return strings.Contains(info, "master_link_status:up"), info
-	})
+	for _, r := range s.replicas {
+		waitFor(t, 10*time.Second, r.name+" in sync with the primary", func() (bool, string) {
+			info := s.info(r, "replication")
+			return strings.Contains(info, "master_link_status:up"), info
+		})
+	}
 	for _, p := range s.sentinels {
 		sc := goredis.NewSentinelClient(&goredis.Options{Addr: p.addr()})
-		waitFor(t, 15*time.Second, p.name+" knowing the replica and the other sentinels", func() (bool, string) {
+		waitFor(t, 15*time.Second, p.name+" knowing the replicas and the other sentinels", func() (bool, string) {
 			others, err := sc.Sentinels(ctx, s.master).Result()
 			if err != nil {
 				return false, err.Error()
 			}
-			replicas, err := sc.Replicas(ctx, s.master).Result()
+			known, err := sc.Replicas(ctx, s.master).Result()
 			if err != nil {
 				return false, err.Error()
 			}
-			ok := len(others) == 2 && len(replicas) == 1 && !strings.Contains(replicas[0]["flags"], "down") &&
-				replicas[0]["master-link-status"] == "ok"
-			return ok, fmt.Sprintf("sentinels %v, replicas %v", others, replicas)
+			ok := len(others) == 2 && len(known) == replicas
+			for _, r := range known {
+				ok = ok && !strings.Contains(r["flags"], "down") && r["master-link-status"] == "ok"
+			}
+			return ok, fmt.Sprintf("sentinels %v, replicas %v", others, known)
 		})
 		sc.Close()
 	}
@@ -151,6 +154,13 @@ func (s *redisSet) run(p *redisProc) {
 		err := c.Ping(ctx).Err()
 		return err == nil, fmt.Sprint(err, "; log: ", s.log(p))
 	})
+}
+
+// stop kills every process of the set.
+func (s *redisSet) stop() {
+	for _, p := range append(append([]*redisProc{s.primary}, s.replicas...), s.sentinels...) {
+		s.kill(p)
+	}
 }
 
 // kill stops a process as a power cut would: SIGKILL, no shutdown save.
@@ -210,13 +220,13 @@ func (s *redisSet) masterAddr() string {
 	return ""
 }
 
-// failOver breaks the replica's link as a network blip would, kills the
+// failOver breaks the replicas' links as a network blip would, kills the
 // primary with SIGKILL a moment later while the hall is writing, and waits
-// for the Sentinels to promote the replica. With restart the killed
-// primary's process comes back, as its supervisor would bring it, and the
-// Sentinels make it the new primary's replica. ackedSince counts what the
-// hall had acknowledged since a time.
-func (s *redisSet) failOver(ackedSince func(time.Time) int, restart bool) (killed time.Time, promoted time.Duration) {
+// for the Sentinels to promote a replica, whose address it returns. With
+// restart the killed primary's process comes back, as its supervisor would
+// bring it, and the Sentinels make it the new primary's replica. ackedSince
+// counts what the hall had acknowledged since a time.
+func (s *redisSet) failOver(ackedSince func(time.Time) int, restart bool) (killed time.Time, promoted time.Duration, primary string) {
 	t := s.t
 	t.Helper()
 	// The replica's link drops and the primary goes on alone until it dies
@@ -245,15 +255,16 @@ func (s *redisSet) failOver(ackedSince func(time.Time) int, restart bool) (kille
 	s.kill(s.primary)
 	killed = time.Now()
 
-	waitFor(t, 20*time.Second, "the Sentinels to promote the replica", func() (bool, string) {
-		a := s.masterAddr()
-		return a == s.replica.addr(), "master is " + a
+	old := s.primary.addr()
+	waitFor(t, 20*time.Second, "the Sentinels to promote a replica", func() (bool, string) {
+		primary = s.masterAddr()
+		return primary != "" && primary != old, "master is " + primary
 	})
 	promoted = time.Since(killed)
 	if restart {
 		s.run(s.primary)
 	}
-	return killed, promoted
+	return killed, promoted, primary
 }
 
 // waitFor polls cond until it holds, failing the test with cond's last word

@@ -53,7 +53,7 @@ type ticketsResult struct{ printed, lost, twice int }
 // issueThroughFailover runs the hall through the primary's death and
 // compares the numbers printed with the promoted replica's journal.
 func issueThroughFailover(t *testing.T, query string, restart bool) ticketsResult {
-	set := startRedisSet(t)
+	set := startRedisSet(t, 1)
 	j, err := redis.Open(ctx, set.url(query), redis.Options{Hall: "sentinel-hall"})
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func issueThroughFailover(t *testing.T, query string, restart bool) ticketsResul
 		n := printedSince(time.Time{})
 		return n >= 200, fmt.Sprintf("%d printed", n)
 	})
-	killed, promoted := set.failOver(printedSince, restart)
+	killed, promoted, primary := set.failOver(printedSince, restart)
 	waitFor(t, 30*time.Second, "100 tickets printed after the failover", func() (bool, string) {
 		n := printedSince(killed)
 		return n >= 100, fmt.Sprintf("%d printed", n)
@@ -150,7 +150,7 @@ func issueThroughFailover(t *testing.T, query string, restart bool) ticketsResul
 
 	// The promoted replica's journal, read from it directly, as the next
 	// start of the hall would.
-	nc := goredis.NewClient(&goredis.Options{Addr: set.replica.addr()})
+	nc := goredis.NewClient(&goredis.Options{Addr: primary})
 	defer nc.Close()
 	nj, err := redis.New(nc, redis.Options{Hall: "sentinel-hall"})
 	if err != nil {

@@ -130,8 +130,9 @@ type failoverResult struct {
 // primary holds. With restart the killed primary's process comes back, as
 // its supervisor would bring it, and the Sentinels make it the new
 // primary's replica.
-func runFailover(t *testing.T, query string, restart bool) failoverResult {
-	set := startRedisSet(t)
+func runFailover(t testing.TB, query string, replicas int, restart bool) failoverResult {
+	set := startRedisSet(t, replicas)
+	defer set.stop() // a benchmark runs several sets, one after another
 	j, err := redis.Open(ctx, set.url(query), redis.Options{Hall: "sentinel-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +148,7 @@ func runFailover(t *testing.T, query string, restart bool) failoverResult {
 		n := w.ackedCount()
 		return n >= 300, fmt.Sprintf("%d acknowledged", n)
 	})
-	killed, promoted := set.failOver(w.ackedSince, restart)
+	killed, promoted, primary := set.failOver(w.ackedSince, restart)
 	res := failoverResult{promoted: promoted}
 	waitFor(t, 30*time.Second, "200 appends acknowledged after the failover", func() (bool, string) {
 		n := w.ackedSince(killed)
@@ -160,7 +161,7 @@ func runFailover(t *testing.T, query string, restart bool) failoverResult {
 	<-done
 
 	// What the new primary holds, read from it directly.
-	nc := goredis.NewClient(&goredis.Options{Addr: set.replica.addr()})
+	nc := goredis.NewClient(&goredis.Options{Addr: primary})
 	defer nc.Close()
 	nj, err := redis.New(nc, redis.Options{Hall: "sentinel-test"})
 	if err != nil {
@@ -206,6 +207,18 @@ func runFailover(t *testing.T, query string, restart bool) failoverResult {
 	return res
 }
 
+// With two replicas and wait=1 the promoted one still has a replica: the
+// hall writes on without waiting for the dead primary to come back.
+func TestSentinelFailoverTwoReplicasKeepsWriting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts six redis-server processes and kills one")
+	}
+	res := runFailover(t, "wait=1&wait_ms=500", 2, false)
+	if res.lost != 0 || res.reissued != 0 {
+		t.Fatalf("with WAIT 1, %d acknowledged records lost and %d numbers stored twice", res.lost, res.reissued)
+	}
+}
+
 // With wait=1 an append returns only once the replica holds it, so the
 // replica the Sentinels promote holds every acknowledged record, and no
 // sequence number is given to two records. With one replica the new
@@ -215,7 +228,7 @@ func TestSentinelFailoverWithWaitLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts five redis-server processes and kills one")
 	}
-	res := runFailover(t, "wait=1&wait_ms=500", true)
+	res := runFailover(t, "wait=1&wait_ms=500", 1, true)
 	if res.lost != 0 || res.reissued != 0 {
 		t.Fatalf("with WAIT 1, %d acknowledged records lost and %d numbers stored twice", res.lost, res.reissued)
 	}
@@ -230,7 +243,7 @@ func TestSentinelFailoverWithoutWait(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts five redis-server processes and kills one")
 	}
-	res := runFailover(t, "", false)
+	res := runFailover(t, "", 1, false)
 	// The replica was cut off while the primary acknowledged on: this is
 	// the very loss that wait=1 prevents in the test above, so the
 	// scenario must show it.
