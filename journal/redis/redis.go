@@ -81,9 +81,9 @@
 //     for as long as the Sentinels still take that replica (down-after ×10).
 //     Worse than lost: the hall reloads from the promoted replica and gives
 //     those sequence numbers, and the ticket numbers in them, to the next
-//     commands. In this package's test, a replica cut off for 300 ms before
-//     the primary's death lost 503 of 1,248 printed numbers, 372 of them
-//     printed again for other people.
+//     commands. In one run of this package's test, a replica cut off a few
+//     tens of milliseconds before the primary's death cost 503 of 1,248
+//     printed ticket numbers, 372 of them printed again for other people.
 //   - wait=N: an append returns nil only once N replicas hold it, so the
 //     replica the Sentinels promote holds every acknowledged record (tested
 //     with a primary killed by SIGKILL after its replica's link broke: 0
