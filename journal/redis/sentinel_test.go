@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -249,5 +250,19 @@ func TestSentinelFailoverWithoutWait(t *testing.T) {
 	// scenario must show it.
 	if res.lost == 0 {
 		t.Fatal("without WAIT, nothing acknowledged during the replica's blip was lost: the scenario did not cut the replica off")
+	}
+}
+
+// A master name the Sentinels do not know is said as such, not as
+// unreachable Sentinels.
+func TestSentinelUnknownMaster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts five redis-server processes")
+	}
+	set := startRedisSet(t, 1)
+	set.master = "no-such-hall"
+	_, err := redis.Open(ctx, set.url("max_retries=0"), redis.Options{Hall: "h"})
+	if err == nil || !strings.Contains(err.Error(), `knows no master named "no-such-hall"`) {
+		t.Fatalf("open with an unknown master: %v", err)
 	}
 }

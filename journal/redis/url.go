@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -66,6 +67,9 @@ func Open(ctx context.Context, rawURL string, o Options) (*Journal, error) {
 	}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
+		if scheme == SchemeSentinel {
+			err = sentinelHint(ctx, rawURL, err)
+		}
 		return nil, fmt.Errorf("journal: %s: %w", where, err)
 	}
 	j, err := New(rdb, o)
@@ -291,4 +295,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// sentinelHint says which of the two go-redis folds into "all sentinels
+// are unreachable" it was: no Sentinel answers, or they answer and know no
+// master of that name (a typo in the URL, or a Sentinel file without it).
+func sentinelHint(ctx context.Context, rawURL string, err error) error {
+	fo, perr := ParseSentinelURL(rawURL, &Options{})
+	if perr != nil {
+		return err
+	}
+	for _, addr := range fo.SentinelAddrs {
+		sc := goredis.NewSentinelClient(&goredis.Options{Addr: addr, Username: fo.SentinelUsername,
+			Password: fo.SentinelPassword, MaxRetries: -1, DialTimeout: time.Second})
+		_, serr := sc.GetMasterAddrByName(ctx, fo.MasterName).Result()
+		sc.Close()
+		if errors.Is(serr, goredis.Nil) {
+			return fmt.Errorf("the Sentinel at %s knows no master named %q (the URL's master name must be the one in their `sentinel monitor` line): %w", addr, fo.MasterName, err)
+		}
+	}
+	return err
 }
