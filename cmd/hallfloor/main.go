@@ -17,7 +17,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -28,6 +27,7 @@ import (
 
 	"hallfloor/app"
 	"hallfloor/config"
+	redisjournal "hallfloor/journal/redis"
 )
 
 func main() {
@@ -200,8 +200,8 @@ func serve(args []string) error {
 // journalName is the -journal value fit for the log: a Redis URL without
 // its password.
 func journalName(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		return u.Redacted()
+	if strings.Contains(s, "://") {
+		return redisjournal.Redacted(s)
 	}
 	return s
 }

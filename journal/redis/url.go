@@ -316,3 +316,39 @@ func sentinelHint(ctx context.Context, rawURL string, err error) error {
 	}
 	return err
 }
+
+// Redacted is a journal URL fit for a log: the password before the hosts
+// and a sentinel_password in the query replaced by xxxxx. A URL too
+// malformed to say where they are is not shown at all.
+func Redacted(rawURL string) string {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return "(a journal URL that cannot be read)"
+	}
+	rest, rawQuery, hasQuery := strings.Cut(rest, "?")
+	authority, path, hasPath := strings.Cut(rest, "/")
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		user, _, hasPassword := strings.Cut(authority[:at], ":")
+		if hasPassword {
+			user += ":xxxxx"
+		}
+		authority = user + authority[at:]
+	}
+	out := scheme + "://" + authority
+	if hasPath {
+		out += "/" + path
+	}
+	if hasQuery {
+		q, err := url.ParseQuery(rawQuery)
+		if err != nil {
+			return out + "?(a query that cannot be read)"
+		}
+		for _, k := range []string{"sentinel_password", "password"} {
+			if q.Has(k) {
+				q.Set(k, "xxxxx")
+			}
+		}
+		out += "?" + q.Encode()
+	}
+	return out
+}

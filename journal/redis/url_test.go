@@ -86,3 +86,19 @@ func TestServerURLWaitRefused(t *testing.T) {
 		}
 	}
 }
+
+// The hall logs where its journal is; the passwords stay out of the log.
+func TestRedacted(t *testing.T) {
+	cases := [][2]string{
+		{"redis+sentinel://hall:s3cret@[::1]:26379,h2/hall/0?wait=1&sentinel_password=pw",
+			"redis+sentinel://hall:xxxxx@[::1]:26379,h2/hall/0?sentinel_password=xxxxx&wait=1"},
+		{"redis://:s3cret@10.0.0.5:6379/0", "redis://:xxxxx@10.0.0.5:6379/0"},
+		{"redis://10.0.0.5:6379/0?password=s3cret", "redis://10.0.0.5:6379/0?password=xxxxx"},
+		{"redis+sentinel://s1,s2/hall", "redis+sentinel://s1,s2/hall"},
+	}
+	for _, c := range cases {
+		if got := redis.Redacted(c[0]); got != c[1] {
+			t.Errorf("Redacted(%q) = %q, want %q", c[0], got, c[1])
+		}
+	}
+}
