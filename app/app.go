@@ -46,7 +46,8 @@ type Options struct {
 	Hall *config.Hall
 	Data string // directory for the journal and the hall's secret
 	// Journal is where the hall's journal lives: "sqlite" (or empty) for a
-	// file in Data, or a redis://host:port/db URL, whose keys are prefixed
+	// file in Data, or a redis://host:port/db or
+	// redis+sentinel://host:port,…/master/db URL, whose keys are prefixed
 	// with the hall's id.
 	Journal string
 	Logger  *slog.Logger
@@ -217,7 +218,8 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 		}
 		a.closers = append(a.closers, hist.Close)
 		return j, hist, nil
-	case strings.HasPrefix(o.Journal, "redis://"), strings.HasPrefix(o.Journal, "rediss://"):
+	case strings.HasPrefix(o.Journal, "redis://"), strings.HasPrefix(o.Journal, "rediss://"),
+		strings.HasPrefix(o.Journal, "redis+sentinel://"):
 		j, err := redisjournal.Open(ctx, o.Journal, redisjournal.Options{Hall: hallID(o.Hall)})
 		if err != nil {
 			return nil, nil, err
@@ -226,7 +228,7 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 		// The client's pool serves the writer and the reports side by side.
 		return j, j, nil
 	}
-	return nil, nil, fmt.Errorf("journal %q: want sqlite or redis://host:port/db", o.Journal)
+	return nil, nil, fmt.Errorf("journal %q: want sqlite, redis://host:port/db or redis+sentinel://host:port,…/master/db", o.Journal)
 }
 
 // rateByKey takes a rating from a window's five evaluator keys; the keys

@@ -17,7 +17,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -28,6 +27,7 @@ import (
 
 	"hallfloor/app"
 	"hallfloor/config"
+	redisjournal "hallfloor/journal/redis"
 )
 
 func main() {
@@ -69,7 +69,9 @@ func usage(w io.Writer) {
       -simulate-devices runs the devices on simulated pins, driven from
       /devices by a signed-in manager; a hall file's hall refuses to start
       without it on a machine without GPIO (the demo hall falls back).
-      -journal keeps the journal in Redis instead of a SQLite file under -data
+      -journal keeps the journal in Redis instead of a SQLite file under -data;
+      redis+sentinel://host:port,…/master/db?wait=1 finds the primary
+      through Sentinel and acknowledges once a replica holds each commit
   hallfloor check -config hall.yaml
       validate a hall file; exits 1 and names each wrong key
   hallfloor hash-password
@@ -163,7 +165,7 @@ func serve(args []string) error {
 	const simUsage = "run the devices on simulated pins, even where the machine has GPIO; without it a hall file's hall needs its pins"
 	fs.BoolVar(&simPins, "simulate-devices", false, simUsage)
 	fs.BoolVar(&simPins, "sim", false, "the same as -simulate-devices")
-	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) or redis://host:port/db (keys prefixed with the hall's id)`)
+	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) redis://host:port/db or redis+sentinel://host:port,…/master/db (keys prefixed with the hall's id; ?wait=N for N replicas)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -198,8 +200,8 @@ func serve(args []string) error {
 // journalName is the -journal value fit for the log: a Redis URL without
 // its password.
 func journalName(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		return u.Redacted()
+	if strings.Contains(s, "://") {
+		return redisjournal.Redacted(s)
 	}
 	return s
 }

@@ -448,9 +448,9 @@ func TestOpenURL(t *testing.T) {
 	}
 	journaltest.SameRecords(t, journaltest.All(t, open(t, rdb, redis.Options{Hall: hall}), 0), journaltest.Records(1, 2))
 
-	// wait_replicas in the URL asks for replicas as WaitReplicas does.
+	// wait in the URL asks for replicas as WaitReplicas does.
 	replicas := connectedReplicas(t, rdb)
-	j, err = redis.Open(ctx, fmt.Sprintf("redis://%s/%d?wait_replicas=%d&dial_timeout=2s", o.Addr, o.DB, replicas+1), redis.Options{Hall: hall})
+	j, err = redis.Open(ctx, fmt.Sprintf("redis://%s/%d?wait=%d&wait_ms=50&dial_timeout=2s", o.Addr, o.DB, replicas+1), redis.Options{Hall: hall})
 	if err != nil {
 		t.Fatal(err)
 	}
