@@ -152,6 +152,8 @@ type Server struct {
 	// carries: a booking's confirmation links its page to cancel. Without
 	// it the messages carry no link.
 	PublicURL string `yaml:"public_url"`
+	// HA runs the hall on several nodes sharing a Redis journal.
+	HA HA `yaml:"ha"`
 }
 
 // Link is the hall's public address of a page's path, or "" when the hall
@@ -345,6 +347,7 @@ func (h *Hall) Validate() Problems {
 	h.Ratings.validate(add)
 	h.validateLockers(add)
 	h.Server.Connections.validate(add)
+	h.Server.HA.validate(add)
 	h.Retention.validate(add)
 	h.validateConsult(add)
 	h.validateBookings(add)

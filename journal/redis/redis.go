@@ -63,6 +63,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -91,6 +92,9 @@ type Journal struct {
 	owned bool
 	o     Options
 	k     keys
+	// fence, once a lease is held (see lease.go), makes every append
+	// conditional on the lease still being this node's.
+	fence atomic.Pointer[Lease]
 }
 
 var _ journal.Journal = (*Journal)(nil)
@@ -179,7 +183,14 @@ func (j *Journal) Close() error {
 //
 // It answers {1} when stored, {2} when the batch is already there (a retry),
 // {0, last stored seq} when it does not follow.
+//
+// With a sixth key, the writing lease, and its holder's value as the last
+// ARGV (which the replies' loop passes over), it answers {3} and stores
+// nothing unless the lease holds that value: see lease.go.
 var appendScript = goredis.NewScript(`
+if #KEYS > 5 and redis.call('GET', KEYS[6]) ~= ARGV[#ARGV] then
+	return {3}
+end
 local n = tonumber(ARGV[1])
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
 local r = 2
@@ -252,6 +263,10 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 		args = append(args, r.Key, v)
 	}
 	ks := []string{j.k.seq, j.k.events, j.k.eventsAt, j.k.replies, j.k.repliesAt}
+	if l := j.fence.Load(); l != nil {
+		ks = append(ks, l.key)
+		args = append(args, l.value)
+	}
 
 	var res []int64
 	var err error
@@ -269,6 +284,8 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 	switch res[0] {
 	case 1, 2:
 		return nil
+	case 3:
+		return journal.ErrNotLeader
 	}
 	var last int64
 	if len(res) > 1 {
