@@ -49,6 +49,17 @@ type Options struct {
 	// Figures are the recorded daily figures reports read; nil reads
 	// every report from History's events.
 	Figures *figures.Store
+
+	// For a hall of several nodes (see forward.go). Leader names the node
+	// that writes the hall now ("" for none); set, the node passes its
+	// commands there while its engine does not lead. Self is this node's
+	// address as Leader names it, Nodes every node's, for the pages.
+	// Epoch is the journal's identity, which the screens' snapshots and
+	// resumes carry.
+	Leader func(ctx context.Context) (string, error)
+	Self   string
+	Nodes  []string
+	Epoch  string
 }
 
 // Server is the HTTP edge of one hall.
@@ -73,6 +84,11 @@ type Server struct {
 
 	historyJournal journal.Journal
 	figures        *figures.Store
+
+	leader func(ctx context.Context) (string, error)
+	self   string
+	nodes  []string
+	epoch  string
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -102,6 +118,8 @@ func New(o Options) (*Server, error) {
 
 		historyJournal: o.History,
 		figures:        o.Figures,
+
+		leader: o.Leader, self: o.Self, nodes: o.Nodes, epoch: o.Epoch,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -120,7 +138,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.hub = ws.NewHub(ws.Options{
 		Snapshot: s.snapshot, Origins: o.Hall.Server.AllowedOrigins,
-		Logger: o.Logger, Stats: s.metrics, Backlog: backlog,
+		Logger: o.Logger, Stats: s.metrics, Backlog: backlog, Epoch: o.Epoch,
 	})
 	o.Engine.Subscribe(s.publish)
 	o.Engine.ObserveCommits(s.metrics.commitObserver)
@@ -150,8 +168,9 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.jsonBodies, s.idempotent)
+		r.Use(s.forward, s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
+		r.Get("/nodes", s.getNodes)
 		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
 		r.Get("/stats/hourly", s.getHourly)
@@ -288,7 +307,7 @@ func (s *Server) snapshot() (uint64, []byte, error) {
 		}
 		v := s.view.View(st, now)
 		seq = v.Seq
-		if b, err = ws.EncodeSnapshot(v.Seq, v); err == nil {
+		if b, err = ws.EncodeSnapshotOf(v.Seq, s.epoch, v); err == nil {
 			c.seq, c.at, c.msg = seq, now, b
 		}
 	})
