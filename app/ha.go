@@ -53,11 +53,6 @@ func (n *haNode) run(ctx context.Context) {
 		if !n.follow(ctx) {
 			break
 		}
-		if err := n.a.Engine.Lead(ctx); err != nil {
-			n.a.log.Error("took the lease but cannot read the journal to its end; giving it back", "err", err)
-			n.release()
-			continue
-		}
 		n.lead(ctx)
 	}
 	// The engine stops with the same ctx; its last commit is made when it
@@ -77,10 +72,12 @@ func (n *haNode) release() {
 // follow tails the journal into the engine until the node takes the
 // lease (true) or ctx ends (false).
 func (n *haNode) follow(ctx context.Context) bool {
+	// The tail stops on its own within a read of the stream: the engine
+	// passes over what it already holds, and refuses to follow once it
+	// leads, so the lease's time is not spent waiting for it.
 	fctx, stop := context.WithCancel(ctx)
-	tailed := make(chan struct{})
-	go func() { defer close(tailed); n.tail(fctx) }()
-	defer func() { stop(); <-tailed }()
+	go n.tail(fctx)
+	defer stop()
 	t := time.NewTicker(n.pollEvery())
 	defer t.Stop()
 	for {
@@ -120,15 +117,31 @@ func (n *haNode) tail(ctx context.Context) {
 	}
 }
 
-// lead renews the lease until it is lost or ctx ends.
+// lead has the engine read the journal to its end and write, renewing the
+// lease from the moment it was taken (catching up may take longer than the
+// lease), until it is lost or ctx ends.
 func (n *haNode) lead(ctx context.Context) {
 	t := time.NewTicker(n.ttl / 3)
 	defer t.Stop()
 	held := time.Now() // the lease lasts ttl from the moment it was set
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan error, 1)
+	go func() { ready <- n.a.Engine.Lead(lctx) }()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case err := <-ready:
+			if err != nil {
+				if ctx.Err() == nil {
+					n.a.log.Error("took the lease but cannot read the journal to its end; giving it back", "err", err)
+				}
+				n.release()
+				return
+			}
+			n.a.log.Info("writing the hall", "after_taking_the_lease", time.Since(held).Round(time.Millisecond))
+			continue
 		case <-n.lost:
 			n.stepDown("the journal refused an append: another node holds the lease")
 			return
@@ -154,7 +167,7 @@ func (n *haNode) lead(ctx context.Context) {
 }
 
 func (n *haNode) stepDown(why string) {
-	n.a.Engine.StepDown()
+	n.a.Engine.StepDown() // also when Lead is still under way: it then does not lead
 	n.a.log.Warn("this node stopped writing the hall", "why", why)
 	// The screens reconnect and resume with ?since, here as a follower's
 	// or at another node.

@@ -185,6 +185,10 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// DemoFile is the demo hall's file, for tools that run it with settings
+// of their own added.
+func DemoFile() []byte { return append([]byte(nil), demoYAML...) }
+
 // Demo returns the embedded demo hall.
 func Demo() *Hall {
 	h, err := Parse(demoYAML)

@@ -77,6 +77,7 @@ type Engine struct {
 
 	leading  atomic.Bool // this engine writes the hall (see follow.go)
 	stepDown func()      // told when the journal refuses it as no leader
+	deposed  int         // StepDowns so far, under mu
 
 	snaps   *snapshotter
 	pruning chan struct{}  // holds a token while old replies are deleted

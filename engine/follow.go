@@ -40,6 +40,9 @@ func (e *Engine) OnStepDown(fn func()) {
 // StepDown stops the engine writing, at once: from now on it refuses
 // every command with NoLeader. The node's lease was lost.
 func (e *Engine) StepDown() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.deposed++
 	if e.leading.Swap(false) {
 		e.log.Warn("this node no longer writes the hall; it follows the journal")
 	}
@@ -60,7 +63,13 @@ func (e *Engine) Follow(ctx context.Context, recs []journal.Record) error {
 // (what the last writer stored after the follower's last record) and the
 // idempotent answers, then decides commands again. The node holds the
 // lease, whose fence refuses any append of the old writer from now on.
+//
+// A StepDown while Lead is under way (the lease was lost meanwhile) wins:
+// Lead then returns an error and the engine does not lead.
 func (e *Engine) Lead(ctx context.Context) error {
+	e.mu.Lock()
+	deposed := e.deposed
+	e.mu.Unlock()
 	return e.inWriter(ctx, func() error {
 		if err := e.catchUp(ctx); err != nil {
 			return err
@@ -68,8 +77,14 @@ func (e *Engine) Lead(ctx context.Context) error {
 		if err := e.loadReplies(ctx); err != nil {
 			return err
 		}
-		e.lost = false
+		e.mu.Lock()
+		if e.deposed != deposed {
+			e.mu.Unlock()
+			return errors.New("engine: the lease was lost before the hall was caught up")
+		}
 		e.leading.Store(true)
+		e.mu.Unlock()
+		e.lost = false
 		e.log.Info("this node writes the hall", "seq", e.state.Seq)
 		e.rollover()
 		return nil
@@ -88,6 +103,11 @@ func (e *Engine) inWriter(ctx context.Context, fn func() error) error {
 
 // follow applies recs. In the writer.
 func (e *Engine) follow(ctx context.Context, recs []journal.Record) error {
+	if e.Leading() {
+		// A tail still under way when the engine took over: what it
+		// brings, the engine has.
+		return errors.New("engine: the hall's writer follows no one")
+	}
 	var applied []journal.Record
 	var evs []room.Event
 	for _, r := range recs {
