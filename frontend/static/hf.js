@@ -403,7 +403,7 @@ var HF = (function () {
     var base = this.base();
     var url = base ? base.replace(/^http/, 'ws') + '/ws'
       : (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
-    if (this.seq !== null) url += '?since=' + this.seq + '&epoch=' + encodeURIComponent(this.epoch);
+    if (this.seq !== null) url += '?since=' + this.seq + (this.epoch ? '&epoch=' + encodeURIComponent(this.epoch) : '');
     this.opened = false;
     this.stats.urls.push(url);
     this.stats.connects++;
