@@ -21,22 +21,7 @@ import (
 // sign-ins itself; with no leader, or one it cannot reach, or a request
 // another node passed to it already, it answers 503 no_leader.
 func TestFollowerPassesCommandsToTheLeader(t *testing.T) {
-	dir := t.TempDir()
-	cfg := config.Demo()
-	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.Setup(), Journal: j, Logger: log, Follower: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := LoadKeys(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, eng, keys, log := demoParts(t, true)
 	var mu sync.Mutex
 	var seen []*http.Request
 	leaderSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -102,4 +87,28 @@ func TestFollowerPassesCommandsToTheLeader(t *testing.T) {
 	if hits() != 1 {
 		t.Fatalf("%d requests at the leader, want 1", hits())
 	}
+}
+
+// demoParts are what a server of the demo hall is made from: its file, an
+// engine on a SQLite journal in a temporary directory (following, not
+// writing, when follower), its keys and a quiet log.
+func demoParts(t *testing.T, follower bool) (*config.Hall, *engine.Engine, Keys, *slog.Logger) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := config.Demo()
+	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.Setup(), Journal: j, Logger: log, Follower: follower})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := LoadKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, eng, keys, log
 }
