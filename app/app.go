@@ -200,7 +200,12 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	eng.Subscribe(a.pushes.Observe)
 	if o.Clock == nil {
 		a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
-			Send: func(ctx context.Context, cmd hall.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
+			Send: func(ctx context.Context, cmd hall.Command) error {
+				if !eng.Leading() {
+					return nil // the leader's clock runs the hall's jobs; their events come here
+				}
+				return eng.Do(ctx, cmd, "", nil).Err
+			}})
 		if err != nil {
 			return nil, err
 		}

@@ -260,7 +260,13 @@ var HF = (function () {
     learnSkew(res);
     var data = null;
     try { data = await res.json(); } catch (e) { /* empty body */ }
-    if (!res.ok) throw refusal(res, data);
+    if (!res.ok) {
+      // The hall is changing over to another node: the page says it is
+      // reconnecting until the live connection brings the next event.
+      var live = window.__hf && window.__hf.live;
+      if (res.status === 503 && data && data.error && data.error.reason === 'no_leader' && live) live.setState('offline');
+      throw refusal(res, data);
+    }
     return data;
   };
 
