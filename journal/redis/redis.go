@@ -51,6 +51,10 @@
 // journal, since each of its appends that does not follow is refused and
 // it reloads before deciding again, but the screens on one node would not
 // see the events the other wrote.
+//
+// Several nodes may run one hall together under the writing lease of
+// lease.go: the lease's holder writes, its appends fenced by the lease;
+// the others follow the stream (Journal.Follow) and show what it wrote.
 package redis
 
 import (
