@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,11 @@ import (
 	"hallfloor/schedule"
 	"hallfloor/server"
 	"hallfloor/sms"
+	"hallfloor/uploads"
 )
+
+// UploadsDir is where a hall's uploaded files live in its data directory.
+func UploadsDir(data string) string { return filepath.Join(data, "uploads") }
 
 // Options say which hall to run, and where.
 type Options struct {
@@ -165,8 +170,15 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The applicants' uploaded materials live beside the journal, by
+	// content hash.
+	files, err := uploads.Open(UploadsDir(o.Data), uploads.Limits{})
+	if err != nil {
+		return nil, err
+	}
 	srvOpts.Engine, srvOpts.Keys, srvOpts.Logger, srvOpts.Backlog = eng, keys, o.Logger, tail
 	srvOpts.Devices, srvOpts.Pages, srvOpts.History, srvOpts.Figures, srvOpts.Clock = devs, frontend.Handler(), hist, a.figures, o.Clock
+	srvOpts.Uploads = files
 	srv, err := server.New(srvOpts)
 	if err != nil {
 		return nil, err

@@ -23,8 +23,9 @@ func JournalFile(h *config.Hall, data string) string {
 // Backup copies a hall's data directory to out, which must not exist yet,
 // while the hall may go on serving: a consistent copy of the journal, and
 // the secret without which its protected ID numbers, pickup codes, sealed
-// messages and sign-ins cannot be read, and the months the journal has
-// moved to its archive. `hallfloor serve -data out` starts from the copy.
+// messages and sign-ins cannot be read, the months the journal has moved
+// to its archive, and the applicants' uploaded files. `hallfloor serve
+// -data out` starts from the copy.
 func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 	src := JournalFile(h, data)
 	if _, err := os.Stat(src); err != nil {
@@ -55,7 +56,50 @@ func Backup(ctx context.Context, h *config.Hall, data, out string) error {
 	if err := os.Chmod(dst, 0o600); err != nil {
 		return err
 	}
-	return copyArchive(archive.DirOf(data), archive.DirOf(out))
+	if err := copyArchive(archive.DirOf(data), archive.DirOf(out)); err != nil {
+		return err
+	}
+	return copyUploads(UploadsDir(data), UploadsDir(out))
+}
+
+// copyUploads copies the uploaded files, after the journal: each is named
+// by its content's hash and never changes, and one the copied journal
+// names was stored before its submission was journaled, so it is there.
+// A file still being written (a temp file, not under a hash name) is not
+// the journal's and is left out.
+func copyUploads(from, to string) error {
+	dirs, err := os.ReadDir(from)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("the uploads: %w", err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() || len(d.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(from, d.Name()))
+		if err != nil {
+			return fmt.Errorf("the uploads: %w", err)
+		}
+		if err := os.MkdirAll(filepath.Join(to, d.Name()), 0o700); err != nil {
+			return fmt.Errorf("the uploads' copy: %w", err)
+		}
+		for _, f := range files {
+			if !f.Type().IsRegular() || strings.HasPrefix(f.Name(), ".") {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(from, d.Name(), f.Name()))
+			if err != nil {
+				return fmt.Errorf("the uploads: %w", err)
+			}
+			if err := os.WriteFile(filepath.Join(to, d.Name(), f.Name()), b, 0o600); err != nil {
+				return fmt.Errorf("the uploads' copy: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // copyArchive copies the months moved out of the journal, which the audit

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"hallfloor/app"
 	"hallfloor/app/apptest"
 	"hallfloor/config"
+	"hallfloor/uploads"
 )
 
 func post(t *testing.T, url string, body any, out any) int {
@@ -131,5 +133,45 @@ func TestBackupCopiesTheArchive(t *testing.T) {
 		if err != nil || string(got) != body {
 			t.Errorf("%s in the backup: %q, %v", name, got, err)
 		}
+	}
+}
+
+// A backup takes the applicants' uploaded files with it, by their hash
+// names, and leaves out one still being written.
+func TestBackupCopiesTheUploads(t *testing.T) {
+	data := t.TempDir()
+	apptest.Start(t, app.Options{Data: data}).Stop()
+	store, err := uploads.Open(app.UploadsDir(data), uploads.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+	f, err := store.Put(bytes.NewReader(pdf), "场所证明.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := filepath.Join(app.UploadsDir(data), ".put-half")
+	if err := os.WriteFile(half, []byte("%PDF-1.4 half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "backup")
+	if err := app.Backup(context.Background(), config.Demo(), data, out); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := uploads.Open(app.UploadsDir(out), uploads.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, got, err := copied.Open(f.Hash)
+	if err != nil {
+		t.Fatalf("the upload in the backup: %v", err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(b, pdf) || got.Type != "application/pdf" {
+		t.Fatalf("the backup's copy: %q (%s)", b, got.Type)
+	}
+	if _, err := os.Stat(filepath.Join(app.UploadsDir(out), ".put-half")); !os.IsNotExist(err) {
+		t.Fatalf("a file still being written was copied: %v", err)
 	}
 }

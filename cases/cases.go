@@ -88,6 +88,9 @@ type Item struct {
 type Material struct {
 	Code string
 	Name string
+	// InPerson is a material the 办事指南 wants signed or checked in person
+	// (现场核对原件、本人签字): it never comes by the 免跑腿信封.
+	InPerson bool
 }
 
 // Department is a 审批支撑部门 deciding cases, and its staff (工号).
@@ -286,6 +289,16 @@ type Case struct {
 	// ClosedAt is when the case closed; it leaves the state
 	// KeepClosedDays later.
 	ClosedAt time.Time `json:"closed_at,omitzero"`
+}
+
+// Material is the item's material with the code, or nil.
+func (it *Item) Material(code string) *Material {
+	for i := range it.Materials {
+		if it.Materials[i].Code == code {
+			return &it.Materials[i]
+		}
+	}
+	return nil
 }
 
 // Owes reports whether the applicant still owes the material: missing at a

@@ -20,6 +20,10 @@ type Command interface{ caseCommand() }
 const (
 	MissingRefuse   = "refuse"   // 一次性告知单: no case, the list of everything missing
 	MissingTolerate = "tolerate" // 容缺: the case opens on the applicant's commitment
+	// 免跑腿信封: the case opens as under 容缺, the missing materials to come
+	// by upload or by post in the envelope the hall issues in the same
+	// command (package envelope); the envelope is the commitment.
+	MissingEnvelope = "envelope"
 )
 
 // Open is the clerk at an intake window, serving a 收件号, receiving a case:
@@ -371,9 +375,9 @@ func decideOpen(s *State, setup *Setup, q *queue.State, qs *queue.Setup, c Open,
 		switch c.Missing {
 		case MissingRefuse:
 			return one(NoticeIssued{Item: it.Code, Ticket: t.ID, Window: c.Window, Staff: c.Actor.Staff, Missing: missing}), nil
-		case MissingTolerate:
+		case MissingTolerate, MissingEnvelope:
 			commitment := strings.TrimSpace(c.Commitment)
-			if commitment == "" {
+			if commitment == "" && c.Missing == MissingTolerate {
 				return room.Outcome{}, errs.Bad("commitment", "case_commitment_required")
 			}
 			if utf8.RuneCountInString(commitment) > 500 {

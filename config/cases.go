@@ -55,6 +55,9 @@ type CaseItem struct {
 type CaseMaterial struct {
 	Code string `yaml:"code"`
 	Name string `yaml:"name"`
+	// InPerson is a material the applicant must sign or have checked in
+	// person: it cannot come by the 免跑腿信封.
+	InPerson bool `yaml:"in_person"`
 }
 
 // The kinds of items as the hall file names them.
@@ -163,7 +166,7 @@ func (h *Hall) CasesSetup(cal *calendar.Calendar) cases.Setup {
 			ci.Kind, ci.Days = cases.Immediate, 0
 		}
 		for _, m := range it.Materials {
-			ci.Materials = append(ci.Materials, cases.Material{Code: m.Code, Name: strings.TrimSpace(m.Name)})
+			ci.Materials = append(ci.Materials, cases.Material{Code: m.Code, Name: strings.TrimSpace(m.Name), InPerson: m.InPerson})
 		}
 		ci.Joint, ci.Cross = it.flowSetup()
 		s.Items = append(s.Items, ci)

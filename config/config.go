@@ -18,6 +18,7 @@ import (
 
 	"hallfloor/cases"
 	"hallfloor/consult"
+	"hallfloor/envelope"
 	"hallfloor/hall"
 	"hallfloor/queue"
 )
@@ -43,6 +44,7 @@ type Hall struct {
 	Consult   Consult   `yaml:"consult"`
 	Bookings  Bookings  `yaml:"bookings"`
 	Cases     Cases     `yaml:"cases"`
+	Envelope  Envelope  `yaml:"envelope"`
 	Webhooks  []Webhook `yaml:"webhooks"`
 }
 
@@ -133,6 +135,9 @@ type Staff struct {
 	// the demo hall.
 	PasswordHash string `yaml:"password_hash"`
 	Password     string `yaml:"password"`
+	// Phone is the member's mobile, for the SMS their roles bring (a
+	// 免跑腿信封 group's leader and 业务专员).
+	Phone string `yaml:"phone"`
 }
 
 // Server holds settings of the network edge.
@@ -346,6 +351,9 @@ func (h *Hall) Validate() Problems {
 		case s.PasswordHash != "" && !strings.HasPrefix(s.PasswordHash, "$2"):
 			add(key+".password_hash", "is not a bcrypt hash")
 		}
+		if s.Phone != "" && !phoneRE.MatchString(s.Phone) {
+			add(key+".phone", "%q is not a phone number", s.Phone)
+		}
 	}
 	h.validateDevices(add)
 	h.Ratings.validate(add)
@@ -356,6 +364,7 @@ func (h *Hall) Validate() Problems {
 	h.validateConsult(add)
 	h.validateBookings(add)
 	h.validateCases(add)
+	h.validateEnvelope(add)
 	h.validatePushes(add)
 	return ps
 }
@@ -408,6 +417,7 @@ func (h *Hall) Setup() *hall.Setup {
 	setup.Consults = consult.NewSetup(h.ConsultSetup())
 	setup.Bookings = h.BookingSetup(setup.Calendar())
 	setup.Cases = cases.NewSetup(h.CasesSetup(setup.Calendar()))
+	setup.Envelopes = envelope.NewSetup(h.EnvelopeSetup())
 	setup.Pushes = h.PushSetup(loc)
 	return setup
 }

@@ -163,7 +163,8 @@ func (h *Hall) SMSWording() *sms.Wording {
 	if err != nil {
 		loc = time.UTC // unreachable after Validate
 	}
-	return &sms.Wording{Hall: h.Hall.Name, Templates: h.smsTemplates(), Location: loc, BookingPage: h.Server.Link("/book")}
+	return &sms.Wording{Hall: h.Hall.Name, Templates: h.smsTemplates(), Location: loc, BookingPage: h.Server.Link("/book"),
+		EnvelopePage: h.Server.Link("/e")}
 }
 
 func (h *Hall) SMSSender() (sms.Sender, error) {

@@ -28,6 +28,7 @@ var alertWords = map[string]Words{
 	hall.AlertCaseCrossPost:   {"同城通办件 {number} 的材料应于 {deadline} 前寄往{area}{department}，尚未寄出", "同城通办 case {number}: its materials were due to go to {department} of {area} by {deadline} and have not been posted"},
 	hall.AlertCaseCrossResult: {"同城通办件 {number}：{area}{department}的办理结果应于 {deadline} 前寄回，尚未收到", "同城通办 case {number}: the result of {department} of {area} was due back by {deadline} and has not arrived"},
 	hall.AlertCaseOverdue:     {"{department}有 {count} 件办件超过承诺办结时限（最早 {deadline}），请尽快办结", "{department}: {count} cases are past their promised deadline (the earliest {deadline}); decide them now"},
+	hall.AlertEnvelopeReview:  {"免跑腿信封：办件 {number}（{window} 号窗口）的补正材料已等候审核超过 {minutes} 分钟", "免跑腿信封: the materials submitted for case {number} (window {window}) have waited over {minutes} min for review"},
 	hall.AlertCaseSupply:      {"容缺办件 {number}（{department}）尚缺 {count} 项材料，补交期限 {deadline} 已过", "容缺 case {number} ({department}): {count} materials still missing past their deadline {deadline}"},
 }
 

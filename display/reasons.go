@@ -325,8 +325,53 @@ var reasons = map[string]Words{
 	"no_command":         {"没有要执行的操作", "No command was given"},
 	"no_message":         {"没有待发送的短信 {id}", "No message {id} is waiting to be sent"},
 
+	// The files an applicant uploads for a case's missing materials.
+	"upload_too_large": {"文件不能超过 {max} MB，请压缩后重新上传", "The file must be at most {max} MB; make it smaller and upload it again"},
+	"upload_type":      {"文件内容是 {type}，只能上传 {allowed} 文件", "The file's content is {type}; only {allowed} files can be uploaded"},
+	"upload_name":      {"文件名不能含有 /、\\、..或控制字符，且不超过 {max} 个字", "A file name may not hold /, \\, .. or control characters, and has at most {max} characters"},
+	"upload_empty":     {"文件是空的，请重新选择文件", "The file is empty; choose the file again"},
+	"upload_not_found": {"没有找到这个上传的文件", "No such uploaded file"},
+
 	// One address holding more connections than its share.
 	"too_many_connections": {"此地址打开的连接过多（上限 {max} 个），请关闭一些页面后再试", "Too many connections are open from this address (at most {max}); close some pages and try again"},
+
+	// 免跑腿信封: the counter issuing it, the applicant supplying by upload or
+	// post, the clerk reviewing and recording the post.
+	"envelope_needed":          {"免跑腿信封需注明每项缺少材料的补正方式", "The envelope needs the way each missing material comes"},
+	"envelope_nothing_missing": {"材料已齐全，无需免跑腿信封", "Nothing is missing: the case needs no envelope"},
+	"envelope_not_missing":     {"材料 {material} 不在本件缺少的材料之列", "Material {material} is not one of those missing"},
+	"envelope_in_person":       {"{material} 须本人到现场签字或核对原件，不能通过免跑腿信封补正", "{material} must be signed or checked in person; it cannot come by the envelope"},
+	"envelope_way":             {"请为 {material} 选择在线上传或邮寄", "Choose upload or post for {material}"},
+	"envelope_way_needed":      {"请为缺少的材料 {material} 选择补正方式", "Choose how the missing {material} comes"},
+	"envelope_no_recipient":    {"大厅尚未设置邮寄收件地址，只能选择在线上传", "The hall has no address for posted materials; choose upload"},
+	"envelope_token":           {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"envelope_open":            {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"envelope_file":            {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"no_envelope":              {"没有找到该免跑腿信封，请核对二维码", "No such envelope; check the QR code"},
+	"no_submission":            {"没有第 {submission} 次提交", "No submission {submission}"},
+	"envelope_case_done":       {"办件 {number} 已不再接收补正材料", "Case {number} takes no more materials"},
+	"envelope_pending":         {"{material} 已提交，正在等待审核", "{material} is submitted and waits for review"},
+	"envelope_not_owed":        {"{material} 已审核通过，无需再次提交", "{material} has passed; nothing more to submit"},
+	"envelope_files_needed":    {"请至少上传一个文件", "Upload at least one file"},
+	"envelope_files_many":      {"一次最多上传 {max} 个文件", "At most {max} files at a time"},
+	"envelope_no_post":         {"本信封没有需要邮寄的材料", "Nothing in this envelope comes by post"},
+	"envelope_courier_early":   {"邮寄材料的照片预审通过后才能预约快递", "Book the courier once the photos of the paper have passed"},
+	"envelope_courier_gone":    {"快递已取件，不能再修改预约", "The courier has picked up; the booking cannot change"},
+	"envelope_courier_name":    {"请填写寄件人姓名", "Give the sender's name"},
+	"envelope_courier_address": {"请填写上门取件地址", "Give the pickup address"},
+	"envelope_pickup_at":       {"上门取件时间须在现在之后 {days} 天内", "The pickup time must be within {days} days from now"},
+	"envelope_pickup_format":   {"取件时间格式应为 2006-01-02T15:04", "Give the pickup time like 2006-01-02T15:04"},
+	"envelope_reviewed":        {"该次提交已审核", "This submission is reviewed already"},
+	"envelope_reason_needed":   {"不予通过须填写原因", "A rejection needs its reason"},
+	"envelope_not_post":        {"{material} 不是邮寄补正的材料", "{material} does not come by post"},
+	"envelope_post_state":      {"物流状态应为已揽收、运输中或已送达", "The post's state is picked up, in transit or arrived"},
+	"envelope_post_early":      {"{material} 的照片预审通过并预约快递后才能登记物流", "Record the post of {material} once its photos passed and the courier is booked"},
+	"envelope_post_order":      {"{material} 的物流已是「{state}」，不能倒退", "The post of {material} is at {state} already; it cannot go back"},
+	"envelope_too_many":        {"操作过于频繁，请{wait}后再试", "Too many tries from here; try again in {wait_en}"},
+	"envelope_pass_needed":     {"请选择审核通过或不予通过", "Choose pass or reject"},
+	"no_uploads":               {"服务器出错，请重试", "The server made a mistake; please try again"},
+	"envelope_upload_form":     {"请以表单上传：material 字段和至少一个 file 文件", "Upload as a form: the material field and at least one file"},
+	"envelope_upload_large":    {"上传内容超过 {mb} MB 上限", "The upload is over the {mb} MB limit"},
 
 	// A request sent again.
 	"idempotency_key_reused": {"该 Idempotency-Key 已用于另一请求，新请求请换一个新键", "This Idempotency-Key was used for a different request; use a new key for a new request"},

@@ -58,13 +58,17 @@ var pages = map[string]string{
 	"/c":                  "case.html",
 	"/c/{id}":             "case.html",
 	"/r/{token}":          "second.html",
+	"/e/{token}":          "envelope.html",
+	"/envelopes":          "envelopes.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing
 // runs, loads or connects but from the hall's own server, no inline script
 // or style, and no other site may frame a page (a counter or an admin page
-// under someone else's buttons).
-const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+// under someone else's buttons). Images may also be blob: URLs, which the
+// clerk's review page makes of an applicant's upload it fetched with its
+// sign-in (an <img> cannot send one).
+const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; " +
 	"connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 // PageHeaders sets the headers every face is served with, its pages and

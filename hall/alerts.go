@@ -122,6 +122,7 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 	out = append(out, bookingAlerts(s, setup)...)
 	out = append(out, caseAlerts(s, setup, now)...)
 	out = append(out, proofAlerts(s, setup)...)
+	out = append(out, envelopeAlerts(s, setup)...)
 	for _, id := range slices.Sorted(maps.Keys(s.Equipment.Devices)) {
 		h := s.Equipment.Devices[id]
 		if h.Status == equipment.OK {

@@ -6,6 +6,7 @@ import (
 	"hallfloor/booking"
 	"hallfloor/cases"
 	"hallfloor/consult"
+	"hallfloor/envelope"
 	"hallfloor/equipment"
 	"hallfloor/errs"
 	"hallfloor/locker"
@@ -77,8 +78,18 @@ func Decide(s *State, setup *Setup, cmd Command, env room.Env) (room.Outcome, er
 		return decideBooking(s, setup, c, env)
 	case cases.TakePickup:
 		return decideTakePickup(s, setup, c, env)
-	case cases.Open, cases.ChooseCollection:
-		return decideCollection(s, setup, c.(cases.Command), env)
+	case envelope.Issue:
+		return decideEnvelopeIssue(s, setup, c, env)
+	case envelope.Command:
+		return decideEnvelope(s, setup, c, env)
+	case cases.Open:
+		if c.Missing == cases.MissingEnvelope {
+			// The envelope comes with its case, in one command (Issue).
+			return room.Outcome{}, errs.Bad("envelope", "envelope_needed")
+		}
+		return decideCollection(s, setup, c, env)
+	case cases.ChooseCollection:
+		return decideCollection(s, setup, c, env)
 	case cases.Command:
 		return cases.Decide(s.Cases, setup.Cases, s.Queue, setup.Queue, c, env)
 	case nil:
@@ -100,6 +111,7 @@ func due(s *State, setup *Setup, now time.Time) []room.Payload {
 	evs = append(evs, consult.Due(s.Consults, setup.Consults, now)...)
 	evs = append(evs, booking.Due(s.Bookings, setup.Bookings, now)...)
 	evs = append(evs, cases.Due(s.Cases, setup.Cases, now)...)
+	evs = append(evs, envelope.Due(s.Envelopes, setup.Envelopes, now)...)
 	return evs
 }
 

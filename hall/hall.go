@@ -13,6 +13,7 @@ import (
 	"hallfloor/calendar"
 	"hallfloor/cases"
 	"hallfloor/consult"
+	"hallfloor/envelope"
 	"hallfloor/equipment"
 	"hallfloor/locker"
 	"hallfloor/outbox"
@@ -35,8 +36,11 @@ type Setup struct {
 	Bookings *booking.Setup
 	// Cases are the item catalogue (事项) and the departments deciding its
 	// cases; none unless the hall file declares them.
-	Cases  *cases.Setup
-	Alerts Alerts
+	Cases *cases.Setup
+	// Envelopes are the 免跑腿信封's recipient, window groups and review
+	// setting.
+	Envelopes *envelope.Setup
+	Alerts    Alerts
 	// Pushes are the hall's signed deliveries to its other systems: the
 	// provincial 好差评 platform and the hall file's webhooks (pushes.go).
 	Pushes Pushes
@@ -58,7 +62,8 @@ func NewSetup(q queue.Setup, r rating.Setup, l *locker.Setup, a Alerts) *Setup {
 	}
 	ls := l.WithDefaults()
 	return &Setup{Queue: qs, Ratings: &r, Lockers: &ls, Consults: consult.NewSetup(consult.Setup{}), Alerts: a.withDefaults(),
-		Bookings: booking.NewSetup(booking.Setup{Calendar: qs.Calendar}), Cases: cases.NewSetup(cases.Setup{Calendar: qs.Calendar})}
+		Bookings: booking.NewSetup(booking.Setup{Calendar: qs.Calendar}), Cases: cases.NewSetup(cases.Setup{Calendar: qs.Calendar}),
+		Envelopes: envelope.NewSetup(envelope.Setup{})}
 }
 
 // Location is the hall's time zone.
@@ -80,6 +85,7 @@ type State struct {
 	Consults  *consult.State   `json:"consults"`
 	Bookings  *booking.State   `json:"bookings"`
 	Cases     *cases.State     `json:"cases"`
+	Envelopes *envelope.State  `json:"envelopes"`
 }
 
 // NewState is an empty hall for the setup.
@@ -132,6 +138,10 @@ func (s *State) Adopt(setup *Setup) {
 		s.Cases = cases.NewState()
 	}
 	s.Cases.Adopt()
+	if s.Envelopes == nil {
+		s.Envelopes = envelope.NewState()
+	}
+	s.Envelopes.Adopt()
 }
 
 // Apply changes the hall by one event: every room sees it and keeps what
@@ -148,6 +158,7 @@ func (s *State) Apply(e room.Event) {
 	s.Consults.Apply(e)
 	s.Bookings.Apply(e)
 	s.Cases.Apply(e)
+	s.Envelopes.Apply(e)
 }
 
 // Day is the hall's current day, as its numbering knows it.

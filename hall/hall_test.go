@@ -417,7 +417,7 @@ func caseCommand(r *rand.Rand, f *floor) Command {
 			owing = append(owing, id)
 		}
 	}
-	if len(owing) > 0 && r.IntN(4) == 0 {
+	if len(owing) > 0 && r.IntN(3) == 0 {
 		k := f.s.Cases.Cases[owing[r.IntN(len(owing))]]
 		return cases.Supply{Case: k.ID, Materials: k.Missing[:1], Actor: clerk(w)}
 	}
@@ -453,6 +453,36 @@ func caseCommand(r *rand.Rand, f *floor) Command {
 			owed = k.Missing[:1]
 		}
 		return cases.Supply{Case: id, Materials: owed, Actor: clerk(w)}
+	}
+	// A result waiting goes out: chosen for the post, posted, its 签收.
+	if k := f.s.Cases.Cases[id]; k != nil && r.IntN(2) == 0 {
+		switch k.Status {
+		case cases.Ready:
+			if k.Collect == "" {
+				return cases.ChooseCollection{Case: id, Channel: cases.ChannelPost, Address: "椒江区", Actor: clerk(w)}
+			}
+		case cases.Posted:
+			return cases.RecordReceipt{Case: id, Actor: clerk(w)}
+		}
+	}
+	// The handover, the joint opinions, the collection, the 取件号 and the
+	// courier's receipt, by the right hands or not.
+	switch r.IntN(12) {
+	case 0:
+		return cases.SendBatch{Department: []string{"scj", "bdc", "zz"}[r.IntN(3)], Actor: clerk(w)}
+	case 1:
+		if b := slices.Sorted(maps.Keys(f.s.Cases.Batches)); len(b) > 0 {
+			return cases.SignBatch{Batch: b[r.IntN(len(b))], Actor: a}
+		}
+	case 2:
+		return cases.GiveOpinion{Case: id, Agree: r.IntN(3) > 0, Text: []string{"", "不符合规划"}[r.IntN(2)], Actor: a}
+	case 3:
+		return cases.ChooseCollection{Case: id, Channel: []string{cases.ChannelWindow, cases.ChannelPost, cases.ChannelLocker, "drone"}[r.IntN(4)],
+			Address: []string{"", "椒江区"}[r.IntN(2)], Actor: clerk(w)}
+	case 4:
+		return cases.RecordReceipt{Case: id, Actor: clerk(w)}
+	case 5:
+		return cases.TakePickup{IDHash: fmt.Sprintf("h%d", r.IntN(6))}
 	}
 	ch := []string{cases.ChannelWindow, cases.ChannelPost, cases.ChannelLocker, "drone"}[r.IntN(4)]
 	return cases.Deliver{Case: id, Channel: ch, Window: w, Signature: "张三", Courier: "EMS", Waybill: "1", Locker: "L1/01", Actor: clerk(w)}
@@ -623,7 +653,8 @@ func TestRandomWalkOverEveryRoom(t *testing.T) {
 				"followup.opened", "overtime.started", "overtime.ended", "locker.released", "device.reported", "day.started",
 				"consult.requested", "consult.acknowledged", "consult.met", "consult.ended", "consult.escalated", "consult.duty",
 				"booking.made", "booking.checked_in", "booking.late", "booking.cancelled", "booking.served",
-				"case.opened", "case.notice", "case.supplied", "case.accepted", "case.approved", "case.refused", "case.closed", "case.overdue"} {
+				"case.opened", "case.notice", "case.supplied", "case.accepted", "case.approved", "case.refused", "case.closed", "case.overdue",
+				"case.batch_sent", "case.batch_signed", "case.collection"} {
 				if accepted[typ] == 0 {
 					t.Errorf("the walk never produced %s", typ)
 				}

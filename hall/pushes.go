@@ -79,7 +79,7 @@ func pushes(s *State, setup *Setup, events []room.Event) []room.Payload {
 		}
 		for _, h := range ps.Hooks {
 			if slices.Contains(h.Classes, class) {
-				out = append(out, pushOf(h.Name, class, e, envelope(s, setup, h.Name, class, e)))
+				out = append(out, pushOf(h.Name, class, e, pushEnvelope(s, setup, h.Name, class, e)))
 			}
 		}
 	}
@@ -141,7 +141,7 @@ type PickupData struct {
 	Clerk       string `json:"clerk"`
 }
 
-func envelope(s *State, setup *Setup, hook, class string, e room.Event) Envelope {
+func pushEnvelope(s *State, setup *Setup, hook, class string, e room.Event) Envelope {
 	env := Envelope{ID: pushID(hook, e), Class: class, Type: e.Data.Type(), Seq: e.Seq,
 		At: e.At.In(setup.Location()).Format(time.RFC3339)}
 	switch p := e.Data.(type) {

@@ -4,6 +4,7 @@ import (
 	"hallfloor/booking"
 	"hallfloor/cases"
 	"hallfloor/consult"
+	"hallfloor/envelope"
 	"hallfloor/overtime"
 	"hallfloor/queue"
 	"hallfloor/rating"
@@ -35,7 +36,10 @@ import (
 //   - a case's result ready, a 补正通知 or a refusal sends the applicant the
 //     SMS sealed at Open, and a ready case's result stored in a locker,
 //     taken out by the applicant or back by a clerk moves the case
-//     (cases_output.go).
+//     (cases_output.go);
+//   - a 免跑腿信封's submission reviewed sends the applicant the SMS sealed
+//     at issue: passed, or rejected with the reason and the link
+//     (envelope.React).
 func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	var out []room.Payload
 	for _, e := range events {
@@ -53,6 +57,7 @@ func react(s *State, setup *Setup, events []room.Event) []room.Payload {
 	out = append(out, booking.React(s.Bookings, s.Queue, events)...)
 	out = append(out, cases.React(s.Cases, events)...)
 	out = append(out, caseNotices(s, setup, events)...)
+	out = append(out, envelope.React(s.Envelopes, setup.Cases, events)...)
 	out = append(out, caseLinks(s, events)...)
 	out = append(out, pushes(s, setup, events)...)
 	return out

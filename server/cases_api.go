@@ -165,6 +165,9 @@ type openCaseBody struct {
 	Collect    string   `json:"collect"`
 	Address    string   `json:"address"`
 	Recipient  string   `json:"recipient"`
+	// Envelope is the 免跑腿信封's materials and ways, with "missing":
+	// "envelope".
+	Envelope *envelopeRequest `json:"envelope"`
 }
 
 // postOpenCase is the clerk at an intake window receiving a case. The ID
@@ -199,7 +202,14 @@ func (s *Server) postOpenCase(w http.ResponseWriter, r *http.Request, p Principa
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusOK, cmd, func(st *hall.State, setup *hall.Setup, out room.Outcome) any {
+	var run hall.Command = cmd
+	if cmd.Missing == cases.MissingEnvelope {
+		if run, err = s.envelopeIssue(cmd, body.Envelope); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.do(w, r, http.StatusOK, run, func(st *hall.State, setup *hall.Setup, out room.Outcome) any {
 		reply := struct {
 			Case   *caseView   `json:"case,omitempty"`
 			Notice *noticeView `json:"notice,omitempty"`
@@ -344,6 +354,9 @@ type caseView struct {
 	Cross        *cases.Crossing `json:"cross,omitempty"`
 	// Decides is whether the reader takes its department's steps.
 	Decides bool `json:"decides"`
+	// Envelope is the case's 免跑腿信封: its token and the applicant's page
+	// the 告知单's QR opens.
+	Envelope *envelopeLink `json:"envelope,omitempty"`
 }
 
 // opinionView is a joint department's opinion (联办) on a case.
@@ -398,6 +411,7 @@ func (s *Server) caseViewOf(st *hall.State, setup *hall.Setup, k *cases.Case) ca
 	if m := s.hall.FindStaff(k.Clerk); m != nil {
 		v.ClerkName = m.Name
 	}
+	v.Envelope = envelopeLinkOf(st, k.ID)
 	for _, p := range k.Timeline {
 		sv := stepView{Type: p.Type, Staff: p.Staff, At: in(p.At)}
 		if m := s.hall.FindStaff(p.Staff); m != nil {

@@ -185,6 +185,7 @@ type limits struct {
 	conf                  config.Limits
 	issue, pickup, signin *limiter
 	lookup                *limiter // case lookups by number and phone
+	envelope              *limiter // the applicants' envelope pages, uploads and bookings
 }
 
 // Sign-ins a minute from one source: a terminal signs in a few times a
@@ -197,7 +198,7 @@ func newLimits(c config.Server) (*limits, error) {
 		return nil, err
 	}
 	return &limits{sources: src, conf: c.Limits, issue: newLimiter(), pickup: newLimiter(), signin: newLimiter(),
-		lookup: newLimiter()}, nil
+		lookup: newLimiter(), envelope: newLimiter()}, nil
 }
 
 // admit spends one try of the request's source in l, or refuses the

@@ -29,6 +29,7 @@ import (
 	"hallfloor/queue"
 	"hallfloor/room"
 	"hallfloor/server/ws"
+	"hallfloor/uploads"
 )
 
 // Options wire a server.
@@ -49,6 +50,9 @@ type Options struct {
 	// Figures are the recorded daily figures reports read; nil reads
 	// every report from History's events.
 	Figures *figures.Store
+	// Uploads are the applicants' files of the 免跑腿信封, by content hash;
+	// nil refuses uploads.
+	Uploads *uploads.Store
 
 	// For a hall of several nodes (see forward.go). Leader names the node
 	// that writes the hall now ("" for none); set, the node passes its
@@ -84,6 +88,7 @@ type Server struct {
 
 	historyJournal journal.Journal
 	figures        *figures.Store
+	uploads        *uploads.Store
 
 	leader func(ctx context.Context) (string, error)
 	self   string
@@ -118,6 +123,7 @@ func New(o Options) (*Server, error) {
 
 		historyJournal: o.History,
 		figures:        o.Figures,
+		uploads:        o.Uploads,
 
 		leader: o.Leader, self: o.Self, nodes: o.Nodes, epoch: o.Epoch,
 	}
@@ -167,6 +173,10 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
 	s.lockerPages(r)
+	// The envelope's upload is a multipart form, not JSON: it is no
+	// cross-site risk, since only the envelope's unguessable token, never a
+	// sign-in, lets it through.
+	r.Post("/api/v1/envelopes/{token}/uploads", s.limitEnvelopes(s.postEnvelopeUpload))
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.forward, s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
@@ -189,6 +199,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		s.consultRoutes(r)
 		s.bookingRoutes(r)
 		s.caseRoutes(r)
+		s.envelopeRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}

@@ -7,6 +7,7 @@ package sms
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -238,6 +239,13 @@ type Templates struct {
 	CaseReadyLocker string `yaml:"-"`
 	CaseSupplement  string `yaml:"-"`
 	CaseRefused     string `yaml:"-"`
+	// The 免跑腿信封's: a submission told to the window group's leader and
+	// 业务专员 (Case What Material Window), and its review told to the
+	// applicant (Case What Material, a rejection's Reason and Link, the
+	// envelope's page to submit again).
+	EnvelopeSubmitted string `yaml:"-"`
+	EnvelopePassed    string `yaml:"-"`
+	EnvelopeRejected  string `yaml:"-"`
 }
 
 // DefaultTemplates are the hall's messages unless the hall file says else.
@@ -262,6 +270,10 @@ var DefaultTemplates = Templates{
 	CaseReadyLocker: "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）已办结，将存入自助取件柜，取件码另行短信告知。",
 	CaseSupplement:  "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）需补正材料：{{.Materials}}。请尽快到大厅补交。",
 	CaseRefused:     "【{{.Hall}}】您的办件 {{.Case}}（{{.What}}）未予办理，请到大厅领取书面决定书。",
+
+	EnvelopeSubmitted: "【{{.Hall}}】免跑腿信封：办件 {{.Case}}（{{.What}}）的{{.Material}}已提交，请跟进 {{.Window}} 号窗口及时审核。",
+	EnvelopePassed:    "【{{.Hall}}】您为办件 {{.Case}}（{{.What}}）补正的{{.Material}}已审核通过。",
+	EnvelopeRejected:  "【{{.Hall}}】您为办件 {{.Case}}（{{.What}}）补正的{{.Material}}未通过审核，原因：{{.Reason}}。{{if .Link}}请重新上传：{{.Link}}{{else}}请扫描免跑腿信封上的二维码重新上传。{{end}}",
 }
 
 // Render fills a template; the template text comes from the hall file and
@@ -291,8 +303,8 @@ type Vars struct {
 	// slot's start in the hall's zone, why a request was declined; Link is
 	// its page on the hall's public address, with the code.
 	Service, Start, Reason, Link string
-	// Materials names a 补正通知's materials.
-	Materials string
+	// Materials names a 补正通知's materials; Material the 免跑腿信封's one.
+	Materials, Material string
 }
 
 // For returns the template of a message's purpose, or "" for a purpose
@@ -335,6 +347,12 @@ func (t Templates) For(purpose string) string {
 		return t.CaseSupplement
 	case PurposeCaseRefused:
 		return t.CaseRefused
+	case PurposeEnvelopeSubmitted:
+		return t.EnvelopeSubmitted
+	case PurposeEnvelopePassed:
+		return t.EnvelopePassed
+	case PurposeEnvelopeRejected:
+		return t.EnvelopeRejected
 	}
 	return ""
 }
@@ -351,6 +369,10 @@ type Wording struct {
 	// booking's confirmation links it with the code (?code=…), where the
 	// applicant views or cancels it.
 	BookingPage string
+	// EnvelopePage is the 免跑腿信封 page's public address
+	// (https://hall.example.gov.cn/e), "" when the hall has none: a
+	// rejection links the envelope's, with its token.
+	EnvelopePage string
 }
 
 // AnyBank names the lockers when a drop-off code opens at any bank.
@@ -372,9 +394,12 @@ func (w *Wording) Word(id, purpose string, vars map[string]string, env Envelope)
 	v := Vars{Hall: w.Hall, Case: vars["case"], What: vars["what"], Bank: vars["bank"], Comp: vars["comp"], Code: env.Code,
 		Number: vars["number"], Window: vars["window"], Ahead: vars["ahead"],
 		Department: vars["department"], Minutes: vars["minutes"],
-		Service: vars["service"], Reason: vars["reason"], Materials: vars["materials"]}
+		Service: vars["service"], Reason: vars["reason"], Materials: vars["materials"], Material: vars["material"]}
 	if (purpose == PurposeBookingConfirmed || purpose == PurposeBookingRequested) && w.BookingPage != "" && env.Code != "" {
 		v.Link = w.BookingPage + "?code=" + url.QueryEscape(env.Code)
+	}
+	if token := cmp.Or(env.Code, vars["token"]); purpose == PurposeEnvelopeRejected && w.EnvelopePage != "" && token != "" {
+		v.Link = w.EnvelopePage + "/" + url.PathEscape(token)
 	}
 	if v.Bank == "" {
 		v.Bank = AnyBank
@@ -427,6 +452,11 @@ const (
 	PurposeCaseReadyLocker = "case.ready_locker"
 	PurposeCaseSupplement  = "case.supplement"
 	PurposeCaseRefused     = "case.refused"
+
+	// The 免跑腿信封's messages, as package envelope names them.
+	PurposeEnvelopeSubmitted = "envelope.submitted"
+	PurposeEnvelopePassed    = "envelope.passed"
+	PurposeEnvelopeRejected  = "envelope.rejected"
 )
 
 // Check renders every template with sample fields, so a hall file with a
@@ -435,7 +465,7 @@ func (t Templates) Check() map[string]error {
 	sample := Vars{Hall: "大厅", Case: "C1", What: "证照", Bank: "一号柜", Comp: "03", Code: "123456", Deadline: "1月1日",
 		Number: "A012", Window: "3", Ahead: "3", Department: "市场监管局", Minutes: "5",
 		Service: "社会民生", Start: "1月1日 09:00", Reason: "材料须现场核验", Link: "https://hall.example.gov.cn/book?code=K7Q2M9XW",
-		Materials: "申请书、身份证明"}
+		Materials: "申请书、身份证明", Material: "场所证明"}
 	bad := map[string]error{}
 	for name, text := range map[string]string{"locker_code": t.LockerCode, "locker_overdue": t.LockerOverdue, "dropoff_code": t.DropoffCode,
 		"ticket_near": t.TicketNear, "ticket_called": t.TicketCalled,
@@ -443,7 +473,8 @@ func (t Templates) Check() map[string]error {
 		"booking_confirmed": t.BookingConfirmed, "booking_requested": t.BookingRequested, "booking_accepted": t.BookingAccepted,
 		"booking_declined": t.BookingDeclined, "booking_reminder": t.BookingReminder, "booking_forfeited": t.BookingForfeited,
 		"case_ready_window": t.CaseReadyWindow, "case_ready_post": t.CaseReadyPost, "case_ready_locker": t.CaseReadyLocker,
-		"case_supplement": t.CaseSupplement, "case_refused": t.CaseRefused} {
+		"case_supplement": t.CaseSupplement, "case_refused": t.CaseRefused,
+		"envelope_submitted": t.EnvelopeSubmitted, "envelope_passed": t.EnvelopePassed, "envelope_rejected": t.EnvelopeRejected} {
 		if _, err := Render(text, sample); err != nil {
 			bad[name] = err
 		}
@@ -483,7 +514,8 @@ func (t Templates) WithDefaults() Templates {
 		{&t.BookingReminder, DefaultTemplates.BookingReminder}, {&t.BookingForfeited, DefaultTemplates.BookingForfeited},
 		{&t.CaseReadyWindow, DefaultTemplates.CaseReadyWindow}, {&t.CaseReadyPost, DefaultTemplates.CaseReadyPost},
 		{&t.CaseReadyLocker, DefaultTemplates.CaseReadyLocker}, {&t.CaseSupplement, DefaultTemplates.CaseSupplement},
-		{&t.CaseRefused, DefaultTemplates.CaseRefused},
+		{&t.CaseRefused, DefaultTemplates.CaseRefused}, {&t.EnvelopeSubmitted, DefaultTemplates.EnvelopeSubmitted},
+		{&t.EnvelopePassed, DefaultTemplates.EnvelopePassed}, {&t.EnvelopeRejected, DefaultTemplates.EnvelopeRejected},
 	} {
 		if *f.v == "" {
 			*f.v = f.def

@@ -43,7 +43,8 @@ HF.start(async function () {
     try {
       var d = await api('GET', '/api/v1/cases' + ($('show-closed').checked ? '?closed=1' : ''));
       data = d;
-      HF.showError($('error'), null);
+      // A step's refusal stays until the next step: reading again is no
+      // answer to it.
       var sig = JSON.stringify(d);
       if (sig !== drawn) { drawn = sig; render(); }
     } catch (e) {

@@ -68,6 +68,19 @@
     $('case-missing').hidden = miss.length === 0;
     $('case-missing-list').textContent = HF.t('cases.missing', miss.map(function (m) { return m.name; }).join(HF.t('list.sep')));
     $('case-tolerate').hidden = choice() !== 'tolerate';
+    // 免跑腿信封: how each missing material comes, an upload or by post.
+    var env = $('case-envelope');
+    env.hidden = choice() !== 'envelope';
+    var ways = {};
+    env.querySelectorAll('select').forEach(function (s) { ways[s.getAttribute('data-material')] = s.value; });
+    HF.clear(env);
+    miss.forEach(function (m) {
+      var sel = HF.el('select', { 'data-material': m.code, 'aria-label': m.name }, ['upload', 'post'].map(function (w) {
+        return HF.el('option', { value: w, text: HF.t('env.way.' + w) });
+      }));
+      sel.value = ways[m.code] || 'upload';
+      env.appendChild(HF.el('label', { class: 'choice' }, [m.name + ' ', sel]));
+    });
   }
 
   // The hall says whether this window can open a case now.
@@ -123,10 +136,16 @@
     if (missing().length) {
       body.missing = choice();
       if (body.missing === 'tolerate') { body.commitment = $('case-commitment').value; body.supply_days = parseInt($('case-days').value, 10) || 0; }
+      if (body.missing === 'envelope') {
+        body.envelope = { materials: [] };
+        $('case-envelope').querySelectorAll('select').forEach(function (s) { body.envelope.materials.push({ code: s.getAttribute('data-material'), way: s.value }); });
+      }
     }
     HF.showError($('case-error'), null);
     try {
       last = await HF.api('POST', '/api/v1/windows/' + encodeURIComponent(id) + '/cases', body, { token: token(), key: HF.key() });
+      // The envelope's 告知单 prints what the applicant's page will say.
+      if (last.case && last.case.envelope) last.envelope = (await HF.api('GET', '/api/v1/envelopes/' + encodeURIComponent(last.case.envelope.token))).envelope;
       done();
     } catch (e) {
       HF.showError($('case-error'), e);
@@ -145,8 +164,23 @@
   function done() {
     $('case-form').hidden = true;
     $('case-done').hidden = false;
+    // With an envelope the receipt of what was received prints first, its
+    // 告知单 on the next page.
     $('print-receipt').hidden = !last.case;
     $('print-notice').hidden = !last.notice;
+    $('print-envelope').hidden = !last.envelope;
+    if (last.envelope) {
+      var e = last.envelope;
+      $('pe-hall').textContent = hallName();
+      $('pe-number').textContent = e.case.number;
+      $('pe-item').textContent = HF.name(e.case.item);
+      var list = HF.clear($('pe-materials'));
+      e.materials.forEach(function (m) { list.appendChild(HF.el('li', { text: HF.t('cases.item.kind', m.name, HF.t('env.way.' + m.way)) })); });
+      var posted = e.materials.some(function (m) { return m.way === 'post'; });
+      $('pe-postage').textContent = posted ? HF.t('env.postage.' + e.postage) : '';
+      $('pe-recipient').textContent = posted ? HF.t('env.recipient', e.recipient.name, e.recipient.phone, e.recipient.address) : '';
+      $('pe-qr').src = '/qr?data=' + encodeURIComponent(location.origin + last.case.envelope.path);
+    }
     if (last.case) {
       var k = last.case;
       $('case-done-msg').textContent = HF.t(k.owed.length ? 'cases.opened.tolerated' : 'cases.opened', k.number);
@@ -176,6 +210,14 @@
     }
   }
   $('case-print').addEventListener('click', function () { window.print(); });
+
+  // A submission to an envelope this clerk issued: said here at once.
+  document.addEventListener('hf:event', function (ev) {
+    var m = ev.detail.message, me = ev.detail.session;
+    if (m.type !== 'envelope.submitted' || !me || !m.data || m.data.clerk !== me.staff) return;
+    $('env-notice').hidden = false;
+    $('env-notice-text').textContent = HF.t('cases.env.submitted', HF.fmtTime(m.at));
+  });
 
   // 出件: the results the 取件号 served here collects, each handed over
   // against the applicant's signature.

@@ -320,6 +320,8 @@ HF.start(async function () {
       snapshot: function () { load(); },
       event: function (m) {
         if (m.type.indexOf('overtime.') === 0) overtimeEvent(m);
+        // The case panel (counter-cases.js) hears the stream too.
+        document.dispatchEvent(new CustomEvent('hf:event', { detail: { message: m, session: session } }));
         forcedOff(m);
         // Any change to the lines this window serves, or to the window.
         if (m.waiting || (m.window && m.window.id === id)) refresh();
