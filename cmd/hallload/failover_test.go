@@ -55,7 +55,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func testCluster(t *testing.T, leaseMS int) *cluster {
+func testCluster(t *testing.T, leaseMS int) (*cluster, *syncBuffer) {
 	t.Helper()
 	if _, err := os.Stat("/usr/bin/redis-server"); err != nil {
 		if _, err := os.Stat("/usr/local/bin/redis-server"); err != nil {
@@ -73,7 +73,7 @@ func testCluster(t *testing.T, leaseMS int) *cluster {
 			t.Logf("the nodes said:\n%s", logs)
 		}
 	})
-	return c
+	return c, logs
 }
 
 // haScreen is a WebSocket client of a node, as a hall screen is.
@@ -172,7 +172,7 @@ func send(base, path, token, key string, body any) (int, []byte, error) {
 // the screens of both nodes; a sign-in made at the follower works at the
 // leader.
 func TestTwoNodesForwardAndShowCalls(t *testing.T) {
-	c := testCluster(t, 1000)
+	c, _ := testCluster(t, 1000)
 	ctx := context.Background()
 	lead, err := c.waitLeader(ctx, 10*time.Second)
 	if err != nil {
@@ -212,7 +212,7 @@ func TestTwoNodesForwardAndShowCalls(t *testing.T) {
 // pause is refused, or passed to the new leader), tells its screens to
 // reconnect and follows.
 func TestPausedLeaderAppendsNothing(t *testing.T) {
-	c := testCluster(t, 1000)
+	c, logs := testCluster(t, 1000)
 	ctx := context.Background()
 	lead, err := c.waitLeader(ctx, 10*time.Second)
 	if err != nil {
@@ -296,13 +296,17 @@ func TestPausedLeaderAppendsNothing(t *testing.T) {
 	if i := c.leader(ctx); i != 1-lead {
 		t.Fatalf("after SIGCONT the leader is %d, want %d", i, 1-lead)
 	}
+	// It noticed, by its renewal or by the append the lease refused.
+	if !strings.Contains(logs.String(), "this node stopped writing the hall") {
+		t.Fatal("the old leader never said it stopped writing")
+	}
 }
 
 // The leader killed with SIGKILL under load, twice: every ticket and call
 // acknowledged is in the journal, no number is issued twice. (The load
 // command runs this 20 times: hallload -mode failover.)
 func TestLeaderKilledUnderLoad(t *testing.T) {
-	c := testCluster(t, 1000)
+	c, _ := testCluster(t, 1000)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
 	r, err := runFailover(ctx, c, 2, 16, 8, t.Logf)
