@@ -88,6 +88,10 @@ type App struct {
 	retention func(context.Context)
 	retainNow func(context.Context) (archive.Result, error)
 	retaining sync.Mutex // one turn of the retention at a time
+	// redis is the journal when it is in Redis; ha runs the node's part
+	// of a hall of several nodes (see ha.go), nil for a node alone.
+	redis *redisjournal.Journal
+	ha    *haNode
 }
 
 // Open builds the hall, restoring it from its journal. Nothing runs until
@@ -127,11 +131,26 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 
-	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock})
+	several := o.Hall.Server.HA.On()
+	if several && a.redis == nil {
+		return nil, errors.New("server.ha runs a hall on several nodes sharing a Redis journal: start with -journal redis://…")
+	}
+	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock, Follower: several})
 	if err != nil {
 		return nil, err
 	}
 	a.Engine = eng
+	srvOpts := server.Options{Hall: o.Hall}
+	if a.redis != nil {
+		if srvOpts.Epoch, err = a.redis.Epoch(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if several {
+		a.ha = newHANode(a, a.redis, o.Hall.Server.HA)
+		srvOpts = server.Options{Hall: haServer(o.Hall), Leader: a.redis.Leader, Self: o.Hall.Server.HA.Advertise,
+			Nodes: o.Hall.Server.HA.Nodes, Epoch: srvOpts.Epoch}
+	}
 	a.history = hist
 	if a.figures, err = a.openFigures(o); err != nil {
 		return nil, err
@@ -158,8 +177,10 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(server.Options{Engine: eng, Hall: o.Hall, Keys: keys, Logger: o.Logger, Backlog: tail,
-		Devices: devs, Pages: frontend.Handler(), History: hist, Figures: a.figures, Clock: o.Clock, Uploads: files})
+	srvOpts.Engine, srvOpts.Keys, srvOpts.Logger, srvOpts.Backlog = eng, keys, o.Logger, tail
+	srvOpts.Devices, srvOpts.Pages, srvOpts.History, srvOpts.Figures, srvOpts.Clock = devs, frontend.Handler(), hist, a.figures, o.Clock
+	srvOpts.Uploads = files
+	srv, err := server.New(srvOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +193,15 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 			return nil, err
 		}
 	}
-	a.outbox = notify.New(notify.Options{Hall: eng, Sealer: srv.Sealer(), Wording: o.Hall.SMSWording(), Sender: sender, Logger: o.Logger, Clock: o.Clock})
+	// On several nodes only the leader's senders read what is due.
+	var sends interface {
+		notify.Hall
+		push.Hall
+	} = eng
+	if several {
+		sends = leadingOnly{eng}
+	}
+	a.outbox = notify.New(notify.Options{Hall: sends, Sealer: srv.Sealer(), Wording: o.Hall.SMSWording(), Sender: sender, Logger: o.Logger, Clock: o.Clock})
 	eng.Subscribe(a.outbox.Observe)
 	// The signed pushes (the 好差评 platform, the webhooks) leave through
 	// the same outbox, each to its hook's address.
@@ -180,11 +209,16 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	for name, tg := range o.Hall.PushTargets() {
 		targets[name] = push.Target{URL: tg.URL, Secret: tg.Secret}
 	}
-	a.pushes = push.New(push.Options{Hall: eng, Targets: targets, Logger: o.Logger, Clock: o.Clock})
+	a.pushes = push.New(push.Options{Hall: sends, Targets: targets, Logger: o.Logger, Clock: o.Clock})
 	eng.Subscribe(a.pushes.Observe)
 	if o.Clock == nil {
 		a.sched, err = schedule.New(schedule.Options{Calendar: o.Hall.CalendarSetup(), Logger: o.Logger,
-			Send: func(ctx context.Context, cmd hall.Command) error { return eng.Do(ctx, cmd, "", nil).Err }})
+			Send: func(ctx context.Context, cmd hall.Command) error {
+				if !eng.Leading() {
+					return nil // the leader's clock runs the hall's jobs; their events come here
+				}
+				return eng.Do(ctx, cmd, "", nil).Err
+			}})
 		if err != nil {
 			return nil, err
 		}
@@ -225,6 +259,7 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 			return nil, nil, err
 		}
 		a.closers = append(a.closers, j.Close)
+		a.redis = j
 		// The client's pool serves the writer and the reports side by side.
 		return j, j, nil
 	}
@@ -255,6 +290,9 @@ func (a *App) Start() {
 		a.run(func() { a.retention(ctx) })
 	}
 	a.run(func() { a.recordFigures(ctx, a.figures, a.clock) })
+	if a.ha != nil {
+		a.run(func() { a.ha.run(ctx) })
+	}
 }
 
 func (a *App) run(f func()) {

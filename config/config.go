@@ -157,6 +157,8 @@ type Server struct {
 	// carries: a booking's confirmation links its page to cancel. Without
 	// it the messages carry no link.
 	PublicURL string `yaml:"public_url"`
+	// HA runs the hall on several nodes sharing a Redis journal.
+	HA HA `yaml:"ha"`
 }
 
 // Link is the hall's public address of a page's path, or "" when the hall
@@ -187,6 +189,10 @@ func (ps Problems) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// DemoFile is the demo hall's file, for tools that run it with settings
+// of their own added.
+func DemoFile() []byte { return append([]byte(nil), demoYAML...) }
 
 // Demo returns the embedded demo hall.
 func Demo() *Hall {
@@ -353,6 +359,7 @@ func (h *Hall) Validate() Problems {
 	h.Ratings.validate(add)
 	h.validateLockers(add)
 	h.Server.Connections.validate(add)
+	h.Server.HA.validate(add)
 	h.Retention.validate(add)
 	h.validateConsult(add)
 	h.validateBookings(add)

@@ -386,6 +386,7 @@ var reasons = map[string]Words{
 	"unknown_command": {"服务器暂时无法完成此操作，未做任何更改，请重试", "The server could not do this; nothing was changed, please try again"},
 	"abandoned":       {"请求已取消，请重试", "The request was abandoned; please try again"},
 	"shutting_down":   {"大厅服务正在重启，请稍后再试", "The hall's server is restarting; try again in a moment"},
+	"no_leader":       {"大厅服务正在切换，正在重新连接，请稍候", "The hall's server is changing over; reconnecting, one moment"},
 	"journal_gone":    {"大厅的记录文件已丢失，服务器已停止受理，请联系管理员", "The hall's journal file is gone; the server has stopped taking requests. Call the administrator"},
 }
 
@@ -399,6 +400,7 @@ var kindWords = map[errs.Kind]Words{
 	errs.Forbidden:    {"您无权进行此操作", "You may not do this"},
 	errs.Internal:     reasons["internal"],
 	errs.Busy:         {"请求过于频繁，请稍后再试", "Too many requests; try again in a moment"},
+	errs.Unavailable:  reasons["no_leader"],
 }
 
 // Refusal words an error for a person, in both languages. An internal

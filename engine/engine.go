@@ -10,10 +10,12 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hallfloor/errs"
@@ -49,6 +51,9 @@ type Options struct {
 	// SnapshotEvery is how many events pass between snapshots
 	// (snapshotEvery if 0).
 	SnapshotEvery int
+	// Follower opens the engine not writing: it follows the journal
+	// another node writes (see Follow) until told to Lead.
+	Follower bool
 }
 
 // Engine serialises all changes to one hall.
@@ -69,6 +74,10 @@ type Engine struct {
 	replies     map[string]answered // by request key
 	subscribers []Subscriber
 	lost        bool // the journal's loss has been logged
+
+	leading  atomic.Bool // this engine writes the hall (see follow.go)
+	stepDown func()      // told when the journal refuses it as no leader
+	deposed  int         // StepDowns so far, under mu
 
 	snaps   *snapshotter
 	pruning chan struct{}  // holds a token while old replies are deleted
@@ -112,6 +121,7 @@ func Open(ctx context.Context, o Options) (*Engine, error) {
 		stopped: make(chan struct{}),
 		pruning: make(chan struct{}, 1),
 	}
+	e.leading.Store(!o.Follower)
 	if e.clock == nil {
 		e.clock = time.Now
 	}
@@ -306,6 +316,14 @@ type pending struct {
 // process decides and applies a batch of commands, commits their events in
 // one transaction, then answers and publishes.
 func (e *Engine) process(batch []*request) {
+	if !e.Leading() {
+		// Another node writes the hall; what this one decided would be
+		// refused by the journal, or worse, fork what the screens see.
+		for _, r := range batch {
+			r.done <- Result{Err: NoLeader()}
+		}
+		return
+	}
 	if err := e.Health(); err != nil {
 		// Nothing decided now could be made durable: refuse before
 		// deciding, so the state stays what the journal holds.
@@ -395,8 +413,13 @@ func (e *Engine) process(batch []*request) {
 func (e *Engine) failBatch(results []pending, err error) {
 	e.log.Error("journal append failed; batch refused", "err", err, "commands", len(results))
 	answer := err
-	// A journal that says why (its file is gone) is answered with its reason.
-	if je, ok := errs.As(err); !ok || je.Reason == "" {
+	if errors.Is(err, journal.ErrNotLeader) {
+		// Nothing was stored: another node writes the hall. Each caller
+		// may try again at the leader, with its Idempotency-Key.
+		e.notLeader()
+		answer = NoLeader()
+	} else if je, ok := errs.As(err); !ok || je.Reason == "" {
+		// A journal that says why (its file is gone) is answered with its reason.
 		answer = errs.Wrap(err, "the hall could not record this; try again")
 	}
 	for i := range results {
@@ -471,6 +494,9 @@ func encode(ev room.Event) (journal.Record, error) {
 // rollover starts a new day when the clock has passed midnight, even if no
 // command arrives, so screens and estimates never show yesterday.
 func (e *Engine) rollover() {
+	if !e.Leading() {
+		return // the leader's clock makes the day; its events come here
+	}
 	// Time alone also makes things due: overtime at a session's end, expired
 	// rating prompts, overdue follow-ups, the handover reminder.
 	now := e.clock()

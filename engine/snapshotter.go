@@ -140,6 +140,9 @@ func (s *snapshotter) apply(recs []journal.Record) int {
 		if r.Seq <= s.state.Seq {
 			continue // already in the state the copy was restored to
 		}
+		if r.Seq != s.state.Seq+1 && !s.reload(r.Seq) {
+			continue
+		}
 		ev, err := DecodeRecord(r)
 		if err != nil {
 			// The writer encoded it a moment ago; this is a bug.
@@ -149,6 +152,21 @@ func (s *snapshotter) apply(recs []journal.Record) int {
 		s.state.Apply(ev)
 	}
 	return len(recs)
+}
+
+// reload rebuilds the copy from the journal when the records fed skip
+// some (the writer reloaded its state after a refused append, or a
+// follower's writer caught up from the journal), so a snapshot never holds
+// a state that misses events. It says whether the copy now lacks the
+// record of seq, which is then to be applied.
+func (s *snapshotter) reload(seq uint64) bool {
+	st, err := load(context.Background(), s.journal, s.setup, s.log)
+	if err != nil {
+		s.log.Error("snapshot copy cannot be rebuilt; it waits for the next record", "err", err)
+		return false
+	}
+	s.state = st
+	return st.Seq < seq
 }
 
 // save encodes the copy and stores it; a failure costs a longer replay at

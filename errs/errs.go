@@ -30,6 +30,7 @@ const (
 	Unauthorized Kind = "unauthorized" // who is asking is unknown
 	Forbidden    Kind = "forbidden"    // who is asking may not do this
 	Busy         Kind = "busy"         // too much from this caller now; retry after a while
+	Unavailable  Kind = "unavailable"  // no node can write the hall now; retry, here or at another node
 )
 
 // Error is an error with a kind, a reason and its arguments, and, for bad

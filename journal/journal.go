@@ -50,6 +50,11 @@ const KeepSnapshots = 3
 // exactly: another writer got there first, or a retry repeated a commit.
 var ErrGap = errors.New("journal: batch does not follow the last sequence number")
 
+// ErrNotLeader is returned by Append when the node no longer holds the
+// hall's writing lease: another node writes the hall now, and nothing of
+// the batch was stored.
+var ErrNotLeader = errors.New("journal: this node does not hold the hall's writing lease")
+
 // Checker is a journal that can tell cheaply whether what it appends still
 // reaches the store the hall will restore from at its next start: a SQLite
 // file deleted or replaced under the open handle takes appends into a file

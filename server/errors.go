@@ -20,6 +20,7 @@ var status = map[errs.Kind]int{
 	errs.Conflict:     http.StatusConflict,
 	errs.Internal:     http.StatusInternalServerError,
 	errs.Busy:         http.StatusTooManyRequests,
+	errs.Unavailable:  http.StatusServiceUnavailable,
 }
 
 type errorBody struct {

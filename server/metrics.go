@@ -26,6 +26,7 @@ type metrics struct {
 	batch      prometheus.Histogram
 	lastEvent  prometheus.Gauge
 	httpErrors *prometheus.CounterVec
+	forwarded  prometheus.Counter
 
 	// touched is observe's set of the services whose waiting changed,
 	// kept from batch to batch (only the writer uses it).
@@ -73,9 +74,12 @@ func newMetrics() *metrics {
 		httpErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hallfloor_http_errors_total", Help: "API error answers, by code.",
 		}, []string{"code"}),
+		forwarded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hallfloor_forwarded_total", Help: "Commands this node passed to the hall's leader.",
+		}),
 	}
 	m.reg.MustRegister(m.issued, m.calls, m.waiting, m.wait, m.service, m.wsClients, m.wsDropped,
-		m.commit, m.batch, m.lastEvent, m.httpErrors,
+		m.commit, m.batch, m.lastEvent, m.httpErrors, m.forwarded,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

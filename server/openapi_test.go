@@ -1,44 +1,21 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
-
-	"hallfloor/config"
-	"hallfloor/engine"
-	"hallfloor/journal/sqlite"
 )
 
 // TestOpenAPIListsEveryRoute: the OpenAPI document is valid JSON, says it
 // is OpenAPI 3.1, and names exactly the routes the server answers.
 func TestOpenAPIListsEveryRoute(t *testing.T) {
-	dir := t.TempDir()
-	cfg := config.Demo()
-	j, err := sqlite.Open(filepath.Join(dir, "hall.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(context.Background(), engine.Options{Setup: cfg.Setup(), Journal: j, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := LoadKeys(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, eng, keys, log := demoParts(t, false)
 	s, err := New(Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log})
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,17 @@ type Options struct {
 	// Uploads are the applicants' files of the 免跑腿信封, by content hash;
 	// nil refuses uploads.
 	Uploads *uploads.Store
+
+	// For a hall of several nodes (see forward.go). Leader names the node
+	// that writes the hall now ("" for none); set, the node passes its
+	// commands there while its engine does not lead. Self is this node's
+	// address as Leader names it, Nodes every node's, for the pages.
+	// Epoch is the journal's identity, which the screens' snapshots and
+	// resumes carry.
+	Leader func(ctx context.Context) (string, error)
+	Self   string
+	Nodes  []string
+	Epoch  string
 }
 
 // Server is the HTTP edge of one hall.
@@ -78,6 +89,11 @@ type Server struct {
 	historyJournal journal.Journal
 	figures        *figures.Store
 	uploads        *uploads.Store
+
+	leader func(ctx context.Context) (string, error)
+	self   string
+	nodes  []string
+	epoch  string
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -108,6 +124,8 @@ func New(o Options) (*Server, error) {
 		historyJournal: o.History,
 		figures:        o.Figures,
 		uploads:        o.Uploads,
+
+		leader: o.Leader, self: o.Self, nodes: o.Nodes, epoch: o.Epoch,
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -126,7 +144,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.hub = ws.NewHub(ws.Options{
 		Snapshot: s.snapshot, Origins: o.Hall.Server.AllowedOrigins,
-		Logger: o.Logger, Stats: s.metrics, Backlog: backlog,
+		Logger: o.Logger, Stats: s.metrics, Backlog: backlog, Epoch: o.Epoch,
 	})
 	o.Engine.Subscribe(s.publish)
 	o.Engine.ObserveCommits(s.metrics.commitObserver)
@@ -160,8 +178,9 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	// sign-in, lets it through.
 	r.Post("/api/v1/envelopes/{token}/uploads", s.limitEnvelopes(s.postEnvelopeUpload))
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.jsonBodies, s.idempotent)
+		r.Use(s.forward, s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
+		r.Get("/nodes", s.getNodes)
 		r.Get("/alerts", s.getAlerts)
 		r.Get("/hall/names", s.getNames)
 		r.Get("/stats/hourly", s.getHourly)
@@ -299,7 +318,7 @@ func (s *Server) snapshot() (uint64, []byte, error) {
 		}
 		v := s.view.View(st, now)
 		seq = v.Seq
-		if b, err = ws.EncodeSnapshot(v.Seq, v); err == nil {
+		if b, err = ws.EncodeSnapshotOf(v.Seq, s.epoch, v); err == nil {
 			c.seq, c.at, c.msg = seq, now, b
 		}
 	})

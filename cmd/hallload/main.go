@@ -8,6 +8,7 @@
 //	hallload -flood 32 [-flood-staff 1002] …   (calls during a sign-in flood)
 //	hallload -mode screens -spawn [-clients 10000]   (what idle screens cost)
 //	hallload -mode year [-tickets 15000 -days 250] [-dir DIR]   (a big hall's year)
+//	hallload -mode failover [-rounds 20] [-lease-ms 3000]   (two nodes, the leader killed under load)
 //
 // Without -url it runs the demo hall in this process on a random port with a
 // fresh data directory, wired as `hallfloor serve` wires it, except that
@@ -64,6 +65,16 @@ type options struct {
 	// screens over that many loopback source addresses.
 	Spawn   bool
 	Sources int
+	// The failover mode: Rounds kills of the leader of two nodes whose
+	// lease lasts LeaseMS, under Kiosks issuing and Calling windows; Bin is
+	// a built hallfloor (built afresh when empty), NodeLog where the
+	// nodes' output goes.
+	Rounds  int
+	LeaseMS int
+	Kiosks  int
+	Calling int
+	Bin     string
+	NodeLog string
 	// The year mode's big hall: Tickets a day on Windows windows for Days
 	// days of service, progress every Progress days, the data in Dir.
 	Tickets, Days, Windows, Progress int
@@ -109,6 +120,12 @@ func main() {
 		}
 		return
 	}
+	flag.IntVar(&o.Rounds, "rounds", 20, "times the leader is killed (failover mode)")
+	flag.IntVar(&o.LeaseMS, "lease-ms", 3000, "the nodes' writing lease (failover mode; server.ha.lease_ms)")
+	flag.IntVar(&o.Kiosks, "kiosks", 16, "kiosks issuing numbers (failover mode)")
+	flag.IntVar(&o.Calling, "calling", 8, "windows calling, 1 to 8 (failover mode)")
+	flag.StringVar(&o.Bin, "bin", "", "a built hallfloor binary (failover mode); empty builds one")
+	flag.StringVar(&o.NodeLog, "node-log", "", "file for the nodes' output (failover mode); empty discards it")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -140,6 +157,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if o.Mode == "year" {
 		_, err := runYear(ctx, o, out)
 		return err
+	}
+	if o.Mode == "failover" {
+		return failoverMode(ctx, o, out)
 	}
 	base := strings.TrimRight(o.URL, "/")
 	where := base
@@ -195,7 +215,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		r.print(out, where)
 		return nil
 	}
-	return fmt.Errorf("unknown -mode %q (call, issue, screens or year)", o.Mode)
+	return fmt.Errorf("unknown -mode %q (call, issue, screens, year or failover)", o.Mode)
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one: a thousand

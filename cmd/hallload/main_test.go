@@ -29,7 +29,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if haBinDir != "" {
+		os.RemoveAll(haBinDir) // the hallfloor built for the failover tests
+	}
+	os.Exit(code)
 }
 
 // TestScreensRunMeasuresTheHall connects idle screens to a hall in a child

@@ -260,7 +260,13 @@ var HF = (function () {
     learnSkew(res);
     var data = null;
     try { data = await res.json(); } catch (e) { /* empty body */ }
-    if (!res.ok) throw refusal(res, data);
+    if (!res.ok) {
+      // The hall is changing over to another node: the page says it is
+      // reconnecting until the live connection brings the next event.
+      var live = window.__hf && window.__hf.live;
+      if (res.status === 503 && data && data.error && data.error.reason === 'no_leader' && live) live.setState('offline');
+      throw refusal(res, data);
+    }
     return data;
   };
 
@@ -331,9 +337,19 @@ var HF = (function () {
   // a snapshot rather than trust what it holds; a new day (day.started)
   // does too, since the numbering and lines start afresh. Test hooks read
   // window.__hf.
+  //
+  // A seq counts in one journal's history, its epoch, which the snapshot
+  // and the resume frame name: a resume says the epoch too, and a node of
+  // another history answers with a fresh snapshot. A hall run on several
+  // nodes names them (/api/v1/nodes); a screen whose node cannot be
+  // reached tries the next, and resumes there.
   function Live(handlers) {
     this.h = handlers;
     this.seq = null;
+    this.epoch = '';
+    this.nodes = [];
+    this.node = -1; // index in nodes of the node connected to; -1 is the page's own
+    this.opened = false;
     this.ws = null;
     this.tries = 0;
     this.state = 'connecting';
@@ -348,8 +364,33 @@ var HF = (function () {
     // A dropped network does not always close a socket; a failed health
     // check does, so the screen notices within seconds.
     setInterval(function () { self.check(); }, 15000);
+    this.learnNodes();
     this.connect();
   }
+
+  Live.prototype.learnNodes = async function () {
+    try {
+      var res = await fetch('/api/v1/nodes', { cache: 'no-store' });
+      if (!res.ok) return;
+      var n = await res.json();
+      if (n && Array.isArray(n.nodes)) this.nodes = n.nodes;
+    } catch (e) { /* one node, or the page's node down: the page's own it is */ }
+  };
+
+  // base is the node connected to, as http(s)://host, or '' for the page's own.
+  Live.prototype.base = function () {
+    return this.node < 0 || this.node >= this.nodes.length ? '' : this.nodes[this.node].replace(/\/+$/, '');
+  };
+
+  // nextNode moves to the next of the hall's nodes after a node failed.
+  Live.prototype.nextNode = function () {
+    if (this.nodes.length < 2) return;
+    if (this.node < 0) {
+      var own = location.protocol + '//' + location.host;
+      this.node = Math.max(0, this.nodes.indexOf(own));
+    }
+    this.node = (this.node + 1) % this.nodes.length;
+  };
 
   Live.prototype.setState = function (s) {
     this.state = s;
@@ -365,13 +406,17 @@ var HF = (function () {
   Live.prototype.connect = function () {
     var self = this;
     clearTimeout(this.timer);
-    var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
-    if (this.seq !== null) url += '?since=' + this.seq;
+    var base = this.base();
+    var url = base ? base.replace(/^http/, 'ws') + '/ws'
+      : (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+    if (this.seq !== null) url += '?since=' + this.seq + (this.epoch ? '&epoch=' + encodeURIComponent(this.epoch) : '');
+    this.opened = false;
     this.stats.urls.push(url);
     this.stats.connects++;
     var ws;
     try { ws = new WebSocket(url); } catch (e) { this.retry(); return; }
     this.ws = ws;
+    ws.onopen = function () { if (self.ws === ws) self.opened = true; };
     ws.onmessage = function (ev) {
       if (self.ws !== ws) return; // a socket this screen has let go of
       var m;
@@ -381,6 +426,8 @@ var HF = (function () {
     ws.onclose = function () {
       if (self.ws !== ws) return;
       self.ws = null;
+      // A node that could not be reached at all: try the next one.
+      if (!self.opened) self.nextNode();
       self.setState('offline');
       self.retry();
     };
@@ -388,9 +435,15 @@ var HF = (function () {
   };
 
   Live.prototype.receive = function (m) {
+    if (m.type === 'resume') {
+      // The node says the history it resumes in; another is a fresh start.
+      if ((m.epoch || '') !== this.epoch) this.resync();
+      return;
+    }
     if (m.type === 'snapshot') {
       this.tries = 0;
       this.seq = m.seq;
+      this.epoch = m.epoch || '';
       this.stats.snapshots++;
       this.setState('online');
       if (m.hall && m.hall.hall) HF.setZone(m.hall.hall.time_zone);
@@ -444,7 +497,7 @@ var HF = (function () {
   };
 
   Live.prototype.check = async function () {
-    if (this.state !== 'online') return;
+    if (this.state !== 'online' || this.base()) return; // another node's health is its socket's
     var ctl = window.AbortController ? new AbortController() : null;
     var t = setTimeout(function () { if (ctl) ctl.abort(); }, 5000);
     try {

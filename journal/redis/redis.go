@@ -115,6 +115,10 @@
 // journal, since each of its appends that does not follow is refused and
 // it reloads before deciding again, but the screens on one node would not
 // see the events the other wrote.
+//
+// Several nodes may run one hall together under the writing lease of
+// lease.go: the lease's holder writes, its appends fenced by the lease;
+// the others follow the stream (Journal.Follow) and show what it wrote.
 package redis
 
 import (
@@ -126,6 +130,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -154,6 +159,9 @@ type Journal struct {
 	owned bool
 	o     Options
 	k     keys
+	// fence, once a lease is held (see lease.go), makes every append
+	// conditional on the lease still being this node's.
+	fence atomic.Pointer[Lease]
 }
 
 var _ journal.Journal = (*Journal)(nil)
@@ -205,7 +213,14 @@ func (j *Journal) Close() error {
 //
 // It answers {1} when stored, {2} when the batch is already there (a retry),
 // {0, last stored seq} when it does not follow.
+//
+// With a sixth key, the writing lease, and its holder's value as the last
+// ARGV (which the replies' loop passes over), it answers {3} and stores
+// nothing unless the lease holds that value: see lease.go.
 var appendScript = goredis.NewScript(`
+if #KEYS > 5 and redis.call('GET', KEYS[6]) ~= ARGV[#ARGV] then
+	return {3}
+end
 local n = tonumber(ARGV[1])
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
 local r = 2
@@ -278,6 +293,10 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 		args = append(args, r.Key, v)
 	}
 	ks := []string{j.k.seq, j.k.events, j.k.eventsAt, j.k.replies, j.k.repliesAt}
+	if l := j.fence.Load(); l != nil {
+		ks = append(ks, l.key)
+		args = append(args, l.value)
+	}
 
 	var res []int64
 	var err error
@@ -295,6 +314,8 @@ func (j *Journal) Append(ctx context.Context, b journal.Batch) error {
 	switch res[0] {
 	case 1, 2:
 		return nil
+	case 3:
+		return journal.ErrNotLeader
 	}
 	var last int64
 	if len(res) > 1 {

@@ -56,6 +56,7 @@ type Stats interface {
 // Hub fans events out to clients.
 type Hub struct {
 	snapshot Snapshotter
+	epoch    string
 	origins  []string
 	log      *slog.Logger
 	stats    Stats
@@ -113,12 +114,17 @@ type Options struct {
 	// SendQueue is how many frames a client may fall behind before it is
 	// cut off; 0 means the default. Tests make it small.
 	SendQueue int
+	// Epoch is the identity of the journal the seqs count in; with one,
+	// a client resumes only if it says the same (?epoch=), and is told
+	// it first (see resumeFrame). A seq of another history means nothing.
+	Epoch string
 }
 
 // NewHub starts a hub.
 func NewHub(o Options) *Hub {
 	h := &Hub{
 		snapshot: o.Snapshot,
+		epoch:    o.Epoch,
 		origins:  o.Origins,
 		log:      o.Logger,
 		stats:    o.Stats,
@@ -279,6 +285,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		since, resume = n, true
 	}
+	if resume && r.URL.Query().Get("epoch") != h.epoch {
+		resume = false // another history's seq: a fresh snapshot
+	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered
@@ -296,7 +305,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // join registers a client and queues what it must see first: the events
 // after since, or a snapshot and the events after it.
 func (h *Hub) join(c *client, since uint64, resume bool) bool {
-	if resume && h.register(c, since, nil) {
+	if resume && h.register(c, since, true, h.resumeFrame(since)) {
 		return true
 	}
 	seq, msg, err := h.snapshot()
@@ -304,7 +313,7 @@ func (h *Hub) join(c *client, since uint64, resume bool) bool {
 		h.log.Warn("ws: snapshot for new client", "err", err)
 		return false
 	}
-	return h.register(c, seq, h.snapshotFrame(msg))
+	return h.register(c, seq, false, h.snapshotFrame(msg))
 }
 
 // snapshotFrame is msg as a frame. A snapshotter that hands every client
@@ -319,14 +328,15 @@ func (h *Hub) snapshotFrame(msg []byte) []byte {
 }
 
 // register adds the client if the ring covers everything after `after`
-// that the hub has seen; first, if given, goes before the backlog.
-func (h *Hub) register(c *client, after uint64, first []byte) bool {
+// that the hub has seen, when it resumes; first, if given, goes before the
+// backlog.
+func (h *Hub) register(c *client, after uint64, resume bool, first []byte) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return false
 	}
-	if first == nil {
+	if resume {
 		// Resuming: the client must not be ahead of us (a different hall or
 		// a wiped journal) and what it missed must still be in the ring.
 		if after > h.last || after < h.floor {
@@ -474,12 +484,32 @@ func (c *client) close() {
 }
 
 // EncodeSnapshot is the first message's shape: {"type":"snapshot","seq":N,"hall":{…}}.
-func EncodeSnapshot(seq uint64, hall any) ([]byte, error) {
+func EncodeSnapshot(seq uint64, hall any) ([]byte, error) { return EncodeSnapshotOf(seq, "", hall) }
+
+// EncodeSnapshotOf is EncodeSnapshot in a journal's epoch:
+// {"type":"snapshot","seq":N,"epoch":"…","hall":{…}}.
+func EncodeSnapshotOf(seq uint64, epoch string, hall any) ([]byte, error) {
 	return json.Marshal(struct {
-		Type string `json:"type"`
-		Seq  uint64 `json:"seq"`
-		Hall any    `json:"hall"`
-	}{"snapshot", seq, hall})
+		Type  string `json:"type"`
+		Seq   uint64 `json:"seq"`
+		Epoch string `json:"epoch,omitempty"`
+		Hall  any    `json:"hall"`
+	}{"snapshot", seq, epoch, hall})
+}
+
+// resumeFrame is the first message of a client resuming after since in
+// the hub's epoch, {"type":"resume","seq":N,"epoch":"…"}, so it knows the
+// history it is in; nil without an epoch, where resumes say nothing first.
+func (h *Hub) resumeFrame(since uint64) []byte {
+	if h.epoch == "" {
+		return nil
+	}
+	b, _ := json.Marshal(struct {
+		Type  string `json:"type"`
+		Seq   uint64 `json:"seq"`
+		Epoch string `json:"epoch"`
+	}{"resume", since, h.epoch})
+	return textFrame(b)
 }
 
 // textFrame is msg as one final, unmasked, uncompressed WebSocket text
