@@ -1,0 +1,127 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"hallfloor/app"
+	"hallfloor/config"
+)
+
+// startCity runs a city of two halls in one process, as `hallfloor serve
+// -city` runs one: the demo hall and a second hall made from it, with its
+// own id and name, each with its own journal, and a city manager c01.
+func startCity(t *testing.T) client {
+	t.Helper()
+	east := config.Demo()
+	east.Hall.ID, east.Hall.Name, east.Hall.NameEN = "east", "东区政务服务中心", "East District Service Centre"
+	city := &config.City{Halls: []*config.Hall{config.Demo(), east},
+		Staff: []config.Staff{{ID: "c01", Name: "市级管理员", Role: config.CityManager, Password: "demo"}}}
+	city.City.Name, city.City.Demo = "演示市", true
+	if ps := city.Validate(); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	c, err := app.OpenCity(context.Background(), app.CityOptions{City: city, Data: t.TempDir(), Sim: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Start()
+	ts := httptest.NewServer(c.Server)
+	t.Cleanup(func() {
+		c.Server.Close()
+		ts.CloseClientConnections()
+		ts.Close()
+		c.Close()
+	})
+	return client{t, ts.URL}
+}
+
+type cityList struct {
+	Halls []struct {
+		ID           string
+		Name         string
+		Dashboard    string
+		Waiting      int
+		LongestWaitS int `json:"longest_wait_s"`
+		WindowsOpen  int `json:"windows_open"`
+		Windows      int
+		Issued       int
+		Services     []struct {
+			Code    string
+			Waiting int
+		}
+		Alerts []struct {
+			Kind string
+			Text string
+		}
+	}
+}
+
+func TestCityRunsEachHallUnderItsPrefix(t *testing.T) {
+	c := startCity(t)
+	demo, east := client{t, c.url + "/h/demo"}, client{t, c.url + "/h/east"}
+	var v struct{ Hall struct{ ID, Name string } }
+	east.must(200, "GET", "/api/v1/hall", "", nil).into(t, &v)
+	if v.Hall.ID != "east" || v.Hall.Name != "东区政务服务中心" {
+		t.Fatalf("east's hall: %+v", v.Hall)
+	}
+	c.must(404, "GET", "/h/west/api/v1/hall", "", nil)
+
+	// A ticket of one hall is that hall's alone.
+	var tk ticket
+	demo.must(201, "POST", "/api/v1/tickets", "", map[string]any{"service": "A"}).into(t, &tk)
+	demo.must(200, "GET", "/api/v1/tickets/"+tk.ID, "", nil)
+	east.must(404, "GET", "/api/v1/tickets/"+tk.ID, "", nil)
+
+	// A clerk of the demo hall opens window 1 and pauses it: an alert.
+	clerk := demo.login("1001")
+	demo.must(200, "POST", "/api/v1/windows/1/open", clerk, nil)
+	demo.must(200, "POST", "/api/v1/windows/1/pause", clerk, map[string]string{"reason": "临时离开"})
+
+	city := c.login("c01")
+	var list cityList
+	c.must(200, "GET", "/api/v1/city", city, nil).into(t, &list)
+	if len(list.Halls) != 2 || list.Halls[0].ID != "demo" || list.Halls[1].ID != "east" {
+		t.Fatalf("halls: %+v", list.Halls)
+	}
+	d, e := list.Halls[0], list.Halls[1]
+	if d.Waiting != 1 || d.Issued != 1 || d.WindowsOpen != 1 || d.Dashboard != "/h/demo/dashboard" {
+		t.Errorf("demo: %+v", d)
+	}
+	if e.Waiting != 0 || e.Issued != 0 || e.WindowsOpen != 0 || e.Windows != d.Windows || len(e.Alerts) != 0 {
+		t.Errorf("east: %+v", e)
+	}
+	if d.Services[0].Code != "A" || d.Services[0].Waiting != 1 {
+		t.Errorf("demo's line of A: %+v", d.Services[0])
+	}
+	paused := false
+	for _, a := range d.Alerts {
+		paused = paused || a.Kind == "paused"
+	}
+	if !paused {
+		t.Errorf("demo's alerts without the paused window: %+v", d.Alerts)
+	}
+
+	// The city's manager reads a hall's manager views, and acts only where
+	// the hall's rules admit the role: opening a window for a clerk is a
+	// hall manager's.
+	east.must(200, "GET", "/api/v1/stats/ratings", city, nil)
+	if e := demo.must(403, "POST", "/api/v1/windows/2/open", city, map[string]string{"staff": "1002"}).apiError(t); e.Error.Reason != "manager_only" {
+		t.Errorf("city manager opening a window: %+v", e)
+	}
+
+	// A hall's manager reads their hall, not the city nor another hall.
+	admin := demo.login("admin")
+	demo.must(200, "GET", "/api/v1/stats/ratings", admin, nil)
+	if e := c.must(403, "GET", "/api/v1/city", admin, nil).apiError(t); e.Error.Reason != "city_manager_only" {
+		t.Errorf("hall manager at the city: %+v", e)
+	}
+	east.must(401, "GET", "/api/v1/stats/ratings", admin, nil)
+	c.must(401, "GET", "/api/v1/city", "", nil)
+	// The city signs in only its own managers.
+	c.must(401, "POST", "/api/v1/login", "", map[string]string{"staff": "admin", "password": "demo"})
+}
