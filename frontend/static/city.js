@@ -2,7 +2,9 @@
 // The city's page: every hall of the city in one table, its live load,
 // windows open, today's figures and alerts, each row a link to the hall's
 // own dashboard. The list is the server's (GET /api/v1/city), asked again
-// every 10 s; alerts are decided by each hall, as on its dashboard.
+// when any hall's WebSocket says something happened there (at most once a
+// second) and every 10 s for what moves with the clock alone (waits,
+// alerts); alerts are decided by each hall, as on its dashboard.
 HF.start(function () {
   var $ = function (x) { return document.getElementById(x); };
   var list = null;
@@ -53,6 +55,28 @@ HF.start(function () {
     });
   }
 
+  // follow listens to every hall's WebSocket: any frame of a hall means
+  // its row may have changed. A hall's socket that drops is opened again.
+  var following = {};
+  var soon = null;
+  function follow() {
+    if (!me || !list) return;
+    list.halls.forEach(function (h) {
+      if (following[h.id]) return;
+      var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/h/' + encodeURIComponent(h.id) + '/ws';
+      var ws;
+      try { ws = new WebSocket(url); } catch (e) { return; }
+      following[h.id] = ws;
+      ws.onmessage = function () {
+        if (!soon) soon = setTimeout(function () { soon = null; load(); }, 1000);
+      };
+      ws.onclose = function () {
+        if (following[h.id] === ws) delete following[h.id];
+        setTimeout(follow, 5000);
+      };
+    });
+  }
+
   async function load() {
     if (!me) { render(); return; }
     try {
@@ -63,6 +87,7 @@ HF.start(function () {
       HF.showError($('halls-error'), e);
     }
     render();
+    follow();
   }
 
   $('signin').addEventListener('submit', async function (ev) {

@@ -1,0 +1,97 @@
+package frontend_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"hallfloor/app"
+	"hallfloor/config"
+)
+
+// startCity runs a city of two halls, the demo hall and an east hall made
+// from it, as `hallfloor serve -city` does, with the city manager c01; the
+// testHall's requests go to the city's address (a hall's under /h/{id}).
+func startCity(t *testing.T) *testHall {
+	t.Helper()
+	east := config.Demo()
+	east.Hall.ID, east.Hall.Name, east.Hall.NameEN = "east", "东区政务服务中心", "East District Service Centre"
+	city := &config.City{Halls: []*config.Hall{config.Demo(), east},
+		Staff: []config.Staff{{ID: "c01", Name: "市级管理员", Role: config.CityManager, Password: "demo"}}}
+	city.City.Name, city.City.NameEN, city.City.Demo = "演示市", "Demo City", true
+	c, err := app.OpenCity(context.Background(), app.CityOptions{City: city, Data: t.TempDir(), Sim: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Start()
+	ts := httptest.NewServer(c.Server)
+	t.Cleanup(func() {
+		c.Server.Close()
+		ts.CloseClientConnections()
+		ts.Close()
+		c.Close()
+	})
+	return &testHall{t: t, ts: ts}
+}
+
+// The city's page lists both halls once its manager signs in, follows a
+// ticket taken in one hall into that hall's row alone, highlights the
+// other's alert, and links to the hall's own dashboard, which runs under
+// the hall's prefix: its snapshot, its WebSocket and its manager panels,
+// read with the city's sign-in.
+func TestCityPageFollowsEveryHall(t *testing.T) {
+	h := startCity(t)
+	tab := openTab(t, h.url("/city"), 1366, 768)
+	tab.Do(
+		chromedp.SendKeys(chromedp.CSS("#staff"), "c01"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS("#signon")),
+	)
+	tab.WaitJS(`document.querySelectorAll('#halls tr').length === 2`)
+	tab.WaitText(`#cityname`, "演示市")
+	tab.WaitText(`tr[data-hall="demo"] a`, "演示政务服务中心")
+	tab.WaitText(`tr[data-hall="east"] a`, "东区政务服务中心")
+	cell := func(hall, col string) string {
+		return fmt.Sprintf(`document.querySelector('tr[data-hall="%s"] [data-col="%s"]').textContent`, hall, col)
+	}
+
+	var tk ticket
+	h.call(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A"}, &tk)
+	tab.WaitJS(cell("east", "waiting") + ` === '1'`)
+	tab.WaitJS(cell("east", "issued") + ` === '1'`)
+	if got := tab.EvalString(cell("demo", "waiting")); got != "0" {
+		t.Errorf("the demo hall's waiting after a ticket in the east: %q", got)
+	}
+
+	var who struct{ Token string }
+	h.call(200, "POST", "/h/demo/api/v1/login", "", map[string]string{"staff": "1001", "password": "demo"}, &who)
+	h.call(200, "POST", "/h/demo/api/v1/windows/1/open", who.Token, nil, nil)
+	h.call(200, "POST", "/h/demo/api/v1/windows/1/pause", who.Token, map[string]string{"reason": "临时离开"}, nil)
+	tab.WaitJS(`document.querySelector('tr[data-hall="demo"]').classList.contains('alerting')`)
+	tab.WaitText(`tr[data-hall="demo"] li[data-kind="paused"]`, "1 号窗口暂停：临时离开")
+	tab.WaitJS(cell("demo", "open") + `.indexOf('1 / ') === 0`)
+	if tab.EvalString(`String(document.querySelector('tr[data-hall="east"]').classList.contains('alerting'))`) != "false" {
+		t.Error("the east hall highlighted without an alert")
+	}
+	tab.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+	tab.WaitText(`tr[data-hall="east"] a`, "East District Service Centre")
+	tab.WaitText(`tr[data-hall="demo"] li[data-kind="paused"]`, "Window 1 paused: 临时离开")
+	tab.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
+
+	// The east hall's own dashboard, under its prefix, signed in as the
+	// city's manager.
+	tab.Do(chromedp.Click(chromedp.CSS(`tr[data-hall="east"] a`)), chromedp.WaitVisible(chromedp.CSS("body.dashboard")))
+	tab.WaitJS(`location.pathname === '/h/east/dashboard'`)
+	tab.WaitJS(`document.body.classList.contains('online')`)
+	tab.WaitText(`#hallname`, "东区政务服务中心")
+	tab.WaitText(`#k-waiting`, "1")
+	tab.WaitJS(`!document.getElementById('p-ratings').hidden`)
+	h.call(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A"}, nil)
+	tab.WaitText(`#k-waiting`, "2") // over the east hall's WebSocket
+}
