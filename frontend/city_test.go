@@ -1,43 +1,19 @@
 package frontend_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"hallfloor/app"
-	"hallfloor/config"
+	"hallfloor/app/apptest"
 )
 
-// startCity runs a city of two halls, the demo hall and an east hall made
-// from it, as `hallfloor serve -city` does, with the city manager c01; the
-// testHall's requests go to the city's address (a hall's under /h/{id}).
+// startCity runs the demo city (apptest.DemoCity); the testHall's
+// requests go to the city's address, a hall's under /h/{id}.
 func startCity(t *testing.T) *testHall {
 	t.Helper()
-	east := config.Demo()
-	east.Hall.ID, east.Hall.Name, east.Hall.NameEN = "east", "东区政务服务中心", "East District Service Centre"
-	city := &config.City{Halls: []*config.Hall{config.Demo(), east},
-		Staff: []config.Staff{{ID: "c01", Name: "市级管理员", Role: config.CityManager, Password: "demo"}}}
-	city.City.Name, city.City.NameEN, city.City.Demo = "演示市", "Demo City", true
-	c, err := app.OpenCity(context.Background(), app.CityOptions{City: city, Data: t.TempDir(), Sim: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Start()
-	ts := httptest.NewServer(c.Server)
-	t.Cleanup(func() {
-		c.Server.Close()
-		ts.CloseClientConnections()
-		ts.Close()
-		c.Close()
-	})
-	return &testHall{t: t, ts: ts}
+	return &testHall{t: t, ts: apptest.StartCity(t, nil).HTTP}
 }
 
 // The city's page lists both halls once its manager signs in, follows a

@@ -1,43 +1,16 @@
 package server_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 
-	"hallfloor/app"
-	"hallfloor/config"
+	"hallfloor/app/apptest"
 )
 
-// startCity runs a city of two halls in one process, as `hallfloor serve
-// -city` runs one: the demo hall and a second hall made from it, with its
-// own id and name, each with its own journal, and a city manager c01.
+// startCity runs the demo city (apptest.DemoCity): the demo hall and an
+// east hall in one process, each with its own journal.
 func startCity(t *testing.T) client {
 	t.Helper()
-	east := config.Demo()
-	east.Hall.ID, east.Hall.Name, east.Hall.NameEN = "east", "东区政务服务中心", "East District Service Centre"
-	city := &config.City{Halls: []*config.Hall{config.Demo(), east},
-		Staff: []config.Staff{{ID: "c01", Name: "市级管理员", Role: config.CityManager, Password: "demo"}}}
-	city.City.Name, city.City.Demo = "演示市", true
-	if ps := city.Validate(); len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	c, err := app.OpenCity(context.Background(), app.CityOptions{City: city, Data: t.TempDir(), Sim: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Start()
-	ts := httptest.NewServer(c.Server)
-	t.Cleanup(func() {
-		c.Server.Close()
-		ts.CloseClientConnections()
-		ts.Close()
-		c.Close()
-	})
-	return client{t, ts.URL}
+	return client{t, apptest.StartCity(t, nil).URL}
 }
 
 type cityList struct {
