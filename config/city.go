@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -75,10 +76,8 @@ func LoadCity(path string) (*City, error) {
 			c.Halls = append(c.Halls, h)
 		}
 	}
-	if len(ps) > 0 {
-		return nil, ps
-	}
-	if ps := c.Validate(); len(ps) > 0 {
+	// Every problem at once, as a hall file's: one run of check names them all.
+	if ps = append(ps, c.Validate()...); len(ps) > 0 {
 		return nil, ps
 	}
 	return c, nil
@@ -98,6 +97,9 @@ func (c *City) Validate() Problems {
 	ids := map[string]bool{}
 	for i, h := range c.Halls {
 		key := fmt.Sprintf("halls[%d]", i)
+		if h.Hall.ID != "" {
+			key = "halls[" + h.Hall.ID + "]" // its place in the file may be another's when a file did not load
+		}
 		if h.Hall.ID == "" {
 			add(key, "hall %q needs hall.id: its address /h/{id}/, its journal and its Redis prefix are named by it", h.Hall.Name)
 			continue
@@ -106,6 +108,11 @@ func (c *City) Validate() Problems {
 			add(key, "hall.id %q is another hall's too", h.Hall.ID)
 		}
 		ids[h.Hall.ID] = true
+		// The links a hall sends by SMS must reach it where the city
+		// serves it.
+		if u := strings.TrimRight(strings.TrimSpace(h.Server.PublicURL), "/"); u != "" && !strings.HasSuffix(u, "/h/"+h.Hall.ID) {
+			add(key+".server.public_url", "%q: in a city the hall is served under /h/%s, so its public address ends so (https://city.example/h/%s)", h.Server.PublicURL, h.Hall.ID, h.Hall.ID)
+		}
 	}
 	staff := map[string]bool{}
 	for i, s := range c.Staff {

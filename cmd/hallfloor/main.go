@@ -76,8 +76,9 @@ func usage(w io.Writer) {
       run every hall the city file names, each under /h/{hall id}/ with
       its data in -data/{hall id}/, and the city's page at /city for the
       city's managers
-  hallfloor check -config hall.yaml
-      validate a hall file; exits 1 and names each wrong key
+  hallfloor check -config hall.yaml | -city city.yaml
+      validate a hall file (or a city file and its halls' files); exits 1
+      and names each wrong key
   hallfloor hash-password
       read a password on stdin, print its bcrypt hash for password_hash
   hallfloor backup [-data ./data] [-config hall.yaml] -out DIR
@@ -100,11 +101,15 @@ func loadHall(path string) (*config.Hall, error) {
 func check(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	path := fs.String("config", "", "hall file to validate")
+	cityPath := fs.String("city", "", "city file to validate, with every hall file it names")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *cityPath != "" {
+		return checkCity(*cityPath, out)
+	}
 	if *path == "" {
-		return errors.New("check needs -config FILE")
+		return errors.New("check needs -config FILE or -city FILE")
 	}
 	h, err := config.Load(*path)
 	var ps config.Problems
@@ -118,6 +123,27 @@ func check(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%s: ok (%s: %d services, %d windows, %d staff)\n", *path, h.Hall.Name, len(h.Services), len(h.Windows), len(h.Staff))
+	return nil
+}
+
+// checkCity validates a city file and its halls' files, naming each
+// problem with the file it is in.
+func checkCity(path string, out io.Writer) error {
+	c, err := config.LoadCity(path)
+	var ps config.Problems
+	if errors.As(err, &ps) {
+		for _, p := range ps {
+			fmt.Fprintf(out, "%s: %s\n", path, p)
+		}
+		return fmt.Errorf("%s has %d problem(s)", path, len(ps))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: ok (%s: %d halls, %d city managers)\n", path, c.City.Name, len(c.Halls), len(c.Staff))
+	for _, h := range c.Halls {
+		fmt.Fprintf(out, "  /h/%s/: %s: %d services, %d windows, %d staff\n", h.Hall.ID, h.Hall.Name, len(h.Services), len(h.Windows), len(h.Staff))
+	}
 	return nil
 }
 
