@@ -2,6 +2,7 @@ package frontend_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -70,4 +71,41 @@ func TestCityPageFollowsEveryHall(t *testing.T) {
 	tab.WaitJS(`!document.getElementById('p-ratings').hidden`)
 	h.call(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A"}, nil)
 	tab.WaitText(`#k-waiting`, "2") // over the east hall's WebSocket
+}
+
+// A hall of a city works at its own faces under its prefix, as it does
+// alone at /: the east hall's kiosk takes a number whose slip's QR code is
+// the ticket page under /h/east/, its hall screen counts it, its counter
+// (signed in with the east's own clerk) calls it and the ticket page says
+// so; the demo hall's screen, beside it in the city, sees nothing.
+func TestCityHallsFacesUnderTheirPrefix(t *testing.T) {
+	h := startCity(t)
+	screen := openTab(t, h.url("/h/east/screen/hall"), 1920, 1080)
+	other := openTab(t, h.url("/h/demo/screen/hall"), 1920, 1080)
+	for _, s := range []*tab{screen, other} {
+		s.WaitJS(`document.body.classList.contains('online')`)
+		s.WaitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '0'`)
+	}
+
+	kiosk := takeFirstA(t, h.url("/h/east/kiosk"))
+	var tk struct{ ID string }
+	kiosk.Eval(`window.__hf.kiosk.last()`, &tk)
+	if src := kiosk.EvalString(`document.getElementById('slip-qr').src`); !strings.Contains(src, "%2Fh%2Feast%2Ft%2F"+tk.ID) {
+		t.Errorf("QR image points at %q, want the east hall's ticket page of %s", src, tk.ID)
+	}
+	kiosk.WaitJS(`document.getElementById('slip-qr').complete && document.getElementById('slip-qr').naturalWidth > 0`)
+	screen.WaitJS(`document.querySelector('#waits li[data-service="A"] .count').textContent === '1'`)
+
+	page := openTab(t, h.url("/h/east/t/"+tk.ID), 412, 915)
+	page.WaitText("#number", "A001")
+	counter := openTab(t, h.url("/h/east/counter/1"), 1366, 768)
+	signOn(counter, "1001")
+	counter.WaitJS(`!document.getElementById('act-call').disabled`)
+	counter.Do(chromedp.Click(chromedp.CSS("#act-call")))
+	counter.WaitText("#cur-number", "A001")
+	screen.WaitText("#now-number", "A001")
+	page.WaitText("#status", "已叫号")
+	if got := other.EvalString(`document.querySelector('#waits li[data-service="A"] .count').textContent + ' ' + (document.getElementById('now-number').textContent || '')`); strings.Contains(got, "A001") || !strings.HasPrefix(got, "0") {
+		t.Errorf("the demo hall's screen shows the east's ticket: %q", got)
+	}
 }

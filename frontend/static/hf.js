@@ -31,6 +31,12 @@ var HF = (function () {
     HallWebSocket.prototype = OwnWebSocket.prototype;
     ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (k) { HallWebSocket[k] = OwnWebSocket[k]; });
     window.WebSocket = HallWebSocket;
+    var ownOpen = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function (m, u) {
+      var args = Array.prototype.slice.call(arguments);
+      args[1] = HF.under(u);
+      return ownOpen.apply(this, args);
+    };
     var underLink = function (ev) {
       var a = ev.target && ev.target.closest ? ev.target.closest('a[href]') : null;
       if (a) a.setAttribute('href', HF.under(a.getAttribute('href')));
