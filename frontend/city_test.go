@@ -71,6 +71,15 @@ func TestCityPageFollowsEveryHall(t *testing.T) {
 	tab.WaitJS(`!document.getElementById('p-ratings').hidden`)
 	h.call(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A"}, nil)
 	tab.WaitText(`#k-waiting`, "2") // over the east hall's WebSocket
+
+	// Signed off on the city's page, the sign-in ends in the halls too.
+	tab.Do(chromedp.Navigate(h.url("/city")))
+	tab.WaitJS(`!document.getElementById('signout').hidden`)
+	var tok string
+	tab.Eval(`JSON.parse(sessionStorage.getItem('hf.manager')).token`, &tok)
+	tab.Do(chromedp.Click(chromedp.CSS("#signout")))
+	tab.WaitJS(`!document.getElementById('signin-panel').hidden && sessionStorage.getItem('hf.manager') === null`)
+	h.call(401, "GET", "/h/east/api/v1/stats/ratings", tok, nil, nil)
 }
 
 // A hall of a city works at its own faces under its prefix, as it does

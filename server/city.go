@@ -20,9 +20,18 @@ import (
 // hall of the city (see auth.city).
 type CitySignIn struct{ auth *auth }
 
-// NewCitySignIn signs the city's managers in with key.
+// NewCitySignIn signs the city's managers in with key. Their sign-offs are
+// kept in memory, the city having no journal: a restart of the city
+// forgives them, and a token signed off before it is good again until it
+// expires (16 hours after its sign-in).
 func NewCitySignIn(c *config.City, key []byte) *CitySignIn {
-	return &CitySignIn{auth: &auth{key: key, hall: c.SignInHall(), now: time.Now}}
+	return &CitySignIn{auth: &auth{key: key, hall: c.SignInHall(), now: time.Now, ended: &signoffs{last: map[string]uint64{}}}}
+}
+
+// signOff ends every token of a city manager, at the city and in its halls.
+func (c *auth) signOff(staff string) map[string]any {
+	c.ended.end(staff)
+	return map[string]any{"staff": staff, "signed_off": true}
 }
 
 // CityOptions wire a city: its file and its halls' servers, in order.
@@ -56,7 +65,10 @@ func NewCity(o CityOptions) *City {
 	}
 	pages := frontend.Handler()
 	c.mux.HandleFunc("GET /healthz", c.getHealth)
-	c.mux.HandleFunc("POST /api/v1/login", c.postLogin)
+	// The city's sign-in is refused a cross-site form as a hall's is.
+	jsonOnly := o.Halls[0].jsonBodies
+	c.mux.Handle("POST /api/v1/login", jsonOnly(http.HandlerFunc(c.postLogin)))
+	c.mux.Handle("POST /api/v1/logout", jsonOnly(http.HandlerFunc(c.postLogout)))
 	c.mux.HandleFunc("GET /api/v1/city", c.getCity)
 	c.mux.Handle("GET /city", frontend.CityPage())
 	c.mux.Handle("GET /static/", pages)
@@ -124,6 +136,16 @@ func (c *City) postLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	st := c.signIn.auth.hall.FindStaff(body.Staff)
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok, "staff": st.ID, "name": st.Name, "role": string(st.Role)})
+}
+
+// postLogout signs a city manager off, everywhere in the city.
+func (c *City) postLogout(w http.ResponseWriter, r *http.Request) {
+	p, err := c.signIn.auth.verify(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c.signIn.auth.signOff(p.Staff))
 }
 
 func (c *City) fail(w http.ResponseWriter, r *http.Request, err error) {

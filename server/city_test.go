@@ -95,6 +95,16 @@ func TestCityRunsEachHallUnderItsPrefix(t *testing.T) {
 	}
 	east.must(401, "GET", "/api/v1/stats/ratings", admin, nil)
 	c.must(401, "GET", "/api/v1/city", "", nil)
+	// A city manager's sign-off, at a hall or at the city, ends their
+	// sign-in everywhere in the city.
+	east.must(200, "POST", "/api/v1/logout", city, nil)
+	c.must(401, "GET", "/api/v1/city", city, nil)
+	demo.must(401, "GET", "/api/v1/stats/ratings", city, nil)
+	again := c.login("c01")
+	c.must(200, "POST", "/api/v1/logout", again, nil)
+	east.must(401, "GET", "/api/v1/stats/ratings", again, nil)
+	c.must(415, "POST", "/api/v1/login", "", "staff=c01&password=demo", "Content-Type", "application/x-www-form-urlencoded")
+
 	// The city signs in only its own managers.
 	c.must(401, "POST", "/api/v1/login", "", map[string]string{"staff": "admin", "password": "demo"})
 }

@@ -95,7 +95,12 @@ HF.start(function () {
     var who = await HF.signIn($('staff'), $('password'), $('signin-error'), 'city_manager');
     if (who) setMe({ token: who.token, staff: who.staff, name: who.name, role: who.role });
   });
-  $('signout').addEventListener('click', function () { setMe(null); });
+  // Signing off ends the sign-in everywhere in the city, the halls'
+  // dashboards opened with it too.
+  $('signout').addEventListener('click', async function () {
+    try { await HF.api('POST', '/api/v1/logout', undefined, { token: me && me.token }); } catch (e) { /* gone already */ }
+    setMe(null);
+  });
   HF.onLang(render);
   setInterval(load, 10000);
   setMe(me);
