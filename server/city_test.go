@@ -23,6 +23,10 @@ type cityList struct {
 		WindowsOpen  int `json:"windows_open"`
 		Windows      int
 		Issued       int
+		Served       int
+		Rated        int
+		Bad          int
+		Satisfaction *float64
 		Services     []struct {
 			Code    string
 			Waiting int
@@ -55,6 +59,16 @@ func TestCityRunsEachHallUnderItsPrefix(t *testing.T) {
 	demo.must(200, "POST", "/api/v1/windows/1/open", clerk, nil)
 	demo.must(200, "POST", "/api/v1/windows/1/pause", clerk, map[string]string{"reason": "临时离开"})
 
+	// The east hall serves two and is rated once well, once badly.
+	eastClerk := east.login("1001")
+	east.must(200, "POST", "/api/v1/windows/1/open", eastClerk, nil)
+	for _, rate := range []map[string]any{{"level": 5}, {"level": 1, "reason": "等候时间过长"}} {
+		east.must(201, "POST", "/api/v1/tickets", "", map[string]any{"service": "A"})
+		east.must(200, "POST", "/api/v1/windows/1/call", eastClerk, nil)
+		east.must(200, "POST", "/api/v1/windows/1/finish", eastClerk, nil)
+		east.must(201, "POST", "/api/v1/windows/1/rating", "", rate)
+	}
+
 	city := c.login("c01")
 	var list cityList
 	c.must(200, "GET", "/api/v1/city", city, nil).into(t, &list)
@@ -65,8 +79,11 @@ func TestCityRunsEachHallUnderItsPrefix(t *testing.T) {
 	if d.Waiting != 1 || d.Issued != 1 || d.WindowsOpen != 1 || d.Dashboard != "/h/demo/dashboard" {
 		t.Errorf("demo: %+v", d)
 	}
-	if e.Waiting != 0 || e.Issued != 0 || e.WindowsOpen != 0 || e.Windows != d.Windows || len(e.Alerts) != 0 {
+	if e.Waiting != 0 || e.Issued != 2 || e.Served != 2 || e.WindowsOpen != 1 || e.Windows != d.Windows || len(e.Alerts) != 0 {
 		t.Errorf("east: %+v", e)
+	}
+	if e.Rated != 2 || e.Bad != 1 || e.Satisfaction == nil || *e.Satisfaction != 0.5 || d.Rated != 0 || d.Satisfaction != nil {
+		t.Errorf("ratings: east %d rated, %d bad, satisfaction %v; demo %d rated, satisfaction %v", e.Rated, e.Bad, e.Satisfaction, d.Rated, d.Satisfaction)
 	}
 	if d.Services[0].Code != "A" || d.Services[0].Waiting != 1 {
 		t.Errorf("demo's line of A: %+v", d.Services[0])
