@@ -12,9 +12,10 @@ import (
 
 // startCity runs the demo city (apptest.DemoCity); the testHall's
 // requests go to the city's address, a hall's under /h/{id}.
-func startCity(t *testing.T) *testHall {
+func startCity(t *testing.T) (*testHall, *apptest.City) {
 	t.Helper()
-	return &testHall{t: t, ts: apptest.StartCity(t, nil).HTTP}
+	run := apptest.StartCity(t, nil)
+	return &testHall{t: t, ts: run.HTTP}, run
 }
 
 // The city's page lists both halls once its manager signs in, follows a
@@ -23,7 +24,7 @@ func startCity(t *testing.T) *testHall {
 // the hall's prefix: its snapshot, its WebSocket and its manager panels,
 // read with the city's sign-in.
 func TestCityPageFollowsEveryHall(t *testing.T) {
-	h := startCity(t)
+	h, run := startCity(t)
 	tab := openTab(t, h.url("/city"), 1366, 768)
 	tab.Do(
 		chromedp.SendKeys(chromedp.CSS("#staff"), "c01"),
@@ -61,16 +62,23 @@ func TestCityPageFollowsEveryHall(t *testing.T) {
 	tab.WaitText(`tr[data-hall="demo"] li[data-kind="paused"]`, "Window 1 paused: 临时离开")
 	tab.Do(chromedp.Click(chromedp.CSS("[data-lang-toggle]")))
 
+	// A hall that stops shows as failing, the others as they are: the next
+	// ticket in the east brings the list again.
+	run.Halls[0].Close()
+	h.call(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A"}, nil)
+	tab.WaitJS(cell("east", "waiting") + ` === '2'`)
+	tab.WaitJS(`document.querySelector('tr[data-hall="demo"] li[data-kind="failing"]') !== null`)
+
 	// The east hall's own dashboard, under its prefix, signed in as the
 	// city's manager.
 	tab.Do(chromedp.Click(chromedp.CSS(`tr[data-hall="east"] a`)), chromedp.WaitVisible(chromedp.CSS("body.dashboard")))
 	tab.WaitJS(`location.pathname === '/h/east/dashboard'`)
 	tab.WaitJS(`document.body.classList.contains('online')`)
 	tab.WaitText(`#hallname`, "东区政务服务中心")
-	tab.WaitText(`#k-waiting`, "1")
+	tab.WaitText(`#k-waiting`, "2")
 	tab.WaitJS(`!document.getElementById('p-ratings').hidden`)
 	h.call(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A"}, nil)
-	tab.WaitText(`#k-waiting`, "2") // over the east hall's WebSocket
+	tab.WaitText(`#k-waiting`, "3") // over the east hall's WebSocket
 
 	// Signed off on the city's page, the sign-in ends in the halls too.
 	tab.Do(chromedp.Navigate(h.url("/city")))
@@ -88,7 +96,7 @@ func TestCityPageFollowsEveryHall(t *testing.T) {
 // (signed in with the east's own clerk) calls it and the ticket page says
 // so; the demo hall's screen, beside it in the city, sees nothing.
 func TestCityHallsFacesUnderTheirPrefix(t *testing.T) {
-	h := startCity(t)
+	h, _ := startCity(t)
 	screen := openTab(t, h.url("/h/east/screen/hall"), 1920, 1080)
 	other := openTab(t, h.url("/h/demo/screen/hall"), 1920, 1080)
 	for _, s := range []*tab{screen, other} {

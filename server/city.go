@@ -180,7 +180,15 @@ type CityHall struct {
 	Bad          int                 `json:"bad"`
 	Satisfaction *float64            `json:"satisfaction"`
 	Alerts       []display.AlertView `json:"alerts"`
+	// Failing is why the hall cannot be read or cannot record now (its
+	// journal lost, say), null while it can: the city's managers see a hall
+	// that is down among the others, not a page that fails with it.
+	Failing *errorJSON `json:"failing"`
 }
+
+// cityRead bounds how long the city waits for one hall's state: a hall
+// whose writer is stuck shows as failing, the others as they are.
+const cityRead = 2 * time.Second
 
 // CityService is a service's line in a hall of the city.
 type CityService struct {
@@ -205,10 +213,23 @@ func (c *City) getCity(w http.ResponseWriter, r *http.Request) {
 		Halls  []CityHall `json:"halls"`
 	}{Name: c.city.City.Name, NameEN: c.city.City.NameEN, Halls: []CityHall{}}
 	for _, s := range c.halls {
-		h, err := c.hallNow(r.Context(), s)
+		ctx, cancel := context.WithTimeout(r.Context(), cityRead)
+		h, err := c.hallNow(ctx, s)
+		cancel()
+		if err == nil {
+			err = s.engine.Health()
+		}
 		if err != nil {
-			c.fail(w, r, err)
-			return
+			id := s.hall.Hall.ID
+			e, ok := errs.As(err)
+			if !ok {
+				e = errs.Wrap(err, "hall")
+			}
+			f := refusalJSON(e)
+			h.ID, h.Name, h.NameEN, h.Dashboard, h.Failing = id, s.hall.Hall.Name, s.hall.Hall.NameEN, HallPath(id)+"/dashboard", &f
+			if h.Services == nil {
+				h.Services, h.Alerts = []CityService{}, []display.AlertView{}
+			}
 		}
 		out.Halls = append(out.Halls, h)
 	}

@@ -8,9 +8,10 @@ import (
 
 // startCity runs the demo city (apptest.DemoCity): the demo hall and an
 // east hall in one process, each with its own journal.
-func startCity(t *testing.T) client {
+func startCity(t *testing.T) (client, *apptest.City) {
 	t.Helper()
-	return client{t, apptest.StartCity(t, nil).URL}
+	run := apptest.StartCity(t, nil)
+	return client{t, run.URL}, run
 }
 
 type cityList struct {
@@ -35,11 +36,12 @@ type cityList struct {
 			Kind string
 			Text string
 		}
+		Failing *struct{ Reason string }
 	}
 }
 
 func TestCityRunsEachHallUnderItsPrefix(t *testing.T) {
-	c := startCity(t)
+	c, run := startCity(t)
 	demo, east := client{t, c.url + "/h/demo"}, client{t, c.url + "/h/east"}
 	var v struct{ Hall struct{ ID, Name string } }
 	east.must(200, "GET", "/api/v1/hall", "", nil).into(t, &v)
@@ -124,4 +126,14 @@ func TestCityRunsEachHallUnderItsPrefix(t *testing.T) {
 
 	// The city signs in only its own managers.
 	c.must(401, "POST", "/api/v1/login", "", map[string]string{"staff": "admin", "password": "demo"})
+
+	// A hall that stops is shown failing among the others, which the city
+	// still lists as they are.
+	run.Halls[1].Close()
+	list = cityList{}
+	c.must(200, "GET", "/api/v1/city", c.login("c01"), nil).into(t, &list)
+	if len(list.Halls) != 2 || list.Halls[0].Failing != nil || list.Halls[0].Issued != 1 ||
+		list.Halls[1].ID != "east" || list.Halls[1].Failing == nil || list.Halls[1].Failing.Reason == "" {
+		t.Errorf("with the east hall stopped: %+v", list.Halls)
+	}
 }

@@ -40,7 +40,10 @@ HF.start(function () {
       var alerts = HF.el('ul', { class: 'alerts' }, h.alerts.map(function (a) {
         return HF.el('li', { 'data-kind': a.kind, text: HF.lang === 'en' ? a.text_en : a.text });
       }));
-      tb.appendChild(HF.el('tr', { 'data-hall': h.id, class: h.alerts.length ? 'alerting' : '' }, [
+      // A hall that cannot be read or cannot record says why, first.
+      if (h.failing) alerts.insertBefore(HF.el('li', { 'data-kind': 'failing', text: HF.t('city.failing', HF.lang === 'en' && h.failing.message_en ? h.failing.message_en : h.failing.message) }), alerts.firstChild);
+      var flagged = h.alerts.length > 0 || !!h.failing;
+      tb.appendChild(HF.el('tr', { 'data-hall': h.id, class: flagged ? 'alerting' : '' }, [
         HF.el('td', {}, [HF.el('a', { href: h.dashboard, text: name(h) })]),
         HF.el('td', { class: 'n', 'data-col': 'waiting', text: String(h.waiting) }),
         HF.el('td', { class: 'n', text: h.waiting ? HF.fmtDur(h.longest_wait_s) : '—' }),
@@ -50,7 +53,7 @@ HF.start(function () {
         HF.el('td', { class: 'n', text: String(h.served) }),
         HF.el('td', { class: 'n', text: h.satisfaction === null ? '—' : (h.satisfaction * 100).toFixed(1) + '%' }),
         HF.el('td', { class: 'n', text: String(h.bad) }),
-        HF.el('td', {}, [h.alerts.length ? alerts : HF.t('city.no_alerts')]),
+        HF.el('td', {}, [flagged ? alerts : HF.t('city.no_alerts')]),
       ]));
     });
   }

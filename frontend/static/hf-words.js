@@ -887,7 +887,8 @@ var HF_WORDS = {
   "city.col.hall": "大厅",
   "city.col.lines": "各业务等候",
   "city.refresh": "每 10 秒刷新；点击大厅名称进入该大厅的运行监控",
-  "city.no_alerts": "无"
+  "city.no_alerts": "无",
+  "city.failing": "大厅系统异常：{0}"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1770,6 +1771,7 @@ var HF_WORDS = {
   "city.col.hall": "Hall",
   "city.col.lines": "Waiting per service",
   "city.refresh": "Refreshed every 10 s; a hall's name opens its own dashboard",
-  "city.no_alerts": "None"
+  "city.no_alerts": "None",
+  "city.failing": "The hall's system is failing: {0}"
 }
 };
