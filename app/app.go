@@ -64,6 +64,10 @@ type Options struct {
 	Clock          func() time.Time
 	Sender         sms.Sender
 	DeviceActivity func(devices.Activity)
+
+	// City is the sign-in of the city's managers, for a hall run as one
+	// of a city's (see OpenCity); nil for a hall alone.
+	City *server.CitySignIn
 }
 
 // App is an assembled hall.
@@ -179,7 +183,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}
 	srvOpts.Engine, srvOpts.Keys, srvOpts.Logger, srvOpts.Backlog = eng, keys, o.Logger, tail
 	srvOpts.Devices, srvOpts.Pages, srvOpts.History, srvOpts.Figures, srvOpts.Clock = devs, frontend.Handler(), hist, a.figures, o.Clock
-	srvOpts.Uploads = files
+	srvOpts.Uploads, srvOpts.City = files, o.City
 	srv, err := server.New(srvOpts)
 	if err != nil {
 		return nil, err
@@ -305,22 +309,27 @@ func (a *App) run(f func()) {
 // hall: screens are told first, then requests drain, then the writer
 // takes its last snapshot.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	conns := a.Hall.Server.Connections
-	hs := httpServer(a.Server, conns, a.log)
+	return serve(ctx, ln, a.Server, a.Hall.Server.Connections, a.log, a.Server.Close, a.Close)
+}
+
+// serve answers HTTP with h on ln until ctx ends or serving fails; then
+// the screens are told (tell), requests drain and the halls stop (stop).
+func serve(ctx context.Context, ln net.Listener, h http.Handler, conns config.Connections, log *slog.Logger, tell, stop func()) error {
+	hs := httpServer(h, conns, log)
 	perSource, total := conns.Caps()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(limitConnections(ln, perSource, total, a.log)) }()
+	go func() { errc <- hs.Serve(limitConnections(ln, perSource, total, log)) }()
 	var err error
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		a.log.Info("shutting down")
+		log.Info("shutting down")
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	a.Server.Close()
+	tell()
 	hs.Shutdown(shut)
-	a.Close()
+	stop()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -130,6 +130,8 @@ var reasons = map[string]Words{
 	"rate_channel":            {"请在评价器或办件页面上评价", "Rate at the evaluator or on the ticket page"},
 	"dismiss_reason":          {"关闭原因只能是超时或不评价", "The reason is timeout or declined"},
 	"manager_only":            {"此操作仅限大厅管理员", "Only a hall manager may do this"},
+	"city_manager_only":       {"全市大厅一览仅限市级管理员", "Only a city manager may see the city's halls"},
+	"no_hall":                 {"本市没有编号为 {hall} 的大厅", "The city has no hall {hall}"},
 	"no_followup":             {"没有差评回访 {id}", "No follow-up {id}"},
 	"followup_closed":         {"回访 {id} 已于 {day} 办结（{action}）", "Follow-up {id} was closed ({action}) on {day}"},
 	"followup_action":         {"处理方式只能是回访、整改或说明", "The action is 回访, 整改 or 说明"},

@@ -193,3 +193,13 @@ func qrSVG(c *qr.Code) []byte {
 	b.WriteString(`"/></svg>`)
 	return []byte(b.String())
 }
+
+// CityPage is the city's page (/city): every hall of a city deployment in
+// one table, for the city's managers. Served by the city, not by a hall.
+func CityPage() http.Handler {
+	body, err := fs.ReadFile(root, "city.html")
+	if err != nil {
+		panic("frontend: missing page city.html")
+	}
+	return Page(body)
+}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"hallfloor/app"
 	"hallfloor/app/apptest"
 	"hallfloor/config"
@@ -177,6 +179,17 @@ type tab = browsertest.Tab
 func openTab(t *testing.T, url string, width, height int64) *tab {
 	t.Helper()
 	return browsertest.Open(t, url, width, height)
+}
+
+// takeFirstA opens a kiosk at url and takes the day's first number of
+// service A there, A001; the kiosk shows its slip.
+func takeFirstA(t *testing.T, url string) *tab {
+	t.Helper()
+	kiosk := openTab(t, url, 1080, 1920)
+	kiosk.WaitJS(`document.querySelector('button.svc[data-service="A"]') !== null`)
+	kiosk.Do(chromedp.Click(chromedp.CSS(`button.svc[data-service="A"]`)))
+	kiosk.WaitText("#slip-number", "A001")
+	return kiosk
 }
 
 func waitDownload(t *testing.T, name string) []byte {

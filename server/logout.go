@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sync"
 
+	"hallfloor/config"
+
 	"hallfloor/hall"
 	"hallfloor/room"
 	"hallfloor/session"
@@ -52,6 +54,10 @@ func (s *signoffs) note(evs []room.Event) {
 // postLogout answers POST /api/v1/logout: the caller's sign-off, which
 // ends every token they hold, on every terminal.
 func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p Principal) {
+	if p.Role == config.CityManager && s.auth.city != nil {
+		writeJSON(w, http.StatusOK, s.auth.city.signOff(p.Staff)) // the city's, not the hall's to journal
+		return
+	}
 	res := s.engine.Do(r.Context(), session.SignOff{Actor: actor(p)}, "", func(*hall.State, *hall.Setup, room.Outcome) any {
 		return map[string]any{"staff": p.Staff, "signed_off": true}
 	})
@@ -63,4 +69,12 @@ func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p Principal)
 	// published: the next request with the old token is already refused.
 	s.auth.ended.note(res.Events)
 	writeRaw(w, http.StatusOK, res.Body)
+}
+
+// end is a sign-off of staff kept in memory alone: the city's, which has
+// no journal of its own. Each ends every token signed before it.
+func (s *signoffs) end(staff string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.last[staff]++
 }

@@ -28,7 +28,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/windows/{id}/overtime/applicant-confirm", s.postApplicantConfirm)
 	r.Get("/followups", s.withManager(s.getFollowUps))
 	r.Post("/followups/{id}", s.withManager(s.postFollowUp))
-	r.Get("/followups/{id}/phone", s.withManager(s.getFollowUpPhone))
+	r.Get("/followups/{id}/phone", s.withHallManager(s.getFollowUpPhone))
 	r.Get("/stats/ratings", s.withManager(s.getRatingStats))
 	r.Get("/reports/daily", s.withManager(s.getDailyReport))
 	r.Get("/reports/monthly", s.withManager(s.getMonthlyReport))
@@ -37,8 +37,25 @@ func (s *Server) managerRoutes(r chi.Router) {
 	s.platformRoutes(r)
 }
 
-// withManager admits only the hall's managers.
+// withManager admits the hall's managers, and the city's to read: a city
+// manager sees every hall's figures and lists, but what a hall's manager
+// does (follow-ups, rosters, anything but a GET) stays the hall's.
 func (s *Server) withManager(h staffHandler) http.HandlerFunc {
+	hall := s.withHallManager(h)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if p, err := s.auth.principal(r); err == nil && p.Role == config.CityManager {
+				h(w, r, p)
+				return
+			}
+		}
+		hall(w, r)
+	}
+}
+
+// withHallManager admits only the hall's own managers: for what the city
+// does not read either, as an applicant's phone number.
+func (s *Server) withHallManager(h staffHandler) http.HandlerFunc {
 	return s.withStaff(func(w http.ResponseWriter, r *http.Request, p Principal) {
 		if p.Role != config.Manager {
 			s.fail(w, r, errs.R(errs.Forbidden, "manager_only"))

@@ -64,6 +64,10 @@ type Options struct {
 	Self   string
 	Nodes  []string
 	Epoch  string
+
+	// City is the sign-in of the city's managers when the hall is one of
+	// a city's (see city.go): their tokens are good here too.
+	City *CitySignIn
 }
 
 // Server is the HTTP edge of one hall.
@@ -130,6 +134,9 @@ func New(o Options) (*Server, error) {
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
 		return nil, err
+	}
+	if o.City != nil {
+		s.auth.city = o.City.auth
 	}
 	if s.lockers, err = newLockerAPI(o.Keys, o.Hall); err != nil {
 		return nil, err
@@ -355,17 +362,28 @@ func (s *Server) getAlerts(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Staff    string `json:"staff"`
-		Password string `json:"password"`
-	}
+// signInBody is a sign-in's request: the staff number and password.
+type signInBody struct {
+	Staff    string `json:"staff"`
+	Password string `json:"password"`
+}
+
+// decodeSignIn reads a sign-in's request, which names its staff number.
+func decodeSignIn(r *http.Request) (signInBody, error) {
+	var body signInBody
 	if err := decode(r, &body); err != nil {
-		s.fail(w, r, err)
-		return
+		return body, err
 	}
 	if body.Staff == "" {
-		s.fail(w, r, errs.Bad("staff", "staff_needed"))
+		return body, errs.Bad("staff", "staff_needed")
+	}
+	return body, nil
+}
+
+func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
+	body, err := decodeSignIn(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	src, ok := s.admitSignin(w, r)

@@ -1,7 +1,7 @@
 // Command hallfloor runs a government service hall's floor: the number
 // queue, its screens and terminals, and its devices.
 //
-//	hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml] [-journal sqlite|redis://host:port/db]
+//	hallfloor serve [-addr :8080] [-data ./data] [-config hall.yaml | -city city.yaml] [-journal sqlite|redis://host:port/db]
 //	hallfloor check -config hall.yaml
 //	hallfloor hash-password
 //	hallfloor backup -out DIR
@@ -72,8 +72,13 @@ func usage(w io.Writer) {
       -journal keeps the journal in Redis instead of a SQLite file under -data;
       redis+sentinel://host:port,…/master/db?wait=1 finds the primary
       through Sentinel and acknowledges once a replica holds each commit
-  hallfloor check -config hall.yaml
-      validate a hall file; exits 1 and names each wrong key
+  hallfloor serve -city city.yaml [-addr :8080] [-data ./data] [-journal …]
+      run every hall the city file names, each under /h/{hall id}/ with
+      its data in -data/{hall id}/, and the city's page at /city for the
+      city's managers
+  hallfloor check -config hall.yaml | -city city.yaml
+      validate a hall file (or a city file and its halls' files); exits 1
+      and names each wrong key
   hallfloor hash-password
       read a password on stdin, print its bcrypt hash for password_hash
   hallfloor backup [-data ./data] [-config hall.yaml] -out DIR
@@ -96,11 +101,15 @@ func loadHall(path string) (*config.Hall, error) {
 func check(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	path := fs.String("config", "", "hall file to validate")
+	cityPath := fs.String("city", "", "city file to validate, with every hall file it names")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *cityPath != "" {
+		return checkCity(*cityPath, out)
+	}
 	if *path == "" {
-		return errors.New("check needs -config FILE")
+		return errors.New("check needs -config FILE or -city FILE")
 	}
 	h, err := config.Load(*path)
 	var ps config.Problems
@@ -114,6 +123,27 @@ func check(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%s: ok (%s: %d services, %d windows, %d staff)\n", *path, h.Hall.Name, len(h.Services), len(h.Windows), len(h.Staff))
+	return nil
+}
+
+// checkCity validates a city file and its halls' files, naming each
+// problem with the file it is in.
+func checkCity(path string, out io.Writer) error {
+	c, err := config.LoadCity(path)
+	var ps config.Problems
+	if errors.As(err, &ps) {
+		for _, p := range ps {
+			fmt.Fprintf(out, "%s: %s\n", path, p)
+		}
+		return fmt.Errorf("%s has %d problem(s)", path, len(ps))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: ok (%s: %d halls, %d city managers)\n", path, c.City.Name, len(c.Halls), len(c.Staff))
+	for _, h := range c.Halls {
+		fmt.Fprintf(out, "  /h/%s/: %s: %d services, %d windows, %d staff\n", h.Hall.ID, h.Hall.Name, len(h.Services), len(h.Windows), len(h.Staff))
+	}
 	return nil
 }
 
@@ -165,11 +195,18 @@ func serve(args []string) error {
 	const simUsage = "run the devices on simulated pins, even where the machine has GPIO; without it a hall file's hall needs its pins"
 	fs.BoolVar(&simPins, "simulate-devices", false, simUsage)
 	fs.BoolVar(&simPins, "sim", false, "the same as -simulate-devices")
+	cityPath := fs.String("city", "", "city file (YAML) naming several hall files, served under /h/{hall id}/; instead of -config")
 	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) redis://host:port/db or redis+sentinel://host:port,…/master/db (keys prefixed with the hall's id; ?wait=N for N replicas)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if *cityPath != "" {
+		if *cfgPath != "" {
+			return errors.New("serve takes -config (one hall) or -city (a city's halls), not both")
+		}
+		return serveCity(*cityPath, *addr, *data, *journalAt, simPins, log)
+	}
 	hall, err := loadHall(*cfgPath)
 	if err != nil {
 		return fmt.Errorf("hall file: %w", err)
@@ -204,4 +241,30 @@ func journalName(s string) string {
 		return redisjournal.Redacted(s)
 	}
 	return s
+}
+
+// serveCity runs a city's halls on one listener.
+func serveCity(path, addr, data, journalAt string, simPins bool, log *slog.Logger) error {
+	city, err := config.LoadCity(path)
+	if err != nil {
+		return fmt.Errorf("city file: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c, err := app.OpenCity(ctx, app.CityOptions{City: city, Data: data, Journal: journalAt, Logger: log, Sim: simPins})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		c.Close()
+		return err
+	}
+	c.Start()
+	for _, h := range city.Halls {
+		log.Info("hall", "hall", h.Hall.Name, "at", app.URL(ln)+"/h/"+h.Hall.ID+"/")
+	}
+	log.Info("hallfloor serving a city", "city", city.City.Name, "halls", len(city.Halls), "addr", ln.Addr().String(),
+		"data", data, "journal", journalName(journalAt), "open", app.URL(ln)+"/city")
+	return c.Serve(ctx, ln)
 }

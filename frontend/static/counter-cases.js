@@ -179,7 +179,7 @@
       var posted = e.materials.some(function (m) { return m.way === 'post'; });
       $('pe-postage').textContent = posted ? HF.t('env.postage.' + e.postage) : '';
       $('pe-recipient').textContent = posted ? HF.t('env.recipient', e.recipient.name, e.recipient.phone, e.recipient.address) : '';
-      $('pe-qr').src = '/qr?data=' + encodeURIComponent(location.origin + last.case.envelope.path);
+      $('pe-qr').src = '/qr?data=' + encodeURIComponent(location.origin + HF.under(last.case.envelope.path));
     }
     if (last.case) {
       var k = last.case;
@@ -196,7 +196,7 @@
       $('pr-at').textContent = HF.fmtDateTime(k.received_at);
       $('pr-deadline').textContent = HF.fmtDateTime(k.deadline);
       $('pr-clerk').textContent = (k.clerk_name || k.clerk) + ' · ' + HF.t('window.n', id);
-      $('pr-qr').src = '/qr?data=' + encodeURIComponent(location.origin + k.status_path);
+      $('pr-qr').src = '/qr?data=' + encodeURIComponent(location.origin + HF.under(k.status_path));
     } else if (last.notice) {
       var n = last.notice;
       $('case-done-msg').textContent = HF.t('cases.noticed', n.missing.length);

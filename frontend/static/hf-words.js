@@ -879,7 +879,16 @@ var HF_WORDS = {
   "dash.rep.env.rejected": "退回",
   "dash.rep.env.pass_rate": "通过率",
   "dash.rep.env.late": "审核超时",
-  "dash.rep.env.arrived": "邮寄到达"
+  "dash.rep.env.arrived": "邮寄到达",
+  "page.city": "全市大厅一览 · hallfloor",
+  "city.title": "全市大厅一览",
+  "city.signin": "市级管理员登录",
+  "city.halls": "各大厅实时运行",
+  "city.col.hall": "大厅",
+  "city.col.lines": "各业务等候",
+  "city.refresh": "每 10 秒刷新；点击大厅名称进入该大厅的运行监控",
+  "city.no_alerts": "无",
+  "city.failing": "大厅系统异常：{0}"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1754,6 +1763,15 @@ var HF_WORDS = {
   "dash.rep.env.rejected": "Rejected",
   "dash.rep.env.pass_rate": "Pass rate",
   "dash.rep.env.late": "Reviews late",
-  "dash.rep.env.arrived": "Arrived by post"
+  "dash.rep.env.arrived": "Arrived by post",
+  "page.city": "The city's halls · hallfloor",
+  "city.title": "The city's halls",
+  "city.signin": "City manager sign-in",
+  "city.halls": "Every hall, live",
+  "city.col.hall": "Hall",
+  "city.col.lines": "Waiting per service",
+  "city.refresh": "Refreshed every 10 s; a hall's name opens its own dashboard",
+  "city.no_alerts": "None",
+  "city.failing": "The hall's system is failing: {0}"
 }
 };

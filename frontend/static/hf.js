@@ -6,6 +6,50 @@
 var HF = (function () {
   var HF = {};
 
+  // ---- a hall of a city ------------------------------------------------------
+
+  // A city serves each of its halls under /h/{hall id}/, its pages, API and
+  // WebSocket alike; HF.base is that prefix ('' for a hall alone, at /). The
+  // pages name the API as /api/v1/…, their links as /kiosk…, the socket as
+  // /ws: under a prefix each is sent to the hall's own, so no page needs to
+  // know which hall of which city it is. /static/ is the city's, shared.
+  HF.base = (location.pathname.match(/^\/h\/[^\/]+(?=\/|$)/) || [''])[0];
+  HF.under = function (u) {
+    if (!HF.base || typeof u !== 'string' || u.charAt(0) !== '/' || u.charAt(1) === '/') return u;
+    if (u === HF.base || u.indexOf(HF.base + '/') === 0 || u.indexOf('/static/') === 0 || u.indexOf('/qr?') === 0) return u;
+    return HF.base + u;
+  };
+  if (HF.base) {
+    var ownFetch = window.fetch.bind(window);
+    window.fetch = function (u, o) { return ownFetch(HF.under(u), o); };
+    var OwnWebSocket = window.WebSocket;
+    var HallWebSocket = function (u, p) {
+      var at = new URL(u, location.href);
+      if (at.host === location.host) at.pathname = HF.under(at.pathname);
+      return p === undefined ? new OwnWebSocket(at.href) : new OwnWebSocket(at.href, p);
+    };
+    HallWebSocket.prototype = OwnWebSocket.prototype;
+    ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (k) { HallWebSocket[k] = OwnWebSocket[k]; });
+    window.WebSocket = HallWebSocket;
+    var ownOpen = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function (m, u) {
+      var args = Array.prototype.slice.call(arguments);
+      args[1] = HF.under(u);
+      return ownOpen.apply(this, args);
+    };
+    var underLink = function (ev) {
+      var a = ev.target && ev.target.closest ? ev.target.closest('a[href]') : null;
+      if (a) a.setAttribute('href', HF.under(a.getAttribute('href')));
+    };
+    document.addEventListener('click', underLink, true);
+    document.addEventListener('auxclick', underLink, true);
+    document.addEventListener('contextmenu', underLink, true);
+    var ownReplace = history.replaceState.bind(history);
+    history.replaceState = function (st, t, u) { return ownReplace(st, t, HF.under(u)); };
+    var ownPush = history.pushState.bind(history);
+    history.pushState = function (st, t, u) { return ownPush(st, t, HF.under(u)); };
+  }
+
   // ---- language ----------------------------------------------------------
 
   // The words come from hf-words.js, loaded before this file; one setting,

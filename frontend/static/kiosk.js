@@ -214,7 +214,7 @@ HF.start(function () {
     document.getElementById('slip-facts').hidden = !!t.consult;
     document.getElementById('slip-consult').hidden = !t.consult;
     document.getElementById('slip-consult').textContent = t.consult ? (HF.lang === 'en' ? t.consult.text_en : t.consult.text) : '';
-    var url = location.origin + '/t/' + encodeURIComponent(t.id) + '?k=' + encodeURIComponent(t.key || '');
+    var url = location.origin + HF.base + '/t/' + encodeURIComponent(t.id) + '?k=' + encodeURIComponent(t.key || '');
     var img = document.getElementById('slip-qr');
     img.src = '/qr?data=' + encodeURIComponent(url);
     img.alt = url;
