@@ -83,7 +83,8 @@ func (s *Server) forward(next http.Handler) http.Handler {
 				pr.SetXForwarded()
 				pr.Out.Header.Set(ForwardedHeader, s.self)
 			},
-			Transport: forwardTransport,
+			Transport:      forwardTransport,
+			ModifyResponse: dropCORS,
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 				s.log.Warn("the leader did not answer a command passed to it", "leader", addr, "err", err)
 				s.noLeader(w, r)

@@ -94,6 +94,9 @@ type Server struct {
 	self   string
 	nodes  []string
 	epoch  string
+	// origins are the nodes' own, whose pages may call this node's API
+	// (node_origins.go); none for a hall on one node.
+	origins []string
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -126,6 +129,9 @@ func New(o Options) (*Server, error) {
 		uploads:        o.Uploads,
 
 		leader: o.Leader, self: o.Self, nodes: o.Nodes, epoch: o.Epoch,
+	}
+	if o.Leader != nil {
+		s.origins = nodeOrigins(o.Self, o.Nodes)
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -166,7 +172,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes(pages http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	r.Use(s.sayZone)
+	r.Use(s.sayZone, s.nodePages)
 	r.Get("/healthz", s.getHealth)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
@@ -178,7 +184,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	// sign-in, lets it through.
 	r.Post("/api/v1/envelopes/{token}/uploads", s.limitEnvelopes(s.postEnvelopeUpload))
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.forward, s.jsonBodies, s.idempotent)
+		r.Use(s.nodeCORS, s.forward, s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
 		r.Get("/nodes", s.getNodes)
 		r.Get("/alerts", s.getAlerts)
