@@ -97,6 +97,9 @@ type Server struct {
 	// origins are the nodes' own, whose pages may call this node's API
 	// (node_origins.go); none for a hall on one node.
 	origins []string
+	// nodeKey signs the nodes' device commands (device_commands.go).
+	nodeKey []byte
+	nonces  nonces
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -132,6 +135,7 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Leader != nil {
 		s.origins = nodeOrigins(o.Self, o.Nodes)
+		s.nodeKey = o.Keys.Node
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -178,6 +182,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
+	r.Post(DeviceCommandPath, s.postDeviceCommand)
 	s.lockerPages(r)
 	// The envelope's upload is a multipart form, not JSON: it is no
 	// cross-site risk, since only the envelope's unguessable token, never a
