@@ -367,3 +367,25 @@ func TestTwoNodesFollowerKeyCallsAtLeader(t *testing.T) {
 	onFollower.sees(t, ticket.Number, "1")
 	drive("high")
 }
+
+// The follower-latency mode, small: every call made at the leader reaches
+// every screen of both nodes, and the times are measured on each side.
+// (Its target is the load command's: hallload -mode follower-latency.)
+func TestFollowerLatencyMeasuresBothSides(t *testing.T) {
+	c, _ := testCluster(t, 1000)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r, err := runFollowerLatency(ctx, c, 20, 2, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r.print(&out)
+	t.Log(out.String())
+	if err := r.complete(); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Leader) != 40 || len(r.Follower) != 40 {
+		t.Fatalf("frames measured: %d on the leader, %d on the follower, want 40 each", len(r.Leader), len(r.Follower))
+	}
+}
