@@ -18,13 +18,7 @@ import (
 // once, and only of a device's kind; one that does not lead sends the
 // sender back (no_leader) rather than pass it on again.
 func TestDeviceCommandsBetweenNodes(t *testing.T) {
-	cfg, eng, keys, log := demoParts(t, true)
-	s, err := New(Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Self: "http://self",
-		Leader: func(context.Context) (string, error) { return "", nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, eng, keys := followerNode(t)
 	press, _ := devices.EncodeCommand(queue.PressKey{Window: "1", Key: "call"})
 	send := func(body []byte, key []byte, t0 time.Time, nonce string) int {
 		req := httptest.NewRequest(http.MethodPost, DeviceCommandPath, bytes.NewReader(body))

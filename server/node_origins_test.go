@@ -7,20 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"hallfloor/engine"
 	"hallfloor/frontend"
 )
 
 // The hall's own nodes' pages may call a node's API across origins, their
 // pages may connect to the other nodes, and no other origin gets either.
 func TestNodesPagesCallEachOther(t *testing.T) {
-	cfg, eng, keys, log := demoParts(t, true)
-	s, err := New(Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Self: "http://10.0.0.11:8080",
-		Nodes:  []string{"http://10.0.0.11:8080", "http://10.0.0.12:8080/"},
-		Leader: func(context.Context) (string, error) { return "", nil }, Pages: frontend.Handler()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _, _ := followerNode(t)
 	ask := func(method, path, origin string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, nil)
 		req.Header.Set("Origin", origin)
@@ -48,4 +42,19 @@ func TestNodesPagesCallEachOther(t *testing.T) {
 	if !strings.Contains(csp, "connect-src 'self' http://10.0.0.11:8080 http://10.0.0.12:8080 ws:") {
 		t.Fatalf("the pages' policy: %s", csp)
 	}
+}
+
+// followerNode is a server of a hall of two nodes (10.0.0.11 this one,
+// 10.0.0.12) that does not lead, and knows no leader.
+func followerNode(t *testing.T) (*Server, *engine.Engine, Keys) {
+	t.Helper()
+	cfg, eng, keys, log := demoParts(t, true)
+	s, err := New(Options{Engine: eng, Hall: cfg, Keys: keys, Logger: log, Self: "http://10.0.0.11:8080",
+		Nodes:  []string{"http://10.0.0.11:8080", "http://10.0.0.12:8080/"},
+		Leader: func(context.Context) (string, error) { return "", nil }, Pages: frontend.Handler()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s, eng, keys
 }

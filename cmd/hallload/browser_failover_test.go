@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +24,8 @@ func TestBrowserCounterFailsOverToOtherNode(t *testing.T) {
 	}
 	b := 1 - a
 	nodeA, nodeB := c.nodes[a].base, c.nodes[b].base
-	for _, key := range []string{"kiosk-1", "kiosk-2"} {
-		if code, body := post(t, nodeA, "/api/v1/tickets", "", key, map[string]string{"service": "A"}); code != http.StatusCreated {
-			t.Fatalf("issue: %d %s", code, body)
-		}
-	}
+	issueAt(t, nodeA, "kiosk-1")
+	issueAt(t, nodeA, "kiosk-2")
 	browsertest.Browser(t)
 
 	screen := browsertest.Open(t, nodeB+"/screen/hall", 1920, 1080)

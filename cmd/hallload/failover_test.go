@@ -179,6 +179,17 @@ func leaderAndFollower(t *testing.T) (leader, follower string) {
 	return c.nodes[lead].base, c.nodes[1-lead].base
 }
 
+// issueAt takes a number of service A at base with the kiosk's key.
+func issueAt(t *testing.T, base, key string) string {
+	t.Helper()
+	code, issued := post(t, base, "/api/v1/tickets", "", key, map[string]string{"service": "A"})
+	var ticket struct{ Number string }
+	if json.Unmarshal(issued, &ticket); code != http.StatusCreated || ticket.Number == "" {
+		t.Fatalf("issue at %s: %d %s", base, code, issued)
+	}
+	return ticket.Number
+}
+
 // Through the follower: a number issued and called there is decided by
 // the leader, answered byte for byte as the leader answers it, and seen by
 // the screens of both nodes; a sign-in made at the follower works at the
@@ -337,12 +348,7 @@ func TestLeaderKilledUnderLoad(t *testing.T) {
 func TestTwoNodesFollowerKeyCallsAtLeader(t *testing.T) {
 	leader, follower := leaderAndFollower(t)
 	onLeader, onFollower := openScreen(t, leader), openScreen(t, follower)
-	code, issued := post(t, leader, "/api/v1/tickets", "", "kiosk-1", map[string]string{"service": "A"})
-	if code != http.StatusCreated {
-		t.Fatalf("issue: %d %s", code, issued)
-	}
-	var ticket struct{ Number string }
-	json.Unmarshal(issued, &ticket)
+	number := issueAt(t, leader, "kiosk-1")
 	signIn := func(staff string) string {
 		code, b := post(t, follower, "/api/v1/login", "", "", map[string]string{"staff": staff, "password": "demo"})
 		var tok struct{ Token string }
@@ -363,8 +369,8 @@ func TestTwoNodesFollowerKeyCallsAtLeader(t *testing.T) {
 		}
 	}
 	drive("low")
-	onLeader.sees(t, ticket.Number, "1")
-	onFollower.sees(t, ticket.Number, "1")
+	onLeader.sees(t, number, "1")
+	onFollower.sees(t, number, "1")
 	drive("high")
 }
 
