@@ -260,11 +260,20 @@ var HF = (function () {
     return nodes.learned || Promise.resolve();
   }
   function nodeBase(i) { return i < 0 || i >= nodes.list.length ? '' : nodes.list[i].replace(/\/+$/, ''); }
-  // nextNode is the index after i, starting from the page's own node.
+  // nextNode is the index after i, starting from the page's own node,
+  // passing over a node that could not be reached in the last few seconds
+  // (a paused one holds a call for the whole timeout) unless all are such:
+  // a node answering no_leader is there, and will have a leader soon.
+  var downUntil = {};
   function nextNode(i) {
-    if (nodes.list.length < 2) return i;
+    var n = nodes.list.length;
+    if (n < 2) return i;
     if (i < 0) i = Math.max(0, nodes.list.indexOf(location.protocol + '//' + location.host));
-    return (i + 1) % nodes.list.length;
+    for (var k = 1; k <= n; k++) {
+      var j = (i + k) % n;
+      if (!(downUntil[j] > Date.now()) || k === n) return j;
+    }
+    return (i + 1) % n;
   }
 
   // reconnecting shows "reconnecting" while no node answers the API (the
@@ -316,6 +325,7 @@ var HF = (function () {
           if (e.code !== 'network') reconnecting(true); // the hall is changing over to another node
           throw e;
         }
+        if (e.code === 'network') downUntil[at < 0 ? Math.max(0, nodes.list.indexOf(location.protocol + '//' + location.host)) : at] = Date.now() + 5000;
         if (nodes.at === at) nodes.at = nextNode(at); // unless another call moved on already
         reconnecting(true);
         if (!repeatable || Date.now() > until) throw e;
