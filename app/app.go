@@ -96,6 +96,9 @@ type App struct {
 	// of a hall of several nodes (see ha.go), nil for a node alone.
 	redis *redisjournal.Journal
 	ha    *haNode
+	// devHall is the hall the devices press into: the engine, or on a
+	// hall of several nodes the leader's whenever this node follows.
+	devHall devices.Hall
 }
 
 // Open builds the hall, restoring it from its journal. Nothing runs until
@@ -163,7 +166,11 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Transport: pins, Hall: eng, Logger: o.Logger,
+	a.devHall = eng
+	if several {
+		a.devHall = &server.DeviceHall{Engine: eng, Leader: a.redis.Leader, Self: o.Hall.Server.HA.Advertise, Keys: keys}
+	}
+	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Transport: pins, Hall: a.devHall, Logger: o.Logger,
 		Lamp:   func(s *hall.State, w string) bool { return s.Overtime.In(w) },
 		Rating: a.rateByKey, Observe: o.DeviceActivity})
 	if err != nil {
@@ -274,7 +281,7 @@ func (a *App) openJournal(ctx context.Context, o Options) (writer, history journ
 // cannot say why, and the ratings room knows it.
 func (a *App) rateByKey(ctx context.Context, window string, score int) {
 	cmd := rating.PressLevel{Window: window, Level: score}
-	if res := a.Engine.Do(ctx, cmd, "", nil); res.Err != nil {
+	if res := a.devHall.Do(ctx, cmd, "", nil); res.Err != nil {
 		a.log.Info("evaluator key not taken", "window", window, "score", score, "err", res.Err)
 	}
 }

@@ -317,6 +317,8 @@ var reasons = map[string]Words{
 	"body_one_object":    {"请求体只能是一个 JSON 对象", "The body must hold one JSON object and nothing after it"},
 	"body_not_object":    {"请求体应为 JSON 对象", "The body must be a JSON object"},
 	"body_not_json":      {"请求体不是有效的 JSON", "The body is not valid JSON"},
+	"node_signature":     {"大厅节点之间的请求签名无效", "The request between the hall's nodes is not signed with the hall's key"},
+	"node_answer":        {"主节点未能回答转交的设备操作", "The leading node gave no answer to a device's command passed to it"},
 	"body_unreadable":    {"请求体未能完整收到，请重试", "The body did not arrive in full; please try again"},
 	"body_not_json_type": {"请求体须以 JSON 发送（Content-Type: application/json），收到的是 {type}", "The body must be sent as JSON (Content-Type: application/json), not {type}"},
 	"body_type_missing":  {"请求体须以 JSON 发送，请注明 Content-Type: application/json", "The body must be sent as JSON; say Content-Type: application/json"},

@@ -77,7 +77,11 @@ type Engine struct {
 
 	leading  atomic.Bool // this engine writes the hall (see follow.go)
 	stepDown func()      // told when the journal refuses it as no leader
-	deposed  int         // StepDowns so far, under mu
+	deposed  int         // StepDowns so far, under leadMu
+	// leadMu is its own lock, not mu: Lead checks deposed inside a read,
+	// which before Run is made holding mu (the node may take the lease
+	// before the writer loop has started).
+	leadMu sync.Mutex
 
 	snaps   *snapshotter
 	pruning chan struct{}  // holds a token while old replies are deleted

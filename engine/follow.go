@@ -40,8 +40,8 @@ func (e *Engine) OnStepDown(fn func()) {
 // StepDown stops the engine writing, at once: from now on it refuses
 // every command with NoLeader. The node's lease was lost.
 func (e *Engine) StepDown() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.leadMu.Lock()
+	defer e.leadMu.Unlock()
 	e.deposed++
 	if e.leading.Swap(false) {
 		e.log.Warn("this node no longer writes the hall; it follows the journal")
@@ -67,9 +67,9 @@ func (e *Engine) Follow(ctx context.Context, recs []journal.Record) error {
 // A StepDown while Lead is under way (the lease was lost meanwhile) wins:
 // Lead then returns an error and the engine does not lead.
 func (e *Engine) Lead(ctx context.Context) error {
-	e.mu.Lock()
+	e.leadMu.Lock()
 	deposed := e.deposed
-	e.mu.Unlock()
+	e.leadMu.Unlock()
 	return e.inWriter(ctx, func() error {
 		if err := e.catchUp(ctx); err != nil {
 			return err
@@ -77,13 +77,13 @@ func (e *Engine) Lead(ctx context.Context) error {
 		if err := e.loadReplies(ctx); err != nil {
 			return err
 		}
-		e.mu.Lock()
+		e.leadMu.Lock()
 		if e.deposed != deposed {
-			e.mu.Unlock()
+			e.leadMu.Unlock()
 			return errors.New("engine: the lease was lost before the hall was caught up")
 		}
 		e.leading.Store(true)
-		e.mu.Unlock()
+		e.leadMu.Unlock()
 		e.lost = false
 		e.log.Info("this node writes the hall", "seq", e.state.Seq)
 		e.rollover()

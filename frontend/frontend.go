@@ -71,6 +71,16 @@ var pages = map[string]string{
 const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; " +
 	"connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
+// PolicyConnecting is ContentSecurityPolicy letting the pages also call
+// the API at origins: the other nodes of a hall run on several, which a
+// page moves its calls to when its own node is gone.
+func PolicyConnecting(origins []string) string {
+	if len(origins) == 0 {
+		return ContentSecurityPolicy
+	}
+	return strings.Replace(ContentSecurityPolicy, "connect-src 'self'", "connect-src 'self' "+strings.Join(origins, " "), 1)
+}
+
 // PageHeaders sets the headers every face is served with, its pages and
 // their scripts and styles alike, whichever package serves them.
 func PageHeaders(h http.Header, contentType string) {

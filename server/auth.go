@@ -35,6 +35,9 @@ type Keys struct {
 	// bytes) encrypts the SMS waiting in the outbox. Derived from ID when
 	// empty.
 	Code, Tail, Seal []byte
+	// Node signs what one node of the hall passes another beside the API
+	// (a follower's device commands, device_commands.go).
+	Node []byte
 }
 
 // SecretFile is the hall's one secret in its data directory.
@@ -69,7 +72,8 @@ func loadKeys(dir string, create bool) (Keys, error) {
 		return Keys{}, fmt.Errorf("secret key %s is shorter than 32 bytes", path)
 	}
 	return Keys{Token: derive(secret, "token"), ID: derive(secret, "id-number"),
-		Code: derive(secret, "locker-code"), Tail: derive(secret, "id-tail"), Seal: derive(secret, "sms-seal")}, nil
+		Code: derive(secret, "locker-code"), Tail: derive(secret, "id-tail"), Seal: derive(secret, "sms-seal"),
+		Node: derive(secret, "node-commands")}, nil
 }
 
 func derive(secret []byte, label string) []byte { return keyed.Derive(secret, label) }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"time"
 
 	"hallfloor/engine"
@@ -56,7 +57,10 @@ func (s *Server) forward(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions,
-			r.URL.Path == "/api/v1/login", s.engine.Leading():
+			r.URL.Path == "/api/v1/login", s.engine.Leading(),
+			// The simulator drives this node's own pins: what they cause
+			// goes to the leader as every device's command does.
+			strings.HasPrefix(r.URL.Path, "/api/v1/sim/"):
 			next.ServeHTTP(w, r)
 			return
 		case r.Header.Get(ForwardedHeader) != "":
@@ -83,7 +87,8 @@ func (s *Server) forward(next http.Handler) http.Handler {
 				pr.SetXForwarded()
 				pr.Out.Header.Set(ForwardedHeader, s.self)
 			},
-			Transport: forwardTransport,
+			Transport:      forwardTransport,
+			ModifyResponse: dropCORS,
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 				s.log.Warn("the leader did not answer a command passed to it", "leader", addr, "err", err)
 				s.noLeader(w, r)

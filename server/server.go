@@ -98,6 +98,12 @@ type Server struct {
 	self   string
 	nodes  []string
 	epoch  string
+	// origins are the nodes' own, whose pages may call this node's API
+	// (node_origins.go); none for a hall on one node.
+	origins []string
+	// nodeKey signs the nodes' device commands (device_commands.go).
+	nodeKey []byte
+	nonces  nonces
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -130,6 +136,10 @@ func New(o Options) (*Server, error) {
 		uploads:        o.Uploads,
 
 		leader: o.Leader, self: o.Self, nodes: o.Nodes, epoch: o.Epoch,
+	}
+	if o.Leader != nil {
+		s.origins = nodeOrigins(o.Self, o.Nodes)
+		s.nodeKey = o.Keys.Node
 	}
 	backlog, err := s.frames(o.Backlog)
 	if err != nil {
@@ -173,19 +183,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes(pages http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	r.Use(s.sayZone)
+	r.Use(s.sayZone, s.nodePages)
 	r.Get("/healthz", s.getHealth)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	r.Handle("/ws", s.hub)
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Get("/devices", s.getDevicesPage)
+	r.Post(DeviceCommandPath, s.postDeviceCommand)
 	s.lockerPages(r)
 	// The envelope's upload is a multipart form, not JSON: it is no
 	// cross-site risk, since only the envelope's unguessable token, never a
 	// sign-in, lets it through.
 	r.Post("/api/v1/envelopes/{token}/uploads", s.limitEnvelopes(s.postEnvelopeUpload))
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.forward, s.jsonBodies, s.idempotent)
+		r.Use(s.nodeCORS, s.forward, s.jsonBodies, s.idempotent)
 		r.Get("/hall", s.getHall)
 		r.Get("/nodes", s.getNodes)
 		r.Get("/alerts", s.getAlerts)

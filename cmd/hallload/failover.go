@@ -568,6 +568,32 @@ func buildHallfloor(dir string) (string, error) {
 
 // failoverMode is -mode failover.
 func failoverMode(ctx context.Context, o options, out io.Writer) error {
+	return withCluster(o, func(c *cluster) error {
+		r, err := runFailover(ctx, c, o.Rounds, o.Kiosks, o.Calling, func(f string, a ...any) { fmt.Fprintf(out, f+"\n", a...) })
+		if err != nil {
+			return err
+		}
+		r.LeaseMS = o.LeaseMS
+		r.print(out)
+		return r.check()
+	})
+}
+
+// followerLatencyMode is -mode follower-latency.
+func followerLatencyMode(ctx context.Context, o options, out io.Writer) error {
+	return withCluster(o, func(c *cluster) error {
+		r, err := runFollowerLatency(ctx, c, o.Calls, o.Screens, o.Every)
+		if err != nil {
+			return err
+		}
+		r.print(out)
+		return r.check()
+	})
+}
+
+// withCluster runs fn on two nodes of o's binary (built when -bin is
+// empty) and lease, their output to -node-log.
+func withCluster(o options, fn func(c *cluster) error) error {
 	dir, err := os.MkdirTemp("", "hallload-failover-")
 	if err != nil {
 		return err
@@ -593,11 +619,5 @@ func failoverMode(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	defer c.stop()
-	r, err := runFailover(ctx, c, o.Rounds, o.Kiosks, o.Calling, func(f string, a ...any) { fmt.Fprintf(out, f+"\n", a...) })
-	if err != nil {
-		return err
-	}
-	r.LeaseMS = o.LeaseMS
-	r.print(out)
-	return r.check()
+	return fn(c)
 }

@@ -167,18 +167,35 @@ func send(base, path, token, key string, body any) (int, []byte, error) {
 	return resp.StatusCode, out, err
 }
 
+// leaderAndFollower starts two nodes at a lease of 1 s and names the
+// leader's address and the follower's.
+func leaderAndFollower(t *testing.T) (leader, follower string) {
+	t.Helper()
+	c, _ := testCluster(t, 1000)
+	lead, err := c.waitLeader(context.Background(), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.nodes[lead].base, c.nodes[1-lead].base
+}
+
+// issueAt takes a number of service A at base with the kiosk's key.
+func issueAt(t *testing.T, base, key string) string {
+	t.Helper()
+	code, issued := post(t, base, "/api/v1/tickets", "", key, map[string]string{"service": "A"})
+	var ticket struct{ Number string }
+	if json.Unmarshal(issued, &ticket); code != http.StatusCreated || ticket.Number == "" {
+		t.Fatalf("issue at %s: %d %s", base, code, issued)
+	}
+	return ticket.Number
+}
+
 // Through the follower: a number issued and called there is decided by
 // the leader, answered byte for byte as the leader answers it, and seen by
 // the screens of both nodes; a sign-in made at the follower works at the
 // leader.
 func TestTwoNodesForwardAndShowCalls(t *testing.T) {
-	c, _ := testCluster(t, 1000)
-	ctx := context.Background()
-	lead, err := c.waitLeader(ctx, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leader, follower := c.nodes[lead].base, c.nodes[1-lead].base
+	leader, follower := leaderAndFollower(t)
 	onLeader, onFollower := openScreen(t, leader), openScreen(t, follower)
 
 	code, issued := post(t, follower, "/api/v1/tickets", "", "kiosk-1", map[string]string{"service": "A"})
@@ -322,5 +339,59 @@ func TestLeaderKilledUnderLoad(t *testing.T) {
 	}
 	if r.Tickets == 0 || r.Calls == 0 {
 		t.Fatalf("nothing acknowledged: %+v", r)
+	}
+}
+
+// A call key on the follower's pins (the devices' simulator on node B)
+// calls at the leader: the press is passed on, signed with the hall's key,
+// and both nodes' screens show the call.
+func TestTwoNodesFollowerKeyCallsAtLeader(t *testing.T) {
+	leader, follower := leaderAndFollower(t)
+	onLeader, onFollower := openScreen(t, leader), openScreen(t, follower)
+	number := issueAt(t, leader, "kiosk-1")
+	signIn := func(staff string) string {
+		code, b := post(t, follower, "/api/v1/login", "", "", map[string]string{"staff": staff, "password": "demo"})
+		var tok struct{ Token string }
+		if json.Unmarshal(b, &tok); code != http.StatusOK || tok.Token == "" {
+			t.Fatalf("sign-in %s: %d %s", staff, code, b)
+		}
+		return tok.Token
+	}
+	if code, b := post(t, leader, "/api/v1/windows/1/open", signIn("1001"), "", nil); code != http.StatusOK {
+		t.Fatalf("open window 1: %d %s", code, b)
+	}
+	// Window 1's call key, pressed on B's pins (held until the call is
+	// seen: the devices take a press once it has settled), then let go.
+	manager := signIn("admin")
+	drive := func(level string) {
+		if code, b := post(t, follower, "/api/v1/sim/pins/GPIO17", manager, "", map[string]string{"level": level}); code != http.StatusAccepted {
+			t.Fatalf("drive B's GPIO17 %s: %d %s", level, code, b)
+		}
+	}
+	drive("low")
+	onLeader.sees(t, number, "1")
+	onFollower.sees(t, number, "1")
+	drive("high")
+}
+
+// The follower-latency mode, small: every call made at the leader reaches
+// every screen of both nodes, and the times are measured on each side.
+// (Its target is the load command's: hallload -mode follower-latency.)
+func TestFollowerLatencyMeasuresBothSides(t *testing.T) {
+	c, _ := testCluster(t, 1000)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r, err := runFollowerLatency(ctx, c, 20, 2, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r.print(&out)
+	t.Log(out.String())
+	if err := r.complete(); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Leader) != 40 || len(r.Follower) != 40 {
+		t.Fatalf("frames measured: %d on the leader, %d on the follower, want 40 each", len(r.Leader), len(r.Follower))
 	}
 }

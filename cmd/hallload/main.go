@@ -9,6 +9,7 @@
 //	hallload -mode screens -spawn [-clients 10000]   (what idle screens cost)
 //	hallload -mode year [-tickets 15000 -days 250] [-dir DIR]   (a big hall's year)
 //	hallload -mode failover [-rounds 20] [-lease-ms 3000]   (two nodes, the leader killed under load)
+//	hallload -mode follower-latency [-calls 200 -every 50ms -screens 50]   (a call seen on a follower's screens and the leader's)
 //
 // Without -url it runs the demo hall in this process on a random port with a
 // fresh data directory, wired as `hallfloor serve` wires it, except that
@@ -75,6 +76,9 @@ type options struct {
 	Calling int
 	Bin     string
 	NodeLog string
+	// The follower-latency mode: Screens WebSocket clients on each of two
+	// nodes, Calls calls at the leader one every Every.
+	Screens int
 	// The year mode's big hall: Tickets a day on Windows windows for Days
 	// days of service, progress every Progress days, the data in Dir.
 	Tickets, Days, Windows, Progress int
@@ -84,7 +88,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.URL, "url", "", "a running hallfloor, e.g. http://127.0.0.1:8081; empty runs the demo hall in this process")
-	flag.StringVar(&o.Mode, "mode", "call", "call: screens and calls; issue: durable ticket issue throughput; screens: what idle screens cost the server; year: a big hall's year simulated through the engine and journal")
+	flag.StringVar(&o.Mode, "mode", "call", "call: screens and calls; issue: durable ticket issue throughput; screens: what idle screens cost the server; year: a big hall's year simulated through the engine and journal; failover: two nodes, the leader killed under load; follower-latency: a call seen on a follower's screens against the leader's")
 	flag.IntVar(&o.Clients, "clients", 1000, "WebSocket screens to connect (call mode)")
 	flag.IntVar(&o.Calls, "calls", 200, "calls to make from the window (call mode)")
 	flag.DurationVar(&o.Every, "every", 50*time.Millisecond, "pace of the calls (call mode)")
@@ -125,7 +129,8 @@ func main() {
 	flag.IntVar(&o.Kiosks, "kiosks", 16, "kiosks issuing numbers (failover mode)")
 	flag.IntVar(&o.Calling, "calling", 8, "windows calling, 1 to 8 (failover mode)")
 	flag.StringVar(&o.Bin, "bin", "", "a built hallfloor binary (failover mode); empty builds one")
-	flag.StringVar(&o.NodeLog, "node-log", "", "file for the nodes' output (failover mode); empty discards it")
+	flag.StringVar(&o.NodeLog, "node-log", "", "file for the nodes' output (failover and follower-latency modes); empty discards it")
+	flag.IntVar(&o.Screens, "screens", 50, "WebSocket screens on each node (follower-latency mode; its calls are -calls, one every -every)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -160,6 +165,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	if o.Mode == "failover" {
 		return failoverMode(ctx, o, out)
+	}
+	if o.Mode == "follower-latency" {
+		return followerLatencyMode(ctx, o, out)
 	}
 	base := strings.TrimRight(o.URL, "/")
 	where := base
@@ -215,7 +223,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		r.print(out, where)
 		return nil
 	}
-	return fmt.Errorf("unknown -mode %q (call, issue, screens, year or failover)", o.Mode)
+	return fmt.Errorf("unknown -mode %q (call, issue, screens, year, failover or follower-latency)", o.Mode)
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one: a thousand

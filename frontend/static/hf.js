@@ -283,36 +283,128 @@ var HF = (function () {
     el.textContent = errorWords(e);
   };
 
+  // ---- the hall's nodes -----------------------------------------------------
+
+  // A hall run on several nodes names them (GET /api/v1/nodes); a page's
+  // API calls and its live connection move along that list when their
+  // node cannot be reached or has no leader. The page itself stays at its
+  // own origin, whose sessionStorage holds the sign-in (any node takes a
+  // token, the nodes sharing the hall's secret key); the nodes let each
+  // other's pages call them.
+  var nodes = { list: [], at: -1, learned: null }; // at: index in list of the API's node; -1 the page's own
+  HF.nodes = nodes;
+  function learnNodes() {
+    if (!nodes.learned) {
+      nodes.learned = fetch('/api/v1/nodes', { cache: 'no-store' }).then(function (res) {
+        return res.ok ? res.json() : null;
+      }).then(function (n) {
+        if (n && Array.isArray(n.nodes)) nodes.list = n.nodes;
+      }).catch(function () { nodes.learned = null; /* the page's node down: ask again next time */ });
+    }
+    return nodes.learned || Promise.resolve();
+  }
+  function nodeBase(i) { return i < 0 || i >= nodes.list.length ? '' : nodes.list[i].replace(/\/+$/, ''); }
+  // nextNode is the index after i, starting from the page's own node,
+  // passing over a node that could not be reached in the last few seconds
+  // (a paused one holds a call for the whole timeout) unless all are such:
+  // a node answering no_leader is there, and will have a leader soon.
+  var downUntil = {};
+  function nextNode(i) {
+    var n = nodes.list.length;
+    if (n < 2) return i;
+    if (i < 0) i = Math.max(0, nodes.list.indexOf(location.protocol + '//' + location.host));
+    for (var k = 1; k <= n; k++) {
+      var j = (i + k) % n;
+      if (!(downUntil[j] > Date.now()) || k === n) return j;
+    }
+    return (i + 1) % n;
+  }
+
+  // reconnecting shows "reconnecting" while no node answers the API (the
+  // live connection says the same while it is down), and takes it back at
+  // the first answer.
+  var apiDown = false;
+  function reconnecting(on) {
+    if (apiDown === on) return;
+    apiDown = on;
+    var live = window.__hf && window.__hf.live;
+    if (live) {
+      if (on) live.setState('offline');
+      else if (live.ws && live.opened && live.seq !== null) live.setState('online');
+      return;
+    }
+    document.body.classList.toggle('offline', on);
+  }
+
   // ---- API -------------------------------------------------------------------
 
+  // failover is how long a call that may be repeated (a read, or a command
+  // with its Idempotency-Key, which any node answers with its first answer)
+  // keeps trying the hall's nodes: past a takeover at the longest lease.
+  var failover = 20000;
+
   // api calls the JSON API; an error answer is thrown as the server's
-  // refusal (see refusal), a failed network as code 'network'.
+  // refusal (see refusal), a failed network as code 'network'. On a hall
+  // of several nodes, a node that cannot be reached or answers 503
+  // no_leader sends this call and the next ones to the next node; a read or
+  // a keyed command is tried again there, anything else is refused to its
+  // page, whose person tries again (a command without a key cannot be
+  // known not to have been taken).
   HF.api = async function (method, path, body, opts) {
     opts = opts || {};
+    var repeatable = method === 'GET' || method === 'HEAD' || !!opts.key;
+    var until = Date.now() + failover;
+    learnNodes();
+    for (var tries = 0; ; tries++) {
+      var at = nodes.at;
+      try {
+        var data = await callNode(nodeBase(at), method, path, body, opts);
+        reconnecting(false);
+        return data;
+      } catch (e) {
+        var moveOn = e.code === 'network' || (e.status === 503 && e.reason === 'no_leader');
+        if (!moveOn) { reconnecting(false); throw e; }
+        await learnNodes();
+        if (nodes.list.length < 2) {
+          if (e.code !== 'network') reconnecting(true); // the hall is changing over to another node
+          throw e;
+        }
+        if (e.code === 'network') downUntil[at < 0 ? Math.max(0, nodes.list.indexOf(location.protocol + '//' + location.host)) : at] = Date.now() + 5000;
+        if (nodes.at === at) nodes.at = nextNode(at); // unless another call moved on already
+        reconnecting(true);
+        if (!repeatable || Date.now() > until) throw e;
+        // Each node once at once, then every half second.
+        var pause = tries + 1 < nodes.list.length ? 50 : 500;
+        await new Promise(function (ok) { setTimeout(ok, pause); });
+      }
+    }
+  };
+
+  async function callNode(base, method, path, body, opts) {
     var headers = { 'Accept': 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.token) headers['Authorization'] = 'Bearer ' + opts.token;
     if (opts.key) headers['Idempotency-Key'] = opts.key;
+    // A node that was paused (a frozen VM) takes the connection and
+    // answers nothing: on several nodes, past a while the next one is asked.
+    var ctl = nodes.list.length > 1 && window.AbortController ? new AbortController() : null;
+    var timer = ctl ? setTimeout(function () { ctl.abort(); }, 10000) : null;
     var res;
     try {
-      res = await fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+      res = await fetch(base + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', signal: ctl ? ctl.signal : undefined });
     } catch (e) {
       var ne = new Error(HF.t('err.network'));
       ne.code = 'network';
       throw ne;
+    } finally {
+      clearTimeout(timer);
     }
     learnSkew(res);
     var data = null;
     try { data = await res.json(); } catch (e) { /* empty body */ }
-    if (!res.ok) {
-      // The hall is changing over to another node: the page says it is
-      // reconnecting until the live connection brings the next event.
-      var live = window.__hf && window.__hf.live;
-      if (res.status === 503 && data && data.error && data.error.reason === 'no_leader' && live) live.setState('offline');
-      throw refusal(res, data);
-    }
+    if (!res.ok) throw refusal(res, data);
     return data;
-  };
+  }
 
   HF.key = function () {
     var a = new Uint8Array(12);
@@ -413,12 +505,8 @@ var HF = (function () {
   }
 
   Live.prototype.learnNodes = async function () {
-    try {
-      var res = await fetch('/api/v1/nodes', { cache: 'no-store' });
-      if (!res.ok) return;
-      var n = await res.json();
-      if (n && Array.isArray(n.nodes)) this.nodes = n.nodes;
-    } catch (e) { /* one node, or the page's node down: the page's own it is */ }
+    await learnNodes();
+    this.nodes = nodes.list;
   };
 
   // base is the node connected to, as http(s)://host, or '' for the page's own.
