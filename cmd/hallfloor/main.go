@@ -6,6 +6,7 @@
 //	hallfloor hash-password
 //	hallfloor backup -out DIR
 //	hallfloor audit -month 2026-11 (-ticket A001 -day 2026-11-05 | -window 3)
+//	hallfloor simulate [-config hall.yaml] [-profile normal] [-seed 1] [-out DIR]
 package main
 
 import (
@@ -47,6 +48,8 @@ func main() {
 		err = backup(os.Args[2:], os.Stdout)
 	case "audit":
 		err = audit(os.Args[2:], os.Stdout)
+	case "simulate":
+		err = simulateDay(os.Args[2:], os.Stdout)
 	case "help", "-h", "-help", "--help":
 		usage(os.Stdout)
 		return
@@ -88,6 +91,12 @@ func usage(w io.Writer) {
                  (-ticket A001 -day 2026-11-05 | -window 3)
       print a ticket's or a window's trail (全程流痕) in a month, from
       the month's archive and the journal, times in the hall's zone
+  hallfloor simulate [-config hall.yaml] [-profile quiet|normal|monday-peak|FILE]
+                 [-seed 1] [-data DIR] [-out .]
+      run one day of the hall (the demo hall without -config) through its
+      engine and journal on a fake clock, and write the day's report
+      (report.csv) and each ticket's estimated wait at issue against its
+      real wait (tickets.csv); the same seed gives the same files
 `)
 }
 

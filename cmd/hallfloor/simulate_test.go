@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSimulateWritesTheSameDayForASeed(t *testing.T) {
+	run := func(seed string) (report, tickets []byte) {
+		out := t.TempDir()
+		var log bytes.Buffer
+		if err := simulateDay([]string{"-profile", "quiet", "-seed", seed, "-out", out}, &log); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(log.String(), "simulated 2026-11-06 (quiet, seed "+seed+")") {
+			t.Errorf("simulate said %q", log.String())
+		}
+		r, err := os.ReadFile(filepath.Join(out, "report.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk, err := os.ReadFile(filepath.Join(out, "tickets.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, tk
+	}
+	r1, t1 := run("5")
+	r2, t2 := run("5")
+	if !bytes.Equal(r1, r2) || !bytes.Equal(t1, t2) {
+		t.Error("the same seed wrote different files")
+	}
+	if !bytes.HasPrefix(t1, []byte("ticket,service,kind,issued_at,estimate_s,called_at,wait_s,error_s,no_show\n")) ||
+		bytes.Count(t1, []byte("\n")) < 20 {
+		t.Errorf("tickets.csv:\n%s", t1)
+	}
+	if !bytes.Contains(r1, []byte("取号 issued")) {
+		t.Errorf("report.csv:\n%s", r1)
+	}
+	if _, t3 := run("6"); bytes.Equal(t1, t3) {
+		t.Error("another seed wrote the same day")
+	}
+}
+
+func TestSimulateBadFlags(t *testing.T) {
+	full := t.TempDir()
+	os.WriteFile(filepath.Join(full, "x"), nil, 0o644)
+	badProfile := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(badProfile, []byte("name: p\ndate: 2026-11-04\nopens: '09:00'\nissue_until: '17:00'\ncloses: '17:30'\nrecall: 2\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-seed", "x"}, "invalid value"},
+		{[]string{"-profile", "tuesday"}, "neither a file nor one of"},
+		{[]string{"-profile", badProfile}, "recall: 2 is not a share"},
+		{[]string{"-data", full}, "is not empty"},
+		{[]string{"-config", "/nonexistent/hall.yaml"}, "hall file"},
+		{[]string{"extra"}, "takes no arguments"},
+	} {
+		var out bytes.Buffer
+		err := simulateDay(append(c.args, "-out", t.TempDir()), &out)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("simulate %v: got %v, want an error saying %q", c.args, err, c.want)
+		}
+	}
+}
