@@ -159,11 +159,15 @@ type arrival struct {
 }
 
 type sim struct {
-	a       *app.App
-	o       Options
-	p       *Profile
-	date    time.Time
-	clock   *simday.Clock
+	a     *app.App
+	o     Options
+	p     *Profile
+	date  time.Time
+	clock Clock
+	// at is the clock's time at a time of the profile's day; until, if
+	// set, ends the day there with the windows still working.
+	at      func(time.Time) time.Time
+	until   time.Time
 	rng     *rand.Rand
 	windows []*win
 	walkIns []string // services a kiosk issues for
@@ -178,8 +182,15 @@ type sim struct {
 	err        error
 }
 
-func newSim(a *app.App, o Options, date time.Time, clock *simday.Clock) *sim {
+// Clock is the hall's clock as a simulation moves it: only forwards.
+type Clock interface {
+	Now() time.Time
+	Set(time.Time)
+}
+
+func newSim(a *app.App, o Options, date time.Time, clock Clock) *sim {
 	s := &sim{a: a, o: o, p: o.Profile, date: date, clock: clock, rng: rand.New(rand.NewPCG(o.Seed, 0x5e)),
+		at:      func(t time.Time) time.Time { return t },
 		tickets: map[string]*Ticket{}, booked: map[string]bool{}}
 	setup := a.Engine.Setup()
 	for _, sv := range o.Hall.Services {
@@ -219,6 +230,8 @@ func clerkOf(h *config.Hall, w string, i int) string {
 }
 
 // do runs a command; a refusal is part of a day, not a failure.
+func (s *sim) set(t time.Time) { s.clock.Set(s.at(t)) }
+
 func (s *sim) do(cmd hall.Command) bool {
 	res := s.a.Engine.Do(context.Background(), cmd, "", nil)
 	if res.Err != nil {
@@ -283,11 +296,14 @@ func (s *sim) tick() {
 
 func (s *sim) run() {
 	opens, issues, closes := s.date.Add(s.p.opens), s.date.Add(s.p.issues), s.date.Add(s.p.closes)
-	s.clock.Set(opens.Add(-30 * time.Minute))
+	s.set(opens.Add(-30 * time.Minute))
 	s.tick()
 	s.plan(opens, issues)
 	for now := opens; ; now = now.Add(step) {
-		s.clock.Set(now)
+		if !s.until.IsZero() && !now.Before(s.until) {
+			return
+		}
+		s.set(now)
 		s.tick()
 		if !now.Before(issues) {
 			s.pending = nil
@@ -335,14 +351,14 @@ func (s *sim) plan(opens, issues time.Time) {
 		s.pending = append(s.pending, quarter...)
 	}
 	// Appointments are booked before the day, for the slot each comes to.
-	s.clock.Set(opens.Add(-20 * time.Minute))
+	s.set(opens.Add(-20 * time.Minute))
 	for i := range s.pending {
 		a := &s.pending[i]
 		if a.kind != "appointment" {
 			continue
 		}
 		a.booking = fmt.Sprintf("SIM%05d", i)
-		start := a.at.Truncate(30 * time.Minute).Add(30 * time.Minute)
+		start := s.at(a.at.Truncate(30 * time.Minute).Add(30 * time.Minute))
 		if !s.do(booking.Book{Code: a.booking, Service: a.service, Start: start, IDHash: fmt.Sprintf("%064x", s.rng.Uint64()),
 			Name: "预约申请人", Phone: fmt.Sprintf("139%08d", s.rng.IntN(1e8)), Channel: booking.Online}) {
 			a.kind, a.booking = "walk_in", "" // the slot was full: they come anyway

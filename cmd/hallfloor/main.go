@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // halls run on Asia/Shanghai even where the system has no zoneinfo
 
 	"golang.org/x/crypto/bcrypt"
@@ -29,6 +30,7 @@ import (
 	"hallfloor/app"
 	"hallfloor/config"
 	redisjournal "hallfloor/journal/redis"
+	"hallfloor/simulate"
 )
 
 func main() {
@@ -75,6 +77,11 @@ func usage(w io.Writer) {
       -journal keeps the journal in Redis instead of a SQLite file under -data;
       redis+sentinel://host:port,…/master/db?wait=1 finds the primary
       through Sentinel and acknowledges once a replica holds each commit
+  hallfloor serve -simulate [-addr :8080] [-config hall.yaml] [-data DIR]
+      the same, with a simulated morning already under way (the
+      monday-peak profile's first hours, ending now): windows serving,
+      people waiting, services finished and rated. Its data is a new
+      directory, removed on exit, unless -data names an empty one
   hallfloor serve -city city.yaml [-addr :8080] [-data ./data] [-journal …]
       run every hall the city file names, each under /h/{hall id}/ with
       its data in -data/{hall id}/, and the city's page at /city for the
@@ -205,11 +212,15 @@ func serve(args []string) error {
 	fs.BoolVar(&simPins, "simulate-devices", false, simUsage)
 	fs.BoolVar(&simPins, "sim", false, "the same as -simulate-devices")
 	cityPath := fs.String("city", "", "city file (YAML) naming several hall files, served under /h/{hall id}/; instead of -config")
+	demo := fs.Bool("simulate", false, "start with a simulated morning already under way (windows serving, people waiting, ratings), in a new data directory; for a demo")
 	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) redis://host:port/db or redis+sentinel://host:port,…/master/db (keys prefixed with the hall's id; ?wait=N for N replicas)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if *demo && (*cityPath != "" || *journalAt != "sqlite") {
+		return errors.New("serve -simulate plays its morning in one hall with its journal in a new data directory: not with -city or -journal")
+	}
 	if *cityPath != "" {
 		if *cfgPath != "" {
 			return errors.New("serve takes -config (one hall) or -city (a city's halls), not both")
@@ -222,7 +233,26 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins})
+	opts := app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins}
+	var morning *simulate.Morning
+	var clock *simulate.BehindClock
+	if *demo {
+		dataSet := false
+		fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+		dir, cleanup, err := simulatedData(*data, dataSet)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		p, err := simulate.LoadProfile(demoProfile)
+		if err != nil {
+			return err
+		}
+		m := simulate.NewMorning(p, 1, time.Now(), hall.Setup().Location())
+		morning, clock = &m, simulate.NewBehindClock(m.Start)
+		opts.Data, opts.Clock, *data = dir, clock.Now, dir
+	}
+	a, err := app.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -232,6 +262,13 @@ func serve(args []string) error {
 		return err
 	}
 	a.Start()
+	if morning != nil {
+		if err := morning.Play(a, clock); err != nil {
+			a.Close()
+			return fmt.Errorf("simulated morning: %w", err)
+		}
+		log.Info("a simulated morning is under way: its numbers, calls and ratings are in the journal", "profile", morning.Profile.Name)
+	}
 	if simPins && a.Devices.Simulated() {
 		// (The demo's fall-back to simulated pins has its own warning.)
 		log.Warn("the devices run on simulated pins: buttons, lamps and locks are driven from /devices, not wired to this machine")

@@ -77,3 +77,24 @@ func simulateDay(args []string, out io.Writer) error {
 		filepath.Join(*dest, "report.csv"), filepath.Join(*dest, "tickets.csv"))
 	return nil
 }
+
+// demoProfile is the day whose morning `serve -simulate` plays: a busy one,
+// so that every line has people in it.
+const demoProfile = "monday-peak"
+
+// simulatedData is the data directory of a simulated morning: a new one,
+// since the morning is played on a clock set back, or the one given if it
+// is empty; cleanup removes a new one.
+func simulatedData(dir string, given bool) (string, func(), error) {
+	if given {
+		if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+			return "", nil, fmt.Errorf("-data %s is not empty: a simulated morning starts from a new hall", dir)
+		}
+		return dir, func() {}, nil
+	}
+	d, err := os.MkdirTemp("", "hallfloor-demo-")
+	if err != nil {
+		return "", nil, err
+	}
+	return d, func() { os.RemoveAll(d) }, nil
+}

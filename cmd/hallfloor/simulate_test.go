@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,5 +69,51 @@ func TestSimulateBadFlags(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("simulate %v: got %v, want an error saying %q", c.args, err, c.want)
 		}
+	}
+}
+
+// A newcomer's demo: the hall serves with a morning already under way.
+func TestServeSimulateShowsALivingHall(t *testing.T) {
+	p := startServe(t, t.TempDir(), "-simulate")
+	resp, err := http.Get(p.base + "/api/v1/hall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Windows []struct {
+			State   string
+			Current *struct{ Number string }
+		}
+		Services []struct {
+			Code                    string
+			Waiting, Issued, Served int
+		}
+		Recent []struct{ Number string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	serving, waiting, issued, served := 0, 0, 0, 0
+	for _, w := range h.Windows {
+		if w.State == "serving" && w.Current != nil {
+			serving++
+		}
+	}
+	for _, s := range h.Services {
+		waiting, issued, served = waiting+s.Waiting, issued+s.Issued, served+s.Served
+	}
+	if serving < 3 || waiting < 5 || issued < 30 || served < 10 || len(h.Recent) == 0 {
+		t.Errorf("the demo hall has %d windows serving, %d people waiting, %d numbers issued, %d served, %d recent calls",
+			serving, waiting, issued, served, len(h.Recent))
+	}
+}
+
+func TestServeSimulateRefusesAUsedDataDirectory(t *testing.T) {
+	data := t.TempDir()
+	os.WriteFile(filepath.Join(data, "hall-demo.db"), []byte("x"), 0o644)
+	out, err := exec.Command(binary(t), "serve", "-simulate", "-addr", "127.0.0.1:0", "-data", data).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is not empty") {
+		t.Errorf("serve -simulate on a used data directory: %v\n%s", err, out)
 	}
 }
