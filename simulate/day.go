@@ -389,11 +389,8 @@ func (s *sim) window(w *win, now time.Time, rostered bool) {
 	}
 	switch w.phase {
 	case serving:
-		if len(w.services) > 1 && s.rng.Float64() < s.p.Transfer {
-			to := w.services[1+s.rng.IntN(len(w.services)-1)]
-			if t := s.tickets[w.current]; t != nil && t.Service == to {
-				to = w.services[0]
-			}
+		// A citizen in the wrong line is sent on to another service.
+		if to := s.other(w.current); to != "" && s.rng.Float64() < s.p.Transfer {
 			s.do(queue.Transfer{Window: w.id, Actor: actor, ToService: to})
 		} else if s.do(queue.Finish{Window: w.id, Actor: actor}) {
 			s.rate(w.id)
@@ -449,6 +446,19 @@ func (s *sim) window(w *win, now time.Time, rostered bool) {
 		s.do(queue.Recall{Window: w.id, Actor: actor})
 	default:
 		s.serve(w, now)
+	}
+}
+
+// other is a service other than ticket's, drawn for a transfer.
+func (s *sim) other(ticket string) string {
+	t := s.tickets[ticket]
+	if t == nil || len(s.walkIns) < 2 {
+		return ""
+	}
+	for {
+		if sv := s.walkIns[s.rng.IntN(len(s.walkIns))]; sv != t.Service {
+			return sv
+		}
 	}
 }
 
