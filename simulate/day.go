@@ -352,6 +352,7 @@ func (s *sim) plan(opens, issues time.Time) {
 	}
 	// Appointments are booked before the day, for the slot each comes to.
 	s.set(opens.Add(-20 * time.Minute))
+	s.tick()
 	for i := range s.pending {
 		a := &s.pending[i]
 		if a.kind != "appointment" {
