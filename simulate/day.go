@@ -33,7 +33,15 @@ type Options struct {
 	// Data is the directory for the day's journal; it must be empty or
 	// not exist yet, since the day starts from a new hall.
 	Data string
+	// Issued, if set, is shown the hall's state right after each ticket
+	// is issued (id), as Look is every LookEvery of the day: where another
+	// estimate reads what the kiosk's reads. They must not keep st.
+	Issued func(id string, st *hall.State, setup *hall.Setup)
+	Look   func(now time.Time, st *hall.State, setup *hall.Setup)
 }
+
+// LookEvery is how often Options.Look is shown the hall.
+const LookEvery = 5 * time.Minute
 
 // Day is a simulated day: its report, the estimate-vs-actual row of every
 // ticket issued, and the hall's state at the end of it.
@@ -256,6 +264,9 @@ func (s *sim) do(cmd hall.Command) bool {
 func (s *sim) issued(id string, at time.Time) {
 	t := &Ticket{IssuedAt: at}
 	s.a.Engine.Read(context.Background(), func(st *hall.State, setup *hall.Setup) {
+		if s.o.Issued != nil {
+			s.o.Issued(id, st, setup)
+		}
 		if q := st.Queue.Tickets[id]; q != nil {
 			t.Number, t.Service = q.Number, q.Service
 			t.Estimate = st.Queue.EstimatedWait(setup.Queue, q)
@@ -311,6 +322,9 @@ func (s *sim) run() {
 		for len(s.pending) > 0 && !s.pending[0].at.After(now) {
 			s.arrive(s.pending[0])
 			s.pending = s.pending[1:]
+		}
+		if s.o.Look != nil && now.Sub(opens)%LookEvery == 0 {
+			s.a.Engine.Read(context.Background(), func(st *hall.State, setup *hall.Setup) { s.o.Look(s.at(now), st, setup) })
 		}
 		busy := false
 		for _, w := range s.windows {

@@ -12,6 +12,8 @@ import (
 
 	"hallfloor/app"
 	"hallfloor/config"
+	"hallfloor/hall"
+	"hallfloor/queue"
 	"hallfloor/simulate"
 )
 
@@ -153,5 +155,32 @@ arrivals: {services: {X: 1}}, roster: {"99": ["09:00-12:00"]}}`))
 	}
 	if _, err := simulate.LoadProfile("no-such-day"); err == nil || !strings.Contains(err.Error(), "quiet") {
 		t.Errorf("an unknown profile: %v", err)
+	}
+}
+
+// Another estimate reads the hall where the kiosk's does: at each issue,
+// and every five minutes.
+func TestLooks(t *testing.T) {
+	p, err := simulate.LoadProfile("quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, looks := 0, []time.Time{}
+	d, err := simulate.Run(context.Background(), simulate.Options{Hall: config.Demo(), Profile: p, Seed: 2, Data: t.TempDir(),
+		Issued: func(id string, st *hall.State, _ *hall.Setup) {
+			if q := st.Queue.Tickets[id]; q != nil && q.Status == queue.Waiting {
+				issued++
+			}
+		},
+		Look: func(now time.Time, _ *hall.State, _ *hall.Setup) { looks = append(looks, now) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if issued != len(d.Tickets) {
+		t.Errorf("shown %d issues, the day issued %d", issued, len(d.Tickets))
+	}
+	if len(looks) < 8*12 || looks[1].Sub(looks[0]) != simulate.LookEvery ||
+		looks[0].In(config.Demo().Setup().Location()).Format("15:04") != "09:00" {
+		t.Errorf("looks: %d, from %v", len(looks), looks[:min(2, len(looks))])
 	}
 }
