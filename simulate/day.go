@@ -149,6 +149,7 @@ type win struct {
 	current   string    // the ticket called, "" when idle
 	until     time.Time // busy until: serving, waiting for a no-show, paused
 	phase     int       // what happens at until
+	comes     bool      // the citizen recalled comes
 }
 
 const (
@@ -412,7 +413,8 @@ func (s *sim) window(w *win, now time.Time, rostered bool) {
 		}
 		w.current, w.phase = "", idle
 	case recalling:
-		if s.rng.Float64() < 0.5 {
+		s.do(queue.Recall{Window: w.id, Actor: actor})
+		if w.comes {
 			s.serve(w, now)
 			return
 		}
@@ -453,12 +455,14 @@ func (s *sim) window(w *win, now time.Time, rostered bool) {
 		return // nobody waits for this window
 	}
 	w.current = s.lastCalled
-	switch u := s.rng.Float64(); {
-	case u < s.p.NoShow:
+	// Who is called and does not come is recalled after a minute, or
+	// skipped after two; some come once recalled.
+	away, recall := s.rng.Float64() < s.p.NoShow, s.rng.Float64() < s.p.Recall
+	switch {
+	case recall:
+		w.phase, w.until, w.comes = recalling, now.Add(time.Minute), !away
+	case away:
 		w.phase, w.until = absent, now.Add(2*time.Minute)
-	case u < s.p.NoShow+s.p.Recall:
-		w.phase, w.until = recalling, now.Add(time.Minute)
-		s.do(queue.Recall{Window: w.id, Actor: actor})
 	default:
 		s.serve(w, now)
 	}

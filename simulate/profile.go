@@ -48,8 +48,8 @@ type Profile struct {
 	// minutes and the spread (the sigma of its logarithm). A service left
 	// out has the hall file's service_minutes and a spread of 0.5.
 	ServiceTimes map[string]ServiceTime `yaml:"service_times"`
-	NoShow       float64                `yaml:"no_show"`  // share of calls nobody answers (过号)
-	Recall       float64                `yaml:"recall"`   // share of calls recalled once before the citizen comes
+	NoShow       float64                `yaml:"no_show"`  // share of calls nobody answers, recalled or not (过号)
+	Recall       float64                `yaml:"recall"`   // share of calls recalled once, a minute after
 	Transfer     float64                `yaml:"transfer"` // share of services sent on to another service
 	Pauses       struct {
 		PerHour float64 `yaml:"per_hour"` // a window's pauses in an hour, on average

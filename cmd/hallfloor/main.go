@@ -98,12 +98,15 @@ func usage(w io.Writer) {
                  (-ticket A001 -day 2026-11-05 | -window 3)
       print a ticket's or a window's trail (全程流痕) in a month, from
       the month's archive and the journal, times in the hall's zone
-  hallfloor simulate [-config hall.yaml] [-profile quiet|normal|monday-peak|FILE]
-                 [-seed 1] [-data DIR] [-out .]
+  hallfloor simulate [-config hall.yaml] [-profile quiet|normal|monday-peak|FILE
+                 | -learn-from DATA] [-seed 1] [-data DIR] [-out .]
       run one day of the hall (the demo hall without -config) through its
       engine and journal on a fake clock, and write the day's report
       (report.csv) and each ticket's estimated wait at issue against its
-      real wait (tickets.csv); the same seed gives the same files
+      real wait (tickets.csv); the same seed gives the same files.
+      -learn-from learns the day's profile from a hall's journal (its
+      arrivals, service times, shares, pauses, last day's window hours)
+      and writes it to profile.yaml too
 `)
 }
 

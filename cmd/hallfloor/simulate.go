@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"go.yaml.in/yaml/v3"
+
 	"hallfloor/simulate"
 )
 
@@ -20,6 +22,7 @@ func simulateDay(args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	cfgPath := fs.String("config", "", "hall file (YAML); the embedded demo hall when empty")
 	profile := fs.String("profile", "", "day profile: a YAML file or one of the repository's (quiet, normal, monday-peak); a flat day when empty")
+	learnFrom := fs.String("learn-from", "", "a hall's data directory: the day's profile is learned from its journal's past days (written to profile.yaml), instead of -profile")
 	seed := fs.Uint64("seed", 1, "the day's seed: the same seed gives the same day")
 	data := fs.String("data", "", "directory for the day's journal (empty or new); a temporary one, removed after, when empty")
 	dest := fs.String("out", ".", "directory for report.csv and tickets.csv")
@@ -33,7 +36,15 @@ func simulateDay(args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("hall file: %w", err)
 	}
-	p, err := simulate.LoadProfile(*profile)
+	var p *simulate.Profile
+	if *learnFrom != "" {
+		if *profile != "" {
+			return errors.New("simulate takes -profile or -learn-from, not both")
+		}
+		p, err = simulate.LearnJournal(context.Background(), h, *learnFrom)
+	} else {
+		p, err = simulate.LoadProfile(*profile)
+	}
 	if err != nil {
 		return err
 	}
@@ -58,7 +69,13 @@ func simulateDay(args []string, out io.Writer) error {
 	if err := errors.Join(simulate.WriteReport(&rep, day.Report), simulate.WriteTickets(&tickets, day.Tickets, loc)); err != nil {
 		return err
 	}
-	for name, b := range map[string][]byte{"report.csv": rep.Bytes(), "tickets.csv": tickets.Bytes()} {
+	files := map[string][]byte{"report.csv": rep.Bytes(), "tickets.csv": tickets.Bytes()}
+	if *learnFrom != "" {
+		if files["profile.yaml"], err = yaml.Marshal(p); err != nil {
+			return err
+		}
+	}
+	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(*dest, name), b, 0o644); err != nil {
 			return err
 		}

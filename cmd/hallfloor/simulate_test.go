@@ -117,3 +117,27 @@ func TestServeSimulateRefusesAUsedDataDirectory(t *testing.T) {
 		t.Errorf("serve -simulate on a used data directory: %v\n%s", err, out)
 	}
 }
+
+// A day's profile learned from a hall's journal: the day simulated from
+// it, and the profile written beside its report.
+func TestSimulateLearnsFromAJournal(t *testing.T) {
+	data := t.TempDir()
+	var log bytes.Buffer
+	if err := simulateDay([]string{"-profile", "normal", "-data", data, "-out", t.TempDir()}, &log); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := simulateDay([]string{"-learn-from", data, "-out", out}, &log); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "profile.yaml"))
+	if err != nil || !bytes.Contains(b, []byte("name: learned")) || !bytes.Contains(b, []byte("service_times:")) {
+		t.Errorf("profile.yaml (%v):\n%s", err, b)
+	}
+	if err := simulateDay([]string{"-learn-from", data, "-profile", "quiet", "-out", out}, &log); err == nil || !strings.Contains(err.Error(), "not both") {
+		t.Errorf("-learn-from with -profile: %v", err)
+	}
+	if err := simulateDay([]string{"-learn-from", t.TempDir(), "-out", out}, &log); err == nil || !strings.Contains(err.Error(), "no journal") {
+		t.Errorf("-learn-from an empty directory: %v", err)
+	}
+}
