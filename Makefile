@@ -1,12 +1,17 @@
-# hallfloor — see README.md. `make run` starts the demo hall; `make test` runs every test.
+# hallfloor — see README.md. `make run` starts the demo hall (`make run-demo` with a morning under way); `make test` runs every test.
 GO ?= go
 ADDR ?= :8080
 DATA ?= ./data
 
-.PHONY: run build test test-deps bench bench-year load vet verify fmt clean
+.PHONY: run run-demo build test test-deps bench bench-year load vet verify fmt clean
 
 run:
 	$(GO) run ./cmd/hallfloor serve -addr $(ADDR) -data $(DATA)
+
+# The demo hall with a simulated morning under way, its data in a new
+# directory removed on exit.
+run-demo:
+	$(GO) run ./cmd/hallfloor serve -simulate -addr $(ADDR)
 
 build:
 	$(GO) build -o bin/hallfloor ./cmd/hallfloor

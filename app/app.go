@@ -61,8 +61,11 @@ type Options struct {
 	// left to the engine's minute ticker, because cron's timers follow the
 	// real clock. Sender replaces the hall file's SMS sender. DeviceActivity
 	// is told each device's activity as it happens.
-	Clock          func() time.Time
-	Sender         sms.Sender
+	Clock  func() time.Time
+	Sender sms.Sender
+	// NewID replaces the random ticket ids, so that a simulated day seeded
+	// the same gives the same ids.
+	NewID          func() string
 	DeviceActivity func(devices.Activity)
 
 	// City is the sign-in of the city's managers, for a hall run as one
@@ -142,7 +145,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if several && a.redis == nil {
 		return nil, errors.New("server.ha runs a hall on several nodes sharing a Redis journal: start with -journal redis://…")
 	}
-	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock, Follower: several})
+	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock, NewID: o.NewID, Follower: several})
 	if err != nil {
 		return nil, err
 	}

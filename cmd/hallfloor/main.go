@@ -6,6 +6,7 @@
 //	hallfloor hash-password
 //	hallfloor backup -out DIR
 //	hallfloor audit -month 2026-11 (-ticket A001 -day 2026-11-05 | -window 3)
+//	hallfloor simulate [-config hall.yaml] [-profile normal] [-seed 1] [-out DIR]
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // halls run on Asia/Shanghai even where the system has no zoneinfo
 
 	"golang.org/x/crypto/bcrypt"
@@ -28,6 +30,7 @@ import (
 	"hallfloor/app"
 	"hallfloor/config"
 	redisjournal "hallfloor/journal/redis"
+	"hallfloor/simulate"
 )
 
 func main() {
@@ -47,6 +50,8 @@ func main() {
 		err = backup(os.Args[2:], os.Stdout)
 	case "audit":
 		err = audit(os.Args[2:], os.Stdout)
+	case "simulate":
+		err = simulateDay(os.Args[2:], os.Stdout)
 	case "help", "-h", "-help", "--help":
 		usage(os.Stdout)
 		return
@@ -72,6 +77,11 @@ func usage(w io.Writer) {
       -journal keeps the journal in Redis instead of a SQLite file under -data;
       redis+sentinel://host:port,…/master/db?wait=1 finds the primary
       through Sentinel and acknowledges once a replica holds each commit
+  hallfloor serve -simulate [-addr :8080] [-config hall.yaml] [-data DIR]
+      the same, with a simulated morning already under way (the
+      monday-peak profile's first hours, ending now): windows serving,
+      people waiting, services finished and rated. Its data is a new
+      directory, removed on exit, unless -data names an empty one
   hallfloor serve -city city.yaml [-addr :8080] [-data ./data] [-journal …]
       run every hall the city file names, each under /h/{hall id}/ with
       its data in -data/{hall id}/, and the city's page at /city for the
@@ -88,6 +98,15 @@ func usage(w io.Writer) {
                  (-ticket A001 -day 2026-11-05 | -window 3)
       print a ticket's or a window's trail (全程流痕) in a month, from
       the month's archive and the journal, times in the hall's zone
+  hallfloor simulate [-config hall.yaml] [-profile quiet|normal|monday-peak|FILE
+                 | -learn-from DATA] [-seed 1] [-data DIR] [-out .]
+      run one day of the hall (the demo hall without -config) through its
+      engine and journal on a fake clock, and write the day's report
+      (report.csv) and each ticket's estimated wait at issue against its
+      real wait (tickets.csv); the same seed gives the same files.
+      -learn-from learns the day's profile from a hall's journal (its
+      arrivals, service times, shares, pauses, last day's window hours)
+      and writes it to profile.yaml too
 `)
 }
 
@@ -196,11 +215,15 @@ func serve(args []string) error {
 	fs.BoolVar(&simPins, "simulate-devices", false, simUsage)
 	fs.BoolVar(&simPins, "sim", false, "the same as -simulate-devices")
 	cityPath := fs.String("city", "", "city file (YAML) naming several hall files, served under /h/{hall id}/; instead of -config")
+	demo := fs.Bool("simulate", false, "start with a simulated morning already under way (windows serving, people waiting, ratings), in a new data directory; for a demo")
 	journalAt := fs.String("journal", "sqlite", `where the journal lives: "sqlite" (a file under -data) redis://host:port/db or redis+sentinel://host:port,…/master/db (keys prefixed with the hall's id; ?wait=N for N replicas)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if *demo && (*cityPath != "" || *journalAt != "sqlite") {
+		return errors.New("serve -simulate plays its morning in one hall with its journal in a new data directory: not with -city or -journal")
+	}
 	if *cityPath != "" {
 		if *cfgPath != "" {
 			return errors.New("serve takes -config (one hall) or -city (a city's halls), not both")
@@ -213,7 +236,26 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.Open(ctx, app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins})
+	opts := app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins}
+	var morning *simulate.Morning
+	var clock *simulate.BehindClock
+	if *demo {
+		dataSet := false
+		fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+		dir, cleanup, err := simulatedData(*data, dataSet)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		p, err := simulate.LoadProfile(demoProfile)
+		if err != nil {
+			return err
+		}
+		m := simulate.NewMorning(p, 1, time.Now(), hall.Setup().Location())
+		morning, clock = &m, simulate.NewBehindClock(m.Start)
+		opts.Data, opts.Clock, *data = dir, clock.Now, dir
+	}
+	a, err := app.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -223,6 +265,13 @@ func serve(args []string) error {
 		return err
 	}
 	a.Start()
+	if morning != nil {
+		if err := morning.Play(a, clock); err != nil {
+			a.Close()
+			return fmt.Errorf("simulated morning: %w", err)
+		}
+		log.Info("a simulated morning is under way: its numbers, calls and ratings are in the journal", "profile", morning.Profile.Name)
+	}
 	if simPins && a.Devices.Simulated() {
 		// (The demo's fall-back to simulated pins has its own warning.)
 		log.Warn("the devices run on simulated pins: buttons, lamps and locks are driven from /devices, not wired to this machine")
