@@ -61,6 +61,12 @@ const (
 	// skipS is how long a call nobody answers holds a window: the recalls,
 	// then 过号.
 	skipS = 60
+	// servicePrior is how many services of the hall file's figure a
+	// service's mean starts from.
+	servicePrior = 5
+	// modelErr is the forecast's own relative error beyond the spread of
+	// service lengths: arrivals, no-shows and pace it cannot know.
+	modelErr = 0.25
 	// thinData is how few services finished today leave the range uncertain.
 	thinData = 5
 )
@@ -106,12 +112,12 @@ func (f *Forecast) fallback(d time.Duration, service string) WaitRange {
 
 // rangeOf spreads a projected call into a range: the sum of k services
 // shared among windows varies as the service's spread over √k, and the
-// forecast's own errors (arrivals, no-shows, pace) add some 20 % more.
+// forecast's own errors (arrivals, no-shows, pace) add modelErr more.
 func (f *Forecast) rangeOf(pr projected, service string) WaitRange {
 	mid := max(pr.at.Sub(f.now).Seconds(), 0)
 	st := f.stats[service]
 	k := float64(max(pr.calls, 1))
-	rel := math.Sqrt(st.cv*st.cv/k + 0.2*0.2)
+	rel := math.Sqrt(st.cv*st.cv/k + modelErr*modelErr)
 	low := mid*(1-1.2*rel) - 60
 	high := mid*(1+1.5*rel) + 120
 	r := WaitRange{MidS: int(math.Round(mid)), LowS: int(math.Round(max(low, 0))), HighS: int(math.Round(high))}
@@ -237,19 +243,22 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 func (p *play) expect(normal, prio map[string]*playLine, order *uint64) {
 	cal := p.setup.Calendar
 	end := p.now.Add(2 * time.Hour) // an always-open hall: two hours ahead
+	look := arrivalLook
 	if !cal.AlwaysOpen {
-		_, e, open := cal.Current(p.now)
+		start, e, open := cal.Current(p.now)
 		if !open {
 			return
 		}
 		end = e
+		// Early in a session, its arrivals so far are over less time.
+		look = min(look, max(p.now.Sub(start), 5*time.Minute))
 	}
 	type key struct {
 		service string
 		first   bool
 	}
 	counts := map[key]int{}
-	from := p.now.Add(-arrivalLook)
+	from := p.now.Add(-look)
 	for _, t := range p.s.Tickets {
 		if t.IssuedAt.Before(from) || t.IssuedAt.After(p.now) || t.Target != "" {
 			continue
@@ -271,7 +280,7 @@ func (p *play) expect(normal, prio map[string]*playLine, order *uint64) {
 		if l == nil {
 			continue
 		}
-		gap := arrivalLook / time.Duration(counts[k])
+		gap := look / time.Duration(counts[k])
 		for at := p.now.Add(gap / 2); at.Before(end); at = at.Add(gap) {
 			*order++
 			l.items = append(l.items, item{service: k.service, queued: at, order: *order, first: k.first, expected: true})
@@ -362,8 +371,14 @@ func (p *play) learn() func(window, service string) float64 {
 			return d
 		}
 		mean := 300.0
+		if sv := p.setup.Service(service); sv != nil {
+			mean = sv.ServiceTime.Seconds()
+		}
 		if st := p.s.Services[service]; st != nil {
-			mean = st.AvgServiceS
+			// The day's own mean, drawn toward the hall file's figure
+			// while few are done: steadier than the live guess, which
+			// one long case moves by a fifth.
+			mean = (st.ServiceS + servicePrior*mean) / (float64(st.Served) + servicePrior)
 		}
 		d := mean
 		if o := own[key]; o != nil {
