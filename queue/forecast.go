@@ -492,3 +492,17 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// LastMoment is the latest time the state has seen: a ticket issued,
+// called or finished, a window changing state. A view built without a
+// clock (a replayed hall) forecasts from it.
+func (s *State) LastMoment() time.Time {
+	var last time.Time
+	for _, t := range s.Tickets {
+		last = maxTime(last, maxTime(t.IssuedAt, maxTime(t.CalledAt, t.FinishedAt)))
+	}
+	for _, w := range s.Windows {
+		last = maxTime(last, w.Since)
+	}
+	return last
+}
