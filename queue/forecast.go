@@ -160,6 +160,9 @@ type play struct {
 	pace  map[string]float64 // window|service → expected seconds a call holds it
 	calls map[string]int     // service → calls made so far on windows serving it
 	dur   func(window, service string) float64
+	// pending counts the tickets waiting and the markers not yet called:
+	// once none is left, the expected arrivals after them matter to nobody.
+	pending int
 }
 
 func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
@@ -178,6 +181,7 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 			t := s.Tickets[id]
 			l.items = append(l.items, item{id: id, service: t.Service, queued: t.QueuedAt, order: t.Order, first: t.First()})
 		}
+		p.pending += len(ids)
 	}
 	for code, st := range s.Services {
 		if normal[code] == nil {
@@ -198,6 +202,7 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 			return -1
 		})
 		l.items = slices.Insert(l.items, i, item{service: code, queued: now, order: maxOrder, marker: true})
+		p.pending++
 	}
 	durations := p.learn()
 	p.dur = durations
@@ -394,7 +399,7 @@ func (p *play) learn() func(window, service string) float64 {
 // run calls, window by window as each comes free, until no window has
 // anything left to call.
 func (p *play) run() {
-	for len(p.wins) > 0 {
+	for len(p.wins) > 0 && p.pending > 0 {
 		i := 0
 		for j, w := range p.wins {
 			if w.free.Before(p.wins[i].free) {
@@ -412,6 +417,9 @@ func (p *play) run() {
 			continue
 		}
 		pr := projected{at: w.free, calls: p.calls[it.service], ok: true}
+		if !it.expected {
+			p.pending--
+		}
 		if it.marker {
 			p.f.service[it.service] = pr
 			continue // takes no window time

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -173,5 +174,37 @@ func TestForecastCountsNoShows(t *testing.T) {
 	// expected gone, a minute each instead of five.
 	if often >= always*80/100 {
 		t.Fatalf("with half the called gone the wait is %d s, without %d s: no-shows should shorten it", often, always)
+	}
+}
+
+// BenchmarkForecast is the forecast of a big hall's afternoon, as the hall
+// view makes it for every screen: 40 windows of two services each, 3,000
+// served today and 1,000 waiting.
+//
+//	go test ./queue -run '^$' -bench BenchmarkForecast
+func BenchmarkForecast(b *testing.B) {
+	var svs []Service
+	for i := range 8 {
+		svs = append(svs, Service{Code: string(rune('A' + i)), Kind: Intake, ServiceTime: time.Duration(4+i%4*2) * time.Minute})
+	}
+	var wins []WindowSetup
+	for i := range 40 {
+		wins = append(wins, WindowSetup{ID: fmt.Sprint(i + 1), Services: []string{svs[i%8].Code, svs[(i+3)%8].Code}})
+	}
+	h := newHall(b, NewSetup(Setup{Location: shanghai, Services: svs, Windows: wins}))
+	h.bulk = true
+	for _, w := range wins {
+		h.open(w.ID)
+	}
+	for i := range 4000 {
+		h.issue(svs[i%8].Code)
+		h.advance(5 * time.Second)
+		if i%4 != 3 {
+			h.call(wins[i%40].ID)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		h.s.NewForecast(h.setup, h.now)
 	}
 }
