@@ -16,16 +16,9 @@ import (
 // holds 80 % of waits in its range; the 30 % cut is not reached on every
 // day (docs/ESTIMATES.md says where not).
 func TestBenchmark(t *testing.T) {
-	dir := t.TempDir()
-	probes := map[string][]Probe{}
-	var names []string
-	for _, d := range Days() {
-		ps, err := Run(d, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		probes[d.Name] = ps
-		names = append(names, d.Name)
+	names, probes, err := RunAll(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	all := Table(os.Stdout, names, probes)
 	if all.New.MAES > 0.7*all.Old.MAES {

@@ -336,3 +336,19 @@ func (r *runner) length(sv Service, speed float64) time.Duration {
 	s := math.Exp(mu+sigma*r.rng.NormFloat64()) * speed
 	return time.Duration(max(s, 30) * float64(time.Second))
 }
+
+// RunAll runs every benchmark day in dir: their names in order, and each
+// day's estimates.
+func RunAll(dir string) ([]string, map[string][]Probe, error) {
+	probes := map[string][]Probe{}
+	var names []string
+	for _, d := range Days() {
+		ps, err := Run(d, dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		probes[d.Name] = ps
+		names = append(names, d.Name)
+	}
+	return names, probes, nil
+}
