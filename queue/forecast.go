@@ -28,7 +28,6 @@ type Forecast struct {
 	tickets map[string]projected // waiting ticket id → its projected call
 	service map[string]projected // service → a ticket taken now
 	stats   map[string]paceStats
-	paused  bool
 }
 
 type projected struct {
@@ -42,6 +41,7 @@ type paceStats struct {
 	cv       float64 // spread of its service lengths, sd over mean
 	finished int     // services finished today
 	open     int     // open windows serving it
+	paused   bool    // one of them is paused: nobody knows for how long
 }
 
 // Tuning of the forecast, each from how halls behave.
@@ -121,7 +121,7 @@ func (f *Forecast) rangeOf(pr projected, service string) WaitRange {
 	low := mid*(1-1.2*rel) - 60
 	high := mid*(1+1.5*rel) + 120
 	r := WaitRange{MidS: int(math.Round(mid)), LowS: int(math.Round(max(low, 0))), HighS: int(math.Round(high))}
-	r.Uncertain = st.finished < thinData || st.open == 0 || f.paused || rel > 0.45
+	r.Uncertain = st.finished < thinData || st.open == 0 || st.paused || rel > 0.45
 	return r
 }
 
@@ -235,7 +235,11 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 			}
 		case Paused:
 			pw.free = maxTime(now.Add(2*time.Minute), w.Since.Add(typicalPause))
-			f.paused = true
+			for _, code := range ws.Services {
+				st := f.stats[code]
+				st.paused = true
+				f.stats[code] = st
+			}
 		}
 		p.wins = append(p.wins, pw)
 	}
