@@ -230,8 +230,9 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 			if t := s.Tickets[w.Current]; t != nil {
 				d := durations(ws.ID, t.Service)
 				elapsed := now.Sub(t.CalledAt).Seconds()
-				// A service running long has a while yet to go.
-				pw.free = now.Add(secs(max(d-elapsed, d/4)))
+				// A service running long has a while yet to go: lengths
+				// spread, and one past its mean is likely a long one.
+				pw.free = now.Add(secs(max(d-elapsed, d/2)))
 			}
 		case Paused:
 			pw.free = maxTime(now.Add(2*time.Minute), w.Since.Add(typicalPause))
@@ -320,6 +321,7 @@ func (p *play) learn() func(window, service string) float64 {
 		skipSum    float64
 	}
 	svs := map[string]*svAcc{}
+	speed := map[string][2]float64{} // window → sum of ratios, count
 	for _, t := range p.s.Tickets {
 		if t.CalledAt.IsZero() || t.FinishedAt.IsZero() {
 			continue
@@ -344,6 +346,15 @@ func (p *play) learn() func(window, service string) float64 {
 			wt := math.Exp2(-p.now.Sub(t.FinishedAt).Seconds() / paceHalfLife.Seconds())
 			o.w += wt
 			o.sum += wt * d
+			// The clerk's own speed over every service they did, as a
+			// ratio to the hall file's figure: a clerk slow on A is slow
+			// on B too, before they have done many of B.
+			if sv := p.setup.Service(t.Service); sv != nil && sv.ServiceTime > 0 {
+				sp := speed[t.Window]
+				sp[0] += d / sv.ServiceTime.Seconds()
+				sp[1]++
+				speed[t.Window] = sp
+			}
 		case NoShow:
 			a.noShow++
 			a.skipSum += d
@@ -389,9 +400,18 @@ func (p *play) learn() func(window, service string) float64 {
 			// one long case moves by a fifth.
 			mean = (st.ServiceS + servicePrior*mean) / (float64(st.Served) + servicePrior)
 		}
-		d := mean
+		cfg := mean
+		if sv := p.setup.Service(service); sv != nil {
+			cfg = sv.ServiceTime.Seconds()
+		}
+		// The window's prior: the service's mean, or the hall file's
+		// figure at the clerk's own speed, as the day says more of the one
+		// or the other.
+		sp := speed[window]
+		prior := (mean*pacePrior + cfg*sp[0]) / (pacePrior + sp[1])
+		d := prior
 		if o := own[key]; o != nil {
-			d = (o.sum + pacePrior*mean) / (o.w + pacePrior)
+			d = (o.sum + pacePrior*prior) / (o.w + pacePrior)
 		}
 		q := noShow[service]
 		d = (1-q)*d + q*skip[service]
