@@ -66,3 +66,27 @@ func TestKioskShowsTheWaitAsARange(t *testing.T) {
 	kiosk.WaitText("#slip-wait", want)
 	kiosk.WaitText("#slip-wait", "粗略估计")
 }
+
+// TestTicketPageShowsTheWaitAsARange: the ticket page shows its ticket's
+// forecast range in whole minutes, and that it is a rough guess.
+func TestTicketPageShowsTheWaitAsARange(t *testing.T) {
+	h := startHall(t)
+	for range 3 {
+		h.call(201, "POST", "/api/v1/tickets", "", map[string]string{"service": "A"}, nil)
+	}
+	var tk struct {
+		ID   string
+		Wait *struct {
+			LowS      int  `json:"low_s"`
+			HighS     int  `json:"high_s"`
+			Uncertain bool `json:"uncertain"`
+		} `json:"estimated_wait"`
+	}
+	h.call(201, "POST", "/api/v1/tickets", "", map[string]string{"service": "A"}, &tk)
+	if tk.Wait == nil || tk.Wait.LowS < 60 || !tk.Wait.Uncertain {
+		t.Fatalf("the fourth ticket's estimated_wait is %+v, want a range of minutes, uncertain", tk.Wait)
+	}
+	page := openTab(t, h.url("/t/"+tk.ID), 412, 915)
+	page.WaitText("#wait", fmt.Sprintf("约 %d–%d 分钟", tk.Wait.LowS/60, int(math.Ceil(float64(tk.Wait.HighS)/60))))
+	page.WaitText("#wait", "粗略估计")
+}
