@@ -24,6 +24,9 @@ type Hall struct {
 	// StaffNames maps a staff id to the person's full name, never shown
 	// unmasked.
 	StaffNames map[string]string
+	// Clock is the hall's time, for the ticket views' forecasts; nil
+	// takes the latest moment the queue has seen.
+	Clock func() time.Time
 }
 
 // MaskName hides a person's name on a public screen as DESIGN.md asks:
@@ -131,9 +134,12 @@ type ServiceView struct {
 	Kind           queue.Kind `json:"kind"`
 	Waiting        int        `json:"waiting"`
 	EstimatedWaitS int        `json:"estimated_wait_s"` // for a ticket taken now
-	LongestWaitS   int        `json:"longest_wait_s"`
-	Issued         int        `json:"issued"`
-	Served         int        `json:"served"`
+	// EstimatedWait is the forecast's range for a ticket taken now; nil
+	// for a department's 咨询号, which no window calls.
+	EstimatedWait *queue.WaitRange `json:"estimated_wait"`
+	LongestWaitS  int              `json:"longest_wait_s"`
+	Issued        int              `json:"issued"`
+	Served        int              `json:"served"`
 	// AvgServiceS is the mean of today's services, as the windows' and
 	// the daily report's; estimates use the queue's live guess instead.
 	AvgServiceS int `json:"avg_service_s"`
@@ -217,6 +223,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	}
 	longest := map[string]time.Time{}
 	q, qs := s.Queue, h.Setup.Queue
+	forecast := q.NewForecast(qs, now)
 	for _, t := range q.Tickets {
 		if t.Status == queue.Waiting {
 			if old, ok := longest[t.Service]; !ok || t.IssuedAt.Before(old) {
@@ -240,12 +247,14 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 			EstimatedWaitS: int(q.ServiceWait(qs, sv.Code).Seconds()),
 			Issued:         st.Issued, Served: st.Served, AvgServiceS: seconds(st.MeanServiceS()),
 		}
+		wait := forecast.Service(q, qs, sv.Code)
+		view.EstimatedWait = &wait
 		if t, ok := longest[sv.Code]; ok {
 			view.LongestWaitS = int(now.Sub(t).Seconds())
 		}
 		if d := h.Setup.Consults.ForService(sv.Code); d != nil {
 			w := takeWords(*d)
-			view.Consult, view.EstimatedWaitS = &w, 0
+			view.Consult, view.EstimatedWaitS, view.EstimatedWait = &w, 0, nil
 		}
 		v.Services = append(v.Services, view)
 	}
@@ -350,11 +359,14 @@ type TicketView struct {
 	Mark           *Words       `json:"mark,omitempty"`
 	Ahead          int          `json:"ahead"`
 	EstimatedWaitS int          `json:"estimated_wait_s"`
-	Window         string       `json:"window,omitempty"`
-	IssuedAt       time.Time    `json:"issued_at"`
-	CalledAt       time.Time    `json:"called_at,omitzero"`
-	Recalls        int          `json:"recalls"`
-	Text           string       `json:"text,omitempty"` // the call sentence, once called
+	// EstimatedWait is the forecast's range while the ticket waits; nil
+	// once called, and for a 咨询号, whose department's staff come.
+	EstimatedWait *queue.WaitRange `json:"estimated_wait"`
+	Window        string           `json:"window,omitempty"`
+	IssuedAt      time.Time        `json:"issued_at"`
+	CalledAt      time.Time        `json:"called_at,omitzero"`
+	Recalls       int              `json:"recalls"`
+	Text          string           `json:"text,omitempty"` // the call sentence, once called
 	// Consult is where a department's 咨询号 sends its holder.
 	Consult *ConsultView `json:"consult,omitempty"`
 	// PreReviewed marks a 收件号 a consultation handed on, its materials
@@ -363,7 +375,11 @@ type TicketView struct {
 }
 
 // Ticket builds a ticket's view.
-func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
+func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView { return h.ticket(s, t, nil) }
+
+// ticket builds a ticket's view with the forecast f, made now if nil and
+// the ticket waits: a list of tickets shares one.
+func (h *Hall) ticket(s *hall.State, t *queue.Ticket, f *queue.Forecast) TicketView {
 	v := TicketView{
 		ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Priority: t.Priority,
 		Via: t.Via, Mark: ViaMark(t.Via),
@@ -373,15 +389,32 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 	if sv := h.Setup.Queue.Service(t.Service); sv != nil {
 		v.ServiceName = sv.Name
 	}
+	if t.Status == queue.Waiting {
+		qs := h.Setup.Queue
+		if f == nil {
+			f = s.Queue.NewForecast(qs, h.now(s))
+		}
+		w := f.Ticket(s.Queue, qs, t)
+		v.EstimatedWait = &w
+	}
 	if t.Status == queue.Called {
 		v.Text = CallText(t.Number, t.Window)
 	}
 	if c, ok := h.Consult(s, t.ID); ok {
 		v.Consult = &c
-		v.EstimatedWaitS = 0 // no window calls it: its staff come
+		v.EstimatedWaitS, v.EstimatedWait = 0, nil // no window calls it: its staff come
 	}
 	_, v.PreReviewed = s.Consults.IsPreReviewed(t.ID)
 	return v
+}
+
+// now is the hall's time for a view built without one: its clock, or
+// the latest moment its queue has seen (a replayed or test hall).
+func (h *Hall) now(s *hall.State) time.Time {
+	if h.Clock != nil {
+		return h.Clock()
+	}
+	return s.Queue.LastMoment()
 }
 
 // WaitingList is what the window would call next, in the order it would
@@ -390,8 +423,12 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView {
 func (h *Hall) WaitingList(s *hall.State, window string, now time.Time, limit int) []TicketView {
 	ts := queue.CallOrder(s.Queue, h.Setup.Queue, window, now, limit)
 	out := make([]TicketView, 0, len(ts))
+	var f *queue.Forecast
+	if len(ts) > 0 {
+		f = s.Queue.NewForecast(h.Setup.Queue, now)
+	}
 	for _, t := range ts {
-		out = append(out, h.Ticket(s, t))
+		out = append(out, h.ticket(s, t, f))
 	}
 	return out
 }

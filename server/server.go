@@ -123,7 +123,7 @@ func New(o Options) (*Server, error) {
 		engine: o.Engine,
 		hall:   o.Hall,
 		view: &display.Hall{ID: o.Hall.Hall.ID, Name: o.Hall.Hall.Name, NameEN: o.Hall.Hall.NameEN,
-			Setup: o.Engine.Setup(), StaffNames: names},
+			Setup: o.Engine.Setup(), StaffNames: names, Clock: o.Clock},
 		auth:    &auth{key: o.Keys.Token, hall: o.Hall, now: o.Clock},
 		idKey:   o.Keys.ID,
 		metrics: newMetrics(),

@@ -888,7 +888,8 @@ var HF_WORDS = {
   "city.col.lines": "各业务等候",
   "city.refresh": "每 10 秒刷新；点击大厅名称进入该大厅的运行监控",
   "city.no_alerts": "无",
-  "city.failing": "大厅系统异常：{0}"
+  "city.failing": "大厅系统异常：{0}",
+  "wait.uncertain": "粗略估计"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1772,6 +1773,7 @@ var HF_WORDS = {
   "city.col.lines": "Waiting per service",
   "city.refresh": "Refreshed every 10 s; a hall's name opens its own dashboard",
   "city.no_alerts": "None",
-  "city.failing": "The hall's system is failing: {0}"
+  "city.failing": "The hall's system is failing: {0}",
+  "wait.uncertain": "rough guess"
 }
 };

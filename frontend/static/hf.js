@@ -128,6 +128,12 @@ var HF = (function () {
     return HF.t('wait.about', Math.round(s / 60));
   };
 
+  // fmtRange words the forecast's range, 约 10–15 分钟 (s: an older server's one figure).
+  HF.fmtRange = function (w, s) {
+    if (!w || !w.high_s) return HF.fmtWait(s);
+    return HF.t('wait.about', Math.floor(w.low_s / 60) + '–' + Math.ceil(w.high_s / 60)) + (w.uncertain ? ' · ' + HF.t('wait.uncertain') : '');
+  };
+
   // fmtDur shows a length of time as m:ss, or h:mm:ss past an hour.
   HF.fmtDur = function (s) {
     s = Math.max(0, Math.floor(s || 0));

@@ -1,18 +1,13 @@
 'use strict';
-// The kiosk: one large button per service with its line and estimated
-// wait; optional ID number and phone; in guide mode (?mode=guide) a guide
-// signs in and may ask for a priority number, which the hall issues only on
-// a member of staff's word.
-// The issued ticket shows with a QR code to its page and prints on an
-// 80 mm slip.
-// A kiosk is shared: what a citizen typed (ID number, phone) is cleared
-// after every outcome, issued or refused, and after IDLE_S seconds nobody
-// touched it (?idle_s= sets it), when the kiosk also returns to Chinese for
-// the next person. A closed hall says so before anyone taps, with its next
-// opening, as the hall's view words it; the buttons then stay off.
-// An applicant with a booking (预约) checks in by booking code or ID number
-// and gets the booking's ticket, marked as such, even while walk-ins are
-// not issued (错时办).
+// The kiosk: a button per service with its line and the forecast wait
+// (a range, marked when rough); optional ID number and phone; in guide
+// mode (?mode=guide) a signed-in guide may ask for a priority number. The
+// ticket shows with a QR code to its page and prints on an 80 mm slip.
+// A kiosk is shared: what a citizen typed is cleared after every outcome
+// and after IDLE_S idle seconds (?idle_s=), when it returns to Chinese. A
+// closed hall says so, with its next opening; the buttons stay off. A
+// booking (预约) checks in by code or ID number for its marked ticket,
+// even while walk-ins are not issued (错时办).
 HF.start(function () {
   var guide = new URLSearchParams(location.search).get('mode') === 'guide';
   document.getElementById('guide-row').hidden = !guide;
@@ -122,7 +117,7 @@ HF.start(function () {
       // taking one does instead of an estimate.
       if (s.consult) { meta.appendChild(HF.el('span', { class: 'notify', text: HF.said(s.consult) })); return; }
       meta.appendChild(HF.el('b', { class: 'waiting', text: HF.t('waiting.n', s.waiting) }));
-      meta.appendChild(document.createTextNode(' · ' + HF.fmtWait(s.estimated_wait_s)));
+      meta.appendChild(document.createTextNode(' · ' + HF.fmtRange(s.estimated_wait, s.estimated_wait_s)));
     });
     if (ticket) showTicket(ticket);
   }
@@ -208,7 +203,7 @@ HF.start(function () {
     document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') +
       (t.mark ? ' · ' + (HF.lang === 'en' ? t.mark.en : t.mark.zh) : '');
     document.getElementById('slip-ahead').textContent = t.ahead + ' ' + HF.t('unit.people');
-    document.getElementById('slip-wait').textContent = HF.fmtWait(t.estimated_wait_s);
+    document.getElementById('slip-wait').textContent = HF.fmtRange(t.estimated_wait, t.estimated_wait_s);
     // A 咨询号's slip says where to wait for the department, as the ticket
     // page does, not a window's line.
     document.getElementById('slip-facts').hidden = !!t.consult;

@@ -33,7 +33,7 @@ HF.start(async function () {
       document.getElementById('calltext').textContent = HF.lang === 'en' ? textEN : t.text || '';
     }
     document.getElementById('ahead').textContent = t.ahead + ' ' + HF.t('unit.people');
-    document.getElementById('wait').textContent = HF.fmtWait(t.estimated_wait_s);
+    document.getElementById('wait').textContent = HF.fmtRange(t.estimated_wait, t.estimated_wait_s);
     document.getElementById('issued').textContent = HF.t('ticket.issued') + ' ' + HF.fmtTime(t.issued_at);
     document.title = (called ? '🔔 ' : '') + t.number + ' · ' + HF.t('status.' + t.status);
     if (called && !wasCalled && navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
