@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"hallfloor/calendar"
 	"hallfloor/queue"
 )
 
@@ -62,6 +63,7 @@ func ForecastAt(s *State, setup *Setup, now time.Time) []ServiceForecast {
 			pace = sv.ServiceTime.Seconds()
 		}
 		arrive := arrivals(q, setup.Alerts.Shape[sv.Code], sv.Code, now, loc)
+		until := issuingUntil(qs.Calendar, now)
 		waiting := float64(len(st.Line) + len(st.Priority))
 		f := ServiceForecast{Service: sv.Code}
 		for i := 0; ; i++ {
@@ -78,11 +80,27 @@ func ForecastAt(s *State, setup *Setup, now time.Time) []ServiceForecast {
 			if pace > 0 {
 				served = capacity * forecastStep.Seconds() / pace
 			}
-			waiting = max(0, waiting+arrive(at)-served)
+			// Nobody arrives once the session ends; the windows still serve
+			// who already waits.
+			share := min(max(float64(until.Sub(at))/float64(forecastStep), 0), 1)
+			waiting = max(0, waiting+arrive(at)*share-served)
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// issuingUntil is when the session of now ends and the kiosks stop
+// issuing: now itself while the hall is shut, two hours ahead and more
+// for a hall always open.
+func issuingUntil(cal *calendar.Calendar, now time.Time) time.Time {
+	if cal == nil || cal.AlwaysOpen {
+		return now.Add(2 * forecastAhead)
+	}
+	if _, end, open := cal.Current(now); open {
+		return end
+	}
+	return now
 }
 
 // arrivals is the expected walk-ins of the quarter hour from a moment.

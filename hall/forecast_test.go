@@ -12,7 +12,11 @@ import (
 // 09:25, with the windows given open and the first number at the counter.
 func busyB(t *testing.T, target time.Duration, windows ...string) *floor {
 	t.Helper()
-	f := newFloor(t)
+	return busyBFrom(t, newFloor(t), target, windows...)
+}
+
+func busyBFrom(t *testing.T, f *floor, target time.Duration, windows ...string) *floor {
+	t.Helper()
 	f.setup.Alerts.WaitTarget = target
 	for _, w := range windows {
 		f.must(queue.OpenWindow{Window: w, Actor: clerk(w)})
@@ -110,5 +114,23 @@ func TestForecastFollowsTheProfile(t *testing.T) {
 	a := alertOf(f, AlertWaitForecast, "B")
 	if a == nil || a.Args["at"] != "10:35" {
 		t.Fatalf("alert %+v; forecast %+v", a, ForecastAt(f.s, f.setup, f.now))
+	}
+}
+
+func TestForecastNoArrivalsAfterTheSession(t *testing.T) {
+	// The same rush from 11:05: the morning session ends at 12:00, so the
+	// line stops growing then and the window works it down.
+	f := newFloor(t)
+	f.now = f.now.Add(2*time.Hour + 5*time.Minute)
+	busyBFrom(t, f, time.Hour, "4")
+	var b ServiceForecast
+	for _, x := range ForecastAt(f.s, f.setup, f.now) {
+		if x.Service == "B" {
+			b = x
+		}
+	}
+	// 11:30 5, 11:45 6.5, 12:00 8, then 1.5 served a quarter hour.
+	if b.Steps[2].Waiting != 8 || b.Steps[3].Waiting != 6.5 || b.Steps[8].Waiting != 0 {
+		t.Fatalf("B's steps %+v", b.Steps)
 	}
 }
