@@ -15,6 +15,13 @@ type Alerts struct {
 	// IdleMinutes is how long a window may stand idle while people wait
 	// for its services before it is flagged (default 5).
 	IdleMinutes float64 `yaml:"idle_minutes"`
+	// ForecastProfile names the kind of day (a profile of simulate: normal,
+	// quiet, monday-peak, or a file) whose shape the wait forecast follows;
+	// empty follows the day's own recent arrivals.
+	ForecastProfile string `yaml:"forecast_profile"`
+	// Shape is that profile's arrivals, which the server's start loads:
+	// the profiles live outside the hall file's package.
+	Shape hall.Shape `yaml:"-"`
 }
 
 func (a Alerts) validate(add func(key, format string, args ...any)) {
@@ -30,5 +37,6 @@ func (a Alerts) setup() hall.Alerts {
 	return hall.Alerts{
 		WaitTarget: time.Duration(a.WaitTargetMinutes * float64(time.Minute)),
 		IdleAfter:  time.Duration(a.IdleMinutes * float64(time.Minute)),
+		Shape:      a.Shape,
 	}
 }

@@ -11,6 +11,7 @@ import (
 // alertWords word each kind of alert the hall raises.
 var alertWords = map[string]Words{
 	hall.AlertWait:           {"{service} 类业务最长等候 {minutes} 分钟，超过 {target} 分钟目标", "Service {service}: longest wait {minutes} min, over the {target} min target"},
+	hall.AlertWaitForecast:   {"{service} 类业务预计 {at} 等候将超过 {target} 分钟，请现在增开窗口", "Service {service}: the wait is forecast to pass {target} min at {at}; open another window now"},
 	hall.AlertIdle:           {"{window} 号窗口空闲 {minutes} 分钟，有 {waiting} 人等候", "Window {window} idle for {minutes} min while {waiting} wait"},
 	hall.AlertPaused:         {"{window} 号窗口暂停：{reason}", "Window {window} paused: {reason}"},
 	hall.AlertFollowUp:       {"差评回访 {id}（{window} 号窗口 {number}）已超过期限 {deadline}", "Follow-up {id} (window {window}, {number}) is past its deadline {deadline}"},

@@ -22,6 +22,10 @@ type Alerts struct {
 	// IdleAfter is how long a window may stand idle while people wait for
 	// its services before it is flagged.
 	IdleAfter time.Duration
+	// Shape is the profile the forecast follows, loaded by the edge from
+	// the hall file's alerts.forecast_profile; nil follows the day's own
+	// recent arrivals.
+	Shape Shape
 }
 
 // Default alert thresholds.
@@ -42,13 +46,16 @@ func (a Alerts) withDefaults() Alerts {
 
 // Alert kinds.
 const (
-	AlertWait     = "wait"     // a service's longest wait passed the target
-	AlertIdle     = "idle"     // a window idles while people wait for it
-	AlertPaused   = "paused"   // a window is paused
-	AlertFollowUp = "followup" // a 差评 follow-up is past its deadline
-	AlertDevice   = "device"   // a device reports a fault, an alarm or an alert
-	AlertDoor     = "door"     // a locker door stands open, or was forced
-	AlertConsult  = "consult"  // a 咨询号 nobody of its department acknowledged in time
+	AlertWait = "wait" // a service's longest wait passed the target
+	// AlertWaitForecast: the forecast sees a service's wait pass the target
+	// within the hour while it is still under it.
+	AlertWaitForecast = "wait_forecast"
+	AlertIdle         = "idle"     // a window idles while people wait for it
+	AlertPaused       = "paused"   // a window is paused
+	AlertFollowUp     = "followup" // a 差评 follow-up is past its deadline
+	AlertDevice       = "device"   // a device reports a fault, an alarm or an alert
+	AlertDoor         = "door"     // a locker door stands open, or was forced
+	AlertConsult      = "consult"  // a 咨询号 nobody of its department acknowledged in time
 	// A booking late without a check-in waits for the clerk to call the
 	// applicant; a request outside working time waits for a clerk's answer,
 	// which 罗山 五 wants at once.
@@ -90,6 +97,7 @@ func AlertsAt(s *State, setup *Setup, now time.Time) []Alert {
 					"target": strconv.Itoa(int(setup.Alerts.WaitTarget.Minutes()))}})
 		}
 	}
+	out = append(out, forecastAlerts(s, setup, now, longest)...)
 	for _, ws := range qs.Windows {
 		w := q.Windows[ws.ID]
 		switch {

@@ -200,6 +200,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/hall", s.getHall)
 		r.Get("/nodes", s.getNodes)
 		r.Get("/alerts", s.getAlerts)
+		r.Get("/forecast", s.withStaff(s.getForecast))
 		r.Get("/hall/names", s.getNames)
 		r.Get("/stats/hourly", s.getHourly)
 		r.Post("/login", s.postLogin)
@@ -370,6 +371,14 @@ func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getAlerts(w http.ResponseWriter, r *http.Request) {
 	s.read(w, r, func(st *hall.State, _ *hall.Setup) (any, error) {
 		return map[string]any{"alerts": s.view.Alerts(st, s.clock())}, nil
+	})
+}
+
+// getForecast is each service's next two hours as the dashboard charts
+// them: for the staff, who decide who opens a window.
+func (s *Server) getForecast(w http.ResponseWriter, r *http.Request, _ Principal) {
+	s.read(w, r, func(st *hall.State, setup *hall.Setup) (any, error) {
+		return map[string]any{"services": hall.ForecastAt(st, setup, s.clock()), "target_s": int(setup.Alerts.WaitTarget.Seconds())}, nil
 	})
 }
 

@@ -111,10 +111,31 @@ func usage(w io.Writer) {
 }
 
 func loadHall(path string) (*config.Hall, error) {
-	if path == "" {
-		return config.Demo(), nil
+	h := config.Demo()
+	if path != "" {
+		var err error
+		if h, err = config.Load(path); err != nil {
+			return nil, err
+		}
 	}
-	return config.Load(path)
+	return h, loadForecastShape(h)
+}
+
+// loadForecastShape loads the profile the hall's wait forecast follows.
+func loadForecastShape(h *config.Hall) error {
+	if h.Alerts.ForecastProfile == "" {
+		return nil
+	}
+	p, err := simulate.LoadProfile(h.Alerts.ForecastProfile)
+	if err != nil {
+		return fmt.Errorf("alerts.forecast_profile: %w", err)
+	}
+	codes := make([]string, len(h.Services))
+	for i, s := range h.Services {
+		codes[i] = s.Code
+	}
+	h.Alerts.Shape = p.Shape(codes)
+	return nil
 }
 
 func check(args []string, out io.Writer) error {
@@ -297,6 +318,11 @@ func serveCity(path, addr, data, journalAt string, simPins bool, log *slog.Logge
 	city, err := config.LoadCity(path)
 	if err != nil {
 		return fmt.Errorf("city file: %w", err)
+	}
+	for _, h := range city.Halls {
+		if err := loadForecastShape(h); err != nil {
+			return fmt.Errorf("hall %s: %w", h.Hall.ID, err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

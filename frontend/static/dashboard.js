@@ -181,7 +181,7 @@ HF.start(async function () {
   function setManager(m) {
     mgr = m;
     try { if (m) sessionStorage.setItem('hf.manager', JSON.stringify(m)); else sessionStorage.removeItem('hf.manager'); } catch (e) { /* private mode */ }
-    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = day.consults = null; phones = {}; }
+    if (!m) { day.ratings = day.followups = day.overtime = day.report = day.outbox = day.consults = day.forecast = null; phones = {}; }
     renderManager();
     if (hall) renderWindows();
     if (m) refreshDay();
@@ -218,6 +218,54 @@ HF.start(async function () {
     if (mgr) { try { await HF.api('POST', '/api/v1/logout', {}, { token: mgr.token }); } catch (e) { /* ended already */ } }
     setManager(null);
   });
+
+  // ---- the waits forecast: per service, the expected wait of a number
+  // taken each quarter hour of the next two, against the hall's target, so
+  // a window opens before the line is long. Only services with someone
+  // waiting or a wait ahead are drawn.
+  function renderForecast() {
+    var box = HF.clear($('fc-charts'));
+    var fc = day.forecast;
+    if (!fc) return;
+    var target = fc.target_s / 60;
+    $('fc-note').textContent = HF.t('dash.forecast.note', Math.round(target));
+    fc.services.forEach(function (sv) {
+      var steps = sv.steps || [];
+      if (!steps.some(function (st) { return st.waiting > 0; })) return;
+      var card = HF.el('div', { class: 'fc-service', 'data-service': sv.service });
+      card.appendChild(HF.el('h3', { text: sv.service + ' ' + HF.serviceName(sv.service) }));
+      if (steps.some(function (st) { return st.wait_s < 0; })) {
+        card.appendChild(HF.el('p', { class: 'note', text: HF.t('dash.forecast.none') }));
+        box.appendChild(card);
+        return;
+      }
+      var W = 300, H = 110, L = 30, B = 18, T = 6;
+      var top = target;
+      steps.forEach(function (st) { top = Math.max(top, st.wait_s / 60); });
+      var max = niceMax(top);
+      var x = function (i) { return L + (W - L - 6) * i / Math.max(steps.length - 1, 1); };
+      var y = function (m) { return H - B - (H - B - T) * m / max; };
+      var s = svg('svg', { class: 'fc-chart', viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': HF.t('dash.forecast') + ' ' + sv.service });
+      for (var i = 0; i <= 2; i++) {
+        s.appendChild(svg('line', { x1: L, x2: W, y1: y(max * i / 2), y2: y(max * i / 2), stroke: '#e3e7ed' }));
+        s.appendChild(svg('text', { x: L - 4, y: y(max * i / 2) + 4, 'text-anchor': 'end' }, String(Math.round(max * i / 2))));
+      }
+      s.appendChild(svg('line', { class: 'fc-target', x1: L, x2: W, y1: y(target), y2: y(target), stroke: '#b3261e', 'stroke-dasharray': '4 3' }));
+      var pts = steps.map(function (st, j) { return x(j) + ',' + y(st.wait_s / 60); }).join(' ');
+      s.appendChild(svg('polyline', { points: pts, fill: 'none', stroke: '#0b57a4', 'stroke-width': 2 }));
+      steps.forEach(function (st, j) {
+        var m = Math.round(st.wait_s / 60);
+        var dot = svg('circle', { cx: x(j), cy: y(st.wait_s / 60), r: 3, fill: m > target ? '#b3261e' : '#0b57a4', 'data-wait': m });
+        var at = HF.fmtTime(st.at);
+        dot.appendChild(svg('title', {}, HF.t('dash.forecast.step', at, round1(st.waiting), m)));
+        s.appendChild(dot);
+        if (j % 4 === 0) s.appendChild(svg('text', { x: x(j), y: H - 4, 'text-anchor': 'middle' }, at));
+      });
+      card.appendChild(s);
+      box.appendChild(card);
+    });
+  }
+  HF.onLang(renderForecast);
 
   // ---- charts: grouped bars on a round scale, hand-drawn SVG.
   var LEVEL_COLORS = { 5: '#11703c', 4: '#2e8f55', 3: '#0b57a4', 2: '#b86200', 1: '#b3261e' };
@@ -650,9 +698,12 @@ HF.start(async function () {
   var refreshBookings = loader('bookings', '/api/v1/bookings', renderBookings, true);
   var refreshReport = loader('report', reportPath, renderReport, true);
   var refreshConsults = loader('consults', '/api/v1/consults', renderConsults, true);
-  function refreshDay() { refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshConsults(); refreshDevices(); refreshOutbox(); refreshBookings(); refreshReport(); }
+  var refreshForecast = loader('forecast', '/api/v1/forecast', renderForecast, true);
+  setInterval(refreshForecast, 60000);
+  function refreshDay() { refreshForecast(); refreshRatings(); refreshFollowups(); refreshOvertimeReg(); refreshConsults(); refreshDevices(); refreshOutbox(); refreshBookings(); refreshReport(); }
   window.__hf.refreshDay = refreshDay;
 
+  function t0(m) { var t = m.type || ''; return t.slice(0, t.indexOf('.') + 1); }
   function dayEvent(m) {
     var t = m.type || '';
     if (t.indexOf('rating.') === 0 || t.indexOf('followup.') === 0) { refreshRatings(); refreshFollowups(); }
@@ -731,6 +782,7 @@ HF.start(async function () {
       render();
       refreshHall();
       refreshHourly();
+      if (t0(m) === 'ticket.' || t0(m) === 'window.') refreshForecast();
     },
   });
 });

@@ -889,7 +889,11 @@ var HF_WORDS = {
   "city.refresh": "每 10 秒刷新；点击大厅名称进入该大厅的运行监控",
   "city.no_alerts": "无",
   "city.failing": "大厅系统异常：{0}",
-  "wait.uncertain": "粗略估计"
+  "wait.uncertain": "粗略估计",
+  "dash.forecast": "未来两小时等候预测",
+  "dash.forecast.note": "按当前开放窗口与到达趋势估算；虚线为 {0} 分钟等候目标",
+  "dash.forecast.none": "无开放窗口办理",
+  "dash.forecast.step": "{0} 预计等候 {1} 人，约 {2} 分钟"
 },
 "en": {
   "ahead.n": "{0} ahead of you",
@@ -1774,6 +1778,10 @@ var HF_WORDS = {
   "city.refresh": "Refreshed every 10 s; a hall's name opens its own dashboard",
   "city.no_alerts": "None",
   "city.failing": "The hall's system is failing: {0}",
-  "wait.uncertain": "rough guess"
+  "wait.uncertain": "rough guess",
+  "dash.forecast": "Waits forecast for the next two hours",
+  "dash.forecast.note": "From the windows open now and the arrivals' trend; the dashed line is the {0} min wait target",
+  "dash.forecast.none": "No open window serves it",
+  "dash.forecast.step": "{0}: about {1} waiting, {2} min"
 }
 };
