@@ -65,7 +65,15 @@ type Options struct {
 	Sender sms.Sender
 	// NewID replaces the random ticket ids, so that a simulated day seeded
 	// the same gives the same ids.
-	NewID          func() string
+	NewID func() string
+	// Quiet runs the writer alone: no device, outbox, push, retention or
+	// figures loop acts on the hall beside it, and time's jobs (hall.Tick)
+	// are the caller's to issue. A simulation sets it, so
+	// only its own commands move the hall, at the moments of its own
+	// clock, and the same seed gives the same day whatever the machine's
+	// load (a message delivered, or a device's report, would otherwise be
+	// journaled when the real clock allows).
+	Quiet          bool
 	DeviceActivity func(devices.Activity)
 
 	// City is the sign-in of the city's managers, for a hall run as one
@@ -89,6 +97,7 @@ type App struct {
 	sched   *schedule.Scheduler
 	cancel  context.CancelFunc
 	running []chan struct{}
+	quiet   bool // the writer alone (Options.Quiet)
 	closers []func() error
 	// retention runs the archive beside the writer; nil on Redis, whose
 	// journal is kept by Redis's own means.
@@ -110,7 +119,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a = &App{Hall: o.Hall, log: o.Logger, clock: o.Clock}
+	a = &App{Hall: o.Hall, log: o.Logger, clock: o.Clock, quiet: o.Quiet}
 	if a.clock == nil {
 		a.clock = time.Now
 	}
@@ -145,7 +154,8 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if several && a.redis == nil {
 		return nil, errors.New("server.ha runs a hall on several nodes sharing a Redis journal: start with -journal redis://…")
 	}
-	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock, NewID: o.NewID, Follower: several})
+	eng, err := engine.Open(ctx, engine.Options{Setup: o.Hall.Setup(), Journal: j, Logger: o.Logger, Clock: o.Clock, NewID: o.NewID, Follower: several,
+		OwnTicks: o.Quiet})
 	if err != nil {
 		return nil, err
 	}
@@ -294,6 +304,9 @@ func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	go a.Engine.Run(ctx)
+	if a.quiet {
+		return
+	}
 	if a.sched != nil {
 		a.sched.Start()
 	}

@@ -54,16 +54,21 @@ type Options struct {
 	// Follower opens the engine not writing: it follows the journal
 	// another node writes (see Follow) until told to Lead.
 	Follower bool
+	// OwnTicks leaves time's jobs (hall.Tick) to the caller, which issues
+	// them at its own clock's moments (a simulation): the writer's real
+	// minute then only checks the journal's health.
+	OwnTicks bool
 }
 
 // Engine serialises all changes to one hall.
 type Engine struct {
-	setup   *hall.Setup
-	journal journal.Journal
-	clock   func() time.Time
-	newID   func() string
-	log     *slog.Logger
-	observe func(time.Duration, int)
+	setup    *hall.Setup
+	journal  journal.Journal
+	ownTicks bool // the caller issues hall.Tick (Options.OwnTicks)
+	clock    func() time.Time
+	newID    func() string
+	log      *slog.Logger
+	observe  func(time.Duration, int)
 
 	cmds  chan *request
 	reads chan func()
@@ -113,17 +118,18 @@ type Result struct {
 // event after it.
 func Open(ctx context.Context, o Options) (*Engine, error) {
 	e := &Engine{
-		setup:   o.Setup,
-		journal: o.Journal,
-		clock:   o.Clock,
-		newID:   o.NewID,
-		log:     o.Logger,
-		observe: o.CommitObserver,
-		cmds:    make(chan *request, 4096),
-		reads:   make(chan func(), 1024),
-		done:    make(chan struct{}),
-		stopped: make(chan struct{}),
-		pruning: make(chan struct{}, 1),
+		setup:    o.Setup,
+		ownTicks: o.OwnTicks,
+		journal:  o.Journal,
+		clock:    o.Clock,
+		newID:    o.NewID,
+		log:      o.Logger,
+		observe:  o.CommitObserver,
+		cmds:     make(chan *request, 4096),
+		reads:    make(chan func(), 1024),
+		done:     make(chan struct{}),
+		stopped:  make(chan struct{}),
+		pruning:  make(chan struct{}, 1),
 	}
 	e.leading.Store(!o.Follower)
 	if e.clock == nil {
@@ -243,7 +249,9 @@ func (e *Engine) Run(ctx context.Context) {
 			if err := e.Health(); err != nil {
 				e.journalLost(err)
 			}
-			e.rollover()
+			if !e.ownTicks {
+				e.rollover()
+			}
 		}
 	}
 }

@@ -89,7 +89,7 @@ func Run(ctx context.Context, o Options) (*Day, error) {
 	date := time.Date(o.Profile.date.Year(), o.Profile.date.Month(), o.Profile.date.Day(), 0, 0, 0, 0, loc)
 	clock := simday.NewClock(date.Add(o.Profile.opens - time.Hour))
 	ids := rand.New(rand.NewPCG(o.Seed, 0x1d))
-	a, err := app.Open(ctx, app.Options{Hall: o.Hall, Data: o.Data, Sim: true, Clock: clock.Now, Sender: discard{},
+	a, err := app.Open(ctx, app.Options{Hall: o.Hall, Data: o.Data, Sim: true, Clock: clock.Now, Sender: discard{}, Quiet: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), NewID: func() string { return drawID(ids) }})
 	if err != nil {
 		return nil, err

@@ -84,6 +84,22 @@ func TestFollowerTakesOverFromTheLeader(t *testing.T) {
 			t.Fatal("the lease never lapsed")
 		}
 	}
+	// The new leader keeps its lease as a node does, renewing it every
+	// third of its time: a slow machine must not let it lapse mid-test.
+	rctx, stopRenewing := context.WithCancel(ctx)
+	defer stopRenewing()
+	go func() {
+		every := time.NewTicker(ttl / 3)
+		defer every.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-every.C:
+				b.lease.Renew(rctx)
+			}
+		}
+	}()
 	stopFollowing()
 	if err := <-following; !errors.Is(err, context.Canceled) {
 		t.Fatal(err)
