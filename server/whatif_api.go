@@ -1,0 +1,64 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"hallfloor/errs"
+)
+
+// WhatIf runs a manager's what-if of a roster (hallfloor/whatif's
+// Runner.Answer): a day profile, its seed and a roster (hour → service →
+// windows), or, smallest, the search for the smallest roster. It lives
+// outside the server because the simulator opens a hall of its own.
+type WhatIf func(ctx context.Context, smallest bool, req WhatIfRequest) (any, error)
+
+// WhatIfRequest is the body of POST /api/v1/whatif(/smallest).
+type WhatIfRequest struct {
+	Profile string                    `json:"profile"`
+	Seed    uint64                    `json:"seed"`
+	Roster  map[string]map[string]int `json:"roster"`
+}
+
+// whatIfTimeout bounds a what-if: a search simulates up to 30 days of a
+// second or so each.
+const whatIfTimeout = 2 * time.Minute
+
+func (s *Server) whatIfRoutes(r chi.Router) {
+	r.Post("/whatif", s.withHallManager(s.postWhatIf(false)))
+	r.Post("/whatif/smallest", s.withHallManager(s.postWhatIf(true)))
+}
+
+// postWhatIf runs one simulation at a time on the server: a day simulated
+// takes a core for a second or more, and the hall's own work comes first.
+func (s *Server) postWhatIf(smallest bool) staffHandler {
+	return func(w http.ResponseWriter, r *http.Request, _ Principal) {
+		if s.whatIf == nil {
+			s.fail(w, r, errs.R(errs.NotFound, "whatif_off"))
+			return
+		}
+		var body WhatIfRequest
+		if err := decode(r, &body); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		select {
+		case s.whatIfSlot <- struct{}{}:
+			defer func() { <-s.whatIfSlot }()
+		default:
+			s.fail(w, r, errs.R(errs.Busy, "whatif_busy", "retry_s", "5"))
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), whatIfTimeout)
+		defer cancel()
+		a, err := s.whatIf(ctx, smallest, body)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+	}
+}
