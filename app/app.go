@@ -68,8 +68,8 @@ type Options struct {
 	NewID          func() string
 	DeviceActivity func(devices.Activity)
 
-	// WhatIf runs the managers' what-ifs of a roster (whatif.Runner's
-	// Answer); nil for none.
+	// WhatIf runs the managers' what-ifs of a roster (a whatif.Runner);
+	// nil for none.
 	WhatIf server.WhatIf
 
 	// City is the sign-in of the city's managers, for a hall run as one

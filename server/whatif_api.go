@@ -10,11 +10,16 @@ import (
 	"hallfloor/errs"
 )
 
-// WhatIf runs a manager's what-if of a roster (hallfloor/whatif's
-// Runner.Answer): a day profile, its seed and a roster (hour → service →
-// windows), or, smallest, the search for the smallest roster. It lives
-// outside the server because the simulator opens a hall of its own.
-type WhatIf func(ctx context.Context, smallest bool, req WhatIfRequest) (any, error)
+// WhatIf runs a manager's what-ifs of a roster (hallfloor/whatif's
+// Runner): Answer runs a day profile, its seed and a roster (hour →
+// service → windows), or, smallest, searches for the smallest roster;
+// Choices are what a roster may hold (the profiles, their hours, the
+// services and the windows serving each). It lives outside the server
+// because the simulator opens a hall of its own.
+type WhatIf interface {
+	Choices() any
+	Answer(ctx context.Context, smallest bool, req WhatIfRequest) (any, error)
+}
 
 // WhatIfRequest is the body of POST /api/v1/whatif(/smallest).
 type WhatIfRequest struct {
@@ -28,6 +33,13 @@ type WhatIfRequest struct {
 const whatIfTimeout = 2 * time.Minute
 
 func (s *Server) whatIfRoutes(r chi.Router) {
+	r.Get("/whatif", s.withHallManager(func(w http.ResponseWriter, r *http.Request, _ Principal) {
+		if s.whatIf == nil {
+			s.fail(w, r, errs.R(errs.NotFound, "whatif_off"))
+			return
+		}
+		writeJSON(w, http.StatusOK, s.whatIf.Choices())
+	}))
 	r.Post("/whatif", s.withHallManager(s.postWhatIf(false)))
 	r.Post("/whatif/smallest", s.withHallManager(s.postWhatIf(true)))
 }
@@ -54,7 +66,7 @@ func (s *Server) postWhatIf(smallest bool) staffHandler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), whatIfTimeout)
 		defer cancel()
-		a, err := s.whatIf(ctx, smallest, body)
+		a, err := s.whatIf.Answer(ctx, smallest, body)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -16,7 +16,7 @@ func whatIfHall(t *testing.T, w server.WhatIf) (client, string) {
 	t.Helper()
 	h := config.Demo()
 	if w == nil {
-		w = whatif.New(h).Answer
+		w = whatif.New(h)
 	}
 	run := apptest.Start(t, app.Options{Hall: h, WhatIf: w})
 	c := client{t, run.URL}
@@ -70,6 +70,16 @@ func TestWhatIfAPI(t *testing.T) {
 		t.Error("the smallest roster is empty")
 	}
 
+	var choices struct {
+		Profiles []string       `json:"profiles"`
+		Hours    []int          `json:"hours"`
+		Windows  map[string]int `json:"windows"`
+	}
+	c.must(200, "GET", "/api/v1/whatif", admin, nil).into(t, &choices)
+	if len(choices.Profiles) < 3 || choices.Windows["A"] != 4 || choices.Windows["B"] != 2 || len(choices.Hours) == 0 {
+		t.Errorf("choices: %+v", choices)
+	}
+
 	clerk := c.login("1001")
 	c.must(403, "POST", "/api/v1/whatif", clerk, map[string]any{"profile": "quiet", "roster": allDay(1)})
 }
@@ -78,11 +88,7 @@ func TestWhatIfAPI(t *testing.T) {
 // back later.
 func TestWhatIfOneAtATime(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
-	c, admin := whatIfHall(t, func(ctx context.Context, _ bool, _ server.WhatIfRequest) (any, error) {
-		close(started)
-		<-release
-		return map[string]int{}, nil
-	})
+	c, admin := whatIfHall(t, blocking{started, release})
 	done := make(chan int)
 	go func() {
 		r := c.req("POST", "/api/v1/whatif", admin, map[string]any{"profile": "quiet"})
@@ -97,4 +103,15 @@ func TestWhatIfOneAtATime(t *testing.T) {
 	if s := <-done; s != 200 {
 		t.Errorf("the first: %d", s)
 	}
+}
+
+// blocking is a what-if that runs until released.
+type blocking struct{ started, release chan struct{} }
+
+func (blocking) Choices() any { return nil }
+
+func (b blocking) Answer(context.Context, bool, server.WhatIfRequest) (any, error) {
+	close(b.started)
+	<-b.release
+	return map[string]int{}, nil
 }

@@ -342,6 +342,33 @@ func worst(a *Answer, full map[string]bool) (hour, service string) {
 	return hour, service
 }
 
+// Choices are what a roster may hold, for the what-if page: the
+// profiles, the hours of each, the services and how many windows serve
+// each, and the hall's wait target.
+func (r *Runner) Choices() any {
+	c := struct {
+		Profiles      []string         `json:"profiles"`
+		Hours         []int            `json:"hours"`
+		ProfileHours  map[string][]int `json:"profile_hours"`
+		Services      []string         `json:"services"`
+		Windows       map[string]int   `json:"windows"`
+		TargetMinutes float64          `json:"target_minutes"`
+	}{Profiles: simulate.Profiles(), ProfileHours: map[string][]int{}, Windows: map[string]int{}, TargetMinutes: r.target().Minutes()}
+	for _, name := range c.Profiles {
+		if p, err := simulate.LoadProfile(name); err == nil {
+			c.ProfileHours[name] = p.Hours()
+			c.Hours = p.Hours()
+		}
+	}
+	for _, sv := range r.Hall.Services {
+		if n := len(r.candidates(sv.Code)); n > 0 {
+			c.Services = append(c.Services, sv.Code)
+			c.Windows[sv.Code] = n
+		}
+	}
+	return c
+}
+
 // Answer is Run, or Smallest, for the server's POST /api/v1/whatif.
 func (r *Runner) Answer(ctx context.Context, smallest bool, req server.WhatIfRequest) (any, error) {
 	q := Request{Profile: req.Profile, Seed: req.Seed, Roster: req.Roster}

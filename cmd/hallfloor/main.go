@@ -238,7 +238,7 @@ func serve(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins,
-		WhatIf: whatif.New(hall).Answer}
+		WhatIf: whatif.New(hall)}
 	var morning *simulate.Morning
 	var clock *simulate.BehindClock
 	if *demo {
