@@ -59,6 +59,10 @@ type Answer struct {
 	Tickets      int     `json:"tickets"`
 	// Simulations is how many days were simulated for the answer.
 	Simulations int `json:"simulations"`
+	// Unmet are, for a search, the hours and services ("10:00 C") still
+	// over the target when it stopped: no window was left to add there,
+	// or the search ran out of simulations.
+	Unmet []string `json:"unmet,omitempty"`
 }
 
 // Hour is an hour's arrivals and, per service, the waits of the numbers
@@ -324,6 +328,13 @@ func (r *Runner) Smallest(ctx context.Context, req Request) (*Answer, error) {
 		}
 	}
 	a.Simulations = runs
+	for _, h := range a.Hours {
+		for _, code := range a.Service {
+			if h.Services[code].P90Min > a.TargetMinutes {
+				a.Unmet = append(a.Unmet, fmt.Sprintf("%d:00 %s", h.Hour, code))
+			}
+		}
+	}
 	return a, nil
 }
 

@@ -75,3 +75,27 @@ func TestSmallestKeepsP90UnderTarget(t *testing.T) {
 	}
 	t.Logf("roster %v in %d simulations", a.Roster, a.Simulations)
 }
+
+// TestSmallestSaysWhatItCannotMeet: on a Monday's peak, service C's two
+// windows cannot keep its p90 under the target; the search adds windows
+// elsewhere and names what stays over.
+func TestSmallestSaysWhatItCannotMeet(t *testing.T) {
+	r := New(config.Demo())
+	r.MaxRuns = 12
+	a, err := r.Smallest(context.Background(), Request{Profile: "monday-peak", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Simulations > r.MaxRuns {
+		t.Errorf("%d simulations, capped at %d", a.Simulations, r.MaxRuns)
+	}
+	added := false
+	for _, cells := range a.Roster {
+		for _, n := range cells {
+			added = added || n > 1
+		}
+	}
+	if !added || len(a.Unmet) == 0 {
+		t.Errorf("roster %v, unmet %v", a.Roster, a.Unmet)
+	}
+}

@@ -116,7 +116,8 @@ HF.start(async function () {
       hours().forEach(function (h) { roster[h] = Object.assign({}, answer.roster[String(h)] || {}); });
       renderRoster();
     }
-    $('status').textContent = HF.t('whatif.done', answer.simulations);
+    $('status').textContent = HF.t('whatif.done', answer.simulations) +
+      (answer.unmet && answer.unmet.length ? ' ' + HF.t('whatif.unmet', answer.unmet.join(', ')) : '');
     render();
   }
   $('run').addEventListener('click', function () { run('/api/v1/whatif', false); });
