@@ -24,6 +24,7 @@ var reasons = map[string]Words{
 	"whatif_no_profile": {"没有名为 {profile} 的日型", "There is no day profile {profile}"},
 	"whatif_off":        {"本服务器未开启排班模拟", "This server does not run what-ifs of a roster"},
 	"whatif_empty":      {"排班中没有开放任何窗口", "The roster opens no window"},
+	"whatif_timeout":    {"模拟超过 {minutes} 分钟未完成，已停止", "The simulation did not finish within {minutes} minutes and was stopped"},
 	"whatif_busy":       {"另一项模拟正在运行，请稍后再试", "Another simulation is running; try again in a moment"},
 	// The hall's numbers.
 	"no_service":          {"本大厅没有 {service} 类业务", "This hall has no service {service}"},

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -67,6 +69,9 @@ func (s *Server) postWhatIf(smallest bool) staffHandler {
 		ctx, cancel := context.WithTimeout(r.Context(), whatIfTimeout)
 		defer cancel()
 		a, err := s.whatIf.Answer(ctx, smallest, body)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = errs.R(errs.Unavailable, "whatif_timeout", "minutes", strconv.Itoa(int(whatIfTimeout.Minutes())))
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return

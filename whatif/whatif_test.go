@@ -2,6 +2,7 @@ package whatif
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 
@@ -97,5 +98,16 @@ func TestSmallestSaysWhatItCannotMeet(t *testing.T) {
 	}
 	if !added || len(a.Unmet) == 0 {
 		t.Errorf("roster %v, unmet %v", a.Roster, a.Unmet)
+	}
+}
+
+// TestRunStopsWhenCancelled: a what-if past its time ends with the
+// context's error rather than running the day out.
+func TestRunStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := New(config.Demo()).Run(ctx, Request{Profile: "quiet", Roster: Roster{"9": {"A": 1}}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
 	}
 }
