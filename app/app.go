@@ -76,6 +76,10 @@ type Options struct {
 	Quiet          bool
 	DeviceActivity func(devices.Activity)
 
+	// WhatIf runs the managers' what-ifs of a roster (a whatif.Runner);
+	// nil for none.
+	WhatIf server.WhatIf
+
 	// City is the sign-in of the city's managers, for a hall run as one
 	// of a city's (see OpenCity); nil for a hall alone.
 	City *server.CitySignIn
@@ -203,7 +207,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}
 	srvOpts.Engine, srvOpts.Keys, srvOpts.Logger, srvOpts.Backlog = eng, keys, o.Logger, tail
 	srvOpts.Devices, srvOpts.Pages, srvOpts.History, srvOpts.Figures, srvOpts.Clock = devs, frontend.Handler(), hist, a.figures, o.Clock
-	srvOpts.Uploads, srvOpts.City = files, o.City
+	srvOpts.Uploads, srvOpts.City, srvOpts.WhatIf = files, o.City, o.WhatIf
 	srv, err := server.New(srvOpts)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,15 @@ type Words struct {
 // {name}. A reason missing here is caught by TestEveryReasonIsWorded, which
 // reads the source for every code an error is built with.
 var reasons = map[string]Words{
+	// The manager's what-if of a roster.
+	"whatif_too_many":   {"{hour} 时 {service} 类业务排了 {asked} 个窗口，本大厅可开的窗口不够", "At {hour}:00 the roster asks for {asked} windows of service {service}; the hall has not that many left for it"},
+	"whatif_bad_hour":   {"排班中的 {hour} 不是当日开放的小时", "{hour} in the roster is not an hour the hall is open that day"},
+	"whatif_bad_count":  {"{hour} 时 {service} 类业务的窗口数不能为负", "The windows of service {service} at {hour}:00 cannot be negative"},
+	"whatif_no_profile": {"没有名为 {profile} 的日型", "There is no day profile {profile}"},
+	"whatif_off":        {"本服务器未开启排班模拟", "This server does not run what-ifs of a roster"},
+	"whatif_empty":      {"排班中没有开放任何窗口", "The roster opens no window"},
+	"whatif_timeout":    {"模拟超过 {minutes} 分钟未完成，已停止", "The simulation did not finish within {minutes} minutes and was stopped"},
+	"whatif_busy":       {"另一项模拟正在运行，请稍后再试", "Another simulation is running; try again in a moment"},
 	// The hall's numbers.
 	"no_service":          {"本大厅没有 {service} 类业务", "This hall has no service {service}"},
 	"service_needed":      {"请选择业务类别", "Choose a service"},

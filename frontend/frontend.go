@@ -60,6 +60,7 @@ var pages = map[string]string{
 	"/r/{token}":          "second.html",
 	"/e/{token}":          "envelope.html",
 	"/envelopes":          "envelopes.html",
+	"/whatif":             "whatif.html",
 }
 
 // ContentSecurityPolicy is the policy of every face of the hall: nothing

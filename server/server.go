@@ -65,6 +65,10 @@ type Options struct {
 	Nodes  []string
 	Epoch  string
 
+	// WhatIf runs the managers' what-ifs of a roster; nil answers them
+	// not found.
+	WhatIf WhatIf
+
 	// City is the sign-in of the city's managers when the hall is one of
 	// a city's (see city.go): their tokens are good here too.
 	City *CitySignIn
@@ -104,6 +108,10 @@ type Server struct {
 	// nodeKey signs the nodes' device commands (device_commands.go).
 	nodeKey []byte
 	nonces  nonces
+
+	whatIf WhatIf
+	// whatIfSlot holds the one what-if the server runs at a time.
+	whatIfSlot chan struct{}
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -136,6 +144,7 @@ func New(o Options) (*Server, error) {
 		uploads:        o.Uploads,
 
 		leader: o.Leader, self: o.Self, nodes: o.Nodes, epoch: o.Epoch,
+		whatIf: o.WhatIf, whatIfSlot: make(chan struct{}, 1),
 	}
 	if o.Leader != nil {
 		s.origins = nodeOrigins(o.Self, o.Nodes)
@@ -219,6 +228,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		s.bookingRoutes(r)
 		s.caseRoutes(r)
 		s.envelopeRoutes(r)
+		s.whatIfRoutes(r)
 		for action, build := range windowActions {
 			r.Post("/windows/{id}/"+action, s.withStaff(s.windowAction(build)))
 		}

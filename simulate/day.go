@@ -96,6 +96,7 @@ func Run(ctx context.Context, o Options) (*Day, error) {
 	}
 	defer a.Close()
 	s := newSim(a, o, date, clock)
+	s.ctx = ctx
 	a.Engine.Subscribe(func(_ *hall.State, evs []room.Event) { s.events = append(s.events, evs...) })
 	a.Start()
 	s.run()
@@ -189,6 +190,8 @@ type sim struct {
 	// lastCalled is the ticket the last command called.
 	lastCalled string
 	err        error
+	// ctx, once done, ends the day where it is, with its error.
+	ctx context.Context
 }
 
 // Clock is the hall's clock as a simulation moves it: only forwards.
@@ -313,6 +316,10 @@ func (s *sim) run() {
 	s.plan(opens, issues)
 	for now := opens; ; now = now.Add(step) {
 		if !s.until.IsZero() && !now.Before(s.until) {
+			return
+		}
+		if s.ctx != nil && s.ctx.Err() != nil {
+			s.err = s.ctx.Err()
 			return
 		}
 		s.set(now)

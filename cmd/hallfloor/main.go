@@ -31,6 +31,7 @@ import (
 	"hallfloor/config"
 	redisjournal "hallfloor/journal/redis"
 	"hallfloor/simulate"
+	"hallfloor/whatif"
 )
 
 func main() {
@@ -257,7 +258,8 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins}
+	opts := app.Options{Hall: hall, Data: *data, Journal: *journalAt, Logger: log, Sim: simPins,
+		WhatIf: whatif.New(hall)}
 	var morning *simulate.Morning
 	var clock *simulate.BehindClock
 	if *demo {

@@ -54,27 +54,56 @@ func (w Words) HasPrefix(prefix string) bool {
 // value that is not a string or any other shape fails the test.
 func LoadWords(t testing.TB) Words {
 	t.Helper()
+	words := loadWords(t, "/static/hf-words.js")
+	// A desk page's own words, which the screens need not load, are of
+	// the same dictionary: no key may be in both.
+	for _, f := range DeskWords {
+		more := loadWords(t, f)
+		for _, lang := range Langs {
+			for _, k := range more.Keys[lang] {
+				if _, dup := words.Text[lang][k]; dup {
+					t.Errorf("%s: %s %q is in hf-words.js too", f, lang, k)
+				}
+				words.Text[lang][k] = more.Text[lang][k]
+				words.Keys[lang] = append(words.Keys[lang], k)
+			}
+		}
+	}
+	return words
+}
+
+// DeskWords are the words files of desk pages, each of the form of
+// hf-words.js (var HF_WORDS_<PAGE> = {"zh": {…}, "en": {…}};), merged into
+// the dictionary by the page's own script.
+var DeskWords = []string{"/static/whatif-words.js"}
+
+func loadWords(t testing.TB, file string) Words {
+	t.Helper()
 	w := httptest.NewRecorder()
-	frontend.Assets().ServeHTTP(w, httptest.NewRequest("GET", "/static/hf-words.js", nil))
+	frontend.Assets().ServeHTTP(w, httptest.NewRequest("GET", file, nil))
 	if w.Code != 200 {
-		t.Fatalf("GET /static/hf-words.js: %d", w.Code)
+		t.Fatalf("GET %s: %d", file, w.Code)
 	}
 	words, err := ParseWords(w.Body.Bytes())
 	if err != nil {
-		t.Fatalf("hf-words.js: %v", err)
+		t.Fatalf("%s: %v", file, err)
 	}
 	return words
 }
 
 // ParseWords decodes the dictionary file's source.
 func ParseWords(src []byte) (Words, error) {
-	const decl = "var HF_WORDS = "
+	const decl = "var HF_WORDS"
 	at := bytes.Index(src, []byte(decl))
-	end := bytes.LastIndex(src, []byte("};"))
-	if at < 0 || end < at {
-		return Words{}, fmt.Errorf("no %q … }; in the file", decl)
+	eq := -1
+	if at >= 0 {
+		eq = bytes.Index(src[at:], []byte(" = {"))
 	}
-	dec := json.NewDecoder(bytes.NewReader(src[at+len(decl) : end+1]))
+	end := bytes.LastIndex(src, []byte("};"))
+	if at < 0 || eq < 0 || end < at+eq {
+		return Words{}, fmt.Errorf("no %q… = { … }; in the file", decl)
+	}
+	dec := json.NewDecoder(bytes.NewReader(src[at+eq+3 : end+1]))
 	w := Words{Keys: map[string][]string{}, Text: map[string]map[string]string{}}
 	delim := func(want json.Delim) error {
 		tok, err := dec.Token()

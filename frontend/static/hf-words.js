@@ -7,6 +7,7 @@
 'use strict';
 var HF_WORDS = {
 "zh": {
+  "dash.whatif": "排班模拟",
   "ahead.n": "前面还有 {0} 人",
   "book.phone.short": "手机号",
   "booking.booked": "已预约",
@@ -896,6 +897,7 @@ var HF_WORDS = {
   "dash.forecast.step": "{0} 预计等候 {1} 人，约 {2} 分钟"
 },
 "en": {
+  "dash.whatif": "Roster what-if",
   "ahead.n": "{0} ahead of you",
   "book.phone.short": "Mobile",
   "booking.booked": "Booked",
