@@ -74,8 +74,8 @@ func LoadWords(t testing.TB) Words {
 
 // DeskWords are the words files of desk pages, each of the form of
 // hf-words.js (var HF_WORDS_<PAGE> = {"zh": {…}, "en": {…}};), merged into
-// the dictionary by the page's own script.
-var DeskWords = []string{"/static/whatif-words.js"}
+// the dictionary by the page's own script or by the file's last line.
+var DeskWords = []string{"/static/whatif-words.js", "/static/case-words.js"}
 
 func loadWords(t testing.TB, file string) Words {
 	t.Helper()

@@ -147,6 +147,7 @@
       // The envelope's 告知单 prints what the applicant's page will say.
       if (last.case && last.case.envelope) last.envelope = (await HF.api('GET', '/api/v1/envelopes/' + encodeURIComponent(last.case.envelope.token))).envelope;
       done();
+      loadBatches(); // its papers now wait for a batch
     } catch (e) {
       HF.showError($('case-error'), e);
     }
@@ -214,6 +215,8 @@
   // A submission to an envelope this clerk issued: said here at once.
   document.addEventListener('hf:event', function (ev) {
     var m = ev.detail.message, me = ev.detail.session;
+    // A case's step may change what waits for a batch or the output window.
+    if (m.type.indexOf('case.') === 0) { loadBatches(); ask(); }
     if (m.type !== 'envelope.submitted' || !me || !m.data || m.data.clerk !== me.staff) return;
     $('env-notice').hidden = false;
     $('env-notice-text').textContent = HF.t('cases.env.submitted', HF.fmtTime(m.at));
