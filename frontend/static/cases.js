@@ -9,34 +9,20 @@
 // hall's answer after every step and every case event.
 HF.start(async function () {
   var $ = function (id) { return document.getElementById(id); };
-  var me = null;
-  try { me = JSON.parse(sessionStorage.getItem('hf.cases') || 'null'); } catch (e) { me = null; }
   var data = null, drawn = '';
   // typed keeps what a member typed (a reason, a note, ticked materials)
   // across redraws brought by other cases' events.
   var typed = {};
   window.__hf.cases = function () { return data; };
 
-  function setMe(m) {
+  var me = null;
+  var desk = HF.deskSignIn('hf.cases', function (m) {
     me = m;
-    try { if (m) sessionStorage.setItem('hf.cases', JSON.stringify(m)); else sessionStorage.removeItem('hf.cases'); } catch (e) { /* private mode */ }
-    $('signin').hidden = !!me;
-    $('desk').hidden = !me;
-    $('signout').hidden = !me;
-    $('who').textContent = me ? (me.name || me.staff) : '';
     data = null;
     drawn = '';
     if (me) load();
-  }
-
-  async function api(method, path, body) {
-    try {
-      return await HF.api(method, path, body, { token: me && me.token, key: method === 'POST' ? HF.key() : undefined });
-    } catch (e) {
-      if (e.status === 401) { setMe(null); HF.showError($('signin-error'), e); }
-      throw e;
-    }
-  }
+  });
+  var api = desk.api;
 
   async function load() {
     if (!me) return;
@@ -213,18 +199,7 @@ HF.start(async function () {
   HF.onLang(render);
   $('show-closed').addEventListener('change', load);
 
-  $('signin').addEventListener('submit', async function (ev) {
-    ev.preventDefault();
-    var who = await HF.signIn($('staff'), $('password'), $('signin-error'));
-    if (!who) return;
-    setMe({ token: who.token, staff: who.staff, name: who.name });
-  });
-  $('signout').addEventListener('click', async function () {
-    if (me) { try { await HF.api('POST', '/api/v1/logout', {}, { token: me.token }); } catch (e) { /* ended already */ } }
-    setMe(null);
-  });
-
-  setMe(me);
+  desk.set(desk.me);
   // Deadlines pass with time alone: look again every minute.
   setInterval(function () { if (me) load(); }, 60000);
   HF.live({

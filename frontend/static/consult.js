@@ -7,8 +7,6 @@
 // refusal is shown in the server's words.
 HF.start(async function () {
   var $ = function (id) { return document.getElementById(id); };
-  var me = null;
-  try { me = JSON.parse(sessionStorage.getItem('hf.consult') || 'null'); } catch (e) { me = null; }
   var data = null;
   var known = {}; // ticket ids already seen, to tell a new number
   // picked is the intake service chosen to hand each number on to: the
@@ -17,27 +15,15 @@ HF.start(async function () {
   var drawn = ''; // the answer last drawn
   window.__hf.consults = function () { return data; };
 
-  function setMe(m) {
+  var me = null;
+  var desk = HF.deskSignIn('hf.consult', function (m) {
     me = m;
-    try { if (m) sessionStorage.setItem('hf.consult', JSON.stringify(m)); else sessionStorage.removeItem('hf.consult'); } catch (e) { /* private mode */ }
-    $('signin').hidden = !!me;
-    $('desk').hidden = !me;
-    $('signout').hidden = !me;
-    $('who').textContent = me ? (me.name || me.staff) : '';
     data = null;
     drawn = '';
     known = {};
     if (me) load();
-  }
-
-  async function api(method, path, body) {
-    try {
-      return await HF.api(method, path, body, { token: me && me.token, key: method === 'POST' ? HF.key() : undefined });
-    } catch (e) {
-      if (e.status === 401) { setMe(null); HF.showError($('signin-error'), e); }
-      throw e;
-    }
-  }
+  });
+  var api = desk.api;
 
   async function load() {
     if (!me) return;
@@ -134,19 +120,8 @@ HF.start(async function () {
   }
   HF.onLang(render);
 
-  $('signin').addEventListener('submit', async function (ev) {
-    ev.preventDefault();
-    var who = await HF.signIn($('staff'), $('password'), $('signin-error'));
-    if (!who) return;
-    setMe({ token: who.token, staff: who.staff, name: who.name });
-  });
-  $('signout').addEventListener('click', async function () {
-    if (me) { try { await HF.api('POST', '/api/v1/logout', {}, { token: me.token }); } catch (e) { /* ended already */ } }
-    setMe(null);
-  });
-
   try { await HF.loadNames(); } catch (e) { /* the page names services from the answer */ }
-  setMe(me);
+  desk.set(desk.me);
   // Lateness follows time alone: look again every half minute.
   setInterval(function () { if (me) load(); }, 30000);
   HF.live({

@@ -7,33 +7,19 @@
 // the post's states as they happen. The hall decides; the page shows.
 HF.start(async function () {
   var $ = function (id) { return document.getElementById(id); };
-  var me = null;
-  try { me = JSON.parse(sessionStorage.getItem('hf.envelopes') || 'null'); } catch (e) { me = null; }
   var data = null, drawn = '';
   var reasons = {}; // typed rejection reasons, kept across redraws
   var blobs = {};   // file URL → object URL of the bytes fetched once
   window.__hf.envelopes = function () { return data; };
 
-  function setMe(m) {
+  var me = null;
+  var desk = HF.deskSignIn('hf.envelopes', function (m) {
     me = m;
-    try { if (m) sessionStorage.setItem('hf.envelopes', JSON.stringify(m)); else sessionStorage.removeItem('hf.envelopes'); } catch (e) { /* private mode */ }
-    $('signin').hidden = !!me;
-    $('desk').hidden = !me;
-    $('signout').hidden = !me;
-    $('who').textContent = me ? (me.name || me.staff) : '';
     data = null;
     drawn = '';
     if (me) load();
-  }
-
-  async function api(method, path, body) {
-    try {
-      return await HF.api(method, path, body, { token: me && me.token, key: method === 'POST' ? HF.key() : undefined });
-    } catch (e) {
-      if (e.status === 401) { setMe(null); HF.showError($('signin-error'), e); }
-      throw e;
-    }
-  }
+  });
+  var api = desk.api;
 
   async function load() {
     if (!me) return;
@@ -139,18 +125,7 @@ HF.start(async function () {
   HF.onLang(render);
   $('show-all').addEventListener('change', load);
 
-  $('signin').addEventListener('submit', async function (ev) {
-    ev.preventDefault();
-    var who = await HF.signIn($('staff'), $('password'), $('signin-error'));
-    if (!who) return;
-    setMe({ token: who.token, staff: who.staff, name: who.name });
-  });
-  $('signout').addEventListener('click', async function () {
-    if (me) { try { await HF.api('POST', '/api/v1/logout', {}, { token: me.token }); } catch (e) { /* ended already */ } }
-    setMe(null);
-  });
-
-  setMe(me);
+  desk.set(desk.me);
   // A submission waiting too long is the hall's to say, with time alone.
   setInterval(function () { if (me) load(); }, 60000);
   HF.live({

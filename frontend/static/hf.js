@@ -256,6 +256,46 @@ var HF = (function () {
   }
   HF.errorText = errorWords;
 
+  // deskSignIn is a staff page's sign-in: the member kept in sessionStorage
+  // under key (it ends with the tab), the form (#signin with #staff,
+  // #password, #signin-error), the desk (#desk), #signout and #who.
+  // changed(member) is told each time it changes, null when signed out;
+  // api calls the API with the member's token (a fresh Idempotency-Key for
+  // a POST), and a lapsed sign-in signs the page out. Call set(me) once
+  // the page is ready, to show it as the member left it.
+  HF.deskSignIn = function (key, changed) {
+    var $ = function (id) { return document.getElementById(id); };
+    var desk = { me: null };
+    try { desk.me = JSON.parse(sessionStorage.getItem(key) || 'null'); } catch (e) { desk.me = null; }
+    desk.set = function (m) {
+      desk.me = m;
+      try { if (m) sessionStorage.setItem(key, JSON.stringify(m)); else sessionStorage.removeItem(key); } catch (e) { /* private mode */ }
+      $('signin').hidden = !!m;
+      $('desk').hidden = !m;
+      $('signout').hidden = !m;
+      $('who').textContent = m ? (m.name || m.staff) : '';
+      changed(m);
+    };
+    desk.api = async function (method, path, body) {
+      try {
+        return await HF.api(method, path, body, { token: desk.me && desk.me.token, key: method === 'POST' ? HF.key() : undefined });
+      } catch (e) {
+        if (e.status === 401) { desk.set(null); HF.showError($('signin-error'), e); }
+        throw e;
+      }
+    };
+    $('signin').addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      var who = await HF.signIn($('staff'), $('password'), $('signin-error'));
+      if (who) desk.set({ token: who.token, staff: who.staff, name: who.name });
+    });
+    $('signout').addEventListener('click', async function () {
+      if (desk.me) { try { await HF.api('POST', '/api/v1/logout', {}, { token: desk.me.token }); } catch (e) { /* ended already */ } }
+      desk.set(null);
+    });
+    return desk;
+  };
+
   // showError shows e in el (nothing for null) and words it again when the
   // language changes.
   // signIn signs a staff member in from a page's form: the staff number and
