@@ -16,7 +16,6 @@ import (
 	"hallfloor/engine"
 	"hallfloor/hall"
 	"hallfloor/outbox"
-	"hallfloor/room"
 	"hallfloor/sms"
 )
 
@@ -44,8 +43,8 @@ type Options struct {
 
 // Dispatcher sends the outbox's messages, one at a time.
 type Dispatcher struct {
-	o    Options
-	wake chan struct{}
+	o Options
+	*Waker
 }
 
 // New makes a dispatcher; subscribe its Observe to the engine and Run it.
@@ -65,37 +64,13 @@ func New(o Options) *Dispatcher {
 	if o.Timeout <= 0 {
 		o.Timeout = 15 * time.Second
 	}
-	return &Dispatcher{o: o, wake: make(chan struct{}, 1)}
-}
-
-// Observe is an engine subscriber: a queued message wakes the dispatcher.
-// It never blocks the engine's writer.
-func (d *Dispatcher) Observe(_ *hall.State, evs []room.Event) {
-	for _, ev := range evs {
-		if ev.Data.Type() == (outbox.Queued{}).Type() {
-			select {
-			case d.wake <- struct{}{}:
-			default:
-			}
-			return
-		}
-	}
+	return &Dispatcher{o: o, Waker: NewWaker((outbox.Queued{}).Type())}
 }
 
 // Run sends what is due, now (catching up after a restart) and whenever
 // woken or the period passes, until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
-	t := time.NewTicker(d.o.Every)
-	defer t.Stop()
-	for {
-		d.Flush(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.wake:
-		case <-t.C:
-		}
-	}
+	d.Waker.Run(ctx, d.o.Every, d.Flush)
 }
 
 // Flush sends every message due now and returns how many were sent.

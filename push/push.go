@@ -30,8 +30,8 @@ import (
 
 	"hallfloor/engine"
 	"hallfloor/hall"
+	"hallfloor/notify"
 	"hallfloor/outbox"
-	"hallfloor/room"
 	"hallfloor/sms"
 )
 
@@ -60,8 +60,8 @@ type Options struct {
 
 // Dispatcher delivers the outbox's pushes, one at a time.
 type Dispatcher struct {
-	o    Options
-	wake chan struct{}
+	o Options
+	*notify.Waker
 }
 
 // New makes a dispatcher; subscribe its Observe to the engine and Run it.
@@ -78,37 +78,13 @@ func New(o Options) *Dispatcher {
 	if o.Every <= 0 {
 		o.Every = 5 * time.Second
 	}
-	return &Dispatcher{o: o, wake: make(chan struct{}, 1)}
-}
-
-// Observe is an engine subscriber: a queued push wakes the dispatcher. It
-// never blocks the engine's writer.
-func (d *Dispatcher) Observe(_ *hall.State, evs []room.Event) {
-	for _, ev := range evs {
-		if ev.Data.Type() == (outbox.PushQueued{}).Type() {
-			select {
-			case d.wake <- struct{}{}:
-			default:
-			}
-			return
-		}
-	}
+	return &Dispatcher{o: o, Waker: notify.NewWaker((outbox.PushQueued{}).Type())}
 }
 
 // Run delivers what is due, now (catching up after a restart) and whenever
 // woken or the period passes, until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
-	t := time.NewTicker(d.o.Every)
-	defer t.Stop()
-	for {
-		d.Flush(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.wake:
-		case <-t.C:
-		}
-	}
+	d.Waker.Run(ctx, d.o.Every, d.Flush)
 }
 
 // Flush attempts every push due now and returns how many were delivered.
