@@ -16,7 +16,6 @@ import (
 	"hallfloor/engine"
 	"hallfloor/errs"
 	"hallfloor/hall"
-	"hallfloor/idcard"
 	"hallfloor/outbox"
 	"hallfloor/room"
 	"hallfloor/sms"
@@ -185,11 +184,11 @@ func (s *Server) postOpenCase(w http.ResponseWriter, r *http.Request, p Principa
 		Received: body.Received, Missing: body.Missing, Commitment: body.Commitment, SupplyDays: body.SupplyDays,
 		Actor: actor(p), ID: newCaseID()}
 	if strings.TrimSpace(body.IDNumber) != "" {
-		if err := idcard.Validate(body.IDNumber); err != nil {
+		var err error
+		if cmd.IDHash, err = s.idHash(body.IDNumber); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		cmd.IDHash = idcard.Protect(s.idKey, body.IDNumber)
 	}
 	phone, err := checkPhone(body.Phone)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"hallfloor/cases"
 	"hallfloor/errs"
 	"hallfloor/hall"
-	"hallfloor/idcard"
 	"hallfloor/room"
 )
 
@@ -143,11 +142,11 @@ func (s *Server) batchReply(p Principal) func(*hall.State, *hall.Setup, room.Out
 func (s *Server) getCaseSearch(w http.ResponseWriter, r *http.Request, p Principal) {
 	q := cases.Query{Number: strings.TrimSpace(r.URL.Query().Get("number")), Phone: strings.TrimSpace(r.URL.Query().Get("phone"))}
 	if id := strings.TrimSpace(r.URL.Query().Get("id_number")); id != "" {
-		if err := idcard.Validate(id); err != nil {
+		var err error
+		if q.IDHash, err = s.idHash(id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		q.IDHash = idcard.Protect(s.idKey, id)
 	}
 	if q.Number == "" && q.IDHash == "" && q.Phone == "" {
 		s.fail(w, r, errs.Bad("number", "case_search_needed"))
@@ -182,11 +181,12 @@ func (s *Server) postCasePickup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := idcard.Validate(body.IDNumber); err != nil {
+	h, err := s.idHash(body.IDNumber)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	cmd := cases.TakePickup{IDHash: idcard.Protect(s.idKey, body.IDNumber), Service: strings.TrimSpace(body.Service)}
+	cmd := cases.TakePickup{IDHash: h, Service: strings.TrimSpace(body.Service)}
 	s.do(w, r, http.StatusCreated, cmd, func(st *hall.State, setup *hall.Setup, out room.Outcome) any {
 		t := st.Queue.Tickets[out.Ticket]
 		if t == nil {
@@ -219,13 +219,14 @@ func (s *Server) postStatusCollection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := idcard.Validate(body.IDNumber); err != nil {
+	h, err := s.idHash(body.IDNumber)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	id := chi.URLParam(r, "id")
 	cmd := cases.ChooseCollection{Case: id, Channel: strings.TrimSpace(body.Channel), Address: body.Address,
-		Recipient: body.Recipient, IDHash: idcard.Protect(s.idKey, body.IDNumber)}
+		Recipient: body.Recipient, IDHash: h}
 	s.do(w, r, http.StatusOK, cmd, func(st *hall.State, setup *hall.Setup, _ room.Outcome) any {
 		if k := st.Cases.Cases[id]; k != nil {
 			return map[string]any{"case": s.statusViewOf(st, setup, k)}
