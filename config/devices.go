@@ -21,6 +21,10 @@ type Devices struct {
 	Expanders  []Expander      `yaml:"expanders"`
 	Windows    []WindowDevices `yaml:"windows"`
 	Lockers    []LockerBank    `yaml:"lockers"`
+	// The hardware beyond GPIO (peripherals.go).
+	Kiosks         []KioskDevices  `yaml:"kiosks"`
+	Buses          []Bus           `yaml:"buses"`
+	LEDControllers []LEDController `yaml:"led_controllers"`
 }
 
 // Expander is an MCP23017 on the I²C bus, for banks with more doors than the
@@ -40,6 +44,11 @@ type WindowDevices struct {
 	Lamp *Pin `yaml:"lamp"`
 	// Evaluator is the 好差评 key pad: five keys, 非常满意 first, 非常不满意 last.
 	Evaluator []Pin `yaml:"evaluator"`
+	// Display is the number display of an RS485 caller (呼叫器), named as
+	// its bus and address: bus1@3.
+	Display string `yaml:"display"`
+	// LED is the window's LED bar on one of devices.led_controllers.
+	LED *LEDBar `yaml:"led"`
 }
 
 // Buttons are a physical caller's keys; any of them may be missing.
@@ -79,6 +88,8 @@ type LockerBank struct {
 	// OpenLimitS is how long a door may stay open before the hall is alerted; 120 when 0.
 	OpenLimitS   float64       `yaml:"open_limit_s"`
 	Compartments []Compartment `yaml:"compartments"`
+	// CardReader is the locker panel's 居民身份证 reader.
+	CardReader *CardReader `yaml:"card_reader"`
 }
 
 // Pulse, Confirm and OpenLimit are the bank's timings with their defaults.

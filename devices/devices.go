@@ -149,6 +149,8 @@ type Manager struct {
 	order   []string
 	boxList []*compartment
 	pending []Activity // problems found while setting up, reported on Run
+	running bool       // Run has reported what was pending
+	drivers []Driver   // the peripherals' drivers, started by Run
 }
 
 type input struct {
@@ -327,8 +329,13 @@ func (m *Manager) Run(ctx context.Context) {
 		m.report(a.Device, a.What, *a.Finding, a.At)
 	}
 	m.pending = nil
+	m.running = true
+	drivers := slices.Clone(m.drivers)
 	m.mu.Unlock()
 	var wg sync.WaitGroup
+	for _, d := range drivers {
+		wg.Go(func() { d.Run(ctx) })
+	}
 	for _, in := range m.inputs {
 		wg.Go(func() { in.in.Watch(ctx, inputEvents{m, in}) })
 	}
