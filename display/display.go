@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -27,6 +28,8 @@ type Hall struct {
 	// Clock is the hall's time, for the ticket views' forecasts; nil
 	// takes the latest moment the queue has seen.
 	Clock func() time.Time
+
+	memo atomic.Pointer[forecastMemo] // the last forecast (forecast_memo.go)
 }
 
 // MaskName hides a person's name on a public screen as DESIGN.md asks:
@@ -223,7 +226,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	}
 	longest := map[string]time.Time{}
 	q, qs := s.Queue, h.Setup.Queue
-	forecast := q.NewForecast(qs, now)
+	forecast := h.forecast(s, now)
 	for _, t := range q.Tickets {
 		if t.Status == queue.Waiting {
 			if old, ok := longest[t.Service]; !ok || t.IssuedAt.Before(old) {
@@ -392,7 +395,7 @@ func (h *Hall) ticket(s *hall.State, t *queue.Ticket, f *queue.Forecast) TicketV
 	if t.Status == queue.Waiting {
 		qs := h.Setup.Queue
 		if f == nil {
-			f = s.Queue.NewForecast(qs, h.now(s))
+			f = h.forecast(s, h.now(s))
 		}
 		w := f.Ticket(s.Queue, qs, t)
 		v.EstimatedWait = &w
@@ -425,7 +428,7 @@ func (h *Hall) WaitingList(s *hall.State, window string, now time.Time, limit in
 	out := make([]TicketView, 0, len(ts))
 	var f *queue.Forecast
 	if len(ts) > 0 {
-		f = s.Queue.NewForecast(h.Setup.Queue, now)
+		f = h.forecast(s, now)
 	}
 	for _, t := range ts {
 		out = append(out, h.ticket(s, t, f))

@@ -39,6 +39,7 @@ type projected struct {
 // paceStats are a service's figures for the forecast's range.
 type paceStats struct {
 	cv       float64 // spread of its service lengths, sd over mean
+	mixCV    float64 // the widest spread among the services its windows serve
 	finished int     // services finished today
 	open     int     // open windows serving it
 	paused   bool    // one of them is paused: nobody knows for how long
@@ -112,16 +113,27 @@ func (f *Forecast) fallback(d time.Duration, service string) WaitRange {
 
 // rangeOf spreads a projected call into a range: the sum of k services
 // shared among windows varies as the service's spread over √k, and the
-// forecast's own errors (arrivals, no-shows, pace) add modelErr more.
+// forecast's own errors (arrivals, no-shows, pace) add modelErr more. The
+// play gives the wait's mean; the figure shown is its median, which a
+// citizen's real wait is as likely to exceed as to fall short of: waits
+// are sums of lognormal lengths, skewed long, so the median is below the
+// mean, and the more so the fewer services each window has to do first
+// and the wider the lengths of any service at its windows.
 func (f *Forecast) rangeOf(pr projected, service string) WaitRange {
-	mid := max(pr.at.Sub(f.now).Seconds(), 0)
+	mean := max(pr.at.Sub(f.now).Seconds(), 0)
 	st := f.stats[service]
 	k := float64(max(pr.calls, 1))
-	rel := math.Sqrt(st.cv*st.cv/k + modelErr*modelErr)
-	low := mid*(1-1.2*rel) - 60
-	high := mid*(1+1.5*rel) + 120
+	cv := max(st.cv, st.mixCV)
+	rel := math.Sqrt(cv*cv/k + modelErr*modelErr)
+	perWindow := max(k/float64(max(st.open, 1)), 1)
+	mid := mean / math.Sqrt(1+cv*cv/perWindow)
+	low := mean*(1-1.2*rel) - 60
+	high := mean*(1+1.5*rel) + 120
 	r := WaitRange{MidS: int(math.Round(mid)), LowS: int(math.Round(max(low, 0))), HighS: int(math.Round(high))}
-	r.Uncertain = st.finished < thinData || st.open == 0 || st.paused || rel > 0.45
+	// Uncertain on the service's own spread: a wide service at a shared
+	// window widens the range, but says nothing of how much is known.
+	own := math.Sqrt(st.cv*st.cv/k + modelErr*modelErr)
+	r.Uncertain = st.finished < thinData || st.open == 0 || st.paused || own > 0.45
 	return r
 }
 
@@ -232,7 +244,7 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 				elapsed := now.Sub(t.CalledAt).Seconds()
 				// A service running long has a while yet to go: lengths
 				// spread, and one past its mean is likely a long one.
-				pw.free = now.Add(secs(max(d-elapsed, d/2)))
+				pw.free = now.Add(secs(residual(d, f.stats[t.Service].cv, elapsed)))
 			}
 		case Paused:
 			pw.free = maxTime(now.Add(2*time.Minute), w.Since.Add(typicalPause))
@@ -243,6 +255,22 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 			}
 		}
 		p.wins = append(p.wins, pw)
+	}
+	// A ticket waits on its windows' other services too: a window that
+	// also serves a service of wide lengths makes its wait as uncertain.
+	for _, ws := range setup.Windows {
+		if w := s.Windows[ws.ID]; w == nil || w.State == Closed {
+			continue
+		}
+		widest := 0.0
+		for _, code := range ws.Services {
+			widest = max(widest, f.stats[code].cv)
+		}
+		for _, code := range ws.Services {
+			st := f.stats[code]
+			st.mixCV = max(st.mixCV, widest)
+			f.stats[code] = st
+		}
 	}
 	return p
 }
@@ -323,6 +351,25 @@ func (p *play) learn() func(window, service string) float64 {
 	svs := map[string]*svAcc{}
 	speed := map[string][2]float64{} // window → sum of ratios, count
 	for _, t := range p.s.Tickets {
+		if t.Status == Called && !t.CalledAt.IsZero() {
+			// A service still running past the hall file's figure is a
+			// long one the finished ones do not show yet: counted at what
+			// it has run so far, or the morning's first hour, when the
+			// short ones finish first, looks quicker than it is.
+			if sv := p.setup.Service(t.Service); sv != nil {
+				if e := p.now.Sub(t.CalledAt).Seconds(); e > sv.ServiceTime.Seconds() {
+					k := t.Window + "|" + t.Service
+					o := own[k]
+					if o == nil {
+						o = &acc{}
+						own[k] = o
+					}
+					o.w++
+					o.sum += e
+				}
+			}
+			continue
+		}
 		if t.CalledAt.IsZero() || t.FinishedAt.IsZero() {
 			continue
 		}
@@ -515,6 +562,28 @@ func (p *play) pick(w *playWindow) (*item, time.Time) {
 // called by one is marked so the others pass it.
 func (it *item) taken() bool { return it.order == 0 }
 func (it *item) take()       { it.order = 0 }
+
+// residual is how long a service still runs that has run elapsed seconds,
+// when lengths are lognormal with mean d and spread cv: the mean of what is
+// left of the lengths longer than elapsed. Lengths spread wide have a long
+// tail, so a service past its mean is expected to run on for a while, and
+// longer the wider they spread.
+func residual(d, cv, elapsed float64) float64 {
+	if elapsed <= 0 || d <= 0 {
+		return d
+	}
+	sigma2 := math.Log(1 + cv*cv)
+	sigma := math.Sqrt(sigma2)
+	mu := math.Log(d) - sigma2/2
+	z := (mu - math.Log(elapsed)) / sigma
+	tail := normCDF(z)
+	if tail < 1e-9 {
+		return d / 2 // far past any length seen: soon, but not now
+	}
+	return max(d*normCDF(z+sigma)/tail-elapsed, 0)
+}
+
+func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
