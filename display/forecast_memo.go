@@ -26,14 +26,14 @@ type forecastMemo struct {
 	f   *queue.Forecast
 }
 
-// forecast is the hall's forecast at now: the last one made, when it was
-// made from the same state at the same sequence number less than memoFor
-// before now, else a new one.
+// forecast is the hall's forecast at now, with the appointments still to
+// check in: the last one made, when it was made from the same state at
+// the same sequence number less than memoFor before now, else a new one.
 func (h *Hall) forecast(s *hall.State, now time.Time) *queue.Forecast {
 	if m := h.memo.Load(); m != nil && m.q == s.Queue && m.seq == s.Seq && !now.Before(m.at) && now.Sub(m.at) < memoFor {
 		return m.f
 	}
-	f := s.Queue.NewForecast(h.Setup.Queue, now)
+	f := s.Queue.NewForecastWith(h.Setup.Queue, now, s.Booked(h.Setup, now))
 	h.memo.Store(&forecastMemo{q: s.Queue, seq: s.Seq, at: now, f: f})
 	return f
 }

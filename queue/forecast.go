@@ -74,8 +74,23 @@ const (
 
 // NewForecast plays the hall forward from now.
 func (s *State) NewForecast(setup *Setup, now time.Time) *Forecast {
+	return s.NewForecastWith(setup, now, nil)
+}
+
+// Booked is an appointment (预约) still to check in: at its slot it takes
+// a ticket that goes ahead of the walk-ins, as every appointment does.
+type Booked struct {
+	Service string
+	At      time.Time
+}
+
+// NewForecastWith plays the hall forward from now with the appointments
+// still to check in. A non-nil booked says the hall knows them all: the
+// check-ins are then not also expected from the last half hour's
+// arrivals, which would count them twice.
+func (s *State) NewForecastWith(setup *Setup, now time.Time, booked []Booked) *Forecast {
 	f := &Forecast{now: now, tickets: map[string]projected{}, service: map[string]projected{}, stats: map[string]paceStats{}}
-	p := newPlay(s, setup, now, f)
+	p := newPlay(s, setup, now, f, booked)
 	p.run()
 	return f
 }
@@ -177,7 +192,7 @@ type play struct {
 	pending int
 }
 
-func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
+func newPlay(s *State, setup *Setup, now time.Time, f *Forecast, booked []Booked) *play {
 	p := &play{s: s, setup: setup, now: now, f: f, pace: map[string]float64{}, calls: map[string]int{}}
 	normal := map[string]*playLine{}
 	prio := map[string]*playLine{}
@@ -202,7 +217,8 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 		add(normal[code], st.Line)
 		add(prio[code], st.Priority)
 	}
-	p.expect(normal, prio, &maxOrder)
+	p.expect(normal, prio, &maxOrder, booked != nil)
+	p.book(prio, booked, &maxOrder)
 	for code, l := range normal {
 		maxOrder++
 		// The marker of a ticket taken now joins its line after the
@@ -275,10 +291,28 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 	return p
 }
 
+// book adds the appointments still to check in to their services'
+// priority lines, each at its slot.
+func (p *play) book(prio map[string]*playLine, booked []Booked, order *uint64) {
+	for _, b := range slices.SortedFunc(slices.Values(booked), func(a, b Booked) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Service, b.Service))
+	}) {
+		l := prio[b.Service]
+		if l == nil {
+			continue
+		}
+		*order++
+		it := item{service: b.Service, queued: maxTime(b.At, p.now), order: *order, first: true, expected: true}
+		i, _ := slices.BinarySearchFunc(l.items, it.queued, func(x item, t time.Time) int { return x.queued.Compare(t) })
+		l.items = slices.Insert(l.items, i, it)
+	}
+}
+
 // expect adds the tickets the last half hour's arrivals say will come,
 // evenly spaced, until the session's end: after it no number is issued,
-// and the windows serve who already waits.
-func (p *play) expect(normal, prio map[string]*playLine, order *uint64) {
+// and the windows serve who already waits. With the appointments known
+// (bookingsKnown), their check-ins are left out of the rates.
+func (p *play) expect(normal, prio map[string]*playLine, order *uint64, bookingsKnown bool) {
 	cal := p.setup.Calendar
 	end := p.now.Add(2 * time.Hour) // an always-open hall: two hours ahead
 	look := arrivalLook
@@ -298,7 +332,7 @@ func (p *play) expect(normal, prio map[string]*playLine, order *uint64) {
 	counts := map[key]int{}
 	from := p.now.Add(-look)
 	for _, t := range p.s.Tickets {
-		if t.IssuedAt.Before(from) || t.IssuedAt.After(p.now) || t.Target != "" {
+		if t.IssuedAt.Before(from) || t.IssuedAt.After(p.now) || t.Target != "" || (bookingsKnown && t.Via == ViaBooking) {
 			continue
 		}
 		counts[key{t.Service, t.First()}]++

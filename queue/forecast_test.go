@@ -257,3 +257,46 @@ func TestForecastShowsTheMedian(t *testing.T) {
 		t.Fatalf("range %d–%d s should hold the median %d s and the mean 600 s", r.LowS, r.HighS, r.MidS)
 	}
 }
+
+// An appointment due before a walk-in's turn goes ahead of it at its
+// slot: the walk-in's wait grows by a service. One due after the walk-in
+// is called changes nothing. And with the appointments known, a check-in
+// of the last half hour is not also expected again from the arrivals.
+func TestForecastCountsAppointmentsStillToCome(t *testing.T) {
+	h := newHall(t, oneWindow())
+	h.open("1")
+	h.served("1", 6)
+	h.issue("A")
+	h.call("1")
+	h.issue("A")
+	walkIn := h.issue("A") // two services ahead: called in about ten minutes
+	plain := h.s.NewForecastWith(h.setup, h.now, []Booked{}).Ticket(h.s, h.setup, h.s.Tickets[walkIn.ID])
+	soon := h.s.NewForecastWith(h.setup, h.now, []Booked{{Service: "A", At: h.now.Add(2 * time.Minute)}}).Ticket(h.s, h.setup, h.s.Tickets[walkIn.ID])
+	late := h.s.NewForecastWith(h.setup, h.now, []Booked{{Service: "A", At: h.now.Add(time.Hour)}}).Ticket(h.s, h.setup, h.s.Tickets[walkIn.ID])
+	if grew := soon.MidS - plain.MidS; grew < 240 || grew > 330 {
+		t.Fatalf("an appointment due in 2 minutes made the walk-in's wait grow by %d s (%d → %d), want about a service's 300 s", grew, plain.MidS, soon.MidS)
+	}
+	if late != plain {
+		t.Fatalf("an appointment due in an hour changed the walk-in's wait: %+v, without it %+v", late, plain)
+	}
+}
+
+// With the appointments known, the check-ins of the last half hour are
+// not expected to go on arriving: the bookings say who is still to come.
+func TestForecastDoesNotCountCheckInsTwice(t *testing.T) {
+	h := newHall(t, oneWindow())
+	h.open("1")
+	h.served("1", 6)
+	h.issue("A")
+	h.call("1")
+	for range 2 {
+		h.issueVia("A", ViaBooking)
+		h.advance(time.Minute)
+	}
+	walkIn := h.issue("A")
+	rates := h.s.NewForecast(h.setup, h.now).Ticket(h.s, h.setup, h.s.Tickets[walkIn.ID])
+	known := h.s.NewForecastWith(h.setup, h.now, []Booked{}).Ticket(h.s, h.setup, h.s.Tickets[walkIn.ID])
+	if known.MidS >= rates.MidS {
+		t.Fatalf("with no appointment left the walk-in waits %d s, with check-ins expected from the rates %d s: the first should be shorter", known.MidS, rates.MidS)
+	}
+}
