@@ -1,0 +1,230 @@
+// Package ledsim is a simulated LED bars' controller: a TCP server that
+// speaks the bars' protocol (package ledproto), records what each bar
+// shows, and can be told to go silent, refuse or drop its connections, as
+// a controller with a flaky network or a dead power supply would. The demo
+// hall runs one in-process for a controller at address "sim"; the tests
+// drive the real driver against it over real sockets.
+package ledsim
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+
+	"hallfloor/devices/ledbar/ledproto"
+	"hallfloor/errs"
+)
+
+// Controller is a running simulated controller.
+type Controller struct {
+	ln  net.Listener
+	enc ledproto.Encoding
+	wg  sync.WaitGroup
+
+	mu      sync.Mutex
+	bars    map[int][]string // what each bar shows
+	shows   map[int]int      // SHOWs taken, by bar
+	counts  Counts
+	mode    Mode
+	conns   map[net.Conn]bool
+	changed chan struct{} // closed at the next change
+	closed  bool
+}
+
+// Start listens on addr (127.0.0.1:0 for any free port) and serves until
+// Close. The text is read in enc.
+func Start(addr string, enc ledproto.Encoding) (*Controller, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c := &Controller{ln: ln, enc: enc, bars: map[int][]string{}, shows: map[int]int{},
+		conns: map[net.Conn]bool{}, changed: make(chan struct{})}
+	c.wg.Go(c.accept)
+	return c, nil
+}
+
+// Addr is the host:port the controller listens on.
+func (c *Controller) Addr() string { return c.ln.Addr().String() }
+
+// Close stops listening, drops every connection and waits for them.
+func (c *Controller) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	err := c.ln.Close()
+	c.Drop()
+	c.wg.Wait()
+	return err
+}
+
+func (c *Controller) accept() {
+	for {
+		conn, err := c.ln.Accept()
+		if err != nil {
+			return
+		}
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			conn.Close()
+			return
+		}
+		c.conns[conn] = true
+		c.mu.Unlock()
+		c.wg.Go(func() { c.serve(conn) })
+	}
+}
+
+// serve answers one connection's requests, one line at a time.
+func (c *Controller) serve(conn net.Conn) {
+	defer func() {
+		c.mu.Lock()
+		delete(c.conns, conn)
+		c.mu.Unlock()
+		conn.Close()
+	}()
+	r := bufio.NewReaderSize(conn, ledproto.MaxLine)
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// Too long for the controller's buffer: refuse it and skip to
+			// the end of the line.
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = r.ReadSlice('\n')
+			}
+			if err == nil && !c.answer(conn, ledproto.Answer{Reason: ledproto.ErrBadRequest, Detail: "line too long"}) {
+				return
+			}
+			continue
+		}
+		if err != nil {
+			return
+		}
+		a, ok := c.take(line)
+		if ok && !c.answer(conn, a) {
+			return
+		}
+	}
+}
+
+func (c *Controller) answer(conn net.Conn, a ledproto.Answer) bool {
+	_, err := conn.Write(a.Encode())
+	return err == nil
+}
+
+// take carries out a request; ok is false when the controller is silent
+// and says nothing.
+func (c *Controller) take(line []byte) (a ledproto.Answer, ok bool) {
+	req, err := ledproto.ParseRequest(line, c.enc)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mode.Silent {
+		return a, false
+	}
+	switch {
+	case err != nil && badText(err):
+		return ledproto.Answer{Reason: ledproto.ErrBadText}, true
+	case err != nil:
+		return ledproto.Answer{Reason: ledproto.ErrBadRequest}, true
+	case req.Verb == ledproto.Ping:
+		c.counts.Pings++
+		c.changes()
+		return ledproto.Answer{OK: true, Detail: "ledsim"}, true
+	case c.mode.Refuse != "":
+		c.counts.Refusals++
+		c.changes()
+		return ledproto.Answer{Reason: c.mode.Refuse}, true
+	}
+	c.bars[req.Bar] = req.Lines
+	c.shows[req.Bar]++
+	c.changes()
+	return ledproto.Answer{OK: true}, true
+}
+
+func badText(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Field == "text"
+}
+
+// changes wakes whoever waits for a change; the caller holds c.mu.
+func (c *Controller) changes() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// Changed is closed at the controller's next change: a bar shown, a ping
+// answered.
+func (c *Controller) Changed() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.changed
+}
+
+// Lines are what a bar shows; nil when it shows nothing.
+func (c *Controller) Lines(bar int) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.bars[bar])
+}
+
+// Text is a bar's lines read one after the other, as a person reads the
+// pages of a bar.
+func (c *Controller) Text(bar int) string { return strings.Join(c.Lines(bar), "") }
+
+// Shows counts the SHOWs a bar has taken.
+func (c *Controller) Shows(bar int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.shows[bar]
+}
+
+// Counts are the requests a controller took beyond its bars' SHOWs.
+type Counts struct {
+	Pings    int // PINGs answered
+	Refusals int // SHOWs refused
+}
+
+// Counts counts the PINGs answered and the SHOWs refused.
+func (c *Controller) Counts() Counts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts
+}
+
+// Mode is how the controller behaves. The zero Mode answers and shows.
+type Mode struct {
+	// Silent reads the requests and says nothing, and shows nothing new,
+	// as a hung controller does.
+	Silent bool
+	// Refuse is an ERR reason to answer every SHOW with.
+	Refuse string
+}
+
+// Set changes how the controller behaves from its next request on.
+func (c *Controller) Set(m Mode) {
+	c.mu.Lock()
+	c.mode = m
+	c.mu.Unlock()
+}
+
+// Blank forgets what every bar shows, as a controller that lost its power.
+func (c *Controller) Blank() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.bars)
+	c.changes()
+}
+
+// Drop cuts every connection, as a network that went away; the controller
+// goes on listening.
+func (c *Controller) Drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for conn := range c.conns {
+		conn.Close()
+	}
+}
