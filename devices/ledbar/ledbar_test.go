@@ -56,7 +56,7 @@ type rig struct {
 // simulator, started by the test).
 func newRig(t *testing.T, address, encoding string) *rig {
 	t.Helper()
-	r := &rig{t: t, events: make(chan room.Event, 4096)}
+	r := &rig{t: t}
 	if address == "" {
 		enc, err := ledproto.ParseEncoding(encoding)
 		if err != nil {
@@ -68,6 +68,15 @@ func newRig(t *testing.T, address, encoding string) *rig {
 		t.Cleanup(func() { r.sim.Close() })
 		address = r.sim.Addr()
 	}
+	r.start(address, encoding)
+	return r
+}
+
+// start runs the hall with its controller at address.
+func (r *rig) start(address, encoding string) {
+	t := r.t
+	t.Helper()
+	r.events = make(chan room.Event, 4096)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.ctx = ctx
 	cfg := hallFile(t, address, encoding)
@@ -102,7 +111,6 @@ func newRig(t *testing.T, address, encoding string) *rig {
 	go func() { r.eng.Run(ctx); close(engDone) }()
 	go func() { r.m.Run(ctx); close(devDone) }()
 	t.Cleanup(func() { cancel(); <-devDone; <-engDone })
-	return r
 }
 
 // callNext is the clerk's call key at window 1, the screen showing the

@@ -9,6 +9,7 @@ package ledsim
 import (
 	"bufio"
 	"errors"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -20,7 +21,7 @@ import (
 
 // Controller is a running simulated controller.
 type Controller struct {
-	ln  net.Listener
+	ln  net.Listener // nil for a controller on serial lines alone
 	enc ledproto.Encoding
 	wg  sync.WaitGroup
 
@@ -29,36 +30,67 @@ type Controller struct {
 	shows   map[int]int      // SHOWs taken, by bar
 	counts  Counts
 	mode    Mode
-	conns   map[net.Conn]bool
+	conns   map[io.Closer]bool
 	changed chan struct{} // closed at the next change
 	closed  bool
 }
 
-// Start listens on addr (127.0.0.1:0 for any free port) and serves until
-// Close. The text is read in enc.
+// New is a controller that reads its text in enc and serves the streams
+// given to Serve.
+func New(enc ledproto.Encoding) *Controller {
+	return &Controller{enc: enc, bars: map[int][]string{}, shows: map[int]int{},
+		conns: map[io.Closer]bool{}, changed: make(chan struct{})}
+}
+
+// Start is a controller on the network: it listens on addr (127.0.0.1:0
+// for any free port) and serves every connection until Close.
 func Start(addr string, enc ledproto.Encoding) (*Controller, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	c := &Controller{ln: ln, enc: enc, bars: map[int][]string{}, shows: map[int]int{},
-		conns: map[net.Conn]bool{}, changed: make(chan struct{})}
+	c := New(enc)
+	c.ln = ln
 	c.wg.Go(c.accept)
 	return c, nil
 }
 
-// Addr is the host:port the controller listens on.
-func (c *Controller) Addr() string { return c.ln.Addr().String() }
+// Addr is the host:port the controller listens on; "" when it does not.
+func (c *Controller) Addr() string {
+	if c.ln == nil {
+		return ""
+	}
+	return c.ln.Addr().String()
+}
 
 // Close stops listening, drops every connection and waits for them.
 func (c *Controller) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
-	err := c.ln.Close()
+	var err error
+	if c.ln != nil {
+		err = c.ln.Close()
+	}
 	c.Drop()
 	c.wg.Wait()
 	return err
+}
+
+// Serve answers the requests that come over a stream, such as the far end
+// of a serial line, until it ends or the controller closes.
+func (c *Controller) Serve(conn io.ReadWriteCloser) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		conn.Close()
+		return
+	}
+	c.conns[conn] = true
+	c.wg.Add(1)
+	c.mu.Unlock()
+	defer c.wg.Done()
+	c.serve(conn)
 }
 
 func (c *Controller) accept() {
@@ -67,20 +99,12 @@ func (c *Controller) accept() {
 		if err != nil {
 			return
 		}
-		c.mu.Lock()
-		if c.closed {
-			c.mu.Unlock()
-			conn.Close()
-			return
-		}
-		c.conns[conn] = true
-		c.mu.Unlock()
-		c.wg.Go(func() { c.serve(conn) })
+		go c.Serve(conn)
 	}
 }
 
 // serve answers one connection's requests, one line at a time.
-func (c *Controller) serve(conn net.Conn) {
+func (c *Controller) serve(conn io.ReadWriteCloser) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.conns, conn)
@@ -111,7 +135,7 @@ func (c *Controller) serve(conn net.Conn) {
 	}
 }
 
-func (c *Controller) answer(conn net.Conn, a ledproto.Answer) bool {
+func (c *Controller) answer(conn io.Writer, a ledproto.Answer) bool {
 	_, err := conn.Write(a.Encode())
 	return err == nil
 }
