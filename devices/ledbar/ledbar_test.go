@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"hallfloor/equipment"
 	"hallfloor/hall"
 	"hallfloor/journal/sqlite"
+	"hallfloor/overtime"
 	"hallfloor/queue"
 	"hallfloor/room"
 )
@@ -50,6 +52,9 @@ type rig struct {
 	sim    *ledsim.Controller
 	events chan room.Event
 	ctx    context.Context
+	// Set before start: the hall's clock and a change to its hall file.
+	clock func() time.Time
+	tune  func(*config.Hall)
 }
 
 // newRig starts the hall; address is the controller's ("" for the rig's
@@ -80,12 +85,15 @@ func (r *rig) start(address, encoding string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.ctx = ctx
 	cfg := hallFile(t, address, encoding)
+	if r.tune != nil {
+		r.tune(cfg)
+	}
 	j, err := sqlite.Open(filepath.Join(t.TempDir(), "hall.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	if r.eng, err = engine.Open(ctx, engine.Options{Setup: cfg.Setup(), Journal: j}); err != nil {
+	if r.eng, err = engine.Open(ctx, engine.Options{Setup: cfg.Setup(), Journal: j, Clock: r.clock}); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
@@ -402,4 +410,37 @@ func TestBusyControllerIsAskedAgain(t *testing.T) {
 	if h := r.health(BarDevice("led1", 1)); h.Status != equipment.OK || h.Problems != 0 {
 		t.Fatalf("a bar of a busy controller: %+v", h)
 	}
+}
+
+// Overtime (延时服务) puts its words before the window's line on the bar.
+func TestOvertimeOnTheBar(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 2, 11, 50, 0, 0, loc) // a Monday morning
+	r := &rig{t: t, clock: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}
+	r.tune = func(h *config.Hall) {
+		h.Calendar = config.Calendar{Weekly: map[string][]string{"mon": {"09:00-12:00"}}}
+	}
+	enc := ledproto.GB18030
+	if r.sim, err = ledsim.Start("127.0.0.1:0", enc); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.sim.Close() })
+	r.start(r.sim.Addr(), enc.Name)
+	r.do(queue.OpenWindow{Window: "1", Actor: clerk})
+	r.do(queue.IssueTicket{Service: "A"})
+	r.do(queue.IssueTicket{Service: "A"})
+	r.callNext()
+	mu.Lock()
+	now = time.Date(2026, 3, 2, 12, 0, 30, 0, loc) // the session is over, A002 still waits
+	mu.Unlock()
+	r.do(overtime.Check{})
+	want := r.led("1", 16)
+	if !strings.HasPrefix(want.Text, display.OvertimeText+" ") {
+		t.Fatalf("the window's line in overtime is %q", want.Text)
+	}
+	r.waitShows(1, want)
 }
