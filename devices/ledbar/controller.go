@@ -31,8 +31,7 @@ type controller struct {
 	all  *Bars
 	wake chan struct{}
 
-	bars  map[int]*bar // by address; fixed once New returns
-	order []*bar
+	order []*bar // its bars, in the hall file's order; fixed once New returns
 
 	mu   sync.Mutex
 	next int // where the search for a changed bar goes on, so no bar starves
@@ -169,6 +168,9 @@ func (c *controller) exchange(l link, r *bufio.Reader, req ledproto.Request, b [
 		return ledproto.Answer{}, c.linkErr(err, what)
 	}
 	line, err := r.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return ledproto.Answer{}, &linkError{equipment.ControllerGarbled, fmt.Sprintf("%s: no line end in %d bytes", what, len(line))}
+	}
 	if err != nil {
 		return ledproto.Answer{}, c.linkErr(err, what)
 	}

@@ -93,7 +93,7 @@ func New(o Options) (*Bars, error) {
 			return nil, err
 		}
 		c := &controller{cfg: cc, enc: enc, opts: o, log: o.Logger.With("led_controller", cc.Name),
-			wake: make(chan struct{}, 1), bars: map[int]*bar{}, all: b}
+			wake: make(chan struct{}, 1), all: b}
 		c.p = o.Manager.AddPeripheral(devices.Health{Device: ControllerDevice(cc.Name), Kind: KindController,
 			State: map[string]bool{"online": false}})
 		byName[cc.Name] = c
@@ -107,9 +107,8 @@ func New(o Options) (*Bars, error) {
 		if c == nil {
 			continue // the hall file's check names it
 		}
-		br := &bar{addr: w.LED.Address, width: w.LED.Cells(), window: w.Window, ctl: c}
+		br := &bar{addr: w.LED.Address, width: w.LED.Cells(), ctl: c}
 		br.p = o.Manager.AddPeripheral(devices.Health{Device: BarDevice(c.cfg.Name, br.addr), Kind: KindBar, Window: w.Window})
-		c.bars[br.addr] = br
 		c.order = append(c.order, br)
 		b.byWindow[w.Window] = br
 	}
@@ -144,7 +143,6 @@ func (b *Bars) follow(s *hall.State) {
 // bar is one window's LED bar.
 type bar struct {
 	addr, width int
-	window      string
 	ctl         *controller
 	p           *devices.Peripheral
 

@@ -444,3 +444,18 @@ func TestOvertimeOnTheBar(t *testing.T) {
 	}
 	r.waitShows(1, want)
 }
+
+// A controller answering outside the protocol is garbled, a fault named
+// with what it said.
+func TestGarbledController(t *testing.T) {
+	r := newRig(t, "", "GB18030")
+	r.waitShows(1, r.led("1", 16))
+	r.sim.Set(ledsim.Mode{Garbled: true})
+	r.do(queue.OpenWindow{Window: "1", Actor: clerk})
+	if rep := r.expectReport(ControllerDevice("led1"), equipment.Fault, equipment.ControllerGarbled); rep.Detail != "HELLO?" {
+		t.Fatalf("garbled reported as %+v", rep)
+	}
+	r.sim.Set(ledsim.Mode{})
+	r.expectReport(ControllerDevice("led1"), equipment.OK, equipment.ControllerAnswers)
+	r.waitShows(1, r.led("1", 16))
+}

@@ -129,7 +129,12 @@ func (c *Controller) serve(conn io.ReadWriteCloser) {
 			return
 		}
 		a, ok := c.take(line)
-		if ok && !c.answer(conn, a) {
+		if c.garbled() {
+			_, err = conn.Write([]byte(garble + "\r\n"))
+		} else if ok {
+			_, err = conn.Write(a.Encode())
+		}
+		if err != nil {
 			return
 		}
 	}
@@ -140,14 +145,23 @@ func (c *Controller) answer(conn io.Writer, a ledproto.Answer) bool {
 	return err == nil
 }
 
+// garble is what a garbled controller answers.
+const garble = "HELLO?"
+
+func (c *Controller) garbled() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mode.Garbled
+}
+
 // take carries out a request; ok is false when the controller is silent
 // and says nothing.
 func (c *Controller) take(line []byte) (a ledproto.Answer, ok bool) {
 	req, err := ledproto.ParseRequest(line, c.enc)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.mode.Silent {
-		return a, false
+	if c.mode.Silent || c.mode.Garbled {
+		return a, false // says nothing, or nothing of the protocol
 	}
 	switch {
 	case err != nil && badText(err):
@@ -226,6 +240,9 @@ type Mode struct {
 	Silent bool
 	// Refuse is an ERR reason to answer every SHOW with.
 	Refuse string
+	// Garbled answers every request with a line outside the protocol, as
+	// a controller of another protocol does.
+	Garbled bool
 }
 
 // Set changes how the controller behaves from its next request on.
