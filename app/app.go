@@ -195,6 +195,9 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}
 	a.Devices = devs
 	eng.Subscribe(devs.Observe)
+	if err := addLEDs(o, eng, devs); err != nil {
+		return nil, err
+	}
 	tail, err := j.Tail(ctx, 4096)
 	if err != nil {
 		return nil, err

@@ -306,6 +306,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 			add(key+".evaluator", "an evaluator has 5 keys (非常满意 … 非常不满意), not %d", n)
 		}
 	}
+	h.validateLEDs(add)
 	banks := map[string]bool{}
 	for i, b := range d.Lockers {
 		key := fmt.Sprintf("devices.lockers[%d]", i)

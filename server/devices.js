@@ -180,7 +180,7 @@ HF.start(function () {
     var tb = HF.clear($('health'));
     health.forEach(function (h) {
       tb.appendChild(HF.el('tr', { 'data-device': h.device }, [
-        HF.el('td', {}, [h.device, HF.el('div', { class: 'pin', text: (h.pins || []).join(' ') })]),
+        HF.el('td', {}, [h.device, ' ', HF.el('span', { class: 'muted', text: HF.term('devices.kind.', h.kind) }), HF.el('div', { class: 'pin', text: (h.pins || []).join(' ') })]),
         HF.el('td', {}, [HF.el('span', { class: 'status ' + h.status, text: HF.term('dev.', h.status) }), h.said ? HF.el('div', { class: 'muted', text: HF.said(h.said) }) : null]),
         HF.el('td', { text: activity(h.last_activity, h.last_said) }),
         HF.el('td', { text: String(h.problems) }),

@@ -294,6 +294,8 @@ var HF_WORDS = {
   "devices.kind.compartment": "格口",
   "devices.kind.evaluator": "评价器",
   "devices.kind.lamp": "延时灯",
+  "devices.kind.led_bar": "LED条屏",
+  "devices.kind.led_controller": "LED控制器",
   "devices.lamp": "延时灯",
   "devices.last": "最近活动",
   "devices.lockers": "取件柜",
@@ -322,6 +324,7 @@ var HF_WORDS = {
   "devices.what.pulse": "开锁",
   "devices.what.rejected": "被拒绝",
   "devices.what.released": "松开",
+  "devices.what.shown": "显示",
   "devices.windows": "窗口呼叫器、延时灯与评价器",
 
   "err.id_dup": "该身份证号已有等候中的号码",
@@ -984,6 +987,8 @@ var HF_WORDS = {
   "devices.kind.compartment": "compartment",
   "devices.kind.evaluator": "evaluator",
   "devices.kind.lamp": "overtime lamp",
+  "devices.kind.led_bar": "LED bar",
+  "devices.kind.led_controller": "LED controller",
   "devices.lamp": "Overtime lamp",
   "devices.last": "Last activity",
   "devices.lockers": "Lockers",
@@ -1012,6 +1017,7 @@ var HF_WORDS = {
   "devices.what.pulse": "unlocked",
   "devices.what.rejected": "refused",
   "devices.what.released": "released",
+  "devices.what.shown": "showing",
   "devices.windows": "Window callers, overtime lamps and evaluators",
 
   "err.id_dup": "This ID number already holds a waiting number",
