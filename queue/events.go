@@ -18,7 +18,10 @@ type DayStarted struct {
 type TicketIssued struct {
 	Ticket   TicketRef `json:"ticket"`
 	Priority bool      `json:"priority,omitempty"`
-	Via      string    `json:"via,omitempty"`
+	// Why is the hall's reason for a priority number it gave by itself
+	// (PriorityAge); empty for staff's priority numbers.
+	Why string `json:"priority_reason,omitempty"`
+	Via string `json:"via,omitempty"`
 	// IDHash is the protected form of the holder's ID number; never public.
 	IDHash string `json:"id_hash,omitempty"`
 	Phone  string `json:"phone,omitempty"`
