@@ -22,10 +22,14 @@ type Sim struct {
 	mu          sync.Mutex
 	card        string // the number of the card lying on the reader
 	tapped      bool   // the card is lifted once it is read
-	silent      bool
-	finds       int // the Find questions answered
-	asked       *sync.Cond
-	done        chan struct{}
+	// lifted is a tapped card read and lifted: the next question for a
+	// card finds none, even if another was tapped since, as a hand takes
+	// one card away before laying the next.
+	lifted bool
+	silent bool
+	finds  int // the Find questions answered
+	asked  *sync.Cond
+	done   chan struct{}
 }
 
 // Open starts a simulated reader; its Path is the serial device to open.
@@ -156,7 +160,8 @@ func (s *Sim) answer(payload []byte) (cardreader.Answer, bool) {
 	case cardreader.Find:
 		s.finds++
 		s.asked.Broadcast()
-		if s.card == "" {
+		if s.lifted || s.card == "" {
+			s.lifted = false
 			return cardreader.Answer{SW3: cardreader.StatusNoCard}, true
 		}
 		// The card's IIN follows a find; the driver does not need it.
@@ -172,7 +177,7 @@ func (s *Sim) answer(payload []byte) (cardreader.Answer, bool) {
 		}
 		data := cardreader.BaseText(s.card)
 		if s.tapped {
-			s.card = ""
+			s.card, s.lifted = "", true
 		}
 		return cardreader.Answer{SW3: cardreader.StatusOK, Data: data}, true
 	}
