@@ -29,8 +29,9 @@ import (
 // cardHold is how long a card read is kept for its page to use.
 const cardHold = 60 * time.Second
 
-// cardWait is how long a page's ask for the next card read waits.
-const cardWait = 25 * time.Second
+// cardWait is how long a page's ask for the next card read waits: less
+// than the pages' 10 s before they take a node for gone.
+const cardWait = 8 * time.Second
 
 // cardRead is one card a reader read.
 type cardRead struct {
