@@ -27,7 +27,7 @@ type Sim struct {
 	// one card away before laying the next.
 	lifted bool
 	silent bool
-	finds  int // the Find questions answered
+	finds  int // the Find questions heard, answered or not
 	asked  *sync.Cond
 	done   chan struct{}
 }
@@ -84,8 +84,10 @@ func (s *Sim) lay(number string, tapped bool) {
 	s.card, s.tapped = number, tapped
 }
 
-// AwaitFinds waits until the reader has answered n more questions for a
-// card, or for 10 s; it says whether it had.
+// AwaitFinds waits until the reader has been asked n more times for a
+// card (answering or, silent, not), or for 10 s; it says whether it had.
+// The driver asks again only once it has taken the answer, or the lack of
+// one, to heart, so a test waits on it instead of on the clock.
 func (s *Sim) AwaitFinds(n int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -150,6 +152,10 @@ func (s *Sim) serve() {
 func (s *Sim) answer(payload []byte) (cardreader.Answer, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(payload) >= 2 && (cardreader.Command{Cmd: payload[0], Para: payload[1]}) == cardreader.Find {
+		s.finds++
+		s.asked.Broadcast()
+	}
 	if s.silent {
 		return cardreader.Answer{}, false
 	}
@@ -158,8 +164,6 @@ func (s *Sim) answer(payload []byte) (cardreader.Answer, bool) {
 	}
 	switch (cardreader.Command{Cmd: payload[0], Para: payload[1]}) {
 	case cardreader.Find:
-		s.finds++
-		s.asked.Broadcast()
 		if s.lifted || s.card == "" {
 			s.lifted = false
 			return cardreader.Answer{SW3: cardreader.StatusNoCard}, true
