@@ -120,9 +120,10 @@ func (WindowPaused) Type() string      { return "window.paused" }
 func (WindowResumed) Type() string     { return "window.resumed" }
 
 // Public returns the event as it may be shown to anyone in the hall: an issued
-// ticket's id (which opens its page) and its holder's data stay private.
+// ticket's id (which opens its page) and its holder's data stay private,
+// the reason of a priority number too (it tells the holder's age).
 func (e TicketIssued) Public() room.Payload {
-	e.Ticket.ID, e.IDHash, e.Phone = "", "", ""
+	e.Ticket.ID, e.IDHash, e.Phone, e.Why = "", "", "", ""
 	return e
 }
 

@@ -98,7 +98,7 @@ func (d *cardDesk) prune(now time.Time) {
 	}
 }
 
-// take resolves a token given at place's page (a place of the kind, as
+// takeCard resolves a token given at place's page (a place of the kind, as
 // "kiosk:" or "locker:L1") to its number, once.
 func (s *Server) takeCard(token, place string) (string, error) {
 	d := s.cards
