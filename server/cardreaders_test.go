@@ -110,6 +110,7 @@ func TestCardReadAtTheKiosk(t *testing.T) {
 	h.advance(61 * time.Second)
 	refusedFor(t, h.call("POST", "/api/v1/tickets", "", map[string]string{"service": "C", "card": late.Token}), 400, "card_gone")
 	refusedFor(t, h.call("POST", "/api/v1/tickets", "", map[string]string{"service": "C", "card": "not-a-token"}), 400, "card_gone")
+	refusedFor(t, h.call("POST", "/api/v1/tickets", "", map[string]string{"service": "C", "card": "x", "id_number": young}), 400, "card_or_typed")
 }
 
 // A card on locker bank L1's reader opens the holder's compartment with
