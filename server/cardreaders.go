@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,6 +150,16 @@ func (s *Server) cardReaderRoutes(r chi.Router) {
 	r.Post("/sim/card-readers/{place}", s.withManager(s.postSimCard))
 }
 
+// placeParam is the request's place, kiosk:K1, whether its colon came
+// escaped (kiosk%3AK1) or not.
+func placeParam(r *http.Request) string {
+	p := chi.URLParam(r, "place")
+	if u, err := url.PathUnescape(p); err == nil {
+		return u
+	}
+	return p
+}
+
 // cardReader is the reader at a place (kiosk:K1, locker:L1), and the
 // address its page must come from, if the hall file names one.
 func (s *Server) cardReader(place string) (*config.CardReader, string) {
@@ -174,7 +185,7 @@ func (s *Server) cardReader(place string) (*config.CardReader, string) {
 // place's reader, for its page (a keyboard reader's page keeps the ID
 // field focused; a serial reader's asks for reads).
 func (s *Server) getCardReader(w http.ResponseWriter, r *http.Request) {
-	place := chi.URLParam(r, "place")
+	place := placeParam(r)
 	c, _ := s.cardReader(place)
 	if c == nil {
 		s.fail(w, r, errs.R(errs.NotFound, "no_card_reader", "place", place))
@@ -189,7 +200,7 @@ func (s *Server) getCardReader(w http.ResponseWriter, r *http.Request) {
 // when none came. Only the place's own page may ask: the kiosk's address
 // where the hall file names it, otherwise one of server.kiosks.
 func (s *Server) getCardReadNext(w http.ResponseWriter, r *http.Request) {
-	place := chi.URLParam(r, "place")
+	place := placeParam(r)
 	c, addr := s.cardReader(place)
 	if !c.Serial() {
 		s.fail(w, r, errs.R(errs.NotFound, "no_card_reader", "place", place))
@@ -247,7 +258,7 @@ func (s *Server) atPlace(r *http.Request, addr string) bool {
 // places a card ({id_number}) on a simulated reader, or unplugs it and
 // plugs it back ({silent}); 404 for a real reader.
 func (s *Server) postSimCard(w http.ResponseWriter, r *http.Request, _ Principal) {
-	place := chi.URLParam(r, "place")
+	place := placeParam(r)
 	s.cards.mu.Lock()
 	sim := s.cards.sims[place]
 	s.cards.mu.Unlock()
