@@ -99,15 +99,15 @@ func (d *cardDesk) prune(now time.Time) {
 	}
 }
 
-// takeCard resolves a token given at place's page (a place of the kind, as
-// "kiosk:" or "locker:L1") to its number, once.
+// takeCard resolves a token given at place's page (locker:L1, or any
+// kiosk's as "kiosk:") to its number, once.
 func (s *Server) takeCard(token, place string) (string, error) {
 	d := s.cards
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.prune(s.clock())
 	c := d.reads[strings.TrimSpace(token)]
-	if c == nil || !strings.HasPrefix(c.place, place) {
+	if c == nil || (c.place != place && !(strings.HasSuffix(place, ":") && strings.HasPrefix(c.place, place))) {
 		return "", errs.Bad("card", "card_gone")
 	}
 	delete(d.reads, c.token)
