@@ -21,6 +21,11 @@ require golang.org/x/time v0.16.0
 require github.com/creack/pty v1.1.24
 
 require (
+	github.com/creack/pty v1.1.24
+	go.bug.st/serial v1.8.0
+)
+
+require (
 	github.com/redis/go-redis/v9 v9.23.0
 	go.uber.org/atomic v1.12.0 // indirect
 )

@@ -216,6 +216,9 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	a.Server = srv
+	if err := a.openCardReaders(devs, srv); err != nil {
+		return nil, err
+	}
 	// SMS leave through the outbox: queued in the journal, sent by the
 	// configured sender, confirmed back into the journal.
 	sender := o.Sender

@@ -335,6 +335,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 			}
 		}
 	}
+	h.validateCardReaders(add)
 	for _, p := range d.Pins() {
 		name := p.Pin.Name
 		switch {

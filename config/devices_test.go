@@ -104,18 +104,18 @@ func TestDevicesValidation(t *testing.T) {
 `, "devices.debounce_ms", "between"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { expectDeviceProblem(t, tc.devices, tc.key, tc.msg) })
+		t.Run(tc.name, func(t *testing.T) { expectProblem(t, hallWithDevices(tc.devices), tc.key, tc.msg) })
 	}
 }
 
-// expectDeviceProblem parses a hall with the devices section and wants a
-// problem at key whose message holds msg, or none when key is "".
-func expectDeviceProblem(t *testing.T, devices, key, msg string) {
+// expectProblem parses a hall file that must be valid (key "") or have a
+// problem at key whose message holds msg.
+func expectProblem(t *testing.T, hall []byte, key, msg string) {
 	t.Helper()
-	_, err := Parse(hallWithDevices(devices))
+	_, err := Parse(hall)
 	if key == "" {
 		if err != nil {
-			t.Fatalf("valid devices refused: %v", err)
+			t.Fatalf("valid hall refused: %v", err)
 		}
 		return
 	}

@@ -63,7 +63,7 @@ func TestLEDValidation(t *testing.T) {
 `, "devices.windows[1].led.address", "already over another window (devices.windows[0].led)"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { expectDeviceProblem(t, tc.devices, tc.key, tc.msg) })
+		t.Run(tc.name, func(t *testing.T) { expectProblem(t, hallWithDevices(tc.devices), tc.key, tc.msg) })
 	}
 }
 

@@ -352,16 +352,19 @@ func ref(t *queue.Ticket) TicketRef {
 
 // TicketView is a ticket as its holder sees it.
 type TicketView struct {
-	ID             string       `json:"id"`
-	Number         string       `json:"number"`
-	Service        string       `json:"service"`
-	ServiceName    string       `json:"service_name"`
-	Status         queue.Status `json:"status"`
-	Priority       bool         `json:"priority"`
-	Via            string       `json:"via,omitempty"`
-	Mark           *Words       `json:"mark,omitempty"`
-	Ahead          int          `json:"ahead"`
-	EstimatedWaitS int          `json:"estimated_wait_s"`
+	ID          string       `json:"id"`
+	Number      string       `json:"number"`
+	Service     string       `json:"service"`
+	ServiceName string       `json:"service_name"`
+	Status      queue.Status `json:"status"`
+	Priority    bool         `json:"priority"`
+	// PriorityReason is "age" for a number the hall made priority for
+	// its holder's age (queue.PriorityByAge).
+	PriorityReason string `json:"priority_reason,omitempty"`
+	Via            string `json:"via,omitempty"`
+	Mark           *Words `json:"mark,omitempty"`
+	Ahead          int    `json:"ahead"`
+	EstimatedWaitS int    `json:"estimated_wait_s"`
 	// EstimatedWait is the forecast's range while the ticket waits; nil
 	// once called, and for a 咨询号, whose department's staff come.
 	EstimatedWait *queue.WaitRange `json:"estimated_wait"`
@@ -385,7 +388,7 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView { return h.tick
 func (h *Hall) ticket(s *hall.State, t *queue.Ticket, f *queue.Forecast) TicketView {
 	v := TicketView{
 		ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Priority: t.Priority,
-		Via: t.Via, Mark: ViaMark(t.Via),
+		PriorityReason: t.Why, Via: t.Via, Mark: ViaMark(t.Via),
 		Ahead: s.Queue.Ahead(t), EstimatedWaitS: int(s.Queue.EstimatedWait(h.Setup.Queue, t).Seconds()),
 		Window: t.Window, IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls,
 	}

@@ -4,7 +4,8 @@
 // buttons and opens the doors from here (the server refuses anyone else).
 // The manager's sign-in is the dashboard's, kept in sessionStorage under
 // the same key. The words, the API and the live feed are the hall's shell
-// (/static/hf.js).
+// (/static/hf.js). A simulated 居民身份证 reader (port sim) takes a card
+// placed from here, and can be unplugged and plugged back.
 'use strict';
 
 HF.start(function () {
@@ -177,6 +178,7 @@ HF.start(function () {
       }
       lastRelay[p.name] = p.active;
     });
+    cardPlaces();
     var tb = HF.clear($('health'));
     health.forEach(function (h) {
       tb.appendChild(HF.el('tr', { 'data-device': h.device }, [
@@ -187,6 +189,24 @@ HF.start(function () {
       ]));
     });
   }
+
+  // cardPlaces lists the card readers to place a card on (rebuilt only
+  // when they change, so a number being typed stays).
+  function cardPlaces() {
+    var places = health.filter(function (h) { return h.kind === 'card_reader'; }).map(function (h) { return h.device.replace(/:card_reader$/, ''); });
+    $('sim-cards').hidden = !(simulated && mgr) || !places.length;
+    var sel = $('card-place');
+    if (sel.dataset.places === places.join(',')) return;
+    sel.dataset.places = places.join(',');
+    HF.clear(sel);
+    places.forEach(function (p) { sel.appendChild(HF.el('option', { value: p, text: p })); });
+  }
+  function simCard(body) {
+    sapi('POST', '/api/v1/sim/card-readers/' + encodeURIComponent($('card-place').value), body).then(function () { failed(null); refresh(); }, failed);
+  }
+  $('card-form').addEventListener('submit', function (ev) { ev.preventDefault(); simCard({ id_number: $('card-id').value.trim() }); });
+  $('card-silent').addEventListener('click', function () { simCard({ silent: true }); });
+  $('card-back').addEventListener('click', function () { simCard({ silent: false }); });
 
   var loading = false;
   async function refresh() {
