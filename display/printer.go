@@ -1,0 +1,20 @@
+package display
+
+import (
+	"maps"
+
+	"hallfloor/equipment"
+)
+
+// printerWords word a slip printer's reasons; {detail} is what the printer
+// said or why it did not answer.
+var printerWords = map[string]Words{
+	equipment.PaperOut:       {"打印机缺纸", "The printer is out of paper"},
+	equipment.PaperLow:       {"打印纸即将用完", "The printer's paper is running low"},
+	equipment.CoverOpen:      {"打印机盖未关闭", "The printer's cover is open"},
+	equipment.PrinterOffline: {"打印机离线（{detail}）", "The printer is offline ({detail})"},
+	equipment.PrinterError:   {"打印机故障（{detail}）", "The printer has an error ({detail})"},
+	equipment.PrinterReady:   {"打印机就绪", "The printer is ready"},
+}
+
+func init() { maps.Copy(findingWords, printerWords) }
