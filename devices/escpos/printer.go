@@ -3,7 +3,6 @@ package escpos
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
 
 	"hallfloor/devices"
@@ -23,7 +22,6 @@ type Options struct {
 	Poll time.Duration
 	// Timeout bounds a dial, a write and each status answer; 2 s when 0.
 	Timeout time.Duration
-	Logger  *slog.Logger
 }
 
 // Printer is a slip printer's driver: it keeps the line to the printer,
@@ -78,9 +76,6 @@ func New(o Options) (*Printer, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 2 * time.Second
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
 	}
 	p := &Printer{o: o, enc: enc, jobs: make(chan job, queueLen), health: make(chan health, 1)}
 	p.health <- health{kind: equipment.OK}
@@ -188,9 +183,6 @@ func (p *Printer) report(kind string, f equipment.Finding) {
 	pe.SetState("online", kind != equipment.Fault)
 	pe.SetState("paper_low", f.Reason == equipment.PaperLow)
 	pe.Report(kind, f)
-	if kind != equipment.OK {
-		p.o.Logger.Warn("slip printer "+kind, "device", pe.Device(), "reason", f.Reason, "detail", f.Detail)
-	}
 }
 
 func (p *Printer) refuseQueued(err error) {

@@ -34,7 +34,7 @@ func Render(w io.Writer, s Slip, dots int) error {
 	if dots <= 0 {
 		dots = 576
 	}
-	face := cjkFace()
+	faces := systemFaces()
 	height := 2 * cellH
 	for _, it := range s.Items {
 		height += itemHeight(it)
@@ -47,7 +47,7 @@ func Render(w io.Writer, s Slip, dots int) error {
 		case it.QR != "":
 			drawQR(img, it, y)
 		case it.Text != "":
-			drawLine(img, face, it, y)
+			drawLine(img, faces, it, y)
 		}
 		y += itemHeight(it)
 	}
@@ -76,7 +76,7 @@ func itemHeight(it Item) int {
 }
 
 // drawLine draws a line at 1× and scales it by the character size.
-func drawLine(img *image.Gray, face font.Face, it Item, y int) {
+func drawLine(img *image.Gray, faces []font.Face, it Item, y int) {
 	w := 0
 	for _, r := range it.Text {
 		w += runeWidth(r)
@@ -85,7 +85,7 @@ func drawLine(img *image.Gray, face font.Face, it Item, y int) {
 	draw.Draw(line, line.Bounds(), image.White, image.Point{}, draw.Src)
 	x := 0
 	for _, r := range it.Text {
-		drawRune(line, face, r, x, it.Bold)
+		drawRune(line, faces, r, x, it.Bold)
 		x += runeWidth(r)
 	}
 	sw, sh := w*it.Width, cellH*it.Height
@@ -103,11 +103,20 @@ func runeWidth(r rune) int {
 	return 2 * cellW
 }
 
-// drawRune draws one character in its cell, twice a dot apart when bold.
-func drawRune(dst *image.Gray, face font.Face, r rune, x int, bold bool) {
+// drawRune draws one character in its cell, twice a dot apart when bold:
+// in the first of the system's faces that has it, else, for a letter,
+// basicfont's, or a box.
+func drawRune(dst *image.Gray, faces []font.Face, r rune, x int, bold bool) {
 	passes := 1
 	if bold {
 		passes = 2
+	}
+	var face font.Face
+	for _, f := range faces {
+		if _, ok := f.GlyphAdvance(r); ok {
+			face = f
+			break
+		}
 	}
 	for p := range passes {
 		switch {
@@ -161,38 +170,55 @@ func drawQR(img *image.Gray, it Item, y int) {
 // fontDirs are where a Linux system keeps its fonts.
 var fontDirs = []string{"/usr/share/fonts", "/usr/local/share/fonts"}
 
-// cjkName matches the files of the usual CJK fonts: Noto and Source Han,
-// WenQuanYi, Droid Sans Fallback, AR PL.
-var cjkName = regexp.MustCompile(`(?i)(cjk|wqy|sourcehan|droidsansfallback|uming|ukai|notosanssc|notoserifsc)[^/]*\.(ttf|ttc|otf|otc)$`)
+// fontNames match the files of the usual fonts that have Chinese (Noto and
+// Source Han, WenQuanYi, Droid Sans Fallback, AR PL) and of a monospaced
+// Latin font for the digits, which a CJK fallback font may lack.
+var fontNames = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)/[^/]*(cjk|wqy|sourcehan|droidsansfallback|uming|ukai|notosanssc|notoserifsc)[^/]*\.(ttf|ttc|otf|otc)$`),
+	regexp.MustCompile(`(?i)/(dejavusansmono|liberationmono-regular|notosansmono-regular)[^/]*\.ttf$`),
+}
 
 var (
-	faceOnce sync.Once
-	face     font.Face
+	facesOnce sync.Once
+	faces     []font.Face
 )
 
-// cjkFace is a 24-dot face of the first CJK font found that has 中, or nil.
-func cjkFace() font.Face {
-	faceOnce.Do(func() {
-		for _, dir := range fontDirs {
-			_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() || face != nil || !cjkName.MatchString(path) {
-					return nil
-				}
-				face = loadFace(path)
-				if face != nil {
-					return fs.SkipAll
-				}
-				return nil
-			})
-			if face != nil {
-				return
+// systemFaces are 24-dot faces of the first font of each kind found that
+// the drawing package can read: the CJK one must have 中, the Latin one 0.
+func systemFaces() []font.Face {
+	facesOnce.Do(func() {
+		for i, name := range fontNames {
+			probe := []rune{'中', '0'}[i]
+			if f := findFace(name, probe); f != nil {
+				faces = append(faces, f)
 			}
 		}
 	})
-	return face
+	return faces
 }
 
-func loadFace(path string) font.Face {
+// findFace walks the font directories for a file matching name with a
+// glyph for probe.
+func findFace(name *regexp.Regexp, probe rune) font.Face {
+	var found font.Face
+	for _, dir := range fontDirs {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !name.MatchString(path) {
+				return nil
+			}
+			if found = loadFace(path, probe); found != nil {
+				return fs.SkipAll
+			}
+			return nil
+		})
+		if found != nil {
+			break
+		}
+	}
+	return found
+}
+
+func loadFace(path string, probe rune) font.Face {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil
@@ -206,7 +232,7 @@ func loadFace(path string) font.Face {
 		if err != nil {
 			continue
 		}
-		if g, err := f.GlyphIndex(nil, '中'); err != nil || g == 0 {
+		if g, err := f.GlyphIndex(nil, probe); err != nil || g == 0 {
 			continue
 		}
 		fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 22, DPI: 72, Hinting: font.HintingFull})
