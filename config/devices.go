@@ -334,6 +334,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 			}
 		}
 	}
+	d.validateKiosks(add)
 	for _, p := range d.Pins() {
 		name := p.Pin.Name
 		switch {

@@ -54,10 +54,6 @@ const (
 	Dots58 = 384
 )
 
-// Encodings a printer may be set to; GB18030 is the default, and GBK is
-// its older subset, which some printers name instead.
-var Encodings = []string{"GB18030", "GBK"}
-
 // Command bytes.
 const (
 	esc = 0x1B
@@ -78,7 +74,8 @@ type Encoder struct {
 }
 
 // NewEncoder is an encoder for a printer dots wide (Dots80 when 0) whose
-// Chinese text is in encoding ("" for GB18030).
+// Chinese text is in encoding: GB18030 ("" too), or GBK, its older subset,
+// which some printers name instead (config.PrinterEncodings).
 func NewEncoder(dots int, enc string) (*Encoder, error) {
 	if dots == 0 {
 		dots = Dots80
