@@ -45,6 +45,8 @@ type Options struct {
 	Backlog []journal.Record
 	// Devices are the hall's buttons, lamps and lockers; nil for none.
 	Devices *devices.Manager
+	// Printers are the kiosks' slip printers by kiosk id (slips.go).
+	Printers map[string]SlipPrinter
 	// History is a reading handle on the journal, for reports.
 	History journal.Journal
 	// Figures are the recorded daily figures reports read; nil reads
@@ -112,6 +114,9 @@ type Server struct {
 	whatIf WhatIf
 	// whatIfSlot holds the one what-if the server runs at a time.
 	whatIfSlot chan struct{}
+
+	// printers are the kiosks' slip printers by kiosk id.
+	printers map[string]SlipPrinter
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -137,7 +142,7 @@ func New(o Options) (*Server, error) {
 		metrics: newMetrics(),
 		log:     o.Logger,
 		clock:   o.Clock,
-		devices: o.Devices,
+		devices: o.Devices, printers: o.Printers,
 
 		historyJournal: o.History,
 		figures:        o.Figures,
@@ -439,6 +444,9 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		IDNumber string `json:"id_number"`
 		Phone    string `json:"phone"`
 		Priority bool   `json:"priority"`
+		// Kiosk is the kiosk the ticket is taken at, whose printer prints
+		// its slip (slips.go).
+		Kiosk string `json:"kiosk"`
 	}
 	// Staff (a guide at the door, a clerk) may be signed in; the hall
 	// decides what they may issue. A sign-in that is sent must be good.
@@ -479,7 +487,17 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusCreated, issue, s.issueReply)
+	res := s.run(w, r, issue, s.issueReply)
+	if res.Err != nil || res.Repeat || body.Kiosk == "" {
+		s.answer(w, r, http.StatusCreated, res)
+		return
+	}
+	t, err := s.printSlip(r, body.Kiosk, res.Body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
 }
 
 // ticketReply answers with the ticket a command concerned.
@@ -693,7 +711,11 @@ func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
 // do runs a command through the engine and writes its answer; with an
 // Idempotency-Key, a repeat gets the first answer (see idempotent).
 func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd hall.Command, reply engine.ReplyFunc) {
-	res := s.run(w, r, cmd, reply)
+	s.answer(w, r, code, s.run(w, r, cmd, reply))
+}
+
+// answer writes a command's result: its body, or its error.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, code int, res engine.Result) {
 	if res.Err != nil {
 		s.metrics.httpErrors.WithLabelValues(string(errs.KindOf(res.Err))).Inc()
 		s.fail(w, r, res.Err)

@@ -39,12 +39,14 @@ import (
 // kiosk's own slip): the printer is given lines, not a ticket.
 type Slip struct {
 	Hall    string   // the hall's name, at the top
+	HallEN  string   // its English name, under it
 	Label   string   // 您的号码
 	Number  string   // the ticket's number, large
 	Service string   // the service's name
 	Lines   []string // people ahead, the estimate, or where a 咨询号 waits
 	QR      string   // the ticket page's address, as a QR code
 	Note    string   // under the code: 扫码查看排队进度
+	NoteEN  string   // the note in English
 	Time    string   // when it was issued, in the hall's zone
 }
 
@@ -95,15 +97,14 @@ func NewEncoder(dots int, enc string) (*Encoder, error) {
 func (e *Encoder) Encode(s Slip) ([]byte, error) {
 	var b bytes.Buffer
 	b.Write([]byte{esc, '@', fs, '&', esc, 'a', 1})
-	if err := e.line(&b, s.Hall, e.fit(s.Hall, 2), true); err != nil {
-		return nil, err
-	}
-	b.WriteByte(lf)
 	for _, l := range []struct {
 		text string
 		size byte
 		bold bool
 	}{
+		{s.Hall, e.fit(s.Hall, 2), true},
+		{s.HallEN, size(1, 1), false},
+		{"\n", size(1, 1), false},
 		{s.Label, size(1, 1), false},
 		{s.Number, e.numberSize(), true},
 		{s.Service, e.fit(s.Service, 2), true},
@@ -121,7 +122,7 @@ func (e *Encoder) Encode(s Slip) ([]byte, error) {
 		b.WriteByte(lf)
 		e.qr(&b, s.QR)
 	}
-	for _, l := range []string{s.Note, s.Time} {
+	for _, l := range []string{s.Note, s.NoteEN, s.Time} {
 		if err := e.line(&b, l, size(1, 1), false); err != nil {
 			return nil, err
 		}
@@ -130,9 +131,14 @@ func (e *Encoder) Encode(s Slip) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// line writes one centred line in a size, "" writing nothing.
+// line writes one centred line in a size, "" writing nothing and "\n" an
+// empty line.
 func (e *Encoder) line(b *bytes.Buffer, text string, sz byte, bold bool) error {
-	if text == "" {
+	switch text {
+	case "":
+		return nil
+	case "\n":
+		b.WriteByte(lf)
 		return nil
 	}
 	// A slip is printed, never interpreted: a control byte in a hall's

@@ -11,9 +11,9 @@ import (
 
 func demoSlip() escpos.Slip {
 	return escpos.Slip{
-		Hall: "演示政务服务中心", Label: "您的号码", Number: "A012", Service: "社会民生综合窗口",
+		Hall: "演示政务服务中心", HallEN: "Demo Government Service Centre", Label: "您的号码", Number: "A012", Service: "社会民生综合窗口",
 		Lines: []string{"前面等候 3 人", "预计等候 约 10–15 分钟"},
-		QR:    "http://kiosk.example/t/0f3a9c?k=abc", Note: "扫码查看排队进度", Time: "取号时间 2026-12-01 09:30",
+		QR:    "http://kiosk.example/t/0f3a9c?k=abc", Note: "扫码查看排队进度", NoteEN: "Scan to follow your place in line", Time: "取号时间 2026-12-01 09:30",
 	}
 }
 
@@ -43,7 +43,7 @@ func TestSlipReadsBack(t *testing.T) {
 		}
 		got := slips[0]
 		lines := got.Lines()
-		for _, want := range append([]string{s.Hall, s.Label, s.Number, s.Service, s.Note, s.Time}, s.Lines...) {
+		for _, want := range append([]string{s.Hall, s.HallEN, s.NoteEN, s.Label, s.Number, s.Service, s.Note, s.Time}, s.Lines...) {
 			if !slices.Contains(lines, want) {
 				t.Errorf("%s: line %q not printed; lines %q", enc, want, lines)
 			}

@@ -20,10 +20,11 @@ func TestRenderSlip(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := e.Encode(escpos.Slip{
-		Hall: "演示政务服务中心", Label: "您的号码", Number: "A012", Service: "社会民生综合窗口",
+		Hall: "演示政务服务中心", HallEN: "Demo Government Service Centre", Label: "您的号码", Number: "A012", Service: "社会民生综合窗口",
 		Lines: []string{"前面等候 3 人", "预计等候 约 10–15 分钟"},
 		QR:    "http://192.168.1.10:8080/t/7f3c2a9e41d0?k=Qm9vS2V5LXNhbXBsZS0x", Note: "扫码查看排队进度",
-		Time: "取号时间 2026-12-01 09:30",
+		NoteEN: "Scan to follow your place in line",
+		Time:   "取号时间 2026-12-01 09:30",
 	})
 	if err != nil {
 		t.Fatal(err)
