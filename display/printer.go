@@ -17,4 +17,12 @@ var printerWords = map[string]Words{
 	equipment.PrinterReady:   {"打印机就绪", "The printer is ready"},
 }
 
-func init() { maps.Copy(findingWords, printerWords) }
+// printerRefusals word the refusals of the printer's driver.
+var printerRefusals = map[string]Words{
+	"printer_encoding": {"打印机编码 {encoding} 不受支持，请用 GB18030 或 GBK", "Printer encoding {encoding} is not supported; use GB18030 or GBK"},
+}
+
+func init() {
+	maps.Copy(findingWords, printerWords)
+	maps.Copy(reasons, printerRefusals)
+}
