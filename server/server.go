@@ -487,17 +487,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := s.run(w, r, issue, s.issueReply)
-	if res.Err != nil || res.Repeat || body.Kiosk == "" {
-		s.answer(w, r, http.StatusCreated, res)
-		return
-	}
-	t, err := s.printSlip(r, body.Kiosk, res.Body)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, t)
+	s.issueAt(w, r, issue, body.Kiosk)
 }
 
 // ticketReply answers with the ticket a command concerned.

@@ -11,6 +11,7 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices/escpos"
 	"hallfloor/display"
+	"hallfloor/hall"
 )
 
 // A kiosk's slip is printed by the server on the kiosk's own printer, once
@@ -59,6 +60,22 @@ type slipAnswer struct {
 type issuedSlip struct {
 	issuedTicket
 	Slip slipAnswer `json:"slip"`
+}
+
+// issueAt issues a ticket (a number taken, a booking checked in) and,
+// taken at a kiosk, prints its slip there.
+func (s *Server) issueAt(w http.ResponseWriter, r *http.Request, cmd hall.Command, kiosk string) {
+	res := s.run(w, r, cmd, s.issueReply)
+	if res.Err != nil || res.Repeat || kiosk == "" {
+		s.answer(w, r, http.StatusCreated, res)
+		return
+	}
+	t, err := s.printSlip(r, kiosk, res.Body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
 }
 
 // printSlip prints the slip of the ticket the answer body holds on the

@@ -185,6 +185,7 @@ HF.start(function () {
     var err = document.getElementById('error');
     HF.showError(err, 'kiosk.checkin.busy');
     var body = /^[0-9]{17}[0-9X]$/.test(v) ? { id_number: v } : { code: v };
+    if (KIOSK) body.kiosk = KIOSK;
     try {
       ticket = await HF.api('POST', '/api/v1/bookings/checkin', body, { key: HF.key() });
       HF.showError(err, null);
