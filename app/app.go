@@ -197,7 +197,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}
 	a.Devices = devs
 	eng.Subscribe(devs.Observe)
-	if srvOpts.Printers, err = a.openPrinters(o.Hall.Devices, devs); err != nil {
+	if err := a.openPrinters(o.Hall.Devices, devs, &srvOpts); err != nil {
 		return nil, err
 	}
 	tail, err := j.Tail(ctx, 4096)

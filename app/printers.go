@@ -13,10 +13,10 @@ import (
 // openPrinters makes the driver of each kiosk's slip printer, run with the
 // devices. A printer at "sim" is the fake printer of escposim, started here
 // on a port of its own on this machine, so the demo hall prints.
-func (a *App) openPrinters(d config.Devices, devs *devices.Manager) (map[string]server.SlipPrinter, error) {
-	out := map[string]server.SlipPrinter{}
+func (a *App) openPrinters(d config.Devices, devs *devices.Manager, o *server.Options) error {
+	o.Printers, o.SimPrinters = map[string]server.SlipPrinter{}, map[string]*escposim.Printer{}
 	if a.quiet {
-		return out, nil // no driver runs beside the writer alone
+		return nil // no driver runs beside the writer alone
 	}
 	for _, k := range d.Kiosks {
 		if k.Printer == nil {
@@ -26,21 +26,22 @@ func (a *App) openPrinters(d config.Devices, devs *devices.Manager) (map[string]
 		if addr == config.Sim {
 			fake, err := escposim.Listen("127.0.0.1:0")
 			if err != nil {
-				return nil, fmt.Errorf("kiosk %s: the simulated printer: %w", k.ID, err)
+				return fmt.Errorf("kiosk %s: the simulated printer: %w", k.ID, err)
 			}
 			a.closers = append(a.closers, fake.Close)
 			a.fakePrinters = append(a.fakePrinters, SimPrinter{Kiosk: k.ID, Printer: fake})
+			o.SimPrinters[k.ID] = fake
 			addr = fake.Addr()
 		}
 		pe := devs.AddPeripheral(devices.Health{Device: "kiosk:" + k.ID + ":printer", Kind: "printer"})
 		p, err := escpos.New(escpos.Options{Address: addr, Dots: k.Printer.Dots, Encoding: k.Printer.Encoding, Peripheral: pe})
 		if err != nil {
-			return nil, fmt.Errorf("kiosk %s: %w", k.ID, err)
+			return fmt.Errorf("kiosk %s: %w", k.ID, err)
 		}
 		devs.AddDriver(p)
-		out[k.ID] = p
+		o.Printers[k.ID] = p
 	}
-	return out, nil
+	return nil
 }
 
 // SimPrinter is a kiosk's simulated slip printer.

@@ -20,6 +20,8 @@ var printerWords = map[string]Words{
 // printerRefusals word the refusals of the printer's driver.
 var printerRefusals = map[string]Words{
 	"printer_encoding": {"打印机编码 {encoding} 不受支持，请用 GB18030 或 GBK", "Printer encoding {encoding} is not supported; use GB18030 or GBK"},
+	"no_sim_printer":   {"自助机 {kiosk} 没有模拟打印机", "Kiosk {kiosk} has no simulated printer"},
+	"no_slip_yet":      {"自助机 {kiosk} 的打印机尚未打印凭条", "Kiosk {kiosk}'s printer has printed no slip yet"},
 }
 
 func init() {

@@ -66,3 +66,24 @@ func TestKioskSlipPrinterOutOfPaper(t *testing.T) {
 	}
 	kiosk.WaitJS(`document.getElementById('slip-noslip').hidden`)
 }
+
+// On /devices a manager gives the demo's fake printer a fault with a tick
+// and sees the slips it printed drawn.
+func TestDevicesPagePrinterBench(t *testing.T) {
+	h := startHall(t)
+	tb := openTab(t, h.url("/devices"), 1600, 1000)
+	tb.WaitJS(`!document.getElementById('sim-signin').hidden`)
+	tb.Do(
+		chromedp.SendKeys(chromedp.CSS("#staff"), "admin"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS("#sim-signin button[type=submit]")),
+	)
+	tb.WaitText("#sim-printers h3", "自助机 K1 的打印机")
+	tb.Do(chromedp.Click(chromedp.CSS(`[data-printer="K1"] [data-fault="cover_open"]`)))
+	h.waitPrinter("fault")
+	tb.Do(chromedp.Click(chromedp.CSS(`[data-printer="K1"] [data-fault="cover_open"]`)))
+	h.waitPrinter("ok")
+	h.call(201, "POST", "/api/v1/tickets", "", map[string]string{"service": "A", "kiosk": "K1"}, nil)
+	tb.WaitText(`[data-printer="K1"] [data-count]`, "已打印 1 张")
+	tb.WaitJS(`document.querySelector('[data-printer="K1"] img.slip').src.indexOf('data:image/png;base64,') === 0`)
+}

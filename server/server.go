@@ -19,6 +19,7 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/devices"
+	"hallfloor/devices/escpos/escposim"
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
@@ -45,8 +46,10 @@ type Options struct {
 	Backlog []journal.Record
 	// Devices are the hall's buttons, lamps and lockers; nil for none.
 	Devices *devices.Manager
-	// Printers are the kiosks' slip printers by kiosk id (slips.go).
-	Printers map[string]SlipPrinter
+	// Printers are the kiosks' slip printers by kiosk id (slips.go), and
+	// SimPrinters the fake ones among them (sim_printers.go).
+	Printers    map[string]SlipPrinter
+	SimPrinters map[string]*escposim.Printer
 	// History is a reading handle on the journal, for reports.
 	History journal.Journal
 	// Figures are the recorded daily figures reports read; nil reads
@@ -115,8 +118,10 @@ type Server struct {
 	// whatIfSlot holds the one what-if the server runs at a time.
 	whatIfSlot chan struct{}
 
-	// printers are the kiosks' slip printers by kiosk id.
-	printers map[string]SlipPrinter
+	// printers are the kiosks' slip printers by kiosk id; simPrinters the
+	// fake ones.
+	printers    map[string]SlipPrinter
+	simPrinters map[string]*escposim.Printer
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -142,7 +147,7 @@ func New(o Options) (*Server, error) {
 		metrics: newMetrics(),
 		log:     o.Logger,
 		clock:   o.Clock,
-		devices: o.Devices, printers: o.Printers,
+		devices: o.Devices, printers: o.Printers, simPrinters: o.SimPrinters,
 
 		historyJournal: o.History,
 		figures:        o.Figures,

@@ -180,3 +180,42 @@ func TestKioskSlipOnlyFromTheKiosk(t *testing.T) {
 		t.Fatalf("%d slips for two tickets", n)
 	}
 }
+
+// The devices page's bench gives the demo's fake printer its faults and
+// shows the last slip it printed, to a manager only.
+func TestSimPrinterBench(t *testing.T) {
+	h := startHall(t, "")
+	h.must(401, "GET", "/api/v1/sim/printers", "", nil)
+	admin := h.login("admin")
+	var list []struct {
+		Kiosk  string
+		Faults struct {
+			CoverOpen bool `json:"cover_open"`
+		}
+		Slips int
+	}
+	h.must(200, "GET", "/api/v1/sim/printers", admin, nil).into(t, &list)
+	if len(list) != 1 || list[0].Kiosk != "K1" || list[0].Slips != 0 {
+		t.Fatalf("printers %+v", list)
+	}
+	h.must(404, "GET", "/api/v1/sim/printers/K1/slip", admin, nil)
+	h.must(202, "POST", "/api/v1/sim/printers/K1", admin, map[string]bool{"cover_open": true})
+	h.waitDevice("kiosk:K1:printer", "fault", "cover_open")
+	if tk := h.kioskIssue("A", "K1"); tk.Slip.Why != "printer_fault" || tk.Slip.Fault == nil || tk.Slip.Fault.ZH != "打印机盖未关闭" {
+		t.Fatalf("with the cover open: %+v", tk.Slip)
+	}
+	h.must(202, "POST", "/api/v1/sim/printers/K1", admin, map[string]bool{})
+	h.waitDevice("kiosk:K1:printer", "ok", "printer_ready")
+	tk := h.kioskIssue("A", "K1")
+	waitSlips(t, simPrinter(t, h, "K1"), 1)
+	var last struct {
+		N     int
+		Lines []string
+		PNG   string
+	}
+	h.must(200, "GET", "/api/v1/sim/printers/K1/slip", admin, nil).into(t, &last)
+	if last.N != 1 || !slices.Contains(last.Lines, tk.Number) || !strings.HasPrefix(last.PNG, "data:image/png;base64,") {
+		t.Fatalf("last slip %d %q %.40s", last.N, last.Lines, last.PNG)
+	}
+	h.must(404, "POST", "/api/v1/sim/printers/K9", admin, map[string]bool{})
+}

@@ -10,12 +10,12 @@ import (
 
 // Faults are what the fake printer's status says is wrong.
 type Faults struct {
-	PaperOut  bool // the roll is empty
-	PaperLow  bool // the roll is near its end
-	CoverOpen bool
-	Offline   bool // offline for another cause (the feed button held)
+	PaperOut  bool `json:"paper_out"` // the roll is empty
+	PaperLow  bool `json:"paper_low"` // the roll is near its end
+	CoverOpen bool `json:"cover_open"`
+	Offline   bool `json:"offline"` // offline for another cause (the feed button held)
 	// Silent leaves status queries unanswered, as a printer that hangs.
-	Silent bool
+	Silent bool `json:"silent"`
 }
 
 // Printer is a fake networked slip printer.
