@@ -3,6 +3,7 @@ package escpos
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"hallfloor/devices"
@@ -32,9 +33,11 @@ type Printer struct {
 	o    Options
 	enc  *Encoder
 	jobs chan job
+	link *link // the Run goroutine's alone
+
+	mu sync.Mutex
 	// health is the last status found, read by Print from other goroutines.
-	health chan health
-	link   *link
+	health health
 }
 
 type job struct {
@@ -77,9 +80,7 @@ func New(o Options) (*Printer, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 2 * time.Second
 	}
-	p := &Printer{o: o, enc: enc, jobs: make(chan job, queueLen), health: make(chan health, 1)}
-	p.health <- health{kind: equipment.OK}
-	return p, nil
+	return &Printer{o: o, enc: enc, jobs: make(chan job, queueLen), health: health{kind: equipment.OK}}, nil
 }
 
 // Print queues a slip. It is refused at once when the printer's last
@@ -103,9 +104,9 @@ func (p *Printer) Print(s Slip) (<-chan error, error) {
 }
 
 func (p *Printer) last() health {
-	h := <-p.health
-	p.health <- h
-	return h
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.health
 }
 
 // Run asks the status at once and every Poll, and prints what is queued,
@@ -174,8 +175,10 @@ func (p *Printer) print(j job) error {
 
 // report tells the devices the printer's health when it changed.
 func (p *Printer) report(kind string, f equipment.Finding) {
-	h := <-p.health
-	p.health <- health{kind, f}
+	p.mu.Lock()
+	h := p.health
+	p.health = health{kind, f}
+	p.mu.Unlock()
 	if h.kind == kind && h.finding == f {
 		return
 	}
