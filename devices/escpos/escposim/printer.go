@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"sync"
 )
@@ -111,8 +112,7 @@ func (p *Printer) accept() {
 	}
 }
 
-// serve reads one connection as the printer would, answering its status
-// queries as they come.
+// serve reads one connection until it ends.
 func (p *Printer) serve(c net.Conn) {
 	defer p.wg.Done()
 	defer func() {
@@ -121,11 +121,20 @@ func (p *Printer) serve(c net.Conn) {
 		p.mu.Unlock()
 		_ = c.Close()
 	}()
+	_ = p.Serve(c)
+}
+
+// Serve reads a line to the printer as the printer would, answering its
+// status queries as they come, until the line ends: a TCP connection, or
+// the far end of a device (a pseudo-terminal standing for /dev/usb/lp0).
+func (p *Printer) Serve(rw io.ReadWriter) error {
 	pr := newParser(p.received, p.status)
-	pr.answer = &silenceable{p: p, w: c}
-	if err := pr.run(bufio.NewReader(c)); err != nil && !errors.Is(err, net.ErrClosed) {
-		return
+	pr.answer = &silenceable{p: p, w: rw}
+	err := pr.run(bufio.NewReader(rw))
+	if errors.Is(err, net.ErrClosed) {
+		return nil
 	}
+	return err
 }
 
 func (p *Printer) received(s Slip) {
@@ -162,7 +171,7 @@ func (p *Printer) status(n byte) byte {
 // silenceable writes the status answers unless the printer is silent.
 type silenceable struct {
 	p *Printer
-	w net.Conn
+	w io.Writer
 }
 
 func (s *silenceable) Write(b []byte) (int, error) {
