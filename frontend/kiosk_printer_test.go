@@ -49,6 +49,9 @@ func TestKioskSlipPrinterOutOfPaper(t *testing.T) {
 
 	kiosk := takeFirstA(t, h.url("/kiosk?kiosk=K1"))
 	kiosk.WaitText("#slip-noslip", "打印机缺纸 · 凭条未能打印，请到服务台取号")
+	if kiosk.HiddenJS("#print") {
+		t.Fatal("a slip not printed leaves no way to print it from the browser")
+	}
 	var set bool
 	kiosk.Eval(`HF.setLang('en'), true`, &set) // the slip covers the page's toggle
 	kiosk.WaitText("#slip-noslip", "The printer is out of paper · The slip did not print: please ask at the service desk")
@@ -64,7 +67,7 @@ func TestKioskSlipPrinterOutOfPaper(t *testing.T) {
 	if err != nil || slips[0].Largest() != "A002" {
 		t.Fatalf("printed %+v (%v)", slips, err)
 	}
-	kiosk.WaitJS(`document.getElementById('slip-noslip').hidden`)
+	kiosk.WaitJS(`document.getElementById('slip-noslip').hidden && document.getElementById('print').hidden`)
 }
 
 // On /devices a manager gives the demo's fake printer a fault with a tick

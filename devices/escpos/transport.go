@@ -39,6 +39,9 @@ type link struct {
 		SetWriteDeadline(time.Time) error
 	}
 	readable bool
+	// timed: writes take a deadline. One that does not is bounded by
+	// closing the line when it is late.
+	timed bool
 }
 
 // errNoStatus says the line cannot read the printer's status.
@@ -52,7 +55,7 @@ func dial(address string, timeout time.Duration) (*link, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &link{rw: c, deadline: c.(*net.TCPConn), readable: true}, nil
+		return &link{rw: c, deadline: c.(*net.TCPConn), readable: true, timed: true}, nil
 	}
 	f, err := os.OpenFile(addr, os.O_RDWR, 0)
 	if err != nil {
@@ -60,22 +63,37 @@ func dial(address string, timeout time.Duration) (*link, error) {
 		if f, err = os.OpenFile(addr, os.O_WRONLY, 0); err != nil {
 			return nil, err
 		}
-		return &link{rw: f}, nil
+		return &link{rw: f, deadline: f, timed: f.SetWriteDeadline(time.Time{}) == nil}, nil
 	}
 	l := &link{rw: f, deadline: f}
 	l.readable = f.SetReadDeadline(time.Time{}) == nil
+	l.timed = f.SetWriteDeadline(time.Time{}) == nil
 	return l, nil
 }
 
-// write sends b whole within timeout.
+// write sends b whole within timeout. A device that takes no deadline
+// (a printer driver without poll) is written to beside, and closed when
+// the write is late, so that a stuck printer cannot hold the driver.
 func (l *link) write(b []byte, timeout time.Duration) error {
-	if l.deadline != nil {
-		// A device file without deadlines says so; its write then blocks
-		// as the kernel's driver decides.
-		_ = l.deadline.SetWriteDeadline(time.Now().Add(timeout))
+	if l.timed {
+		if err := l.deadline.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+			return err
+		}
+		_, err := l.rw.Write(b)
+		return err
 	}
-	_, err := l.rw.Write(b)
-	return err
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.rw.Write(b)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		_ = l.rw.Close()
+		return fmt.Errorf("the write of %d bytes did not end within %v", len(b), timeout)
+	}
 }
 
 // status asks the printer its four status bytes, each within timeout.

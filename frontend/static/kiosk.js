@@ -208,6 +208,8 @@ HF.start(function () {
     var noslip = document.getElementById('slip-noslip'), sl = t.slip;
     noslip.hidden = !(sl && sl.status === 'not_printed');
     noslip.textContent = noslip.hidden ? '' : (sl.fault ? HF.said(sl.fault) + ' · ' : '') + HF.t('kiosk.noslip');
+    // A slip the server printed is not printed again by the browser.
+    document.getElementById('print').hidden = !!(sl && sl.status !== 'not_printed');
     var svc = hall && hall.services.filter(function (s) { return s.code === t.service; })[0];
     document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') +
       (t.mark ? ' · ' + (HF.lang === 'en' ? t.mark.en : t.mark.zh) : '');
