@@ -17,6 +17,10 @@ import (
 // kioskTicket is the answer to a kiosk's ticket.
 type kioskTicket struct {
 	ticket
+	Consult *struct {
+		Text string `json:"text"`
+		Name string `json:"name"`
+	} `json:"consult"`
 	Slip struct {
 		Kiosk  string `json:"kiosk"`
 		Status string `json:"status"`
@@ -87,6 +91,14 @@ func TestKioskSlipPrints(t *testing.T) {
 	}
 	if n := len(fake.Slips()); n != 1 {
 		t.Fatalf("%d slips printed", n)
+	}
+	// A 咨询号's slip says where to wait for the department, as its answer does.
+	z := h.kioskIssue("S", "K1")
+	if z.Consult == nil || z.Consult.Text == "" || z.Consult.Name == "" {
+		t.Fatalf("the consultation's answer %+v", z)
+	}
+	if got := waitSlips(t, fake, 2)[1]; got.Largest() != z.Number || !slices.Contains(got.Lines(), z.Consult.Text) {
+		t.Fatalf("the consultation's slip %q, want %q", got.Lines(), z.Consult.Text)
 	}
 }
 
