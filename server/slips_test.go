@@ -231,3 +231,29 @@ func TestSimPrinterBench(t *testing.T) {
 	}
 	h.must(404, "POST", "/api/v1/sim/printers/K9", admin, map[string]bool{})
 }
+
+// In a city, a hall's slip links the ticket's page under the hall's own
+// path, as its kiosk page does.
+func TestKioskSlipInACity(t *testing.T) {
+	c := apptest.StartCity(t, nil)
+	east := c.Halls[1]
+	var fake *escposim.Printer
+	for _, p := range east.SimPrinters() {
+		if p.Kiosk == "K1" {
+			fake = p.Printer
+		}
+	}
+	if fake == nil {
+		t.Fatal("the east hall's kiosk K1 has no simulated printer")
+	}
+	cl := client{t, c.URL}
+	var tk kioskTicket
+	cl.must(201, "POST", "/h/east/api/v1/tickets", "", map[string]any{"service": "A", "kiosk": "K1"}).into(t, &tk)
+	slip := waitSlips(t, fake, 1)[0]
+	if want := c.URL + "/h/east/t/" + tk.ID + "?k=" + tk.Key; len(slip.QRs()) != 1 || slip.QRs()[0] != want {
+		t.Fatalf("QR %q, want %s", slip.QRs(), want)
+	}
+	if !slices.Contains(slip.Lines(), "东区政务服务中心") {
+		t.Fatalf("lines %q", slip.Lines())
+	}
+}
