@@ -97,20 +97,21 @@ func NewEncoder(dots int, enc string) (*Encoder, error) {
 func (e *Encoder) Encode(s Slip) ([]byte, error) {
 	var b bytes.Buffer
 	b.Write([]byte{esc, '@', fs, '&', esc, 'a', 1})
-	for _, l := range []struct {
+	type line struct {
 		text string
 		size byte
 		bold bool
-	}{
-		{s.Hall, e.fit(s.Hall, 2), true},
-		{s.HallEN, size(1, 1), false},
-		{"\n", size(1, 1), false},
-		{s.Label, size(1, 1), false},
-		{s.Number, e.numberSize(), true},
-		{s.Service, e.fit(s.Service, 2), true},
-	} {
-		if err := e.line(&b, l.text, l.size, l.bold); err != nil {
-			return nil, err
+	}
+	head := []line{{s.Hall, e.fit(s.Hall, 2), true}, {s.HallEN, size(1, 1), false}}
+	ticket := []line{{s.Label, size(1, 1), false}, {s.Number, e.numberSize(), true}, {s.Service, e.fit(s.Service, 2), true}}
+	for i, group := range [][]line{head, ticket} {
+		if i > 0 {
+			b.WriteByte(lf) // a blank line between the hall and the ticket
+		}
+		for _, l := range group {
+			if err := e.line(&b, l.text, l.size, l.bold); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for _, l := range s.Lines {
@@ -131,14 +132,9 @@ func (e *Encoder) Encode(s Slip) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// line writes one centred line in a size, "" writing nothing and "\n" an
-// empty line.
+// line writes one centred line in a size, "" writing nothing.
 func (e *Encoder) line(b *bytes.Buffer, text string, sz byte, bold bool) error {
-	switch text {
-	case "":
-		return nil
-	case "\n":
-		b.WriteByte(lf)
+	if text == "" {
 		return nil
 	}
 	// A slip is printed, never interpreted: a control byte in a hall's
