@@ -20,10 +20,9 @@ require golang.org/x/time v0.16.0
 
 require github.com/creack/pty v1.1.24
 
-require (
-	github.com/creack/pty v1.1.24
-	go.bug.st/serial v1.8.0
-)
+require go.bug.st/serial v1.8.0
+
+require golang.org/x/image v0.25.0
 
 require (
 	github.com/redis/go-redis/v9 v9.23.0
@@ -51,9 +50,8 @@ require (
 	github.com/tiendc/go-deepcopy v1.7.2 // indirect
 	github.com/xuri/efp v0.0.1 // indirect
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
-	go.bug.st/serial v1.8.0
 	golang.org/x/net v0.60.0
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.43.0
 	google.golang.org/protobuf v1.36.12 // indirect
 	modernc.org/libc v1.79.0 // indirect

@@ -115,6 +115,8 @@ type App struct {
 	// devHall is the hall the devices press into: the engine, or on a
 	// hall of several nodes the leader's whenever this node follows.
 	devHall devices.Hall
+	// fakePrinters are the kiosks' simulated slip printers (printers.go).
+	fakePrinters []SimPrinter
 }
 
 // Open builds the hall, restoring it from its journal. Nothing runs until
@@ -196,6 +198,9 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	a.Devices = devs
 	eng.Subscribe(devs.Observe)
 	if err := addLEDs(o, eng, devs); err != nil {
+		return nil, err
+	}
+	if err := a.openPrinters(o.Hall.Devices, devs, &srvOpts); err != nil {
 		return nil, err
 	}
 	tail, err := j.Tail(ctx, 4096)

@@ -28,17 +28,14 @@ func (c *CardReader) BaudRate() int {
 	return c.Baud
 }
 
-// validateCardReaders adds the problems of the kiosks and of the locker
-// banks' card readers. A kiosk is listed once, by its id; a serial port
-// is read by one reader.
+// validateCardReaders adds the problems of the kiosks' and the locker
+// banks' card readers (the kiosks' ids are checked with their printers,
+// kiosks.go). A serial port is read by one reader.
 func (h *Hall) validateCardReaders(add func(key, format string, args ...any)) {
 	d := h.Devices
-	kiosks := map[string]bool{}
 	ports := map[string]string{} // serial port → key of its reader
 	for i, k := range d.Kiosks {
-		key := fmt.Sprintf("devices.kiosks[%d]", i)
-		checkID(add, key+".id", k.ID, "kiosk", kiosks)
-		validateCardReader(add, key+".card_reader", k.CardReader, ports)
+		validateCardReader(add, fmt.Sprintf("devices.kiosks[%d].card_reader", i), k.CardReader, ports)
 	}
 	for i, b := range d.Lockers {
 		validateCardReader(add, fmt.Sprintf("devices.lockers[%d].card_reader", i), b.CardReader, ports)

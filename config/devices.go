@@ -336,6 +336,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 		}
 	}
 	h.validateCardReaders(add)
+	d.validateKiosks(add)
 	for _, p := range d.Pins() {
 		name := p.Pin.Name
 		switch {

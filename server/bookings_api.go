@@ -358,6 +358,7 @@ func (s *Server) postCheckIn(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Code     string `json:"code"`
 		IDNumber string `json:"id_number"`
+		Kiosk    string `json:"kiosk"` // prints the slip there (slips.go)
 	}
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
@@ -372,7 +373,7 @@ func (s *Server) postCheckIn(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.IDHash = h
 	}
-	s.do(w, r, http.StatusCreated, cmd, s.issueReply)
+	s.issueAt(w, r, cmd, body.Kiosk)
 }
 
 // getBookings is the clerks' list: the bookings of ?day= (today by

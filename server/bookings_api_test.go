@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hallfloor/config"
+	"hallfloor/devices/escpos/escposim"
 	"hallfloor/hall"
 )
 
@@ -30,7 +31,14 @@ type bookingAnswer struct {
 // listed for the clerk, checks in at the kiosk for a ticket marked 预约 and
 // called ahead of a walk-in, and a late booking is forfeited by the clerk.
 func TestBookingsAPI(t *testing.T) {
-	h := startLockHall(t, nil)
+	printer, err := escposim.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer printer.Close()
+	h := startLockHall(t, func(c *config.Hall) {
+		c.Devices.Kiosks = []config.KioskDevices{{ID: "K1", Printer: &config.Printer{Address: printer.Addr()}}}
+	})
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	h.mu.Lock()
 	h.now = time.Date(2027, 1, 4, 8, 0, 0, 0, shanghai) // a Monday
@@ -118,9 +126,13 @@ func TestBookingsAPI(t *testing.T) {
 			ZH string `json:"zh"`
 		} `json:"mark"`
 	}
-	h.must(201, "POST", "/api/v1/bookings/checkin", "", map[string]string{"id_number": ids[0]}).into(t, &tk)
+	h.must(201, "POST", "/api/v1/bookings/checkin", "", map[string]string{"id_number": ids[0], "kiosk": "K1"}).into(t, &tk)
 	if tk.Via != "booking" || tk.Mark == nil || tk.Mark.ZH != "预约" || tk.Key == "" {
 		t.Fatalf("check-in ticket %+v", tk)
+	}
+	// Checked in at kiosk K1, the booking's slip prints there, marked.
+	if slip := waitSlips(t, printer, 1)[0]; slip.Largest() != tk.Number || !slices.Contains(slip.Lines(), "社会民生 · 预约") {
+		t.Fatalf("the check-in's slip %q", slip.Lines())
 	}
 	if r := h.req("POST", "/api/v1/bookings/checkin", "", map[string]string{"code": b.Code}); r.apiError(t).Error.Reason != "booking_checked_in_already" {
 		t.Fatalf("second check-in: %s", r)

@@ -22,7 +22,7 @@ import (
 // deviceFiles are the devices page and its own script and style; the
 // shell they load is the hall's (see lockerPages).
 //
-//go:embed devices.html devices.js devices.css
+//go:embed devices.html devices.js devices.css devices-printers.js
 var deviceFiles embed.FS
 
 var devicesPage = page(deviceFiles, "devices.html")
@@ -35,6 +35,7 @@ func (s *Server) deviceRoutes(r chi.Router) {
 	r.Get("/sim/pins", s.simulator(s.getSimPins))
 	r.Post("/sim/pins/{name}", s.simulator(s.postSimPin))
 	r.Post("/sim/lockers/{bank}/{compartment}/unlock", s.simulator(s.postSimUnlock))
+	s.simPrinterRoutes(r)
 }
 
 // getDevicesPage answers GET /devices, the installers' page, with the

@@ -19,6 +19,7 @@ import (
 
 	"hallfloor/config"
 	"hallfloor/devices"
+	"hallfloor/devices/escpos/escposim"
 	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/errs"
@@ -44,6 +45,10 @@ type Options struct {
 	Backlog []journal.Record
 	// Devices are the hall's buttons, lamps and lockers; nil for none.
 	Devices *devices.Manager
+	// Printers are the kiosks' slip printers by kiosk id (slips.go), and
+	// SimPrinters the fake ones among them (sim_printers.go).
+	Printers    map[string]SlipPrinter
+	SimPrinters map[string]*escposim.Printer
 	// History is a reading handle on the journal, for reports.
 	History journal.Journal
 	// Figures are the recorded daily figures reports read; nil reads
@@ -112,6 +117,11 @@ type Server struct {
 	whatIf WhatIf
 	// whatIfSlot holds the one what-if the server runs at a time.
 	whatIfSlot chan struct{}
+
+	// printers are the kiosks' slip printers by kiosk id; simPrinters the
+	// fake ones.
+	printers    map[string]SlipPrinter
+	simPrinters map[string]*escposim.Printer
 }
 
 // New builds a server and subscribes it to the engine's events. Call before
@@ -137,8 +147,8 @@ func New(o Options) (*Server, error) {
 		metrics: newMetrics(),
 		log:     o.Logger,
 		clock:   o.Clock,
-		devices: o.Devices,
-		cards:   newCardDesk(),
+		devices: o.Devices, printers: o.Printers, simPrinters: o.SimPrinters,
+		cards: newCardDesk(),
 
 		historyJournal: o.History,
 		figures:        o.Figures,
@@ -442,6 +452,9 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		Card     string `json:"card"` // a card reader's token, instead of id_number
 		Phone    string `json:"phone"`
 		Priority bool   `json:"priority"`
+		// Kiosk is the kiosk the ticket is taken at, whose printer prints
+		// its slip (slips.go).
+		Kiosk string `json:"kiosk"`
 	}
 	// Staff (a guide at the door, a clerk) may be signed in; the hall
 	// decides what they may issue. A sign-in that is sent must be good.
@@ -479,7 +492,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.do(w, r, http.StatusCreated, issue, s.issueReply)
+	s.issueAt(w, r, issue, body.Kiosk)
 }
 
 // ticketReply answers with the ticket a command concerned.
@@ -693,7 +706,11 @@ func (s *Server) withStaff(h staffHandler) http.HandlerFunc {
 // do runs a command through the engine and writes its answer; with an
 // Idempotency-Key, a repeat gets the first answer (see idempotent).
 func (s *Server) do(w http.ResponseWriter, r *http.Request, code int, cmd hall.Command, reply engine.ReplyFunc) {
-	res := s.run(w, r, cmd, reply)
+	s.answer(w, r, code, s.run(w, r, cmd, reply))
+}
+
+// answer writes a command's result: its body, or its error.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, code int, res engine.Result) {
 	if res.Err != nil {
 		s.metrics.httpErrors.WithLabelValues(string(errs.KindOf(res.Err))).Inc()
 		s.fail(w, r, res.Err)

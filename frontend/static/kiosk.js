@@ -51,6 +51,8 @@ HF.start(function () {
   var closeTimer = null;
   window.__hf.kiosk = { last: function () { return ticket; } };
   var IDLE_S = Number(new URLSearchParams(location.search).get('idle_s')) || 30;
+  // ?kiosk=K1 names the kiosk, whose printer the server prints its slips on.
+  var KIOSK = new URLSearchParams(location.search).get('kiosk') || '';
   var idleTimer = null;
 
   var idIn = document.getElementById('idnumber');
@@ -161,6 +163,7 @@ HF.start(function () {
     if (card) body.card = card.token;
     else if (id) body.id_number = id.toUpperCase();
     if (phone) body.phone = phone;
+    if (KIOSK) body.kiosk = KIOSK;
     if (guide && document.getElementById('priority').checked) body.priority = true;
     try {
       // One key per tap: a retry after a lost answer cannot issue twice.
@@ -198,6 +201,7 @@ HF.start(function () {
     var err = document.getElementById('error');
     HF.showError(err, 'kiosk.checkin.busy');
     var body = /^[0-9]{17}[0-9X]$/.test(v) ? { id_number: v } : { code: v };
+    if (KIOSK) body.kiosk = KIOSK;
     try {
       ticket = await HF.api('POST', '/api/v1/bookings/checkin', body, { key: HF.key() });
       HF.showError(err, null);
@@ -215,6 +219,13 @@ HF.start(function () {
     document.getElementById('slip-hall').textContent = hall ? (HF.lang === 'en' && hall.hall.name_en ? hall.hall.name_en : hall.hall.name) : '';
     document.getElementById('slip-number').textContent = t.number;
     document.getElementById('slip-number').setAttribute('data-ticket', t.id);
+    // A slip the kiosk's printer did not print: the ticket is on the
+    // screen, the desk gives a paper one.
+    var noslip = document.getElementById('slip-noslip'), sl = t.slip;
+    noslip.hidden = !(sl && sl.status === 'not_printed');
+    noslip.textContent = noslip.hidden ? '' : (sl.fault ? HF.said(sl.fault) + ' · ' : '') + HF.t('kiosk.noslip');
+    // A slip the server printed is not printed again by the browser.
+    document.getElementById('print').hidden = !!(sl && sl.status !== 'not_printed');
     var svc = hall && hall.services.filter(function (s) { return s.code === t.service; })[0];
     document.getElementById('slip-service').textContent = (svc ? HF.name(svc) : t.service_name) + (t.priority ? ' · ' + HF.t('kiosk.prio.tag') : '') +
       (t.mark ? ' · ' + (HF.lang === 'en' ? t.mark.en : t.mark.zh) : '');
