@@ -16,7 +16,11 @@ require (
 	periph.io/x/host/v3 v3.8.5
 )
 
-require golang.org/x/time v0.16.0
+require (
+	github.com/creack/pty v1.1.24
+	go.bug.st/serial v1.8.0
+	golang.org/x/time v0.16.0
+)
 
 require (
 	github.com/redis/go-redis/v9 v9.23.0
