@@ -21,12 +21,18 @@ var findingWords = map[string]Words{
 	equipment.DoorAlreadyOpen: {"开锁失败：柜门已经打开", "The lock was not released: the door is already open"},
 	equipment.NoLockRelay:     {"开锁失败：没有可用的开锁继电器", "The lock was not released: no working lock relay"},
 	equipment.LockBacklog:     {"开锁指令积压，事件 {detail} 的开锁未执行", "Lock pulses piled up: the release of event {detail} was not carried out"},
+	equipment.DeviceSilent:    {"总线设备 {pin} 无应答", "Bus device {pin} does not answer"},
+	equipment.DeviceAnswers:   {"总线设备 {pin} 恢复应答", "Bus device {pin} answers again"},
+	equipment.BadFrame:        {"总线设备 {pin} 应答帧错误", "Bus device {pin} answers with garbled frames"},
+	equipment.DeviceRefused:   {"总线设备 {pin} 拒绝请求", "Bus device {pin} refuses the request"},
+	equipment.BusUnavailable:  {"无法打开总线 {pin} 的串口", "The serial port of bus {pin} cannot be opened"},
 }
 
 // driverSaid are the reasons whose Detail is a driver's error, shown after
 // the words.
 var driverSaid = map[string]bool{
 	equipment.PinUnavailable: true, equipment.PinUnreadable: true, equipment.PinUndrivable: true,
+	equipment.DeviceSilent: true, equipment.BadFrame: true, equipment.DeviceRefused: true, equipment.BusUnavailable: true,
 }
 
 // Finding words what a device's report says. A report from before reasons

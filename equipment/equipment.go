@@ -52,11 +52,18 @@ const (
 	DoorAlreadyOpen = "door_already_open" // a release refused: the door is open
 	NoLockRelay     = "no_lock_relay"     // a release refused: no working relay
 	LockBacklog     = "lock_backlog"      // releases piled up and one was dropped; Detail the count and event
+	// A device on an RS485 bus; Pin names it (bus1@3), Detail what the bus said.
+	DeviceSilent   = "device_silent"   // it stopped answering
+	DeviceAnswers  = "device_answers"  // it answers again
+	BadFrame       = "bad_frame"       // its answers come garbled (bad CRC, wrong length)
+	DeviceRefused  = "device_refused"  // it answers with a Modbus exception
+	BusUnavailable = "bus_unavailable" // the bus's serial port cannot be opened; Pin names the bus
 )
 
 // Reasons are every reason a report may give, for the words' test.
 var Reasons = []string{PinUnavailable, PinUnreadable, PinReadable, PinUndrivable, OutputLate, OutputRecovered,
-	DoorForced, DoorLeftOpen, DoorClosed, DoorOpened, DoorNotOpened, DoorAlreadyOpen, NoLockRelay, LockBacklog}
+	DoorForced, DoorLeftOpen, DoorClosed, DoorOpened, DoorNotOpened, DoorAlreadyOpen, NoLockRelay, LockBacklog,
+	DeviceSilent, DeviceAnswers, BadFrame, DeviceRefused, BusUnavailable}
 
 // Command is a request to the equipment room.
 type Command interface{ equipmentCommand() }

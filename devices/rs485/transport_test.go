@@ -1,0 +1,194 @@
+package rs485
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"hallfloor/config"
+	"hallfloor/devices"
+)
+
+// events records what an input tells, for a test to wait on.
+type events chan any
+
+type health struct{ err error }
+
+func (e events) Changed(active bool) { e <- active }
+func (e events) Health(err error)    { e <- health{err} }
+
+// next waits for the next word of the input, with a generous deadline.
+func (e events) next(t *testing.T) any {
+	t.Helper()
+	select {
+	case v := <-e:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("the input said nothing")
+		return nil
+	}
+}
+
+const testBus = `
+  buses: [{name: bus1, port: sim, timeout_ms: 50, retries: 2, poll_ms: 10}]
+`
+
+// openBus runs the transport of a device map on its simulated bus (the
+// simulated devices on a pseudo-terminal, the transport on its serial
+// port) until the test ends.
+func openBus(t *testing.T, d config.Devices) *Transport {
+	t.Helper()
+	tr, err := Open(Options{Devices: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Sim() == nil {
+		t.Fatal("a bus on port sim must be simulated")
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); tr.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		<-done
+		if err := tr.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return tr
+}
+
+func callerMap() config.Devices {
+	return config.Devices{
+		Buses: []config.Bus{{Name: "bus1", Port: config.Sim, TimeoutMS: 50, Retries: 2, PollMS: 10}},
+		Windows: []config.WindowDevices{{Window: "1", Display: "bus1@3", Buttons: config.Buttons{
+			Next: &config.Pin{Name: "bus1@3:key1"}, Skip: &config.Pin{Name: "bus1@3:key3"}}}},
+	}
+}
+
+// watch starts watching the caller's next key.
+func watch(t *testing.T, tr *Transport) (devices.Input, events) {
+	t.Helper()
+	in, err := tr.Input(callerMap().Pins()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := make(events, 64)
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	go in.Watch(ctx, ev)
+	return in, ev
+}
+
+func TestKeyPressReported(t *testing.T) {
+	tr := openBus(t, callerMap())
+	in, ev := watch(t, tr)
+	caller := tr.Sim().Unit("bus1@3")
+	if err := tr.Sim().Drive("bus1@3:key1", devices.High); err != nil {
+		t.Fatal(err)
+	}
+	if v := ev.next(t); v != true {
+		t.Fatalf("key 1 held down: the input said %v", v)
+	}
+	if !in.Active() || !caller.Input(0) {
+		t.Fatal("the key reads pressed")
+	}
+	if p, ok := tr.Sim().Pin("bus1@3:key1"); !ok || !p.Active || p.Role != "button" || p.Window != "1" || p.Action != "next" {
+		t.Fatalf("the simulator lists the key as %+v", p)
+	}
+	tr.Sim().Drive("bus1@3:key1", devices.Low)
+	if v := ev.next(t); v != false {
+		t.Fatalf("key 1 let go: the input said %v", v)
+	}
+	// Key 3 is another input: its press is not key 1's.
+	tr.Sim().Drive("bus1@3:key3", devices.High)
+	waitPolls(t, tr, "bus1", 3, 3)
+	select {
+	case v := <-ev:
+		t.Fatalf("key 3 pressed: key 1 said %v", v)
+	default:
+	}
+}
+
+// waitPolls waits until the device at addr has been asked n more times.
+func waitPolls(t *testing.T, tr *Transport, bus string, addr byte, n int) {
+	t.Helper()
+	sb := tr.Sim().Bus(bus)
+	want := sb.Requests(addr) + n
+	deadline := time.After(10 * time.Second)
+	for sb.Requests(addr) < want {
+		select {
+		case <-sb.Changed():
+		case <-deadline:
+			t.Fatalf("device %d was not polled", addr)
+		}
+	}
+}
+
+func TestCorruptFrameRejectedAndRetried(t *testing.T) {
+	tr := openBus(t, callerMap())
+	_, ev := watch(t, tr)
+	client := tr.named["bus1"].client
+	tr.Sim().Bus("bus1").CorruptNext(1)
+	tr.Sim().Drive("bus1@3:key1", devices.High)
+	// The one corrupt answer is refused and asked again: the press comes
+	// through, and the input never turns faulty.
+	if v := ev.next(t); v != true {
+		t.Fatalf("the key press after a corrupt answer: the input said %v", v)
+	}
+	if n := client.BadFrames.Load(); n != 1 {
+		t.Fatalf("%d frames refused, want the 1 corrupt one", n)
+	}
+}
+
+func TestSilentDeviceFaultyThenOK(t *testing.T) {
+	tr := openBus(t, callerMap())
+	_, ev := watch(t, tr)
+	caller := tr.Sim().Unit("bus1@3")
+	caller.Silence(true)
+	v := ev.next(t)
+	if h, ok := v.(health); !ok || h.err == nil {
+		t.Fatalf("a silent caller: its key said %v, want a fault", v)
+	}
+	// Pressed while silent: the press is read once the caller answers.
+	tr.Sim().Drive("bus1@3:key1", devices.High)
+	caller.Silence(false)
+	if v := ev.next(t); v != (health{nil}) {
+		t.Fatalf("the caller answers again: its key said %v, want ok", v)
+	}
+	if v := ev.next(t); v != true {
+		t.Fatalf("then the press: %v", v)
+	}
+}
+
+func TestDisplayShowsText(t *testing.T) {
+	tr := openBus(t, callerMap())
+	d, err := tr.Display("bus1@3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.Show(ctx, "A012"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tr.Sim().Unit("bus1@3").Text(); got != "A012" {
+		t.Fatalf("the display shows %q", got)
+	}
+	if err := d.Show(ctx, ""); err != nil || tr.Sim().Unit("bus1@3").Text() != "" {
+		t.Fatalf("cleared: %q, %v", tr.Sim().Unit("bus1@3").Text(), err)
+	}
+	if _, err := tr.Display("bus1@4"); err == nil {
+		t.Fatal("no caller at address 4, yet a display")
+	}
+}
+
+func TestDisplayRegisters(t *testing.T) {
+	r := DisplayRegisters("A012")
+	if len(r) != 8 || r[0] != 0x4130 || r[1] != 0x3132 || r[2] != 0x2020 || r[7] != 0x2020 {
+		t.Fatalf("A012 as registers %04x", r)
+	}
+	if r := DisplayRegisters("号A1"); r[0] != 0x3F41 {
+		t.Fatalf("a character beyond ASCII: %04x", r[0])
+	}
+}
