@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"sync"
-	"time"
 
 	"hallfloor/devices"
 	"hallfloor/devices/rs485/modbus"
@@ -94,6 +93,10 @@ func (in *input) flush() {
 }
 
 // lock is a lock board's lock: a coil that, energised, releases the latch.
+// The devices pulse it with Set (on, the bank's pulse time on their clock,
+// off, and off even when the hall stops): that way the pulse shows, and the
+// door's confirm time runs, from the moment the coil is on, and a door
+// read open during the pulse is the door that pulse opened.
 type lock struct {
 	unit *unit
 	coil uint16
@@ -105,26 +108,6 @@ func (l *lock) Set(ctx context.Context, on bool) error {
 		return c.WriteCoil(ctx, byte(u.addr), l.coil, on)
 	})
 }
-
-// Pulse energises the lock for d and lets it go, even when ctx ends
-// meanwhile: a lock left on holds the latch open and heats its coil. The
-// bus carries on polling during the pulse.
-func (l *lock) Pulse(ctx context.Context, d time.Duration) error {
-	if err := l.Set(ctx, true); err != nil {
-		return err
-	}
-	t := time.NewTimer(d)
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-		t.Stop()
-	}
-	off, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	return l.Set(off, false)
-}
-
-var _ devices.Pulser = (*lock)(nil)
 
 // display is a caller's number display: rs485sim.DisplayRegisters holding
 // registers from 0, two ASCII characters each, high byte first, padded

@@ -4,7 +4,6 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/devices/rs485/rs485sim"
-	"hallfloor/errs"
 )
 
 // Sim is the simulated buses' devices as the /devices page and tests
@@ -13,9 +12,8 @@ import (
 // devices.Simulator. A bus pin's level is the bit the device reports:
 // high is pressed or open.
 type Sim struct {
+	devices.SimPins[*simPin]
 	buses map[string]*rs485sim.Bus
-	pins  map[string]*simPin
-	order []string
 }
 
 type simPin struct {
@@ -24,7 +22,7 @@ type simPin struct {
 	unit *rs485sim.Unit
 }
 
-func newSim() *Sim { return &Sim{buses: map[string]*rs485sim.Bus{}, pins: map[string]*simPin{}} }
+func newSim() *Sim { return &Sim{buses: map[string]*rs485sim.Bus{}} }
 
 // add puts a bus's devices on a simulated bus, each as the device map
 // makes it: a caller with its keys and display, a lock board with its
@@ -41,10 +39,7 @@ func (s *Sim) add(b *bus) *rs485sim.Bus {
 		}
 		for _, ref := range u.pins {
 			bp, _ := config.SplitBusPin(ref.Pin.Name)
-			if s.pins[ref.Pin.Name] == nil {
-				s.pins[ref.Pin.Name] = &simPin{ref: ref, bp: bp, unit: su}
-				s.order = append(s.order, ref.Pin.Name)
-			}
+			s.Add(ref.Pin.Name, &simPin{ref: ref, bp: bp, unit: su})
 		}
 	}
 	return sb
@@ -62,45 +57,24 @@ func (s *Sim) Unit(name string) *rs485sim.Unit {
 	return s.buses[bus].Unit(byte(addr))
 }
 
-// Pins lists every simulated bus pin in the order of the hall file.
-func (s *Sim) Pins() []devices.PinInfo {
-	out := make([]devices.PinInfo, 0, len(s.order))
-	for _, n := range s.order {
-		out = append(out, s.pins[n].info())
-	}
-	return out
-}
-
-// Pin is one simulated bus pin.
-func (s *Sim) Pin(name string) (devices.PinInfo, bool) {
-	p := s.pins[name]
-	if p == nil {
-		return devices.PinInfo{}, false
-	}
-	return p.info(), true
-}
-
-func (p *simPin) info() devices.PinInfo {
+// Info is the pin as the device page shows it: a key's or door's input
+// bit, a lock's coil.
+func (p *simPin) Info() devices.PinInfo {
 	on := p.unit.Input(p.bp.N - 1)
 	if p.bp.Item == config.BusLock {
 		on = p.unit.Coil(p.bp.N - 1)
 	}
-	return devices.PinInfo{
-		Name: p.ref.Pin.Name, Role: string(p.ref.Role), Window: p.ref.Window, Action: p.ref.Action,
-		Score: p.ref.Score, Bank: p.ref.Bank, Compartment: p.ref.Box,
-		Level: devices.Level(on).String(), Active: on, ActiveLevel: devices.High.String(), Input: p.ref.Role.Input(),
-	}
+	info := devices.RefInfo(p.ref)
+	info.Level, info.Active, info.ActiveLevel = devices.Level(on).String(), on, devices.High.String()
+	return info
 }
 
 // Drive holds a simulated key down (high) or lets it go (low), or opens
 // or shuts a door by hand; the device reports it at the next poll.
 func (s *Sim) Drive(name string, level devices.Level) error {
-	p := s.pins[name]
-	if p == nil {
-		return errs.R(errs.NotFound, "no_pin", "pin", name)
-	}
-	if !p.ref.Role.Input() {
-		return errs.R(errs.Conflict, "pin_is_output", "pin", name)
+	p, err := s.Input(name)
+	if err != nil {
+		return err
 	}
 	p.unit.Set(p.bp.N-1, level == devices.High)
 	return nil

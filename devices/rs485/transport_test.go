@@ -29,10 +29,6 @@ func (e events) next(t *testing.T) any {
 	}
 }
 
-const testBus = `
-  buses: [{name: bus1, port: sim, timeout_ms: 50, retries: 2, poll_ms: 10}]
-`
-
 // openBus runs the transport of a device map on its simulated bus (the
 // simulated devices on a pseudo-terminal, the transport on its serial
 // port) until the test ends.
