@@ -188,3 +188,20 @@ func TestDisplayRegisters(t *testing.T) {
 		t.Fatalf("a character beyond ASCII: %04x", r[0])
 	}
 }
+
+// A tap between two polls is still a press: the caller keeps it until read.
+func TestKeyTapBetweenPolls(t *testing.T) {
+	d := callerMap()
+	d.Buses[0].PollMS = 1000
+	tr := openBus(t, d)
+	_, ev := watch(t, tr)
+	waitPolls(t, tr, "bus1", 3, 1)
+	tr.Sim().Drive("bus1@3:key1", devices.High)
+	tr.Sim().Drive("bus1@3:key1", devices.Low)
+	if v := ev.next(t); v != true {
+		t.Fatalf("a tap: %v", v)
+	}
+	if v := ev.next(t); v != false {
+		t.Fatalf("then the release: %v", v)
+	}
+}

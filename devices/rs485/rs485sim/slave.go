@@ -44,6 +44,7 @@ type Unit struct {
 	lockBox bool
 	// Under bus.mu.
 	inputs []bool   // keys, or door sensors: true is pressed or open
+	caught []bool   // keys pressed since the last read
 	coils  []bool   // locks energised
 	jammed []bool   // locks that do not release
 	regs   []uint16 // the display
@@ -57,7 +58,7 @@ const DisplayRegisters = 8
 
 // AddCaller puts a caller with keys keys at addr.
 func (b *Bus) AddCaller(addr byte, keys int) *Unit {
-	u := &Unit{bus: b, Address: addr, inputs: make([]bool, keys), regs: make([]uint16, DisplayRegisters)}
+	u := &Unit{bus: b, Address: addr, inputs: make([]bool, keys), caught: make([]bool, keys), regs: make([]uint16, DisplayRegisters)}
 	for i := range u.regs {
 		u.regs[i] = 0x2020
 	}
@@ -108,7 +109,9 @@ func (b *Bus) Changed() <-chan struct{} {
 	return b.changed
 }
 
-// Set sets input n (0-based): a key held down, a door open.
+// Set sets input n (0-based): a key held down, a door open. A caller
+// keeps a key's press until it has been read once, as callers do, so a
+// tap between two polls is still a press.
 func (u *Unit) Set(n int, on bool) bool {
 	u.bus.mu.Lock()
 	defer u.bus.mu.Unlock()
@@ -116,6 +119,9 @@ func (u *Unit) Set(n int, on bool) bool {
 		return false
 	}
 	u.inputs[n] = on
+	if on && u.caught != nil {
+		u.caught[n] = true
+	}
 	return true
 }
 
@@ -277,7 +283,7 @@ func (u *Unit) do(req modbus.Frame) ([]byte, byte) {
 	start, count := int(binary.BigEndian.Uint16(d)), int(binary.BigEndian.Uint16(d[2:]))
 	switch req.Function {
 	case modbus.ReadDiscreteInputs:
-		return readBits(u.inputs, start, count)
+		return u.readInputs(start, count)
 	case modbus.ReadCoils:
 		return readBits(u.coils, start, count)
 	case modbus.ReadHoldingRegisters:
@@ -302,6 +308,24 @@ func (u *Unit) do(req modbus.Frame) ([]byte, byte) {
 		return d[:4], 0
 	}
 	return nil, modbus.IllegalFunction
+}
+
+// readInputs reads the inputs, with the keys pressed since the last read.
+func (u *Unit) readInputs(start, count int) ([]byte, byte) {
+	if u.caught == nil {
+		return readBits(u.inputs, start, count)
+	}
+	bits := make([]bool, len(u.inputs))
+	for i, on := range u.inputs {
+		bits[i] = on || u.caught[i]
+	}
+	data, code := readBits(bits, start, count)
+	if code == 0 {
+		for i := start; i < start+count; i++ {
+			u.caught[i] = false
+		}
+	}
+	return data, code
 }
 
 func readBits(bits []bool, start, count int) ([]byte, byte) {
