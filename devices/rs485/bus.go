@@ -23,6 +23,7 @@ type bus struct {
 	openErr error
 	units   []*unit
 	jobs    chan job
+	stopped chan struct{} // closed when the bus's goroutine has ended
 }
 
 // job is a write to a device, carried out by the bus's goroutine.
@@ -50,6 +51,8 @@ func (b *bus) submit(ctx context.Context, do func(ctx context.Context, c *modbus
 	case b.jobs <- j:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-b.stopped:
+		return errStopped
 	}
 	select {
 	case err := <-j.done:
@@ -59,8 +62,14 @@ func (b *bus) submit(ctx context.Context, do func(ctx context.Context, c *modbus
 	}
 }
 
-// run owns the line until ctx ends.
+// errStopped is a write that came after the bus stopped: the locks were
+// let go as it stopped.
+var errStopped = errors.New("rs485: the bus has stopped")
+
+// run owns the line until ctx ends, and lets every lock go as it ends, so
+// a pulse cut short by the hall's stop does not leave a latch held open.
 func (b *bus) run(ctx context.Context) {
+	defer close(b.stopped)
 	if b.client == nil {
 		for _, u := range b.units {
 			u.report(equipment.Fault, equipment.Finding{Reason: equipment.BusUnavailable, Pin: b.cfg.Name, Detail: b.openErr.Error()})
@@ -69,6 +78,7 @@ func (b *bus) run(ctx context.Context) {
 		return
 	}
 	b.letGo(ctx)
+	defer b.letGo(context.WithoutCancel(ctx))
 	tick := time.NewTicker(b.cfg.PollEvery())
 	defer tick.Stop()
 	for ctx.Err() == nil {

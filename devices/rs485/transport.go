@@ -65,7 +65,7 @@ func Open(o Options) (*Transport, error) {
 		if len(us) == 0 {
 			continue
 		}
-		b := &bus{cfg: cfg, units: us, jobs: make(chan job)}
+		b := &bus{cfg: cfg, units: us, jobs: make(chan job), stopped: make(chan struct{})}
 		for _, u := range us {
 			u.bus = b
 		}

@@ -205,3 +205,42 @@ func TestKeyTapBetweenPolls(t *testing.T) {
 		t.Fatalf("then the release: %v", v)
 	}
 }
+
+// A lock left on when the bus stops (a pulse cut short by the hall's stop)
+// is let go, and a write after the stop is refused at once.
+func TestStopLetsLocksGo(t *testing.T) {
+	d := config.Devices{
+		Buses: []config.Bus{{Name: "bus1", Port: config.Sim, TimeoutMS: 50, PollMS: 10}},
+		Lockers: []config.LockerBank{{ID: "L1", Compartments: []config.Compartment{
+			{ID: "01", Size: "S", Relay: config.Pin{Name: "bus1@10:lock1"}, Door: config.Pin{Name: "bus1@10:door1"}}}}},
+	}
+	tr, err := Open(Options{Devices: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); tr.Run(ctx) }()
+	out, err := tr.Output(d.Pins()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := out.Set(wctx, true); err != nil {
+		t.Fatal(err)
+	}
+	board := tr.Sim().Unit("bus1@10")
+	if !board.Coil(0) || !board.Input(0) {
+		t.Fatal("lock 1 energised must be on and open its door")
+	}
+	stop()
+	<-done
+	if board.Coil(0) {
+		t.Fatal("the bus stopped with lock 1 still energised")
+	}
+	if err := out.Set(wctx, false); err != errStopped {
+		t.Fatalf("a write after the stop: %v", err)
+	}
+}
