@@ -107,6 +107,14 @@ func (b *busHall) call(want int, method, path, token string, body any) []byte {
 	return out
 }
 
+// openWindow6 signs clerk 1006 on at window 6 and takes a number it serves.
+func (b *busHall) openWindow6() (tk struct{ Number string }) {
+	b.t.Helper()
+	b.call(200, "POST", "/api/v1/windows/6/open", b.login("1006"), nil)
+	json.Unmarshal(b.call(201, "POST", "/api/v1/tickets", "", map[string]string{"service": "C"}), &tk)
+	return tk
+}
+
 func (b *busHall) login(staff string) string {
 	var out struct{ Token string }
 	json.Unmarshal(b.call(200, "POST", "/api/v1/login", "", map[string]string{"staff": staff, "password": "demo"}), &out)
@@ -177,9 +185,7 @@ func (b *busHall) health(device string) devices.Health {
 // shows the number.
 func TestCallerKeyCallsAndDisplayShowsNumber(t *testing.T) {
 	b := startBusHall(t)
-	b.call(200, "POST", "/api/v1/windows/6/open", b.login("1006"), nil)
-	var tk struct{ Number string }
-	json.Unmarshal(b.call(201, "POST", "/api/v1/tickets", "", map[string]string{"service": "C"}), &tk)
+	tk := b.openWindow6()
 	ws := b.screen()
 	sim := b.h.Buses.Sim()
 	caller := sim.Unit("bus1@3")
