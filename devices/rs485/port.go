@@ -2,6 +2,7 @@ package rs485
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 
@@ -11,7 +12,6 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices/rs485/modbus"
 	"hallfloor/devices/rs485/rs485sim"
-	"hallfloor/errs"
 )
 
 // A bus's port is a serial device opened with go.bug.st/serial at the
@@ -42,7 +42,9 @@ func openSerial(path string, b config.Bus) (port, error) {
 	}
 	p, err := serial.Open(path, mode)
 	if err != nil {
-		return nil, errs.Wrap(err, "bus %s: serial port %s", b.Name, path)
+		// The driver's own words: they reach /devices as the bus devices'
+		// finding, after the words for a port that cannot be opened.
+		return nil, fmt.Errorf("serial port %s: %w", path, err)
 	}
 	return p, nil
 }
@@ -66,7 +68,7 @@ type simLine struct {
 func openSim(b config.Bus, sim *rs485sim.Bus) (*simLine, error) {
 	master, tty, err := pty.Open()
 	if err != nil {
-		return nil, errs.Wrap(err, "bus %s: a pseudo-terminal for the simulated devices", b.Name)
+		return nil, fmt.Errorf("a pseudo-terminal for the simulated devices: %w", err)
 	}
 	p, err := openSerial(tty.Name(), b)
 	// The serial port holds its own descriptor of the terminal.

@@ -35,6 +35,9 @@ type Transport struct {
 	named map[string]*bus
 	sim   *Sim
 	log   *slog.Logger
+
+	closing  sync.Once
+	closeErr error
 }
 
 var (
@@ -258,13 +261,16 @@ func (t *Transport) Run(ctx context.Context) {
 	wg.Wait()
 }
 
-// Close lets go of the serial ports.
+// Close lets go of the serial ports; closing again does nothing.
 func (t *Transport) Close() error {
-	var all []error
-	for _, b := range t.buses {
-		if b.closer != nil {
-			all = append(all, b.closer.Close())
+	t.closing.Do(func() {
+		var all []error
+		for _, b := range t.buses {
+			if b.closer != nil {
+				all = append(all, b.closer.Close())
+			}
 		}
-	}
-	return errors.Join(all...)
+		t.closeErr = errors.Join(all...)
+	})
+	return t.closeErr
 }

@@ -2,11 +2,14 @@ package rs485
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"hallfloor/config"
 	"hallfloor/devices"
+	"hallfloor/equipment"
 )
 
 // events records what an input tells, for a test to wait on.
@@ -242,5 +245,60 @@ func TestStopLetsLocksGo(t *testing.T) {
 	}
 	if err := out.Set(wctx, false); err != errStopped {
 		t.Fatalf("a write after the stop: %v", err)
+	}
+}
+
+// A bus whose serial port cannot be opened does not stop the hall: its
+// devices' inputs are faulty and its writes fail at once.
+func TestPortThatCannotOpen(t *testing.T) {
+	d := callerMap()
+	d.Buses[0].Port = filepath.Join(t.TempDir(), "ttyUSB9")
+	tr, err := Open(Options{Devices: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if tr.Sim() != nil {
+		t.Fatal("a real port is not simulated")
+	}
+	_, ev := watch(t, tr)
+	if v := ev.next(t); v == (health{nil}) || v == true || v == false {
+		t.Fatalf("a key on a bus with no port said %v, want a fault", v)
+	}
+	disp, err := tr.Display("bus1@3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := disp.Show(context.Background(), "A001"); err == nil || !strings.Contains(err.Error(), "ttyUSB9") {
+		t.Fatalf("a display on a bus with no port: %v", err)
+	}
+	// Among the devices, the caller says why.
+	acts := make(chan devices.Activity, 256)
+	m, err := devices.New(devices.Options{Devices: d, Transport: tr, Observe: func(a devices.Activity) {
+		select {
+		case acts <- a:
+		default:
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Attach(m)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); m.Run(ctx) }()
+	defer func() { stop(); <-done }()
+	for deadline := time.After(10 * time.Second); ; {
+		select {
+		case a := <-acts:
+			if a.Device == "bus:bus1@3" && a.What == equipment.Fault {
+				if a.Finding.Reason != equipment.BusUnavailable || a.Finding.Pin != "bus1" || !strings.Contains(a.Finding.Detail, "ttyUSB9") {
+					t.Fatalf("the caller on a bus with no port: %+v", a.Finding)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("the caller on a bus with no port reported nothing")
+		}
 	}
 }
