@@ -31,7 +31,7 @@ func line(t *testing.T, retries int) (*modbus.Client, *rs485sim.Bus) {
 	done := make(chan struct{})
 	go func() { defer close(done); sim.Serve(ctx, master) }()
 	t.Cleanup(func() { stop(); p.Close(); master.Close(); <-done })
-	return modbus.NewClient(p, modbus.ClientOptions{Baud: 9600, Timeout: 80 * time.Millisecond, Retries: retries}), sim
+	return modbus.NewClient(p, modbus.ClientOptions{Baud: 9600, Timeout: 500 * time.Millisecond, Retries: retries}), sim
 }
 
 func TestCRC(t *testing.T) {
@@ -84,6 +84,15 @@ func TestClientOverPseudoTerminal(t *testing.T) {
 	}
 	if n := sim.Requests(3) - before; n != 1 {
 		t.Fatalf("a refusal was asked %d times", n)
+	}
+	// A function the device does not know: it answers, at the line's
+	// silence, that it is illegal.
+	if _, err := c.Do(ctx, modbus.Frame{Address: 3, Function: 0x07}); !errors.As(err, &ex) || ex.Code != modbus.IllegalFunction {
+		t.Fatalf("want an illegal function refusal, got %v", err)
+	}
+	// A jammed lock is energised but holds its latch: the door stays shut.
+	if err := c.WriteCoil(ctx, 10, 0, true); err != nil || !board.Coil(0) || board.Input(0) || board.Pulses(0) != 1 {
+		t.Fatalf("jammed lock 1: %v, on %v, door open %v", err, board.Coil(0), board.Input(0))
 	}
 }
 

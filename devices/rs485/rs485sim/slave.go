@@ -277,7 +277,10 @@ func (b *Bus) answer(w io.Writer, raw []byte) {
 // returns the answer's data, or an exception code.
 func (u *Unit) do(req modbus.Frame) ([]byte, byte) {
 	d := req.Data
-	if len(d) < 4 {
+	switch {
+	case modbus.RequestLength([]byte{req.Address, req.Function}) < 0:
+		return nil, modbus.IllegalFunction
+	case len(d) < 4:
 		return nil, modbus.IllegalDataValue
 	}
 	start, count := int(binary.BigEndian.Uint16(d)), int(binary.BigEndian.Uint16(d[2:]))
