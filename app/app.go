@@ -204,6 +204,9 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	buses.Attach(devs)
 	a.Devices, a.Buses = devs, buses
 	eng.Subscribe(devs.Observe)
+	if err := addLEDs(o, eng, devs); err != nil {
+		return nil, err
+	}
 	tail, err := j.Tail(ctx, 4096)
 	if err != nil {
 		return nil, err
@@ -222,6 +225,9 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	a.Server = srv
+	if err := a.openCardReaders(devs, srv); err != nil {
+		return nil, err
+	}
 	// SMS leave through the outbox: queued in the journal, sent by the
 	// configured sender, confirmed back into the journal.
 	sender := o.Sender

@@ -61,6 +61,11 @@ type HallInfo struct {
 // Queue holds the calling policy's settings.
 type Queue struct {
 	PriorityRun int `yaml:"priority_run"`
+	// PriorityAge is the age from which a number taken with the holder's
+	// 居民身份证 on a card reader is a priority number (老年人优先), on
+	// the hall's date; a typed ID number never makes one. 0 (the default)
+	// is off.
+	PriorityAge int `yaml:"priority_age"`
 	// CallGapSeconds is the shortest time between two calls from a
 	// window's physical call key; a press sooner is the bounce or echo of
 	// the one before (default 3).
@@ -276,6 +281,9 @@ func (h *Hall) Validate() Problems {
 	if h.Queue.PriorityRun < 0 {
 		add("queue.priority_run", "must be 0 (default 3) or more")
 	}
+	if a := h.Queue.PriorityAge; a < 0 || a > 120 {
+		add("queue.priority_age", "%d must be between 0 (off) and 120", a)
+	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(h.Queue.KeyPauseReason)); n > 100 {
 		add("queue.key_pause_reason", "a reason has 1 to 100 characters")
 	}
@@ -397,7 +405,7 @@ func (h *Hall) Setup() *hall.Setup {
 		loc = time.UTC // unreachable after Validate
 	}
 	cal := h.CalendarSetup()
-	q := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, Calendar: cal,
+	q := queue.Setup{Location: loc, PriorityRun: h.Queue.PriorityRun, PriorityAge: h.Queue.PriorityAge, Calendar: cal,
 		CallGap:        time.Duration(h.Queue.CallGapSeconds * float64(time.Second)),
 		UndoSkip:       time.Duration(h.Queue.UndoSkipSeconds * float64(time.Second)),
 		KeyPauseReason: h.Queue.KeyReason()}

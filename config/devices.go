@@ -310,6 +310,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 			checkBusDisplay(add, key+".display", w.Display, buses, units)
 		}
 	}
+	h.validateLEDs(add)
 	banks := map[string]bool{}
 	for i, b := range d.Lockers {
 		key := fmt.Sprintf("devices.lockers[%d]", i)
@@ -338,6 +339,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 			}
 		}
 	}
+	h.validateCardReaders(add)
 	for _, p := range d.Pins() {
 		name := p.Pin.Name
 		switch {

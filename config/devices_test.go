@@ -104,26 +104,31 @@ func TestDevicesValidation(t *testing.T) {
 `, "devices.debounce_ms", "between"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(hallWithDevices(tc.devices))
-			if tc.key == "" {
-				if err != nil {
-					t.Fatalf("valid devices refused: %v", err)
-				}
-				return
-			}
-			var ps Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("want problem at %s, got %v", tc.key, err)
-			}
-			for _, p := range ps {
-				if p.Key == tc.key && strings.Contains(p.Message, tc.msg) {
-					return
-				}
-			}
-			t.Fatalf("want problem at %s containing %q, got:\n%v", tc.key, tc.msg, ps)
-		})
+		t.Run(tc.name, func(t *testing.T) { expectProblem(t, hallWithDevices(tc.devices), tc.key, tc.msg) })
 	}
+}
+
+// expectProblem parses a hall file that must be valid (key "") or have a
+// problem at key whose message holds msg.
+func expectProblem(t *testing.T, hall []byte, key, msg string) {
+	t.Helper()
+	_, err := Parse(hall)
+	if key == "" {
+		if err != nil {
+			t.Fatalf("valid hall refused: %v", err)
+		}
+		return
+	}
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want problem at %s, got %v", key, err)
+	}
+	for _, p := range ps {
+		if p.Key == key && strings.Contains(p.Message, msg) {
+			return
+		}
+	}
+	t.Fatalf("want problem at %s containing %q, got:\n%v", key, msg, ps)
 }
 
 func TestPinUnknownKeyRefused(t *testing.T) {

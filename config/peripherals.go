@@ -67,6 +67,9 @@ type LEDController struct {
 	// Address is host:port of a networked controller, a serial device, or "sim".
 	Address string `yaml:"address"`
 	Baud    int    `yaml:"baud"` // serial only; 9600 when 0
+	// Encoding of the text sent: GB18030 (the default), which the
+	// controllers' Chinese fonts are indexed by, or UTF-8.
+	Encoding string `yaml:"encoding"`
 }
 
 // LEDBar is a window's LED bar on a controller.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -27,6 +28,8 @@ type Hall struct {
 	// Clock is the hall's time, for the ticket views' forecasts; nil
 	// takes the latest moment the queue has seen.
 	Clock func() time.Time
+
+	memo atomic.Pointer[forecastMemo] // the last forecast (forecast_memo.go)
 }
 
 // MaskName hides a person's name on a public screen as DESIGN.md asks:
@@ -223,7 +226,7 @@ func (h *Hall) View(s *hall.State, now time.Time) HallView {
 	}
 	longest := map[string]time.Time{}
 	q, qs := s.Queue, h.Setup.Queue
-	forecast := q.NewForecast(qs, now)
+	forecast := h.forecast(s, now)
 	for _, t := range q.Tickets {
 		if t.Status == queue.Waiting {
 			if old, ok := longest[t.Service]; !ok || t.IssuedAt.Before(old) {
@@ -349,16 +352,19 @@ func ref(t *queue.Ticket) TicketRef {
 
 // TicketView is a ticket as its holder sees it.
 type TicketView struct {
-	ID             string       `json:"id"`
-	Number         string       `json:"number"`
-	Service        string       `json:"service"`
-	ServiceName    string       `json:"service_name"`
-	Status         queue.Status `json:"status"`
-	Priority       bool         `json:"priority"`
-	Via            string       `json:"via,omitempty"`
-	Mark           *Words       `json:"mark,omitempty"`
-	Ahead          int          `json:"ahead"`
-	EstimatedWaitS int          `json:"estimated_wait_s"`
+	ID          string       `json:"id"`
+	Number      string       `json:"number"`
+	Service     string       `json:"service"`
+	ServiceName string       `json:"service_name"`
+	Status      queue.Status `json:"status"`
+	Priority    bool         `json:"priority"`
+	// PriorityReason is "age" for a number the hall made priority for
+	// its holder's age (queue.PriorityByAge).
+	PriorityReason string `json:"priority_reason,omitempty"`
+	Via            string `json:"via,omitempty"`
+	Mark           *Words `json:"mark,omitempty"`
+	Ahead          int    `json:"ahead"`
+	EstimatedWaitS int    `json:"estimated_wait_s"`
 	// EstimatedWait is the forecast's range while the ticket waits; nil
 	// once called, and for a 咨询号, whose department's staff come.
 	EstimatedWait *queue.WaitRange `json:"estimated_wait"`
@@ -382,7 +388,7 @@ func (h *Hall) Ticket(s *hall.State, t *queue.Ticket) TicketView { return h.tick
 func (h *Hall) ticket(s *hall.State, t *queue.Ticket, f *queue.Forecast) TicketView {
 	v := TicketView{
 		ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Priority: t.Priority,
-		Via: t.Via, Mark: ViaMark(t.Via),
+		PriorityReason: t.Why, Via: t.Via, Mark: ViaMark(t.Via),
 		Ahead: s.Queue.Ahead(t), EstimatedWaitS: int(s.Queue.EstimatedWait(h.Setup.Queue, t).Seconds()),
 		Window: t.Window, IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls,
 	}
@@ -392,7 +398,7 @@ func (h *Hall) ticket(s *hall.State, t *queue.Ticket, f *queue.Forecast) TicketV
 	if t.Status == queue.Waiting {
 		qs := h.Setup.Queue
 		if f == nil {
-			f = s.Queue.NewForecast(qs, h.now(s))
+			f = h.forecast(s, h.now(s))
 		}
 		w := f.Ticket(s.Queue, qs, t)
 		v.EstimatedWait = &w
@@ -425,7 +431,7 @@ func (h *Hall) WaitingList(s *hall.State, window string, now time.Time, limit in
 	out := make([]TicketView, 0, len(ts))
 	var f *queue.Forecast
 	if len(ts) > 0 {
-		f = s.Queue.NewForecast(h.Setup.Queue, now)
+		f = h.forecast(s, now)
 	}
 	for _, t := range ts {
 		out = append(out, h.ticket(s, t, f))

@@ -21,17 +21,26 @@ var findingWords = map[string]Words{
 	equipment.DoorAlreadyOpen: {"开锁失败：柜门已经打开", "The lock was not released: the door is already open"},
 	equipment.NoLockRelay:     {"开锁失败：没有可用的开锁继电器", "The lock was not released: no working lock relay"},
 	equipment.LockBacklog:     {"开锁指令积压，事件 {detail} 的开锁未执行", "Lock pulses piled up: the release of event {detail} was not carried out"},
-	equipment.DeviceSilent:    {"总线设备 {pin} 无应答", "Bus device {pin} does not answer"},
-	equipment.DeviceAnswers:   {"总线设备 {pin} 恢复应答", "Bus device {pin} answers again"},
-	equipment.BadFrame:        {"总线设备 {pin} 应答帧错误", "Bus device {pin} answers with garbled frames"},
-	equipment.DeviceRefused:   {"总线设备 {pin} 拒绝请求", "Bus device {pin} refuses the request"},
-	equipment.BusUnavailable:  {"无法打开总线 {pin} 的串口", "The serial port of bus {pin} cannot be opened"},
+
+	equipment.ControllerUnreachable: {"无法连接LED控制器", "The LED controller cannot be reached"},
+	equipment.ControllerSilent:      {"LED控制器未应答（{detail}）", "The LED controller did not answer ({detail})"},
+	equipment.ControllerGarbled:     {"LED控制器应答无法识别", "The LED controller's answer is not understood"},
+	equipment.ControllerAnswers:     {"LED控制器恢复应答", "The LED controller answers again"},
+	equipment.LEDRefused:            {"LED条屏拒绝显示", "The LED bar refused its text"},
+	equipment.LEDShown:              {"LED条屏恢复显示", "The LED bar shows its text again"},
+
+	equipment.DeviceSilent:   {"总线设备 {pin} 无应答", "Bus device {pin} does not answer"},
+	equipment.DeviceAnswers:  {"总线设备 {pin} 恢复应答", "Bus device {pin} answers again"},
+	equipment.BadFrame:       {"总线设备 {pin} 应答帧错误", "Bus device {pin} answers with garbled frames"},
+	equipment.DeviceRefused:  {"总线设备 {pin} 拒绝请求", "Bus device {pin} refuses the request"},
+	equipment.BusUnavailable: {"无法打开总线 {pin} 的串口", "The serial port of bus {pin} cannot be opened"},
 }
 
 // driverSaid are the reasons whose Detail is a driver's error, shown after
 // the words.
 var driverSaid = map[string]bool{
 	equipment.PinUnavailable: true, equipment.PinUnreadable: true, equipment.PinUndrivable: true,
+	equipment.ControllerUnreachable: true, equipment.ControllerGarbled: true, equipment.LEDRefused: true,
 	equipment.DeviceSilent: true, equipment.BadFrame: true, equipment.DeviceRefused: true, equipment.BusUnavailable: true,
 }
 

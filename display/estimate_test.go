@@ -41,3 +41,29 @@ func TestViewsCarryTheWaitRange(t *testing.T) {
 		t.Errorf("a 咨询号 shows a window's wait %+v", tv.EstimatedWait)
 	}
 }
+
+// Views at one sequence number share one forecast; the next event (here a
+// pause) makes a new one, so a ticket's wait follows the hall at once.
+func TestViewsShareAForecastUntilTheHallChanges(t *testing.T) {
+	h, s, do, now := consultHall(t)
+	do(queue.OpenWindow{Window: "1", Actor: room.Actor{Staff: "c1", Role: room.Clerk}})
+	do(queue.IssueTicket{Service: "A"})
+	last := do(queue.IssueTicket{Service: "A"}).Ticket
+	h.View(s, now)
+	f := h.forecast(s, now)
+	if again := h.forecast(s, now.Add(memoFor/2)); again != f {
+		t.Fatal("a view of the same hall a moment later played the forecast again")
+	}
+	before := h.Ticket(s, s.Queue.Tickets[last]).EstimatedWait
+	do(queue.Pause{Window: "1", Actor: room.Actor{Staff: "c1", Role: room.Clerk}, Reason: "暂离"})
+	if h.forecast(s, now) == f {
+		t.Fatal("the forecast of the hall before a pause served a view after it")
+	}
+	after := h.Ticket(s, s.Queue.Tickets[last]).EstimatedWait
+	if before == nil || after == nil || *after == *before {
+		t.Fatalf("the second ticket's wait %+v before the window paused and %+v after: it should change", before, after)
+	}
+	if h.forecast(s, now.Add(memoFor)) == h.forecast(s, now) {
+		t.Fatal("a forecast older than memoFor served a view")
+	}
+}

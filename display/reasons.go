@@ -291,6 +291,10 @@ var reasons = map[string]Words{
 	"device_kind":           {"设备状态 {kind} 无效", "Device status {kind} must be ok, alarm, alert or fault"},
 	"device_reason":         {"设备报告的原因 {reason} 无效", "Device report reason {reason} is not one the hall knows"},
 	"led_width":             {"LED 宽度为 4 到 512 个字符格", "The width is the bar's width in cells, 4 to 512"},
+	"led_encoding":          {"LED控制器不支持编码 {encoding}，请用 GB18030 或 UTF-8", "The LED controller's encoding {encoding} must be GB18030 or UTF-8"},
+	"led_request":           {"发给LED控制器的请求无效", "The request to the LED controller is not valid"},
+	"led_text_too_long":     {"LED文字过长（{bytes} 字节，最多 {max}）", "The LED text is too long ({bytes} bytes, at most {max})"},
+	"led_answer":            {"LED控制器的应答无法识别", "The LED controller's answer is not understood"},
 
 	// Staff and sign-in.
 	"staff_needed":      {"请输入工号", "Give your staff number"},

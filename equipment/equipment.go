@@ -52,6 +52,15 @@ const (
 	DoorAlreadyOpen = "door_already_open" // a release refused: the door is open
 	NoLockRelay     = "no_lock_relay"     // a release refused: no working relay
 	LockBacklog     = "lock_backlog"      // releases piled up and one was dropped; Detail the count and event
+
+	// An LED bars' controller and its bars (devices/ledbar).
+	ControllerUnreachable = "controller_unreachable" // no connection to the controller; Detail the error
+	ControllerSilent      = "controller_silent"      // the controller did not answer in time; Detail the time and the request
+	ControllerGarbled     = "controller_garbled"     // the controller answered what the protocol has no word for; Detail the answer
+	ControllerAnswers     = "controller_answers"     // the controller answers again
+	LEDRefused            = "led_refused"            // the controller refused a bar's text; Detail its reason
+	LEDShown              = "led_shown"              // the bar shows its text again
+
 	// A device on an RS485 bus; Pin names it (bus1@3), Detail what the bus said.
 	DeviceSilent   = "device_silent"   // it stopped answering
 	DeviceAnswers  = "device_answers"  // it answers again
@@ -63,6 +72,7 @@ const (
 // Reasons are every reason a report may give, for the words' test.
 var Reasons = []string{PinUnavailable, PinUnreadable, PinReadable, PinUndrivable, OutputLate, OutputRecovered,
 	DoorForced, DoorLeftOpen, DoorClosed, DoorOpened, DoorNotOpened, DoorAlreadyOpen, NoLockRelay, LockBacklog,
+	ControllerUnreachable, ControllerSilent, ControllerGarbled, ControllerAnswers, LEDRefused, LEDShown,
 	DeviceSilent, DeviceAnswers, BadFrame, DeviceRefused, BusUnavailable}
 
 // Command is a request to the equipment room.

@@ -70,7 +70,9 @@ func TestEnvelopeFromTheCounterToTheBackOffice(t *testing.T) {
 	material := `#materials [data-material="cs"]`
 	upload := func() {
 		t.Helper()
-		phone.WaitJS(`document.querySelector('` + material + ` input[type=file]') !== null`)
+		// Connected, with the snapshot's reading done: nothing redraws the
+		// form between choosing the file and sending it.
+		phone.WaitJS(`document.body.classList.contains('online') && window.__hf.envelope().loading === 0 && document.querySelector('` + material + ` input[type=file]') !== null`)
 		phone.Do(chromedp.SetUploadFiles(chromedp.CSS(material+" input[type=file]"), []string{photo}))
 		phone.Do(chromedp.Click(chromedp.CSS(material + " button[type=submit]")))
 		phone.WaitJS(`document.querySelector('` + material + `').getAttribute('data-status') === 'pending'`)

@@ -48,3 +48,22 @@ func Validate(id string) error {
 func Protect(key []byte, id string) string {
 	return keyed.Hex(key, Normalize(id))
 }
+
+// Mask shows an ID number as a page or a device may: the region's six
+// digits and the last four, the birth date hidden (110101********123X).
+func Mask(id string) string {
+	id = Normalize(id)
+	if len(id) != 18 {
+		return "******************"[:min(len(id), 18)]
+	}
+	return id[:6] + "********" + id[14:]
+}
+
+// Birth is the birth date an ID number carries, as a civil date at UTC
+// midnight; the number must be valid.
+func Birth(id string) (time.Time, error) {
+	if err := Validate(id); err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse("20060102", Normalize(id)[6:14])
+}

@@ -24,7 +24,7 @@ func (s *State) Apply(e room.Event) {
 	case TicketIssued:
 		t := &Ticket{
 			ID: p.Ticket.ID, Number: p.Ticket.Number, Service: p.Ticket.Service,
-			Status: Waiting, Priority: p.Priority, Via: p.Via, IDHash: p.IDHash, Phone: p.Phone,
+			Status: Waiting, Priority: p.Priority, Why: p.Why, Via: p.Via, IDHash: p.IDHash, Phone: p.Phone,
 			IssuedAt: at, QueuedAt: at, Order: e.Seq,
 		}
 		s.Tickets[t.ID] = t

@@ -1,6 +1,10 @@
 package queue
 
-import "hallfloor/room"
+import (
+	"time"
+
+	"hallfloor/room"
+)
 
 // Command is a request to the queue: what a person did, and what they saw
 // when they did it. The room decides the rest.
@@ -20,6 +24,15 @@ type IssueTicket struct {
 	Priority bool
 	Via      string
 	Actor    room.Actor
+	// Card is what the holder's 居民身份证 said when a reader read it; nil
+	// for a number typed in, which could be anyone's.
+	Card *Card
+}
+
+// Card is what a card reader read of the holder: the birth date its ID
+// number carries (a civil date; the clock of the day is ignored).
+type Card struct {
+	Birth time.Time
 }
 
 // The rooms of the hall that issue tickets of their own. A ticket with Via

@@ -164,7 +164,11 @@ func decideIssue(s *State, setup *Setup, c IssueTicket, now time.Time) (room.Out
 	}
 	n := st.Issued + 1
 	ref := TicketRef{ID: c.ID, Number: FormatNumber(sv.Code, n), Service: c.Service}
-	return one(c.ID, TicketIssued{Ticket: ref, Priority: c.Priority, Via: c.Via, IDHash: c.IDHash, Phone: c.Phone, Seqno: n}), nil
+	ev := TicketIssued{Ticket: ref, Priority: c.Priority, Via: c.Via, IDHash: c.IDHash, Phone: c.Phone, Seqno: n}
+	if !ev.Priority && ByAge(setup, c.Card, now) {
+		ev.Priority, ev.Why = true, PriorityByAge
+	}
+	return one(c.ID, ev), nil
 }
 
 // FormatNumber is a service's letter and at least three digits: A001, A1000.

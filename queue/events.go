@@ -18,7 +18,10 @@ type DayStarted struct {
 type TicketIssued struct {
 	Ticket   TicketRef `json:"ticket"`
 	Priority bool      `json:"priority,omitempty"`
-	Via      string    `json:"via,omitempty"`
+	// Why is the hall's reason for a priority number it gave by itself
+	// (PriorityAge); empty for staff's priority numbers.
+	Why string `json:"priority_reason,omitempty"`
+	Via string `json:"via,omitempty"`
 	// IDHash is the protected form of the holder's ID number; never public.
 	IDHash string `json:"id_hash,omitempty"`
 	Phone  string `json:"phone,omitempty"`
@@ -117,9 +120,10 @@ func (WindowPaused) Type() string      { return "window.paused" }
 func (WindowResumed) Type() string     { return "window.resumed" }
 
 // Public returns the event as it may be shown to anyone in the hall: an issued
-// ticket's id (which opens its page) and its holder's data stay private.
+// ticket's id (which opens its page) and its holder's data stay private,
+// the reason of a priority number too (it tells the holder's age).
 func (e TicketIssued) Public() room.Payload {
-	e.Ticket.ID, e.IDHash, e.Phone = "", "", ""
+	e.Ticket.ID, e.IDHash, e.Phone, e.Why = "", "", "", ""
 	return e
 }
 

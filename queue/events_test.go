@@ -57,15 +57,15 @@ func TestDecodeRoundTrip(t *testing.T) {
 
 // Screens get the number, never the ticket's id or its holder's data.
 func TestPublicStripsPrivateData(t *testing.T) {
-	ev := TicketIssued{Ticket: TicketRef{ID: "secret", Number: "A001", Service: "A"}, IDHash: "h", Phone: "138", Seqno: 1}
+	ev := TicketIssued{Ticket: TicketRef{ID: "secret", Number: "A001", Service: "A"}, IDHash: "h", Phone: "138", Seqno: 1, Priority: true, Why: PriorityByAge}
 	pub, ok := room.Public(ev).(TicketIssued)
 	if !ok {
 		t.Fatalf("Public changed the type: %T", room.Public(ev))
 	}
-	if pub.Ticket.ID != "" || pub.IDHash != "" || pub.Phone != "" {
+	if pub.Ticket.ID != "" || pub.IDHash != "" || pub.Phone != "" || pub.Why != "" {
 		t.Fatalf("public event keeps private data: %+v", pub)
 	}
-	if pub.Ticket.Number != "A001" || pub.Seqno != 1 {
+	if pub.Ticket.Number != "A001" || pub.Seqno != 1 || !pub.Priority {
 		t.Fatalf("public event lost the number: %+v", pub)
 	}
 	if ev.Ticket.ID != "secret" {

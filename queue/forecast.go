@@ -39,6 +39,7 @@ type projected struct {
 // paceStats are a service's figures for the forecast's range.
 type paceStats struct {
 	cv       float64 // spread of its service lengths, sd over mean
+	mixCV    float64 // the widest spread among the services its windows serve
 	finished int     // services finished today
 	open     int     // open windows serving it
 	paused   bool    // one of them is paused: nobody knows for how long
@@ -73,8 +74,23 @@ const (
 
 // NewForecast plays the hall forward from now.
 func (s *State) NewForecast(setup *Setup, now time.Time) *Forecast {
+	return s.NewForecastWith(setup, now, nil)
+}
+
+// Booked is an appointment (预约) still to check in: at its slot it takes
+// a ticket that goes ahead of the walk-ins, as every appointment does.
+type Booked struct {
+	Service string
+	At      time.Time
+}
+
+// NewForecastWith plays the hall forward from now with the appointments
+// still to check in. A non-nil booked says the hall knows them all: the
+// check-ins are then not also expected from the last half hour's
+// arrivals, which would count them twice.
+func (s *State) NewForecastWith(setup *Setup, now time.Time, booked []Booked) *Forecast {
 	f := &Forecast{now: now, tickets: map[string]projected{}, service: map[string]projected{}, stats: map[string]paceStats{}}
-	p := newPlay(s, setup, now, f)
+	p := newPlay(s, setup, now, f, booked)
 	p.run()
 	return f
 }
@@ -112,16 +128,27 @@ func (f *Forecast) fallback(d time.Duration, service string) WaitRange {
 
 // rangeOf spreads a projected call into a range: the sum of k services
 // shared among windows varies as the service's spread over √k, and the
-// forecast's own errors (arrivals, no-shows, pace) add modelErr more.
+// forecast's own errors (arrivals, no-shows, pace) add modelErr more. The
+// play gives the wait's mean; the figure shown is its median, which a
+// citizen's real wait is as likely to exceed as to fall short of: waits
+// are sums of lognormal lengths, skewed long, so the median is below the
+// mean, and the more so the fewer services each window has to do first
+// and the wider the lengths of any service at its windows.
 func (f *Forecast) rangeOf(pr projected, service string) WaitRange {
-	mid := max(pr.at.Sub(f.now).Seconds(), 0)
+	mean := max(pr.at.Sub(f.now).Seconds(), 0)
 	st := f.stats[service]
 	k := float64(max(pr.calls, 1))
-	rel := math.Sqrt(st.cv*st.cv/k + modelErr*modelErr)
-	low := mid*(1-1.2*rel) - 60
-	high := mid*(1+1.5*rel) + 120
+	cv := max(st.cv, st.mixCV)
+	rel := math.Sqrt(cv*cv/k + modelErr*modelErr)
+	perWindow := max(k/float64(max(st.open, 1)), 1)
+	mid := mean / math.Sqrt(1+cv*cv/perWindow)
+	low := mean*(1-1.2*rel) - 60
+	high := mean*(1+1.5*rel) + 120
 	r := WaitRange{MidS: int(math.Round(mid)), LowS: int(math.Round(max(low, 0))), HighS: int(math.Round(high))}
-	r.Uncertain = st.finished < thinData || st.open == 0 || st.paused || rel > 0.45
+	// Uncertain on the service's own spread: a wide service at a shared
+	// window widens the range, but says nothing of how much is known.
+	own := math.Sqrt(st.cv*st.cv/k + modelErr*modelErr)
+	r.Uncertain = st.finished < thinData || st.open == 0 || st.paused || own > 0.45
 	return r
 }
 
@@ -165,7 +192,7 @@ type play struct {
 	pending int
 }
 
-func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
+func newPlay(s *State, setup *Setup, now time.Time, f *Forecast, booked []Booked) *play {
 	p := &play{s: s, setup: setup, now: now, f: f, pace: map[string]float64{}, calls: map[string]int{}}
 	normal := map[string]*playLine{}
 	prio := map[string]*playLine{}
@@ -190,7 +217,8 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 		add(normal[code], st.Line)
 		add(prio[code], st.Priority)
 	}
-	p.expect(normal, prio, &maxOrder)
+	p.expect(normal, prio, &maxOrder, booked != nil)
+	p.book(prio, booked, &maxOrder)
 	for code, l := range normal {
 		maxOrder++
 		// The marker of a ticket taken now joins its line after the
@@ -232,7 +260,7 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 				elapsed := now.Sub(t.CalledAt).Seconds()
 				// A service running long has a while yet to go: lengths
 				// spread, and one past its mean is likely a long one.
-				pw.free = now.Add(secs(max(d-elapsed, d/2)))
+				pw.free = now.Add(secs(residual(d, f.stats[t.Service].cv, elapsed)))
 			}
 		case Paused:
 			pw.free = maxTime(now.Add(2*time.Minute), w.Since.Add(typicalPause))
@@ -244,13 +272,47 @@ func newPlay(s *State, setup *Setup, now time.Time, f *Forecast) *play {
 		}
 		p.wins = append(p.wins, pw)
 	}
+	// A ticket waits on its windows' other services too: a window that
+	// also serves a service of wide lengths makes its wait as uncertain.
+	for _, ws := range setup.Windows {
+		if w := s.Windows[ws.ID]; w == nil || w.State == Closed {
+			continue
+		}
+		widest := 0.0
+		for _, code := range ws.Services {
+			widest = max(widest, f.stats[code].cv)
+		}
+		for _, code := range ws.Services {
+			st := f.stats[code]
+			st.mixCV = max(st.mixCV, widest)
+			f.stats[code] = st
+		}
+	}
 	return p
+}
+
+// book adds the appointments still to check in to their services'
+// priority lines, each at its slot.
+func (p *play) book(prio map[string]*playLine, booked []Booked, order *uint64) {
+	for _, b := range slices.SortedFunc(slices.Values(booked), func(a, b Booked) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Service, b.Service))
+	}) {
+		l := prio[b.Service]
+		if l == nil {
+			continue
+		}
+		*order++
+		it := item{service: b.Service, queued: maxTime(b.At, p.now), order: *order, first: true, expected: true}
+		i, _ := slices.BinarySearchFunc(l.items, it.queued, func(x item, t time.Time) int { return x.queued.Compare(t) })
+		l.items = slices.Insert(l.items, i, it)
+	}
 }
 
 // expect adds the tickets the last half hour's arrivals say will come,
 // evenly spaced, until the session's end: after it no number is issued,
-// and the windows serve who already waits.
-func (p *play) expect(normal, prio map[string]*playLine, order *uint64) {
+// and the windows serve who already waits. With the appointments known
+// (bookingsKnown), their check-ins are left out of the rates.
+func (p *play) expect(normal, prio map[string]*playLine, order *uint64, bookingsKnown bool) {
 	cal := p.setup.Calendar
 	end := p.now.Add(2 * time.Hour) // an always-open hall: two hours ahead
 	look := arrivalLook
@@ -270,7 +332,7 @@ func (p *play) expect(normal, prio map[string]*playLine, order *uint64) {
 	counts := map[key]int{}
 	from := p.now.Add(-look)
 	for _, t := range p.s.Tickets {
-		if t.IssuedAt.Before(from) || t.IssuedAt.After(p.now) || t.Target != "" {
+		if t.IssuedAt.Before(from) || t.IssuedAt.After(p.now) || t.Target != "" || (bookingsKnown && t.Via == ViaBooking) {
 			continue
 		}
 		counts[key{t.Service, t.First()}]++
@@ -323,6 +385,25 @@ func (p *play) learn() func(window, service string) float64 {
 	svs := map[string]*svAcc{}
 	speed := map[string][2]float64{} // window → sum of ratios, count
 	for _, t := range p.s.Tickets {
+		if t.Status == Called && !t.CalledAt.IsZero() {
+			// A service still running past the hall file's figure is a
+			// long one the finished ones do not show yet: counted at what
+			// it has run so far, or the morning's first hour, when the
+			// short ones finish first, looks quicker than it is.
+			if sv := p.setup.Service(t.Service); sv != nil {
+				if e := p.now.Sub(t.CalledAt).Seconds(); e > sv.ServiceTime.Seconds() {
+					k := t.Window + "|" + t.Service
+					o := own[k]
+					if o == nil {
+						o = &acc{}
+						own[k] = o
+					}
+					o.w++
+					o.sum += e
+				}
+			}
+			continue
+		}
 		if t.CalledAt.IsZero() || t.FinishedAt.IsZero() {
 			continue
 		}
@@ -515,6 +596,28 @@ func (p *play) pick(w *playWindow) (*item, time.Time) {
 // called by one is marked so the others pass it.
 func (it *item) taken() bool { return it.order == 0 }
 func (it *item) take()       { it.order = 0 }
+
+// residual is how long a service still runs that has run elapsed seconds,
+// when lengths are lognormal with mean d and spread cv: the mean of what is
+// left of the lengths longer than elapsed. Lengths spread wide have a long
+// tail, so a service past its mean is expected to run on for a while, and
+// longer the wider they spread.
+func residual(d, cv, elapsed float64) float64 {
+	if elapsed <= 0 || d <= 0 {
+		return d
+	}
+	sigma2 := math.Log(1 + cv*cv)
+	sigma := math.Sqrt(sigma2)
+	mu := math.Log(d) - sigma2/2
+	z := (mu - math.Log(elapsed)) / sigma
+	tail := normCDF(z)
+	if tail < 1e-9 {
+		return d / 2 // far past any length seen: soon, but not now
+	}
+	return max(d*normCDF(z+sigma)/tail-elapsed, 0)
+}
+
+func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 

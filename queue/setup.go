@@ -61,6 +61,9 @@ type Setup struct {
 	CallGap time.Duration
 	// UndoSkip is how long after a 过号 the clerk may take it back.
 	UndoSkip time.Duration
+	// PriorityAge is the age from which a number taken with the holder's
+	// 居民身份证 read by a reader is a priority number (老年人优先); 0 is off.
+	PriorityAge int
 	// KeyPauseReason is the reason a window paused from its caller's key
 	// shows: the hall's words, as the reasons a clerk picks are.
 	KeyPauseReason string

@@ -28,11 +28,14 @@ const (
 
 // Ticket is one queue number.
 type Ticket struct {
-	ID       string    `json:"id"`
-	Number   string    `json:"number"`
-	Service  string    `json:"service"`
-	Status   Status    `json:"status"`
-	Priority bool      `json:"priority,omitempty"`
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Service  string `json:"service"`
+	Status   Status `json:"status"`
+	Priority bool   `json:"priority,omitempty"`
+	// Why is the reason of a priority number the hall gave by itself:
+	// PriorityByAge.
+	Why      string    `json:"priority_reason,omitempty"`
 	Via      string    `json:"via,omitempty"` // the hall's room that issued it (booking, consult): ordered as priority
 	IDHash   string    `json:"id_hash,omitempty"`
 	Phone    string    `json:"phone,omitempty"`

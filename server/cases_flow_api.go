@@ -175,13 +175,19 @@ func (s *Server) postCasePickup(w http.ResponseWriter, r *http.Request) {
 	}
 	var body struct {
 		IDNumber string `json:"id_number"`
+		Card     string `json:"card"` // the kiosk's card reader's token, instead of id_number
 		Service  string `json:"service"`
 	}
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h, err := s.idHash(body.IDNumber)
+	number, _, err := s.heldID(body.IDNumber, body.Card, "kiosk:")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h, err := s.idHash(number)
 	if err != nil {
 		s.fail(w, r, err)
 		return

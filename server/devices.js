@@ -4,7 +4,8 @@
 // buttons and opens the doors from here (the server refuses anyone else).
 // The manager's sign-in is the dashboard's, kept in sessionStorage under
 // the same key. The words, the API and the live feed are the hall's shell
-// (/static/hf.js).
+// (/static/hf.js). A simulated 居民身份证 reader (port sim) takes a card
+// placed from here, and can be unplugged and plugged back.
 'use strict';
 
 HF.start(function () {
@@ -177,16 +178,35 @@ HF.start(function () {
       }
       lastRelay[p.name] = p.active;
     });
+    cardPlaces();
     var tb = HF.clear($('health'));
     health.forEach(function (h) {
       tb.appendChild(HF.el('tr', { 'data-device': h.device }, [
-        HF.el('td', {}, [h.device, HF.el('div', { class: 'pin', text: (h.pins || []).join(' ') })]),
+        HF.el('td', {}, [h.device, ' ', HF.el('span', { class: 'muted', text: HF.term('devices.kind.', h.kind) }), HF.el('div', { class: 'pin', text: (h.pins || []).join(' ') })]),
         HF.el('td', {}, [HF.el('span', { class: 'status ' + h.status, text: HF.term('dev.', h.status) }), h.said ? HF.el('div', { class: 'muted', text: HF.said(h.said) }) : null]),
         HF.el('td', { text: activity(h.last_activity, h.last_said) }),
         HF.el('td', { text: String(h.problems) }),
       ]));
     });
   }
+
+  // cardPlaces lists the card readers to place a card on (rebuilt only
+  // when they change, so a number being typed stays).
+  function cardPlaces() {
+    var places = health.filter(function (h) { return h.kind === 'card_reader'; }).map(function (h) { return h.device.replace(/:card_reader$/, ''); });
+    $('sim-cards').hidden = !(simulated && mgr) || !places.length;
+    var sel = $('card-place');
+    if (sel.dataset.places === places.join(',')) return;
+    sel.dataset.places = places.join(',');
+    HF.clear(sel);
+    places.forEach(function (p) { sel.appendChild(HF.el('option', { value: p, text: p })); });
+  }
+  function simCard(body) {
+    sapi('POST', '/api/v1/sim/card-readers/' + encodeURIComponent($('card-place').value), body).then(function () { failed(null); refresh(); }, failed);
+  }
+  $('card-form').addEventListener('submit', function (ev) { ev.preventDefault(); simCard({ id_number: $('card-id').value.trim() }); });
+  $('card-silent').addEventListener('click', function () { simCard({ silent: true }); });
+  $('card-back').addEventListener('click', function () { simCard({ silent: false }); });
 
   var loading = false;
   async function refresh() {

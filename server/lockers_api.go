@@ -252,18 +252,24 @@ func (s *Server) postDropoffCode(w http.ResponseWriter, r *http.Request, p Princ
 func (s *Server) postPickup(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		IDNumber string `json:"id_number"`
+		Card     string `json:"card"` // the panel's card reader's token, instead of id_number
 		Code     string `json:"code"`
 	}
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	id, code := idcard.Normalize(body.IDNumber), strings.TrimSpace(body.Code)
+	bank := chi.URLParam(r, "bank")
+	number, _, err := s.heldID(body.IDNumber, body.Card, "locker:"+bank)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, code := idcard.Normalize(number), strings.TrimSpace(body.Code)
 	if id == "" || code == "" || len(id) > 40 || len(code) > 40 {
 		s.fail(w, r, errs.R(errs.Invalid, "pickup_empty"))
 		return
 	}
-	bank := chi.URLParam(r, "bank")
 	cmd := locker.Pickup{Bank: bank, CodeHash: s.lockers.codeHash(code)}
 	cmd.Who, cmd.ByTail = s.panelWho(id)
 	s.panel(w, r, bank, cmd)

@@ -99,4 +99,14 @@ func TestDevicesPageInBrowser(t *testing.T) {
 	h.expectActivity("locker:L1:01", "closed")
 	page.WaitText(`#box-L1-01 span[data-door]`, "关")
 	page.WaitText(`#health tr[data-device="locker:L1:01"]`, "门关")
+
+	// A card placed on kiosk K1's simulated reader is read, and shows
+	// masked among its activity.
+	page.WaitJS(`!document.getElementById('sim-cards').hidden && document.getElementById('card-place').value === 'kiosk:K1'`)
+	page.Do(
+		chromedp.SetValue(chromedp.CSS("#card-id"), "11010519491231002X"),
+		chromedp.Click(chromedp.CSS(`#card-form button[type=submit]`)),
+	)
+	h.expectActivity("kiosk:K1:card_reader", "read")
+	page.WaitText(`#health tr[data-device="kiosk:K1:card_reader"]`, "110105********002X")
 }

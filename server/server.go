@@ -24,7 +24,6 @@ import (
 	"hallfloor/errs"
 	"hallfloor/figures"
 	"hallfloor/hall"
-	"hallfloor/idcard"
 	"hallfloor/journal"
 	"hallfloor/queue"
 	"hallfloor/room"
@@ -87,6 +86,7 @@ type Server struct {
 	clock   func() time.Time
 	router  chi.Router
 	devices *devices.Manager
+	cards   *cardDesk
 	lockers *lockerAPI
 	limits  *limits
 	// shown is the seq of the newest event sent to screens (see frame).
@@ -138,6 +138,7 @@ func New(o Options) (*Server, error) {
 		log:     o.Logger,
 		clock:   o.Clock,
 		devices: o.Devices,
+		cards:   newCardDesk(),
 
 		historyJournal: o.History,
 		figures:        o.Figures,
@@ -222,6 +223,7 @@ func (s *Server) routes(pages http.Handler) chi.Router {
 		r.Get("/windows/{id}", s.getWindow)
 		r.Get("/windows/{id}/led", s.getWindowLED)
 		s.deviceRoutes(r)
+		s.cardReaderRoutes(r)
 		s.managerRoutes(r)
 		s.lockerRoutes(r)
 		s.consultRoutes(r)
@@ -437,6 +439,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Service  string `json:"service"`
 		IDNumber string `json:"id_number"`
+		Card     string `json:"card"` // a card reader's token, instead of id_number
 		Phone    string `json:"phone"`
 		Priority bool   `json:"priority"`
 	}
@@ -460,12 +463,9 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.Bad("service", "service_needed"))
 		return
 	}
-	if body.IDNumber != "" {
-		if err := idcard.Validate(body.IDNumber); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		cmd.IDHash = idcard.Protect(s.idKey, body.IDNumber)
+	if err := s.issueHolder(&cmd, body.IDNumber, body.Card); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if body.Phone != "" {
 		cmd.Phone = strings.TrimSpace(body.Phone)

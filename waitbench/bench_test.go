@@ -12,9 +12,7 @@ import (
 //
 // Over all the days the forecast meets the targets: a mean error at least
 // 30 % below the old formula's, and at least 80 % of real waits inside
-// the range shown. Each day it does better than the old formula and
-// holds 80 % of waits in its range; the 30 % cut is not reached on every
-// day (docs/ESTIMATES.md says where not).
+// the range shown, and so on each day.
 func TestBenchmark(t *testing.T) {
 	names, probes, err := RunAll(t.TempDir())
 	if err != nil {
@@ -29,8 +27,8 @@ func TestBenchmark(t *testing.T) {
 	}
 	for _, d := range names {
 		s := Rate(probes[d])
-		if s.New.MAES >= s.Old.MAES {
-			t.Errorf("%s: the forecast's mean error %.0f s is no better than the old formula's %.0f s", d, s.New.MAES, s.Old.MAES)
+		if s.New.MAES > 0.7*s.Old.MAES {
+			t.Errorf("%s: the forecast's mean error %.0f s is not 30 %% below the old formula's %.0f s", d, s.New.MAES, s.Old.MAES)
 		}
 		if s.New.Inside < 0.8 {
 			t.Errorf("%s: %.0f %% of real waits inside the range, want 80 %%", d, 100*s.New.Inside)

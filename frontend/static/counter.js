@@ -99,6 +99,8 @@ HF.start(async function () {
       queue = r.queue || [];
       undo = r.undo_skip || null;
       targets = r.transfer_to || null;
+      // A transfer list open while a window opens or closes follows it.
+      if (!$('transfer-dlg').hidden) fillTargets();
       w = r;
       // Signed on here, but the hall says otherwise (signed off elsewhere,
       // or by a manager): back to the sign-in.
@@ -194,6 +196,7 @@ HF.start(async function () {
   // The windows to transfer to, as the hall answers for each: one it would
   // refuse (closed) is marked and cannot be chosen.
   function fillTargets() {
+    var chosen = $('to-window').value;
     var win = HF.clear($('to-window'));
     win.appendChild(HF.el('option', { value: '', text: HF.t('counter.any') }));
     var byID = {};
@@ -208,6 +211,8 @@ HF.start(async function () {
       }
       win.appendChild(o);
     });
+    win.value = chosen;
+    if (win.selectedIndex < 0 || win.options[win.selectedIndex].disabled) win.value = '';
   }
   function openDialog(dlg, focus) { dlg.hidden = false; (focus || dlg.querySelector('button,input,select')).focus(); }
   function closeDialogs() { $('pause-dlg').hidden = true; $('transfer-dlg').hidden = true; }
@@ -323,8 +328,10 @@ HF.start(async function () {
         // The case panel (counter-cases.js) hears the stream too.
         document.dispatchEvent(new CustomEvent('hf:event', { detail: { message: m, session: session } }));
         forcedOff(m);
-        // Any change to the lines this window serves, or to the window.
-        if (m.waiting || (m.window && m.window.id === id)) refresh();
+        // Any change to the lines this window serves, or to the window;
+        // another window opening, closing or pausing changes where a
+        // transfer may go.
+        if (m.waiting || (m.window && m.window.id === id) || m.type.indexOf('window.') === 0) refresh();
       },
     });
   }

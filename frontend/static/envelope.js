@@ -8,8 +8,8 @@
 HF.start(async function () {
   var $ = function (id) { return document.getElementById(id); };
   var token = decodeURIComponent(location.pathname.split('/').pop());
-  var v = null, busy = false;
-  window.__hf.envelope = function () { return { envelope: v, busy: busy }; };
+  var v = null, busy = false, loading = 0;
+  window.__hf.envelope = function () { return { envelope: v, busy: busy, loading: loading }; };
 
   function api(method, path, body) {
     return HF.api(method, '/api/v1/envelopes/' + encodeURIComponent(token) + path, body, method === 'POST' ? { key: HF.key() } : undefined);
@@ -75,8 +75,13 @@ HF.start(async function () {
     $('e-item').textContent = HF.name(v.case.item) + ' · ' + v.case.name;
     $('e-where').textContent = HF.t(v.pending ? 'env.where.pending' : v.open ? 'env.where.owed' : 'env.where.done');
     $('e-limits').textContent = v.limits ? HF.t('env.limits', mb(v.limits.max_bytes), v.limits.max_files) : '';
+    // Files chosen but not yet sent survive a redraw (a reconnect, another
+    // material's news), as long as their material still asks for them.
+    var chosen = {};
+    document.querySelectorAll('#materials input[type=file]').forEach(function (i) { if (i.files.length) chosen[i.getAttribute('data-material')] = i.files; });
     var box = HF.clear($('materials'));
     v.materials.forEach(function (m) { box.appendChild(materialRow(m)); });
+    box.querySelectorAll('input[type=file]').forEach(function (i) { var f = chosen[i.getAttribute('data-material')]; if (f) i.files = f; });
     var posts = v.materials.filter(function (m) { return m.way === 'post'; });
     $('post').hidden = posts.length === 0;
     $('e-postage').textContent = HF.t('env.postage.' + v.postage);
@@ -101,12 +106,13 @@ HF.start(async function () {
 
   async function load() {
     if (busy) return;
+    loading++;
     try {
       v = (await api('GET', '')).envelope;
       HF.showError($('error'), null);
     } catch (e) {
       HF.showError($('error'), e);
-    }
+    } finally { loading--; }
     render();
   }
   await load();

@@ -452,6 +452,23 @@ var HF = (function () {
     return data;
   }
 
+  // HF.cardReader is the mode of the 居民身份证 reader at place (kiosk:K1,
+  // locker:L1), or null; a serial reader's reads (masked, with the token to
+  // send as card) are handed to onRead for as long as the page lives.
+  HF.cardReader = async function (place, onRead) {
+    var mode = null;
+    try { mode = (await HF.api('GET', '/api/v1/card-readers/' + place)).mode; } catch (e) { return null; }
+    (async function () {
+      for (var seq = 0; mode === 'serial';) {
+        try {
+          var c = await HF.api('GET', '/api/v1/card-readers/' + place + '/read?after=' + seq);
+          if (c) { seq = c.seq; onRead(c); } // else none within the wait: ask again
+        } catch (e) { await new Promise(function (ok) { setTimeout(ok, 5000); }); }
+      }
+    })();
+    return mode;
+  };
+
   HF.key = function () {
     var a = new Uint8Array(12);
     (window.crypto || window.msCrypto).getRandomValues(a);

@@ -7,7 +7,10 @@
 // and after IDLE_S idle seconds (?idle_s=), when it returns to Chinese. A
 // closed hall says so, with its next opening; the buttons stay off. A
 // booking (预约) checks in by code or ID number for its marked ticket,
-// even while walk-ins are not issued (错时办).
+// even while walk-ins are not issued (错时办). At /kiosk?kiosk=K1 the
+// kiosk's 居民身份证 reader fills the ID number: a keyboard reader types
+// it into the field, kept focused; a serial reader's read comes from the
+// server masked, with a token the ticket request sends as card.
 HF.start(function () {
   var guide = new URLSearchParams(location.search).get('mode') === 'guide';
   document.getElementById('guide-row').hidden = !guide;
@@ -50,10 +53,14 @@ HF.start(function () {
   var IDLE_S = Number(new URLSearchParams(location.search).get('idle_s')) || 30;
   var idleTimer = null;
 
+  var idIn = document.getElementById('idnumber');
+  var reader = null, card = null;
   // forget clears what the last citizen typed.
   function forget() {
+    card = null;
+    idIn.readOnly = false;
     document.getElementById('checkin-id').value = '';
-    document.getElementById('idnumber').value = '';
+    idIn.value = '';
     document.getElementById('phone').value = '';
     document.getElementById('priority').checked = false;
   }
@@ -66,6 +73,14 @@ HF.start(function () {
     if (!guide) document.getElementById('opts').open = false;
     document.getElementById('checkin-box').open = false;
     if (HF.lang !== 'zh') HF.setLang('zh');
+    cardReady();
+  }
+  // cardReady opens the ID field for the reader: focused for a keyboard
+  // reader, which types where the focus is.
+  function cardReady() {
+    if (!reader) return;
+    document.getElementById('opts').open = true;
+    if (reader === 'keyboard') idIn.focus();
   }
   function touched() {
     clearTimeout(idleTimer);
@@ -141,9 +156,10 @@ HF.start(function () {
     var err = document.getElementById('error');
     HF.showError(err, 'kiosk.issuing');
     var body = { service: code };
-    var id = document.getElementById('idnumber').value.trim();
+    var id = idIn.value.trim();
     var phone = document.getElementById('phone').value.trim();
-    if (id) body.id_number = id.toUpperCase();
+    if (card) body.card = card.token;
+    else if (id) body.id_number = id.toUpperCase();
     if (phone) body.phone = phone;
     if (guide && document.getElementById('priority').checked) body.priority = true;
     try {
@@ -153,8 +169,8 @@ HF.start(function () {
       // A 取件号 taken with the ID number is linked to the applicant's
       // results waiting at the output window; the hall finds them.
       var svc = hall && hall.services.filter(function (x) { return x.code === code; })[0];
-      if (svc && svc.kind === 'pickup' && body.id_number) {
-        var got = await HF.api('POST', '/api/v1/pickups', { id_number: body.id_number, service: code }, opts);
+      if (svc && svc.kind === 'pickup' && (body.id_number || body.card)) {
+        var got = await HF.api('POST', '/api/v1/pickups', { id_number: body.id_number, card: body.card, service: code }, opts);
         ticket = got.ticket;
       } else {
         ticket = await HF.api('POST', '/api/v1/tickets', body, opts);
@@ -244,6 +260,28 @@ HF.start(function () {
   document.getElementById('done').addEventListener('click', close);
   document.getElementById('print').addEventListener('click', function () { window.print(); });
   document.addEventListener('keydown', function (e) { if (e.key === 'Escape' && ticket) close(); });
+
+  // The reader's number ends with Enter: the citizen then picks a service.
+  idIn.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && idIn.value.trim()) { e.preventDefault(); HF.showError(document.getElementById('error'), 'kiosk.card.pick'); }
+  });
+  // A tap beside the fields leaves the focus with the keyboard reader.
+  document.addEventListener('pointerup', function () {
+    if (reader === 'keyboard' && !ticket && !/INPUT|SELECT|TEXTAREA/.test((document.activeElement || {}).tagName)) idIn.focus();
+  });
+  var kiosk = new URLSearchParams(location.search).get('kiosk');
+  if (kiosk) {
+    HF.cardReader('kiosk:' + encodeURIComponent(kiosk), function (c) {
+      if (busy) return;
+      if (ticket) close(); // the next person's card: the last slip has been seen
+      card = c;
+      cardReady();
+      idIn.value = c.masked;
+      idIn.readOnly = true;
+      HF.showError(document.getElementById('error'), 'kiosk.card.pick');
+      touched();
+    }).then(function (mode) { reader = mode; cardReady(); });
+  }
 
   HF.live({
     snapshot: function (h) { hall = h; render(); },

@@ -7,7 +7,10 @@
 // next person. Nothing personal stays on the panel: the fields are cleared
 // after every answer and after a short time without input, and the panel
 // returns to Chinese after each person. The words, the API and the live
-// feed are the hall's shell (/static/hf.js).
+// feed are the hall's shell (/static/hf.js). The bank's 居民身份证 reader
+// fills the ID number: a keyboard reader types it (and Enter, which moves
+// on to the code); a serial reader's read comes from the server masked,
+// with a token the pickup sends as card instead of the number.
 'use strict';
 
 HF.start(function () {
@@ -15,7 +18,7 @@ HF.start(function () {
   var $ = function (id) { return document.getElementById(id); };
   var mode = 'pickup', focus = 'id', byTail = false, current = null, resetTimer = null;
   var idleTimer = null, noticeTimer = null, noticeTick = null;
-  var bankName = '';
+  var bankName = '', card = null;
   var idIn = $('id'), codeIn = $('code');
   // idleMs: how long a half-typed entry stays without input; noticeMs: how
   // long a lockout is shown before the panel is the next person's. Tests
@@ -41,6 +44,7 @@ HF.start(function () {
 
   // forget clears what the person typed.
   function forget() {
+    card = null;
     idIn.value = ''; codeIn.value = '';
     setFocus('id');
     labels();
@@ -80,6 +84,7 @@ HF.start(function () {
     touched();
     var f = field();
     error(null);
+    if (f === idIn && card) { card = null; f.value = ''; } // typing over a card read
     if (k === 'back') { f.value = f.value.slice(0, -1); return; }
     if (f.value.length >= f.maxLength) return;
     f.value += k;
@@ -94,7 +99,7 @@ HF.start(function () {
     if (/^[0-9]$/.test(e.key)) key(e.key);
     else if (e.key === 'x' || e.key === 'X') { if (focus === 'id') key('X'); }
     else if (e.key === 'Backspace') key('back');
-    else if (e.key === 'Enter') submit();
+    else if (e.key === 'Enter') { if (focus === 'id' || codeIn.value || !idIn.value) submit(); }
     else if (e.key === 'Tab') { e.preventDefault(); setFocus(focus === 'id' ? 'code' : 'id'); labels(); touched(); }
   });
 
@@ -141,14 +146,14 @@ HF.start(function () {
   async function submit() {
     if (busy) return;
     begin();
-    var code = codeIn.value.trim(), id = idIn.value.trim();
+    var code = codeIn.value.trim(), id = idIn.value.trim(), token = card && card.token;
     if (!id || !code) { error(mode === 'pickup' ? 'panel.err.empty' : 'panel.err.dempty'); return; }
     busy = true;
     // What was typed is gone from the screen whatever the answer.
     forget();
     try {
       var path = '/api/v1/lockers/' + encodeURIComponent(bank) + '/' + (mode === 'pickup' ? 'pickup' : 'dropoff');
-      var r = await HF.api('POST', path, { id_number: id, code: code });
+      var r = await HF.api('POST', path, token && mode === 'pickup' ? { card: token, code: code } : { id_number: id, code: code });
       clearTimeout(idleTimer);
       current = { comp: r.bank + '/' + r.comp, id: r.comp, mode: mode };
       window.__locker.current = current.comp;
@@ -185,6 +190,17 @@ HF.start(function () {
           showOpened(current.id, 'panel.unconfirmed'); reset(8000); break;
       }
     },
+  });
+
+  HF.cardReader('locker:' + encodeURIComponent(bank), function (c) {
+    if (current || busy) return;
+    begin();
+    if (mode !== 'pickup') setMode('pickup');
+    card = c;
+    idIn.value = c.masked;
+    setFocus('code'); labels();
+    $('hint').textContent = HF.t('panel.card.read');
+    touched();
   });
 
   HF.api('GET', '/api/v1/lockers').then(function (r) {
