@@ -92,8 +92,14 @@ func Open(o Options) (*Transport, error) {
 	return t, nil
 }
 
+// simTimeout is the least time simulated devices are given to answer. They
+// run in the server's own process, so a server busy with a flood of
+// commands answers for them late; that is not a device gone silent.
+const simTimeout = time.Second
+
 // simulate puts a bus's devices on the simulator, on a pseudo-terminal.
 func (t *Transport) simulate(b *bus) {
+	b.cfg.TimeoutMS = max(b.cfg.TimeoutMS, int(simTimeout/time.Millisecond))
 	if t.sim == nil {
 		t.sim = newSim()
 	}

@@ -57,12 +57,10 @@ func openBus(t *testing.T, d config.Devices) *Transport {
 	return tr
 }
 
-// callerMap is a caller at address 3 of a simulated bus. Its timeout is
-// generous, so a loaded machine's slow answer is not taken for a silent
-// device.
+// callerMap is a caller at address 3 of a simulated bus.
 func callerMap() config.Devices {
 	return config.Devices{
-		Buses: []config.Bus{{Name: "bus1", Port: config.Sim, TimeoutMS: 500, Retries: 2, PollMS: 10}},
+		Buses: []config.Bus{{Name: "bus1", Port: config.Sim, Retries: 2, PollMS: 10}},
 		Windows: []config.WindowDevices{{Window: "1", Display: "bus1@3", Buttons: config.Buttons{
 			Next: &config.Pin{Name: "bus1@3:key1"}, Skip: &config.Pin{Name: "bus1@3:key3"}}}},
 	}
@@ -216,7 +214,7 @@ func TestKeyTapBetweenPolls(t *testing.T) {
 // is let go, and a write after the stop is refused at once.
 func TestStopLetsLocksGo(t *testing.T) {
 	d := config.Devices{
-		Buses: []config.Bus{{Name: "bus1", Port: config.Sim, TimeoutMS: 500, PollMS: 10}},
+		Buses: []config.Bus{{Name: "bus1", Port: config.Sim, PollMS: 10}},
 		Lockers: []config.LockerBank{{ID: "L1", Compartments: []config.Compartment{
 			{ID: "01", Size: "S", Relay: config.Pin{Name: "bus1@10:lock1"}, Door: config.Pin{Name: "bus1@10:door1"}}}}},
 	}
