@@ -22,6 +22,8 @@ import (
 	"hallfloor/config"
 	"hallfloor/devices"
 	"hallfloor/devices/gpio"
+	"hallfloor/devices/rs485"
+	"hallfloor/display"
 	"hallfloor/engine"
 	"hallfloor/figures"
 	"hallfloor/frontend"
@@ -91,6 +93,8 @@ type App struct {
 	Engine  *engine.Engine
 	Server  *server.Server
 	Devices *devices.Manager
+	// Buses are the device map's RS485 buses (their simulator for tests).
+	Buses *rs485.Transport
 
 	log     *slog.Logger
 	clock   func() time.Time
@@ -185,17 +189,22 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	buses, err := rs485.Open(rs485.Options{Devices: o.Hall.Devices, Sim: o.Sim, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
 	a.devHall = eng
 	if several {
 		a.devHall = &server.DeviceHall{Engine: eng, Leader: a.redis.Leader, Self: o.Hall.Server.HA.Advertise, Keys: keys}
 	}
-	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Transport: pins, Hall: a.devHall, Logger: o.Logger,
+	devs, err := devices.New(devices.Options{Devices: o.Hall.Devices, Transport: devices.Mux(pins, buses), Hall: a.devHall, Logger: o.Logger,
 		Lamp:   func(s *hall.State, w string) bool { return s.Overtime.In(w) },
-		Rating: a.rateByKey, Observe: o.DeviceActivity})
+		Rating: a.rateByKey, Observe: o.DeviceActivity, Text: display.CallerNumber})
 	if err != nil {
 		return nil, err
 	}
-	a.Devices = devs
+	buses.Attach(devs)
+	a.Devices, a.Buses = devs, buses
 	eng.Subscribe(devs.Observe)
 	if err := addLEDs(o, eng, devs); err != nil {
 		return nil, err

@@ -292,6 +292,7 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 		// The board's default I²C bus runs on these two pins.
 		used["GPIO2"], used["GPIO3"] = "devices.expanders (I²C SDA)", "devices.expanders (I²C SCL)"
 	}
+	buses, units := validateBuses(add, d.Buses), busUnits{}
 	windows := map[string]bool{}
 	for i, w := range d.Windows {
 		key := fmt.Sprintf("devices.windows[%d]", i)
@@ -304,6 +305,9 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 		windows[w.Window] = true
 		if n := len(w.Evaluator); n != 0 && n != len(EvaluatorLevels) {
 			add(key+".evaluator", "an evaluator has 5 keys (非常满意 … 非常不满意), not %d", n)
+		}
+		if w.Display != "" {
+			checkBusDisplay(add, key+".display", w.Display, buses, units)
 		}
 	}
 	h.validateLEDs(add)
@@ -343,6 +347,8 @@ func (h *Hall) validateDevices(add func(key, format string, args ...any)) {
 		case name == "":
 			add(p.Key, "names no pin")
 			continue
+		case IsBusPin(name):
+			checkBusPin(add, p, buses, units)
 		case boardPinRE.MatchString(name):
 			n, _ := strconv.Atoi(boardPinRE.FindStringSubmatch(name)[1])
 			if n >= boardPins {

@@ -69,8 +69,10 @@ type Options struct {
 	Clock     Clock // the system clock if nil
 	Logger    *slog.Logger
 	Lamp      LampFunc
-	Rating    RatingHook
-	Door      DoorHook
+	// Text is what each window's caller display shows (devices.windows[].display).
+	Text   TextFunc
+	Rating RatingHook
+	Door   DoorHook
 	// Observe, if set, is told every activity as it happens. It runs under
 	// the devices' lock: it must be quick and must not call back.
 	Observe func(Activity)
@@ -88,7 +90,7 @@ type Activity struct {
 	At     time.Time `json:"at"`
 	Device string    `json:"device"`
 	// What: pressed, released, key, opened, closed, pulse, on, off,
-	// rejected, alarm, alert, fault, ok.
+	// shown, rejected, alarm, alert, fault, ok.
 	What string `json:"what"`
 	// Detail names the action, key or pin of a press or a pulse; a report's
 	// activity carries its Finding instead.
@@ -136,10 +138,11 @@ type Manager struct {
 	jobs     jobQueue
 
 	// Fixed once New returns, so Observe reads them without a lock.
-	inputs  []*input
-	outputs []*output
-	lamps   map[string]*output // by window
-	boxes   map[string]*compartment
+	inputs   []*input
+	outputs  []*output
+	lamps    map[string]*output // by window
+	displays map[string]*output // by window
+	boxes    map[string]*compartment
 
 	// mu guards the devices' health and state. It is never held across a
 	// call to the hardware or to the hall, so whoever takes it (the writer
@@ -182,7 +185,7 @@ func New(o Options) (*Manager, error) {
 	m := &Manager{
 		hall: o.Hall, clock: o.Clock, log: o.Logger, opts: o, tr: o.Transport,
 		deadline: o.Deadline, tick: o.Tick,
-		devices: map[string]*Health{}, lamps: map[string]*output{}, boxes: map[string]*compartment{},
+		devices: map[string]*Health{}, lamps: map[string]*output{}, displays: map[string]*output{}, boxes: map[string]*compartment{},
 	}
 	if m.deadline <= 0 {
 		m.deadline = 2 * time.Second
@@ -192,7 +195,7 @@ func New(o Options) (*Manager, error) {
 	}
 	m.jobs.wake = make(chan struct{}, 1)
 	refs := o.Devices.Pins()
-	if len(refs) == 0 {
+	if len(refs) == 0 && !hasDisplays(o.Devices) {
 		return m, nil
 	}
 	if m.tr == nil {
@@ -206,6 +209,7 @@ func New(o Options) (*Manager, error) {
 	for _, ref := range refs {
 		m.attach(ref, now)
 	}
+	m.attachDisplays(o.Devices, now)
 	return m, nil
 }
 
@@ -361,6 +365,7 @@ func (m *Manager) restore(ctx context.Context) {
 	}
 	err := m.hall.Read(ctx, func(s *hall.State, _ *hall.Setup) {
 		m.setLamps(s)
+		m.setDisplays(s)
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		for id, h := range s.Equipment.Devices {

@@ -31,6 +31,8 @@ type output struct {
 	name, device string
 	out          Output
 	box          *compartment // the relay's compartment; nil for a lamp
+	text         *textBox     // a display's text, and show the display; nil for others
+	show         Display
 	mail         mailbox
 
 	// Under m.mu: the call in flight, which check watches against its
@@ -126,6 +128,7 @@ func (b *mailbox) donePulse() {
 // device or waits for one.
 func (m *Manager) Observe(s *hall.State, evs []room.Event) {
 	m.setLamps(s)
+	m.setDisplays(s)
 	for _, ev := range evs {
 		switch e := ev.Data.(type) {
 		case locker.Released:
@@ -200,7 +203,9 @@ func (m *Manager) Unlock(bank, box string) error {
 }
 
 func (m *Manager) runOutput(ctx context.Context, o *output) {
-	if o.box != nil {
+	if o.text != nil {
+		m.runDisplay(ctx, o)
+	} else if o.box != nil {
 		m.runRelay(ctx, o)
 	} else {
 		m.runLamp(ctx, o)

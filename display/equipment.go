@@ -28,6 +28,12 @@ var findingWords = map[string]Words{
 	equipment.ControllerAnswers:     {"LED控制器恢复应答", "The LED controller answers again"},
 	equipment.LEDRefused:            {"LED条屏拒绝显示", "The LED bar refused its text"},
 	equipment.LEDShown:              {"LED条屏恢复显示", "The LED bar shows its text again"},
+
+	equipment.DeviceSilent:   {"总线设备 {pin} 无应答", "Bus device {pin} does not answer"},
+	equipment.DeviceAnswers:  {"总线设备 {pin} 恢复应答", "Bus device {pin} answers again"},
+	equipment.BadFrame:       {"总线设备 {pin} 应答帧错误", "Bus device {pin} answers with garbled frames"},
+	equipment.DeviceRefused:  {"总线设备 {pin} 拒绝请求", "Bus device {pin} refuses the request"},
+	equipment.BusUnavailable: {"无法打开总线 {pin} 的串口", "The serial port of bus {pin} cannot be opened"},
 }
 
 // driverSaid are the reasons whose Detail is a driver's error, shown after
@@ -35,6 +41,7 @@ var findingWords = map[string]Words{
 var driverSaid = map[string]bool{
 	equipment.PinUnavailable: true, equipment.PinUnreadable: true, equipment.PinUndrivable: true,
 	equipment.ControllerUnreachable: true, equipment.ControllerGarbled: true, equipment.LEDRefused: true,
+	equipment.DeviceSilent: true, equipment.BadFrame: true, equipment.DeviceRefused: true, equipment.BusUnavailable: true,
 }
 
 // Finding words what a device's report says. A report from before reasons

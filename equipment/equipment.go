@@ -60,12 +60,20 @@ const (
 	ControllerAnswers     = "controller_answers"     // the controller answers again
 	LEDRefused            = "led_refused"            // the controller refused a bar's text; Detail its reason
 	LEDShown              = "led_shown"              // the bar shows its text again
+
+	// A device on an RS485 bus; Pin names it (bus1@3), Detail what the bus said.
+	DeviceSilent   = "device_silent"   // it stopped answering
+	DeviceAnswers  = "device_answers"  // it answers again
+	BadFrame       = "bad_frame"       // its answers come garbled (bad CRC, wrong length)
+	DeviceRefused  = "device_refused"  // it answers with a Modbus exception
+	BusUnavailable = "bus_unavailable" // the bus's serial port cannot be opened; Pin names the bus
 )
 
 // Reasons are every reason a report may give, for the words' test.
 var Reasons = []string{PinUnavailable, PinUnreadable, PinReadable, PinUndrivable, OutputLate, OutputRecovered,
 	DoorForced, DoorLeftOpen, DoorClosed, DoorOpened, DoorNotOpened, DoorAlreadyOpen, NoLockRelay, LockBacklog,
-	ControllerUnreachable, ControllerSilent, ControllerGarbled, ControllerAnswers, LEDRefused, LEDShown}
+	ControllerUnreachable, ControllerSilent, ControllerGarbled, ControllerAnswers, LEDRefused, LEDShown,
+	DeviceSilent, DeviceAnswers, BadFrame, DeviceRefused, BusUnavailable}
 
 // Command is a request to the equipment room.
 type Command interface{ equipmentCommand() }

@@ -79,7 +79,7 @@ func Open(o Options) (*Transport, error) {
 	if t.poll <= 0 {
 		t.poll = 100 * time.Millisecond
 	}
-	if len(o.Devices.Pins()) == 0 {
+	if len(o.Devices.GPIOPins()) == 0 {
 		return t, nil
 	}
 	sim := o.Sim
@@ -112,7 +112,7 @@ var ErrNoGPIO = errors.New("no GPIO on this machine")
 func noGPIO(d config.Devices) error {
 	var names []string
 	seen := map[string]bool{}
-	for _, p := range d.Pins() {
+	for _, p := range d.GPIOPins() {
 		if !seen[p.Pin.Name] {
 			seen[p.Pin.Name] = true
 			names = append(names, p.Pin.Name)

@@ -15,8 +15,7 @@ import (
 // person or a test drives the inputs through Drive. It is the transport's
 // devices.Simulator.
 type Sim struct {
-	pins       map[string]*simPin
-	order      []string
+	devices.SimPins[*simPin]
 	registered []string
 }
 
@@ -44,8 +43,8 @@ const simEdges = 64
 // it with periph under its configured name where that name is free (on a box
 // with real GPIO and -sim, the real pins keep their names and are not touched).
 func NewSim(d config.Devices) *Sim {
-	s := &Sim{pins: map[string]*simPin{}}
-	for i, ref := range d.Pins() {
+	s := &Sim{}
+	for i, ref := range d.GPIOPins() {
 		high, _ := ref.Pin.Wiring(ref.Role)
 		active := gpio.Level(high)
 		p := &simPin{
@@ -55,8 +54,7 @@ func NewSim(d config.Devices) *Sim {
 			active: active,
 		}
 		p.Pin.L = p.rest
-		s.pins[ref.Pin.Name] = p
-		s.order = append(s.order, ref.Pin.Name)
+		s.Add(ref.Pin.Name, p)
 		if gpioreg.ByName(ref.Pin.Name) == nil && gpioreg.Register(p) == nil {
 			s.registered = append(s.registered, ref.Pin.Name)
 		}
@@ -65,7 +63,7 @@ func NewSim(d config.Devices) *Sim {
 }
 
 func (s *Sim) pin(name string) (wire, error) {
-	if p := s.pins[name]; p != nil {
+	if p, ok := s.Get(name); ok {
 		return onBoard(p), nil
 	}
 	return wire{}, errs.R(errs.NotFound, "no_pin", "pin", name)
@@ -78,43 +76,21 @@ func (s *Sim) close() {
 	s.registered = nil
 }
 
-// Pins lists every simulated pin in the order of the hall file.
-func (s *Sim) Pins() []devices.PinInfo {
-	out := make([]devices.PinInfo, 0, len(s.order))
-	for _, n := range s.order {
-		out = append(out, s.pins[n].info())
-	}
-	return out
-}
-
-// Pin is one simulated pin.
-func (s *Sim) Pin(name string) (devices.PinInfo, bool) {
-	p := s.pins[name]
-	if p == nil {
-		return devices.PinInfo{}, false
-	}
-	return p.info(), true
-}
-
-func (p *simPin) info() devices.PinInfo {
+// Info is the pin as the device page shows it.
+func (p *simPin) Info() devices.PinInfo {
 	l := p.Read()
-	return devices.PinInfo{
-		Name: p.ref.Pin.Name, Role: string(p.ref.Role), Window: p.ref.Window, Action: p.ref.Action,
-		Score: p.ref.Score, Bank: p.ref.Bank, Compartment: p.ref.Box,
-		Level: devices.Level(l).String(), Active: l == p.active, ActiveLevel: devices.Level(p.active).String(), Input: p.ref.Role.Input(),
-	}
+	info := devices.RefInfo(p.ref)
+	info.Level, info.Active, info.ActiveLevel = devices.Level(l).String(), l == p.active, devices.Level(p.active).String()
+	return info
 }
 
 // Drive sets a simulated input to a level by delivering an edge, exactly as
 // a wire would: the pin's watcher sees the edge, reads the level and
 // debounces it.
 func (s *Sim) Drive(name string, level devices.Level) error {
-	p := s.pins[name]
-	if p == nil {
-		return errs.R(errs.NotFound, "no_pin", "pin", name)
-	}
-	if !p.ref.Role.Input() {
-		return errs.R(errs.Conflict, "pin_is_output", "pin", name)
+	p, err := s.Input(name)
+	if err != nil {
+		return err
 	}
 	select {
 	case p.EdgesChan <- gpio.Level(level):
