@@ -62,7 +62,7 @@ HF.start(async function () {
         HF.el('td', {}, [st, w.state === 'paused' && w.pause_reason ? ' ' + w.pause_reason : null]),
         HF.el('td', { text: w.clerk ? w.clerk.name + ' · ' + w.clerk.staff : '—' }),
         HF.el('td', { class: 'num', text: w.current ? w.current.number : '—' }),
-        HF.el('td', { class: 'n', text: w.current && w.since ? HF.fmtDur(HF.since(w.since)) : '—' }),
+        HF.el('td', w.current && w.since ? { class: 'n', 'data-since': w.since, text: HF.fmtDur(HF.since(w.since)) } : { class: 'n', text: '—' }),
         HF.el('td', { class: 'n', text: String(w.waiting) }),
         HF.el('td', { class: 'n', text: String(w.served) }),
         HF.el('td', { class: 'n', text: w.served ? HF.fmtDur(w.avg_service_s) : '—' }),
@@ -169,7 +169,11 @@ HF.start(async function () {
   // running service times every second.
   setInterval(refreshHall, 15000);
   setInterval(refreshHourly, 60000);
-  setInterval(function () { if (hall) { renderWindows(); } }, 1000);
+  // Only the times change: the table is not rebuilt, so a manager's click
+  // on a window's button is never lost to a redraw under the pointer.
+  setInterval(function () {
+    document.querySelectorAll('#windows td[data-since]').forEach(function (td) { td.textContent = HF.fmtDur(HF.since(td.getAttribute('data-since'))); });
+  }, 1000);
 
   // ---- the hall's day: 好差评, follow-ups, overtime, reports, devices, SMS.
   // All but the devices need a manager's sign-in; the token lives in
