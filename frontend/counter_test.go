@@ -111,13 +111,14 @@ func countRequests(tb *tab) {
 	})()`, &ok)
 }
 
-// settle waits until the page has done what it was going to do: a refresh
-// asked for by the last event it got (the counter waits 200 ms for a burst
-// to end) has been sent, and no request is in flight.
+// settle waits until the page has done what it was going to do: no
+// refresh the events it heard asked for still due or running (the page
+// says, window.__hf.counter().settled) and no request of its own in flight.
+// Both uses are at a moment no further event can reach the page: its
+// stream cut, or the hall unchanged by a refused tap.
 func settle(tb *tab) {
 	tb.T().Helper()
-	time.Sleep(400 * time.Millisecond)
-	tb.WaitJS(`window.__inflight === 0`)
+	tb.WaitJS(`window.__hf.counter().settled && window.__inflight === 0`)
 }
 
 var latinWord = regexp.MustCompile(`[A-Za-z]{2,}`)
