@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -173,14 +174,28 @@ func TestCaseAPI(t *testing.T) {
 	}
 	var pickup struct {
 		Ticket struct {
+			ID      string `json:"id"`
+			Key     string `json:"key"`
 			Number  string `json:"number"`
 			Service string `json:"service"`
 		} `json:"ticket"`
 		Cases []string `json:"cases"`
+		Slip  struct {
+			Kiosk, Status string
+		} `json:"slip"`
 	}
-	h.must(201, "POST", "/api/v1/pickups", "", map[string]any{"id_number": id}).into(t, &pickup)
+	// Taken at kiosk K1, its slip prints on K1's printer, with the QR code
+	// of the number's page.
+	h.must(201, "POST", "/api/v1/pickups", "", map[string]any{"id_number": id, "kiosk": "K1"}).into(t, &pickup)
 	if pickup.Ticket.Service != "Q" || len(pickup.Cases) != 1 || pickup.Cases[0] != k.Number {
 		t.Fatalf("the 取件号: %+v", pickup)
+	}
+	if pickup.Slip.Kiosk != "K1" || (pickup.Slip.Status != "printed" && pickup.Slip.Status != "queued") {
+		t.Fatalf("the 取件号's slip: %+v", pickup.Slip)
+	}
+	slip := waitSlips(t, simPrinter(t, h, "K1"), 1)[0]
+	if slip.Largest() != pickup.Ticket.Number || !slices.Contains(slip.QRs(), h.url+"/t/"+pickup.Ticket.ID+"?k="+pickup.Ticket.Key) {
+		t.Fatalf("the 取件号's slip shows %s with QR %q, want %s and its page", slip.Largest(), slip.QRs(), pickup.Ticket.Number)
 	}
 	h.act(out, "7", "call", nil)
 	var at struct {

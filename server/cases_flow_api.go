@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -177,6 +178,9 @@ func (s *Server) postCasePickup(w http.ResponseWriter, r *http.Request) {
 		IDNumber string `json:"id_number"`
 		Card     string `json:"card"` // the kiosk's card reader's token, instead of id_number
 		Service  string `json:"service"`
+		// Kiosk is the kiosk the number is taken at, whose printer prints
+		// its slip (slips.go).
+		Kiosk string `json:"kiosk"`
 	}
 	if err := decode(r, &body); err != nil {
 		s.fail(w, r, err)
@@ -193,15 +197,12 @@ func (s *Server) postCasePickup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cmd := cases.TakePickup{IDHash: h, Service: strings.TrimSpace(body.Service)}
-	s.do(w, r, http.StatusCreated, cmd, func(st *hall.State, setup *hall.Setup, out room.Outcome) any {
+	res := s.run(w, r, cmd, func(st *hall.State, setup *hall.Setup, out room.Outcome) any {
 		t := st.Queue.Tickets[out.Ticket]
 		if t == nil {
 			return map[string]any{}
 		}
-		reply := struct {
-			Ticket any      `json:"ticket"`
-			Cases  []string `json:"cases"` // the 办件编号 the number collects
-		}{Ticket: s.view.Ticket(st, t), Cases: []string{}}
+		reply := pickupReply{Ticket: s.issueReply(st, setup, out).(issuedTicket), Cases: []string{}}
 		for _, k := range st.Cases.Cases {
 			if k.PickupTicket == t.ID {
 				reply.Cases = append(reply.Cases, k.Number)
@@ -209,6 +210,27 @@ func (s *Server) postCasePickup(w http.ResponseWriter, r *http.Request) {
 		}
 		return reply
 	})
+	if res.Err != nil || res.Repeat || body.Kiosk == "" {
+		s.answer(w, r, http.StatusCreated, res)
+		return
+	}
+	// Taken at a kiosk: its slip prints there, as a number's does.
+	var reply pickupReply
+	if err := json.Unmarshal(res.Body, &reply); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	slip := s.printTicket(r, body.Kiosk, reply.Ticket)
+	reply.Slip = &slip
+	writeJSON(w, http.StatusCreated, reply)
+}
+
+// pickupReply is a 取件号 as the kiosk gets it: the ticket, the 办件编号 it
+// collects and, taken at a kiosk, what became of its slip.
+type pickupReply struct {
+	Ticket issuedTicket `json:"ticket"`
+	Cases  []string     `json:"cases"`
+	Slip   *slipAnswer  `json:"slip,omitempty"`
 }
 
 // postStatusCollection is the applicant choosing, on the status page, how

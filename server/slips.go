@@ -85,11 +85,18 @@ func (s *Server) printSlip(r *http.Request, kiosk string, body []byte) (issuedSl
 	if err := json.Unmarshal(body, &t.issuedTicket); err != nil {
 		return t, err
 	}
-	t.Slip = slipAnswer{Kiosk: kiosk, Status: slipNotPrinted}
+	t.Slip = s.printTicket(r, kiosk, t.issuedTicket)
+	return t, nil
+}
+
+// printTicket prints a ticket's slip on the printer of kiosk, if the
+// request may, and says what became of it.
+func (s *Server) printTicket(r *http.Request, kiosk string, t issuedTicket) slipAnswer {
+	answer := slipAnswer{Kiosk: kiosk, Status: slipNotPrinted}
 	printer, why := s.kioskPrinter(r, kiosk)
 	if printer == nil {
-		t.Slip.Why = why
-		return t, nil
+		answer.Why = why
+		return answer
 	}
 	slip := s.view.Slip(t.TicketView)
 	done, err := printer.Print(escpos.Slip{
@@ -100,27 +107,27 @@ func (s *Server) printSlip(r *http.Request, kiosk string, body []byte) (issuedSl
 		select {
 		case err = <-done:
 		case <-time.After(slipWait):
-			t.Slip.Status = slipQueued
-			return t, nil
+			answer.Status = slipQueued
+			return answer
 		case <-r.Context().Done():
-			t.Slip.Status = slipQueued
-			return t, nil
+			answer.Status = slipQueued
+			return answer
 		}
 	}
 	var fault *escpos.FaultError
 	switch {
 	case err == nil:
-		t.Slip.Status = slipPrinted
+		answer.Status = slipPrinted
 	case errors.As(err, &fault):
 		w := display.Finding(fault.Finding)
-		t.Slip.Why, t.Slip.Fault = slipFault, &w
+		answer.Why, answer.Fault = slipFault, &w
 	case errors.Is(err, escpos.ErrBusy):
-		t.Slip.Why = slipBusy
+		answer.Why = slipBusy
 	default:
 		s.log.Warn("kiosk slip not printed", "kiosk", kiosk, "ticket", t.Number, "err", err)
-		t.Slip.Why = slipFault
+		answer.Why = slipFault
 	}
-	return t, nil
+	return answer
 }
 
 // kioskPrinter is the printer of kiosk when the request comes from it,

@@ -173,8 +173,9 @@ HF.start(function () {
       // results waiting at the output window; the hall finds them.
       var svc = hall && hall.services.filter(function (x) { return x.code === code; })[0];
       if (svc && svc.kind === 'pickup' && (body.id_number || body.card)) {
-        var got = await HF.api('POST', '/api/v1/pickups', { id_number: body.id_number, card: body.card, service: code }, opts);
+        var got = await HF.api('POST', '/api/v1/pickups', { id_number: body.id_number, card: body.card, service: code, kiosk: body.kiosk }, opts);
         ticket = got.ticket;
+        ticket.slip = got.slip;
       } else {
         ticket = await HF.api('POST', '/api/v1/tickets', body, opts);
       }
