@@ -52,27 +52,43 @@ HF.start(async function () {
     renderOvertime();
   }
 
+  // renderWindows keeps each window's row while what it shows is the same,
+  // and builds it again only when it changed: an event about window 1 does
+  // not replace window 2's row under the manager's pointer or typing.
   function renderWindows() {
     var focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.openDraft : '';
-    var tb = HF.clear($('windows'));
-    hall.windows.forEach(function (w) {
-      var st = HF.el('span', { class: 'pill ' + w.state, text: HF.t('state.' + w.state) });
-      tb.appendChild(HF.el('tr', { 'data-window': w.id }, [
-        HF.el('td', { text: HF.t('window.n', w.id) + ' ' + w.name }),
-        HF.el('td', {}, [st, w.state === 'paused' && w.pause_reason ? ' ' + w.pause_reason : null]),
-        HF.el('td', { text: w.clerk ? w.clerk.name + ' · ' + w.clerk.staff : '—' }),
-        HF.el('td', { class: 'num', text: w.current ? w.current.number : '—' }),
-        HF.el('td', w.current && w.since ? { class: 'n', 'data-since': w.since, text: HF.fmtDur(HF.since(w.since)) } : { class: 'n', text: '—' }),
-        HF.el('td', { class: 'n', text: String(w.waiting) }),
-        HF.el('td', { class: 'n', text: String(w.served) }),
-        HF.el('td', { class: 'n', text: w.served ? HF.fmtDur(w.avg_service_s) : '—' }),
-        mgr ? windowActions(w) : null,
-      ]));
+    var tb = $('windows');
+    var old = {};
+    Array.prototype.forEach.call(tb.children, function (tr) { old[tr.getAttribute('data-window')] = tr; });
+    var rows = hall.windows.map(function (w) {
+      var sig = JSON.stringify([w, !!mgr, HF.lang]);
+      var tr = old[w.id];
+      if (tr && tr.getAttribute('data-sig') === sig) return tr;
+      tr = windowRow(w);
+      tr.setAttribute('data-sig', sig);
+      return tr;
     });
-    if (focused) {
+    rows.forEach(function (tr, i) { if (tb.children[i] !== tr) tb.insertBefore(tr, tb.children[i] || null); });
+    while (tb.children.length > rows.length) tb.removeChild(tb.lastChild);
+    if (focused && !tb.contains(document.activeElement)) {
       var again = tb.querySelector('[data-open-draft="' + focused + '"]');
       if (again) again.focus();
     }
+  }
+
+  function windowRow(w) {
+    var st = HF.el('span', { class: 'pill ' + w.state, text: HF.t('state.' + w.state) });
+    return HF.el('tr', { 'data-window': w.id }, [
+      HF.el('td', { text: HF.t('window.n', w.id) + ' ' + w.name }),
+      HF.el('td', {}, [st, w.state === 'paused' && w.pause_reason ? ' ' + w.pause_reason : null]),
+      HF.el('td', { text: w.clerk ? w.clerk.name + ' · ' + w.clerk.staff : '—' }),
+      HF.el('td', { class: 'num', text: w.current ? w.current.number : '—' }),
+      HF.el('td', w.current && w.since ? { class: 'n', 'data-since': w.since, text: HF.fmtDur(HF.since(w.since)) } : { class: 'n', text: '—' }),
+      HF.el('td', { class: 'n', text: String(w.waiting) }),
+      HF.el('td', { class: 'n', text: String(w.served) }),
+      HF.el('td', { class: 'n', text: w.served ? HF.fmtDur(w.avg_service_s) : '—' }),
+      mgr ? windowActions(w) : null,
+    ]);
   }
 
   // A manager's hand on a window: close it as its clerk would, force the
