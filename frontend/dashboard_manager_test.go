@@ -53,7 +53,10 @@ func TestDashboardManagerActions(t *testing.T) {
 		t.Fatalf("the citizen being served at the forced sign-off: %+v, want waiting", tk)
 	}
 
-	// Window 2 opened for clerk 1002 from the dashboard, then closed.
+	// Window 2 opened for clerk 1002 from the dashboard, then closed. Its
+	// row first shows A001 back in the line it serves: nothing redraws it
+	// while the manager types.
+	dash.WaitJS(`document.querySelector('#windows tr[data-window="2"] td:nth-child(6)').textContent === '1'`)
 	dash.Do(
 		chromedp.SendKeys(chromedp.CSS(`#windows tr[data-window="2"] input[data-open-draft]`), "1002"),
 		chromedp.Click(chromedp.CSS(`#windows tr[data-window="2"] button[data-action="open"]`)),
